@@ -1,0 +1,416 @@
+/* off/on/reboot/cycle/status/monitor/list/fence and heuristics: build the
+ * requests (from a HA-Lizard config or the command line), run them through
+ * the engine, print and record the outcomes. */
+#include "cli.h"
+
+#include <json-c/json.h>
+#include <pwd.h>
+#include <unistd.h>
+
+/* Everything one command acts with. */
+typedef struct setup {
+    hf_plugin *plugin;
+    hf_param *params;
+    char **hosts;    /* host UUIDs (config mode) or NULL */
+    char **targets;
+    size_t count;
+    hf_settings settings;
+    bool have_settings;
+    hf_config *config;
+} setup;
+
+static void setup_free(setup *s)
+{
+    for (size_t i = 0; i < s->count; i++) {
+        if (s->hosts)
+            free(s->hosts[i]);
+        free(s->targets[i]);
+    }
+    free(s->hosts);
+    free(s->targets);
+    hf_params_free(s->params);
+    if (s->have_settings)
+        hf_settings_free(&s->settings);
+    hf_config_free(s->config);
+    hf_plugin_unload(s->plugin);
+}
+
+static void add_target(setup *s, const char *host, const char *target)
+{
+    s->targets = hf_realloc(s->targets, (s->count + 1) * sizeof(char *));
+    s->targets[s->count] = hf_strdup(target);
+    if (host || s->hosts) {
+        s->hosts = hf_realloc(s->hosts, (s->count + 1) * sizeof(char *));
+        s->hosts[s->count] = host ? hf_strdup(host) : NULL;
+    }
+    s->count++;
+}
+
+static bool load_config(const cli *c, setup *s, int *rc)
+{
+    hf_error err = {0};
+    s->config = hf_config_new();
+    for (size_t i = 0; i < c->config_count; i++) {
+        if (!hf_config_load(s->config, c->configs[i], &err)) {
+            *rc = cli_config_error(&err);
+            return false;
+        }
+    }
+    if (!hf_settings_load(s->config, &s->settings, &err)) {
+        *rc = cli_config_error(&err);
+        return false;
+    }
+    s->have_settings = true;
+    return true;
+}
+
+/* Config mode: method -> plugin, parameters from the config (command-line
+ * name=value pairs override), host UUIDs -> targets through the host map. */
+static int setup_from_config(const cli *c, setup *s, bool needs_targets, const char *plugin_name,
+                             bool heuristic)
+{
+    hf_search_path path;
+    hf_paramset *set = hf_paramset_new();
+    hf_error err = {0};
+    char **rest = NULL;
+    int rest_count = 0, rc = EXIT_OK;
+
+    if (!load_config(c, s, &rc))
+        goto out;
+    cli_plugin_path(c, &path);
+    s->plugin = hf_plugin_find(&path, plugin_name ? plugin_name : hf_method_plugin(s->settings.fence_method), &err);
+    hf_search_path_free(&path);
+    if (!s->plugin) {
+        rc = cli_config_error(&err);
+        goto out;
+    }
+    if (heuristic) {
+        if (s->settings.fence_heuristics_ips && *s->settings.fence_heuristics_ips)
+            hf_paramset_set(set, "addresses", s->settings.fence_heuristics_ips);
+    } else if (!hf_method_params(s->config, &s->settings, s->plugin, set, &err)) {
+        rc = cli_config_error(&err);
+        goto out;
+    }
+    if ((rc = cli_params(c, s->plugin, c->args, c->arg_count, set, &rest, &rest_count)) != EXIT_OK)
+        goto out;
+    if (!cli_secrets(c, s->plugin, set, &err)) {
+        rc = cli_config_error(&err);
+        goto out;
+    }
+    s->params = hf_params_validate(hf_plugin_descriptor_of(s->plugin)->params, set,
+                                   hf_plugin_name(s->plugin), &err);
+    if (!s->params) {
+        rc = cli_config_error(&err);
+        goto out;
+    }
+    if (needs_targets && rest_count == 0) {
+        rc = cli_usage_error("name the host UUID(s) to act on");
+        goto out;
+    }
+    if (rest_count) {
+        char *map_path = hf_method_hostmap_path(&s->settings);
+        hf_hostmap *map = NULL;
+        if (access(map_path, F_OK) == 0 && !(map = hf_hostmap_load(map_path, &err))) {
+            free(map_path);
+            rc = cli_config_error(&err);
+            goto out;
+        }
+        if (!map)
+            hf_log(HF_LOG_INFO, "no host map %s: the host UUID is the target", map_path);
+        for (int i = 0; i < rest_count; i++) {
+            const char *target = rest[i];
+            if (!hf_is_uuid(rest[i])) {
+                hf_hostmap_free(map);
+                free(map_path);
+                rc = cli_usage_error("'%s' is not a host UUID", rest[i]);
+                goto out;
+            }
+            if (map && !(target = hf_hostmap_lookup(map, rest[i]))) {
+                hf_error_set(&err, HF_E_BAD_PARAMETER, "%s: no line for host %s", map_path, rest[i]);
+                hf_hostmap_free(map);
+                free(map_path);
+                rc = cli_config_error(&err);
+                goto out;
+            }
+            add_target(s, rest[i], target);
+        }
+        hf_hostmap_free(map);
+        free(map_path);
+    }
+out:
+    free(rest);
+    hf_paramset_free(set);
+    return rc;
+}
+
+/* Direct mode: PLUGIN name=value... TARGET... */
+static int setup_direct(const cli *c, setup *s)
+{
+    hf_search_path path;
+    hf_paramset *set;
+    hf_error err = {0};
+    char **rest = NULL;
+    int rest_count = 0, rc;
+    if (c->arg_count < 1)
+        return cli_usage_error("name a plugin, or give a HA-Lizard config with -c");
+    cli_plugin_path(c, &path);
+    s->plugin = hf_plugin_find(&path, c->args[0], &err);
+    hf_search_path_free(&path);
+    if (!s->plugin) {
+        fprintf(stderr, "hafence: %s\n", err.message);
+        return err.code == HF_E_BAD_PARAMETER ? EXIT_USAGE : EXIT_FAILED;
+    }
+    set = hf_paramset_new();
+    rc = cli_params(c, s->plugin, c->args + 1, c->arg_count - 1, set, &rest, &rest_count);
+    if (rc == EXIT_OK && !cli_secrets(c, s->plugin, set, &err))
+        rc = cli_config_error(&err);
+    if (rc == EXIT_OK) {
+        s->params = hf_params_validate(hf_plugin_descriptor_of(s->plugin)->params, set,
+                                       hf_plugin_name(s->plugin), &err);
+        if (!s->params)
+            rc = cli_usage_error("%s", err.message);
+    }
+    for (int i = 0; rc == EXIT_OK && i < rest_count; i++)
+        add_target(s, NULL, rest[i]);
+    if (rc == EXIT_OK && s->count == 0)
+        add_target(s, NULL, ""); /* the device itself is the target */
+    free(rest);
+    hf_paramset_free(set);
+    return rc;
+}
+
+static const char *requested_by(const cli *c, char *buf, size_t size)
+{
+    struct passwd *pw;
+    if (c->requested_by)
+        return c->requested_by;
+    pw = getpwuid(getuid());
+    snprintf(buf, size, "hafence cli (user %s, pid %ld)", pw ? pw->pw_name : "?", (long)getpid());
+    return buf;
+}
+
+static bool is_fence_action(hf_action a)
+{
+    return a == HF_ACTION_OFF || a == HF_ACTION_ON || a == HF_ACTION_REBOOT || a == HF_ACTION_CYCLE;
+}
+
+static json_object *outcome_json(const setup *s, size_t i, hf_action action, const hf_outcome *o)
+{
+    json_object *j = json_object_new_object();
+    if (s->hosts && s->hosts[i])
+        json_object_object_add(j, "host", json_object_new_string(s->hosts[i]));
+    json_object_object_add(j, "target", json_object_new_string(s->targets[i]));
+    json_object_object_add(j, "plugin", json_object_new_string(hf_plugin_name(s->plugin)));
+    json_object_object_add(j, "action", json_object_new_string(hf_action_name(action)));
+    json_object_object_add(j, "result", json_object_new_string(hf_result_name(o->code)));
+    json_object_object_add(j, "message", json_object_new_string(o->message));
+    json_object_object_add(j, "duration_ms", json_object_new_int64(o->duration_ms));
+    if (action == HF_ACTION_CHECK) {
+        json_object_object_add(j, "vote", json_object_new_string(hf_vote_name(o->vote)));
+    } else {
+        json_object_object_add(j, "verified", json_object_new_boolean(o->verified));
+        if (action != HF_ACTION_MONITOR && action != HF_ACTION_LIST)
+            json_object_object_add(j, "power", json_object_new_string(hf_power_name(o->power)));
+    }
+    if (o->warning)
+        json_object_object_add(j, "warning", json_object_new_boolean(1));
+    if (o->signal)
+        json_object_object_add(j, "signal", json_object_new_int(o->signal));
+    if (action == HF_ACTION_LIST) {
+        json_object *items = json_object_new_array();
+        for (size_t k = 0; k < o->item_count; k++) {
+            json_object *it = json_object_new_object();
+            json_object_object_add(it, "target", json_object_new_string(o->items[k].target));
+            json_object_object_add(it, "name", json_object_new_string(o->items[k].name));
+            json_object_array_add(items, it);
+        }
+        json_object_object_add(j, "targets", items);
+    }
+    return j;
+}
+
+static void print_text(const setup *s, size_t i, hf_action action, const hf_outcome *o)
+{
+    const char *who = s->hosts && s->hosts[i] ? s->hosts[i]
+                      : *s->targets[i]       ? s->targets[i]
+                                             : hf_plugin_name(s->plugin);
+    FILE *out = o->code == HF_OK ? stdout : stderr;
+    if (action == HF_ACTION_STATUS && o->code == HF_OK) {
+        printf("%s: %s (%s)\n", who, hf_power_name(o->power), o->message);
+        return;
+    }
+    if (action == HF_ACTION_CHECK) {
+        fprintf(out, "%s: vote %s: %s\n", hf_plugin_name(s->plugin), hf_vote_name(o->vote), o->message);
+        return;
+    }
+    if (action == HF_ACTION_LIST && o->code == HF_OK) {
+        for (size_t k = 0; k < o->item_count; k++)
+            printf("%s%s%s\n", o->items[k].target, *o->items[k].name ? "," : "", o->items[k].name);
+        return;
+    }
+    fprintf(out, "%s: %s: %s%s: %s [%lld ms]\n", who, hf_action_name(action),
+            o->code == HF_OK ? (o->warning ? "done with warning" : "done") : hf_result_name(o->code),
+            o->code == HF_OK && is_fence_action(action) && action != HF_ACTION_CYCLE
+                ? (o->verified ? " (verified)" : " (unverified by hafence)")
+                : "",
+            o->message, (long long)o->duration_ms);
+}
+
+static int exit_code(hf_action action, const hf_outcome *outs, size_t n)
+{
+    int rc = EXIT_OK;
+    if (action == HF_ACTION_STATUS) {
+        bool all_off = true;
+        for (size_t i = 0; i < n; i++) {
+            if (outs[i].code != HF_OK || outs[i].power == HF_POWER_UNKNOWN)
+                return EXIT_FAILED;
+            all_off = all_off && outs[i].power == HF_POWER_OFF;
+        }
+        return all_off ? EXIT_STATUS_OFF : EXIT_OK;
+    }
+    if (action == HF_ACTION_CHECK) {
+        if (outs[0].code != HF_OK || outs[0].vote == HF_VOTE_UNKNOWN)
+            return EXIT_VOTE_UNKNOWN;
+        return outs[0].vote == HF_VOTE_PASS ? EXIT_OK : EXIT_FAILED;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (outs[i].code != HF_OK)
+            rc = EXIT_FAILED;
+    return rc;
+}
+
+static void record(const cli *c, const setup *s, hf_action action, const hf_outcome *outs)
+{
+    char who[256];
+    const char *path = c->history ? c->history : hf_history_default_path();
+    if (c->no_history || !is_fence_action(action))
+        return;
+    for (size_t i = 0; i < s->count; i++) {
+        hf_error err = {0};
+        struct timespec now;
+        hf_history_record rec;
+        clock_gettime(CLOCK_REALTIME, &now);
+        rec.time_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+        rec.host = s->hosts ? s->hosts[i] : NULL;
+        rec.target = s->targets[i];
+        rec.plugin = hf_plugin_name(s->plugin);
+        rec.action = hf_action_name(action);
+        rec.result = hf_result_name(outs[i].code);
+        rec.verified = outs[i].verified;
+        rec.message = outs[i].message;
+        rec.duration_ms = outs[i].duration_ms;
+        rec.requested_by = requested_by(c, who, sizeof who);
+        if (!hf_history_append(path, &rec, &err))
+            fprintf(stderr, "hafence: warning: not recorded: %s (use --history FILE)\n", err.message);
+    }
+}
+
+static int run_requests(cli *c, setup *s, hf_action action)
+{
+    hf_request *reqs = hf_calloc(s->count, sizeof *reqs);
+    hf_outcome *outs = hf_calloc(s->count, sizeof *outs);
+    int rc;
+    for (size_t i = 0; i < s->count; i++) {
+        reqs[i].plugin = s->plugin;
+        reqs[i].params = s->params;
+        reqs[i].host = s->hosts ? s->hosts[i] : NULL;
+        reqs[i].target = s->targets[i];
+        reqs[i].action = action;
+    }
+    hf_engine_run(&c->engine, reqs, s->count, outs);
+    record(c, s, action, outs);
+    if (c->json) {
+        json_object *j;
+        if (s->count == 1) {
+            j = outcome_json(s, 0, action, &outs[0]);
+        } else {
+            json_object *arr = json_object_new_array();
+            bool all_ok = true;
+            j = json_object_new_object();
+            for (size_t i = 0; i < s->count; i++) {
+                json_object_array_add(arr, outcome_json(s, i, action, &outs[i]));
+                all_ok = all_ok && outs[i].code == HF_OK;
+            }
+            json_object_object_add(j, "action", json_object_new_string(hf_action_name(action)));
+            json_object_object_add(j, "result", json_object_new_string(all_ok ? "ok" : "failed"));
+            json_object_object_add(j, "results", arr);
+        }
+        puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+        json_object_put(j);
+    } else {
+        for (size_t i = 0; i < s->count; i++)
+            print_text(s, i, action, &outs[i]);
+    }
+    rc = exit_code(action, outs, s->count);
+    for (size_t i = 0; i < s->count; i++)
+        hf_outcome_clear(&outs[i]);
+    free(outs);
+    free(reqs);
+    return rc;
+}
+
+int cmd_action(cli *c, hf_action action, bool from_config_action)
+{
+    setup s;
+    int rc;
+    memset(&s, 0, sizeof s);
+    if (from_config_action && c->config_count == 0)
+        return cli_usage_error("fence takes its action from a HA-Lizard config: give -c CONFIG");
+    if (c->config_count) {
+        bool needs = action != HF_ACTION_MONITOR && action != HF_ACTION_LIST;
+        rc = setup_from_config(c, &s, needs, NULL, false);
+        if (rc == EXIT_OK && from_config_action)
+            action = hf_fence_action_to_action(s.settings.fence_action);
+        if (rc == EXIT_OK && s.count == 0)
+            add_target(&s, NULL, "");
+        if (rc == EXIT_OK && is_fence_action(action) && !s.settings.fence_enabled)
+            fprintf(stderr, "hafence: note: FENCE_ENABLED=0 stops the daemon from fencing; "
+                            "this manual %s goes ahead\n", hf_action_name(action));
+    } else {
+        rc = setup_direct(c, &s);
+    }
+    if (rc == EXIT_OK) {
+        if (hf_plugin_descriptor_of(s.plugin)->kind != HF_KIND_FENCE)
+            rc = cli_usage_error("%s is a heuristic plugin: use 'hafence heuristics'", hf_plugin_name(s.plugin));
+        else
+            rc = run_requests(c, &s, action);
+    }
+    setup_free(&s);
+    return rc;
+}
+
+int cmd_heuristics(cli *c)
+{
+    setup s;
+    int rc;
+    memset(&s, 0, sizeof s);
+    if (c->config_count) {
+        rc = setup_from_config(c, &s, false, "ping", true);
+        if (rc == EXIT_OK && !s.settings.fence_use_ip_heuristics) {
+            if (c->json)
+                puts("{ \"vote\": \"unknown\", \"result\": \"ok\", \"message\": \"FENCE_USE_IP_HEURISTICS=0\" }");
+            else
+                puts("heuristics: FENCE_USE_IP_HEURISTICS=0: no vote");
+            setup_free(&s);
+            return EXIT_VOTE_UNKNOWN;
+        }
+    } else {
+        rc = setup_direct(c, &s);
+    }
+    if (rc == EXIT_OK && hf_plugin_descriptor_of(s.plugin)->kind != HF_KIND_HEURISTIC)
+        rc = cli_usage_error("%s is not a heuristic plugin", hf_plugin_name(s.plugin));
+    if (rc == EXIT_OK) {
+        /* one check of the plugin, not one per target */
+        for (size_t i = 1; i < s.count; i++) {
+            free(s.targets[i]);
+            if (s.hosts)
+                free(s.hosts[i]);
+        }
+        s.count = s.count ? 1 : 0;
+        if (!s.count)
+            add_target(&s, NULL, "");
+        rc = run_requests(c, &s, HF_ACTION_CHECK);
+    }
+    setup_free(&s);
+    return rc;
+}

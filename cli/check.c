@@ -1,0 +1,282 @@
+/*
+ * check: the conformance run a vendor uses before shipping a plugin.
+ * Loads it, validates its descriptor and parameter table, confirms invalid
+ * parameters are refused, that every entry point returns by a short
+ * deadline, and (with --target) that off is verified and status agrees.
+ * One line per item, pass or fail, and an exit code.
+ */
+#include "cli.h"
+
+#include <json-c/json.h>
+
+#define CHECK_DEADLINE_MS 2000
+
+typedef struct report {
+    const cli *c;
+    json_object *items;
+    int passed, failed, skipped;
+} report;
+
+static void item(report *r, const char *verdict, const char *name, const char *fmt, ...)
+    HF_PRINTF(4, 5);
+static void item(report *r, const char *verdict, const char *name, const char *fmt, ...)
+{
+    char detail[HF_MESSAGE_MAX + 256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    hf_redact(detail, sizeof detail);
+    if (strcmp(verdict, "pass") == 0)
+        r->passed++;
+    else if (strcmp(verdict, "fail") == 0)
+        r->failed++;
+    else
+        r->skipped++;
+    if (r->c->json) {
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "item", json_object_new_string(name));
+        json_object_object_add(o, "verdict", json_object_new_string(verdict));
+        json_object_object_add(o, "detail", json_object_new_string(detail));
+        json_object_array_add(r->items, o);
+    } else {
+        printf("%-4s  %-34s %s\n", strcmp(verdict, "pass") == 0 ? "PASS" : strcmp(verdict, "fail") == 0 ? "FAIL" : "SKIP",
+               name, detail);
+    }
+}
+
+/* A value each type must refuse. */
+static const char *bad_value(hf_param_type type)
+{
+    switch (type) {
+    case HF_PARAM_INTEGER: return "not-a-number";
+    case HF_PARAM_BOOLEAN: return "maybe";
+    case HF_PARAM_ENUM: return "no-such-choice";
+    case HF_PARAM_ADDRESS: return "not an address!";
+    case HF_PARAM_PATH: return "relative/path";
+    default: return NULL;
+    }
+}
+
+static void check_refusals(report *r, const hf_plugin *p, const hf_paramset *given)
+{
+    const hf_plugin_descriptor *d = hf_plugin_descriptor_of(p);
+    hf_error err;
+    hf_param *v;
+    int required = 0, typed = 0, bad = 0;
+    hf_paramset *set = hf_paramset_new();
+
+    for (size_t i = 0; i < hf_paramset_count(given); i++)
+        hf_paramset_set(set, hf_paramset_name(given, i), hf_paramset_get(given, hf_paramset_name(given, i)));
+    hf_paramset_set(set, "hafence_check_no_such_parameter", "1");
+    v = hf_params_validate(d->params, set, d->name, &err);
+    if (v)
+        item(r, "fail", "refuses an unknown parameter", "an unknown parameter was accepted");
+    else
+        item(r, "pass", "refuses an unknown parameter", "%s", err.message);
+    hf_params_free(v);
+    hf_paramset_free(set);
+
+    for (const hf_param_def *q = d->params; q && q->name; q++) {
+        if (q->flags & HF_PARAM_REQUIRED && !q->default_value) {
+            set = hf_paramset_new();
+            for (size_t i = 0; i < hf_paramset_count(given); i++)
+                if (strcmp(hf_paramset_name(given, i), q->name) != 0)
+                    hf_paramset_set(set, hf_paramset_name(given, i), hf_paramset_get(given, hf_paramset_name(given, i)));
+            required++;
+            v = hf_params_validate(d->params, set, d->name, &err);
+            if (v) {
+                bad++;
+                item(r, "fail", "refuses a missing required parameter", "'%s' missing was accepted", q->name);
+            }
+            hf_params_free(v);
+            hf_paramset_free(set);
+        }
+        if (bad_value(q->type)) {
+            set = hf_paramset_new();
+            hf_paramset_set(set, q->name, bad_value(q->type));
+            typed++;
+            v = hf_params_validate(d->params, set, d->name, &err);
+            if (v || !strstr(err.message, q->name)) {
+                bad++;
+                item(r, "fail", "refuses a value of the wrong type", "%s='%s' was not refused by name",
+                     q->name, bad_value(q->type));
+            }
+            hf_params_free(v);
+            hf_paramset_free(set);
+        }
+    }
+    if (!bad)
+        item(r, "pass", "refuses missing and mistyped values", "%d required, %d typed parameters tried",
+             required, typed);
+}
+
+static void run_one(const cli *c, const hf_plugin *p, const hf_param *params, const char *target,
+                    hf_action action, int64_t timeout_ms, hf_outcome *out)
+{
+    hf_engine_options opts = c->engine;
+    hf_request req = {p, params, NULL, target ? target : "", action};
+    opts.isolate = true; /* a hanging plugin must not hang the check */
+    opts.timeout_ms = timeout_ms;
+    if (opts.power_timeout_ms > timeout_ms)
+        opts.power_timeout_ms = timeout_ms;
+    hf_engine_run(&opts, &req, 1, out);
+}
+
+static void check_deadlines(report *r, const hf_plugin *p, const hf_param *params, const char *target)
+{
+    const hf_plugin_descriptor *d = hf_plugin_descriptor_of(p);
+    hf_action fence[] = {HF_ACTION_MONITOR, HF_ACTION_STATUS, HF_ACTION_LIST};
+    hf_action heur[] = {HF_ACTION_CHECK};
+    hf_action *acts = d->kind == HF_KIND_FENCE ? fence : heur;
+    size_t n = d->kind == HF_KIND_FENCE ? 3 : 1;
+    for (size_t i = 0; i < n; i++) {
+        hf_outcome out;
+        char name[64];
+        if (acts[i] == HF_ACTION_LIST && !hf_plugin_fn(p, HF_FN_FENCE_LIST))
+            continue;
+        snprintf(name, sizeof name, "%s returns by its deadline", hf_action_name(acts[i]));
+        run_one(r->c, p, params, target, acts[i], CHECK_DEADLINE_MS, &out);
+        if (out.signal == SIGKILL)
+            item(r, "fail", name, "killed after %d ms: the plugin ignored its deadline", CHECK_DEADLINE_MS);
+        else if (out.code == HF_E_PLUGIN_FAILED)
+            item(r, "fail", name, "%s", out.message);
+        else
+            item(r, "pass", name, "%s in %lld ms: %s", hf_result_name(out.code),
+                 (long long)out.duration_ms, out.message);
+        hf_outcome_clear(&out);
+    }
+}
+
+static void check_target(report *r, const hf_plugin *p, const hf_param *params, const char *target)
+{
+    hf_outcome st, off, after, on;
+    hf_power initial;
+    int64_t t = r->c->engine.timeout_ms;
+
+    run_one(r->c, p, params, target, HF_ACTION_STATUS, t, &st);
+    initial = st.power;
+    if (st.code == HF_E_UNSUPPORTED) {
+        item(r, "skip", "off is verified", "the plugin cannot read power state: %s", st.message);
+        hf_outcome_clear(&st);
+        return;
+    }
+    if (st.code != HF_OK) {
+        item(r, "fail", "status of the test target", "%s: %s", hf_result_name(st.code), st.message);
+        hf_outcome_clear(&st);
+        return;
+    }
+    item(r, "pass", "status of the test target", "%s", hf_power_name(initial));
+    hf_outcome_clear(&st);
+
+    run_one(r->c, p, params, target, HF_ACTION_OFF, t, &off);
+    if (off.code == HF_OK && off.verified)
+        item(r, "pass", "off is verified", "%s", off.message);
+    else
+        item(r, "fail", "off is verified", "%s: %s", hf_result_name(off.code), off.message);
+    run_one(r->c, p, params, target, HF_ACTION_STATUS, t, &after);
+    if (after.code == HF_OK && after.power == HF_POWER_OFF)
+        item(r, "pass", "status agrees: off", "%s", after.message);
+    else
+        item(r, "fail", "status agrees: off", "%s, reads %s: %s", hf_result_name(after.code),
+             hf_power_name(after.power), after.message);
+    hf_outcome_clear(&after);
+
+    run_one(r->c, p, params, target, HF_ACTION_ON, t, &on);
+    if (on.code == HF_OK && on.verified)
+        item(r, "pass", "on is verified", "%s", on.message);
+    else
+        item(r, "fail", "on is verified", "%s: %s", hf_result_name(on.code), on.message);
+    run_one(r->c, p, params, target, HF_ACTION_STATUS, t, &after);
+    if (after.code == HF_OK && after.power == HF_POWER_ON)
+        item(r, "pass", "status agrees: on", "%s", after.message);
+    else
+        item(r, "fail", "status agrees: on", "%s, reads %s: %s", hf_result_name(after.code),
+             hf_power_name(after.power), after.message);
+    hf_outcome_clear(&after);
+    hf_outcome_clear(&on);
+    hf_outcome_clear(&off);
+    if (initial == HF_POWER_OFF) {
+        /* leave the target as it was found */
+        run_one(r->c, p, params, target, HF_ACTION_OFF, t, &off);
+        hf_outcome_clear(&off);
+    }
+}
+
+int cmd_check(cli *c)
+{
+    report r = {c, NULL, 0, 0, 0};
+    hf_error err = {0};
+    hf_plugin *p;
+    hf_paramset *set;
+    hf_param *params = NULL;
+    char **rest = NULL;
+    int rest_count = 0, rc;
+
+    if (c->arg_count < 1)
+        return cli_usage_error("check takes a plugin file (and its parameters)");
+    if (c->json)
+        r.items = json_object_new_array();
+    p = hf_plugin_load(c->args[0], &err);
+    if (!p) {
+        item(&r, "fail", "loads as a plugin", "%s", err.message);
+        goto done;
+    }
+    {
+        const hf_plugin_descriptor *d = hf_plugin_descriptor_of(p);
+        size_t np = 0, ns = 0;
+        item(&r, "pass", "loads as a plugin", "%s %s (%s)", d->name, d->version, hf_plugin_path(p));
+        item(&r, "pass", "ABI version accepted", "built for %u.%u, this hafence %d.%d", d->abi_major,
+             d->abi_minor, HAFENCE_ABI_MAJOR, HAFENCE_ABI_MINOR);
+        for (const hf_param_def *q = d->params; q && q->name; q++, np++)
+            ns += (q->flags & HF_PARAM_SECRET) != 0;
+        item(&r, "pass", "descriptor and parameter table", "%zu parameters (%zu secret), names unique, "
+             "types, defaults and help valid", np, ns);
+    }
+    set = hf_paramset_new();
+    rc = cli_params(c, p, c->args + 1, c->arg_count - 1, set, &rest, &rest_count);
+    if (rc == EXIT_OK && rest_count)
+        rc = cli_usage_error("check: '%s' is not name=value (use --target)", rest[0]);
+    if (rc != EXIT_OK) {
+        hf_paramset_free(set);
+        free(rest);
+        hf_plugin_unload(p);
+        json_object_put(r.items);
+        return rc;
+    }
+    free(rest);
+    if (!cli_secrets(c, p, set, &err)) {
+        hf_paramset_free(set);
+        hf_plugin_unload(p);
+        json_object_put(r.items);
+        return cli_config_error(&err);
+    }
+    check_refusals(&r, p, set);
+    params = hf_params_validate(hf_plugin_descriptor_of(p)->params, set, hf_plugin_name(p), &err);
+    hf_paramset_free(set);
+    if (!params) {
+        item(&r, "skip", "entry points", "no valid parameter set to create an instance with: %s",
+             err.message);
+    } else {
+        check_deadlines(&r, p, params, c->target);
+        if (c->target && hf_plugin_descriptor_of(p)->kind == HF_KIND_FENCE)
+            check_target(&r, p, params, c->target);
+        else if (hf_plugin_descriptor_of(p)->kind == HF_KIND_FENCE)
+            item(&r, "skip", "off is verified", "no --target given");
+    }
+    hf_params_free(params);
+    hf_plugin_unload(p);
+done:
+    if (c->json) {
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "items", r.items);
+        json_object_object_add(o, "passed", json_object_new_int(r.passed));
+        json_object_object_add(o, "failed", json_object_new_int(r.failed));
+        json_object_object_add(o, "skipped", json_object_new_int(r.skipped));
+        puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+        json_object_put(o);
+    } else {
+        printf("check: %d passed, %d failed, %d skipped\n", r.passed, r.failed, r.skipped);
+    }
+    return r.failed ? EXIT_FAILED : EXIT_OK;
+}

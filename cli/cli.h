@@ -1,0 +1,68 @@
+/* The hafence harness: shared declarations of its subcommands. */
+#ifndef HAFENCE_CLI_H
+#define HAFENCE_CLI_H
+
+#include "hafence-core.h"
+
+/* Exit codes (documented in hafence(1)). */
+#define EXIT_OK 0
+#define EXIT_FAILED 1
+#define EXIT_STATUS_OFF 2   /* status: fence-agents convention */
+#define EXIT_VOTE_UNKNOWN 2 /* heuristics */
+#define EXIT_USAGE 64
+#define EXIT_CONFIG 78
+
+typedef struct secret_source {
+    char *name;   /* parameter */
+    char *file;   /* --secret-file NAME=FILE */
+    char *env;    /* --secret-env NAME=VAR */
+} secret_source;
+
+typedef struct cli {
+    const char *command;
+    const char *configs[8];
+    size_t config_count;
+    const char *plugin_dir;
+    const char *history;      /* NULL: default */
+    bool no_history;
+    bool json;
+    bool xml;
+    int verbose;
+    const char *password_file;
+    const char *password_env;
+    bool password_stdin;
+    secret_source secrets[16];
+    size_t secret_count;
+    const char *host_filter;
+    int64_t since_ms, until_ms;
+    const char *target;       /* check */
+    const char *requested_by;
+    hf_engine_options engine;
+    char **args;              /* positional arguments after the command */
+    int arg_count;
+} cli;
+
+/* Usage errors print a message and return EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) HF_PRINTF(1, 2);
+int cli_config_error(const hf_error *err);
+
+/* Plugin path from --plugin-dir (or the built-in directory) and
+ * HAFENCE_PLUGIN_PATH. */
+void cli_plugin_path(const cli *c, hf_search_path *path);
+
+/* Fill secret parameters of plugin that have no value from the sources the
+ * operator named (files, environment, stdin).  Returns false with err. */
+bool cli_secrets(const cli *c, const hf_plugin *plugin, hf_paramset *set, hf_error *err);
+/* Parse name=value arguments into set; a secret given this way is refused.
+ * Other arguments are left in *rest. */
+int cli_params(const cli *c, const hf_plugin *plugin, char **args, int n, hf_paramset *set,
+               char ***rest, int *rest_count);
+
+int cmd_plugins(cli *c);
+int cmd_info(cli *c);
+int cmd_action(cli *c, hf_action action, bool from_config_action);
+int cmd_heuristics(cli *c);
+int cmd_check(cli *c);
+int cmd_history(cli *c);
+
+#endif

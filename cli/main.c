@@ -1,0 +1,372 @@
+/* hafence: the plugin test harness and operator's command line. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <strings.h>
+#include <unistd.h>
+
+static void usage(FILE *out)
+{
+    fputs(
+        "usage: hafence COMMAND [options] [arguments]\n"
+        "\n"
+        "commands:\n"
+        "  plugins                         list every plugin found\n"
+        "  info PLUGIN [--xml|--json]      a plugin's parameters (--xml: fence-agents metadata)\n"
+        "  off|on|reboot|cycle|status|monitor|list PLUGIN [name=value...] [TARGET...]\n"
+        "  off|on|reboot|cycle|status|monitor|list -c CONFIG [-c OVERRIDE] HOST-UUID...\n"
+        "  fence -c CONFIG HOST-UUID...    the configured FENCE_ACTION\n"
+        "  heuristics -c CONFIG | heuristics PLUGIN [name=value...]\n"
+        "  check PLUGIN.so [name=value...] [--target TARGET]\n"
+        "  history [--host UUID] [--since TIME] [--until TIME]\n"
+        "\n"
+        "options:\n"
+        "  -c, --config FILE        HA-Lizard config; twice: pool-wide then host override\n"
+        "      --plugin-dir DIR     look for plugins here (then in $HAFENCE_PLUGIN_PATH)\n"
+        "      --password-file FILE read the password parameter from FILE\n"
+        "      --password-stdin     read the password parameter from standard input\n"
+        "      --password-env VAR   read the password parameter from environment variable VAR\n"
+        "      --secret-file NAME=FILE, --secret-env NAME=VAR   any other secret parameter\n"
+        "                           (also: environment HAFENCE_<NAME>, e.g. HAFENCE_PASSWORD)\n"
+        "      --timeout SEC        whole operation deadline (default 60)\n"
+        "      --power-timeout SEC  wait for the power state to read back (default 20)\n"
+        "      --retries N          extra power requests (default 1)\n"
+        "      --parallel N         at most N operations at once (default: all)\n"
+        "      --in-process         run plugins in this process (no isolation)\n"
+        "      --history FILE       history file (default $HAFENCE_HISTORY or " HAFENCE_STATEDIR "/history.jsonl)\n"
+        "      --no-history         do not record this operation\n"
+        "      --requested-by WHO   recorded in the history\n"
+        "      --target TARGET      check: a test target to power off and on\n"
+        "      --host UUID, --since TIME, --until TIME   history filters (TIME: epoch seconds\n"
+        "                           or YYYY-MM-DD[THH:MM:SS], UTC)\n"
+        "      --json               machine-readable output\n"
+        "  -v, --verbose            more logging (twice: debug)\n"
+        "  -h, --help, --version\n"
+        "\n"
+        "exit codes: 0 success; 1 operation failed; status: 0 on, 2 off, 1 unknown or error;\n"
+        "heuristics: 0 pass, 1 fail, 2 unknown; 64 usage error; 78 configuration error.\n",
+        out);
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("hafence: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\n(hafence --help for usage)\n", stderr);
+    return EXIT_USAGE;
+}
+
+int cli_config_error(const hf_error *err)
+{
+    fprintf(stderr, "hafence: configuration error: %s\n", err->message);
+    return EXIT_CONFIG;
+}
+
+void cli_plugin_path(const cli *c, hf_search_path *path)
+{
+    hf_search_path_init(path, c->plugin_dir ? c->plugin_dir : HAFENCE_PLUGINDIR);
+}
+
+static bool take_secret(hf_paramset *set, const char *name, char *value)
+{
+    if (!value)
+        return false;
+    hf_paramset_set(set, name, value);
+    hf_secret_free(value);
+    return true;
+}
+
+bool cli_secrets(const cli *c, const hf_plugin *plugin, hf_paramset *set, hf_error *err)
+{
+    const hf_plugin_descriptor *d = hf_plugin_descriptor_of(plugin);
+    for (const hf_param_def *p = d->params; p && p->name; p++) {
+        char env_name[128];
+        const char *v;
+        if (!(p->flags & HF_PARAM_SECRET))
+            continue;
+        if (strcmp(p->name, "password") == 0) {
+            if (c->password_file) {
+                if (!take_secret(set, p->name, hf_secret_from_file(c->password_file, err)))
+                    return false;
+                continue;
+            }
+            if (c->password_stdin) {
+                if (!take_secret(set, p->name, hf_secret_from_fd(0, "password", err)))
+                    return false;
+                continue;
+            }
+            if (c->password_env) {
+                v = getenv(c->password_env);
+                if (!v || !*v) {
+                    hf_error_set(err, HF_E_BAD_PARAMETER, "environment variable %s is not set",
+                                 c->password_env);
+                    return false;
+                }
+                hf_secret_register(v);
+                hf_paramset_set(set, p->name, v);
+                continue;
+            }
+        }
+        for (size_t i = 0; i < c->secret_count; i++) {
+            const secret_source *s = &c->secrets[i];
+            if (strcmp(s->name, p->name) != 0)
+                continue;
+            if (s->file) {
+                if (!take_secret(set, p->name, hf_secret_from_file(s->file, err)))
+                    return false;
+            } else if ((v = getenv(s->env)) && *v) {
+                hf_secret_register(v);
+                hf_paramset_set(set, p->name, v);
+            } else {
+                hf_error_set(err, HF_E_BAD_PARAMETER, "environment variable %s is not set", s->env);
+                return false;
+            }
+            goto next;
+        }
+        /* HAFENCE_<NAME>, when nothing else gave a value */
+        if (!hf_paramset_get(set, p->name)) {
+            size_t i = (size_t)snprintf(env_name, sizeof env_name, "HAFENCE_");
+            for (const char *n = p->name; *n && i + 1 < sizeof env_name; n++)
+                env_name[i++] = (char)(*n >= 'a' && *n <= 'z' ? *n - 32 : *n);
+            env_name[i] = '\0';
+            if ((v = getenv(env_name)) && *v) {
+                hf_secret_register(v);
+                hf_paramset_set(set, p->name, v);
+            }
+        }
+    next:;
+    }
+    return true;
+}
+
+int cli_params(const cli *c, const hf_plugin *plugin, char **args, int n, hf_paramset *set,
+               char ***rest, int *rest_count)
+{
+    const hf_plugin_descriptor *d = hf_plugin_descriptor_of(plugin);
+    (void)c;
+    *rest = hf_calloc((size_t)n + 1, sizeof(char *));
+    *rest_count = 0;
+    for (int i = 0; i < n; i++) {
+        char *eq = strchr(args[i], '=');
+        const hf_param_def *def;
+        char name[128];
+        if (!eq) {
+            (*rest)[(*rest_count)++] = args[i];
+            continue;
+        }
+        snprintf(name, sizeof name, "%.*s", (int)(eq - args[i]), args[i]);
+        def = hf_param_def_find(d->params, name);
+        if (def && (def->flags & HF_PARAM_SECRET)) {
+            /* it is already in this process's argv, visible in ps: say so */
+            hf_wipe(eq + 1, strlen(eq + 1));
+            return cli_usage_error(
+                "parameter '%s' is secret and is refused on the command line (it shows in ps "
+                "and shell history): use --%s-file FILE, --%s-stdin, or the environment "
+                "variable HAFENCE_%s%s",
+                name, strcmp(name, "password") == 0 ? "password" : "secret",
+                strcmp(name, "password") == 0 ? "password" : "secret", name,
+                strcmp(name, "password") == 0 ? "" : " (or --secret-file NAME=FILE)");
+        }
+        hf_paramset_set(set, name, eq + 1);
+    }
+    return EXIT_OK;
+}
+
+static bool parse_seconds(const char *arg, int64_t *ms)
+{
+    char *end;
+    double v = strtod(arg, &end);
+    if (*end || v <= 0 || v > 86400)
+        return false;
+    *ms = (int64_t)(v * 1000);
+    return true;
+}
+
+static bool parse_time(const char *arg, int64_t *ms)
+{
+    struct tm tm;
+    long long secs;
+    const char *end;
+    if (hf_parse_ll(arg, &secs)) {
+        *ms = secs * 1000;
+        return true;
+    }
+    memset(&tm, 0, sizeof tm);
+    end = strptime(arg, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!end || *end) {
+        memset(&tm, 0, sizeof tm);
+        end = strptime(arg, "%Y-%m-%d", &tm);
+    }
+    if (!end || *end)
+        return false;
+    *ms = (int64_t)timegm(&tm) * 1000;
+    return true;
+}
+
+static bool add_secret_source(cli *c, const char *arg, bool file)
+{
+    const char *eq = strchr(arg, '=');
+    secret_source *s;
+    if (!eq || eq == arg || !eq[1] || c->secret_count >= sizeof c->secrets / sizeof c->secrets[0])
+        return false;
+    s = &c->secrets[c->secret_count++];
+    s->name = hf_calloc(1, (size_t)(eq - arg) + 1);
+    memcpy(s->name, arg, (size_t)(eq - arg));
+    if (file)
+        s->file = hf_strdup(eq + 1);
+    else
+        s->env = hf_strdup(eq + 1);
+    return true;
+}
+
+enum {
+    OPT_PLUGIN_DIR = 256, OPT_HISTORY, OPT_NO_HISTORY, OPT_JSON, OPT_XML, OPT_PASSWORD_FILE,
+    OPT_PASSWORD_STDIN, OPT_PASSWORD_ENV, OPT_SECRET_FILE, OPT_SECRET_ENV, OPT_TIMEOUT,
+    OPT_POWER_TIMEOUT, OPT_RETRIES, OPT_PARALLEL, OPT_IN_PROCESS, OPT_HOST, OPT_SINCE,
+    OPT_UNTIL, OPT_TARGET, OPT_REQUESTED_BY, OPT_VERSION
+};
+
+static const struct option options[] = {
+    {"config", required_argument, NULL, 'c'},
+    {"plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR},
+    {"history", required_argument, NULL, OPT_HISTORY},
+    {"no-history", no_argument, NULL, OPT_NO_HISTORY},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"xml", no_argument, NULL, OPT_XML},
+    {"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
+    {"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
+    {"password-env", required_argument, NULL, OPT_PASSWORD_ENV},
+    {"secret-file", required_argument, NULL, OPT_SECRET_FILE},
+    {"secret-env", required_argument, NULL, OPT_SECRET_ENV},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"power-timeout", required_argument, NULL, OPT_POWER_TIMEOUT},
+    {"retries", required_argument, NULL, OPT_RETRIES},
+    {"parallel", required_argument, NULL, OPT_PARALLEL},
+    {"in-process", no_argument, NULL, OPT_IN_PROCESS},
+    {"host", required_argument, NULL, OPT_HOST},
+    {"since", required_argument, NULL, OPT_SINCE},
+    {"until", required_argument, NULL, OPT_UNTIL},
+    {"target", required_argument, NULL, OPT_TARGET},
+    {"requested-by", required_argument, NULL, OPT_REQUESTED_BY},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
+
+static int run(cli *c)
+{
+    static const char *const actions[] = {"off", "on", "reboot", "cycle", "status", "monitor",
+                                          "list"};
+    hf_action action;
+    if (strcmp(c->command, "plugins") == 0)
+        return cmd_plugins(c);
+    if (strcmp(c->command, "info") == 0)
+        return cmd_info(c);
+    if (strcmp(c->command, "heuristics") == 0)
+        return cmd_heuristics(c);
+    if (strcmp(c->command, "check") == 0)
+        return cmd_check(c);
+    if (strcmp(c->command, "history") == 0)
+        return cmd_history(c);
+    if (strcmp(c->command, "fence") == 0)
+        return cmd_action(c, HF_ACTION_OFF, true);
+    for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
+        if (strcmp(c->command, actions[i]) == 0 && hf_action_parse(actions[i], &action))
+            return cmd_action(c, action, false);
+    return cli_usage_error("unknown command '%s'", c->command);
+}
+
+int main(int argc, char **argv)
+{
+    cli c;
+    int opt, rc;
+    long long n;
+    memset(&c, 0, sizeof c);
+    hf_engine_options_init(&c.engine);
+
+    if (argc < 2)
+        return usage(stderr), EXIT_USAGE;
+    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0)
+        return usage(stdout), EXIT_OK;
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("hafence %s (plugin ABI %d.%d)\n", HAFENCE_VERSION, HAFENCE_ABI_MAJOR,
+               HAFENCE_ABI_MINOR);
+        return EXIT_OK;
+    }
+    c.command = argv[1];
+    optind = 2;
+    while ((opt = getopt_long(argc, argv, "c:vh", options, NULL)) != -1) {
+        switch (opt) {
+        case 'c':
+            if (c.config_count >= sizeof c.configs / sizeof c.configs[0])
+                return cli_usage_error("too many -c options");
+            c.configs[c.config_count++] = optarg;
+            break;
+        case OPT_PLUGIN_DIR: c.plugin_dir = optarg; break;
+        case OPT_HISTORY: c.history = optarg; break;
+        case OPT_NO_HISTORY: c.no_history = true; break;
+        case OPT_JSON: c.json = true; break;
+        case OPT_XML: c.xml = true; break;
+        case OPT_PASSWORD_FILE: c.password_file = optarg; break;
+        case OPT_PASSWORD_STDIN: c.password_stdin = true; break;
+        case OPT_PASSWORD_ENV: c.password_env = optarg; break;
+        case OPT_SECRET_FILE:
+        case OPT_SECRET_ENV:
+            if (!add_secret_source(&c, optarg, opt == OPT_SECRET_FILE))
+                return cli_usage_error("--secret-%s takes NAME=%s", opt == OPT_SECRET_FILE ? "file" : "env",
+                                       opt == OPT_SECRET_FILE ? "FILE" : "VARIABLE");
+            break;
+        case OPT_TIMEOUT:
+            if (!parse_seconds(optarg, &c.engine.timeout_ms))
+                return cli_usage_error("--timeout takes seconds (0 < s <= 86400), not '%s'", optarg);
+            break;
+        case OPT_POWER_TIMEOUT:
+            if (!parse_seconds(optarg, &c.engine.power_timeout_ms))
+                return cli_usage_error("--power-timeout takes seconds, not '%s'", optarg);
+            break;
+        case OPT_RETRIES:
+            if (!hf_parse_ll(optarg, &n) || n < 0 || n > 100)
+                return cli_usage_error("--retries takes 0 to 100, not '%s'", optarg);
+            c.engine.retries = (int)n;
+            break;
+        case OPT_PARALLEL:
+            if (!hf_parse_ll(optarg, &n) || n < 1 || n > 100000)
+                return cli_usage_error("--parallel takes a positive number, not '%s'", optarg);
+            c.engine.max_parallel = (size_t)n;
+            break;
+        case OPT_IN_PROCESS: c.engine.isolate = false; break;
+        case OPT_HOST: c.host_filter = optarg; break;
+        case OPT_SINCE:
+        case OPT_UNTIL:
+            if (!parse_time(optarg, opt == OPT_SINCE ? &c.since_ms : &c.until_ms))
+                return cli_usage_error("'%s' is not a time (epoch seconds or YYYY-MM-DD[THH:MM:SS])", optarg);
+            break;
+        case OPT_TARGET: c.target = optarg; break;
+        case OPT_REQUESTED_BY: c.requested_by = optarg; break;
+        case 'v': c.verbose++; break;
+        case 'h': usage(stdout); return EXIT_OK;
+        case OPT_VERSION:
+            printf("hafence %s (plugin ABI %d.%d)\n", HAFENCE_VERSION, HAFENCE_ABI_MAJOR, HAFENCE_ABI_MINOR);
+            return EXIT_OK;
+        default:
+            return cli_usage_error("bad option");
+        }
+    }
+    if ((c.password_file != NULL) + c.password_stdin + (c.password_env != NULL) > 1)
+        return cli_usage_error("give the password one way only");
+    c.args = argv + optind;
+    c.arg_count = argc - optind;
+    hf_log_set_level(c.verbose >= 2 ? HF_LOG_DEBUG : c.verbose ? HF_LOG_INFO : HF_LOG_WARNING);
+    rc = run(&c);
+    hf_secrets_forget();
+    for (size_t i = 0; i < c.secret_count; i++) {
+        free(c.secrets[i].name);
+        free(c.secrets[i].file);
+        free(c.secrets[i].env);
+    }
+    return rc;
+}

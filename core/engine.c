@@ -1,0 +1,486 @@
+/*
+ * The fence engine: the same semantics for every plugin.
+ *  off    - read status; already off: done.  Else ask for off and poll the
+ *           state (short first interval, growing) until it reads off or the
+ *           power timeout passes; retry the request `retries` times.
+ *  on     - ask for on, verify it reads on.
+ *  reboot - off (verified), then on; a failed power-on after a verified off
+ *           is a warning, not a failed fence.
+ *  cycle  - the plugin's single power-cycle command (unverifiable).
+ *  status, monitor, list, check - passed through.
+ * A plugin without a verifiable status (its status says unsupported) gets
+ * "done (unverified by hafence)": the device's own word is all there is.
+ */
+#include "hafence-core.h"
+
+#include <pthread.h>
+
+typedef struct call_scope {
+    const hf_request *req;
+    volatile sig_atomic_t *cancel;
+} call_scope;
+
+static void context_log(const hf_context *ctx, hf_log_level level, const char *message)
+{
+    const call_scope *scope = ctx->core_data;
+    const hf_request *req = scope->req;
+    hf_log(level, "%s%s%s%s%s: %s", hf_plugin_name(req->plugin),
+           req->host ? " host " : "", req->host ? req->host : "",
+           req->target && *req->target ? " target " : "",
+           req->target && *req->target ? req->target : "", message);
+}
+
+static int context_cancelled(const hf_context *ctx)
+{
+    const call_scope *scope = ctx->core_data;
+    return (scope->cancel && *scope->cancel) || hf_now_ms() >= ctx->deadline_ms;
+}
+
+static void context_init(hf_context *ctx, call_scope *scope, int64_t deadline_ms)
+{
+    memset(ctx, 0, sizeof *ctx);
+    ctx->size = sizeof *ctx;
+    ctx->deadline_ms = deadline_ms;
+    ctx->host = scope->req->host;
+    ctx->log = context_log;
+    ctx->cancelled = context_cancelled;
+    ctx->core_data = scope;
+}
+
+const char *hf_action_name(hf_action action)
+{
+    static const char *const names[] = {"off", "on", "reboot", "cycle", "status",
+                                        "monitor", "list", "check"};
+    return (unsigned)action < sizeof names / sizeof names[0] ? names[action] : "unknown";
+}
+
+bool hf_action_parse(const char *word, hf_action *out)
+{
+    for (int a = HF_ACTION_OFF; a <= HF_ACTION_CHECK; a++) {
+        if (strcmp(word, hf_action_name((hf_action)a)) == 0) {
+            *out = (hf_action)a;
+            return true;
+        }
+    }
+    return false;
+}
+
+void hf_engine_options_init(hf_engine_options *opts)
+{
+    opts->timeout_ms = 60000;
+    opts->power_timeout_ms = 20000;
+    opts->retries = 1;
+    opts->isolate = true;
+    opts->max_parallel = 0;
+}
+
+void hf_outcome_clear(hf_outcome *out)
+{
+    for (size_t i = 0; i < out->item_count; i++) {
+        free(out->items[i].target);
+        free(out->items[i].name);
+    }
+    free(out->items);
+    memset(out, 0, sizeof *out);
+}
+
+/* Errors that retrying the same request cannot mend. */
+static bool final_error(hf_result code)
+{
+    return code == HF_E_BAD_PARAMETER || code == HF_E_AUTH_REFUSED ||
+           code == HF_E_UNSUPPORTED || code == HF_E_CANCELLED;
+}
+
+/* One plugin call's reply normalised: an empty message gets the code's name,
+ * an out-of-range code is a protocol breach. */
+static hf_result settle(hf_result code, hf_reply *reply)
+{
+    if ((unsigned)code >= HF_RESULT_COUNT) {
+        snprintf(reply->message, sizeof reply->message,
+                 "plugin returned result code %d, which is not part of the ABI", (int)code);
+        return HF_E_PLUGIN_FAILED;
+    }
+    reply->message[sizeof reply->message - 1] = '\0';
+    if (!reply->message[0])
+        snprintf(reply->message, sizeof reply->message, "%s", hf_result_name(code));
+    hf_redact(reply->message, sizeof reply->message);
+    return code;
+}
+
+typedef struct fence_call {
+    const hf_request *req;
+    void *instance;
+    hf_context ctx;
+    call_scope scope;
+    const hf_engine_options *opts;
+    int64_t deadline_ms;
+} fence_call;
+
+static hf_result call_status(fence_call *c, hf_power *power, hf_reply *reply)
+{
+    hf_fence_status_fn *fn = (hf_fence_status_fn *)hf_plugin_fn(c->req->plugin, HF_FN_FENCE_STATUS);
+    hf_result r;
+    memset(reply, 0, sizeof *reply);
+    r = settle(fn(c->instance, &c->ctx, c->req->target, reply), reply);
+    *power = r == HF_OK ? reply->power : HF_POWER_UNKNOWN;
+    if (r == HF_OK && *power != HF_POWER_ON && *power != HF_POWER_OFF)
+        *power = HF_POWER_UNKNOWN;
+    return r;
+}
+
+static hf_result call_power(fence_call *c, int id, hf_reply *reply)
+{
+    hf_fence_power_fn *fn = (hf_fence_power_fn *)hf_plugin_fn(c->req->plugin, id);
+    memset(reply, 0, sizeof *reply);
+    if (!fn)
+        return hf_reply_set(reply, HF_E_UNSUPPORTED, "%s does not offer this action",
+                            hf_plugin_name(c->req->plugin));
+    return settle(fn(c->instance, &c->ctx, c->req->target, reply), reply);
+}
+
+static bool timed_out(const fence_call *c)
+{
+    return hf_now_ms() >= c->deadline_ms || (c->scope.cancel && *c->scope.cancel);
+}
+
+static void finish(hf_outcome *out, hf_result code, const char *fmt, ...) HF_PRINTF(3, 4);
+static void finish(hf_outcome *out, hf_result code, const char *fmt, ...)
+{
+    va_list ap;
+    out->code = code;
+    va_start(ap, fmt);
+    vsnprintf(out->message, sizeof out->message, fmt, ap);
+    va_end(ap);
+}
+
+/* Ask for `want` (via action id) and poll until the state reads `want`. */
+static void power_verified(fence_call *c, int id, hf_power want, hf_outcome *out)
+{
+    const char *word = hf_power_name(want);
+    hf_reply reply;
+    hf_power now;
+    hf_result r = call_status(c, &now, &reply);
+
+    if (r == HF_E_UNSUPPORTED) {
+        /* no way to read the state back: the device's word is all we have */
+        r = call_power(c, id, &reply);
+        out->attempts = 1;
+        out->verified = false;
+        if (r == HF_OK)
+            finish(out, HF_OK, "done (unverified by hafence): %s", reply.message);
+        else
+            finish(out, r, "%s", reply.message);
+        return;
+    }
+    if (r == HF_OK && now == want) {
+        out->already = out->verified = true;
+        out->power = now;
+        finish(out, HF_OK, "already %s (read from the device)", word);
+        return;
+    }
+    if (final_error(r)) {
+        finish(out, r, "status before power %s: %s", word, reply.message);
+        return;
+    }
+
+    hf_result last = r;
+    char last_msg[HF_MESSAGE_MAX];
+    snprintf(last_msg, sizeof last_msg, "%s", reply.message);
+    for (int attempt = 0; attempt <= c->opts->retries && !timed_out(c); attempt++) {
+        int64_t wait = 250, until;
+        out->attempts++;
+        r = call_power(c, id, &reply);
+        if (r != HF_OK) {
+            last = r;
+            snprintf(last_msg, sizeof last_msg, "power %s request: %s", word, reply.message);
+            hf_log(HF_LOG_WARNING, "%s: attempt %d: %s", hf_plugin_name(c->req->plugin),
+                   attempt + 1, last_msg);
+            if (final_error(r))
+                break;
+            continue;
+        }
+        until = hf_now_ms() + c->opts->power_timeout_ms;
+        if (until > c->deadline_ms)
+            until = c->deadline_ms;
+        for (;;) {
+            int64_t left = until - hf_now_ms();
+            if (left <= 0)
+                break;
+            hf_sleep_ms(wait < left ? wait : left, c->scope.cancel);
+            if (timed_out(c))
+                break;
+            r = call_status(c, &now, &reply);
+            out->power = now;
+            if (r == HF_OK && now == want) {
+                out->verified = true;
+                finish(out, HF_OK, "power %s verified (read back %s after %d request%s)", word,
+                       word, out->attempts, out->attempts > 1 ? "s" : "");
+                return;
+            }
+            last = r == HF_OK ? HF_E_UNVERIFIED : r;
+            snprintf(last_msg, sizeof last_msg, "asked for power %s, device still reads %s%s%s",
+                     word, hf_power_name(now), r == HF_OK ? "" : ": ",
+                     r == HF_OK ? "" : reply.message);
+            if (final_error(r))
+                break;
+            wait = wait * 2 > 2000 ? 2000 : wait * 2;
+        }
+        if (final_error(last))
+            break;
+    }
+    if (timed_out(c) && last != HF_E_AUTH_REFUSED && last != HF_E_BAD_PARAMETER) {
+        finish(out, c->scope.cancel && *c->scope.cancel ? HF_E_CANCELLED : HF_E_TIMED_OUT,
+               "deadline passed before power %s was read back; last: %s", word, last_msg);
+        return;
+    }
+    if (last == HF_OK)
+        last = HF_E_UNVERIFIED;
+    finish(out, last, "%s", last_msg);
+}
+
+static void list_sink(void *arg, const char *target, const char *name)
+{
+    hf_outcome *out = arg;
+    if (!target || out->item_count >= 100000)
+        return;
+    out->items = hf_realloc(out->items, (out->item_count + 1) * sizeof *out->items);
+    out->items[out->item_count].target = hf_strdup(target);
+    out->items[out->item_count].name = hf_strdup(name ? name : "");
+    out->item_count++;
+}
+
+static void run_fence(fence_call *c, hf_outcome *out)
+{
+    hf_reply reply;
+    hf_result r;
+    switch (c->req->action) {
+    case HF_ACTION_OFF:
+        power_verified(c, HF_FN_FENCE_OFF, HF_POWER_OFF, out);
+        return;
+    case HF_ACTION_ON:
+        power_verified(c, HF_FN_FENCE_ON, HF_POWER_ON, out);
+        return;
+    case HF_ACTION_REBOOT: {
+        hf_power now;
+        /* a plugin that cannot read state back: its own reboot, if any */
+        if (call_status(c, &now, &reply) == HF_E_UNSUPPORTED &&
+            hf_plugin_fn(c->req->plugin, HF_FN_FENCE_REBOOT)) {
+            r = call_power(c, HF_FN_FENCE_REBOOT, &reply);
+            out->attempts = 1;
+            if (r == HF_OK)
+                finish(out, HF_OK, "done (unverified by hafence): %s", reply.message);
+            else
+                finish(out, r, "%s", reply.message);
+            return;
+        }
+        power_verified(c, HF_FN_FENCE_OFF, HF_POWER_OFF, out);
+        if (out->code != HF_OK)
+            return;
+        {
+            bool off_verified = out->verified;
+            char off_msg[HF_MESSAGE_MAX];
+            hf_outcome on = {0};
+            snprintf(off_msg, sizeof off_msg, "%s", out->message);
+            power_verified(c, HF_FN_FENCE_ON, HF_POWER_ON, &on);
+            out->attempts += on.attempts;
+            out->power = on.power;
+            if (on.code == HF_OK) {
+                snprintf(out->message, sizeof out->message, "rebooted: %.480s; %.480s", off_msg,
+                         on.message);
+                out->verified = off_verified && on.verified;
+            } else {
+                /* fenced all the same: the off was verified */
+                out->warning = true;
+                out->verified = off_verified;
+                snprintf(out->message, sizeof out->message,
+                         "fenced (%.400s); warning: power on failed: %s: %.400s", off_msg,
+                         hf_result_name(on.code), on.message);
+            }
+            hf_outcome_clear(&on);
+        }
+        return;
+    }
+    case HF_ACTION_CYCLE:
+        r = call_power(c, HF_FN_FENCE_CYCLE, &reply);
+        out->attempts = 1;
+        if (r == HF_OK)
+            finish(out, HF_OK, "power cycled (unverifiable by design): %s", reply.message);
+        else
+            finish(out, r, "%s", reply.message);
+        return;
+    case HF_ACTION_STATUS:
+        r = call_status(c, &out->power, &reply);
+        out->verified = r == HF_OK && out->power != HF_POWER_UNKNOWN;
+        finish(out, r, "%s", reply.message);
+        return;
+    case HF_ACTION_MONITOR: {
+        hf_fence_monitor_fn *fn =
+            (hf_fence_monitor_fn *)hf_plugin_fn(c->req->plugin, HF_FN_FENCE_MONITOR);
+        memset(&reply, 0, sizeof reply);
+        r = settle(fn(c->instance, &c->ctx, &reply), &reply);
+        finish(out, r, "%s", reply.message);
+        return;
+    }
+    case HF_ACTION_LIST: {
+        hf_fence_list_fn *fn = (hf_fence_list_fn *)hf_plugin_fn(c->req->plugin, HF_FN_FENCE_LIST);
+        memset(&reply, 0, sizeof reply);
+        if (!fn) {
+            finish(out, HF_E_UNSUPPORTED, "%s cannot list targets", hf_plugin_name(c->req->plugin));
+            return;
+        }
+        r = settle(fn(c->instance, &c->ctx, list_sink, out, &reply), &reply);
+        finish(out, r, "%s", reply.message);
+        return;
+    }
+    case HF_ACTION_CHECK:
+        break;
+    }
+    finish(out, HF_E_UNSUPPORTED, "action %s does not apply to a fence plugin",
+           hf_action_name(c->req->action));
+}
+
+static void run_heuristic(const hf_request *req, hf_context *ctx, hf_outcome *out)
+{
+    hf_heur_create_fn *create = (hf_heur_create_fn *)hf_plugin_fn(req->plugin, HF_FN_HEUR_CREATE);
+    hf_heur_destroy_fn *destroy =
+        (hf_heur_destroy_fn *)hf_plugin_fn(req->plugin, HF_FN_HEUR_DESTROY);
+    hf_heur_check_fn *check = (hf_heur_check_fn *)hf_plugin_fn(req->plugin, HF_FN_HEUR_CHECK);
+    hf_reply reply = {0};
+    void *instance = NULL;
+    hf_result r;
+
+    out->vote = HF_VOTE_UNKNOWN;
+    if (req->action != HF_ACTION_CHECK) {
+        finish(out, HF_E_UNSUPPORTED, "a heuristic plugin only checks (asked: %s)",
+               hf_action_name(req->action));
+        return;
+    }
+    r = settle(create(ctx, req->params, &instance, &reply), &reply);
+    if (r != HF_OK) {
+        finish(out, r, "create: %s", reply.message);
+        return;
+    }
+    memset(&reply, 0, sizeof reply);
+    r = settle(check(instance, ctx, &reply), &reply);
+    out->vote = r == HF_OK ? reply.vote : HF_VOTE_UNKNOWN;
+    if (out->vote != HF_VOTE_PASS && out->vote != HF_VOTE_FAIL)
+        out->vote = HF_VOTE_UNKNOWN;
+    finish(out, r, "%s", reply.message);
+    destroy(instance);
+}
+
+void hf_engine_execute(const hf_engine_options *opts, const hf_request *req,
+                       int64_t deadline_ms, volatile sig_atomic_t *cancel, hf_outcome *out)
+{
+    fence_call c = {.req = req, .opts = opts, .deadline_ms = deadline_ms};
+    int64_t start = hf_now_ms();
+    hf_reply reply = {0};
+    hf_result r;
+
+    c.scope.req = req;
+    c.scope.cancel = cancel;
+    context_init(&c.ctx, &c.scope, deadline_ms);
+    out->power = HF_POWER_UNKNOWN;
+
+    if (hf_plugin_descriptor_of(req->plugin)->kind == HF_KIND_HEURISTIC) {
+        run_heuristic(req, &c.ctx, out);
+    } else {
+        hf_fence_create_fn *create =
+            (hf_fence_create_fn *)hf_plugin_fn(req->plugin, HF_FN_FENCE_CREATE);
+        hf_fence_destroy_fn *destroy =
+            (hf_fence_destroy_fn *)hf_plugin_fn(req->plugin, HF_FN_FENCE_DESTROY);
+        r = settle(create(&c.ctx, req->params, &c.instance, &reply), &reply);
+        if (r != HF_OK) {
+            finish(out, r, "create: %s", reply.message);
+        } else {
+            run_fence(&c, out);
+            destroy(c.instance);
+        }
+    }
+    hf_redact(out->message, sizeof out->message);
+    out->duration_ms = hf_now_ms() - start;
+}
+
+/* ---- running many requests ---------------------------------------------- */
+
+/* The plugin's own deadline comes a little before the one the core enforces,
+ * so that a well-behaved plugin reports instead of being killed. */
+static int64_t plugin_deadline(int64_t deadline_ms, int64_t timeout_ms)
+{
+    int64_t margin = timeout_ms / 10;
+    if (margin > 500)
+        margin = 500;
+    return deadline_ms - margin;
+}
+
+typedef struct job {
+    const hf_engine_options *opts;
+    const hf_request *req;
+    hf_outcome *out;
+    int64_t deadline_ms;
+    volatile sig_atomic_t cancel;
+    pthread_t thread;
+} job;
+
+static void isolated_entry(void *arg, int64_t deadline_ms, volatile sig_atomic_t *cancel,
+                           hf_outcome *out)
+{
+    job *j = arg;
+    hf_engine_execute(j->opts, j->req, deadline_ms, cancel, out);
+}
+
+static void *thread_entry(void *arg)
+{
+    job *j = arg;
+    hf_engine_execute(j->opts, j->req, plugin_deadline(j->deadline_ms, j->opts->timeout_ms),
+                      &j->cancel, j->out);
+    return NULL;
+}
+
+static void run_batch_isolated(job *jobs, size_t n)
+{
+    hf_child **children = hf_calloc(n, sizeof *children);
+    for (size_t i = 0; i < n; i++)
+        children[i] = hf_child_start(isolated_entry, &jobs[i], jobs[i].deadline_ms, jobs[i].out);
+    hf_children_wait(children, n);
+    free(children);
+}
+
+static void run_batch_threads(job *jobs, size_t n)
+{
+    bool *started = hf_calloc(n, sizeof *started);
+    for (size_t i = 0; i < n; i++) {
+        started[i] = pthread_create(&jobs[i].thread, NULL, thread_entry, &jobs[i]) == 0;
+        if (!started[i])
+            thread_entry(&jobs[i]);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (started[i])
+            pthread_join(jobs[i].thread, NULL);
+    free(started);
+}
+
+void hf_engine_run(const hf_engine_options *opts, const hf_request *requests, size_t n,
+                   hf_outcome *outcomes)
+{
+    size_t batch = opts->max_parallel ? opts->max_parallel : n;
+    job *jobs = hf_calloc(n, sizeof *jobs);
+    for (size_t i = 0; i < n; i++) {
+        memset(&outcomes[i], 0, sizeof outcomes[i]);
+        jobs[i].opts = opts;
+        jobs[i].req = &requests[i];
+        jobs[i].out = &outcomes[i];
+    }
+    for (size_t first = 0; first < n; first += batch) {
+        size_t count = n - first < batch ? n - first : batch;
+        /* each operation gets its whole timeout from its own start */
+        int64_t deadline = hf_now_ms() + opts->timeout_ms;
+        for (size_t i = first; i < first + count; i++)
+            jobs[i].deadline_ms = deadline;
+        if (opts->isolate)
+            run_batch_isolated(jobs + first, count);
+        else
+            run_batch_threads(jobs + first, count);
+    }
+    free(jobs);
+}

@@ -1,0 +1,265 @@
+/*
+ * libhafence: the core shared by the harness CLI and the dom0 daemon.
+ * Loader, parameter checking, fence engine, isolation, configuration,
+ * host maps, secrets and history.  Never names a vendor or a protocol.
+ */
+#ifndef HAFENCE_CORE_H
+#define HAFENCE_CORE_H
+
+#include <hafence/plugin.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* ---- errors (error.c) ---------------------------------------------------- */
+#define HF_ERROR_MAX 1024
+typedef struct hf_error {
+    hf_result code;          /* closest result code, for programs */
+    char message[HF_ERROR_MAX];
+} hf_error;
+
+void hf_error_set(hf_error *err, hf_result code, const char *fmt, ...) HF_PRINTF(3, 4);
+const char *hf_result_name(hf_result code);   /* "ok", "bad-parameter", ... */
+const char *hf_power_name(hf_power power);    /* "on", "off", "unknown" */
+const char *hf_vote_name(hf_vote vote);       /* "pass", "fail", "unknown" */
+
+/* ---- logging and secret redaction (log.c) -------------------------------- */
+typedef void hf_log_sink(hf_log_level level, const char *line, void *arg);
+void hf_log_set_level(hf_log_level max_level);
+void hf_log_set_sink(hf_log_sink *sink, void *arg); /* NULL: stderr */
+void hf_log(hf_log_level level, const char *fmt, ...) HF_PRINTF(2, 3);
+/* Remember a secret so that every log line and message has it redacted. */
+void hf_secret_register(const char *value);
+void hf_secrets_forget(void);
+/* Replace every registered secret in text (in place) by "***". */
+void hf_redact(char *text, size_t size);
+/* Overwrite memory in a way the compiler does not drop. */
+void hf_wipe(void *p, size_t n);
+
+/* ---- strings and small helpers (util.c) ---------------------------------- */
+char *hf_strdup(const char *s);            /* aborts on out-of-memory */
+void *hf_calloc(size_t n, size_t size);    /* aborts on out-of-memory */
+void *hf_realloc(void *p, size_t size);
+int hf_strcaseeq(const char *a, const char *b);
+void hf_strlcpy(char *dst, const char *src, size_t size);
+/* Parse a decimal integer; whole string, no overflow. */
+bool hf_parse_ll(const char *s, long long *out);
+/* Normalise a boolean word into 1/0; -1 when not a boolean. */
+int hf_parse_bool(const char *s);
+bool hf_is_uuid(const char *s);
+/* Read a whole small file (<= max bytes); NUL-terminated. */
+char *hf_read_file(const char *path, size_t max, size_t *len, hf_error *err);
+/* Sleep up to ms, returning early (false) when *cancel becomes non-zero. */
+bool hf_sleep_ms(int64_t ms, volatile sig_atomic_t *cancel);
+
+/* ---- parameters (params.c) ----------------------------------------------- */
+/* An unvalidated name=value list as the operator gave it. */
+typedef struct hf_paramset hf_paramset;
+hf_paramset *hf_paramset_new(void);
+void hf_paramset_free(hf_paramset *set); /* wipes values */
+/* Later values of a name replace earlier ones. */
+void hf_paramset_set(hf_paramset *set, const char *name, const char *value);
+const char *hf_paramset_get(const hf_paramset *set, const char *name);
+size_t hf_paramset_count(const hf_paramset *set);
+const char *hf_paramset_name(const hf_paramset *set, size_t i);
+
+/* Validate against a parameter table: unknown name, missing required, wrong
+ * type are refused naming the parameter.  Returns the validated array (every
+ * parameter with a value, defaults filled, booleans as 1/0), or NULL. */
+hf_param *hf_params_validate(const hf_param_def *defs, const hf_paramset *given,
+                             const char *plugin, hf_error *err);
+void hf_params_free(hf_param *params); /* wipes values */
+const hf_param_def *hf_param_def_find(const hf_param_def *defs, const char *name);
+/* Check a value against one definition; false with err set. */
+bool hf_param_value_valid(const hf_param_def *def, const char *value, hf_error *err);
+const char *hf_param_type_name(hf_param_type type);
+
+/* ---- plugins (loader.c) -------------------------------------------------- */
+typedef struct hf_plugin hf_plugin;
+/* Load one file; refuses other majors, newer minors, non-plugins,
+ * inconsistent descriptors and files writable by others. */
+hf_plugin *hf_plugin_load(const char *path, hf_error *err);
+void hf_plugin_unload(hf_plugin *plugin);
+const hf_plugin_descriptor *hf_plugin_descriptor_of(const hf_plugin *plugin);
+const char *hf_plugin_path(const hf_plugin *plugin);
+const char *hf_plugin_name(const hf_plugin *plugin);
+/* The function for id, or NULL when absent. */
+hf_fn hf_plugin_fn(const hf_plugin *plugin, int id);
+/* Check a descriptor without loading anything (used by load and check). */
+bool hf_descriptor_check(const hf_plugin_descriptor *d, const char *path, hf_error *err);
+
+/* Where plugins are looked for: the configured directory, then each
+ * directory of HAFENCE_PLUGIN_PATH (':'-separated). */
+typedef struct hf_search_path {
+    char **dirs;
+    size_t count;
+} hf_search_path;
+void hf_search_path_init(hf_search_path *path, const char *configured_dir);
+void hf_search_path_free(hf_search_path *path);
+/* Load the plugin called name (file NAME.so in the first directory that
+ * has it), or a path when name contains '/'. */
+hf_plugin *hf_plugin_find(const hf_search_path *path, const char *name, hf_error *err);
+/* Call fn for every plugin file found (loaded or failing to load). */
+typedef void hf_plugin_visit_fn(const char *file, hf_plugin *plugin, const hf_error *err,
+                                void *arg);
+void hf_plugin_discover(const hf_search_path *path, hf_plugin_visit_fn *fn, void *arg);
+
+/* ---- the fence engine (engine.c, isolate.c) ------------------------------ */
+typedef enum hf_action {
+    HF_ACTION_OFF,
+    HF_ACTION_ON,
+    HF_ACTION_REBOOT,
+    HF_ACTION_CYCLE,
+    HF_ACTION_STATUS,
+    HF_ACTION_MONITOR,
+    HF_ACTION_LIST,
+    HF_ACTION_CHECK /* heuristic vote */
+} hf_action;
+const char *hf_action_name(hf_action action);
+bool hf_action_parse(const char *word, hf_action *out);
+
+typedef struct hf_engine_options {
+    int64_t timeout_ms;       /* whole operation; default 60000 */
+    int64_t power_timeout_ms; /* wait for the state to read back; default 20000 */
+    int retries;              /* extra power requests; default 1 */
+    bool isolate;             /* child process per operation; default true */
+    size_t max_parallel;      /* 0: all at once */
+} hf_engine_options;
+void hf_engine_options_init(hf_engine_options *opts);
+
+typedef struct hf_request {
+    const hf_plugin *plugin;
+    const hf_param *params;  /* validated */
+    const char *host;        /* host UUID, or NULL */
+    const char *target;      /* "" when the device is the target */
+    hf_action action;
+} hf_request;
+
+typedef struct hf_list_item {
+    char *target;
+    char *name;
+} hf_list_item;
+
+typedef struct hf_outcome {
+    hf_result code;
+    hf_power power;       /* status, and the state last read */
+    hf_vote vote;         /* heuristics */
+    bool verified;        /* the wanted state was read back from the device */
+    bool already;         /* off/on: the target was already in that state */
+    bool warning;         /* done, with a warning in message (reboot's power-on) */
+    int signal;           /* isolated child died of this signal */
+    int attempts;         /* power requests sent */
+    int64_t duration_ms;
+    char message[HF_MESSAGE_MAX];
+    hf_list_item *items;  /* list */
+    size_t item_count;
+} hf_outcome;
+void hf_outcome_clear(hf_outcome *out); /* frees items */
+
+/* Run n requests, in parallel, each bounded by opts->timeout_ms.  Never
+ * fails as a whole: each outcome says what happened to its request. */
+void hf_engine_run(const hf_engine_options *opts, const hf_request *requests, size_t n,
+                   hf_outcome *outcomes);
+/* One request in the calling thread (what the isolated child runs). */
+void hf_engine_execute(const hf_engine_options *opts, const hf_request *req,
+                       int64_t deadline_ms, volatile sig_atomic_t *cancel, hf_outcome *out);
+
+/* Isolation (isolate.c): run fn in a child process of its own process
+ * group; kill the group at the deadline; carry the outcome back as data. */
+typedef void hf_isolated_fn(void *arg, int64_t deadline_ms, volatile sig_atomic_t *cancel,
+                            hf_outcome *out);
+typedef struct hf_child hf_child;
+hf_child *hf_child_start(hf_isolated_fn *fn, void *arg, int64_t deadline_ms, hf_outcome *out);
+/* Wait for many children at once until each finished or its deadline. */
+void hf_children_wait(hf_child **children, size_t n);
+
+/* ---- configuration (config.c) -------------------------------------------- */
+typedef struct hf_config hf_config;
+hf_config *hf_config_new(void);
+void hf_config_free(hf_config *cfg);
+/* Parse KEY=VALUE text; later files and lines override earlier ones.
+ * A bad line is an error naming origin and line. */
+bool hf_config_parse(hf_config *cfg, const char *origin, const char *text, size_t len,
+                     hf_error *err);
+bool hf_config_load(hf_config *cfg, const char *path, hf_error *err);
+/* Value of a key (case-insensitive), NULL when unset. */
+const char *hf_config_get(const hf_config *cfg, const char *key);
+/* Where a key was set: "file:line", for messages. */
+const char *hf_config_origin(const hf_config *cfg, const char *key);
+size_t hf_config_count(const hf_config *cfg);
+const char *hf_config_key_at(const hf_config *cfg, size_t i);
+
+typedef enum hf_fence_action { HF_FENCE_STOP, HF_FENCE_START, HF_FENCE_RESET } hf_fence_action;
+
+typedef struct hf_settings {
+    bool fence_enabled;
+    hf_fence_action fence_action;
+    char *fence_method;
+    char *fence_file_loc;
+    char *fence_ipaddress;
+    char *fence_passwd;            /* secret */
+    long long fence_min_hosts;
+    bool fence_quorum_required;
+    bool fence_use_ip_heuristics;
+    char *fence_heuristics_ips;
+    bool fence_ha_onfail;
+    bool fence_reboot_lone_host;
+    bool fence_host_forget;
+    long long xapi_count;
+    long long xapi_delay;
+} hf_settings;
+/* Validate the FENCE_* keys and fill settings with defaults for the rest.
+ * Unknown keys (other than <METHOD>_<PARAM> and HA-Lizard's own) warn. */
+bool hf_settings_load(const hf_config *cfg, hf_settings *settings, hf_error *err);
+void hf_settings_free(hf_settings *settings);
+hf_action hf_fence_action_to_action(hf_fence_action a);
+bool hf_config_key_is_secret(const char *key);
+
+/* ---- methods: HA-Lizard names to plugins and parameters (method.c) ------- */
+const char *hf_method_plugin(const char *method); /* "ILO" -> "ilo", other -> "script" */
+/* Fill a paramset for plugin from the config: <METHOD>_<PARAM> keys,
+ * FENCE_IPADDRESS -> address, FENCE_PASSWD -> password, FENCE_FILE_LOC ->
+ * file_loc, the method name -> method; secrets also from <KEY>_FILE. */
+bool hf_method_params(const hf_config *cfg, const hf_settings *s, const hf_plugin *plugin,
+                      hf_paramset *out, hf_error *err);
+/* FENCE_FILE_LOC/<METHOD>/<METHOD>.hosts */
+char *hf_method_hostmap_path(const hf_settings *s);
+
+/* ---- host maps (hostmap.c) ----------------------------------------------- */
+typedef struct hf_hostmap hf_hostmap;
+hf_hostmap *hf_hostmap_parse(const char *origin, const char *text, size_t len, hf_error *err);
+hf_hostmap *hf_hostmap_load(const char *path, hf_error *err);
+void hf_hostmap_free(hf_hostmap *map);
+const char *hf_hostmap_lookup(const hf_hostmap *map, const char *host_uuid);
+size_t hf_hostmap_count(const hf_hostmap *map);
+
+/* ---- secrets (secret.c) -------------------------------------------------- */
+/* Read a secret from a file (first line, no newline); warns when the file
+ * is readable by group or others. */
+char *hf_secret_from_file(const char *path, hf_error *err);
+/* Read one line from a file descriptor (stdin), without echo concerns. */
+char *hf_secret_from_fd(int fd, const char *what, hf_error *err);
+void hf_secret_free(char *secret);
+
+/* ---- history (history.c) ------------------------------------------------- */
+typedef struct hf_history_record {
+    int64_t time_ms;        /* wall clock, ms since the epoch */
+    const char *host;
+    const char *target;
+    const char *plugin;
+    const char *action;
+    const char *result;     /* hf_result_name */
+    bool verified;
+    const char *message;
+    int64_t duration_ms;
+    const char *requested_by;
+} hf_history_record;
+/* Append one JSON line, atomically (O_APPEND, one write, flock). */
+bool hf_history_append(const char *path, const hf_history_record *rec, hf_error *err);
+typedef bool hf_history_visit_fn(const char *json_line, void *arg);
+/* Read records, filtered by host (NULL: all) and [since, until] (0: open). */
+bool hf_history_read(const char *path, const char *host, int64_t since_ms, int64_t until_ms,
+                     hf_history_visit_fn *fn, void *arg, hf_error *err);
+const char *hf_history_default_path(void);
+
+#endif

@@ -1,0 +1,131 @@
+/*
+ * The fence history: one JSON object per line, appended atomically, so an
+ * operator can always answer "who fenced what, when, and did it work".
+ */
+#include "hafence-core.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#define HISTORY_LINE_MAX (64u << 10)
+
+const char *hf_history_default_path(void)
+{
+    const char *env = getenv("HAFENCE_HISTORY");
+    return env && *env ? env : HAFENCE_STATEDIR "/history.jsonl";
+}
+
+static void iso_time(int64_t ms, char *out, size_t size)
+{
+    time_t secs = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+}
+
+static void add_string(json_object *o, const char *key, const char *value)
+{
+    json_object_object_add(o, key, value ? json_object_new_string(value) : NULL);
+}
+
+bool hf_history_append(const char *path, const hf_history_record *rec, hf_error *err)
+{
+    json_object *o = json_object_new_object();
+    char when[64], *line;
+    const char *text;
+    size_t len;
+    int fd;
+    bool ok = true;
+
+    iso_time(rec->time_ms, when, sizeof when);
+    add_string(o, "time", when);
+    json_object_object_add(o, "time_ms", json_object_new_int64(rec->time_ms));
+    add_string(o, "host", rec->host);
+    add_string(o, "target", rec->target);
+    add_string(o, "plugin", rec->plugin);
+    add_string(o, "action", rec->action);
+    add_string(o, "result", rec->result);
+    json_object_object_add(o, "verified", json_object_new_boolean(rec->verified));
+    add_string(o, "message", rec->message);
+    json_object_object_add(o, "duration_ms", json_object_new_int64(rec->duration_ms));
+    add_string(o, "requested_by", rec->requested_by);
+    text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+    len = strlen(text);
+    line = hf_calloc(1, len + 2);
+    memcpy(line, text, len);
+    hf_redact(line, len + 1);
+    len = strlen(line);
+    line[len++] = '\n';
+    json_object_put(o);
+
+    fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        hf_error_set(err, HF_E_BAD_PARAMETER, "history %s: cannot open: %s", path, strerror(errno));
+        free(line);
+        return false;
+    }
+    /* one write() of the whole line under an exclusive lock: concurrent
+     * writers (daemon, CLI) never interleave */
+    flock(fd, LOCK_EX);
+    if (write(fd, line, len) != (ssize_t)len) {
+        hf_error_set(err, HF_E_BAD_PARAMETER, "history %s: cannot write: %s", path,
+                     strerror(errno));
+        ok = false;
+    }
+    flock(fd, LOCK_UN);
+    close(fd);
+    free(line);
+    return ok;
+}
+
+bool hf_history_read(const char *path, const char *host, int64_t since_ms, int64_t until_ms,
+                     hf_history_visit_fn *fn, void *arg, hf_error *err)
+{
+    FILE *f = fopen(path, "re");
+    char *line = NULL;
+    size_t cap = 0, lineno = 0;
+    ssize_t n;
+    if (!f) {
+        if (errno == ENOENT)
+            return true; /* nothing fenced yet */
+        hf_error_set(err, HF_E_BAD_PARAMETER, "history %s: cannot open: %s", path, strerror(errno));
+        return false;
+    }
+    flock(fileno(f), LOCK_SH);
+    while ((n = getline(&line, &cap, f)) > 0) {
+        json_object *o, *v;
+        int64_t t;
+        lineno++;
+        if ((size_t)n > HISTORY_LINE_MAX) {
+            hf_log(HF_LOG_WARNING, "history %s:%zu: line too long, skipped", path, lineno);
+            continue;
+        }
+        line[strcspn(line, "\n")] = '\0';
+        o = json_tokener_parse(line);
+        if (!o || !json_object_is_type(o, json_type_object)) {
+            hf_log(HF_LOG_WARNING, "history %s:%zu: not a JSON record, skipped", path, lineno);
+            json_object_put(o);
+            continue;
+        }
+        t = json_object_object_get_ex(o, "time_ms", &v) ? json_object_get_int64(v) : 0;
+        if ((!host || (json_object_object_get_ex(o, "host", &v) &&
+                       json_object_is_type(v, json_type_string) &&
+                       strcmp(json_object_get_string(v), host) == 0)) &&
+            (!since_ms || t >= since_ms) && (!until_ms || t <= until_ms)) {
+            bool go_on = fn(line, arg);
+            json_object_put(o);
+            if (!go_on)
+                break;
+            continue;
+        }
+        json_object_put(o);
+    }
+    free(line);
+    flock(fileno(f), LOCK_UN);
+    fclose(f);
+    return true;
+}

@@ -1,0 +1,141 @@
+/*
+ * Host maps: FENCE_FILE_LOC/<METHOD>/<METHOD>.hosts, one
+ * <host-uuid>:<target> line per host.  The target is everything after the
+ * first ':', so "[fe80::1]:623" works.  '#' comments and blank lines are
+ * allowed; a malformed UUID, a duplicate host or an empty target is an
+ * error naming the line.
+ */
+#include "hafence-core.h"
+
+#include <ctype.h>
+#include <strings.h>
+
+#define HOSTMAP_MAX_BYTES (1u << 20)
+
+struct hf_hostmap {
+    char **hosts;
+    char **targets;
+    size_t count;
+};
+
+void hf_hostmap_free(hf_hostmap *map)
+{
+    if (!map)
+        return;
+    for (size_t i = 0; i < map->count; i++) {
+        free(map->hosts[i]);
+        free(map->targets[i]);
+    }
+    free(map->hosts);
+    free(map->targets);
+    free(map);
+}
+
+static char *trimmed(const char *s, const char *e)
+{
+    char *out;
+    while (s < e && isspace((unsigned char)*s))
+        s++;
+    while (e > s && isspace((unsigned char)e[-1]))
+        e--;
+    out = hf_calloc(1, (size_t)(e - s) + 1);
+    memcpy(out, s, (size_t)(e - s));
+    return out;
+}
+
+hf_hostmap *hf_hostmap_parse(const char *origin, const char *text, size_t len, hf_error *err)
+{
+    hf_hostmap *map = hf_calloc(1, sizeof *map);
+    const char *p = text, *end = text + len;
+    size_t lineno = 0;
+    if (len > HOSTMAP_MAX_BYTES) {
+        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: larger than %u bytes", origin,
+                     HOSTMAP_MAX_BYTES);
+        goto fail;
+    }
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *eol = nl ? nl : end, *colon, *s = p;
+        char *host, *target;
+        lineno++;
+        p = eol + (nl ? 1 : 0);
+        while (s < eol && isspace((unsigned char)*s))
+            s++;
+        if (s == eol || *s == '#')
+            continue;
+        if (memchr(s, '\0', (size_t)(eol - s))) {
+            hf_error_set(err, HF_E_BAD_PARAMETER, "%s:%zu: NUL byte in line", origin, lineno);
+            goto fail;
+        }
+        colon = memchr(s, ':', (size_t)(eol - s));
+        if (!colon) {
+            hf_error_set(err, HF_E_BAD_PARAMETER,
+                         "%s:%zu: expected <host-uuid>:<target>, found no ':'", origin, lineno);
+            goto fail;
+        }
+        host = trimmed(s, colon);
+        target = trimmed(colon + 1, eol);
+        if (!hf_is_uuid(host)) {
+            hf_error_set(err, HF_E_BAD_PARAMETER, "%s:%zu: '%.60s' is not a host UUID", origin,
+                         lineno, host);
+            free(host);
+            free(target);
+            goto fail;
+        }
+        if (!*target) {
+            hf_error_set(err, HF_E_BAD_PARAMETER, "%s:%zu: host %s has an empty target", origin,
+                         lineno, host);
+            free(host);
+            free(target);
+            goto fail;
+        }
+        for (const char *t = target; *t; t++) {
+            if (iscntrl((unsigned char)*t) || isspace((unsigned char)*t)) {
+                hf_error_set(err, HF_E_BAD_PARAMETER,
+                             "%s:%zu: target of host %s contains a space or control character",
+                             origin, lineno, host);
+                free(host);
+                free(target);
+                goto fail;
+            }
+        }
+        if (hf_hostmap_lookup(map, host)) {
+            hf_error_set(err, HF_E_BAD_PARAMETER, "%s:%zu: host %s appears more than once", origin,
+                         lineno, host);
+            free(host);
+            free(target);
+            goto fail;
+        }
+        map->hosts = hf_realloc(map->hosts, (map->count + 1) * sizeof(char *));
+        map->targets = hf_realloc(map->targets, (map->count + 1) * sizeof(char *));
+        map->hosts[map->count] = host;
+        map->targets[map->count] = target;
+        map->count++;
+    }
+    return map;
+fail:
+    hf_hostmap_free(map);
+    return NULL;
+}
+
+hf_hostmap *hf_hostmap_load(const char *path, hf_error *err)
+{
+    size_t len;
+    char *text = hf_read_file(path, HOSTMAP_MAX_BYTES, &len, err);
+    hf_hostmap *map;
+    if (!text)
+        return NULL;
+    map = hf_hostmap_parse(path, text, len, err);
+    free(text);
+    return map;
+}
+
+const char *hf_hostmap_lookup(const hf_hostmap *map, const char *host_uuid)
+{
+    for (size_t i = 0; i < map->count; i++)
+        if (strcasecmp(map->hosts[i], host_uuid) == 0)
+            return map->targets[i];
+    return NULL;
+}
+
+size_t hf_hostmap_count(const hf_hostmap *map) { return map->count; }

@@ -1,0 +1,356 @@
+/*
+ * Isolation: each operation runs in a child process of its own process
+ * group.  The parent waits for all children at once, kills a child's whole
+ * group at its deadline, and reads the outcome back as structured data over
+ * a pipe (never by parsing stderr).  A child that crashes, hangs or writes
+ * garbage costs that operation and never its caller.
+ */
+#include "hafence-core.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define WIRE_MAGIC 0x68664f31u /* "hfO1" */
+#define WIRE_MAX (4u << 20)    /* what a child may send back at most */
+
+/* The fixed part of an outcome on the wire. */
+typedef struct wire_outcome {
+    uint32_t magic;
+    int32_t code, power, vote, verified, already, warning, attempts;
+    int64_t duration_ms;
+    char message[HF_MESSAGE_MAX];
+    uint32_t item_count;
+} wire_outcome;
+
+struct hf_child {
+    pid_t pid;
+    int fd;            /* read end; -1 once EOF was seen */
+    int64_t deadline_ms;
+    hf_outcome *out;
+    unsigned char *buf;
+    size_t len;
+    bool overflow;
+    bool killed;
+    int status;
+    bool reaped;
+    int64_t start_ms;
+};
+
+static volatile sig_atomic_t child_cancel;
+
+static void on_term(int sig)
+{
+    (void)sig;
+    child_cancel = 1;
+}
+
+static bool write_all(int fd, const void *p, size_t n)
+{
+    const unsigned char *c = p;
+    while (n) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return false;
+        c += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+static bool write_string(int fd, const char *s)
+{
+    uint32_t len = (uint32_t)strlen(s);
+    return write_all(fd, &len, sizeof len) && write_all(fd, s, len);
+}
+
+static void send_outcome(int fd, const hf_outcome *out)
+{
+    wire_outcome w;
+    memset(&w, 0, sizeof w);
+    w.magic = WIRE_MAGIC;
+    w.code = out->code;
+    w.power = out->power;
+    w.vote = out->vote;
+    w.verified = out->verified;
+    w.already = out->already;
+    w.warning = out->warning;
+    w.attempts = out->attempts;
+    w.duration_ms = out->duration_ms;
+    memcpy(w.message, out->message, sizeof w.message);
+    w.item_count = (uint32_t)out->item_count;
+    if (!write_all(fd, &w, sizeof w))
+        return;
+    for (size_t i = 0; i < out->item_count; i++)
+        if (!write_string(fd, out->items[i].target) || !write_string(fd, out->items[i].name))
+            return;
+}
+
+static _Noreturn void child_main(int fd, hf_isolated_fn *fn, void *arg, int64_t deadline_ms,
+                                 int64_t timeout_ms)
+{
+    struct sigaction sa;
+    sigset_t none;
+    hf_outcome out;
+    int64_t margin = timeout_ms / 10 > 500 ? 500 : timeout_ms / 10;
+
+    setpgid(0, 0);
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_term;
+    sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+
+    memset(&out, 0, sizeof out);
+    /* the plugin's deadline comes before the one the parent enforces */
+    fn(arg, deadline_ms - margin, &child_cancel, &out);
+    send_outcome(fd, &out);
+    close(fd);
+    _exit(0);
+}
+
+hf_child *hf_child_start(hf_isolated_fn *fn, void *arg, int64_t deadline_ms, hf_outcome *out)
+{
+    hf_child *c = hf_calloc(1, sizeof *c);
+    int fds[2];
+    c->out = out;
+    c->deadline_ms = deadline_ms;
+    c->start_ms = hf_now_ms();
+    c->fd = -1;
+    c->pid = -1;
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        out->code = HF_E_PLUGIN_FAILED;
+        snprintf(out->message, sizeof out->message, "cannot create a pipe for the child: %s",
+                 strerror(errno));
+        return c;
+    }
+    fflush(NULL); /* nothing buffered may be written twice */
+    c->pid = fork();
+    if (c->pid < 0) {
+        out->code = HF_E_PLUGIN_FAILED;
+        snprintf(out->message, sizeof out->message, "cannot fork the operation's child: %s",
+                 strerror(errno));
+        close(fds[0]);
+        close(fds[1]);
+        return c;
+    }
+    if (c->pid == 0) {
+        close(fds[0]);
+        child_main(fds[1], fn, arg, deadline_ms, deadline_ms - c->start_ms);
+    }
+    setpgid(c->pid, c->pid); /* the child does it too: whichever runs first */
+    close(fds[1]);
+    c->fd = fds[0];
+    fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
+    return c;
+}
+
+static bool read_string(const unsigned char **p, const unsigned char *end, char **out)
+{
+    uint32_t len;
+    if ((size_t)(end - *p) < sizeof len)
+        return false;
+    memcpy(&len, *p, sizeof len);
+    *p += sizeof len;
+    if ((size_t)(end - *p) < len)
+        return false;
+    *out = hf_calloc(1, (size_t)len + 1);
+    memcpy(*out, *p, len);
+    *p += len;
+    return true;
+}
+
+/* Parse what the child sent; false when it is not a whole outcome. */
+static bool decode(hf_child *c)
+{
+    wire_outcome w;
+    const unsigned char *p = c->buf, *end = c->buf + c->len;
+    hf_outcome *out = c->out;
+    if (c->overflow || c->len < sizeof w)
+        return false;
+    memcpy(&w, p, sizeof w);
+    p += sizeof w;
+    if (w.magic != WIRE_MAGIC || w.code < 0 || w.code >= HF_RESULT_COUNT)
+        return false;
+    out->code = (hf_result)w.code;
+    out->power = (w.power == HF_POWER_ON || w.power == HF_POWER_OFF) ? (hf_power)w.power
+                                                                      : HF_POWER_UNKNOWN;
+    out->vote = (w.vote == HF_VOTE_PASS || w.vote == HF_VOTE_FAIL) ? (hf_vote)w.vote
+                                                                    : HF_VOTE_UNKNOWN;
+    out->verified = w.verified != 0;
+    out->already = w.already != 0;
+    out->warning = w.warning != 0;
+    out->attempts = w.attempts;
+    memcpy(out->message, w.message, sizeof out->message);
+    out->message[sizeof out->message - 1] = '\0';
+    if (w.item_count > (end - p) / 8)
+        return false;
+    out->items = hf_calloc(w.item_count, sizeof *out->items);
+    for (uint32_t i = 0; i < w.item_count; i++) {
+        if (!read_string(&p, end, &out->items[i].target) ||
+            !read_string(&p, end, &out->items[i].name)) {
+            free(out->items[i].target);
+            out->item_count = i;
+            return false;
+        }
+        out->item_count = i + 1;
+    }
+    return p == end;
+}
+
+static void drain(hf_child *c)
+{
+    for (;;) {
+        unsigned char chunk[8192];
+        ssize_t r = read(c->fd, chunk, sizeof chunk);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return; /* EAGAIN: come back later */
+        if (r == 0) {
+            close(c->fd);
+            c->fd = -1;
+            return;
+        }
+        if (c->len + (size_t)r > WIRE_MAX) {
+            c->overflow = true;
+            continue;
+        }
+        c->buf = hf_realloc(c->buf, c->len + (size_t)r);
+        memcpy(c->buf + c->len, chunk, (size_t)r);
+        c->len += (size_t)r;
+    }
+}
+
+static void kill_group(hf_child *c)
+{
+    kill(-c->pid, SIGKILL);
+    kill(c->pid, SIGKILL);
+}
+
+static void settle_child(hf_child *c)
+{
+    hf_outcome *out = c->out;
+    bool whole;
+    if (c->pid < 0)
+        return; /* never started: the message says why */
+    whole = !c->killed && WIFEXITED(c->status) && WEXITSTATUS(c->status) == 0 && decode(c);
+    if (!whole) {
+        for (size_t i = 0; i < out->item_count; i++) {
+            free(out->items[i].target);
+            free(out->items[i].name);
+        }
+        free(out->items);
+        out->items = NULL;
+        out->item_count = 0;
+        out->power = HF_POWER_UNKNOWN;
+        out->vote = HF_VOTE_UNKNOWN;
+        out->verified = out->already = out->warning = false;
+    }
+    if (c->killed) {
+        out->code = HF_E_TIMED_OUT;
+        out->signal = SIGKILL;
+        snprintf(out->message, sizeof out->message,
+                 "operation did not finish by its deadline (%lld ms): killed with SIGKILL",
+                 (long long)(c->deadline_ms - c->start_ms));
+    } else if (WIFSIGNALED(c->status)) {
+        out->code = HF_E_PLUGIN_FAILED;
+        out->signal = WTERMSIG(c->status);
+        snprintf(out->message, sizeof out->message, "plugin crashed: killed by signal %d (%s)",
+                 out->signal, strsignal(out->signal));
+    } else if (!whole && WIFEXITED(c->status) && WEXITSTATUS(c->status) != 0) {
+        out->code = HF_E_PLUGIN_FAILED;
+        snprintf(out->message, sizeof out->message,
+                 "plugin ended the operation's process with exit status %d, without a result",
+                 WEXITSTATUS(c->status));
+    } else if (!whole) {
+        out->code = HF_E_PLUGIN_FAILED;
+        snprintf(out->message, sizeof out->message,
+                 "operation's process sent no valid result (%zu bytes%s)", c->len,
+                 c->overflow ? ", over the limit" : "");
+    }
+    out->duration_ms = hf_now_ms() - c->start_ms;
+}
+
+/* Has the child ended?  Leaves it unreaped (WNOWAIT). */
+static bool exited(hf_child *c)
+{
+    siginfo_t info;
+    memset(&info, 0, sizeof info);
+    return waitid(P_PID, (id_t)c->pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+           info.si_pid == c->pid;
+}
+
+void hf_children_wait(hf_child **children, size_t n)
+{
+    struct pollfd *pfd = hf_calloc(n, sizeof *pfd);
+    size_t running = 0;
+    for (size_t i = 0; i < n; i++)
+        if (children[i]->pid > 0)
+            running++;
+    while (running) {
+        int64_t now = hf_now_ms(), wait = 100;
+        size_t np = 0;
+        for (size_t i = 0; i < n; i++) {
+            hf_child *c = children[i];
+            if (c->pid <= 0 || c->reaped)
+                continue;
+            if (c->deadline_ms - now < wait)
+                wait = c->deadline_ms - now;
+            if (c->fd >= 0) {
+                pfd[np].fd = c->fd;
+                pfd[np].events = POLLIN;
+                np++;
+            }
+        }
+        if (wait < 0)
+            wait = 0;
+        if (np)
+            poll(pfd, np, (int)wait);
+        else if (wait)
+            hf_sleep_ms(wait < 10 ? wait : 10, NULL);
+        now = hf_now_ms();
+        for (size_t i = 0; i < n; i++) {
+            hf_child *c = children[i];
+            if (c->pid <= 0 || c->reaped)
+                continue;
+            if (c->fd >= 0)
+                drain(c);
+            if (exited(c)) {
+                if (c->fd >= 0)
+                    drain(c); /* what was written before exit */
+                /* whatever the operation left behind in its group goes
+                 * with it; killed before reaping so the group id cannot
+                 * have been reused */
+                kill(-c->pid, SIGKILL);
+                while (waitpid(c->pid, &c->status, 0) < 0 && errno == EINTR)
+                    ;
+                c->reaped = true;
+            } else if (now >= c->deadline_ms) {
+                c->killed = true;
+                kill_group(c);
+                while (waitpid(c->pid, &c->status, 0) < 0 && errno == EINTR)
+                    ;
+                c->reaped = true;
+            }
+            if (c->reaped) {
+                running--;
+                settle_child(c);
+            }
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        hf_child *c = children[i];
+        if (c->fd >= 0)
+            close(c->fd);
+        free(c->buf);
+        free(c);
+    }
+    free(pfd);
+}

@@ -1,0 +1,359 @@
+/* Plugin loading with libltdl: ABI version check, descriptor consistency,
+ * file permission check, and discovery along the plugin path. */
+#include "hafence-core.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <ltdl.h>
+#include <pthread.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct hf_plugin {
+    lt_dlhandle handle;
+    const hf_plugin_descriptor *d;
+    char *path;
+    /* the dispatch table, indexed by id, for ids this core knows */
+    hf_fn fns[HF_FN_HEUR_CHECK + 1];
+};
+
+static pthread_once_t ltdl_once = PTHREAD_ONCE_INIT;
+static int ltdl_status;
+
+static void ltdl_init(void) { ltdl_status = lt_dlinit(); }
+
+/* The ids a plugin of each kind must provide. */
+static const int fence_required[] = {HF_FN_FENCE_CREATE, HF_FN_FENCE_DESTROY, HF_FN_FENCE_OFF,
+                                     HF_FN_FENCE_ON, HF_FN_FENCE_STATUS, HF_FN_FENCE_MONITOR, 0};
+static const int heur_required[] = {HF_FN_HEUR_CREATE, HF_FN_HEUR_DESTROY, HF_FN_HEUR_CHECK, 0};
+
+static const char *fn_name(int id)
+{
+    switch (id) {
+    case HF_FN_FENCE_CREATE: return "fence create";
+    case HF_FN_FENCE_DESTROY: return "fence destroy";
+    case HF_FN_FENCE_OFF: return "fence off";
+    case HF_FN_FENCE_ON: return "fence on";
+    case HF_FN_FENCE_REBOOT: return "fence reboot";
+    case HF_FN_FENCE_CYCLE: return "fence cycle";
+    case HF_FN_FENCE_STATUS: return "fence status";
+    case HF_FN_FENCE_LIST: return "fence list";
+    case HF_FN_FENCE_MONITOR: return "fence monitor";
+    case HF_FN_HEUR_CREATE: return "heuristic create";
+    case HF_FN_HEUR_DESTROY: return "heuristic destroy";
+    case HF_FN_HEUR_CHECK: return "heuristic check";
+    }
+    return "unknown";
+}
+
+static bool valid_name(const char *s, const char *extra)
+{
+    if (!s || !islower((unsigned char)*s))
+        return false;
+    for (; *s; s++)
+        if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && !strchr(extra, *s))
+            return false;
+    return true;
+}
+
+static bool params_check(const hf_param_def *defs, const char *path, hf_error *err)
+{
+    for (const hf_param_def *d = defs; d && d->name; d++) {
+        hf_error verr;
+        if (!valid_name(d->name, "_")) {
+            hf_error_set(err, HF_E_PLUGIN_FAILED,
+                         "%s: parameter name '%s' is not of the form [a-z][a-z0-9_]*", path,
+                         d->name);
+            return false;
+        }
+        for (const hf_param_def *e = defs; e != d; e++) {
+            if (strcmp(e->name, d->name) == 0) {
+                hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: duplicate parameter '%s'", path,
+                             d->name);
+                return false;
+            }
+        }
+        if (d->type < HF_PARAM_STRING || d->type > HF_PARAM_PATH) {
+            hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: parameter '%s' has unknown type %d", path,
+                         d->name, (int)d->type);
+            return false;
+        }
+        if (d->type == HF_PARAM_ENUM && (!d->enum_values || !d->enum_values[0])) {
+            hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: enum parameter '%s' lists no values",
+                         path, d->name);
+            return false;
+        }
+        if (d->flags & ~(HF_PARAM_REQUIRED | HF_PARAM_SECRET)) {
+            hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: parameter '%s' has unknown flags 0x%x",
+                         path, d->name, d->flags);
+            return false;
+        }
+        if ((d->flags & HF_PARAM_SECRET) && d->default_value && *d->default_value) {
+            hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: secret parameter '%s' has a default",
+                         path, d->name);
+            return false;
+        }
+        if (d->default_value && *d->default_value &&
+            !hf_param_value_valid(d, d->default_value, &verr)) {
+            hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: default of %s", path, verr.message);
+            return false;
+        }
+        if (!d->help || !*d->help) {
+            hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: parameter '%s' has no help text", path,
+                         d->name);
+            return false;
+        }
+    }
+    return true;
+}
+
+bool hf_descriptor_check(const hf_plugin_descriptor *d, const char *path, hf_error *err)
+{
+    const int *required;
+    if (!d) {
+        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: hafence_plugin_entry() returned no descriptor",
+                     path);
+        return false;
+    }
+    if (d->abi_major != HAFENCE_ABI_MAJOR || d->abi_minor > HAFENCE_ABI_MINOR) {
+        hf_error_set(err, HF_E_PLUGIN_FAILED,
+                     "%s: plugin built for ABI %u.%u, this hafence supports %d.0 to %d.%d",
+                     path, d->abi_major, d->abi_minor, HAFENCE_ABI_MAJOR, HAFENCE_ABI_MAJOR,
+                     HAFENCE_ABI_MINOR);
+        return false;
+    }
+    /* ABI 1.0's descriptor ends with dispatch: every 1.x descriptor has it */
+    if (d->size < offsetof(hf_plugin_descriptor, dispatch) + sizeof d->dispatch) {
+        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: descriptor size %zu is too small for ABI %u.%u",
+                     path, d->size, d->abi_major, d->abi_minor);
+        return false;
+    }
+    if (d->kind != HF_KIND_FENCE && d->kind != HF_KIND_HEURISTIC) {
+        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: unknown plugin kind %d", path, (int)d->kind);
+        return false;
+    }
+    if (!valid_name(d->name, "-")) {
+        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: plugin name '%s' is not of the form [a-z][a-z0-9-]*",
+                     path, d->name ? d->name : "(null)");
+        return false;
+    }
+    if (!d->version || !*d->version || !d->description || !*d->description) {
+        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: plugin '%s' lacks a version or description",
+                     path, d->name);
+        return false;
+    }
+    if (!d->dispatch) {
+        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: plugin '%s' has no dispatch table", path,
+                     d->name);
+        return false;
+    }
+    for (const hf_dispatch *a = d->dispatch; a->id; a++) {
+        if (!a->fn) {
+            hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: entry point %d (%s) is NULL", path, a->id,
+                         fn_name(a->id));
+            return false;
+        }
+        for (const hf_dispatch *b = d->dispatch; b != a; b++) {
+            if (b->id == a->id) {
+                hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: entry point %d (%s) appears twice",
+                             path, a->id, fn_name(a->id));
+                return false;
+            }
+        }
+    }
+    required = d->kind == HF_KIND_FENCE ? fence_required : heur_required;
+    for (; *required; required++) {
+        const hf_dispatch *a = d->dispatch;
+        while (a->id && a->id != *required)
+            a++;
+        if (!a->id) {
+            hf_error_set(err, HF_E_PLUGIN_FAILED,
+                         "%s: plugin '%s' lacks the required entry point '%s' (id %d)", path,
+                         d->name, fn_name(*required), *required);
+            return false;
+        }
+    }
+    return params_check(d->params, path, err);
+}
+
+hf_plugin *hf_plugin_load(const char *path, hf_error *err)
+{
+    struct stat st;
+    lt_dladvise advise;
+    hafence_plugin_entry_fn *entry;
+    hf_plugin *p;
+
+    pthread_once(&ltdl_once, ltdl_init);
+    if (ltdl_status) {
+        hf_error_set(err, HF_E_PLUGIN_FAILED, "libltdl failed to initialise: %s", lt_dlerror());
+        return NULL;
+    }
+    if (stat(path, &st) != 0) {
+        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: not a regular file", path);
+        return NULL;
+    }
+    if (st.st_mode & S_IWOTH) {
+        hf_error_set(err, HF_E_PLUGIN_FAILED,
+                     "%s: refused: the file is writable by others (mode %04o)", path,
+                     (unsigned)(st.st_mode & 07777));
+        return NULL;
+    }
+    /* local symbols: two plugins exporting the same entry name must not
+     * resolve to each other */
+    lt_dladvise_init(&advise);
+    lt_dladvise_local(&advise);
+    p = hf_calloc(1, sizeof *p);
+    p->handle = lt_dlopenadvise(path, advise);
+    lt_dladvise_destroy(&advise);
+    if (!p->handle) {
+        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: not a loadable plugin: %s", path, lt_dlerror());
+        free(p);
+        return NULL;
+    }
+    entry = (hafence_plugin_entry_fn *)lt_dlsym(p->handle, HAFENCE_PLUGIN_ENTRY_SYMBOL);
+    if (!entry) {
+        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: not a hafence plugin: no symbol %s", path,
+                     HAFENCE_PLUGIN_ENTRY_SYMBOL);
+        goto fail;
+    }
+    p->d = entry();
+    if (!hf_descriptor_check(p->d, path, err))
+        goto fail;
+    for (const hf_dispatch *a = p->d->dispatch; a->id; a++)
+        if (a->id > 0 && (size_t)a->id < sizeof p->fns / sizeof p->fns[0])
+            p->fns[a->id] = a->fn; /* ids this core does not know are ignored */
+    p->path = hf_strdup(path);
+    return p;
+fail:
+    lt_dlclose(p->handle);
+    free(p);
+    return NULL;
+}
+
+void hf_plugin_unload(hf_plugin *plugin)
+{
+    if (!plugin)
+        return;
+    lt_dlclose(plugin->handle);
+    free(plugin->path);
+    free(plugin);
+}
+
+const hf_plugin_descriptor *hf_plugin_descriptor_of(const hf_plugin *plugin) { return plugin->d; }
+const char *hf_plugin_path(const hf_plugin *plugin) { return plugin->path; }
+const char *hf_plugin_name(const hf_plugin *plugin) { return plugin->d->name; }
+
+hf_fn hf_plugin_fn(const hf_plugin *plugin, int id)
+{
+    if (id <= 0 || (size_t)id >= sizeof plugin->fns / sizeof plugin->fns[0])
+        return NULL;
+    return plugin->fns[id];
+}
+
+void hf_search_path_init(hf_search_path *path, const char *configured_dir)
+{
+    const char *env = getenv("HAFENCE_PLUGIN_PATH");
+    memset(path, 0, sizeof *path);
+    path->dirs = hf_calloc(1, sizeof(char *));
+    if (configured_dir && *configured_dir) {
+        path->dirs[path->count++] = hf_strdup(configured_dir);
+    }
+    if (env) {
+        char *copy = hf_strdup(env), *save = NULL;
+        for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+            path->dirs = hf_realloc(path->dirs, (path->count + 1) * sizeof(char *));
+            path->dirs[path->count++] = hf_strdup(dir);
+        }
+        free(copy);
+    }
+}
+
+void hf_search_path_free(hf_search_path *path)
+{
+    for (size_t i = 0; i < path->count; i++)
+        free(path->dirs[i]);
+    free(path->dirs);
+    memset(path, 0, sizeof *path);
+}
+
+hf_plugin *hf_plugin_find(const hf_search_path *path, const char *name, hf_error *err)
+{
+    char file[4096];
+    if (strchr(name, '/'))
+        return hf_plugin_load(name, err);
+    if (!valid_name(name, "-")) {
+        hf_error_set(err, HF_E_BAD_PARAMETER, "'%s' is not a plugin name", name);
+        return NULL;
+    }
+    for (size_t i = 0; i < path->count; i++) {
+        snprintf(file, sizeof file, "%s/%s.so", path->dirs[i], name);
+        if (access(file, F_OK) == 0)
+            return hf_plugin_load(file, err);
+    }
+    {
+        char dirs[2048] = "";
+        for (size_t i = 0; i < path->count; i++) {
+            size_t used = strlen(dirs);
+            snprintf(dirs + used, sizeof dirs - used, "%s%s", used ? ":" : "", path->dirs[i]);
+        }
+        hf_error_set(err, HF_E_BAD_PARAMETER, "plugin '%s' not found (looked in %s)", name,
+                     *dirs ? dirs : "no directory: set HAFENCE_PLUGIN_PATH");
+    }
+    return NULL;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void hf_plugin_discover(const hf_search_path *path, hf_plugin_visit_fn *fn, void *arg)
+{
+    /* a name found in an earlier directory hides the same name later,
+     * as hf_plugin_find() would */
+    char **seen = NULL;
+    size_t nseen = 0;
+    for (size_t i = 0; i < path->count; i++) {
+        DIR *dir = opendir(path->dirs[i]);
+        struct dirent *de;
+        char **files = NULL;
+        size_t nfiles = 0;
+        if (!dir)
+            continue;
+        while ((de = readdir(dir)) != NULL) {
+            size_t len = strlen(de->d_name);
+            if (len < 4 || strcmp(de->d_name + len - 3, ".so") != 0)
+                continue;
+            files = hf_realloc(files, (nfiles + 1) * sizeof(char *));
+            files[nfiles++] = hf_strdup(de->d_name);
+        }
+        closedir(dir);
+        qsort(files, nfiles, sizeof(char *), compare_names);
+        for (size_t f = 0; f < nfiles; f++) {
+            char full[4096];
+            bool dup = false;
+            hf_error err = {0};
+            hf_plugin *p;
+            for (size_t s = 0; s < nseen; s++)
+                dup = dup || strcmp(seen[s], files[f]) == 0;
+            if (!dup) {
+                snprintf(full, sizeof full, "%s/%s", path->dirs[i], files[f]);
+                p = hf_plugin_load(full, &err);
+                fn(full, p, &err, arg);
+                seen = hf_realloc(seen, (nseen + 1) * sizeof(char *));
+                seen[nseen++] = files[f];
+            } else {
+                free(files[f]);
+            }
+        }
+        free(files);
+    }
+    for (size_t s = 0; s < nseen; s++)
+        free(seen[s]);
+    free(seen);
+}

@@ -1,0 +1,158 @@
+/* Small helpers: allocation, strings, number and boolean words, files. */
+#include "hafence-core.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void out_of_memory(void)
+{
+    fputs("hafence: out of memory\n", stderr);
+    abort();
+}
+
+char *hf_strdup(const char *s)
+{
+    char *d = strdup(s ? s : "");
+    if (!d)
+        out_of_memory();
+    return d;
+}
+
+void *hf_calloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        out_of_memory();
+    return p;
+}
+
+void *hf_realloc(void *p, size_t size)
+{
+    void *q = realloc(p, size ? size : 1);
+    if (!q)
+        out_of_memory();
+    return q;
+}
+
+int hf_strcaseeq(const char *a, const char *b)
+{
+    return a && b && strcasecmp(a, b) == 0;
+}
+
+void hf_strlcpy(char *dst, const char *src, size_t size)
+{
+    if (!size)
+        return;
+    snprintf(dst, size, "%s", src ? src : "");
+}
+
+bool hf_parse_ll(const char *s, long long *out)
+{
+    char *end;
+    long long v;
+    if (!s || !*s || isspace((unsigned char)*s))
+        return false;
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (errno || *end)
+        return false;
+    *out = v;
+    return true;
+}
+
+int hf_parse_bool(const char *s)
+{
+    static const char *const yes[] = {"1", "true", "yes", "on"};
+    static const char *const no[] = {"0", "false", "no", "off"};
+    if (!s)
+        return -1;
+    for (size_t i = 0; i < 4; i++) {
+        if (strcasecmp(s, yes[i]) == 0)
+            return 1;
+        if (strcasecmp(s, no[i]) == 0)
+            return 0;
+    }
+    return -1;
+}
+
+bool hf_is_uuid(const char *s)
+{
+    /* 8-4-4-4-12 hex digits, as XAPI prints them */
+    static const int groups[] = {8, 4, 4, 4, 12};
+    if (!s)
+        return false;
+    for (size_t g = 0; g < 5; g++) {
+        for (int i = 0; i < groups[g]; i++, s++)
+            if (!isxdigit((unsigned char)*s))
+                return false;
+        if (g < 4 && *s++ != '-')
+            return false;
+    }
+    return *s == '\0';
+}
+
+char *hf_read_file(const char *path, size_t max, size_t *len, hf_error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    char *buf;
+    size_t have = 0;
+    if (fd < 0) {
+        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: not a regular file", path);
+        close(fd);
+        return NULL;
+    }
+    buf = hf_calloc(1, max + 1);
+    for (;;) {
+        ssize_t r = read(fd, buf + have, max + 1 - have);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: cannot read: %s", path, strerror(errno));
+            goto fail;
+        }
+        if (r == 0)
+            break;
+        have += (size_t)r;
+        if (have > max) {
+            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: larger than %zu bytes", path, max);
+            goto fail;
+        }
+    }
+    close(fd);
+    buf[have] = '\0';
+    if (len)
+        *len = have;
+    return buf;
+fail:
+    close(fd);
+    hf_wipe(buf, max + 1);
+    free(buf);
+    return NULL;
+}
+
+bool hf_sleep_ms(int64_t ms, volatile sig_atomic_t *cancel)
+{
+    int64_t end = hf_now_ms() + ms;
+    while (!(cancel && *cancel)) {
+        int64_t left = end - hf_now_ms();
+        struct timespec ts;
+        if (left <= 0)
+            return true;
+        if (left > 50)
+            left = 50; /* wake up to look at *cancel */
+        ts.tv_sec = left / 1000;
+        ts.tv_nsec = (long)(left % 1000) * 1000000L;
+        nanosleep(&ts, NULL);
+    }
+    return false;
+}

@@ -1,0 +1,150 @@
+/* Running a script or agent under the call's deadline. */
+#include "run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void collect(int fd, run_result *res, int *open_fd)
+{
+    char buf[4096];
+    ssize_t r = read(fd, buf, sizeof buf);
+    if (r < 0 && (errno == EINTR || errno == EAGAIN))
+        return;
+    if (r <= 0) {
+        *open_fd = 0;
+        return;
+    }
+    if (res->output_len < RUN_OUTPUT_MAX) {
+        size_t room = RUN_OUTPUT_MAX - res->output_len;
+        size_t n = (size_t)r < room ? (size_t)r : room;
+        memcpy(res->output + res->output_len, buf, n);
+        res->output_len += n;
+        res->output[res->output_len] = '\0';
+    }
+}
+
+int run_program(const hf_context *ctx, char *const argv[], char *const envp[],
+                const char *input, run_result *res)
+{
+    int in[2], out[2], status = 0, out_open = 1;
+    size_t in_len = input ? strlen(input) : 0, in_done = 0;
+    pid_t pid;
+    int64_t kill_at = 0;
+
+    memset(res, 0, sizeof *res);
+    if (pipe2(in, O_CLOEXEC) != 0)
+        return errno;
+    if (pipe2(out, O_CLOEXEC) != 0) {
+        int e = errno;
+        close(in[0]);
+        close(in[1]);
+        return e;
+    }
+    pid = fork();
+    if (pid < 0) {
+        int e = errno;
+        close(in[0]); close(in[1]); close(out[0]); close(out[1]);
+        return e;
+    }
+    if (pid == 0) {
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        signal(SIGPIPE, SIG_DFL);
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        dup2(out[1], 2);
+        execve(argv[0], argv, envp);
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    fcntl(in[1], F_SETFL, O_NONBLOCK);
+    fcntl(out[0], F_SETFL, O_NONBLOCK);
+    signal(SIGPIPE, SIG_IGN);
+    if (in_len == 0) {
+        close(in[1]);
+        in[1] = -1;
+    }
+
+    for (;;) {
+        struct pollfd pfd[2];
+        int n = 0;
+        int64_t left = hf_ctx_remaining_ms(ctx);
+        pid_t w = waitpid(pid, &status, WNOHANG);
+        if (w == pid)
+            break;
+        if (!kill_at && (left == 0 || ctx->cancelled(ctx))) {
+            /* the deadline: ask, then make sure */
+            kill(pid, SIGTERM);
+            res->timed_out = 1;
+            kill_at = hf_now_ms() + 200;
+        } else if (kill_at && hf_now_ms() >= kill_at) {
+            kill(pid, SIGKILL);
+            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+            break;
+        }
+        if (out_open) {
+            pfd[n].fd = out[0];
+            pfd[n++].events = POLLIN;
+        }
+        if (in[1] >= 0) {
+            pfd[n].fd = in[1];
+            pfd[n++].events = POLLOUT;
+        }
+        poll(pfd, (nfds_t)n, 20);
+        if (out_open)
+            collect(out[0], res, &out_open);
+        if (in[1] >= 0) {
+            ssize_t wr = write(in[1], input + in_done, in_len - in_done);
+            if (wr > 0)
+                in_done += (size_t)wr;
+            if ((wr < 0 && errno != EAGAIN && errno != EINTR) || in_done == in_len) {
+                close(in[1]);
+                in[1] = -1;
+            }
+        }
+    }
+    while (out_open) {
+        /* what was written before exit; descendants holding the pipe are
+         * not waited for */
+        char buf[4096];
+        ssize_t r = read(out[0], buf, sizeof buf);
+        if (r <= 0)
+            break;
+        if (res->output_len + (size_t)r <= RUN_OUTPUT_MAX) {
+            memcpy(res->output + res->output_len, buf, (size_t)r);
+            res->output_len += (size_t)r;
+            res->output[res->output_len] = '\0';
+        }
+    }
+    if (in[1] >= 0)
+        close(in[1]);
+    close(out[0]);
+    if (WIFEXITED(status)) {
+        res->exited = 1;
+        res->exit_status = WEXITSTATUS(status);
+    } else if (WIFSIGNALED(status)) {
+        res->signal = WTERMSIG(status);
+    }
+    return 0;
+}
+
+void run_last_line(const run_result *res, char *out, size_t size)
+{
+    const char *end = res->output + res->output_len, *start;
+    while (end > res->output && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' '))
+        end--;
+    start = end;
+    while (start > res->output && start[-1] != '\n')
+        start--;
+    snprintf(out, size, "%.*s", (int)(end - start), start);
+    for (char *c = out; *c; c++)
+        if ((unsigned char)*c < 0x20)
+            *c = ' ';
+}

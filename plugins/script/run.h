@@ -1,0 +1,27 @@
+/* Running a program with a deadline, input on stdin and bounded output. */
+#ifndef HAFENCE_SCRIPT_RUN_H
+#define HAFENCE_SCRIPT_RUN_H
+
+#include <hafence/plugin.h>
+
+#define RUN_OUTPUT_MAX (64 * 1024)
+
+typedef struct run_result {
+    int exited;       /* 1: exit_status is valid */
+    int exit_status;
+    int signal;       /* killed by this signal */
+    int timed_out;    /* killed at the deadline */
+    char output[RUN_OUTPUT_MAX + 1]; /* stdout and stderr, truncated */
+    size_t output_len;
+} run_result;
+
+/* Run argv[0] (an absolute path) with exactly envp, writing input (may be
+ * NULL) to its stdin.  Killed (TERM, then KILL) at the context's deadline.
+ * Returns 0, or an errno when it could not be started. */
+int run_program(const hf_context *ctx, char *const argv[], char *const envp[],
+                const char *input, run_result *res);
+
+/* The last non-empty line of the output, for messages. */
+void run_last_line(const run_result *res, char *out, size_t size);
+
+#endif

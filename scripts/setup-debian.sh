@@ -1,0 +1,36 @@
+#!/bin/sh
+# Installs every Debian package hafence's build, tests, fuzzers and benchmarks need.
+# Idempotent: packages already present are left alone and apt is not touched.
+set -eu
+
+PACKAGES="
+  build-essential autoconf automake libtool libltdl-dev pkg-config
+  clang libclang-rt-dev
+  libjson-c-dev
+  libfreeipmi-dev libsnmp-dev libssh2-1-dev libcurl4-openssl-dev libxml2-dev
+  iproute2 iputils-ping procps
+  hyperfine
+"
+
+missing=""
+for p in $PACKAGES; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+
+if [ -z "$missing" ]; then
+    echo "setup-debian: all packages present"
+    exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+    SUDO=sudo
+else
+    SUDO=
+fi
+echo "setup-debian: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,300 @@
+/*
+ * hafence plugin SDK: the one header a fence or heuristic plugin includes.
+ *
+ * A plugin is a shared object exporting one symbol, hafence_plugin_entry(),
+ * returning a pointer to a constant hf_plugin_descriptor.  The descriptor
+ * carries the ABI version the plugin was built against, its kind, name,
+ * version, description, parameter table and a dispatch table of
+ * {function id, pointer} pairs ending in {0, NULL}.
+ *
+ * Compatibility contract (see sdk/README.md):
+ *  - The core loads a plugin of the same ABI major whose minor is <= its own.
+ *  - A newer minor or another major is refused, naming the file and both
+ *    versions.
+ *  - Minor versions only append: new function ids, new fields at the end of
+ *    hf_context / hf_plugin_descriptor (each begins with its size, so both
+ *    sides read only what the other side wrote).  Ids are never reused; an
+ *    id the core does not know is ignored.
+ *  - Anything else bumps the major.
+ */
+#ifndef HAFENCE_PLUGIN_H
+#define HAFENCE_PLUGIN_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define HAFENCE_ABI_MAJOR 1
+#define HAFENCE_ABI_MINOR 0
+
+#define HAFENCE_PLUGIN_ENTRY_SYMBOL "hafence_plugin_entry"
+
+#if defined(__GNUC__)
+#define HAFENCE_PLUGIN_EXPORT __attribute__((visibility("default")))
+#define HF_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define HAFENCE_PLUGIN_EXPORT
+#define HF_PRINTF(f, a)
+#endif
+
+/* ---- result codes: one set shared by every plugin and the core ---------- */
+typedef enum hf_result {
+    HF_OK = 0,
+    HF_E_BAD_PARAMETER = 1,  /* parameter or target invalid */
+    HF_E_AUTH_REFUSED = 2,   /* credentials or privilege refused */
+    HF_E_UNREACHABLE = 3,    /* device cannot be reached */
+    HF_E_TIMED_OUT = 4,      /* deadline passed */
+    HF_E_DEVICE_REFUSED = 5, /* device answered and refused the command */
+    HF_E_UNVERIFIED = 6,     /* asked, never read back the wanted state */
+    HF_E_UNSUPPORTED = 7,    /* action not offered by this plugin/device */
+    HF_E_CANCELLED = 8,      /* the core asked the call to stop */
+    HF_E_PLUGIN_FAILED = 9   /* crash or protocol breach: set by the core */
+} hf_result;
+#define HF_RESULT_COUNT 10
+
+typedef enum hf_power {
+    HF_POWER_UNKNOWN = 0,
+    HF_POWER_ON = 1,
+    HF_POWER_OFF = 2
+} hf_power;
+
+typedef enum hf_vote {
+    HF_VOTE_UNKNOWN = 0,
+    HF_VOTE_PASS = 1,
+    HF_VOTE_FAIL = 2
+} hf_vote;
+
+typedef enum hf_kind {
+    HF_KIND_FENCE = 1,
+    HF_KIND_HEURISTIC = 2
+} hf_kind;
+
+typedef enum hf_log_level {
+    HF_LOG_ERROR = 0,
+    HF_LOG_WARNING = 1,
+    HF_LOG_INFO = 2,
+    HF_LOG_DEBUG = 3
+} hf_log_level;
+
+/* ---- parameter table --------------------------------------------------- */
+typedef enum hf_param_type {
+    HF_PARAM_STRING = 1,
+    HF_PARAM_INTEGER = 2, /* decimal, within [int_min, int_max] */
+    HF_PARAM_BOOLEAN = 3, /* 1/0, true/false, yes/no, on/off */
+    HF_PARAM_ENUM = 4,    /* one of enum_values */
+    HF_PARAM_ADDRESS = 5, /* host name, IPv4, IPv6 or [IPv6], optional :port */
+    HF_PARAM_PATH = 6     /* absolute path */
+} hf_param_type;
+
+#define HF_PARAM_REQUIRED 0x1u
+#define HF_PARAM_SECRET 0x2u /* never printed, logged, put in argv or metadata */
+
+typedef struct hf_param_def {
+    const char *name;                /* [a-z][a-z0-9_]*, unique in the table */
+    hf_param_type type;
+    unsigned flags;                  /* HF_PARAM_REQUIRED | HF_PARAM_SECRET */
+    const char *default_value;       /* NULL: none; never for a secret */
+    const char *const *enum_values;  /* HF_PARAM_ENUM: NULL-terminated */
+    long long int_min, int_max;      /* HF_PARAM_INTEGER: bounds (both 0: any) */
+    const char *help;                /* one line, for people */
+} hf_param_def;
+
+/* A validated parameter set, as the core hands it to create(): every
+ * parameter of the table with a value (given or default) appears once;
+ * names are the table's.  Terminated by {NULL, NULL}. */
+typedef struct hf_param {
+    const char *name;
+    const char *value;
+} hf_param;
+
+/* ---- per-call context from the core ------------------------------------- */
+typedef struct hf_context hf_context;
+struct hf_context {
+    size_t size;            /* sizeof(hf_context) as the core knows it */
+    int64_t deadline_ms;    /* absolute, CLOCK_MONOTONIC, milliseconds */
+    const char *host;       /* host UUID being acted on, or NULL */
+    /* Log a message; the core adds plugin, instance, target and redacts
+     * secrets.  Never NULL. */
+    void (*log)(const hf_context *ctx, hf_log_level level, const char *message);
+    /* Non-zero when the call should stop now (deadline passed, shutdown). */
+    int (*cancelled)(const hf_context *ctx);
+    void *core_data; /* the core's; a plugin never touches it */
+};
+
+/* What a call reports back: a code (the return value), a message from the
+ * device for people, and the state read. */
+#define HF_MESSAGE_MAX 1024
+typedef struct hf_reply {
+    hf_power power;  /* status: the state read */
+    hf_vote vote;    /* heuristic check: the vote */
+    char message[HF_MESSAGE_MAX];
+} hf_reply;
+
+/* list(): called once per target the device knows. */
+typedef void hf_target_sink(void *sink_arg, const char *target, const char *name);
+
+/* ---- dispatch table ---------------------------------------------------- */
+typedef void (*hf_fn)(void);
+typedef struct hf_dispatch {
+    int id;
+    hf_fn fn;
+} hf_dispatch;
+
+/* Function ids.  Never reused, never renumbered. */
+#define HF_FN_FENCE_CREATE 1    /* required for fence */
+#define HF_FN_FENCE_DESTROY 2   /* required for fence */
+#define HF_FN_FENCE_OFF 3       /* required for fence */
+#define HF_FN_FENCE_ON 4        /* required for fence */
+#define HF_FN_FENCE_REBOOT 5    /* optional: else the engine does off + on */
+#define HF_FN_FENCE_CYCLE 6     /* optional: single power-cycle command */
+#define HF_FN_FENCE_STATUS 7    /* required for fence (may return unsupported) */
+#define HF_FN_FENCE_LIST 8      /* optional */
+#define HF_FN_FENCE_MONITOR 9   /* required for fence */
+#define HF_FN_HEUR_CREATE 101   /* required for heuristic */
+#define HF_FN_HEUR_DESTROY 102  /* required for heuristic */
+#define HF_FN_HEUR_CHECK 103    /* required for heuristic */
+
+typedef hf_result hf_fence_create_fn(const hf_context *ctx, const hf_param *params,
+                                     void **instance, hf_reply *reply);
+typedef void hf_fence_destroy_fn(void *instance);
+/* off, on, reboot, cycle: target may be "" when the device is the target */
+typedef hf_result hf_fence_power_fn(void *instance, const hf_context *ctx,
+                                    const char *target, hf_reply *reply);
+typedef hf_result hf_fence_status_fn(void *instance, const hf_context *ctx,
+                                     const char *target, hf_reply *reply);
+typedef hf_result hf_fence_list_fn(void *instance, const hf_context *ctx,
+                                   hf_target_sink *sink, void *sink_arg,
+                                   hf_reply *reply);
+typedef hf_result hf_fence_monitor_fn(void *instance, const hf_context *ctx,
+                                      hf_reply *reply);
+typedef hf_result hf_heur_create_fn(const hf_context *ctx, const hf_param *params,
+                                    void **instance, hf_reply *reply);
+typedef void hf_heur_destroy_fn(void *instance);
+typedef hf_result hf_heur_check_fn(void *instance, const hf_context *ctx,
+                                   hf_reply *reply);
+
+/* Typed dispatch entries: the cast lives here, not in plugins.  A function
+ * of the wrong type is a compile error. */
+#define HF_DISPATCH_(id_, type_, f_) \
+    { (id_), (hf_fn)(1 ? (f_) : (type_ *)0) }
+#define HF_DISPATCH_FENCE_CREATE(f) HF_DISPATCH_(HF_FN_FENCE_CREATE, hf_fence_create_fn, f)
+#define HF_DISPATCH_FENCE_DESTROY(f) HF_DISPATCH_(HF_FN_FENCE_DESTROY, hf_fence_destroy_fn, f)
+#define HF_DISPATCH_FENCE_OFF(f) HF_DISPATCH_(HF_FN_FENCE_OFF, hf_fence_power_fn, f)
+#define HF_DISPATCH_FENCE_ON(f) HF_DISPATCH_(HF_FN_FENCE_ON, hf_fence_power_fn, f)
+#define HF_DISPATCH_FENCE_REBOOT(f) HF_DISPATCH_(HF_FN_FENCE_REBOOT, hf_fence_power_fn, f)
+#define HF_DISPATCH_FENCE_CYCLE(f) HF_DISPATCH_(HF_FN_FENCE_CYCLE, hf_fence_power_fn, f)
+#define HF_DISPATCH_FENCE_STATUS(f) HF_DISPATCH_(HF_FN_FENCE_STATUS, hf_fence_status_fn, f)
+#define HF_DISPATCH_FENCE_LIST(f) HF_DISPATCH_(HF_FN_FENCE_LIST, hf_fence_list_fn, f)
+#define HF_DISPATCH_FENCE_MONITOR(f) HF_DISPATCH_(HF_FN_FENCE_MONITOR, hf_fence_monitor_fn, f)
+#define HF_DISPATCH_HEUR_CREATE(f) HF_DISPATCH_(HF_FN_HEUR_CREATE, hf_heur_create_fn, f)
+#define HF_DISPATCH_HEUR_DESTROY(f) HF_DISPATCH_(HF_FN_HEUR_DESTROY, hf_heur_destroy_fn, f)
+#define HF_DISPATCH_HEUR_CHECK(f) HF_DISPATCH_(HF_FN_HEUR_CHECK, hf_heur_check_fn, f)
+#define HF_DISPATCH_END { 0, NULL }
+
+/* ---- the descriptor ---------------------------------------------------- */
+typedef struct hf_plugin_descriptor {
+    size_t size;          /* sizeof(hf_plugin_descriptor) the plugin was built with */
+    uint16_t abi_major;
+    uint16_t abi_minor;
+    hf_kind kind;
+    const char *name;     /* [a-z][a-z0-9-]*: what operators type */
+    const char *version;  /* the plugin's own version */
+    const char *description; /* one line */
+    const hf_param_def *params;  /* terminated by an entry with name NULL */
+    const hf_dispatch *dispatch; /* terminated by HF_DISPATCH_END */
+} hf_plugin_descriptor;
+
+#define HF_DESCRIPTOR_HEADER \
+    .size = sizeof(hf_plugin_descriptor), \
+    .abi_major = HAFENCE_ABI_MAJOR, .abi_minor = HAFENCE_ABI_MINOR
+
+typedef const hf_plugin_descriptor *hafence_plugin_entry_fn(void);
+
+/* Every plugin defines exactly this function. */
+#define HAFENCE_PLUGIN(descriptor_) \
+    HAFENCE_PLUGIN_EXPORT const hf_plugin_descriptor *hafence_plugin_entry(void); \
+    HAFENCE_PLUGIN_EXPORT const hf_plugin_descriptor *hafence_plugin_entry(void) \
+    { return &(descriptor_); }
+
+/* ---- helpers for plugins (inline: a plugin links nothing of ours) ------- */
+
+static inline int64_t hf_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Milliseconds left before the call's deadline; 0 when it has passed. */
+static inline int64_t hf_ctx_remaining_ms(const hf_context *ctx)
+{
+    int64_t left = ctx->deadline_ms - hf_now_ms();
+    return left > 0 ? left : 0;
+}
+
+static inline int hf_ctx_cancelled(const hf_context *ctx)
+{
+    return ctx->cancelled(ctx) || hf_ctx_remaining_ms(ctx) == 0;
+}
+
+static inline void hf_logf(const hf_context *ctx, hf_log_level level, const char *fmt, ...)
+    HF_PRINTF(3, 4);
+static inline void hf_logf(const hf_context *ctx, hf_log_level level, const char *fmt, ...)
+{
+    char buf[HF_MESSAGE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    ctx->log(ctx, level, buf);
+}
+
+/* Set the reply's message and return the code: `return hf_fail(r, ...)`. */
+static inline hf_result hf_reply_set(hf_reply *reply, hf_result code, const char *fmt, ...)
+    HF_PRINTF(3, 4);
+static inline hf_result hf_reply_set(hf_reply *reply, hf_result code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reply->message, sizeof reply->message, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+/* The value of a validated parameter, or NULL when it has none. */
+static inline const char *hf_param_get(const hf_param *params, const char *name)
+{
+    for (; params && params->name; params++)
+        if (strcmp(params->name, name) == 0)
+            return params->value;
+    return NULL;
+}
+
+/* Integer and boolean values were validated by the core before create(). */
+static inline long long hf_param_int(const hf_param *params, const char *name, long long dflt)
+{
+    const char *v = hf_param_get(params, name);
+    return v && *v ? strtoll(v, NULL, 10) : dflt;
+}
+
+static inline int hf_param_bool(const hf_param *params, const char *name, int dflt)
+{
+    const char *v = hf_param_get(params, name);
+    if (!v || !*v)
+        return dflt;
+    return strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 ||
+           strcmp(v, "on") == 0;
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* HAFENCE_PLUGIN_H */
