@@ -88,7 +88,7 @@ void hf_outcome_clear(hf_outcome *out)
 static bool final_error(hf_result code)
 {
     return code == HF_E_BAD_PARAMETER || code == HF_E_AUTH_REFUSED ||
-           code == HF_E_UNSUPPORTED || code == HF_E_CANCELLED;
+           code == HF_E_UNSUPPORTED || code == HF_E_CANCELLED || code == HF_E_PLUGIN_FAILED;
 }
 
 /* One plugin call's reply normalised: an empty message gets the code's name,

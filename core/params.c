@@ -91,17 +91,17 @@ static bool valid_hostname(const char *s, size_t len)
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '.') {
-            if (label == 0)
+            if (label == 0 || s[i - 1] == '-')
                 return false;
             label = 0;
         } else if (isalnum(c) || c == '-' || c == '_') {
-            if (++label > 63)
+            if ((label == 0 && c == '-') || ++label > 63)
                 return false;
         } else {
             return false;
         }
     }
-    return true;
+    return label > 0 && s[len - 1] != '-';
 }
 
 static bool valid_port(const char *s)

@@ -38,9 +38,21 @@ __attribute__((unused)) static void diag(const char *fmt, ...)
     printf("\n");
 }
 
-/* string contains */
-#define ok_has(hay, needle, ...) \
-    (ok((hay) && strstr((hay), (needle)) != NULL, __VA_ARGS__) || (diag("    got: %s", (hay) ? (hay) : "(null)"), diag("    wanted: %s", (needle)), 0))
+/* ok(), when hay contains needle; shows both when it does not */
+__attribute__((format(printf, 3, 4), unused)) static int ok_has(const char *hay, const char *needle,
+                                                                const char *fmt, ...)
+{
+    int cond = hay != NULL && strstr(hay, needle) != NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    tap_result(cond, fmt, ap);
+    va_end(ap);
+    if (!cond) {
+        diag("    got: %s", hay ? hay : "(null)");
+        diag("    wanted: %s", needle);
+    }
+    return cond;
+}
 
 __attribute__((unused)) static int tap_done(void)
 {

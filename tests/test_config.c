@@ -1,0 +1,201 @@
+/* Config parsing: valid HA-Lizard files, malformed lines, hostile input. */
+#include "hafence-core.h"
+#include "tap.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char warnings[8192];
+
+static void capture(hf_log_level level, const char *line, void *arg)
+{
+    (void)level;
+    (void)arg;
+    size_t used = strlen(warnings);
+    snprintf(warnings + used, sizeof warnings - used, "%s\n", line);
+}
+
+static hf_config *parse(const char *text, hf_error *err)
+{
+    hf_config *cfg = hf_config_new();
+    if (!hf_config_parse(cfg, "test.conf", text, strlen(text), err)) {
+        hf_config_free(cfg);
+        return NULL;
+    }
+    return cfg;
+}
+
+static void expect_error(const char *text, const char *needle, const char *what)
+{
+    hf_error err = {0};
+    hf_config *cfg = parse(text, &err);
+    ok(cfg == NULL, "refused: %s", what);
+    ok_has(err.message, needle, "error for %s names '%s'", what, needle);
+    hf_config_free(cfg);
+}
+
+static void expect_settings_error(const char *text, const char *needle, const char *what)
+{
+    hf_error err = {0};
+    hf_settings s;
+    hf_config *cfg = parse(text, &err);
+    ok(cfg != NULL, "parses: %s", what);
+    ok(cfg && !hf_settings_load(cfg, &s, &err), "settings refused: %s", what);
+    ok_has(err.message, needle, "error for %s names '%s'", what, needle);
+    hf_config_free(cfg);
+}
+
+int main(void)
+{
+    hf_error err = {0};
+    hf_settings s;
+    hf_config *cfg;
+
+    hf_log_set_sink(capture, NULL);
+
+    /* the defaults favour safety */
+    cfg = parse("", &err);
+    ok(cfg && hf_settings_load(cfg, &s, &err), "empty config gives defaults");
+    ok(s.fence_enabled && s.fence_action == HF_FENCE_STOP, "defaults: fencing on, action stop");
+    ok(strcmp(s.fence_method, "POOL") == 0, "default method POOL");
+    ok(strcmp(s.fence_file_loc, "/etc/ha-lizard/fence") == 0, "default FENCE_FILE_LOC");
+    ok(s.fence_min_hosts == 3 && s.fence_quorum_required && s.fence_use_ip_heuristics,
+       "defaults: min hosts 3, quorum required, heuristics on");
+    ok(!s.fence_ha_onfail && !s.fence_host_forget && !s.fence_reboot_lone_host,
+       "defaults: HA_ONFAIL, HOST_FORGET, REBOOT_LONE_HOST off");
+    ok(s.xapi_count == 5 && s.xapi_delay == 15, "defaults: XAPI_COUNT 5, XAPI_DELAY 15");
+    ok(*s.fence_heuristics_ips == '\0', "no heuristic address by default");
+    hf_settings_free(&s);
+    hf_config_free(cfg);
+
+    /* a HA-Lizard file: comments, quotes, case-insensitive keys */
+    cfg = parse("# HA-Lizard\n"
+                "fence_enabled=1\n"
+                "FENCE_ACTION=reset\n"
+                "  FENCE_METHOD=ILO   # trailing comment\n"
+                "FENCE_FILE_LOC='/etc/ha-lizard/fence'\n"
+                "FENCE_PASSWD=\"s3cr et\\\"x\"\n"
+                "FENCE_HEURISTICS_IPS=192.168.20.254:10.0.0.1\n"
+                "fence_min_hosts=2\n"
+                "XC_FIELD_NAME='ha-lizard-enabled'\n"
+                "MAIL_ON=1\n"
+                "ILO_USERNAME=admin\n"
+                "export XAPI_COUNT=2\r\n"
+                "\n",
+                &err);
+    ok(cfg != NULL, "HA-Lizard style file parses");
+    ok(cfg && hf_settings_load(cfg, &s, &err), "settings load: %s", err.message);
+    ok(s.fence_action == HF_FENCE_RESET, "FENCE_ACTION=reset");
+    ok(strcmp(s.fence_method, "ILO") == 0, "value ends before a trailing comment");
+    ok(strcmp(s.fence_passwd, "s3cr et\"x") == 0, "double quotes and escapes");
+    ok(s.fence_min_hosts == 2, "lower-case key read case-insensitively");
+    ok(s.xapi_count == 2, "'export' prefix and CRLF accepted");
+    ok(strcmp(hf_config_get(cfg, "ilo_username"), "admin") == 0, "lookup is case-insensitive");
+    ok_has(hf_config_origin(cfg, "FENCE_METHOD"), "test.conf:4", "origin names file and line");
+    ok(strstr(warnings, "unknown key") == NULL, "HA-Lizard's own keys and ILO_* raise no warning");
+    hf_settings_free(&s);
+    hf_config_free(cfg);
+
+    /* unknown keys warn, naming file and line */
+    warnings[0] = '\0';
+    cfg = parse("FENCE_METHOD=IPMI\nFENCE_ENABLE=1\n", &err);
+    ok(cfg && hf_settings_load(cfg, &s, &err), "unknown key is not an error");
+    ok_has(warnings, "test.conf:2: unknown key FENCE_ENABLE", "unknown key warns with file:line");
+    hf_settings_free(&s);
+    hf_config_free(cfg);
+
+    /* the override wins */
+    cfg = hf_config_new();
+    hf_config_parse(cfg, "pool.conf", "FENCE_METHOD=POOL\nFENCE_MIN_HOSTS=3\n", 35, &err);
+    hf_config_parse(cfg, "host.conf", "fence_method=IPMI\n", 18, &err);
+    ok(strcmp(hf_config_get(cfg, "FENCE_METHOD"), "IPMI") == 0, "later file overrides");
+    ok_has(hf_config_origin(cfg, "FENCE_METHOD"), "host.conf:1", "origin follows the override");
+    ok(strcmp(hf_config_get(cfg, "FENCE_MIN_HOSTS"), "3") == 0, "keys not overridden stay");
+    hf_config_free(cfg);
+
+    /* malformed lines */
+    expect_error("FENCE_ENABLED 1\n", "test.conf:1", "a line without '='");
+    expect_error("\n\nFENCE_ENABLED = 1\n", "test.conf:3", "spaces around '='");
+    expect_error("FENCE_PASSWD='abc\n", "unterminated single quote", "unterminated quote");
+    expect_error("FENCE_PASSWD=\"abc\n", "unterminated double quote", "unterminated double quote");
+    expect_error("1FENCE=1\n", "expected KEY=VALUE", "key starting with a digit");
+    expect_error("FENCE_METHOD=ILO IRMC\n", "unquoted space", "unquoted space");
+
+    /* hostile input: nothing is ever executed or expanded */
+    expect_error("FENCE_PASSWD=$(reboot)\n", "shell expansion", "command substitution");
+    expect_error("FENCE_PASSWD=`reboot`\n", "shell expansion", "backticks");
+    expect_error("FENCE_PASSWD=\"$HOME\"\n", "shell expansion", "variable in double quotes");
+    expect_error("FENCE_METHOD=ILO;reboot\n", "shell syntax", "command separator");
+    {
+        /* a literal $ in single quotes is a plain character */
+        cfg = parse("FENCE_PASSWD='pa$$word`x`'\n", &err);
+        ok(cfg && strcmp(hf_config_get(cfg, "FENCE_PASSWD"), "pa$$word`x`") == 0,
+           "single quotes keep $ and ` literally");
+        hf_config_free(cfg);
+    }
+    {
+        char big[3000];
+        memset(big, 'A', sizeof big - 1);
+        big[sizeof big - 1] = '\0';
+        expect_error(big, "expected KEY=VALUE", "a 3000-character line without '='");
+        memcpy(big, "K", 1);
+        big[200] = '=';
+        expect_error(big, "key too long", "a 200-character key");
+    }
+    {
+        static const char nul_line[] = "FENCE_METHOD=ILO\0\nX=1\n";
+        hf_config *c2 = hf_config_new();
+        ok(!hf_config_parse(c2, "nul.conf", nul_line, sizeof nul_line - 1, &err), "NUL byte refused");
+        ok_has(err.message, "nul.conf:1: NUL", "NUL byte error names the line");
+        hf_config_free(c2);
+    }
+
+    /* bad values name file, line and key */
+    expect_settings_error("FENCE_ENABLED=maybe\n", "test.conf:1: FENCE_ENABLED=maybe", "boolean");
+    expect_settings_error("\nFENCE_ACTION=kill\n", "test.conf:2: FENCE_ACTION=kill", "action");
+    expect_settings_error("FENCE_MIN_HOSTS=-1\n", "FENCE_MIN_HOSTS", "negative min hosts");
+    expect_settings_error("FENCE_MIN_HOSTS=99999999999999999999\n", "FENCE_MIN_HOSTS", "overflow");
+    expect_settings_error("FENCE_METHOD=../../etc\n", "FENCE_METHOD", "path in method name");
+    expect_settings_error("FENCE_FILE_LOC=relative\n", "FENCE_FILE_LOC", "relative file loc");
+    expect_settings_error("FENCE_IPADDRESS='not an address'\n", "FENCE_IPADDRESS", "bad address");
+    expect_settings_error("XAPI_DELAY=x\n", "XAPI_DELAY", "non-numeric delay");
+
+    /* secrets: registered for redaction */
+    cfg = parse("FENCE_PASSWD=Hunter2Hunter2\n", &err);
+    ok(cfg && hf_settings_load(cfg, &s, &err), "password config loads");
+    {
+        char line[128] = "login with Hunter2Hunter2 failed";
+        hf_redact(line, sizeof line);
+        ok(strstr(line, "Hunter2") == NULL, "FENCE_PASSWD is redacted from messages: %s", line);
+    }
+    hf_settings_free(&s);
+    hf_config_free(cfg);
+
+    /* a file holding secrets readable by others warns */
+    {
+        char path[] = "/tmp/hafence-test-conf-XXXXXX";
+        int fd = mkstemp(path);
+        const char text[] = "FENCE_PASSWD=abcdefgh\n";
+        ok(fd >= 0 && write(fd, text, sizeof text - 1) == (ssize_t)(sizeof text - 1), "temp config written");
+        close(fd);
+        chmod(path, 0644);
+        warnings[0] = '\0';
+        cfg = hf_config_new();
+        ok(hf_config_load(cfg, path, &err), "config file loads");
+        ok_has(warnings, "holds secrets and is readable", "mode 0644 with a secret warns");
+        hf_config_free(cfg);
+        chmod(path, 0600);
+        warnings[0] = '\0';
+        cfg = hf_config_new();
+        hf_config_load(cfg, path, &err);
+        ok(strstr(warnings, "readable") == NULL, "mode 0600 does not warn");
+        hf_config_free(cfg);
+        unlink(path);
+        cfg = hf_config_new();
+        ok(!hf_config_load(cfg, path, &err), "missing file refused");
+        ok_has(err.message, path, "error names the missing file");
+        hf_config_free(cfg);
+    }
+    hf_secrets_forget();
+    return tap_done();
+}

@@ -1,0 +1,156 @@
+/* Isolation: plugins that segfault, hang, exit or leave children behind
+ * cost their operation, never the caller. */
+#include "hafence-core.h"
+#include "tap.h"
+#include "test_env.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/hafence-isolation-XXXXXX";
+static hf_plugin *dummy, *script;
+
+static void run(hf_plugin *p, hf_action action, const char *target, int64_t timeout_ms,
+                const char *const *pairs, hf_outcome *out)
+{
+    hf_paramset *set = hf_paramset_new();
+    hf_error err = {0};
+    hf_param *params;
+    hf_engine_options o;
+    hf_request req;
+    hf_engine_options_init(&o);
+    o.timeout_ms = timeout_ms;
+    for (; pairs && *pairs; pairs += 2)
+        hf_paramset_set(set, pairs[0], pairs[1]);
+    params = hf_params_validate(hf_plugin_descriptor_of(p)->params, set, hf_plugin_name(p), &err);
+    if (!params)
+        diag("params: %s", err.message);
+    req = (hf_request){p, params, NULL, target, action};
+    hf_engine_run(&o, &req, 1, out);
+    hf_params_free(params);
+    hf_paramset_free(set);
+}
+
+static volatile sig_atomic_t caller_signalled;
+static void on_signal(int sig)
+{
+    (void)sig;
+    caller_signalled = 1;
+}
+
+/* Is the process in pidfile still running?  A zombie (killed, waiting for
+ * a parent that may never reap it in a container) counts as gone.  Polls a
+ * bounded while: SIGKILL is delivered asynchronously. */
+static bool pid_alive(const char *pidfile)
+{
+    FILE *f = fopen(pidfile, "r");
+    long pid = 0;
+    if (!f)
+        return false;
+    if (fscanf(f, "%ld", &pid) != 1)
+        pid = 0;
+    fclose(f);
+    for (int i = 0; pid > 0 && i < 100; i++) {
+        char path[64], stat[256] = "";
+        const char *state;
+        snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+        if (!(f = fopen(path, "r")))
+            return false;
+        if (!fgets(stat, sizeof stat, f))
+            stat[0] = '\0';
+        fclose(f);
+        state = strrchr(stat, ')');
+        if (!state || state[2] == 'Z')
+            return false;
+        hf_sleep_ms(20, NULL);
+    }
+    return pid > 0;
+}
+
+int main(void)
+{
+    char file[4096], path[4200];
+    hf_error err = {0};
+    hf_outcome out;
+    FILE *f;
+
+    signal(SIGTERM, on_signal);
+    signal(SIGINT, on_signal);
+    signal(SIGHUP, on_signal);
+    hf_log_set_level(HF_LOG_ERROR);
+    ok(mkdtemp(dir) != NULL, "temp dir");
+    dummy = hf_plugin_load(plugin_file("dummy", file, sizeof file), &err);
+    script = hf_plugin_load(plugin_file("script", file, sizeof file), &err);
+    ok(dummy && script, "plugins load");
+    if (!dummy || !script)
+        return tap_done();
+    snprintf(path, sizeof path, "%s/t1", dir);
+    f = fopen(path, "w");
+    fputs("on\n", f);
+    fclose(f);
+
+    run(dummy, HF_ACTION_OFF, "t1", 5000,
+        (const char *const[]){"state_dir", dir, "misbehave", "crash", NULL}, &out);
+    ok(out.code == HF_E_PLUGIN_FAILED && out.signal == SIGSEGV,
+       "segfaulting plugin: plugin-failed with SIGSEGV: %s", out.message);
+    ok_has(out.message, "signal 11", "the message names the signal");
+    hf_outcome_clear(&out);
+
+    run(dummy, HF_ACTION_OFF, "t1", 1500,
+        (const char *const[]){"state_dir", dir, "misbehave", "hang", NULL}, &out);
+    ok(out.code == HF_E_TIMED_OUT && out.signal == SIGKILL,
+       "hanging plugin: killed at the deadline, timed-out: %s", out.message);
+    hf_outcome_clear(&out);
+
+    run(dummy, HF_ACTION_OFF, "t1", 5000,
+        (const char *const[]){"state_dir", dir, "misbehave", "exit", NULL}, &out);
+    ok(out.code == HF_E_PLUGIN_FAILED && strstr(out.message, "exit status 3"),
+       "plugin calling exit(): plugin-failed: %s", out.message);
+    hf_outcome_clear(&out);
+
+    run(dummy, HF_ACTION_OFF, "t1", 5000,
+        (const char *const[]){"state_dir", dir, "misbehave", "crash", "misbehave_on", "create", NULL}, &out);
+    ok(out.code == HF_E_PLUGIN_FAILED, "crash inside create: plugin-failed");
+    hf_outcome_clear(&out);
+
+    /* a fence script that hangs and leaves a child: both killed */
+    {
+        char mdir[4300], sh[4400], pidfile[4400];
+        snprintf(mdir, sizeof mdir, "%s/HANG", dir);
+        mkdir(mdir, 0755);
+        snprintf(sh, sizeof sh, "%s/HANG.sh", mdir);
+        snprintf(pidfile, sizeof pidfile, "%s/child.pid", dir);
+        f = fopen(sh, "w");
+        fprintf(f, "#!/bin/sh\nsleep 300 &\necho $! > '%s'\nexec sleep 300\n", pidfile);
+        fclose(f);
+        chmod(sh, 0755);
+        run(script, HF_ACTION_OFF, "2f4a4020-fe8c-4686-a65d-501a19a06716", 1500,
+            (const char *const[]){"method", "HANG", "file_loc", dir, NULL}, &out);
+        ok(out.code == HF_E_TIMED_OUT, "hanging script: timed out: %s", out.message);
+        hf_outcome_clear(&out);
+        ok(!pid_alive(pidfile), "the script's background child was killed with its group");
+    }
+    {
+        /* the plugin ignores the deadline while the script sleeps: the
+         * isolation layer still ends it, and the caller is untouched */
+        run(dummy, HF_ACTION_STATUS, "t1", 800,
+            (const char *const[]){"state_dir", dir, "misbehave", "hang", "misbehave_on", "status", NULL}, &out);
+        ok(out.code == HF_E_TIMED_OUT, "status that hangs: timed out");
+        hf_outcome_clear(&out);
+    }
+    ok(!caller_signalled, "the caller was never signalled");
+
+    run(dummy, HF_ACTION_OFF, "t1", 5000, (const char *const[]){"state_dir", dir, NULL}, &out);
+    ok(out.code == HF_OK && out.verified, "after all that, a good operation works: %s", out.message);
+    hf_outcome_clear(&out);
+
+    hf_plugin_unload(dummy);
+    hf_plugin_unload(script);
+    {
+        char cmd[256];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+        ok(system(cmd) == 0, "cleaned up");
+    }
+    return tap_done();
+}

@@ -1,0 +1,126 @@
+/* The loader: ABI versions, not-a-plugin, inconsistent descriptors,
+ * permissions, discovery along the plugin path, two instances side by side. */
+#include "hafence-core.h"
+#include "tap.h"
+#include "test_env.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char buf[4096];
+
+static hf_plugin *load(const char *name, hf_error *err)
+{
+    return hf_plugin_load(plugin_file(name, buf, sizeof buf), err);
+}
+
+static void refused(const char *name, const char *needle, const char *what)
+{
+    hf_error err = {0};
+    hf_plugin *p = load(name, &err);
+    ok(p == NULL, "refused: %s", what);
+    ok_has(err.message, needle, "%s: message says '%s'", what, needle);
+    ok_has(err.message, name, "%s: message names the file", what);
+    hf_plugin_unload(p);
+}
+
+static int visited, visit_failures;
+static void visit(const char *file, hf_plugin *p, const hf_error *err, void *arg)
+{
+    (void)file; (void)err; (void)arg;
+    visited++;
+    if (!p)
+        visit_failures++;
+    hf_plugin_unload(p);
+}
+
+int main(void)
+{
+    hf_error err = {0};
+    hf_plugin *p, *q;
+
+    p = load("dummy", &err);
+    ok(p != NULL, "dummy loads: %s", err.message);
+    ok(p && strcmp(hf_plugin_name(p), "dummy") == 0, "name from the descriptor");
+    ok(p && hf_plugin_fn(p, HF_FN_FENCE_OFF) != NULL, "off entry point found");
+    ok(p && hf_plugin_fn(p, HF_FN_FENCE_CYCLE) == NULL, "absent optional entry point is NULL");
+    ok(p && hf_plugin_fn(p, 9999) == NULL, "unknown id is NULL");
+    q = load("dummy", &err);
+    ok(q != NULL, "the same plugin loads twice (instances side by side)");
+    hf_plugin_unload(q);
+    hf_plugin_unload(p);
+
+    refused("abi_other_major", "plugin built for ABI 2.0, this hafence supports 1.0 to 1.0",
+            "another major");
+    refused("abi_newer_minor", "plugin built for ABI 1.99, this hafence supports 1.0 to 1.0",
+            "a newer minor");
+    p = load("abi_older_minor", &err);
+    ok(p != NULL, "an older (or equal) minor loads: %s", err.message);
+    ok(p && hf_plugin_fn(p, 9999) == NULL, "its unknown dispatch id is ignored");
+    hf_plugin_unload(p);
+
+    refused("no_entry", "not a hafence plugin: no symbol hafence_plugin_entry", "no entry symbol");
+    refused("bad_descriptor", "lacks the required entry point 'fence status'", "missing entry point");
+    refused("dup_param", "duplicate parameter 'address'", "duplicate parameter");
+
+    /* a text file is not a plugin */
+    {
+        char path[] = "/tmp/hafence-notplugin-XXXXXX";
+        int fd = mkstemp(path);
+        ok(fd >= 0 && write(fd, "hello\n", 6) == 6, "text file written");
+        close(fd);
+        chmod(path, 0644);
+        p = hf_plugin_load(path, &err);
+        ok(p == NULL && strstr(err.message, "not a loadable plugin") && strstr(err.message, path),
+           "text file refused, named: %s", err.message);
+        unlink(path);
+    }
+    /* a plugin writable by others is refused */
+    {
+        char src[4096], dir[] = "/tmp/hafence-ww-XXXXXX", dst[4200];
+        char cmd[9000];
+        ok(mkdtemp(dir) != NULL, "temp dir");
+        plugin_file("dummy", src, sizeof src);
+        snprintf(dst, sizeof dst, "%s/dummy.so", dir);
+        snprintf(cmd, sizeof cmd, "cp '%s' '%s'", src, dst);
+        ok(system(cmd) == 0, "copied plugin");
+        chmod(dst, 0757);
+        p = hf_plugin_load(dst, &err);
+        ok(p == NULL && strstr(err.message, "writable by others"), "world-writable plugin refused: %s",
+           err.message);
+        chmod(dst, 0755);
+        p = hf_plugin_load(dst, &err);
+        ok(p != NULL, "same file with mode 0755 loads");
+        hf_plugin_unload(p);
+
+        /* discovery: configured dir first, then HAFENCE_PLUGIN_PATH */
+        {
+            hf_search_path path;
+            char env[8300];
+            snprintf(env, sizeof env, "%s", getenv("HAFENCE_TEST_PLUGINS") ? getenv("HAFENCE_TEST_PLUGINS") : "");
+            setenv("HAFENCE_PLUGIN_PATH", env, 1);
+            hf_search_path_init(&path, dir);
+            ok(path.count >= 2 && strcmp(path.dirs[0], dir) == 0, "configured directory comes first");
+            p = hf_plugin_find(&path, "dummy", &err);
+            ok(p && strncmp(hf_plugin_path(p), dir, strlen(dir)) == 0,
+               "a name in the configured directory wins");
+            hf_plugin_unload(p);
+            p = hf_plugin_find(&path, "ping", &err);
+            ok(p != NULL, "a name only on HAFENCE_PLUGIN_PATH is found: %s", err.message);
+            hf_plugin_unload(p);
+            p = hf_plugin_find(&path, "nonesuch", &err);
+            ok(p == NULL && strstr(err.message, "plugin 'nonesuch' not found") && strstr(err.message, dir),
+               "missing plugin names the directories: %s", err.message);
+            p = hf_plugin_find(&path, "../etc", &err);
+            ok(p == NULL, "a name with a path component is not a plugin name");
+            visited = visit_failures = 0;
+            hf_plugin_discover(&path, visit, NULL);
+            ok(visited == 3 && visit_failures == 0, "discovery visits dummy once, script and ping (%d, %d failures)",
+               visited, visit_failures);
+            hf_search_path_free(&path);
+        }
+        unlink(dst);
+        rmdir(dir);
+    }
+    return tap_done();
+}
