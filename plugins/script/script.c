@@ -168,15 +168,20 @@ static hf_result outcome(const script *s, const char *what, const run_result *re
 static hf_result run_script(script *s, const hf_context *ctx, const char *target,
                             const char *action, hf_reply *reply, run_result *res)
 {
-    char env_host[128], env_action[64], env_pw[600], env_addr[300];
-    char *argv[] = {s->program, (char *)target, (char *)action, NULL};
-    char *envp[8];
+    /* HA-Lizard hands its scripts the host UUID and lets them map it; the
+     * target (a host map's entry, when there is one) goes in the environment */
+    const char *host = ctx->host && *ctx->host ? ctx->host : target;
+    char env_host[128], env_target[600], env_action[64], env_pw[600], env_addr[300];
+    char *argv[] = {s->program, (char *)host, (char *)action, NULL};
+    char *envp[9];
     int n = 0, rc;
-    if (!target || !*target)
+    if (!host || !*host)
         return hf_reply_set(reply, HF_E_BAD_PARAMETER, "a fence script needs the host UUID as target");
     envp[n++] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-    snprintf(env_host, sizeof env_host, "HAFENCE_HOST=%s", target);
+    snprintf(env_host, sizeof env_host, "HAFENCE_HOST=%s", host);
     envp[n++] = env_host;
+    snprintf(env_target, sizeof env_target, "HAFENCE_TARGET=%s", target ? target : "");
+    envp[n++] = env_target;
     snprintf(env_action, sizeof env_action, "HAFENCE_ACTION=%s", action);
     envp[n++] = env_action;
     if (*s->address) {

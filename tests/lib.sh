@@ -1,0 +1,53 @@
+# Shell test helpers: TAP output for automake's tap-driver.sh.
+# Every test sources this, then calls check/is/has, then done_testing.
+
+tap_n=0
+pass() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
+fail() { tap_n=$((tap_n + 1)); echo "not ok $tap_n - $*"; }
+diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
+
+# check DESCRIPTION COMMAND...: passes when the command succeeds
+check() {
+    desc=$1; shift
+    if "$@"; then pass "$desc"; else fail "$desc"; fi
+}
+
+# run COMMAND...: sets $out (stdout+stderr) and $rc, never fails
+run() {
+    out=$("$@" 2>&1); rc=$?
+}
+
+# is EXPECTED ACTUAL DESCRIPTION
+is() {
+    if [ "$1" = "$2" ]; then pass "$3"; else fail "$3"; diag "wanted: $1" "got:    $2"; fi
+}
+
+# has NEEDLE HAYSTACK DESCRIPTION
+has() {
+    case "$2" in
+        *"$1"*) pass "$3" ;;
+        *) fail "$3"; diag "wanted: $1" "in:" "$2" ;;
+    esac
+}
+
+# hasnt NEEDLE HAYSTACK DESCRIPTION
+hasnt() {
+    case "$2" in
+        *"$1"*) fail "$3"; diag "did not want: $1" "in:" "$2" ;;
+        *) pass "$3" ;;
+    esac
+}
+
+done_testing() { echo "1..$tap_n"; }
+
+# A private directory removed at exit.
+TMP=$(mktemp -d /tmp/hafence-test.XXXXXX)
+chmod 755 "$TMP"
+trap 'rm -rf "$TMP"' EXIT
+
+: "${HAFENCE:?make check sets HAFENCE}"
+HAFENCE_PLUGIN_PATH=$HAFENCE_TEST_PLUGINS
+HAFENCE_HISTORY=$TMP/history.jsonl
+export HAFENCE_PLUGIN_PATH HAFENCE_HISTORY
+# the built-in plugin directory is not where make check's plugins are
+hafence() { "$HAFENCE" "$@" --plugin-dir "$TMP/no-plugins"; }

@@ -1,0 +1,198 @@
+#!/bin/sh
+# The hafence harness end to end, through the dummy plugin and the script
+# shim: plugins, info, actions, exit codes, secrets, config mode, history,
+# check.
+. "$top_srcdir/tests/lib.sh"
+
+UUID1=2f4a4020-fe8c-4686-a65d-501a19a06716
+UUID2=33e68e2c-5b7b-4d5e-ae9c-7baef5b1566b
+DEV=$TMP/dev
+mkdir -p "$DEV"
+echo on > "$DEV/t1"
+echo on > "$DEV/t2"
+D="dummy state_dir=$DEV"
+
+# ---- help, usage, plugins, info -------------------------------------------
+run hafence --help
+is 0 "$rc" "--help exits 0"
+has "check PLUGIN.so" "$out" "--help lists the commands"
+run hafence frobnicate
+is 64 "$rc" "unknown command: exit 64"
+run hafence status nonesuch
+is 64 "$rc" "unknown plugin: exit 64"
+has "plugin 'nonesuch' not found" "$out" "unknown plugin named"
+
+run hafence plugins
+is 0 "$rc" "plugins exits 0"
+has "dummy" "$out" "plugins lists dummy"
+has "ping         heuristic" "$out" "plugins lists ping as a heuristic"
+has "1.0   $top_builddir/plugins/script/.libs/script.so" "$out" "plugins shows ABI and file"
+run hafence plugins --json
+check "plugins --json is JSON with names" sh -c "printf '%s' '$out' | jq -e '.[] | select(.name==\"script\") | .kind==\"fence\"' >/dev/null"
+
+run hafence info dummy
+is 0 "$rc" "info exits 0"
+has "password           string   secret" "$out" "info marks the secret parameter"
+has "state_dir          path     required" "$out" "info marks required parameters"
+run hafence info dummy --xml
+printf '%s\n' "$out" > "$TMP/meta.xml"
+check "info --xml is well-formed XML" xmllint --noout "$TMP/meta.xml"
+has '<resource-agent name="hafence_dummy"' "$out" "fence-agents <resource-agent> root"
+has '<parameter name="password" unique="0" required="0" secret="1">' "$out" "secret marked in metadata"
+has '<action name="off"/>' "$out" "actions listed"
+check "metadata has no secret default" sh -c "! xmllint --xpath '//parameter[@secret=\"1\"]/content/@default' '$TMP/meta.xml' 2>/dev/null | grep -q ."
+
+# ---- actions and exit codes -----------------------------------------------
+run hafence status $D t1
+is 0 "$rc" "status on: exit 0 (fence-agents convention)"
+has "t1: on" "$out" "status prints the state"
+run hafence off $D t1
+is 0 "$rc" "off: exit 0"
+has "t1: off: done (verified)" "$out" "off reported verified"
+is off "$(cat "$DEV/t1")" "device is off"
+run hafence status $D t1
+is 2 "$rc" "status off: exit 2"
+run hafence status $D nosuch
+is 1 "$rc" "status of an unknown target: exit 1"
+run hafence off $D t1 --json
+is 0 "$rc" "off of an off target: exit 0"
+check "--json: result ok, verified, power off" sh -c "printf '%s' '$out' | jq -e '.result==\"ok\" and .verified==true and .power==\"off\" and (.duration_ms|type)==\"number\"' >/dev/null"
+run hafence on $D t1 t2 --json
+check "several targets: one JSON object with results" sh -c "printf '%s' '$out' | jq -e '.result==\"ok\" and (.results|length)==2' >/dev/null"
+run hafence off $D misbehave=lie t2 --power-timeout 0.5 --retries 0
+is 1 "$rc" "a device that never reads off: exit 1"
+has "unverified" "$out" "reported unverified"
+run hafence off $D misbehave=crash t2
+is 1 "$rc" "crashing plugin: exit 1, harness survives"
+has "plugin-failed" "$out" "crash reported as plugin-failed"
+run hafence off $D misbehave=hang t2 --timeout 1
+is 1 "$rc" "hanging plugin: exit 1"
+has "timed-out" "$out" "hang reported as timed-out"
+run hafence list $D
+has "t1,t1" "$out" "list prints the device's targets"
+run hafence monitor $D
+is 0 "$rc" "monitor: exit 0"
+run hafence off $D colour=red t1
+is 64 "$rc" "unknown parameter: exit 64"
+has "unknown parameter 'colour'" "$out" "unknown parameter named"
+run hafence off dummy t1
+is 64 "$rc" "missing required parameter: exit 64"
+has "missing required parameter 'state_dir'" "$out" "missing parameter named"
+
+# ---- parallel: several targets in one call ----------------------------------
+for t in a b c d e f; do echo on > "$DEV/$t"; done
+run hafence off $D delay_ms=300 a b c d e f
+is 0 "$rc" "six targets fenced in one call"
+all_off=yes
+for t in a b c d e f; do [ "$(hafence status $D $t >/dev/null 2>&1; echo $?)" = 2 ] || all_off=no; done
+is yes "$all_off" "all six read off"
+
+# ---- secrets ---------------------------------------------------------------
+SECRET='Sw0rdf1sh-Secret'
+printf '%s\n' "$SECRET" > "$TMP/pw"; chmod 600 "$TMP/pw"
+printf '%s\n' "$SECRET" > "$TMP/expect"; chmod 600 "$TMP/expect"
+run hafence status $D password="$SECRET" t1
+is 64 "$rc" "a secret on the command line is refused"
+has "--password-file" "$out" "the refusal says how to pass it"
+hasnt "$SECRET" "$out" "the refusal does not echo the secret"
+run hafence status $D t1 --password-file "$TMP/pw" --secret-file expect_password="$TMP/expect"
+is 0 "$rc" "password from a file accepted"
+run sh -c "printf '%s\n' '$SECRET' | \"$HAFENCE\" status $D t1 --password-stdin --secret-file expect_password='$TMP/expect' --plugin-dir /nonexistent"
+is 0 "$rc" "password from stdin accepted"
+run env HAFENCE_PASSWORD="$SECRET" HAFENCE_EXPECT_PASSWORD="$SECRET" "$HAFENCE" status $D t1
+is 0 "$rc" "password from the environment accepted"
+echo wrong > "$TMP/wrong"; chmod 600 "$TMP/wrong"
+run hafence off $D t1 -v -v --password-file "$TMP/wrong" --secret-file expect_password="$TMP/expect"
+is 1 "$rc" "wrong password: exit 1"
+has "auth-refused" "$out" "wrong password: auth-refused"
+hasnt "$SECRET" "$out" "no secret in verbose output"
+chmod 644 "$TMP/pw"
+run hafence status $D t1 --password-file "$TMP/pw"
+has "readable by others" "$out" "a world-readable password file warns"
+chmod 600 "$TMP/pw"
+# while an operation runs, its argv (ps) holds no secret
+echo on > "$DEV/slow"
+"$HAFENCE" off $D delay_ms=3000 slow --password-file "$TMP/pw" --no-history >/dev/null 2>&1 &
+bg=$!
+sleep 1
+ps_out=$(ps -eo args)
+wait $bg
+hasnt "$SECRET" "$ps_out" "no secret in any process's arguments while fencing"
+hasnt "$SECRET" "$(cat "$HAFENCE_HISTORY")" "no secret in the history"
+
+# ---- history ---------------------------------------------------------------
+run hafence history
+has "off" "$out" "history shows operations"
+run hafence history --json
+check "history --json: records with result, duration and who asked" sh -c "printf '%s' '$out' | jq -e 'length >= 5 and (.[0] | has(\"result\") and has(\"duration_ms\") and has(\"requested_by\"))' >/dev/null"
+run hafence history --since 2000-01-01 --until 2000-01-02 --json
+check "history filtered by time: nothing in 2000" sh -c "printf '%s' '$out' | jq -e 'length == 0' >/dev/null"
+
+# ---- HA-Lizard config mode (custom script method) ---------------------------
+FL=$TMP/fence
+mkdir -p "$FL/POWEROFF"
+cat > "$FL/POWEROFF/POWEROFF.sh" <<SH
+#!/bin/sh
+echo "\$1 \$2 target=\$HAFENCE_TARGET" >> "$TMP/calls"
+exit 0
+SH
+chmod 755 "$FL/POWEROFF/POWEROFF.sh"
+printf '%s:%s\n' "$UUID1" "outlet-3" > "$FL/POWEROFF/POWEROFF.hosts"
+cat > "$TMP/pool.conf" <<CONF
+# pool-wide
+FENCE_ENABLED=1
+FENCE_ACTION=stop
+FENCE_METHOD=POWEROFF
+FENCE_FILE_LOC=$FL
+FENCE_HEURISTICS_IPS=127.0.0.1
+CONF
+cat > "$TMP/host.conf" <<CONF
+fence_action=reset
+CONF
+run hafence off -c "$TMP/pool.conf" $UUID1
+is 0 "$rc" "config mode: off through the custom script"
+has "done (unverified by hafence)" "$out" "script result reported unverified by hafence"
+has "$UUID1 stop target=outlet-3" "$(cat "$TMP/calls")" "script got UUID and stop; host map entry in the environment"
+run hafence fence -c "$TMP/pool.conf" -c "$TMP/host.conf" $UUID1
+is 0 "$rc" "fence with an override file"
+has "$UUID1 reset" "$(cat "$TMP/calls")" "the override's FENCE_ACTION=reset wins"
+run hafence off -c "$TMP/pool.conf" $UUID2
+is 78 "$rc" "host missing from the host map: exit 78"
+has "POWEROFF.hosts: no line for host $UUID2" "$out" "the map and host are named"
+run hafence off -c "$TMP/pool.conf" not-a-uuid
+is 64 "$rc" "not a UUID: exit 64"
+printf 'FENCE_MIN_HOSTS=many\n' > "$TMP/bad.conf"
+run hafence off -c "$TMP/bad.conf" $UUID1
+is 78 "$rc" "bad config value: exit 78"
+has "$TMP/bad.conf:1: FENCE_MIN_HOSTS=many" "$out" "config error names file, line and key"
+run hafence heuristics -c "$TMP/pool.conf"
+is 0 "$rc" "heuristics from the config: 127.0.0.1 passes"
+has "vote pass" "$out" "the vote is printed"
+printf 'FENCE_USE_IP_HEURISTICS=0\n' > "$TMP/noheur.conf"
+run hafence heuristics -c "$TMP/noheur.conf"
+is 2 "$rc" "heuristics disabled: no vote (exit 2)"
+run hafence history --host $UUID1 --json
+check "history filtered by host" sh -c "printf '%s' '$out' | jq -e 'length == 2 and all(.[]; .host==\"$UUID1\")' >/dev/null"
+
+# ---- check: the vendor's conformance run -------------------------------------
+echo on > "$DEV/ct"
+run hafence check "$top_builddir/plugins/dummy/.libs/dummy.so" state_dir="$DEV" --target ct
+is 0 "$rc" "check passes on the dummy plugin with a test target"
+has "PASS  off is verified" "$out" "check verifies off"
+has "PASS  status agrees: off" "$out" "check compares status"
+has "PASS  refuses an unknown parameter" "$out" "check confirms refusals"
+has "0 failed" "$out" "check summary"
+is on "$(cat "$DEV/ct")" "check leaves the target as found (on)"
+run hafence check "$top_builddir/plugins/dummy/.libs/dummy.so" state_dir="$DEV" misbehave=hang misbehave_on=status --target ct
+is 1 "$rc" "check fails a plugin that ignores its deadline"
+has "FAIL  status returns by its deadline" "$out" "the deadline item fails"
+run hafence check "$HAFENCE_TEST_BAD_PLUGINS/bad_descriptor.so"
+is 1 "$rc" "check fails an inconsistent descriptor"
+has "FAIL  loads as a plugin" "$out" "and says why"
+run hafence check "$HAFENCE_TEST_BAD_PLUGINS/abi_newer_minor.so"
+has "plugin built for ABI 1.99" "$out" "check names a newer minor"
+run hafence check "$top_builddir/plugins/ping/.libs/ping.so" addresses=127.0.0.1 --json
+is 0 "$rc" "check passes on ping"
+check "check --json counts items" sh -c "printf '%s' '$out' | jq -e '.failed==0 and .passed>=5' >/dev/null"
+
+done_testing
