@@ -240,7 +240,9 @@ static void print_text(const setup *s, size_t i, hf_action action, const hf_outc
         return;
     }
     if (action == HF_ACTION_CHECK) {
-        fprintf(out, "%s: vote %s: %s\n", hf_plugin_name(s->plugin), hf_vote_name(o->vote), o->message);
+        fprintf(out, "%s: vote %s%s%s%s: %s\n", hf_plugin_name(s->plugin), hf_vote_name(o->vote),
+                o->code == HF_OK ? "" : " (", o->code == HF_OK ? "" : hf_result_name(o->code),
+                o->code == HF_OK ? "" : ")", o->message);
         return;
     }
     if (action == HF_ACTION_LIST && o->code == HF_OK) {

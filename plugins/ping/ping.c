@@ -5,7 +5,7 @@
  *
  * Sockets: an unprivileged ICMP datagram socket where the kernel allows it
  * (net.ipv4.ping_group_range), else a raw socket (CAP_NET_RAW), else a
- * clear error.  Names are resolved with the call's deadline (getaddrinfo_a).
+ * clear error.  Names are resolved with the call's deadline.
  */
 #include <hafence/plugin.h>
 
@@ -18,6 +18,7 @@
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -126,51 +127,124 @@ static hf_result ping_create(const hf_context *ctx, const hf_param *prm, void **
 
 static void ping_destroy(void *instance) { free(instance); }
 
-/* Resolve every name at once, bounded by the deadline. */
-static void resolve_all(ping *p, const hf_context *ctx)
+/* A name resolution on a thread of its own, so that the caller can stop
+ * waiting at its deadline.  Whoever finishes last (the resolver thread or
+ * the caller giving up) frees the job; nothing on the caller's stack is
+ * shared.  (getaddrinfo_a's helper threads were tried first: under load
+ * they touched the caller's gai_suspend wait list after it returned.) */
+typedef struct resolve_job {
+    pthread_mutex_t *lock;
+    pthread_cond_t *cond;
+    char name[256];
+    struct sockaddr_storage addr;
+    socklen_t addr_len;
+    int error; /* EAI_*, 0 when resolved */
+    int done;
+    int abandoned;
+} resolve_job;
+
+static void *resolve_thread(void *arg)
 {
-    struct gaicb reqs[PING_MAX_ADDRESSES], *list[PING_MAX_ADDRESSES];
-    struct addrinfo hints;
+    resolve_job *job = arg;
+    struct addrinfo hints, *res = NULL;
+    int e, abandoned;
     memset(&hints, 0, sizeof hints);
     hints.ai_socktype = SOCK_RAW;
-    memset(reqs, 0, sizeof reqs);
+    e = getaddrinfo(job->name, NULL, &hints, &res);
+    pthread_mutex_lock(job->lock);
+    if (e == 0 && res) {
+        memcpy(&job->addr, res->ai_addr, res->ai_addrlen);
+        job->addr_len = res->ai_addrlen;
+    }
+    job->error = e ? e : (res ? 0 : EAI_NONAME);
+    job->done = 1;
+    abandoned = job->abandoned;
+    pthread_cond_broadcast(job->cond);
+    pthread_mutex_unlock(job->lock);
+    if (res)
+        freeaddrinfo(res);
+    if (abandoned)
+        free(job); /* the caller has gone: the lock and cond were static */
+    return NULL;
+}
+
+static pthread_mutex_t resolve_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t resolve_cond = PTHREAD_COND_INITIALIZER;
+
+/* Resolve every target, numeric ones at once, names in parallel, all
+ * bounded by the call's deadline. */
+static void resolve_all(ping *p, const hf_context *ctx)
+{
+    resolve_job *jobs[PING_MAX_ADDRESSES] = {0};
+    struct addrinfo hints, *res;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_socktype = SOCK_RAW;
+    hints.ai_flags = AI_NUMERICHOST;
     for (size_t i = 0; i < p->count; i++) {
-        reqs[i].ar_name = p->targets[i].name;
-        reqs[i].ar_request = &hints;
-        list[i] = &reqs[i];
-    }
-    if (getaddrinfo_a(GAI_NOWAIT, list, (int)p->count, NULL) != 0) {
-        for (size_t i = 0; i < p->count; i++)
-            snprintf(p->targets[i].why, sizeof p->targets[i].why, "name resolution failed to start");
-        return;
-    }
-    for (;;) {
-        int pending = 0;
-        int64_t left = hf_ctx_remaining_ms(ctx);
-        struct timespec ts = {(time_t)(left / 1000), (long)(left % 1000) * 1000000L};
-        for (size_t i = 0; i < p->count; i++)
-            pending += gai_error(&reqs[i]) == EAI_INPROGRESS;
-        if (!pending || left == 0)
-            break;
-        gai_suspend((const struct gaicb *const *)list, (int)p->count, &ts);
-    }
-    for (size_t i = 0; i < p->count; i++) {
-        int e = gai_error(&reqs[i]);
         ping_target *t = &p->targets[i];
-        if (e == EAI_INPROGRESS) {
-            gai_cancel(&reqs[i]);
-            snprintf(t->why, sizeof t->why, "name not resolved before the deadline");
-            continue; /* a cancelled request's result is freed by nobody: acceptable, rare */
-        }
-        if (e != 0 || !reqs[i].ar_result) {
-            snprintf(t->why, sizeof t->why, "cannot resolve: %s", gai_strerror(e));
+        pthread_t th;
+        pthread_attr_t attr;
+        if (getaddrinfo(t->name, NULL, &hints, &res) == 0 && res) {
+            memcpy(&t->addr, res->ai_addr, res->ai_addrlen);
+            t->addr_len = res->ai_addrlen;
+            t->resolved = 1;
+            freeaddrinfo(res);
             continue;
         }
-        memcpy(&t->addr, reqs[i].ar_result->ai_addr, reqs[i].ar_result->ai_addrlen);
-        t->addr_len = reqs[i].ar_result->ai_addrlen;
-        t->resolved = 1;
-        freeaddrinfo(reqs[i].ar_result);
+        jobs[i] = calloc(1, sizeof *jobs[i]);
+        if (!jobs[i]) {
+            snprintf(t->why, sizeof t->why, "out of memory");
+            continue;
+        }
+        jobs[i]->lock = &resolve_lock;
+        jobs[i]->cond = &resolve_cond;
+        snprintf(jobs[i]->name, sizeof jobs[i]->name, "%s", t->name);
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        if (pthread_create(&th, &attr, resolve_thread, jobs[i]) != 0) {
+            snprintf(t->why, sizeof t->why, "cannot start name resolution");
+            free(jobs[i]);
+            jobs[i] = NULL;
+        }
+        pthread_attr_destroy(&attr);
     }
+    pthread_mutex_lock(&resolve_lock);
+    for (;;) {
+        int pending = 0;
+        struct timespec until;
+        int64_t left = hf_ctx_remaining_ms(ctx);
+        for (size_t i = 0; i < p->count; i++)
+            pending += jobs[i] && !jobs[i]->done;
+        if (!pending || left == 0)
+            break;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += left / 1000;
+        until.tv_nsec += (left % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&resolve_cond, &resolve_lock, &until);
+    }
+    for (size_t i = 0; i < p->count; i++) {
+        ping_target *t = &p->targets[i];
+        if (!jobs[i])
+            continue;
+        if (!jobs[i]->done) {
+            jobs[i]->abandoned = 1; /* the thread frees it */
+            snprintf(t->why, sizeof t->why, "name not resolved before the deadline");
+            continue;
+        }
+        if (jobs[i]->error) {
+            snprintf(t->why, sizeof t->why, "cannot resolve: %s", gai_strerror(jobs[i]->error));
+        } else {
+            memcpy(&t->addr, &jobs[i]->addr, jobs[i]->addr_len);
+            t->addr_len = jobs[i]->addr_len;
+            t->resolved = 1;
+        }
+        free(jobs[i]);
+    }
+    pthread_mutex_unlock(&resolve_lock);
 }
 
 typedef struct icmp_socket {
