@@ -149,9 +149,9 @@ static hf_result dummy_create(const hf_context *ctx, const hf_param *p, void **i
     hf_result r;
     if (!d)
         return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "out of memory");
-    snprintf(d->state_dir, sizeof d->state_dir, "%s", hf_param_get(p, "state_dir"));
-    snprintf(d->misbehave, sizeof d->misbehave, "%s", hf_param_get(p, "misbehave"));
-    snprintf(d->misbehave_on, sizeof d->misbehave_on, "%s", hf_param_get(p, "misbehave_on"));
+    snprintf(d->state_dir, sizeof d->state_dir, "%s", hf_param_str(p, "state_dir", ""));
+    snprintf(d->misbehave, sizeof d->misbehave, "%s", hf_param_str(p, "misbehave", "none"));
+    snprintf(d->misbehave_on, sizeof d->misbehave_on, "%s", hf_param_str(p, "misbehave_on", "off"));
     snprintf(d->password, sizeof d->password, "%s", pw ? pw : "");
     snprintf(d->expect_password, sizeof d->expect_password, "%s", expect ? expect : "");
     d->delay_ms = hf_param_int(p, "delay_ms", 0);

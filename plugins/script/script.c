@@ -101,7 +101,7 @@ static hf_result script_create(const hf_context *ctx, const hf_param *p, void **
         s->agent = 1;
         snprintf(s->program, sizeof s->program, "%s", agent);
     } else {
-        snprintf(s->program, sizeof s->program, "%s/%s/%s.sh", hf_param_get(p, "file_loc"), method,
+        snprintf(s->program, sizeof s->program, "%s/%s/%s.sh", hf_param_str(p, "file_loc", "/etc/ha-lizard/fence"), method,
                  method);
     }
     if ((v = hf_param_get(p, "address")))

@@ -278,6 +278,14 @@ static inline const char *hf_param_get(const hf_param *params, const char *name)
     return NULL;
 }
 
+/* The value of a parameter, or dflt when it has none: never NULL (for
+ * required parameters, and ones with a default, the value is always set). */
+static inline const char *hf_param_str(const hf_param *params, const char *name, const char *dflt)
+{
+    const char *v = hf_param_get(params, name);
+    return v ? v : dflt;
+}
+
 /* Integer and boolean values were validated by the core before create(). */
 static inline long long hf_param_int(const hf_param *params, const char *name, long long dflt)
 {
