@@ -40,7 +40,7 @@ static void item(report *r, const char *verdict, const char *name, const char *f
         json_object_object_add(o, "detail", json_object_new_string(detail));
         json_object_array_add(r->items, o);
     } else {
-        printf("%-4s  %-34s %s\n", strcmp(verdict, "pass") == 0 ? "PASS" : strcmp(verdict, "fail") == 0 ? "FAIL" : "SKIP",
+        printf("%-4s  %-38s %s\n", strcmp(verdict, "pass") == 0 ? "PASS" : strcmp(verdict, "fail") == 0 ? "FAIL" : "SKIP",
                name, detail);
     }
 }

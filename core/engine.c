@@ -9,7 +9,8 @@
  *  cycle  - the plugin's single power-cycle command (unverifiable).
  *  status, monitor, list, check - passed through.
  * A plugin without a verifiable status (its status says unsupported) gets
- * "done (unverified by hafence)": the device's own word is all there is.
+ * ok with verified false, shown as "done (unverified by hafence)": the
+ * device's own word is all there is.
  */
 #include "hafence-core.h"
 
@@ -167,7 +168,7 @@ static void power_verified(fence_call *c, int id, hf_power want, hf_outcome *out
         out->attempts = 1;
         out->verified = false;
         if (r == HF_OK)
-            finish(out, HF_OK, "done (unverified by hafence): %s", reply.message);
+            finish(out, HF_OK, "%s", reply.message); /* verified stays false */
         else
             finish(out, r, "%s", reply.message);
         return;
@@ -268,7 +269,7 @@ static void run_fence(fence_call *c, hf_outcome *out)
             r = call_power(c, HF_FN_FENCE_REBOOT, &reply);
             out->attempts = 1;
             if (r == HF_OK)
-                finish(out, HF_OK, "done (unverified by hafence): %s", reply.message);
+                finish(out, HF_OK, "%s", reply.message); /* verified stays false */
             else
                 finish(out, r, "%s", reply.message);
             return;

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,6 +29,7 @@ typedef struct wire_outcome {
 struct hf_child {
     pid_t pid;
     int fd;            /* read end; -1 once EOF was seen */
+    int pidfd;         /* readable when the child exits; -1 where unsupported */
     int64_t deadline_ms;
     hf_outcome *out;
     unsigned char *buf;
@@ -123,6 +125,7 @@ hf_child *hf_child_start(hf_isolated_fn *fn, void *arg, int64_t deadline_ms, hf_
     c->deadline_ms = deadline_ms;
     c->start_ms = hf_now_ms();
     c->fd = -1;
+    c->pidfd = -1;
     c->pid = -1;
     if (pipe2(fds, O_CLOEXEC) != 0) {
         out->code = HF_E_PLUGIN_FAILED;
@@ -145,6 +148,8 @@ hf_child *hf_child_start(hf_isolated_fn *fn, void *arg, int64_t deadline_ms, hf_
         child_main(fds[1], fn, arg, deadline_ms, deadline_ms - c->start_ms);
     }
     setpgid(c->pid, c->pid); /* the child does it too: whichever runs first */
+    /* poll()able exit notification, so waiting costs no sleeping */
+    c->pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
     close(fds[1]);
     c->fd = fds[0];
     fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
@@ -289,7 +294,7 @@ static bool exited(hf_child *c)
 
 void hf_children_wait(hf_child **children, size_t n)
 {
-    struct pollfd *pfd = hf_calloc(n, sizeof *pfd);
+    struct pollfd *pfd = hf_calloc(2 * n, sizeof *pfd);
     size_t running = 0;
     for (size_t i = 0; i < n; i++)
         if (children[i]->pid > 0)
@@ -308,13 +313,20 @@ void hf_children_wait(hf_child **children, size_t n)
                 pfd[np].events = POLLIN;
                 np++;
             }
+            if (c->pidfd >= 0) {
+                pfd[np].fd = c->pidfd;
+                pfd[np].events = POLLIN;
+                np++;
+            } else if (c->fd < 0 && wait > 1) {
+                wait = 1; /* no pidfd: look for its exit every millisecond */
+            }
         }
         if (wait < 0)
             wait = 0;
         if (np)
             poll(pfd, np, (int)wait);
         else if (wait)
-            hf_sleep_ms(wait < 10 ? wait : 10, NULL);
+            hf_sleep_ms(wait, NULL);
         now = hf_now_ms();
         for (size_t i = 0; i < n; i++) {
             hf_child *c = children[i];
@@ -349,6 +361,8 @@ void hf_children_wait(hf_child **children, size_t n)
         hf_child *c = children[i];
         if (c->fd >= 0)
             close(c->fd);
+        if (c->pidfd >= 0)
+            close(c->pidfd);
         free(c->buf);
         free(c);
     }

@@ -98,7 +98,9 @@ bool hf_is_uuid(const char *s)
 
 char *hf_read_file(const char *path, size_t max, size_t *len, hf_error *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO named by a config must not hang us; the
+     * regular-file check below refuses it */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     struct stat st;
     char *buf;
     size_t have = 0;

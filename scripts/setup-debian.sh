@@ -8,7 +8,7 @@ PACKAGES="
   clang libclang-rt-dev
   libjson-c-dev
   libfreeipmi-dev libsnmp-dev libssh2-1-dev libcurl4-openssl-dev libxml2-dev
-  iproute2 iputils-ping procps util-linux jq libxml2-utils
+  iproute2 iputils-ping procps util-linux jq libxml2-utils bc python3
   hyperfine
 "
 

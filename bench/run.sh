@@ -1,0 +1,44 @@
+#!/bin/sh
+# Benchmarks of the core, as whole processes with hyperfine:
+#   - hafence plugins: load and check every plugin (target: < 20 ms)
+#   - hafence status through the dummy plugin, isolated and in-process:
+#     the cost of running each operation in a child process (target: < 2 ms)
+# Prints medians and ratios; never asserts on time (no pass/fail).
+#   bench/run.sh [BUILDDIR]          (default: ./_build, as scripts/build.sh makes)
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-$top/_build}" && pwd)
+command -v hyperfine >/dev/null || { echo "bench: hyperfine is missing (scripts/setup-debian.sh installs it)" >&2; exit 1; }
+command -v jq >/dev/null || { echo "bench: jq is missing (scripts/setup-debian.sh installs it)" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/hafence-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+results=${BENCH_RESULTS:-$top/bench/results}
+mkdir -p "$results" "$work/dev"
+echo on > "$work/dev/t1"
+HAFENCE_PLUGIN_PATH=$build/plugins/dummy/.libs:$build/plugins/script/.libs:$build/plugins/ping/.libs
+export HAFENCE_PLUGIN_PATH
+hf="$build/hafence"
+common="--plugin-dir $work/none --no-history"
+
+hyperfine -N --warmup 20 --min-runs 200 --export-json "$results/core.json" \
+    -n plugins "$hf plugins $common" \
+    -n status-in-process "$hf status dummy state_dir=$work/dev t1 --in-process $common" \
+    -n status-isolated "$hf status dummy state_dir=$work/dev t1 $common" \
+    -n heuristics-ping "$hf heuristics ping addresses=127.0.0.1 $common" \
+    >/dev/null 2>"$work/hyperfine.err"
+
+median() { jq -r --arg n "$1" '.results[] | select(.command==$n) | .median * 1000' "$results/core.json"; }
+p=$(median plugins)
+i=$(median status-in-process)
+s=$(median status-isolated)
+h=$(median heuristics-ping)
+nplugins=$("$hf" plugins $common | tail -n +2 | wc -l)
+echo "hafence core benchmarks (medians over >= 200 runs, whole processes)"
+printf '  %-40s %8.2f ms   (target < 20 ms)\n' "hafence plugins ($nplugins plugins loaded)" "$p"
+printf '  %-40s %8.2f ms\n' "hafence status, in-process" "$i"
+printf '  %-40s %8.2f ms\n' "hafence status, isolated" "$s"
+printf '  %-40s %8.2f ms   (target < 2 ms)\n' "isolation cost per operation" "$(echo "$s - $i" | bc -l)"
+printf '  %-40s %8.2f x\n' "isolated / in-process" "$(echo "$s / $i" | bc -l)"
+printf '  %-40s %8.2f ms\n' "hafence heuristics ping 127.0.0.1" "$h"
+echo "raw results: $results/core.json"

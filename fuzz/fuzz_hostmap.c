@@ -1,0 +1,16 @@
+/* libFuzzer target: the host map parser. */
+#include "hafence-core.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    hf_error err;
+    hf_hostmap *map = hf_hostmap_parse("fuzz.hosts", (const char *)data, size, &err);
+    if (map) {
+        (void)hf_hostmap_lookup(map, "2f4a4020-fe8c-4686-a65d-501a19a06716");
+        (void)hf_hostmap_count(map);
+    }
+    hf_hostmap_free(map);
+    return 0;
+}

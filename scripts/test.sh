@@ -1,0 +1,73 @@
+#!/bin/sh
+# The whole test suite, from a fresh Debian 12 machine:
+#   1. installs the Debian packages it needs (scripts/setup-debian.sh)
+#   2. builds with -Werror and runs every test (make check)
+#   3. builds again with ASan+UBSan and runs the unit tests once more
+#   4. runs each fuzz target for a bounded time (FUZZ_SECONDS, default 60)
+#   5. make distcheck
+# and ends with one line: "N passed, N failed".
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+passed=0
+failed=0
+log=$top/_build/test-summary.log
+
+step() { printf '\n==== %s\n' "$*"; }
+
+# Add the counts of an automake test run (its "# PASS:" lines) to the totals.
+count_make_check() {
+    p=$(sed -n 's/^# PASS: *//p' "$1" | tail -n 1)
+    f=$(sed -n 's/^# FAIL: *//p' "$1" | tail -n 1)
+    e=$(sed -n 's/^# ERROR: *//p' "$1" | tail -n 1)
+    x=$(sed -n 's/^# XPASS: *//p' "$1" | tail -n 1)
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + ${f:-0} + ${e:-0} + ${x:-0}))
+    if [ -z "$p" ]; then failed=$((failed + 1)); fi # the run did not even report
+}
+
+one() { # NAME STATUS: a step that counts as one test
+    if [ "$2" = 0 ]; then passed=$((passed + 1)); echo "PASS: $1"; else failed=$((failed + 1)); echo "FAIL: $1"; fi
+}
+
+step "setup: Debian packages"
+"$top/scripts/setup-debian.sh" || { echo "0 passed, 1 failed"; exit 1; }
+
+step "build (-Werror)"
+if "$top/scripts/build.sh" "$top/_build"; then one "build with -Werror" 0; else one "build with -Werror" 1; fi
+
+step "make check"
+make -C "$top/_build" -j"$(nproc)" check >"$top/_build/check.out" 2>&1
+rc=$?
+grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP):' "$top/_build/check.out" | grep -v '^PASS' || true
+sed -n '/^=\{10,\}/,/^=\{10,\}/p' "$top/_build/check.out" | grep '^#' || true
+count_make_check "$top/_build/check.out"
+[ $rc = 0 ] || { echo "make check failed; logs:"; for f in "$top"/_build/tests/*.log; do grep -l '^not ok\|^ERROR' "$f" >/dev/null 2>&1 && { echo "--- $f"; grep -B2 -A8 '^not ok\|^ERROR\|^Bail' "$f" | head -60; }; done; }
+
+step "unit tests again under ASan+UBSan"
+if "$top/scripts/build.sh" "$top/_build-san" --enable-sanitizers; then
+    make -C "$top/_build-san" -j"$(nproc)" check \
+        TESTS="tests/test_config tests/test_hostmap tests/test_params tests/test_loader tests/test_engine tests/test_isolation tests/test_history" \
+        >"$top/_build-san/check.out" 2>&1
+    rc=$?
+    grep -E '^(FAIL|ERROR|XPASS):' "$top/_build-san/check.out" || true
+    sed -n '/^=\{10,\}/,/^=\{10,\}/p' "$top/_build-san/check.out" | grep '^#' || true
+    count_make_check "$top/_build-san/check.out"
+    [ $rc = 0 ] || for f in "$top"/_build-san/tests/*.log; do grep -q 'ERROR\|not ok\|Sanitizer' "$f" && { echo "--- $f"; grep -B2 -A20 'not ok\|ERROR:\|Sanitizer' "$f" | head -80; }; done
+else
+    one "build with sanitizers" 1
+fi
+
+step "fuzz: ${FUZZ_SECONDS}s per target"
+FUZZ_OUT="$top/_build/fuzz" "$top/fuzz/run.sh" "$FUZZ_SECONDS"
+one "fuzz targets (config, hostmap) without a crash" $?
+
+step "make distcheck"
+make -C "$top/_build" distcheck >"$top/_build/distcheck.out" 2>&1
+rc=$?
+[ $rc = 0 ] || tail -n 40 "$top/_build/distcheck.out"
+one "make distcheck" $rc
+
+printf '\n%s passed, %s failed\n' "$passed" "$failed" | tee "$log"
+[ "$failed" = 0 ]
