@@ -155,9 +155,33 @@ static bool check_deadlines(report *r, const hf_plugin *p, const hf_param *param
     return all;
 }
 
+/* Two items: the action reads back verified, then status agrees. */
+static void power_and_agree(report *r, const hf_plugin *p, const hf_param *params,
+                            const char *target, hf_action action, hf_power want)
+{
+    int64_t t = r->c->engine.timeout_ms;
+    char verified[64], agrees[64];
+    hf_outcome done, after;
+    snprintf(verified, sizeof verified, "%s is verified", hf_action_name(action));
+    snprintf(agrees, sizeof agrees, "status agrees: %s", hf_power_name(want));
+    run_one(r->c, p, params, target, action, t, &done);
+    if (done.code == HF_OK && done.verified)
+        item(r, "pass", verified, "%s", done.message);
+    else
+        item(r, "fail", verified, "%s: %s", hf_result_name(done.code), done.message);
+    hf_outcome_clear(&done);
+    run_one(r->c, p, params, target, HF_ACTION_STATUS, t, &after);
+    if (after.code == HF_OK && after.power == want)
+        item(r, "pass", agrees, "%s", after.message);
+    else
+        item(r, "fail", agrees, "%s, reads %s: %s", hf_result_name(after.code),
+             hf_power_name(after.power), after.message);
+    hf_outcome_clear(&after);
+}
+
 static void check_target(report *r, const hf_plugin *p, const hf_param *params, const char *target)
 {
-    hf_outcome st, off, after, on;
+    hf_outcome st;
     hf_power initial;
     int64_t t = r->c->engine.timeout_ms;
 
@@ -176,37 +200,12 @@ static void check_target(report *r, const hf_plugin *p, const hf_param *params, 
     item(r, "pass", "status of the test target", "%s", hf_power_name(initial));
     hf_outcome_clear(&st);
 
-    run_one(r->c, p, params, target, HF_ACTION_OFF, t, &off);
-    if (off.code == HF_OK && off.verified)
-        item(r, "pass", "off is verified", "%s", off.message);
-    else
-        item(r, "fail", "off is verified", "%s: %s", hf_result_name(off.code), off.message);
-    run_one(r->c, p, params, target, HF_ACTION_STATUS, t, &after);
-    if (after.code == HF_OK && after.power == HF_POWER_OFF)
-        item(r, "pass", "status agrees: off", "%s", after.message);
-    else
-        item(r, "fail", "status agrees: off", "%s, reads %s: %s", hf_result_name(after.code),
-             hf_power_name(after.power), after.message);
-    hf_outcome_clear(&after);
-
-    run_one(r->c, p, params, target, HF_ACTION_ON, t, &on);
-    if (on.code == HF_OK && on.verified)
-        item(r, "pass", "on is verified", "%s", on.message);
-    else
-        item(r, "fail", "on is verified", "%s: %s", hf_result_name(on.code), on.message);
-    run_one(r->c, p, params, target, HF_ACTION_STATUS, t, &after);
-    if (after.code == HF_OK && after.power == HF_POWER_ON)
-        item(r, "pass", "status agrees: on", "%s", after.message);
-    else
-        item(r, "fail", "status agrees: on", "%s, reads %s: %s", hf_result_name(after.code),
-             hf_power_name(after.power), after.message);
-    hf_outcome_clear(&after);
-    hf_outcome_clear(&on);
-    hf_outcome_clear(&off);
+    power_and_agree(r, p, params, target, HF_ACTION_OFF, HF_POWER_OFF);
+    power_and_agree(r, p, params, target, HF_ACTION_ON, HF_POWER_ON);
     if (initial == HF_POWER_OFF) {
         /* leave the target as it was found */
-        run_one(r->c, p, params, target, HF_ACTION_OFF, t, &off);
-        hf_outcome_clear(&off);
+        run_one(r->c, p, params, target, HF_ACTION_OFF, t, &st);
+        hf_outcome_clear(&st);
     }
 }
 
