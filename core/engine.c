@@ -420,7 +420,6 @@ typedef struct job {
     hf_outcome *out;
     int64_t deadline_ms;
     volatile sig_atomic_t cancel;
-    pthread_t thread;
 } job;
 
 static void isolated_entry(void *arg, int64_t deadline_ms, volatile sig_atomic_t *cancel,
@@ -430,58 +429,89 @@ static void isolated_entry(void *arg, int64_t deadline_ms, volatile sig_atomic_t
     hf_engine_execute(j->opts, j->req, deadline_ms, cancel, out);
 }
 
-static void *thread_entry(void *arg)
+/* Isolated: at most `width` children at once; as one ends the next starts,
+ * each with its whole timeout from its own start. */
+static void run_isolated(job *jobs, size_t n, size_t width)
 {
-    job *j = arg;
-    hf_engine_execute(j->opts, j->req, plugin_deadline(j->deadline_ms, j->opts->timeout_ms),
-                      &j->cancel, j->out);
-    return NULL;
-}
-
-static void run_batch_isolated(job *jobs, size_t n)
-{
-    hf_child **children = hf_calloc(n, sizeof *children);
-    for (size_t i = 0; i < n; i++)
-        children[i] = hf_child_start(isolated_entry, &jobs[i], jobs[i].deadline_ms, jobs[i].out);
-    hf_children_wait(children, n);
-    free(children);
-}
-
-static void run_batch_threads(job *jobs, size_t n)
-{
-    bool *started = hf_calloc(n, sizeof *started);
-    for (size_t i = 0; i < n; i++) {
-        started[i] = pthread_create(&jobs[i].thread, NULL, thread_entry, &jobs[i]) == 0;
-        if (!started[i])
-            thread_entry(&jobs[i]);
+    hf_child **slots = hf_calloc(width, sizeof *slots);
+    size_t next = 0, active = 0;
+    while (next < n || active) {
+        for (size_t s = 0; s < width && next < n; s++) {
+            if (slots[s])
+                continue;
+            jobs[next].deadline_ms = hf_now_ms() + jobs[next].opts->timeout_ms;
+            slots[s] = hf_child_start(isolated_entry, &jobs[next], jobs[next].deadline_ms,
+                                      jobs[next].out);
+            next++;
+            active++;
+        }
+        hf_children_step(slots, width);
+        for (size_t s = 0; s < width; s++) {
+            if (slots[s] && hf_child_finished(slots[s])) {
+                hf_child_free(slots[s]);
+                slots[s] = NULL;
+                active--;
+            }
+        }
     }
-    for (size_t i = 0; i < n; i++)
-        if (started[i])
-            pthread_join(jobs[i].thread, NULL);
-    free(started);
+    free(slots);
+}
+
+/* In-process: `width` worker threads take the next request in turn.  The
+ * deadline is the plugin's to honour here: nothing can kill a thread. */
+typedef struct pool {
+    job *jobs;
+    size_t n, next;
+    pthread_mutex_t lock;
+} pool;
+
+static void *worker(void *arg)
+{
+    pool *p = arg;
+    for (;;) {
+        job *j;
+        pthread_mutex_lock(&p->lock);
+        j = p->next < p->n ? &p->jobs[p->next++] : NULL;
+        pthread_mutex_unlock(&p->lock);
+        if (!j)
+            return NULL;
+        j->deadline_ms = hf_now_ms() + j->opts->timeout_ms;
+        hf_engine_execute(j->opts, j->req, plugin_deadline(j->deadline_ms, j->opts->timeout_ms),
+                          &j->cancel, j->out);
+    }
+}
+
+static void run_in_process(job *jobs, size_t n, size_t width)
+{
+    pool p = {jobs, n, 0, PTHREAD_MUTEX_INITIALIZER};
+    pthread_t *threads = hf_calloc(width, sizeof *threads);
+    size_t started = 0;
+    while (started < width && pthread_create(&threads[started], NULL, worker, &p) == 0)
+        started++;
+    if (!started)
+        worker(&p); /* no thread to be had: one after the other, here */
+    for (size_t i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+    free(threads);
 }
 
 void hf_engine_run(const hf_engine_options *opts, const hf_request *requests, size_t n,
                    hf_outcome *outcomes)
 {
-    size_t batch = opts->max_parallel ? opts->max_parallel : n;
-    job *jobs = hf_calloc(n, sizeof *jobs);
+    size_t width = opts->max_parallel && opts->max_parallel < n ? opts->max_parallel : n;
+    job *jobs;
+    if (!n)
+        return;
+    jobs = hf_calloc(n, sizeof *jobs);
     for (size_t i = 0; i < n; i++) {
         memset(&outcomes[i], 0, sizeof outcomes[i]);
         jobs[i].opts = opts;
         jobs[i].req = &requests[i];
         jobs[i].out = &outcomes[i];
     }
-    for (size_t first = 0; first < n; first += batch) {
-        size_t count = n - first < batch ? n - first : batch;
-        /* each operation gets its whole timeout from its own start */
-        int64_t deadline = hf_now_ms() + opts->timeout_ms;
-        for (size_t i = first; i < first + count; i++)
-            jobs[i].deadline_ms = deadline;
-        if (opts->isolate)
-            run_batch_isolated(jobs + first, count);
-        else
-            run_batch_threads(jobs + first, count);
-    }
+    if (opts->isolate)
+        run_isolated(jobs, n, width);
+    else
+        run_in_process(jobs, n, width);
     free(jobs);
 }

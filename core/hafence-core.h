@@ -170,7 +170,13 @@ typedef void hf_isolated_fn(void *arg, int64_t deadline_ms, volatile sig_atomic_
                             hf_outcome *out);
 typedef struct hf_child hf_child;
 hf_child *hf_child_start(hf_isolated_fn *fn, void *arg, int64_t deadline_ms, hf_outcome *out);
-/* Wait for many children at once until each finished or its deadline. */
+/* One round of waiting (at most 100 ms) on many children at once (NULL
+ * entries are skipped): reads what they send, settles those that ended or
+ * passed their deadline.  Returns how many are still running. */
+size_t hf_children_step(hf_child **children, size_t n);
+bool hf_child_finished(const hf_child *child);
+void hf_child_free(hf_child *child);
+/* Step until every child finished or was killed at its deadline; frees them. */
 void hf_children_wait(hf_child **children, size_t n);
 
 /* ---- configuration (config.c) -------------------------------------------- */

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -101,6 +102,9 @@ static _Noreturn void child_main(int fd, hf_isolated_fn *fn, void *arg, int64_t 
     int64_t margin = timeout_ms / 10 > 500 ? 500 : timeout_ms / 10;
 
     setpgid(0, 0);
+    /* a plugin crashing here must not leave a core file with the device's
+     * password in it */
+    setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0});
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_term;
     sigaction(SIGTERM, &sa, NULL);
@@ -292,79 +296,90 @@ static bool exited(hf_child *c)
            info.si_pid == c->pid;
 }
 
-void hf_children_wait(hf_child **children, size_t n)
+bool hf_child_finished(const hf_child *c)
+{
+    return c->pid <= 0 || c->reaped;
+}
+
+void hf_child_free(hf_child *c)
+{
+    if (!c)
+        return;
+    if (c->fd >= 0)
+        close(c->fd);
+    if (c->pidfd >= 0)
+        close(c->pidfd);
+    free(c->buf);
+    free(c);
+}
+
+size_t hf_children_step(hf_child **children, size_t n)
 {
     struct pollfd *pfd = hf_calloc(2 * n, sizeof *pfd);
-    size_t running = 0;
-    for (size_t i = 0; i < n; i++)
-        if (children[i]->pid > 0)
-            running++;
-    while (running) {
-        int64_t now = hf_now_ms(), wait = 100;
-        size_t np = 0;
-        for (size_t i = 0; i < n; i++) {
-            hf_child *c = children[i];
-            if (c->pid <= 0 || c->reaped)
-                continue;
-            if (c->deadline_ms - now < wait)
-                wait = c->deadline_ms - now;
-            if (c->fd >= 0) {
-                pfd[np].fd = c->fd;
-                pfd[np].events = POLLIN;
-                np++;
-            }
-            if (c->pidfd >= 0) {
-                pfd[np].fd = c->pidfd;
-                pfd[np].events = POLLIN;
-                np++;
-            } else if (c->fd < 0 && wait > 1) {
-                wait = 1; /* no pidfd: look for its exit every millisecond */
-            }
-        }
-        if (wait < 0)
-            wait = 0;
-        if (np)
-            poll(pfd, np, (int)wait);
-        else if (wait)
-            hf_sleep_ms(wait, NULL);
-        now = hf_now_ms();
-        for (size_t i = 0; i < n; i++) {
-            hf_child *c = children[i];
-            if (c->pid <= 0 || c->reaped)
-                continue;
-            if (c->fd >= 0)
-                drain(c);
-            if (exited(c)) {
-                if (c->fd >= 0)
-                    drain(c); /* what was written before exit */
-                /* whatever the operation left behind in its group goes
-                 * with it; killed before reaping so the group id cannot
-                 * have been reused */
-                kill(-c->pid, SIGKILL);
-                while (waitpid(c->pid, &c->status, 0) < 0 && errno == EINTR)
-                    ;
-                c->reaped = true;
-            } else if (now >= c->deadline_ms) {
-                c->killed = true;
-                kill_group(c);
-                while (waitpid(c->pid, &c->status, 0) < 0 && errno == EINTR)
-                    ;
-                c->reaped = true;
-            }
-            if (c->reaped) {
-                running--;
-                settle_child(c);
-            }
-        }
-    }
+    int64_t now = hf_now_ms(), wait = 100;
+    size_t np = 0, running = 0;
     for (size_t i = 0; i < n; i++) {
         hf_child *c = children[i];
-        if (c->fd >= 0)
-            close(c->fd);
-        if (c->pidfd >= 0)
-            close(c->pidfd);
-        free(c->buf);
-        free(c);
+        if (!c || hf_child_finished(c))
+            continue;
+        if (c->deadline_ms - now < wait)
+            wait = c->deadline_ms - now;
+        if (c->fd >= 0) {
+            pfd[np].fd = c->fd;
+            pfd[np].events = POLLIN;
+            np++;
+        }
+        if (c->pidfd >= 0) {
+            pfd[np].fd = c->pidfd;
+            pfd[np].events = POLLIN;
+            np++;
+        } else if (c->fd < 0 && wait > 1) {
+            wait = 1; /* no pidfd: look for its exit every millisecond */
+        }
     }
+    if (wait < 0)
+        wait = 0;
+    if (np)
+        poll(pfd, np, (int)wait);
+    else if (wait)
+        hf_sleep_ms(wait, NULL);
     free(pfd);
+    now = hf_now_ms();
+    for (size_t i = 0; i < n; i++) {
+        hf_child *c = children[i];
+        if (!c || hf_child_finished(c))
+            continue;
+        if (c->fd >= 0)
+            drain(c);
+        if (exited(c)) {
+            if (c->fd >= 0)
+                drain(c); /* what was written before exit */
+            /* whatever the operation left behind in its group goes with
+             * it; killed before reaping so the group id cannot have been
+             * reused */
+            kill(-c->pid, SIGKILL);
+            while (waitpid(c->pid, &c->status, 0) < 0 && errno == EINTR)
+                ;
+            c->reaped = true;
+        } else if (now >= c->deadline_ms) {
+            c->killed = true;
+            kill_group(c);
+            while (waitpid(c->pid, &c->status, 0) < 0 && errno == EINTR)
+                ;
+            c->reaped = true;
+        }
+        if (c->reaped)
+            settle_child(c);
+        else
+            running++;
+    }
+    return running;
+}
+
+void hf_children_wait(hf_child **children, size_t n)
+{
+    while (hf_children_step(children, n))
+        ;
+    for (size_t i = 0; i < n; i++)
+        hf_child_free(children[i]);
 }
