@@ -175,6 +175,7 @@ static pthread_cond_t resolve_cond = PTHREAD_COND_INITIALIZER;
  * bounded by the call's deadline. */
 static void resolve_all(ping *p, const hf_context *ctx)
 {
+    int64_t resolve_until = hf_now_ms() + p->timeout_ms;
     resolve_job *jobs[PING_MAX_ADDRESSES] = {0};
     struct addrinfo hints, *res;
     memset(&hints, 0, sizeof hints);
@@ -212,7 +213,11 @@ static void resolve_all(ping *p, const hf_context *ctx)
     for (;;) {
         int pending = 0;
         struct timespec until;
+        /* a name has as long to resolve as an address has to answer */
         int64_t left = hf_ctx_remaining_ms(ctx);
+        int64_t own = resolve_until - hf_now_ms();
+        if (own < left)
+            left = own > 0 ? own : 0;
         for (size_t i = 0; i < p->count; i++)
             pending += jobs[i] && !jobs[i]->done;
         if (!pending || left == 0)
