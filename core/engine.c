@@ -188,7 +188,7 @@ static void power_verified(fence_call *c, int id, hf_power want, hf_outcome *out
     char last_msg[HF_MESSAGE_MAX];
     snprintf(last_msg, sizeof last_msg, "%s", reply.message);
     for (int attempt = 0; attempt <= c->opts->retries && !timed_out(c); attempt++) {
-        int64_t wait = 250, until;
+        int64_t wait = 100, until;
         out->attempts++;
         r = call_power(c, id, &reply);
         if (r != HF_OK) {
@@ -224,7 +224,9 @@ static void power_verified(fence_call *c, int id, hf_power want, hf_outcome *out
                      r == HF_OK ? "" : reply.message);
             if (final_error(r))
                 break;
-            wait = wait * 2 > 2000 ? 2000 : wait * 2;
+            /* short first, growing: most devices answer within a second,
+             * slow ones are not asked more than once a second */
+            wait = wait * 3 / 2 > 1000 ? 1000 : wait * 3 / 2;
         }
         if (final_error(last))
             break;

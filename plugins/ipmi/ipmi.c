@@ -1,0 +1,255 @@
+/*
+ * ipmi: power control through a host's BMC with FreeIPMI.
+ * IPMI 2.0 lanplus (RMCP+) by default, IPMI 1.5 LAN on request.
+ *   off    = Chassis Control power down (hard)
+ *   on     = Chassis Control power up
+ *   cycle  = Chassis Control power cycle (on request only)
+ *   status = Get Chassis Status, current power state
+ *   monitor: open a session and read the chassis status
+ * The target is a BMC address ("bmc", "bmc:port", "[v6]:port"), from a
+ * host map (IPMI.hosts) or the address parameter.  One session serves all
+ * the calls of an instance (the engine's status polls reuse it).
+ */
+#include "ipmi-link.h"
+
+#include <ctype.h>
+#include <freeipmi/freeipmi.h>
+
+typedef struct ipmi_plugin {
+    ipmi_link_options opt;
+    ipmi_link *link;
+    char address[300];
+    long long port;
+    char username[64];
+    char password[64];
+    unsigned char k_g[IPMI_MAX_K_G_LENGTH];
+} ipmi_plugin;
+
+static const char *const privileges[] = {"user", "operator", "admin", NULL};
+static const char *const authtypes[] = {"none", "straight", "md2", "md5", NULL};
+
+static const hf_param_def params[] = {
+    {"address", HF_PARAM_ADDRESS, 0, NULL, NULL, 0, 0,
+     "BMC address when no target is given (a host map gives one per host)"},
+    {"port", HF_PARAM_INTEGER, 0, "623", NULL, 1, 65535, "BMC UDP port, when the address has none"},
+    {"username", HF_PARAM_STRING, 0, NULL, NULL, 0, 0, "BMC user (empty: the anonymous user)"},
+    {"password", HF_PARAM_STRING, HF_PARAM_SECRET, NULL, NULL, 0, 0, "BMC password (FENCE_PASSWD)"},
+    {"kg_key", HF_PARAM_STRING, HF_PARAM_SECRET, NULL, NULL, 0, 0,
+     "IPMI 2.0 K_g key: text, or hexadecimal with a 0x prefix"},
+    {"lanplus", HF_PARAM_BOOLEAN, 0, "1", NULL, 0, 0, "IPMI 2.0 RMCP+ (0: IPMI 1.5 LAN)"},
+    {"privilege", HF_PARAM_ENUM, 0, "operator", privileges, 0, 0, "privilege level of the session"},
+    {"cipher", HF_PARAM_INTEGER, 0, "3", NULL, 0, 17, "IPMI 2.0 cipher suite id (3, 17, ...)"},
+    {"authtype", HF_PARAM_ENUM, 0, "md5", authtypes, 0, 0, "IPMI 1.5 authentication type"},
+    {"workarounds", HF_PARAM_STRING, 0, NULL, NULL, 0, 0,
+     "FreeIPMI workaround flags for broken BMCs, comma separated (e.g. opensesspriv,authcap)"},
+    {"session_timeout_ms", HF_PARAM_INTEGER, 0, "10000", NULL, 100, 600000,
+     "how long one session exchange may take (never past the call's deadline)"},
+    {"retransmission_timeout_ms", HF_PARAM_INTEGER, 0, "500", NULL, 10, 60000,
+     "resend a packet the BMC did not answer after this long"},
+    {NULL, 0, 0, NULL, NULL, 0, 0, NULL},
+};
+
+/* K_g: text, or 0x followed by up to 20 bytes in hex. */
+static bool parse_kg(const char *v, unsigned char *out, unsigned int *len)
+{
+    size_t n = strlen(v);
+    if (n > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) {
+        v += 2;
+        n -= 2;
+        if (n % 2 || n / 2 > IPMI_MAX_K_G_LENGTH)
+            return false;
+        for (size_t i = 0; i < n / 2; i++) {
+            unsigned int b;
+            if (!isxdigit((unsigned char)v[2 * i]) || !isxdigit((unsigned char)v[2 * i + 1]) ||
+                sscanf(v + 2 * i, "%2x", &b) != 1)
+                return false;
+            out[i] = (unsigned char)b;
+        }
+        *len = (unsigned int)(n / 2);
+        return true;
+    }
+    if (n > IPMI_MAX_K_G_LENGTH)
+        return false;
+    memcpy(out, v, n);
+    *len = (unsigned int)n;
+    return true;
+}
+
+static hf_result ipmi_create(const hf_context *ctx, const hf_param *p, void **instance, hf_reply *reply)
+{
+    ipmi_plugin *ip = calloc(1, sizeof *ip);
+    const char *v, *priv = hf_param_str(p, "privilege", "operator"), *auth = hf_param_str(p, "authtype", "md5");
+    char bad[128];
+    int cipher;
+    (void)ctx;
+    if (!ip)
+        return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "out of memory");
+    snprintf(ip->address, sizeof ip->address, "%s", hf_param_str(p, "address", ""));
+    ip->port = hf_param_int(p, "port", 623);
+    if (strlen(hf_param_str(p, "username", "")) > IPMI_MAX_USER_NAME_LENGTH ||
+        strlen(hf_param_str(p, "password", "")) > IPMI_2_0_MAX_PASSWORD_LENGTH) {
+        free(ip);
+        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "ipmi: user name over %d or password over %d characters",
+                            IPMI_MAX_USER_NAME_LENGTH, IPMI_2_0_MAX_PASSWORD_LENGTH);
+    }
+    snprintf(ip->username, sizeof ip->username, "%s", hf_param_str(p, "username", ""));
+    snprintf(ip->password, sizeof ip->password, "%s", hf_param_str(p, "password", ""));
+    ip->opt.username = ip->username;
+    ip->opt.password = ip->password;
+    ip->opt.lanplus = hf_param_bool(p, "lanplus", 1);
+    if (!ip->opt.lanplus && strlen(ip->password) > IPMI_1_5_MAX_PASSWORD_LENGTH) {
+        free(ip);
+        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "ipmi: IPMI 1.5 passwords have at most %d characters",
+                            IPMI_1_5_MAX_PASSWORD_LENGTH);
+    }
+    if ((v = hf_param_get(p, "kg_key")) && *v) {
+        if (!parse_kg(v, ip->k_g, &ip->opt.k_g_len)) {
+            memset(ip, 0, sizeof *ip);
+            free(ip);
+            return hf_reply_set(reply, HF_E_BAD_PARAMETER,
+                                "ipmi: kg_key is up to %d characters, or 0x and up to %d hex bytes",
+                                IPMI_MAX_K_G_LENGTH, IPMI_MAX_K_G_LENGTH);
+        }
+        ip->opt.k_g = ip->k_g;
+    }
+    ip->opt.privilege = strcmp(priv, "user") == 0    ? IPMI_PRIVILEGE_LEVEL_USER
+                        : strcmp(priv, "admin") == 0 ? IPMI_PRIVILEGE_LEVEL_ADMIN
+                                                     : IPMI_PRIVILEGE_LEVEL_OPERATOR;
+    cipher = (int)hf_param_int(p, "cipher", 3);
+    if (!IPMI_CIPHER_SUITE_ID_SUPPORTED(cipher)) {
+        free(ip);
+        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "ipmi: FreeIPMI does not support cipher suite %d",
+                            cipher);
+    }
+    ip->opt.cipher_suite = (unsigned char)cipher;
+    ip->opt.authtype = strcmp(auth, "none") == 0       ? IPMI_AUTHENTICATION_TYPE_NONE
+                       : strcmp(auth, "straight") == 0 ? IPMI_AUTHENTICATION_TYPE_STRAIGHT_PASSWORD_KEY
+                       : strcmp(auth, "md2") == 0      ? IPMI_AUTHENTICATION_TYPE_MD2
+                                                       : IPMI_AUTHENTICATION_TYPE_MD5;
+    if (!ipmi_workaround_flags_parse(hf_param_str(p, "workarounds", ""), ip->opt.lanplus,
+                                     &ip->opt.workaround_flags, bad, sizeof bad)) {
+        free(ip);
+        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "ipmi: unknown workaround flag '%s'", bad);
+    }
+    ip->opt.session_timeout_ms = (unsigned int)hf_param_int(p, "session_timeout_ms", 10000);
+    ip->opt.retransmission_timeout_ms = (unsigned int)hf_param_int(p, "retransmission_timeout_ms", 500);
+    ip->link = ipmi_link_new();
+    if (!ip->link) {
+        free(ip);
+        return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "out of memory");
+    }
+    *instance = ip;
+    return HF_OK;
+}
+
+static void ipmi_destroy(void *instance)
+{
+    ipmi_plugin *ip = instance;
+    ipmi_link_free(ip->link);
+    memset(ip, 0, sizeof *ip);
+    free(ip);
+}
+
+/* The BMC to talk to: the target, else the address parameter; the port
+ * parameter applies when neither names a port.  Returns false when there
+ * is none or it has characters no address has. */
+static bool bmc_host(const ipmi_plugin *ip, const char *target, char *out, size_t size)
+{
+    const char *a = target && *target ? target : ip->address;
+    size_t colons = 0;
+    if (!*a || strlen(a) > 255)
+        return false;
+    for (const char *c = a; *c; c++) {
+        if (!isalnum((unsigned char)*c) && !strchr(".-_:[]%", *c))
+            return false;
+        colons += *c == ':';
+    }
+    if (a[0] == '[' ? strstr(a, "]:") != NULL : colons == 1)
+        snprintf(out, size, "%s", a); /* has its port */
+    else if (colons > 1 && a[0] != '[')
+        snprintf(out, size, "[%s]:%lld", a, ip->port); /* bare IPv6 */
+    else if (ip->port == 623)
+        snprintf(out, size, "%s", a);
+    else
+        snprintf(out, size, "%s:%lld", a, ip->port);
+    return true;
+}
+
+static hf_result session(ipmi_plugin *ip, const hf_context *ctx, const char *target, hf_reply *reply)
+{
+    char host[300];
+    if (!bmc_host(ip, target, host, sizeof host))
+        return hf_reply_set(reply, HF_E_BAD_PARAMETER,
+                            "ipmi: no BMC address (target '%s', address parameter '%s')",
+                            target ? target : "", ip->address);
+    if (hf_ctx_cancelled(ctx))
+        return hf_reply_set(reply, HF_E_TIMED_OUT, "BMC %s: deadline passed before the session", host);
+    return ipmi_link_open(ip->link, host, &ip->opt, hf_ctx_remaining_ms(ctx), reply);
+}
+
+static hf_result control(void *instance, const hf_context *ctx, const char *target,
+                         unsigned char what, hf_reply *reply)
+{
+    ipmi_plugin *ip = instance;
+    hf_result r = session(ip, ctx, target, reply);
+    if (r != HF_OK)
+        return r;
+    return ipmi_link_chassis_control(ip->link, what, reply);
+}
+
+static hf_result ipmi_off(void *instance, const hf_context *ctx, const char *target, hf_reply *reply)
+{
+    return control(instance, ctx, target, IPMI_CHASSIS_CONTROL_POWER_DOWN, reply);
+}
+
+static hf_result ipmi_on(void *instance, const hf_context *ctx, const char *target, hf_reply *reply)
+{
+    return control(instance, ctx, target, IPMI_CHASSIS_CONTROL_POWER_UP, reply);
+}
+
+static hf_result ipmi_cycle(void *instance, const hf_context *ctx, const char *target, hf_reply *reply)
+{
+    return control(instance, ctx, target, IPMI_CHASSIS_CONTROL_POWER_CYCLE, reply);
+}
+
+static hf_result ipmi_status(void *instance, const hf_context *ctx, const char *target, hf_reply *reply)
+{
+    ipmi_plugin *ip = instance;
+    hf_result r = session(ip, ctx, target, reply);
+    if (r != HF_OK)
+        return r;
+    return ipmi_link_power_state(ip->link, &reply->power, reply);
+}
+
+static hf_result ipmi_monitor(void *instance, const hf_context *ctx, hf_reply *reply)
+{
+    hf_power power;
+    ipmi_plugin *ip = instance;
+    hf_result r = session(ip, ctx, "", reply);
+    if (r != HF_OK)
+        return r;
+    return ipmi_link_power_state(ip->link, &power, reply);
+}
+
+static const hf_dispatch dispatch[] = {
+    HF_DISPATCH_FENCE_CREATE(ipmi_create),
+    HF_DISPATCH_FENCE_DESTROY(ipmi_destroy),
+    HF_DISPATCH_FENCE_OFF(ipmi_off),
+    HF_DISPATCH_FENCE_ON(ipmi_on),
+    HF_DISPATCH_FENCE_CYCLE(ipmi_cycle),
+    HF_DISPATCH_FENCE_STATUS(ipmi_status),
+    HF_DISPATCH_FENCE_MONITOR(ipmi_monitor),
+    HF_DISPATCH_END,
+};
+
+static const hf_plugin_descriptor descriptor = {
+    HF_DESCRIPTOR_HEADER,
+    .kind = HF_KIND_FENCE,
+    .name = "ipmi",
+    .version = HAFENCE_VERSION,
+    .description = "IPMI 2.0 (lanplus) and 1.5 chassis power control through the BMC, with FreeIPMI",
+    .params = params,
+    .dispatch = dispatch,
+};
+
+HAFENCE_PLUGIN(descriptor)

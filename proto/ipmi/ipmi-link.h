@@ -1,0 +1,50 @@
+/*
+ * ipmi-link: one IPMI LAN session to one BMC, on FreeIPMI's libfreeipmi.
+ * Shared by the plugins that speak IPMI (ipmi, irmc).  FreeIPMI's errors are
+ * mapped onto hafence's result codes, with messages that name the BMC and
+ * say which: unreachable, authentication refused (user, password, K_g or
+ * cipher suite), privilege too low, BMC busy, command refused.
+ */
+#ifndef HAFENCE_PROTO_IPMI_LINK_H
+#define HAFENCE_PROTO_IPMI_LINK_H
+
+#include <hafence/plugin.h>
+#include <stdbool.h>
+
+typedef struct ipmi_link_options {
+    const char *username;
+    const char *password;
+    const unsigned char *k_g;     /* may be NULL */
+    unsigned int k_g_len;
+    bool lanplus;                 /* IPMI 2.0 RMCP+ (else IPMI 1.5 LAN) */
+    unsigned char privilege;      /* IPMI_PRIVILEGE_LEVEL_* */
+    unsigned char cipher_suite;   /* lanplus */
+    unsigned char authtype;       /* IPMI 1.5: IPMI_AUTHENTICATION_TYPE_* */
+    unsigned int workaround_flags;
+    unsigned int session_timeout_ms;
+    unsigned int retransmission_timeout_ms;
+} ipmi_link_options;
+
+typedef struct ipmi_link ipmi_link;
+
+ipmi_link *ipmi_link_new(void);
+void ipmi_link_free(ipmi_link *link);
+
+/* Open a session to host ("name", "name:port", "[v6]:port"), unless one is
+ * open to that host already.  The session timeout is cut to timeout_ms. */
+hf_result ipmi_link_open(ipmi_link *link, const char *host, const ipmi_link_options *opt,
+                         int64_t timeout_ms, hf_reply *reply);
+void ipmi_link_close(ipmi_link *link);
+
+/* Get Chassis Status: the current power state. */
+hf_result ipmi_link_power_state(ipmi_link *link, hf_power *power, hf_reply *reply);
+/* Chassis Control: IPMI_CHASSIS_CONTROL_POWER_DOWN, _POWER_UP, _POWER_CYCLE... */
+hf_result ipmi_link_chassis_control(ipmi_link *link, unsigned char control, hf_reply *reply);
+
+/* FreeIPMI workaround flag names (as ipmipower -W takes them), comma
+ * separated, into flags for a lanplus or IPMI 1.5 session.  Returns false
+ * and names the unknown word in bad. */
+bool ipmi_workaround_flags_parse(const char *names, bool lanplus, unsigned int *flags, char *bad,
+                                 size_t bad_size);
+
+#endif

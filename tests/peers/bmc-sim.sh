@@ -1,0 +1,102 @@
+#!/bin/sh
+# Simulated BMCs for the tests, the demo and the benchmarks: OpenIPMI's
+# ipmi_sim on loopback UDP ports, one per simulated host, each with its own
+# configuration, users and chassis power (bmc-chassis.sh).
+#   bmc-sim.sh start DIR COUNT [SOL_BASE_PORT]   prints "INDEX PORT" per BMC
+#   bmc-sim.sh stop DIR [INDEX]                  stops all (or one)
+# Users on every BMC: admin/adminpw (admin), oper/operpw (operator),
+# viewer/viewpw (user).  With SOL_BASE_PORT, BMC i connects its serial port
+# to tcp:127.0.0.1:(SOL_BASE_PORT+i) (a server the caller runs).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+cmd=${1:?usage: bmc-sim.sh start|stop DIR ...}
+dir=${2:?usage: bmc-sim.sh start|stop DIR ...}
+
+port_free() { [ -z "$(ss -Hlun "sport = :$1" 2>/dev/null)" ]; }
+
+start_one() { # INDEX
+    i=$1
+    d=$dir/bmc$i
+    mkdir -p "$d/state"
+    [ -f "$d/power" ] || echo 1 > "$d/power"
+    tries=0
+    while :; do
+        port=$(( 20000 + ( $(od -An -N2 -tu2 /dev/urandom) % 40000 ) ))
+        port_free "$port" && break
+        tries=$((tries + 1))
+        [ $tries -lt 50 ] || { echo "bmc-sim: no free UDP port" >&2; exit 1; }
+    done
+    sol=""
+    if [ -n "${3:-}" ]; then
+        sol="sol \"tcp:127.0.0.1:$(( $3 + i ))\" 115200"
+    fi
+    cat > "$d/lan.conf" <<CONF
+name "hafence-bmc$i"
+set_working_mc 0x20
+  startlan 1
+    addr 127.0.0.1 $port
+    priv_limit admin
+    allowed_auths_callback none md2 md5 straight
+    allowed_auths_user md2 md5 straight
+    allowed_auths_operator md2 md5 straight
+    allowed_auths_admin md2 md5 straight
+    guid a123456789abcdefa123456789abcd$(printf '%02x' "$i")
+  endlan
+  chassis_control "$here/bmc-chassis.sh $d"
+  $sol
+  user 2 true "admin"  "adminpw" admin    10 md2 md5 straight
+  user 3 true "oper"   "operpw"  operator 10 md2 md5 straight
+  user 4 true "viewer" "viewpw"  user     10 md2 md5 straight
+CONF
+    cat > "$d/bmc.emu" <<EMU
+mc_setbmc 0x20
+mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02 persist_sdr
+sel_enable 0x20 1000 0x0a
+mc_enable 0x20
+EMU
+    ipmi_sim -c "$d/lan.conf" -f "$d/bmc.emu" -s "$d/state" -n > "$d/sim.log" 2>&1 &
+    echo $! > "$d/pid"
+    echo "$port" > "$d/port"
+    # bounded wait until it listens
+    n=0
+    while port_free "$port"; do
+        n=$((n + 1))
+        if [ $n -gt 100 ] || ! kill -0 "$(cat "$d/pid")" 2>/dev/null; then
+            echo "bmc-sim: ipmi_sim $i did not start:" >&2
+            cat "$d/sim.log" >&2
+            exit 1
+        fi
+        sleep 0.05
+    done
+    echo "$i $port"
+}
+
+stop_one() { # DIR/bmcN
+    [ -f "$1/pid" ] || return 0
+    pid=$(cat "$1/pid")
+    kill "$pid" 2>/dev/null || true
+    n=0
+    while kill -0 "$pid" 2>/dev/null && [ $n -lt 40 ]; do sleep 0.05; n=$((n + 1)); done
+    kill -9 "$pid" 2>/dev/null || true
+    rm -f "$1/pid"
+}
+
+case "$cmd" in
+start)
+    count=${3:?usage: bmc-sim.sh start DIR COUNT [SOL_BASE_PORT]}
+    mkdir -p "$dir"
+    i=1
+    while [ $i -le "$count" ]; do start_one $i "$count" "${4:-}"; i=$((i + 1)); done
+    ;;
+stop)
+    if [ -n "${3:-}" ]; then
+        stop_one "$dir/bmc$3"
+    else
+        for d in "$dir"/bmc*; do [ -d "$d" ] && stop_one "$d"; done
+    fi
+    ;;
+*)
+    echo "usage: bmc-sim.sh start DIR COUNT [SOL_BASE_PORT] | stop DIR [INDEX]" >&2
+    exit 64
+    ;;
+esac

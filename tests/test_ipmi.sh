@@ -1,0 +1,140 @@
+#!/bin/sh
+# The ipmi plugin against real simulated BMCs: OpenIPMI's ipmi_sim on
+# loopback, one per simulated host, whose chassis power really changes.
+. "$top_srcdir/tests/lib.sh"
+
+SIM=$top_srcdir/tests/peers/bmc-sim.sh
+LAB=$TMP/bmcs
+command -v ipmi_sim >/dev/null || { fail "ipmi_sim is missing (Debian package openipmi: scripts/setup-debian.sh)"; done_testing; exit 0; }
+trap '"$SIM" stop "$LAB" >/dev/null 2>&1; "$SIM" stop "$TMP/more" >/dev/null 2>&1; rm -rf "$TMP"' EXIT
+run "$SIM" start "$LAB" 9
+is 0 "$rc" "nine simulated BMCs started"
+[ "$rc" = 0 ] || { diag "$out"; done_testing; exit 0; }
+port() { cat "$LAB/bmc$1/port"; }
+power() { read -r p _ < "$LAB/bmc$1/power"; echo "$p"; }
+printf 'adminpw\n' > "$TMP/pw"; printf 'viewpw\n' > "$TMP/viewpw"; printf 'Xq7-not-it\n' > "$TMP/wrong"
+chmod 600 "$TMP/pw" "$TMP/viewpw" "$TMP/wrong"
+B1="ipmi address=127.0.0.1:$(port 1) username=admin workarounds=opensesspriv"
+
+# ---- power control, verified ------------------------------------------------
+run hafence status $B1 --password-file "$TMP/pw"
+is 0 "$rc" "status of a powered host: exit 0"
+has "chassis power is on" "$out" "read from the chassis status"
+run hafence off $B1 --password-file "$TMP/pw"
+is 0 "$rc" "off: exit 0"
+has "done (verified)" "$out" "off verified by reading the chassis status back"
+is 0 "$(power 1)" "the simulated chassis is off"
+has "set power 0" "$(cat "$LAB/bmc1/log")" "the BMC got a power-down chassis control"
+run hafence status $B1 --password-file "$TMP/pw"
+is 2 "$rc" "status of an off host: exit 2"
+requests=$(grep -c 'set power' "$LAB/bmc1/log")
+run hafence off $B1 --password-file "$TMP/pw"
+is 0 "$rc" "off of an already-off host: done"
+has "already off" "$out" "reported as already off"
+is "$requests" "$(grep -c 'set power' "$LAB/bmc1/log")" "no power request sent to an off host"
+run hafence on $B1 --password-file "$TMP/pw"
+is 0 "$rc" "on: verified"
+is 1 "$(power 1)" "the simulated chassis is on"
+: > "$LAB/bmc1/log"
+run hafence reboot $B1 --password-file "$TMP/pw"
+is 0 "$rc" "reboot: off verified, then on"
+is "set power 0
+set power 1" "$(cat "$LAB/bmc1/log")" "reboot went through the engine: power down, then power up"
+is 1 "$(power 1)" "on again after the reboot"
+run hafence monitor $B1 --password-file "$TMP/pw"
+is 0 "$rc" "monitor: session opened and chassis status read"
+
+# IPMI 1.5 on request
+run hafence status ipmi address=127.0.0.1:$(port 1) username=admin lanplus=0 --password-file "$TMP/pw"
+is 0 "$rc" "IPMI 1.5 LAN (lanplus=0) works too"
+
+# cycle (on request): ipmi_sim powers the chassis back on a second later
+run hafence cycle $B1 --password-file "$TMP/pw"
+is 0 "$rc" "cycle on request: accepted"
+has "power cycle" "$out" "a chassis power cycle was sent"
+n=0
+while [ "$(power 1)" != 1 ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+is 1 "$(power 1)" "the simulated chassis came back on after the cycle"
+
+# ---- errors, each distinguishable -------------------------------------------
+run hafence status $B1 --password-file "$TMP/wrong" --json
+is 1 "$rc" "wrong password: exit 1"
+check "wrong password: auth-refused" sh -c "printf '%s' '$out' | jq -e '.result==\"auth-refused\"' >/dev/null"
+has "wrong password" "$out" "the message says it was the password"
+run hafence status ipmi address=127.0.0.1:$(port 1) username=nobody workarounds=opensesspriv --password-file "$TMP/pw"
+has "auth-refused" "$out" "wrong user: auth-refused"
+has "unknown user" "$out" "the message says it was the user"
+run hafence status $B1 cipher=17 --password-file "$TMP/pw"
+has "auth-refused" "$out" "a cipher suite the BMC refuses: auth-refused"
+has "cipher suite 17" "$out" "the message names the cipher suite"
+# (ipmi_sim 2.0.33 with opensesspriv grants a user-level account an
+# operator session when asked; a real BMC refuses it.  The refusal of the
+# power command itself is what a simulator can show:)
+run hafence off ipmi address=127.0.0.1:$(port 1) username=viewer privilege=user workarounds=opensesspriv --password-file "$TMP/viewpw"
+is 1 "$rc" "power control at user privilege fails"
+has "privilege too low" "$out" "the BMC refused the command for privilege"
+is 1 "$(power 1)" "and the host stayed on"
+run hafence status $B1 workarounds=bogus --password-file "$TMP/pw"
+has "unknown workaround flag 'bogus'" "$out" "an unknown workaround flag is refused by name"
+
+# a port where nothing listens: unreachable, reported by the plugin itself
+# before the deadline (not killed at it)
+"$SIM" stop "$LAB" 8 >/dev/null
+run hafence status ipmi address=127.0.0.1:$(port 8) username=admin --password-file "$TMP/pw" --timeout 4 --json
+is 1 "$rc" "nothing listening: exit 1"
+check "nothing listening: unreachable, within the deadline" sh -c "printf '%s' '$out' | jq -e '.result==\"unreachable\" and (has(\"signal\")|not)' >/dev/null"
+
+# a BMC that stops answering in the middle of a fence: never "done"
+echo 3000 > "$LAB/bmc9/delay_ms"
+"$HAFENCE" off ipmi address=127.0.0.1:$(port 9) username=admin workarounds=opensesspriv \
+    --password-file "$TMP/pw" --timeout 8 --power-timeout 6 --json --plugin-dir "$TMP/none" > "$TMP/mid.json" 2>"$TMP/mid.err" &
+fence=$!
+sleep 1
+"$SIM" stop "$LAB" 9 >/dev/null
+wait $fence
+rc=$?
+is 1 "$rc" "BMC stopped mid-operation: the fence fails"
+check "  ... never reported done or verified" sh -c "jq -e '.result!=\"ok\" and .verified==false' '$TMP/mid.json' >/dev/null"
+has "set power 0" "$(cat "$LAB/bmc9/log")" "  (the power-down had been sent before the BMC went away)"
+
+# ---- the HA-Lizard way: 8 hosts at once through a host map --------------------
+FL=$TMP/fence
+mkdir -p "$FL/IPMI"
+uuids=""
+for i in 1 2 3 4 5 6 7; do
+    u=$(printf '2f4a4020-fe8c-4686-a65d-5%011d' "$i")
+    uuids="$uuids $u"
+    echo "$u:127.0.0.1:$(port $i)" >> "$FL/IPMI/IPMI.hosts"
+done
+# the eighth simulated host: a new BMC (8 and 9 were stopped above)
+run "$SIM" start "$TMP/more" 1
+is 0 "$rc" "one more simulated BMC started"
+cat > "$TMP/ha-lizard.conf" <<CONF
+FENCE_METHOD=IPMI
+FENCE_FILE_LOC=$FL
+FENCE_PASSWD_FILE=$TMP/pw
+IPMI_USERNAME=admin
+IPMI_WORKAROUNDS=opensesspriv
+CONF
+u8=2f4a4020-fe8c-4686-a65d-500000000008
+echo "$u8:127.0.0.1:$(cat "$TMP/more/bmc1/port")" >> "$FL/IPMI/IPMI.hosts"
+run hafence off -c "$TMP/ha-lizard.conf" $uuids $u8 --json
+is 0 "$rc" "8 hosts fenced at once through the engine"
+check "  ... each verified off" sh -c "printf '%s' '$out' | jq -e '(.results|length)==8 and all(.results[]; .result==\"ok\" and .verified==true)' >/dev/null"
+all=yes
+for i in 1 2 3 4 5 6 7; do [ "$(power $i)" = 0 ] || all=no; done
+read -r p8 _ < "$TMP/more/bmc1/power"; [ "$p8" = 0 ] || all=no
+is yes "$all" "  ... and every simulated chassis is off"
+run hafence history --json
+check "  ... each recorded in the history with its host" sh -c "printf '%s' '$out' | jq -e '[.[] | select(.plugin==\"ipmi\" and .host!=null)] | length >= 8' >/dev/null"
+run hafence on -c "$TMP/ha-lizard.conf" $uuids $u8
+is 0 "$rc" "and powered on again"
+
+# ---- the vendor's conformance run ------------------------------------------------
+run hafence check "$top_builddir/plugins/ipmi/.libs/ipmi.so" username=admin workarounds=opensesspriv \
+    --password-file "$TMP/pw" --target 127.0.0.1:$(port 2)
+is 0 "$rc" "hafence check passes on the ipmi plugin against a simulated BMC"
+has "PASS  off is verified" "$out" "  ... off verified"
+has "0 failed" "$out" "  ... nothing failed"
+
+done_testing
