@@ -10,7 +10,7 @@ PACKAGES="
   libfreeipmi-dev libsnmp-dev libssh2-1-dev libcurl4-openssl-dev libxml2-dev
   iproute2 iputils-ping procps util-linux jq libxml2-utils bc python3
   hyperfine
-  openipmi ipmitool fence-agents freeipmi-tools libipmiconsole-dev
+  openipmi libopenipmi-dev ipmitool fence-agents freeipmi-tools libipmiconsole-dev
 "
 
 missing=""

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Simulated BMCs for the tests, the demo and the benchmarks: OpenIPMI's
 # ipmi_sim on loopback UDP ports, one per simulated host, each with its own
-# configuration, users and chassis power (bmc-chassis.sh).
+# configuration, users and chassis power (the bmc-power ipmi_sim module,
+# built by make check: $BMC_POWER_MODULE, else looked for in the build).
 #   bmc-sim.sh start DIR COUNT [SOL_BASE_PORT]   prints "INDEX PORT" per BMC
 #   bmc-sim.sh stop DIR [INDEX]                  stops all (or one)
 # Users on every BMC: admin/adminpw (admin), oper/operpw (operator),
@@ -9,6 +10,10 @@
 # to tcp:127.0.0.1:(SOL_BASE_PORT+i) (a server the caller runs).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+module=${BMC_POWER_MODULE:-}
+[ -n "$module" ] || for m in "${top_builddir:-}/tests/peers/.libs/bmc-power.so" "$here/../../_build/tests/peers/.libs/bmc-power.so"; do
+    [ -f "$m" ] && module=$m && break
+done
 cmd=${1:?usage: bmc-sim.sh start|stop DIR ...}
 dir=${2:?usage: bmc-sim.sh start|stop DIR ...}
 
@@ -42,7 +47,7 @@ set_working_mc 0x20
     allowed_auths_admin md2 md5 straight
     guid a123456789abcdefa123456789abcd$(printf '%02x' "$i")
   endlan
-  chassis_control "$here/bmc-chassis.sh $d"
+  loadlib "$module" "$d"
   $sol
   user 2 true "admin"  "adminpw" admin    10 md2 md5 straight
   user 3 true "oper"   "operpw"  operator 10 md2 md5 straight
@@ -83,6 +88,7 @@ stop_one() { # DIR/bmcN
 
 case "$cmd" in
 start)
+    [ -f "${module:-}" ] || { echo "bmc-sim: the bmc-power module is not built (make check builds it; or set BMC_POWER_MODULE)" >&2; exit 1; }
     count=${3:?usage: bmc-sim.sh start DIR COUNT [SOL_BASE_PORT]}
     mkdir -p "$dir"
     i=1

@@ -1,0 +1,80 @@
+#!/bin/sh
+# The ipmi plugin against the tools people use today, on the same simulated
+# BMCs (ipmi_sim on loopback) in one run, as whole processes (hyperfine):
+#   status:      hafence   vs fence_ipmilan (fence-agents)   vs ipmitool -I lanplus
+#   off+verify:  hafence   vs fence_ipmilan -o off (which also checks the state)
+#   fence 32 hosts at once with hafence vs one host
+# Prints medians and the ratios peer/hafence.  Never asserts on time.
+#   bench/ipmi.sh [BUILDDIR]          (default ./_build)
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-$top/_build}" && pwd)
+for tool in hyperfine jq ipmi_sim ipmitool fence_ipmilan bc; do
+    command -v $tool >/dev/null || { echo "bench: $tool is missing (scripts/setup-debian.sh installs it)" >&2; exit 1; }
+done
+RUNS=${BENCH_RUNS:-30}
+work=$(mktemp -d /tmp/hafence-bench-ipmi.XXXXXX)
+sim=$top/tests/peers/bmc-sim.sh
+BMC_POWER_MODULE=$build/tests/peers/.libs/bmc-power.so
+export BMC_POWER_MODULE
+trap '"$sim" stop "$work/one" >/dev/null 2>&1; "$sim" stop "$work/many" >/dev/null 2>&1; rm -rf "$work"' EXIT
+results=${BENCH_RESULTS:-$top/bench/results}
+mkdir -p "$results"
+
+"$sim" start "$work/one" 1 >/dev/null
+"$sim" start "$work/many" 32 >/dev/null
+port=$(cat "$work/one/bmc1/port")
+printf 'adminpw\n' > "$work/pw"; chmod 600 "$work/pw"
+HAFENCE_PLUGIN_PATH=$build/plugins/ipmi/.libs
+export HAFENCE_PLUGIN_PATH
+hf="$build/hafence"
+hfopts="--plugin-dir $work/none --no-history --password-file $work/pw"
+bmc="ipmi address=127.0.0.1:$port username=admin workarounds=opensesspriv"
+# fence_ipmilan and ipmitool with the cipher suite named: without it both
+# first ask the BMC for its cipher suites, which ipmi_sim does not answer
+# (a 10 s timeout each time), and that would not be a fair comparison
+fa="fence_ipmilan --ip=127.0.0.1 --ipport=$port --username=admin --password=adminpw --lanplus --cipher=3"
+it="ipmitool -I lanplus -C 3 -H 127.0.0.1 -p $port -U admin -P adminpw"
+power_on="echo 1 > $work/one/bmc1/power"
+
+hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$results/ipmi-status.json" \
+    -n hafence "$hf status $bmc $hfopts" \
+    -n fence_ipmilan "$fa -o status" \
+    -n ipmitool "$it chassis power status" >/dev/null 2>"$work/err1" || { cat "$work/err1"; exit 1; }
+
+hyperfine --warmup 2 --runs "$RUNS" --prepare "$power_on" --export-json "$results/ipmi-off.json" \
+    -n hafence "$hf off $bmc $hfopts" \
+    -n fence_ipmilan "$fa -o off" >/dev/null 2>"$work/err2" || { cat "$work/err2"; exit 1; }
+
+targets=""
+on_all=""
+i=1
+while [ $i -le 32 ]; do
+    targets="$targets 127.0.0.1:$(cat "$work/many/bmc$i/port")"
+    on_all="$on_all echo 1 > $work/many/bmc$i/power;"
+    i=$((i + 1))
+done
+many="ipmi username=admin workarounds=opensesspriv"
+hyperfine --warmup 2 --runs "$RUNS" --export-json "$results/ipmi-fence32.json" \
+    --prepare "$on_all" -n one "$hf off $many $(echo $targets | cut -d' ' -f1) $hfopts" \
+    --prepare "$on_all" -n thirty-two "$hf off $many $targets $hfopts" >/dev/null 2>"$work/err3" || { cat "$work/err3"; exit 1; }
+
+median() { jq -r --arg n "$2" '.results[] | select(.command==$n) | .median * 1000' "$1"; }
+s_hf=$(median "$results/ipmi-status.json" hafence)
+s_fa=$(median "$results/ipmi-status.json" fence_ipmilan)
+s_it=$(median "$results/ipmi-status.json" ipmitool)
+o_hf=$(median "$results/ipmi-off.json" hafence)
+o_fa=$(median "$results/ipmi-off.json" fence_ipmilan)
+f_1=$(median "$results/ipmi-fence32.json" one)
+f_32=$(median "$results/ipmi-fence32.json" thirty-two)
+ratio() { echo "scale=2; $1 / $2" | bc -l; }
+
+echo "ipmi plugin vs fence-agents and ipmitool (medians of $RUNS runs, whole processes, simulated BMCs)"
+printf '  %-34s %9.1f ms\n' "status: hafence" "$s_hf"
+printf '  %-34s %9.1f ms   fence_ipmilan/hafence = %sx (target >= 10)\n' "status: fence_ipmilan" "$s_fa" "$(ratio "$s_fa" "$s_hf")"
+printf '  %-34s %9.1f ms   ipmitool/hafence      = %sx (target >= 1)\n' "status: ipmitool -I lanplus" "$s_it" "$(ratio "$s_it" "$s_hf")"
+printf '  %-34s %9.1f ms\n' "off + verify: hafence" "$o_hf"
+printf '  %-34s %9.1f ms   fence_ipmilan/hafence = %sx (target >= 10)\n' "off + verify: fence_ipmilan" "$o_fa" "$(ratio "$o_fa" "$o_hf")"
+printf '  %-34s %9.1f ms\n' "fence 1 host (hafence)" "$f_1"
+printf '  %-34s %9.1f ms   32 hosts / 1 host     = %sx (target <= 1.5)\n' "fence 32 hosts at once (hafence)" "$f_32" "$(ratio "$f_32" "$f_1")"
+echo "raw results: $results/ipmi-*.json"
