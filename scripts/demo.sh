@@ -1,88 +1,89 @@
 #!/bin/sh
 # The main job: installs what is needed, builds hafence, and
-#  - with no arguments, runs the demo lab: a simulated pool of four hosts
-#    whose power lives in a test device, fenced through a HA-Lizard config
-#    and custom script, in parallel, with a crashing plugin isolated, the
-#    heuristic vote and the history at the end;
-#  - with arguments, runs the built hafence with them against real
-#    hardware, e.g.:
-#      scripts/demo.sh status -c /etc/ha-lizard/ha-lizard.conf <host-uuid>
+#  - with no arguments, runs the demo lab: three simulated hosts whose BMCs
+#    are OpenIPMI's ipmi_sim on loopback, a HA-Lizard config and host map;
+#    fences one host with hafence, shows the power states before and after,
+#    then stops the lab;
+#  - with a HA-Lizard config that names real BMCs, fences those instead:
+#      scripts/demo.sh -c /etc/ha-lizard/ha-lizard.conf <host-uuid>...
+#  - with a hafence command, runs it:
+#      scripts/demo.sh status ipmi address=10.0.0.5 username=admin --password-file /root/bmc.pw
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/setup-debian.sh" >/dev/null
 "$top/scripts/build.sh" "$top/_build" >/dev/null
 build=$top/_build
-HAFENCE_PLUGIN_PATH=$build/plugins/script/.libs:$build/plugins/ping/.libs
+HAFENCE_PLUGIN_PATH=$build/plugins/ipmi/.libs:$build/plugins/script/.libs:$build/plugins/ping/.libs
 export HAFENCE_PLUGIN_PATH
+hafence=$build/hafence
 
-if [ $# -gt 0 ]; then
-    exec "$build/hafence" "$@"
-fi
+show() { echo "\$ hafence $*" | sed "s|${lab:-/nonexistent}|\$LAB|g"; "$hafence" "$@" 2>&1 | sed "s|${lab:-/nonexistent}|\$LAB|g" || true; echo; }
 
-lab=$(mktemp -d /tmp/hafence-demo.XXXXXX)
-trap 'rm -rf "$lab"' EXIT
-HAFENCE_PLUGIN_PATH=$HAFENCE_PLUGIN_PATH:$build/plugins/dummy/.libs
-HAFENCE_HISTORY=$lab/history.jsonl
-export HAFENCE_PLUGIN_PATH HAFENCE_HISTORY
-hf() { echo "\$ hafence $*" | sed "s|$lab|\$LAB|g"; "$build/hafence" "$@" --plugin-dir "$lab/none" 2>&1 | sed "s|$lab|\$LAB|g"; echo; }
+# Fence the hosts a config names: power state before, the fence, after.
+fence_with_config() { # -c CONFIG [-c OVERRIDE] UUID...
+    echo "-- power state before"
+    show status "$@"
+    echo "-- fence (the configured FENCE_ACTION; off is verified by reading the BMC back)"
+    show fence "$@"
+    echo "-- power state after"
+    show status "$@"
+    echo "-- the record"
+    show history
+}
 
-mkdir -p "$lab/power" "$lab/fence/LABPDU"
-hosts="2f4a4020-fe8c-4686-a65d-501a19a06716 33e68e2c-5b7b-4d5e-ae9c-7baef5b1566b 9b9a243a-abf3-485f-bb37-e43b29555cbe 1ae14847-6169-4cb0-ad8b-79ef0219e1ee"
-n=0
-for h in $hosts; do
-    n=$((n + 1))
-    echo on > "$lab/power/outlet$n"
-    echo "$h:outlet$n" >> "$lab/fence/LABPDU/LABPDU.hosts"
-done
-# a HA-Lizard custom fence script for the lab's power strip
-cat > "$lab/fence/LABPDU/LABPDU.sh" <<SH
-#!/bin/sh
-# LABPDU.sh <host-uuid> <start|stop|reset>: HA-Lizard's custom script contract
-outlet=\$(grep "^\$1:" "$lab/fence/LABPDU/LABPDU.hosts" | cut -d: -f2)
-[ -n "\$outlet" ] || { echo "unknown host \$1" >&2; exit 1; }
-case "\$2" in
-    stop) echo off > "$lab/power/\$outlet" ;;
-    start) echo on > "$lab/power/\$outlet" ;;
-    reset) echo off > "$lab/power/\$outlet"; sleep 0.2; echo on > "$lab/power/\$outlet" ;;
-    *) exit 1 ;;
+case "${1:-}" in
+"") ;;
+-c) fence_with_config "$@"; exit 0 ;;
+*) exec "$hafence" "$@" ;;
 esac
-echo "outlet \$outlet: \$2"
-SH
-chmod 755 "$lab/fence/LABPDU/LABPDU.sh"
+
+lab=$(mktemp -d /tmp/hafence-lab.XXXXXX)
+sim=$top/tests/peers/bmc-sim.sh
+BMC_POWER_MODULE=$build/tests/peers/.libs/bmc-power.so
+HAFENCE_HISTORY=$lab/history.jsonl
+export BMC_POWER_MODULE HAFENCE_HISTORY
+trap '"$sim" stop "$lab/bmcs" >/dev/null 2>&1; rm -rf "$lab"' EXIT
+
+echo "== hafence demo lab: three hosts, each with a simulated BMC (ipmi_sim) on loopback =="
+"$sim" start "$lab/bmcs" 3 >/dev/null
+hosts="2f4a4020-fe8c-4686-a65d-501a19a06716 33e68e2c-5b7b-4d5e-ae9c-7baef5b1566b 9b9a243a-abf3-485f-bb37-e43b29555cbe"
+mkdir -p "$lab/fence/IPMI"
+i=1
+for h in $hosts; do
+    echo "$h:127.0.0.1:$(cat "$lab/bmcs/bmc$i/port")" >> "$lab/fence/IPMI/IPMI.hosts"
+    i=$((i + 1))
+done
+printf 'operpw\n' > "$lab/bmc.pw"
+chmod 600 "$lab/bmc.pw"
 cat > "$lab/ha-lizard.conf" <<CONF
 FENCE_ENABLED=1
 FENCE_ACTION=stop
-FENCE_METHOD=LABPDU
+FENCE_METHOD=IPMI
 FENCE_FILE_LOC=$lab/fence
-FENCE_MIN_HOSTS=3
+FENCE_PASSWD_FILE=$lab/bmc.pw
+FENCE_MIN_HOSTS=2
 FENCE_QUORUM_REQUIRED=1
 FENCE_USE_IP_HEURISTICS=1
 FENCE_HEURISTICS_IPS=127.0.0.1:[::1]
+IPMI_USERNAME=oper
+# ipmi_sim needs this FreeIPMI workaround, as some real BMCs do
+IPMI_WORKAROUNDS=opensesspriv
 CONF
 chmod 600 "$lab/ha-lizard.conf"
-set -- $hosts
-
-echo "== hafence demo lab: four simulated hosts on a simulated power strip =="
+echo "\$LAB/ha-lizard.conf:"; sed "s|$lab|\$LAB|g; s/^/    /" "$lab/ha-lizard.conf"
+echo "\$LAB/fence/IPMI/IPMI.hosts:"; sed 's/^/    /' "$lab/fence/IPMI/IPMI.hosts"
 echo
-hf plugins
-hf info script
-echo "-- 1. a HA-Lizard custom fence script, driven by the HA-Lizard config"
-hf fence -c "$lab/ha-lizard.conf" "$1"
-echo "-- 2. a device whose power state hafence reads back: off is verified"
-hf off dummy state_dir="$lab/power" outlet2
-hf status dummy state_dir="$lab/power" outlet2
-echo "-- 3. three hosts fenced at once, each verified"
-hf off dummy state_dir="$lab/power" delay_ms=500 outlet2 outlet3 outlet4
-echo "-- 4. a device that says 'done' but never powers off: never reported done"
-echo on > "$lab/power/outlet3"
-hf off dummy state_dir="$lab/power" misbehave=lie outlet3 --power-timeout 1 --retries 1
-echo "-- 5. a plugin that crashes or hangs costs its operation, never the caller"
-hf off dummy state_dir="$lab/power" misbehave=crash outlet3
-hf off dummy state_dir="$lab/power" misbehave=hang outlet3 --timeout 2
-echo "-- 6. the heuristic vote (ICMP to every FENCE_HEURISTICS_IPS address)"
-hf heuristics -c "$lab/ha-lizard.conf"
-echo "-- 7. the conformance check a plugin vendor runs"
-echo on > "$lab/power/outlet1"
-hf check "$build/plugins/dummy/.libs/dummy.so" state_dir="$lab/power" --target outlet1
-echo "-- 8. who fenced what, when, and did it work"
-hf history
+set -- $hosts
+echo "-- the heuristic vote a survivor would add to its quorum count"
+show heuristics -c "$lab/ha-lizard.conf"
+echo "-- power state of the pool before"
+show status -c "$lab/ha-lizard.conf" "$@"
+echo "-- host $2 has failed: fence it (FENCE_ACTION=stop, verified off)"
+show fence -c "$lab/ha-lizard.conf" "$2"
+echo "-- power state of the pool after"
+show status -c "$lab/ha-lizard.conf" "$@"
+echo "-- what the simulated BMC of $2 was asked"
+sed 's/^/    /' "$lab/bmcs/bmc2/log"; echo
+echo "-- the record"
+show history
+echo "-- stopping the lab"
