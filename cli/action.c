@@ -4,7 +4,9 @@
 #include "cli.h"
 
 #include <json-c/json.h>
+#include <dirent.h>
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Everything one command acts with. */
@@ -97,6 +99,7 @@ static int setup_from_config(const cli *c, setup *s, bool needs_targets, const c
         rc = cli_config_error(&err);
         goto out;
     }
+    cli_param_defaults(c, s->plugin, set);
     s->params = hf_params_validate(hf_plugin_descriptor_of(s->plugin)->params, set,
                                    hf_plugin_name(s->plugin), &err);
     if (!s->params) {
@@ -165,6 +168,7 @@ static int setup_direct(const cli *c, setup *s)
     if (rc == EXIT_OK && !cli_secrets(c, s->plugin, set, &err))
         rc = cli_config_error(&err);
     if (rc == EXIT_OK) {
+        cli_param_defaults(c, s->plugin, set);
         s->params = hf_params_validate(hf_plugin_descriptor_of(s->plugin)->params, set,
                                        hf_plugin_name(s->plugin), &err);
         if (!s->params)
@@ -245,6 +249,10 @@ static void print_text(const setup *s, size_t i, hf_action action, const hf_outc
                 o->code == HF_OK ? "" : ")", o->message);
         return;
     }
+    if (action == HF_ACTION_CONSOLE && o->code == HF_OK) {
+        fprintf(stderr, "\n[hafence: %s]\n", o->message);
+        return;
+    }
     if (action == HF_ACTION_LIST && o->code == HF_OK) {
         for (size_t k = 0; k < o->item_count; k++)
             printf("%s%s%s\n", o->items[k].target, *o->items[k].name ? "," : "", o->items[k].name);
@@ -281,10 +289,42 @@ static int exit_code(hf_action action, const hf_outcome *outs, size_t n)
     return rc;
 }
 
-static void record(const cli *c, const setup *s, hf_action action, const hf_outcome *outs)
+/* The newest console capture of a host taken since start (wall clock, s),
+ * or NULL. */
+static char *capture_since(const cli *c, const char *host, const char *target, time_t start)
+{
+    char name[300], *dir = hf_console_dir(cli_history_path(c)), *best = NULL;
+    char folder[4096];
+    time_t best_time = 0;
+    DIR *d;
+    struct dirent *de;
+    cli_capture_name(host, target, name, sizeof name);
+    snprintf(folder, sizeof folder, "%s/%s", dir, name);
+    free(dir);
+    if (!(d = opendir(folder)))
+        return NULL;
+    while ((de = readdir(d)) != NULL) {
+        char file[4400];
+        struct stat st;
+        if (de->d_name[0] == '.')
+            continue;
+        snprintf(file, sizeof file, "%s/%s", folder, de->d_name);
+        if (stat(file, &st) == 0 && S_ISREG(st.st_mode) && st.st_mtime >= start &&
+            st.st_mtime >= best_time) {
+            free(best);
+            best = hf_strdup(file);
+            best_time = st.st_mtime;
+        }
+    }
+    closedir(d);
+    return best;
+}
+
+static void record(const cli *c, const setup *s, hf_action action, const hf_outcome *outs,
+                   time_t start)
 {
     char who[256];
-    const char *path = c->history ? c->history : hf_history_default_path();
+    const char *path = cli_history_path(c);
     if (c->no_history || !is_fence_action(action))
         return;
     for (size_t i = 0; i < s->count; i++) {
@@ -302,8 +342,17 @@ static void record(const cli *c, const setup *s, hf_action action, const hf_outc
         rec.message = outs[i].message;
         rec.duration_ms = outs[i].duration_ms;
         rec.requested_by = requested_by(c, who, sizeof who);
+        rec.console = NULL;
+        /* the capture convention: host UUID, else target, else the address */
+        char *capture = hf_param_get(s->params, "console_dir")
+                            ? capture_since(c, rec.host,
+                                            *rec.target ? rec.target : hf_param_get(s->params, "address"),
+                                            start)
+                            : NULL;
+        rec.console = capture;
         if (!hf_history_append(path, &rec, &err))
             fprintf(stderr, "hafence: warning: not recorded: %s (use --history FILE)\n", err.message);
+        free(capture);
     }
 }
 
@@ -311,6 +360,7 @@ static int run_requests(cli *c, setup *s, hf_action action)
 {
     hf_request *reqs = hf_calloc(s->count, sizeof *reqs);
     hf_outcome *outs = hf_calloc(s->count, sizeof *outs);
+    time_t start = time(NULL);
     int rc;
     for (size_t i = 0; i < s->count; i++) {
         reqs[i].plugin = s->plugin;
@@ -318,9 +368,12 @@ static int run_requests(cli *c, setup *s, hf_action action)
         reqs[i].host = s->hosts ? s->hosts[i] : NULL;
         reqs[i].target = s->targets[i];
         reqs[i].action = action;
+        reqs[i].console_fd = STDOUT_FILENO;
     }
+    if (action == HF_ACTION_CONSOLE)
+        fflush(stdout);
     hf_engine_run(&c->engine, reqs, s->count, outs);
-    record(c, s, action, outs);
+    record(c, s, action, outs, start);
     if (c->json) {
         json_object *j;
         if (s->count == 1) {

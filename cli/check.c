@@ -117,7 +117,7 @@ static void run_one(const cli *c, const hf_plugin *p, const hf_param *params, co
                     hf_action action, int64_t timeout_ms, hf_outcome *out)
 {
     hf_engine_options opts = c->engine;
-    hf_request req = {p, params, NULL, target ? target : "", action};
+    hf_request req = {p, params, NULL, target ? target : "", action, -1};
     opts.isolate = true; /* a hanging plugin must not hang the check */
     opts.timeout_ms = timeout_ms;
     if (opts.power_timeout_ms > timeout_ms)

@@ -37,6 +37,8 @@ typedef struct cli {
     int64_t since_ms, until_ms;
     const char *target;       /* check */
     const char *requested_by;
+    bool follow;              /* console --follow */
+    bool timeout_given;
     hf_engine_options engine;
     char **args;              /* positional arguments after the command */
     int arg_count;
@@ -64,5 +66,17 @@ int cmd_action(cli *c, hf_action action, bool from_config_action);
 int cmd_heuristics(cli *c);
 int cmd_check(cli *c);
 int cmd_history(cli *c);
+int cmd_console(cli *c);
+
+/* The history file this invocation uses. */
+const char *cli_history_path(const cli *c);
+/* Parameters the harness fills in when the operator did not: console_dir
+ * (beside the history). */
+void cli_param_defaults(const cli *c, const hf_plugin *plugin, hf_paramset *set);
+/* The folder name of a host's console captures: the host UUID, else the
+ * target (else the plugin's address parameter) with characters outside
+ * [A-Za-z0-9._-] as '_' (the convention plugins that capture consoles
+ * follow, see sdk/README.md). */
+void cli_capture_name(const char *host, const char *target, char *out, size_t size);
 
 #endif

@@ -19,6 +19,8 @@ static void usage(FILE *out)
         "  heuristics -c CONFIG | heuristics PLUGIN [name=value...]\n"
         "  check PLUGIN.so [name=value...] [--target TARGET]\n"
         "  history [--host UUID] [--since TIME] [--until TIME]\n"
+        "  console HOST                    the console captured before HOST was fenced\n"
+        "  console --follow (-c CONFIG HOST-UUID | PLUGIN [name=value...] [TARGET])\n"
         "\n"
         "options:\n"
         "  -c, --config FILE        HA-Lizard config; twice: pool-wide then host override\n"
@@ -37,6 +39,7 @@ static void usage(FILE *out)
         "      --no-history         do not record this operation\n"
         "      --requested-by WHO   recorded in the history\n"
         "      --target TARGET      check: a test target to power off and on\n"
+        "      --follow             console: attach to the live console (until --timeout, default 3600)\n"
         "      --host UUID, --since TIME, --until TIME   history filters (TIME: epoch seconds\n"
         "                           or YYYY-MM-DD[THH:MM:SS], UTC)\n"
         "      --json               machine-readable output\n"
@@ -63,6 +66,33 @@ int cli_config_error(const hf_error *err)
 {
     fprintf(stderr, "hafence: configuration error: %s\n", err->message);
     return EXIT_CONFIG;
+}
+
+const char *cli_history_path(const cli *c)
+{
+    return c->history ? c->history : hf_history_default_path();
+}
+
+void cli_capture_name(const char *host, const char *target, char *out, size_t size)
+{
+    const char *name = host && *host ? host : target ? target : "";
+    size_t i = 0;
+    for (; name[i] && i + 1 < size; i++)
+        out[i] = (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
+                         (name[i] >= '0' && name[i] <= '9') || strchr("-_.", name[i])
+                     ? name[i]
+                     : '_';
+    out[i] = '\0';
+}
+
+void cli_param_defaults(const cli *c, const hf_plugin *plugin, hf_paramset *set)
+{
+    const hf_plugin_descriptor *d = hf_plugin_descriptor_of(plugin);
+    if (hf_param_def_find(d->params, "console_dir") && !hf_paramset_get(set, "console_dir")) {
+        char *dir = hf_console_dir(cli_history_path(c));
+        hf_paramset_set(set, "console_dir", dir);
+        free(dir);
+    }
 }
 
 void cli_plugin_path(const cli *c, hf_search_path *path)
@@ -226,7 +256,7 @@ enum {
     OPT_PLUGIN_DIR = 256, OPT_HISTORY, OPT_NO_HISTORY, OPT_JSON, OPT_XML, OPT_PASSWORD_FILE,
     OPT_PASSWORD_STDIN, OPT_PASSWORD_ENV, OPT_SECRET_FILE, OPT_SECRET_ENV, OPT_TIMEOUT,
     OPT_POWER_TIMEOUT, OPT_RETRIES, OPT_PARALLEL, OPT_IN_PROCESS, OPT_HOST, OPT_SINCE,
-    OPT_UNTIL, OPT_TARGET, OPT_REQUESTED_BY, OPT_VERSION
+    OPT_UNTIL, OPT_TARGET, OPT_REQUESTED_BY, OPT_VERSION, OPT_FOLLOW
 };
 
 static const struct option options[] = {
@@ -251,6 +281,7 @@ static const struct option options[] = {
     {"until", required_argument, NULL, OPT_UNTIL},
     {"target", required_argument, NULL, OPT_TARGET},
     {"requested-by", required_argument, NULL, OPT_REQUESTED_BY},
+    {"follow", no_argument, NULL, OPT_FOLLOW},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -272,6 +303,8 @@ static int run(cli *c)
         return cmd_check(c);
     if (strcmp(c->command, "history") == 0)
         return cmd_history(c);
+    if (strcmp(c->command, "console") == 0)
+        return cmd_console(c);
     if (strcmp(c->command, "fence") == 0)
         return cmd_action(c, HF_ACTION_OFF, true);
     for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
@@ -280,13 +313,28 @@ static int run(cli *c)
     return cli_usage_error("unknown command '%s'", c->command);
 }
 
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
 int main(int argc, char **argv)
 {
+    struct sigaction sa;
     cli c;
     int opt, rc;
     long long n;
     memset(&c, 0, sizeof c);
     hf_engine_options_init(&c.engine);
+    /* Ctrl-C or a TERM: running operations are asked to stop, then killed */
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_interrupt;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    c.engine.cancel = &interrupted;
 
     if (argc < 2)
         return usage(stderr), EXIT_USAGE;
@@ -323,6 +371,7 @@ int main(int argc, char **argv)
         case OPT_TIMEOUT:
             if (!parse_seconds(optarg, &c.engine.timeout_ms))
                 return cli_usage_error("--timeout takes seconds (0 < s <= 86400), not '%s'", optarg);
+            c.timeout_given = true;
             break;
         case OPT_POWER_TIMEOUT:
             if (!parse_seconds(optarg, &c.engine.power_timeout_ms))
@@ -347,6 +396,7 @@ int main(int argc, char **argv)
             break;
         case OPT_TARGET: c.target = optarg; break;
         case OPT_REQUESTED_BY: c.requested_by = optarg; break;
+        case OPT_FOLLOW: c.follow = true; break;
         case 'v': c.verbose++; break;
         case 'h': usage(stdout); return EXIT_OK;
         case OPT_VERSION:

@@ -51,13 +51,13 @@ static void context_init(hf_context *ctx, call_scope *scope, int64_t deadline_ms
 const char *hf_action_name(hf_action action)
 {
     static const char *const names[] = {"off", "on", "reboot", "cycle", "status",
-                                        "monitor", "list", "check"};
+                                        "monitor", "list", "check", "console"};
     return (unsigned)action < sizeof names / sizeof names[0] ? names[action] : "unknown";
 }
 
 bool hf_action_parse(const char *word, hf_action *out)
 {
-    for (int a = HF_ACTION_OFF; a <= HF_ACTION_CHECK; a++) {
+    for (int a = HF_ACTION_OFF; a <= HF_ACTION_CONSOLE; a++) {
         if (strcmp(word, hf_action_name((hf_action)a)) == 0) {
             *out = (hf_action)a;
             return true;
@@ -73,6 +73,7 @@ void hf_engine_options_init(hf_engine_options *opts)
     opts->retries = 1;
     opts->isolate = true;
     opts->max_parallel = 0;
+    opts->cancel = NULL;
 }
 
 void hf_outcome_clear(hf_outcome *out)
@@ -335,6 +336,18 @@ static void run_fence(fence_call *c, hf_outcome *out)
         finish(out, r, "%s", reply.message);
         return;
     }
+    case HF_ACTION_CONSOLE: {
+        hf_fence_console_fn *fn =
+            (hf_fence_console_fn *)hf_plugin_fn(c->req->plugin, HF_FN_FENCE_CONSOLE);
+        memset(&reply, 0, sizeof reply);
+        if (!fn) {
+            finish(out, HF_E_UNSUPPORTED, "%s cannot show a console", hf_plugin_name(c->req->plugin));
+            return;
+        }
+        r = settle(fn(c->instance, &c->ctx, c->req->target, c->req->console_fd, &reply), &reply);
+        finish(out, r, "%s", reply.message);
+        return;
+    }
     case HF_ACTION_CHECK:
         break;
     }
@@ -448,6 +461,12 @@ static void run_isolated(job *jobs, size_t n, size_t width)
             active++;
         }
         hf_children_step(slots, width);
+        if (jobs[0].opts->cancel && *jobs[0].opts->cancel) {
+            next = n; /* start nothing more */
+            for (size_t s = 0; s < width; s++)
+                if (slots[s])
+                    hf_child_cancel(slots[s]);
+        }
         for (size_t s = 0; s < width; s++) {
             if (slots[s] && hf_child_finished(slots[s])) {
                 hf_child_free(slots[s]);
@@ -477,6 +496,8 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&p->lock);
         if (!j)
             return NULL;
+        if (j->opts->cancel && *j->opts->cancel)
+            j->cancel = 1;
         j->deadline_ms = hf_now_ms() + j->opts->timeout_ms;
         hf_engine_execute(j->opts, j->req, plugin_deadline(j->deadline_ms, j->opts->timeout_ms),
                           &j->cancel, j->out);

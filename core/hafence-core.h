@@ -113,7 +113,8 @@ typedef enum hf_action {
     HF_ACTION_STATUS,
     HF_ACTION_MONITOR,
     HF_ACTION_LIST,
-    HF_ACTION_CHECK /* heuristic vote */
+    HF_ACTION_CHECK,  /* heuristic vote */
+    HF_ACTION_CONSOLE /* follow the live console (to hf_request.console_fd) */
 } hf_action;
 const char *hf_action_name(hf_action action);
 bool hf_action_parse(const char *word, hf_action *out);
@@ -124,6 +125,9 @@ typedef struct hf_engine_options {
     int retries;              /* extra power requests; default 1 */
     bool isolate;             /* child process per operation; default true */
     size_t max_parallel;      /* 0: all at once */
+    /* when it becomes non-zero (a signal handler sets it), running
+     * operations are asked to stop and killed a second later */
+    volatile sig_atomic_t *cancel;
 } hf_engine_options;
 void hf_engine_options_init(hf_engine_options *opts);
 
@@ -133,6 +137,7 @@ typedef struct hf_request {
     const char *host;        /* host UUID, or NULL */
     const char *target;      /* "" when the device is the target */
     hf_action action;
+    int console_fd;          /* HF_ACTION_CONSOLE: where the console goes */
 } hf_request;
 
 typedef struct hf_list_item {
@@ -170,6 +175,9 @@ typedef void hf_isolated_fn(void *arg, int64_t deadline_ms, volatile sig_atomic_
                             hf_outcome *out);
 typedef struct hf_child hf_child;
 hf_child *hf_child_start(hf_isolated_fn *fn, void *arg, int64_t deadline_ms, hf_outcome *out);
+/* Ask a running child to stop (SIGTERM to its group); killed a second
+ * later if it has not ended by then. */
+void hf_child_cancel(hf_child *child);
 /* One round of waiting (at most 100 ms) on many children at once (NULL
  * entries are skipped): reads what they send, settles those that ended or
  * passed their deadline.  Returns how many are still running. */
@@ -259,6 +267,7 @@ typedef struct hf_history_record {
     const char *message;
     int64_t duration_ms;
     const char *requested_by;
+    const char *console;    /* a console capture taken before the fence, or NULL */
 } hf_history_record;
 /* Append one JSON line, atomically (O_APPEND, one write, flock). */
 bool hf_history_append(const char *path, const hf_history_record *rec, hf_error *err);
@@ -267,5 +276,8 @@ typedef bool hf_history_visit_fn(const char *json_line, void *arg);
 bool hf_history_read(const char *path, const char *host, int64_t since_ms, int64_t until_ms,
                      hf_history_visit_fn *fn, void *arg, hf_error *err);
 const char *hf_history_default_path(void);
+/* Where console captures are kept: $HAFENCE_CONSOLE_DIR, else "console"
+ * beside the history file.  Captures of a host are <dir>/<host>/<time>.log. */
+char *hf_console_dir(const char *history_path);
 
 #endif

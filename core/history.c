@@ -18,6 +18,24 @@ const char *hf_history_default_path(void)
     return env && *env ? env : HAFENCE_STATEDIR "/history.jsonl";
 }
 
+char *hf_console_dir(const char *history)
+{
+    const char *env = getenv("HAFENCE_CONSOLE_DIR");
+    const char *slash = strrchr(history, '/');
+    size_t n;
+    char *dir;
+    if (env && *env)
+        return hf_strdup(env);
+    n = slash ? (size_t)(slash - history) : 1;
+    dir = hf_calloc(1, n + sizeof "/console");
+    if (slash)
+        memcpy(dir, history, n);
+    else
+        dir[0] = '.';
+    strcat(dir, "/console");
+    return dir;
+}
+
 static void iso_time(int64_t ms, char *out, size_t size)
 {
     time_t secs = (time_t)(ms / 1000);
@@ -53,6 +71,8 @@ bool hf_history_append(const char *path, const hf_history_record *rec, hf_error 
     add_string(o, "message", rec->message);
     json_object_object_add(o, "duration_ms", json_object_new_int64(rec->duration_ms));
     add_string(o, "requested_by", rec->requested_by);
+    if (rec->console)
+        add_string(o, "console", rec->console);
     text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
     len = strlen(text);
     line = hf_calloc(1, len + 2);

@@ -39,6 +39,7 @@ struct hf_child {
     bool killed;
     int status;
     bool reaped;
+    bool cancelled;
     int64_t start_ms;
 };
 
@@ -294,6 +295,16 @@ static bool exited(hf_child *c)
     memset(&info, 0, sizeof info);
     return waitid(P_PID, (id_t)c->pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
            info.si_pid == c->pid;
+}
+
+void hf_child_cancel(hf_child *c)
+{
+    if (c->pid <= 0 || c->reaped || c->cancelled)
+        return;
+    c->cancelled = true;
+    kill(-c->pid, SIGTERM);
+    if (c->deadline_ms > hf_now_ms() + 1000)
+        c->deadline_ms = hf_now_ms() + 1000;
 }
 
 bool hf_child_finished(const hf_child *c)

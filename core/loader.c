@@ -40,6 +40,7 @@ static const char *fn_name(int id)
     case HF_FN_FENCE_STATUS: return "fence status";
     case HF_FN_FENCE_LIST: return "fence list";
     case HF_FN_FENCE_MONITOR: return "fence monitor";
+    case HF_FN_FENCE_CONSOLE: return "fence console";
     case HF_FN_HEUR_CREATE: return "heuristic create";
     case HF_FN_HEUR_DESTROY: return "heuristic destroy";
     case HF_FN_HEUR_CHECK: return "heuristic check";

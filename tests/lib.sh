@@ -17,6 +17,13 @@ run() {
     out=$("$@" 2>&1); rc=$?
 }
 
+# run_json COMMAND...: like run, but $out is stdout alone (for jq) and
+# $err is stderr
+run_json() {
+    out=$("$@" 2>"$TMP/.stderr"); rc=$?
+    err=$(cat "$TMP/.stderr")
+}
+
 # is EXPECTED ACTUAL DESCRIPTION
 is() {
     if [ "$1" = "$2" ]; then pass "$3"; else fail "$3"; diag "wanted: $1" "got:    $2"; fi

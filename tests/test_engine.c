@@ -56,7 +56,7 @@ static void run(bool isolate, hf_action action, const char *target, hf_engine_op
     params = hf_params_validate(hf_plugin_descriptor_of(dummy)->params, set, "dummy", &err);
     if (!params)
         diag("params: %s", err.message);
-    req = (hf_request){dummy, params, "2f4a4020-fe8c-4686-a65d-501a19a06716", target, action};
+    req = (hf_request){dummy, params, "2f4a4020-fe8c-4686-a65d-501a19a06716", target, action, -1};
     o->isolate = isolate;
     hf_engine_run(o, &req, 1, out);
     hf_params_free(params);
@@ -206,7 +206,7 @@ static void parallel(bool isolate)
     for (int i = 0; i < N; i++) {
         snprintf(names[i], sizeof names[i], "p%d", i);
         set_state(names[i], "on");
-        reqs[i] = (hf_request){dummy, params, NULL, names[i], HF_ACTION_OFF};
+        reqs[i] = (hf_request){dummy, params, NULL, names[i], HF_ACTION_OFF, -1};
     }
     o.isolate = isolate;
     hf_engine_run(&o, reqs, N, outs);
@@ -246,8 +246,8 @@ static void heuristics(void)
     hf_paramset_set(b, "vote", "fail");
     pa = hf_params_validate(hf_plugin_descriptor_of(h)->params, a, "static", &err);
     pb = hf_params_validate(hf_plugin_descriptor_of(h)->params, b, "static", &err);
-    reqs[0] = (hf_request){h, pa, NULL, "", HF_ACTION_CHECK};
-    reqs[1] = (hf_request){h, pb, NULL, "", HF_ACTION_CHECK};
+    reqs[0] = (hf_request){h, pa, NULL, "", HF_ACTION_CHECK, -1};
+    reqs[1] = (hf_request){h, pb, NULL, "", HF_ACTION_CHECK, -1};
     o.isolate = false;
     hf_engine_run(&o, reqs, 2, outs);
     ok(outs[0].vote == HF_VOTE_PASS && outs[1].vote == HF_VOTE_FAIL,
@@ -278,7 +278,7 @@ static void cancellation(void)
     hf_paramset_set(set, "delay_ms", "60000");
     params = hf_params_validate(hf_plugin_descriptor_of(dummy)->params, set, "dummy", &err);
     set_state("c1", "on");
-    req = (hf_request){dummy, params, NULL, "c1", HF_ACTION_OFF};
+    req = (hf_request){dummy, params, NULL, "c1", HF_ACTION_OFF, -1};
     hf_engine_execute(&o, &req, hf_now_ms() + 10000, &cancel, &out);
     ok(out.code == HF_E_CANCELLED, "a cancelled operation says so: %s", out.message);
     hf_outcome_clear(&out);

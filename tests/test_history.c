@@ -24,7 +24,7 @@ int main(void)
     int fd = mkstemp(path);
     hf_error err = {0};
     hf_history_record rec = {1700000000000LL, "2f4a4020-fe8c-4686-a65d-501a19a06716", "10.0.0.5", "ipmi",
-                             "off", "ok", true, "power off verified", 1234, "test"};
+                             "off", "ok", true, "power off verified", 1234, "test", NULL};
     struct stat st;
     close(fd);
     unlink(path);

@@ -6,7 +6,7 @@
 SIM=$top_srcdir/tests/peers/bmc-sim.sh
 LAB=$TMP/bmcs
 command -v ipmi_sim >/dev/null || { fail "ipmi_sim is missing (Debian package openipmi: scripts/setup-debian.sh)"; done_testing; exit 0; }
-trap '"$SIM" stop "$LAB" >/dev/null 2>&1; "$SIM" stop "$TMP/more" >/dev/null 2>&1; rm -rf "$TMP"' EXIT
+trap '"$SIM" stop "$LAB" >/dev/null 2>&1; "$SIM" stop "$TMP/more" >/dev/null 2>&1; "$SIM" stop "$TMP/sol" >/dev/null 2>&1; rm -rf "$TMP"' EXIT
 run "$SIM" start "$LAB" 9
 is 0 "$rc" "nine simulated BMCs started"
 [ "$rc" = 0 ] || { diag "$out"; done_testing; exit 0; }
@@ -57,7 +57,7 @@ while [ "$(power 1)" != 1 ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
 is 1 "$(power 1)" "the simulated chassis came back on after the cycle"
 
 # ---- errors, each distinguishable -------------------------------------------
-run hafence status $B1 --password-file "$TMP/wrong" --json
+run_json hafence status $B1 --password-file "$TMP/wrong" --json
 is 1 "$rc" "wrong password: exit 1"
 check "wrong password: auth-refused" sh -c "printf '%s' '$out' | jq -e '.result==\"auth-refused\"' >/dev/null"
 has "wrong password" "$out" "the message says it was the password"
@@ -80,7 +80,7 @@ has "unknown workaround flag 'bogus'" "$out" "an unknown workaround flag is refu
 # a port where nothing listens: unreachable, reported by the plugin itself
 # before the deadline (not killed at it)
 "$SIM" stop "$LAB" 8 >/dev/null
-run hafence status ipmi address=127.0.0.1:$(port 8) username=admin --password-file "$TMP/pw" --timeout 4 --json
+run_json hafence status ipmi address=127.0.0.1:$(port 8) username=admin --password-file "$TMP/pw" --timeout 4 --json
 is 1 "$rc" "nothing listening: exit 1"
 check "nothing listening: unreachable, within the deadline" sh -c "printf '%s' '$out' | jq -e '.result==\"unreachable\" and (has(\"signal\")|not)' >/dev/null"
 
@@ -118,17 +118,64 @@ IPMI_WORKAROUNDS=opensesspriv
 CONF
 u8=2f4a4020-fe8c-4686-a65d-500000000008
 echo "$u8:127.0.0.1:$(cat "$TMP/more/bmc1/port")" >> "$FL/IPMI/IPMI.hosts"
-run hafence off -c "$TMP/ha-lizard.conf" $uuids $u8 --json
+run_json hafence off -c "$TMP/ha-lizard.conf" $uuids $u8 --json
 is 0 "$rc" "8 hosts fenced at once through the engine"
 check "  ... each verified off" sh -c "printf '%s' '$out' | jq -e '(.results|length)==8 and all(.results[]; .result==\"ok\" and .verified==true)' >/dev/null"
 all=yes
 for i in 1 2 3 4 5 6 7; do [ "$(power $i)" = 0 ] || all=no; done
 read -r p8 _ < "$TMP/more/bmc1/power"; [ "$p8" = 0 ] || all=no
 is yes "$all" "  ... and every simulated chassis is off"
-run hafence history --json
+run_json hafence history --json
 check "  ... each recorded in the history with its host" sh -c "printf '%s' '$out' | jq -e '[.[] | select(.plugin==\"ipmi\" and .host!=null)] | length >= 8' >/dev/null"
 run hafence on -c "$TMP/ha-lizard.conf" $uuids $u8
 is 0 "$rc" "and powered on again"
+
+# ---- console capture before the fence (libipmiconsole, ipmi_sim's SOL) ------------
+python3 "$top_srcdir/tests/peers/serial-host.py" "$TMP/serial.port" 60 &
+serial=$!
+n=0
+while [ ! -s "$TMP/serial.port" ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
+sport=$(cat "$TMP/serial.port")
+run "$SIM" start "$TMP/sol" 1 $((sport - 1))
+is 0 "$rc" "a simulated BMC whose serial port is a hung host's console"
+SOLHOST=2f4a4020-fe8c-4686-a65d-50000000000a
+mkdir -p "$TMP/fence-sol/IPMI"
+echo "$SOLHOST:127.0.0.1:$(cat "$TMP/sol/bmc1/port")" > "$TMP/fence-sol/IPMI/IPMI.hosts"
+cat > "$TMP/sol.conf" <<CONF
+FENCE_METHOD=IPMI
+FENCE_FILE_LOC=$TMP/fence-sol
+FENCE_PASSWD_FILE=$TMP/pw
+IPMI_USERNAME=admin
+IPMI_WORKAROUNDS=opensesspriv
+IPMI_CONSOLE=1
+IPMI_CONSOLE_SECONDS=2
+IPMI_CONSOLE_WORKAROUNDS=opensesspriv,solchannelsupport,solpayloadsize
+CONF
+sleep 1
+run_json hafence off -c "$TMP/sol.conf" $SOLHOST --json
+is 0 "$rc" "fence with console capture: done"
+check "  ... verified" sh -c "printf '%s' '$out' | jq -e '.result==\"ok\" and .verified==true' >/dev/null"
+read -r p _ < "$TMP/sol/bmc1/power"
+is 0 "$p" "  ... the host is off"
+run hafence console $SOLHOST
+is 0 "$rc" "hafence console shows the capture"
+has "soft lockup" "$out" "  ... with what the host printed before it was fenced"
+run_json hafence history --host $SOLHOST --json
+check "the fence record points at the capture" sh -c "printf '%s' '$out' | jq -e '.[-1].console | test(\"$SOLHOST/.*[.]log$\")' >/dev/null"
+echo 1 > "$TMP/sol/bmc1/power"
+run hafence console --follow -c "$TMP/sol.conf" $SOLHOST --timeout 2
+has "soft lockup" "$out" "hafence console --follow attaches to the live console"
+# the capture never delays the fence past its deadline: 60 s asked, 4 s left
+run_json hafence off -c "$TMP/sol.conf" $SOLHOST console_seconds=60 --timeout 4 --json
+check "a long capture within a short deadline: still fenced, not killed" sh -c "printf '%s' '$out' | jq -e '.result==\"ok\" and .verified==true and (has(\"signal\")|not)' >/dev/null"
+kill $serial 2>/dev/null; wait $serial 2>/dev/null
+"$SIM" stop "$TMP/sol" >/dev/null
+# a BMC without Serial-over-LAN: the capture fails, the fence does not
+run_json hafence off $B1 console=1 console_seconds=1 console_workarounds=opensesspriv,solchannelsupport,solpayloadsize --password-file "$TMP/pw" --json
+check "no console to capture: the fence is still done and verified" sh -c "printf '%s' '$out' | jq -e '.result==\"ok\" and .verified==true' >/dev/null"
+run hafence console 127.0.0.1:$(port 1)
+has "no console capture" "$out" "  ... and the capture says why there is none"
+run hafence on $B1 --password-file "$TMP/pw"
 
 # ---- the vendor's conformance run ------------------------------------------------
 run hafence check "$top_builddir/plugins/ipmi/.libs/ipmi.so" username=admin workarounds=opensesspriv \

@@ -26,7 +26,7 @@ static void run(hf_plugin *p, hf_action action, const char *target, int64_t time
     params = hf_params_validate(hf_plugin_descriptor_of(p)->params, set, hf_plugin_name(p), &err);
     if (!params)
         diag("params: %s", err.message);
-    req = (hf_request){p, params, NULL, target, action};
+    req = (hf_request){p, params, NULL, target, action, -1};
     hf_engine_run(&o, &req, 1, out);
     hf_params_free(params);
     hf_paramset_free(set);

@@ -9,11 +9,23 @@
  * The target is a BMC address ("bmc", "bmc:port", "[v6]:port"), from a
  * host map (IPMI.hosts) or the address parameter.  One session serves all
  * the calls of an instance (the engine's status polls reuse it).
+ *
+ * Console capture (console=1): before the first power-down, the host's
+ * Serial-over-LAN console is captured for console_seconds (never more than
+ * a third of the time the call has left) into console_dir/<host>/<time>.log,
+ * so an operator can later read why the host hung.  A capture that fails
+ * is logged and never fails the fence.  The console entry point follows the
+ * live console.
  */
+#include "ipmi-console.h"
 #include "ipmi-link.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <freeipmi/freeipmi.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 typedef struct ipmi_plugin {
     ipmi_link_options opt;
@@ -23,6 +35,11 @@ typedef struct ipmi_plugin {
     char username[64];
     char password[64];
     unsigned char k_g[IPMI_MAX_K_G_LENGTH];
+    bool console;
+    bool captured;
+    long long console_seconds;
+    unsigned int console_workarounds;
+    char console_dir[1024];
 } ipmi_plugin;
 
 static const char *const privileges[] = {"user", "operator", "admin", NULL};
@@ -46,6 +63,14 @@ static const hf_param_def params[] = {
      "how long one session exchange may take (never past the call's deadline)"},
     {"retransmission_timeout_ms", HF_PARAM_INTEGER, 0, "500", NULL, 10, 60000,
      "resend a packet the BMC did not answer after this long"},
+    {"console", HF_PARAM_BOOLEAN, 0, "0", NULL, 0, 0,
+     "capture the Serial-over-LAN console before powering a host off"},
+    {"console_seconds", HF_PARAM_INTEGER, 0, "5", NULL, 1, 60,
+     "how long to capture (at most a third of the time the fence has left)"},
+    {"console_workarounds", HF_PARAM_STRING, 0, NULL, NULL, 0, 0,
+     "libipmiconsole workaround flags, comma separated (e.g. solchannelsupport,solpayloadsize)"},
+    {"console_dir", HF_PARAM_PATH, 0, "/var/lib/hafence/console", NULL, 0, 0,
+     "where captures are kept (the harness sets it beside its history)"},
     {NULL, 0, 0, NULL, NULL, 0, 0, NULL},
 };
 
@@ -131,6 +156,15 @@ static hf_result ipmi_create(const hf_context *ctx, const hf_param *p, void **in
         free(ip);
         return hf_reply_set(reply, HF_E_BAD_PARAMETER, "ipmi: unknown workaround flag '%s'", bad);
     }
+    if (!ipmi_console_workarounds_parse(hf_param_str(p, "console_workarounds", ""),
+                                        &ip->console_workarounds, bad, sizeof bad)) {
+        free(ip);
+        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "ipmi: unknown console workaround flag '%s'", bad);
+    }
+    ip->console = hf_param_bool(p, "console", 0);
+    ip->console_seconds = hf_param_int(p, "console_seconds", 5);
+    snprintf(ip->console_dir, sizeof ip->console_dir, "%s",
+             hf_param_str(p, "console_dir", "/var/lib/hafence/console"));
     ip->opt.session_timeout_ms = (unsigned int)hf_param_int(p, "session_timeout_ms", 10000);
     ip->opt.retransmission_timeout_ms = (unsigned int)hf_param_int(p, "retransmission_timeout_ms", 500);
     ip->link = ipmi_link_new();
@@ -197,9 +231,109 @@ static hf_result control(void *instance, const hf_context *ctx, const char *targ
     return ipmi_link_chassis_control(ip->link, what, reply);
 }
 
+/* A name for the capture's folder: the host UUID, else the target, with
+ * anything that is not safe in a file name replaced. */
+static void capture_name(const hf_context *ctx, const char *target, const char *host, char *out,
+                         size_t size)
+{
+    const char *name = ctx->host && *ctx->host ? ctx->host : *target ? target : host;
+    size_t i = 0;
+    for (; name[i] && i + 1 < size; i++)
+        out[i] = isalnum((unsigned char)name[i]) || strchr("-_.", name[i]) ? name[i] : '_';
+    out[i] = '\0';
+}
+
+static int mkdir_p(char *path)
+{
+    for (char *p = path + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+                *p = '/';
+                return -1;
+            }
+            *p = '/';
+        }
+    }
+    return mkdir(path, 0700) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+/* Capture the console for a bounded while before the power-down. */
+static void capture_console(ipmi_plugin *ip, const hf_context *ctx, const char *target)
+{
+    char host[300], name[300], dir[1400], path[1500], stamp[32];
+    int64_t window = ip->console_seconds * 1000, start = hf_now_ms();
+    ipmi_console *console = NULL;
+    hf_reply reply;
+    time_t now = time(NULL);
+    struct tm tm;
+    long got;
+    int fd;
+
+    ip->captured = true;
+    if (window > hf_ctx_remaining_ms(ctx) / 3)
+        window = hf_ctx_remaining_ms(ctx) / 3;
+    if (!bmc_host(ip, target, host, sizeof host) || window < 200) {
+        hf_logf(ctx, HF_LOG_WARNING, "console capture skipped: %s",
+                window < 200 ? "no time left for it" : "no BMC address");
+        return;
+    }
+    capture_name(ctx, target, host, name, sizeof name);
+    snprintf(dir, sizeof dir, "%s/%s", ip->console_dir, name);
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+    snprintf(path, sizeof path, "%s/%s.log", dir, stamp);
+    if (mkdir_p(dir) != 0 ||
+        (fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
+        hf_logf(ctx, HF_LOG_WARNING, "console capture skipped: %s: %s", path, strerror(errno));
+        return;
+    }
+    memset(&reply, 0, sizeof reply);
+    if (ipmi_console_open(host, &ip->opt, ip->console_workarounds, window, &console, &reply) != HF_OK) {
+        dprintf(fd, "[hafence: no console capture: %s]\n", reply.message);
+        hf_logf(ctx, HF_LOG_WARNING, "console capture failed: %s", reply.message);
+        close(fd);
+        return;
+    }
+    got = ipmi_console_copy(console, fd, start + window, NULL, NULL, &reply);
+    ipmi_console_close(console);
+    close(fd);
+    hf_logf(ctx, got < 0 ? HF_LOG_WARNING : HF_LOG_INFO, "console of %s captured to %s (%ld bytes)%s%s",
+            host, path, got < 0 ? 0 : got, got < 0 ? ": " : "", got < 0 ? reply.message : "");
+}
+
 static hf_result ipmi_off(void *instance, const hf_context *ctx, const char *target, hf_reply *reply)
 {
+    ipmi_plugin *ip = instance;
+    if (ip->console && !ip->captured)
+        capture_console(ip, ctx, target);
     return control(instance, ctx, target, IPMI_CHASSIS_CONTROL_POWER_DOWN, reply);
+}
+
+static int console_stop(void *arg)
+{
+    return hf_ctx_cancelled(arg);
+}
+
+static hf_result ipmi_follow_console(void *instance, const hf_context *ctx, const char *target, int fd,
+                              hf_reply *reply)
+{
+    ipmi_plugin *ip = instance;
+    ipmi_console *console = NULL;
+    char host[300];
+    hf_result r;
+    long got;
+    if (!bmc_host(ip, target, host, sizeof host))
+        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "ipmi: no BMC address");
+    r = ipmi_console_open(host, &ip->opt, ip->console_workarounds, hf_ctx_remaining_ms(ctx), &console,
+                          reply);
+    if (r != HF_OK)
+        return r;
+    got = ipmi_console_copy(console, fd, ctx->deadline_ms, console_stop, (void *)ctx, reply);
+    ipmi_console_close(console);
+    if (got < 0)
+        return HF_E_UNREACHABLE;
+    return hf_reply_set(reply, HF_OK, "BMC %s: console followed (%ld bytes)", host, got);
 }
 
 static hf_result ipmi_on(void *instance, const hf_context *ctx, const char *target, hf_reply *reply)
@@ -239,6 +373,7 @@ static const hf_dispatch dispatch[] = {
     HF_DISPATCH_FENCE_CYCLE(ipmi_cycle),
     HF_DISPATCH_FENCE_STATUS(ipmi_status),
     HF_DISPATCH_FENCE_MONITOR(ipmi_monitor),
+    HF_DISPATCH_FENCE_CONSOLE(ipmi_follow_console),
     HF_DISPATCH_END,
 };
 

@@ -33,7 +33,7 @@ extern "C" {
 #endif
 
 #define HAFENCE_ABI_MAJOR 1
-#define HAFENCE_ABI_MINOR 0
+#define HAFENCE_ABI_MINOR 1
 
 #define HAFENCE_PLUGIN_ENTRY_SYMBOL "hafence_plugin_entry"
 
@@ -158,6 +158,7 @@ typedef struct hf_dispatch {
 #define HF_FN_FENCE_STATUS 7    /* required for fence (may return unsupported) */
 #define HF_FN_FENCE_LIST 8      /* optional */
 #define HF_FN_FENCE_MONITOR 9   /* required for fence */
+#define HF_FN_FENCE_CONSOLE 10  /* optional, since ABI 1.1: follow a live console */
 #define HF_FN_HEUR_CREATE 101   /* required for heuristic */
 #define HF_FN_HEUR_DESTROY 102  /* required for heuristic */
 #define HF_FN_HEUR_CHECK 103    /* required for heuristic */
@@ -175,6 +176,10 @@ typedef hf_result hf_fence_list_fn(void *instance, const hf_context *ctx,
                                    hf_reply *reply);
 typedef hf_result hf_fence_monitor_fn(void *instance, const hf_context *ctx,
                                       hf_reply *reply);
+/* console (ABI 1.1): copy the target's live console to fd until the
+ * deadline or cancellation. */
+typedef hf_result hf_fence_console_fn(void *instance, const hf_context *ctx, const char *target,
+                                      int fd, hf_reply *reply);
 typedef hf_result hf_heur_create_fn(const hf_context *ctx, const hf_param *params,
                                     void **instance, hf_reply *reply);
 typedef void hf_heur_destroy_fn(void *instance);
@@ -194,6 +199,7 @@ typedef hf_result hf_heur_check_fn(void *instance, const hf_context *ctx,
 #define HF_DISPATCH_FENCE_STATUS(f) HF_DISPATCH_(HF_FN_FENCE_STATUS, hf_fence_status_fn, f)
 #define HF_DISPATCH_FENCE_LIST(f) HF_DISPATCH_(HF_FN_FENCE_LIST, hf_fence_list_fn, f)
 #define HF_DISPATCH_FENCE_MONITOR(f) HF_DISPATCH_(HF_FN_FENCE_MONITOR, hf_fence_monitor_fn, f)
+#define HF_DISPATCH_FENCE_CONSOLE(f) HF_DISPATCH_(HF_FN_FENCE_CONSOLE, hf_fence_console_fn, f)
 #define HF_DISPATCH_HEUR_CREATE(f) HF_DISPATCH_(HF_FN_HEUR_CREATE, hf_heur_create_fn, f)
 #define HF_DISPATCH_HEUR_DESTROY(f) HF_DISPATCH_(HF_FN_HEUR_DESTROY, hf_heur_destroy_fn, f)
 #define HF_DISPATCH_HEUR_CHECK(f) HF_DISPATCH_(HF_FN_HEUR_CHECK, hf_heur_check_fn, f)
