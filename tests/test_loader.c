@@ -24,13 +24,18 @@ static void refused(const char *name, const char *needle, const char *what)
     hf_plugin_unload(p);
 }
 
-static int visited, visit_failures;
+static int visited, visit_failures, dummies, scripts, pings;
 static void visit(const char *file, hf_plugin *p, const hf_error *err, void *arg)
 {
     (void)file; (void)err; (void)arg;
     visited++;
-    if (!p)
+    if (!p) {
         visit_failures++;
+        return;
+    }
+    dummies += strcmp(hf_plugin_name(p), "dummy") == 0;
+    scripts += strcmp(hf_plugin_name(p), "script") == 0;
+    pings += strcmp(hf_plugin_name(p), "ping") == 0;
     hf_plugin_unload(p);
 }
 
@@ -50,9 +55,9 @@ int main(void)
     hf_plugin_unload(q);
     hf_plugin_unload(p);
 
-    refused("abi_other_major", "plugin built for ABI 2.0, this hafence supports 1.0 to 1.0",
+    refused("abi_other_major", "plugin built for ABI 2.0, this hafence supports 1.0 to 1.1",
             "another major");
-    refused("abi_newer_minor", "plugin built for ABI 1.99, this hafence supports 1.0 to 1.0",
+    refused("abi_newer_minor", "plugin built for ABI 1.99, this hafence supports 1.0 to 1.1",
             "a newer minor");
     p = load("abi_older_minor", &err);
     ok(p != NULL, "an older (or equal) minor loads: %s", err.message);
@@ -113,9 +118,11 @@ int main(void)
                "missing plugin names the directories: %s", err.message);
             p = hf_plugin_find(&path, "../etc", &err);
             ok(p == NULL, "a name with a path component is not a plugin name");
-            visited = visit_failures = 0;
+            visited = visit_failures = dummies = scripts = pings = 0;
             hf_plugin_discover(&path, visit, NULL);
-            ok(visited == 3 && visit_failures == 0, "discovery visits dummy once, script and ping (%d, %d failures)",
+            ok(dummies == 1 && scripts == 1 && pings == 1 && visit_failures == 0,
+               "discovery visits dummy once (the configured directory hides the other), script and ping "
+               "(%d plugins, %d failures)",
                visited, visit_failures);
             hf_search_path_free(&path);
         }

@@ -83,6 +83,14 @@ hf_result ipmi_console_open(const char *host, const ipmi_link_options *opt,
         return hf_reply_set(reply, HF_E_UNSUPPORTED, "BMC %s: Serial-over-LAN needs IPMI 2.0 (lanplus)", host);
     if (session < 100)
         return hf_reply_set(reply, HF_E_TIMED_OUT, "BMC %s: console: no time left", host);
+    {
+        /* libipmiconsole 1.6 mangles ports above 32767 (and then says the
+         * host name is invalid): say what is really wrong */
+        const char *colon = strrchr(host, ':');
+        if (colon && strchr(host, '.') && atol(colon + 1) > 32767)
+            return hf_reply_set(reply, HF_E_UNSUPPORTED,
+                                "BMC %s: console: libipmiconsole cannot reach ports above 32767", host);
+    }
     if (!engine_get())
         return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "BMC %s: console: cannot start libipmiconsole: %s",
                             host, strerror(errno));
