@@ -496,11 +496,10 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&p->lock);
         if (!j)
             return NULL;
-        if (j->opts->cancel && *j->opts->cancel)
-            j->cancel = 1;
         j->deadline_ms = hf_now_ms() + j->opts->timeout_ms;
+        /* the caller's cancel flag, when it has one, reaches running calls */
         hf_engine_execute(j->opts, j->req, plugin_deadline(j->deadline_ms, j->opts->timeout_ms),
-                          &j->cancel, j->out);
+                          j->opts->cancel ? j->opts->cancel : &j->cancel, j->out);
     }
 }
 

@@ -41,7 +41,7 @@ step "make check"
 make -C "$top/_build" -j"$(nproc)" check >"$top/_build/check.out" 2>&1
 rc=$?
 grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP):' "$top/_build/check.out" | grep -v '^PASS' || true
-sed -n '/^=\{10,\}/,/^=\{10,\}/p' "$top/_build/check.out" | grep '^#' || true
+grep -E '^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):' "$top/_build/check.out" || true
 count_make_check "$top/_build/check.out"
 [ $rc = 0 ] || { echo "make check failed; logs:"; for f in "$top"/_build/tests/*.log; do grep -l '^not ok\|^ERROR' "$f" >/dev/null 2>&1 && { echo "--- $f"; grep -B2 -A8 '^not ok\|^ERROR\|^Bail' "$f" | head -60; }; done; }
 
@@ -51,7 +51,7 @@ if "$top/scripts/build.sh" "$top/_build-san" --enable-sanitizers; then
     make -C "$top/_build-san" -j"$(nproc)" check >"$top/_build-san/check.out" 2>&1
     rc=$?
     grep -E '^(FAIL|ERROR|XPASS):' "$top/_build-san/check.out" || true
-    sed -n '/^=\{10,\}/,/^=\{10,\}/p' "$top/_build-san/check.out" | grep '^#' || true
+    grep -E '^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):' "$top/_build-san/check.out" || true
     count_make_check "$top/_build-san/check.out"
     [ $rc = 0 ] || for f in "$top"/_build-san/tests/*.log; do grep -q 'ERROR\|not ok\|Sanitizer' "$f" && { echo "--- $f"; grep -B2 -A20 'not ok\|ERROR:\|Sanitizer' "$f" | head -80; }; done
 else
