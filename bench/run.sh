@@ -16,7 +16,7 @@ trap 'rm -rf "$work"' EXIT
 results=${BENCH_RESULTS:-$top/bench/results}
 mkdir -p "$results" "$work/dev"
 echo on > "$work/dev/t1"
-HAFENCE_PLUGIN_PATH=$build/plugins/dummy/.libs:$build/plugins/script/.libs:$build/plugins/ping/.libs
+HAFENCE_PLUGIN_PATH=$build/plugins/dummy/.libs:$build/plugins/script/.libs:$build/plugins/ping/.libs:$build/plugins/ipmi/.libs
 export HAFENCE_PLUGIN_PATH
 hf="$build/hafence"
 common="--plugin-dir $work/none --no-history"
