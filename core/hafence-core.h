@@ -233,7 +233,8 @@ bool hf_config_key_is_secret(const char *key);
 const char *hf_method_plugin(const char *method); /* "ILO" -> "ilo", other -> "script" */
 /* Fill a paramset for plugin from the config: <METHOD>_<PARAM> keys,
  * FENCE_IPADDRESS -> address, FENCE_PASSWD -> password, FENCE_FILE_LOC ->
- * file_loc, the method name -> method; secrets also from <KEY>_FILE. */
+ * file_loc, the method name -> method, FENCE_HOST_FORGET -> host_forget;
+ * secrets also from <KEY>_FILE. */
 bool hf_method_params(const hf_config *cfg, const hf_settings *s, const hf_plugin *plugin,
                       hf_paramset *out, hf_error *err);
 /* FENCE_FILE_LOC/<METHOD>/<METHOD>.hosts */

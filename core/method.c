@@ -79,6 +79,8 @@ bool hf_method_params(const hf_config *cfg, const hf_settings *s, const hf_plugi
             hf_paramset_set(out, p->name, s->fence_file_loc);
         else if (strcmp(p->name, "method") == 0)
             hf_paramset_set(out, p->name, s->fence_method);
+        else if (strcmp(p->name, "host_forget") == 0)
+            hf_paramset_set(out, p->name, s->fence_host_forget ? "1" : "0");
     }
     /* <METHOD>_<X> keys that name no parameter are most likely typos */
     for (size_t i = 0; i < hf_config_count(cfg); i++) {

@@ -1,0 +1,306 @@
+/* A XAPI client over libcurl (xapi.h). */
+#include "xapi.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+
+struct xapi {
+    xapi_options opt;
+    char *url;
+    char *session;
+    char error[128];
+    CURL *curl;
+};
+
+typedef struct body {
+    char *data;
+    size_t len;
+    bool overflow;
+} body;
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static void curl_init(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+xapi *xapi_new(const xapi_options *opt)
+{
+    xapi *x = calloc(1, sizeof *x);
+    pthread_once(&curl_once, curl_init);
+    if (!x)
+        return NULL;
+    x->opt = *opt;
+    x->url = strdup(opt->url);
+    x->curl = curl_easy_init();
+    if (!x->url || !x->curl) {
+        xapi_free(x);
+        return NULL;
+    }
+    return x;
+}
+
+void xapi_free(xapi *x)
+{
+    if (!x)
+        return;
+    if (x->curl)
+        curl_easy_cleanup(x->curl);
+    free(x->url);
+    free(x->session);
+    free(x);
+}
+
+bool xapi_logged_in(const xapi *x) { return x->session != NULL; }
+const char *xapi_error(const xapi *x) { return x->error; }
+
+static size_t on_data(char *ptr, size_t size, size_t n, void *arg)
+{
+    body *b = arg;
+    size_t add = size * n;
+    char *grown;
+    if (b->len + add > XMLRPC_MAX_RESPONSE) {
+        b->overflow = true;
+        return 0; /* abort the transfer */
+    }
+    grown = realloc(b->data, b->len + add + 1);
+    if (!grown)
+        return 0;
+    b->data = grown;
+    memcpy(b->data + b->len, ptr, add);
+    b->len += add;
+    b->data[b->len] = '\0';
+    return add;
+}
+
+static hf_result transport_error(xapi *x, CURLcode rc, long timeout, const char *curl_msg,
+                                 hf_reply *reply)
+{
+    switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+        return hf_reply_set(reply, HF_E_UNREACHABLE, "XAPI %s: cannot reach the pool master: %s", x->url,
+                            curl_msg);
+    case CURLE_OPERATION_TIMEDOUT:
+        return hf_reply_set(reply, HF_E_TIMED_OUT, "XAPI %s: no answer within %ld ms: %s", x->url, timeout,
+                            curl_msg);
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CERTPROBLEM:
+        return hf_reply_set(reply, HF_E_AUTH_REFUSED,
+                            "XAPI %s: TLS: the master's certificate is not trusted (%s); give its CA "
+                            "with ca_file, or opt out with insecure=1",
+                            x->url, curl_msg);
+    default:
+        return hf_reply_set(reply, HF_E_UNREACHABLE, "XAPI %s: %s", x->url, curl_msg);
+    }
+}
+
+/* One XML-RPC exchange: method(params) -> the response's value. */
+static hf_result rpc(xapi *x, const char *method, xv *const *params, size_t count, xv **out,
+                     int64_t deadline_ms, hf_reply *reply)
+{
+    char errbuf[CURL_ERROR_SIZE] = "", why[256] = "";
+    struct curl_slist *headers = NULL;
+    body b = {0};
+    size_t len;
+    long status = 0, timeout = x->opt.call_timeout_ms > 0 ? x->opt.call_timeout_ms : 10000;
+    int64_t left = deadline_ms - hf_now_ms();
+    char *request;
+    CURLcode rc;
+    bool fault;
+    *out = NULL;
+    if (left <= 0)
+        return hf_reply_set(reply, HF_E_TIMED_OUT, "XAPI %s: %s: no time left", x->url, method);
+    if (timeout > left)
+        timeout = (long)left;
+    request = xmlrpc_request(method, params, count, &len);
+    if (!request)
+        return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "XAPI: out of memory");
+    curl_easy_reset(x->curl);
+    headers = curl_slist_append(headers, "Content-Type: text/xml");
+    curl_easy_setopt(x->curl, CURLOPT_URL, x->url);
+    curl_easy_setopt(x->curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(x->curl, CURLOPT_POSTFIELDS, request);
+    curl_easy_setopt(x->curl, CURLOPT_POSTFIELDSIZE, (long)len);
+    curl_easy_setopt(x->curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(x->curl, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(x->curl, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(x->curl, CURLOPT_TIMEOUT_MS, timeout);
+    curl_easy_setopt(x->curl, CURLOPT_CONNECTTIMEOUT_MS, timeout);
+    curl_easy_setopt(x->curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(x->curl, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(x->curl, CURLOPT_FOLLOWLOCATION, 0L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+    curl_easy_setopt(x->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+    curl_easy_setopt(x->curl, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+    curl_easy_setopt(x->curl, CURLOPT_SSL_VERIFYPEER, x->opt.insecure ? 0L : 1L);
+    curl_easy_setopt(x->curl, CURLOPT_SSL_VERIFYHOST, x->opt.insecure ? 0L : 2L);
+    if (x->opt.ca_file && *x->opt.ca_file)
+        curl_easy_setopt(x->curl, CURLOPT_CAINFO, x->opt.ca_file);
+    rc = curl_easy_perform(x->curl);
+    curl_slist_free_all(headers);
+    memset(request, 0, len); /* it may have held the password */
+    free(request);
+    if (rc != CURLE_OK) {
+        hf_result r = b.overflow ? hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI %s: %s: reply larger than %u bytes",
+                                                x->url, method, XMLRPC_MAX_RESPONSE)
+                                 : transport_error(x, rc, timeout, *errbuf ? errbuf : curl_easy_strerror(rc), reply);
+        free(b.data);
+        return r;
+    }
+    curl_easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE, &status);
+    if (status != 200) {
+        free(b.data);
+        return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI %s: %s: HTTP status %ld", x->url, method, status);
+    }
+    *out = xmlrpc_parse_response(b.data ? b.data : "", b.len, &fault, why, sizeof why);
+    free(b.data);
+    if (!*out)
+        return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI %s: %s: unreadable reply: %s", x->url, method, why);
+    if (fault) {
+        const char *fs = xv_str(xv_get(*out, "faultString"));
+        hf_result r = hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI %s: %s: XML-RPC fault: %s", x->url, method,
+                                   fs ? fs : "(no faultString)");
+        xv_free(*out);
+        *out = NULL;
+        return r;
+    }
+    return HF_OK;
+}
+
+/* A XAPI reply {Status, Value} / {Status, ErrorDescription}. */
+static hf_result unwrap(xapi *x, const char *method, xv *reply_value, xv **value, hf_reply *reply)
+{
+    const char *status = xv_str(xv_get(reply_value, "Status"));
+    const xv *desc;
+    char text[600] = "";
+    const char *code;
+    x->error[0] = '\0';
+    if (status && strcmp(status, "Success") == 0) {
+        const xv *v = xv_get(reply_value, "Value");
+        /* take Value out of the reply */
+        for (size_t i = 0; v && i < reply_value->count; i++) {
+            if (reply_value->items[i] == v) {
+                reply_value->items[i] = xv_string("");
+                break;
+            }
+        }
+        *value = (xv *)v;
+        xv_free(reply_value);
+        return *value ? HF_OK : hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI %s: %s: Success without a Value",
+                                             x->url, method);
+    }
+    desc = xv_get(reply_value, "ErrorDescription");
+    if (!status || strcmp(status, "Failure") != 0 || !desc || desc->type != XV_ARRAY || !desc->count ||
+        !xv_str(desc->items[0])) {
+        xv_free(reply_value);
+        return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI %s: %s: a reply that is neither Success nor "
+                            "Failure with an ErrorDescription", x->url, method);
+    }
+    for (size_t i = 0; i < desc->count; i++) {
+        size_t used = strlen(text);
+        const char *s = xv_str(desc->items[i]);
+        snprintf(text + used, sizeof text - used, "%s%s", i ? " " : "", s ? s : "?");
+    }
+    code = xv_str(desc->items[0]);
+    snprintf(x->error, sizeof x->error, "%s", code);
+    xv_free(reply_value);
+    if (strcmp(x->error, "SESSION_AUTHENTICATION_FAILED") == 0)
+        return hf_reply_set(reply, HF_E_AUTH_REFUSED, "XAPI %s: login refused: %s", x->url, text);
+    if (strcmp(x->error, "HANDLE_INVALID") == 0 || strcmp(x->error, "UUID_INVALID") == 0)
+        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "XAPI %s: %s: no such object: %s", x->url, method, text);
+    if (strcmp(x->error, "MESSAGE_METHOD_UNKNOWN") == 0)
+        return hf_reply_set(reply, HF_E_UNSUPPORTED, "XAPI %s: %s: not offered by this server: %s", x->url,
+                            method, text);
+    if (strcmp(x->error, "HOST_IS_SLAVE") == 0)
+        return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI %s: %s: this host is not the pool master: %s",
+                            x->url, method, text);
+    return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI %s: %s: %s", x->url, method, text);
+}
+
+hf_result xapi_login(xapi *x, int64_t deadline_ms, hf_reply *reply)
+{
+    xv *params[4] = {xv_string(x->opt.username), xv_string(x->opt.password), xv_string("1.0"),
+                     xv_string("hafence")};
+    xv *raw = NULL, *value = NULL;
+    hf_result r = rpc(x, "session.login_with_password", params, 4, &raw, deadline_ms, reply);
+    for (int i = 0; i < 4; i++) {
+        if (params[i] && params[i]->str)
+            memset(params[i]->str, 0, strlen(params[i]->str));
+        xv_free(params[i]);
+    }
+    if (r != HF_OK)
+        return r;
+    r = unwrap(x, "session.login_with_password", raw, &value, reply);
+    if (r != HF_OK)
+        return r;
+    if (!xv_str(value)) {
+        xv_free(value);
+        return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI %s: login returned no session", x->url);
+    }
+    free(x->session);
+    x->session = strdup(value->str);
+    xv_free(value);
+    return x->session ? hf_reply_set(reply, HF_OK, "XAPI %s: logged in as %s", x->url, x->opt.username)
+                      : hf_reply_set(reply, HF_E_PLUGIN_FAILED, "out of memory");
+}
+
+hf_result xapi_logout(xapi *x, int64_t deadline_ms, hf_reply *reply)
+{
+    xv *session, *raw = NULL, *value = NULL;
+    hf_result r;
+    if (!x->session)
+        return HF_OK;
+    session = xv_string(x->session);
+    r = rpc(x, "session.logout", &session, 1, &raw, deadline_ms, reply);
+    xv_free(session);
+    free(x->session);
+    x->session = NULL;
+    if (r == HF_OK && (r = unwrap(x, "session.logout", raw, &value, reply)) == HF_OK)
+        xv_free(value);
+    return r;
+}
+
+hf_result xapi_call(xapi *x, const char *method, xv *const *args, size_t count, xv **value,
+                    int64_t deadline_ms, hf_reply *reply)
+{
+    hf_result r = HF_OK;
+    *value = NULL;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        xv **params;
+        xv *raw = NULL;
+        if (!x->session && (r = xapi_login(x, deadline_ms, reply)) != HF_OK)
+            return r;
+        params = calloc(count + 1, sizeof *params);
+        if (!params)
+            return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "out of memory");
+        params[0] = xv_string(x->session);
+        for (size_t i = 0; i < count; i++)
+            params[i + 1] = args[i];
+        r = rpc(x, method, params, count + 1, &raw, deadline_ms, reply);
+        xv_free(params[0]);
+        free(params);
+        if (r != HF_OK)
+            return r;
+        r = unwrap(x, method, raw, value, reply);
+        if (r == HF_OK || strcmp(x->error, "SESSION_INVALID") != 0)
+            return r;
+        /* the session expired (or the master restarted): once more */
+        free(x->session);
+        x->session = NULL;
+    }
+    return r;
+}
+
+hf_result xapi_call1(xapi *x, const char *method, const char *arg, xv **value, int64_t deadline_ms,
+                     hf_reply *reply)
+{
+    xv *a = xv_string(arg);
+    hf_result r = xapi_call(x, method, &a, 1, value, deadline_ms, reply);
+    xv_free(a);
+    return r;
+}

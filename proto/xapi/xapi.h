@@ -1,0 +1,44 @@
+/*
+ * xapi: a small client of the XenServer / XCP-ng management API (XML-RPC
+ * over HTTP(S) with libcurl), shared by the pool plugin and the dom0
+ * daemon.  Session login and logout, calls with the session prepended,
+ * XAPI's {Status, Value} / {Status, ErrorDescription} replies turned into
+ * result codes and messages, TLS verified against a CA file by default, a
+ * timeout on every call.
+ */
+#ifndef HAFENCE_PROTO_XAPI_H
+#define HAFENCE_PROTO_XAPI_H
+
+#include "xmlrpc.h"
+#include <hafence/plugin.h>
+
+typedef struct xapi_options {
+    const char *url;          /* https://master[:port]/ */
+    const char *username;
+    const char *password;     /* secret */
+    const char *ca_file;      /* NULL: the system's CAs */
+    bool insecure;            /* no TLS verification: an explicit opt-in */
+    long call_timeout_ms;     /* each call, never past the deadline */
+} xapi_options;
+
+typedef struct xapi xapi;
+
+xapi *xapi_new(const xapi_options *opt);
+void xapi_free(xapi *x);      /* does not log out: call xapi_logout */
+
+hf_result xapi_login(xapi *x, int64_t deadline_ms, hf_reply *reply);
+hf_result xapi_logout(xapi *x, int64_t deadline_ms, hf_reply *reply);
+bool xapi_logged_in(const xapi *x);
+
+/* method(session, args...): *value gets the Value (free with xv_free).  A
+ * Failure becomes a result code, its ErrorDescription in the message and
+ * its first element in xapi_error(); an expired session is renewed once. */
+hf_result xapi_call(xapi *x, const char *method, xv *const *args, size_t count, xv **value,
+                    int64_t deadline_ms, hf_reply *reply);
+/* Shorthand: method(session, one string argument). */
+hf_result xapi_call1(xapi *x, const char *method, const char *arg, xv **value, int64_t deadline_ms,
+                     hf_reply *reply);
+/* The XAPI error code of the last failed call ("HOST_IS_LIVE"...), or "". */
+const char *xapi_error(const xapi *x);
+
+#endif

@@ -1,0 +1,330 @@
+#!/usr/bin/env python3
+"""An emulator of the XenServer / XCP-ng management API (XAPI) for the
+tests: XML-RPC over HTTP or HTTPS, XAPI's wire format ({Status, Value} and
+{Status, ErrorDescription} replies, OpaqueRef handles, session as the first
+argument), and a state model of a pool: hosts (enabled, live, resident VMs),
+VMs (power state, resident_on), sessions.  Not a table of canned replies.
+
+    xapi.py --port-file F [--tls CERT KEY] [--pool STATE.json] [--no-declare-dead]
+            [--user root --password-file PW] [--lifetime S] [--log FILE]
+
+The pool is read from STATE.json (hosts and VMs, see tests/test_pool.sh);
+what the clients did is appended to --log, one call a line (method and
+arguments, no passwords).  A host may be made "live" to exercise
+HOST_IS_LIVE; --no-declare-dead makes it an older server without
+host.declare_dead.
+"""
+import argparse
+import json
+import os
+import socketserver
+import ssl
+import sys
+import threading
+import time
+import uuid as uuidlib
+from xmlrpc.server import SimpleXMLRPCRequestHandler, SimpleXMLRPCServer
+
+
+class Failure(Exception):
+    def __init__(self, *description):
+        super().__init__(description[0])
+        self.description = [str(d) for d in description]
+
+
+class Pool:
+    """The pool database: objects by class and opaque reference."""
+
+    def __init__(self, state, declare_dead):
+        self.lock = threading.Lock()
+        self.declare_dead = declare_dead
+        self.objects = {"host": {}, "VM": {}, "host_metrics": {}, "pool": {}, "session": {}}
+        for h in state.get("hosts", []):
+            ref = self._new("host")
+            mref = self._new("host_metrics")
+            self.objects["host_metrics"][mref] = {"uuid": str(uuidlib.uuid4()), "live": bool(h.get("live", False))}
+            self.objects["host"][ref] = {
+                "uuid": h["uuid"], "name_label": h.get("name", h["uuid"][:8]),
+                "enabled": bool(h.get("enabled", True)), "metrics": mref,
+                "address": h.get("address", "127.0.0.1"), "resident_VMs": [],
+                "other_config": {},
+            }
+            dom0 = self._new("VM")
+            self.objects["VM"][dom0] = {
+                "uuid": str(uuidlib.uuid4()), "name_label": "Control domain on " + h.get("name", ""),
+                "power_state": "Running", "resident_on": ref, "is_a_template": False,
+                "is_control_domain": True, "other_config": {},
+            }
+            self.objects["host"][ref]["resident_VMs"].append(dom0)
+        for v in state.get("vms", []):
+            ref = self._new("VM")
+            host = self.host_by_uuid(v["host"]) if v.get("host") else "OpaqueRef:NULL"
+            self.objects["VM"][ref] = {
+                "uuid": v["uuid"], "name_label": v.get("name", v["uuid"][:8]),
+                "power_state": v.get("power_state", "Running"), "resident_on": host,
+                "is_a_template": False, "is_control_domain": False,
+                "other_config": v.get("other_config", {}),
+            }
+            if host != "OpaqueRef:NULL" and self.objects["VM"][ref]["power_state"] != "Halted":
+                self.objects["host"][host]["resident_VMs"].append(ref)
+        pref = self._new("pool")
+        master = next(iter(self.objects["host"]), "OpaqueRef:NULL")
+        self.objects["pool"][pref] = {"uuid": str(uuidlib.uuid4()), "name_label": "pool", "master": master,
+                                      "other_config": {}}
+
+    def _new(self, cls):
+        return "OpaqueRef:" + str(uuidlib.uuid4())
+
+    def host_by_uuid(self, u):
+        for ref, h in self.objects["host"].items():
+            if h["uuid"] == u:
+                return ref
+        raise Failure("UUID_INVALID", "host", u)
+
+    def get(self, cls, ref):
+        obj = self.objects[cls].get(ref)
+        if obj is None:
+            raise Failure("HANDLE_INVALID", cls, ref)
+        return obj
+
+
+def success(value):
+    return {"Status": "Success", "Value": value}
+
+
+class Api:
+    def __init__(self, pool, user, password, log):
+        self.pool = pool
+        self.user = user
+        self.password = password
+        self.log = log
+
+    def record(self, method, args):
+        if self.log:
+            with open(self.log, "a") as f:
+                f.write(method + " " + " ".join(str(a) for a in args) + "\n")
+
+    def dispatch(self, method, params):
+        try:
+            if method == "session.login_with_password":
+                self.record(method, [params[0] if params else ""])
+                return success(self.login(*params))
+            if not params:
+                raise Failure("MESSAGE_PARAMETER_COUNT_MISMATCH", method, 1, 0)
+            session, args = params[0], list(params[1:])
+            with self.pool.lock:
+                if session not in self.pool.objects["session"]:
+                    raise Failure("SESSION_INVALID", session)
+                self.record(method, args)
+                handler = getattr(self, "m_" + method.replace(".", "__"), None)
+                if handler is None:
+                    raise Failure("MESSAGE_METHOD_UNKNOWN", method)
+                return success(handler(session, *args))
+        except Failure as f:
+            return {"Status": "Failure", "ErrorDescription": f.description}
+        except TypeError as e:
+            return {"Status": "Failure", "ErrorDescription": ["MESSAGE_PARAMETER_COUNT_MISMATCH", method, str(e)]}
+
+    # ---- session ----------------------------------------------------------
+    def login(self, user, password, version="1.0", originator=""):
+        if user != self.user or password != self.password:
+            raise Failure("SESSION_AUTHENTICATION_FAILED", user, "Authentication failure")
+        ref = "OpaqueRef:" + str(uuidlib.uuid4())
+        with self.pool.lock:
+            self.pool.objects["session"][ref] = {"user": user}
+        return ref
+
+    def m_session__logout(self, session):
+        del self.pool.objects["session"][session]
+        return ""
+
+    # ---- pool -------------------------------------------------------------
+    def m_pool__get_all(self, session):
+        return list(self.pool.objects["pool"])
+
+    def m_pool__get_master(self, session, ref):
+        return self.pool.get("pool", ref)["master"]
+
+    # ---- host -------------------------------------------------------------
+    def m_host__get_all(self, session):
+        return list(self.pool.objects["host"])
+
+    def m_host__get_by_uuid(self, session, u):
+        return self.pool.host_by_uuid(u)
+
+    def host_record(self, ref):
+        h = dict(self.pool.get("host", ref))
+        h["resident_VMs"] = list(h["resident_VMs"])
+        return h
+
+    def m_host__get_record(self, session, ref):
+        return self.host_record(ref)
+
+    def m_host__get_uuid(self, session, ref):
+        return self.pool.get("host", ref)["uuid"]
+
+    def m_host__get_name_label(self, session, ref):
+        return self.pool.get("host", ref)["name_label"]
+
+    def m_host__get_enabled(self, session, ref):
+        return self.pool.get("host", ref)["enabled"]
+
+    def m_host__get_metrics(self, session, ref):
+        return self.pool.get("host", ref)["metrics"]
+
+    def m_host__get_resident_VMs(self, session, ref):
+        return list(self.pool.get("host", ref)["resident_VMs"])
+
+    def m_host_metrics__get_live(self, session, ref):
+        return self.pool.get("host_metrics", ref)["live"]
+
+    def m_host__disable(self, session, ref):
+        self.pool.get("host", ref)["enabled"] = False
+        return ""
+
+    def m_host__enable(self, session, ref):
+        h = self.pool.get("host", ref)
+        if not self.pool.get("host_metrics", h["metrics"])["live"]:
+            raise Failure("HOST_OFFLINE", ref)
+        h["enabled"] = True
+        return ""
+
+    def halt_vm(self, vref):
+        vm = self.pool.get("VM", vref)
+        host = vm["resident_on"]
+        if host in self.pool.objects["host"]:
+            rvms = self.pool.objects["host"][host]["resident_VMs"]
+            if vref in rvms:
+                rvms.remove(vref)
+        vm["power_state"] = "Halted"
+        vm["resident_on"] = "OpaqueRef:NULL"
+
+    def m_host__declare_dead(self, session, ref):
+        if not self.pool.declare_dead:
+            raise Failure("MESSAGE_METHOD_UNKNOWN", "host.declare_dead")
+        h = self.pool.get("host", ref)
+        if self.pool.get("host_metrics", h["metrics"])["live"]:
+            raise Failure("HOST_IS_LIVE", ref)
+        for vref in list(h["resident_VMs"]):
+            if not self.pool.get("VM", vref)["is_control_domain"]:
+                self.halt_vm(vref)
+        h["enabled"] = False
+        return ""
+
+    def m_host__destroy(self, session, ref):
+        h = self.pool.get("host", ref)
+        if self.pool.get("host_metrics", h["metrics"])["live"]:
+            raise Failure("HOST_IS_LIVE", ref)
+        if any(not self.pool.get("VM", v)["is_control_domain"] for v in h["resident_VMs"]):
+            raise Failure("HOST_HAS_RESIDENT_VMS", ref)
+        for v in list(h["resident_VMs"]):
+            del self.pool.objects["VM"][v]
+        del self.pool.objects["host_metrics"][h["metrics"]]
+        del self.pool.objects["host"][ref]
+        return ""
+
+    # ---- VM ---------------------------------------------------------------
+    def m_VM__get_all(self, session):
+        return list(self.pool.objects["VM"])
+
+    def m_VM__get_by_uuid(self, session, u):
+        for ref, vm in self.pool.objects["VM"].items():
+            if vm["uuid"] == u:
+                return ref
+        raise Failure("UUID_INVALID", "VM", u)
+
+    def m_VM__get_by_name_label(self, session, name):
+        return [ref for ref, vm in self.pool.objects["VM"].items() if vm["name_label"] == name]
+
+    def m_VM__get_record(self, session, ref):
+        return dict(self.pool.get("VM", ref))
+
+    def m_VM__get_power_state(self, session, ref):
+        return self.pool.get("VM", ref)["power_state"]
+
+    def m_VM__get_uuid(self, session, ref):
+        return self.pool.get("VM", ref)["uuid"]
+
+    def m_VM__get_resident_on(self, session, ref):
+        return self.pool.get("VM", ref)["resident_on"]
+
+    def m_VM__power_state_reset(self, session, ref):
+        vm = self.pool.get("VM", ref)
+        host = vm["resident_on"]
+        if host in self.pool.objects["host"]:
+            h = self.pool.objects["host"][host]
+            if self.pool.get("host_metrics", h["metrics"])["live"]:
+                raise Failure("HOST_IS_LIVE", host)
+        self.halt_vm(ref)
+        return ""
+
+    def m_VM__hard_shutdown(self, session, ref):
+        vm = self.pool.get("VM", ref)
+        if vm["power_state"] == "Halted":
+            raise Failure("VM_BAD_POWER_STATE", ref, "Running", "Halted")
+        self.halt_vm(ref)
+        return ""
+
+    def m_VM__start(self, session, ref, start_paused=False, force=False):
+        vm = self.pool.get("VM", ref)
+        if vm["power_state"] != "Halted":
+            raise Failure("VM_BAD_POWER_STATE", ref, "Halted", vm["power_state"])
+        host = next((r for r, h in self.pool.objects["host"].items() if h["enabled"]), None)
+        if host is None:
+            raise Failure("NO_HOSTS_AVAILABLE")
+        vm["power_state"] = "Paused" if start_paused else "Running"
+        vm["resident_on"] = host
+        self.pool.objects["host"][host]["resident_VMs"].append(ref)
+        return ""
+
+    def m_VM__hard_reboot(self, session, ref):
+        vm = self.pool.get("VM", ref)
+        if vm["power_state"] != "Running":
+            raise Failure("VM_BAD_POWER_STATE", ref, "Running", vm["power_state"])
+        return ""
+
+
+class Handler(SimpleXMLRPCRequestHandler):
+    rpc_paths = ("/", "/RPC2")
+
+    def log_message(self, fmt, *args):
+        pass
+
+
+class Server(socketserver.ThreadingMixIn, SimpleXMLRPCServer):
+    daemon_threads = True
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port-file", required=True)
+    ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+    ap.add_argument("--pool", help="pool state (JSON)")
+    ap.add_argument("--no-declare-dead", action="store_true")
+    ap.add_argument("--user", default="root")
+    ap.add_argument("--password-file", required=True)
+    ap.add_argument("--lifetime", type=float, default=300.0)
+    ap.add_argument("--log")
+    ap.add_argument("--hang", action="store_true", help="accept connections and never answer")
+    a = ap.parse_args()
+    state = json.load(open(a.pool)) if a.pool else {"hosts": [], "vms": []}
+    password = open(a.password_file).read().splitlines()[0]
+    api = Api(Pool(state, not a.no_declare_dead), a.user, password, a.log)
+
+    server = Server(("127.0.0.1", 0), requestHandler=Handler, logRequests=False, allow_none=True)
+    if a.hang:
+        server.RequestHandlerClass.handle = lambda self: time.sleep(a.lifetime)
+    server.register_instance(type("Dispatch", (), {"_dispatch": lambda self, m, p: api.dispatch(m, p)})())
+    if a.tls:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(a.tls[0], a.tls[1])
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
+    with open(a.port_file + ".tmp", "w") as f:
+        f.write("%d\n" % server.server_address[1])
+    os.rename(a.port_file + ".tmp", a.port_file)
+    threading.Timer(a.lifetime, server.shutdown).start()
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
