@@ -1,5 +1,6 @@
 #!/bin/sh
-# Build the fuzz targets with clang's libFuzzer (+ASan+UBSan) and run each
+# Build the fuzz targets (config, host map, XML-RPC replies) with clang's
+# libFuzzer (+ASan+UBSan) and run each
 # for a bounded time from the seed corpus in the tree.  A crash, a leak or
 # undefined behaviour fails the run.
 #   fuzz/run.sh [SECONDS_PER_TARGET]      (default 60)
@@ -13,10 +14,16 @@ CLANG=${CLANG:-clang}
 FLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 CORE="$top/core/config.c $top/core/hostmap.c $top/core/util.c $top/core/log.c $top/core/error.c $top/core/secret.c $top/core/params.c"
 status=0
-for target in config hostmap; do
+for target in config hostmap xmlrpc; do
     bin=$out/fuzz_$target
-    # shellcheck disable=SC2086
-    $CLANG $FLAGS -I"$top/sdk" -I"$top/core" "$here/fuzz_$target.c" $CORE -lpthread -o "$bin"
+    if [ $target = xmlrpc ]; then
+        # shellcheck disable=SC2086
+        $CLANG $FLAGS $(pkg-config --cflags libxml-2.0) -I"$top/proto/xapi" "$here/fuzz_xmlrpc.c" \
+            "$top/proto/xapi/xmlrpc.c" $(pkg-config --libs libxml-2.0) -o "$bin"
+    else
+        # shellcheck disable=SC2086
+        $CLANG $FLAGS -I"$top/sdk" -I"$top/core" "$here/fuzz_$target.c" $CORE -lpthread -o "$bin"
+    fi
     work=$out/corpus_$target
     mkdir -p "$work" "$out/artifacts_$target"
     echo "fuzz: $target for ${seconds}s"

@@ -60,7 +60,7 @@ fi
 
 step "fuzz: ${FUZZ_SECONDS}s per target"
 FUZZ_OUT="$top/_build/fuzz" "$top/fuzz/run.sh" "$FUZZ_SECONDS"
-one "fuzz targets (config, hostmap) without a crash" $?
+one "fuzz targets (config, hostmap, xmlrpc) without a crash" $?
 
 step "make distcheck"
 make -C "$top/_build" distcheck >"$top/_build/distcheck.out" 2>&1

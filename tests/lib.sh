@@ -24,6 +24,12 @@ run_json() {
     err=$(cat "$TMP/.stderr")
 }
 
+# json_check DESCRIPTION JQ_EXPRESSION: passes when jq finds the expression
+# true of $out (the JSON a run_json printed)
+json_check() {
+    if printf '%s' "$out" | jq -e "$2" >/dev/null 2>&1; then pass "$1"; else fail "$1"; diag "jq: $2" "on:" "$out"; fi
+}
+
 # is EXPECTED ACTUAL DESCRIPTION
 is() {
     if [ "$1" = "$2" ]; then pass "$3"; else fail "$3"; diag "wanted: $1" "got:    $2"; fi

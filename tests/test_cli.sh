@@ -28,7 +28,7 @@ has "dummy" "$out" "plugins lists dummy"
 has "ping         heuristic" "$out" "plugins lists ping as a heuristic"
 has "1.1   $top_builddir/plugins/script/.libs/script.so" "$out" "plugins shows ABI and file"
 run_json hafence plugins --json
-check "plugins --json is JSON with names" sh -c "printf '%s' '$out' | jq -e '.[] | select(.name==\"script\") | .kind==\"fence\"' >/dev/null"
+json_check "plugins --json is JSON with names" '.[] | select(.name=="script") | .kind=="fence"'
 
 run hafence info dummy
 is 0 "$rc" "info exits 0"
@@ -56,9 +56,9 @@ run hafence status $D nosuch
 is 1 "$rc" "status of an unknown target: exit 1"
 run_json hafence off $D t1 --json
 is 0 "$rc" "off of an off target: exit 0"
-check "--json: result ok, verified, power off" sh -c "printf '%s' '$out' | jq -e '.result==\"ok\" and .verified==true and .power==\"off\" and (.duration_ms|type)==\"number\"' >/dev/null"
+json_check "--json: result ok, verified, power off" '.result=="ok" and .verified==true and .power=="off" and (.duration_ms|type)=="number"'
 run_json hafence on $D t1 t2 --json
-check "several targets: one JSON object with results" sh -c "printf '%s' '$out' | jq -e '.result==\"ok\" and (.results|length)==2' >/dev/null"
+json_check "several targets: one JSON object with results" '.result=="ok" and (.results|length)==2'
 run hafence off $D misbehave=lie t2 --power-timeout 0.5 --retries 0
 is 1 "$rc" "a device that never reads off: exit 1"
 has "unverified" "$out" "reported unverified"
@@ -124,9 +124,9 @@ hasnt "$SECRET" "$(cat "$HAFENCE_HISTORY")" "no secret in the history"
 run hafence history
 has "off" "$out" "history shows operations"
 run_json hafence history --json
-check "history --json: records with result, duration and who asked" sh -c "printf '%s' '$out' | jq -e 'length >= 5 and (.[0] | has(\"result\") and has(\"duration_ms\") and has(\"requested_by\"))' >/dev/null"
+json_check "history --json: records with result, duration and who asked" 'length >= 5 and (.[0] | has("result") and has("duration_ms") and has("requested_by"))'
 run_json hafence history --since 2000-01-01 --until 2000-01-02 --json
-check "history filtered by time: nothing in 2000" sh -c "printf '%s' '$out' | jq -e 'length == 0' >/dev/null"
+json_check "history filtered by time: nothing in 2000" 'length == 0'
 
 # ---- HA-Lizard config mode (custom script method) ---------------------------
 FL=$TMP/fence
@@ -172,7 +172,7 @@ printf 'FENCE_USE_IP_HEURISTICS=0\n' > "$TMP/noheur.conf"
 run hafence heuristics -c "$TMP/noheur.conf"
 is 2 "$rc" "heuristics disabled: no vote (exit 2)"
 run_json hafence history --host $UUID1 --json
-check "history filtered by host" sh -c "printf '%s' '$out' | jq -e 'length == 2 and all(.[]; .host==\"$UUID1\")' >/dev/null"
+json_check "history filtered by host" "length == 2 and all(.[]; .host==\"$UUID1\")"
 
 # ---- check: the vendor's conformance run -------------------------------------
 echo on > "$DEV/ct"
@@ -193,6 +193,6 @@ run hafence check "$HAFENCE_TEST_BAD_PLUGINS/abi_newer_minor.so"
 has "plugin built for ABI 1.99" "$out" "check names a newer minor"
 run_json hafence check "$top_builddir/plugins/ping/.libs/ping.so" addresses=127.0.0.1 --json
 is 0 "$rc" "check passes on ping"
-check "check --json counts items" sh -c "printf '%s' '$out' | jq -e '.failed==0 and .passed>=5' >/dev/null"
+json_check "check --json counts items" '.failed==0 and .passed>=5'
 
 done_testing

@@ -59,7 +59,7 @@ is 1 "$(power 1)" "the simulated chassis came back on after the cycle"
 # ---- errors, each distinguishable -------------------------------------------
 run_json hafence status $B1 --password-file "$TMP/wrong" --json
 is 1 "$rc" "wrong password: exit 1"
-check "wrong password: auth-refused" sh -c "printf '%s' '$out' | jq -e '.result==\"auth-refused\"' >/dev/null"
+json_check "wrong password: auth-refused" '.result=="auth-refused"'
 has "wrong password" "$out" "the message says it was the password"
 run hafence status ipmi address=127.0.0.1:$(port 1) username=nobody workarounds=opensesspriv --password-file "$TMP/pw"
 has "auth-refused" "$out" "wrong user: auth-refused"
@@ -82,7 +82,7 @@ has "unknown workaround flag 'bogus'" "$out" "an unknown workaround flag is refu
 "$SIM" stop "$LAB" 8 >/dev/null
 run_json hafence status ipmi address=127.0.0.1:$(port 8) username=admin --password-file "$TMP/pw" --timeout 4 --json
 is 1 "$rc" "nothing listening: exit 1"
-check "nothing listening: unreachable, within the deadline" sh -c "printf '%s' '$out' | jq -e '.result==\"unreachable\" and (has(\"signal\")|not)' >/dev/null"
+json_check "nothing listening: unreachable, within the deadline" '.result=="unreachable" and (has("signal")|not)'
 
 # a BMC that stops answering in the middle of a fence: never "done"
 echo 3000 > "$LAB/bmc9/delay_ms"
@@ -120,13 +120,13 @@ u8=2f4a4020-fe8c-4686-a65d-500000000008
 echo "$u8:127.0.0.1:$(cat "$TMP/more/bmc1/port")" >> "$FL/IPMI/IPMI.hosts"
 run_json hafence off -c "$TMP/ha-lizard.conf" $uuids $u8 --json
 is 0 "$rc" "8 hosts fenced at once through the engine"
-check "  ... each verified off" sh -c "printf '%s' '$out' | jq -e '(.results|length)==8 and all(.results[]; .result==\"ok\" and .verified==true)' >/dev/null"
+json_check "  ... each verified off" '(.results|length)==8 and all(.results[]; .result=="ok" and .verified==true)'
 all=yes
 for i in 1 2 3 4 5 6 7; do [ "$(power $i)" = 0 ] || all=no; done
 read -r p8 _ < "$TMP/more/bmc1/power"; [ "$p8" = 0 ] || all=no
 is yes "$all" "  ... and every simulated chassis is off"
 run_json hafence history --json
-check "  ... each recorded in the history with its host" sh -c "printf '%s' '$out' | jq -e '[.[] | select(.plugin==\"ipmi\" and .host!=null)] | length >= 8' >/dev/null"
+json_check "  ... each recorded in the history with its host" '[.[] | select(.plugin=="ipmi" and .host!=null)] | length >= 8'
 run hafence on -c "$TMP/ha-lizard.conf" $uuids $u8
 is 0 "$rc" "and powered on again"
 
@@ -154,25 +154,25 @@ CONF
 sleep 1
 run_json hafence off -c "$TMP/sol.conf" $SOLHOST --json
 is 0 "$rc" "fence with console capture: done"
-check "  ... verified" sh -c "printf '%s' '$out' | jq -e '.result==\"ok\" and .verified==true' >/dev/null"
+json_check "  ... verified" '.result=="ok" and .verified==true'
 read -r p _ < "$TMP/sol/bmc1/power"
 is 0 "$p" "  ... the host is off"
 run hafence console $SOLHOST
 is 0 "$rc" "hafence console shows the capture"
 has "soft lockup" "$out" "  ... with what the host printed before it was fenced"
 run_json hafence history --host $SOLHOST --json
-check "the fence record points at the capture" sh -c "printf '%s' '$out' | jq -e '.[-1].console | test(\"$SOLHOST/.*[.]log$\")' >/dev/null"
+json_check "the fence record points at the capture" ".[-1].console | test(\"$SOLHOST/.*[.]log\$\")"
 echo 1 > "$TMP/sol/bmc1/power"
 run hafence console --follow -c "$TMP/sol.conf" $SOLHOST --timeout 2
 has "soft lockup" "$out" "hafence console --follow attaches to the live console"
 # the capture never delays the fence past its deadline: 60 s asked, 4 s left
 run_json hafence off -c "$TMP/sol.conf" $SOLHOST console_seconds=60 --timeout 4 --json
-check "a long capture within a short deadline: still fenced, not killed" sh -c "printf '%s' '$out' | jq -e '.result==\"ok\" and .verified==true and (has(\"signal\")|not)' >/dev/null"
+json_check "a long capture within a short deadline: still fenced, not killed" '.result=="ok" and .verified==true and (has("signal")|not)'
 kill $serial 2>/dev/null; wait $serial 2>/dev/null
 "$SIM" stop "$TMP/sol" >/dev/null
 # a BMC without Serial-over-LAN: the capture fails, the fence does not
 run_json hafence off $B1 console=1 console_seconds=1 console_workarounds=opensesspriv,solchannelsupport,solpayloadsize --password-file "$TMP/pw" --json
-check "no console to capture: the fence is still done and verified" sh -c "printf '%s' '$out' | jq -e '.result==\"ok\" and .verified==true' >/dev/null"
+json_check "no console to capture: the fence is still done and verified" '.result=="ok" and .verified==true'
 run hafence console 127.0.0.1:$(port 1)
 has "no console capture" "$out" "  ... and the capture says why there is none"
 run hafence on $B1 --password-file "$TMP/pw"

@@ -1,0 +1,32 @@
+/* libFuzzer target: the XML-RPC reply parser of the XAPI client. */
+#include "xmlrpc.h"
+
+#include <libxml/parser.h>
+#include <stdint.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void silent(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static int once;
+    char why[256];
+    bool fault;
+    xv *v;
+    if (!once) {
+        xmlSetGenericErrorFunc(NULL, silent);
+        once = 1;
+    }
+    v = xmlrpc_parse_response((const char *)data, size, &fault, why, sizeof why);
+    if (v) {
+        (void)xv_str(xv_get(v, "Status"));
+        (void)xv_get(v, "ErrorDescription");
+    }
+    xv_free(v);
+    return 0;
+}
