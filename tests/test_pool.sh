@@ -74,6 +74,14 @@ has "UUID_INVALID" "$out" "  ... XAPI's UUID_INVALID"
 run hafence off $P not-a-uuid --password-file "$TMP/pw"
 has "is not a host UUID" "$out" "a target that is not a UUID is refused before any call"
 
+# ---- a slave points at its master (HOST_IS_SLAVE), as a real pool does -----------
+start_emulator slave --slave-of 127.0.0.2
+slave=$port
+start_emulator master --bind 127.0.0.2 --port $slave
+run hafence status pool address=127.0.0.1 port=$slave scheme=http $DEAD --password-file "$TMP/pw" -v
+is 0 "$rc" "asking a slave: the client follows HOST_IS_SLAVE to the master"
+has "the master is http://127.0.0.2:$slave/" "$out" "  ... and says where the master is"
+
 # ---- an older server without host.declare_dead -------------------------------------
 start_emulator old --no-declare-dead
 run hafence off pool address=127.0.0.1 port=$port scheme=http $DEAD --password-file "$TMP/pw"

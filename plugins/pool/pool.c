@@ -24,6 +24,7 @@ typedef struct pool_plugin {
     char ca_file[1024];
     xapi_options opt;
     bool host_forget;
+    bool told_master;
     xapi *x;
 } pool_plugin;
 
@@ -114,6 +115,10 @@ static hf_result host_ref(pool_plugin *pp, const hf_context *ctx, const char *uu
     if (!uuid || !is_uuid(uuid))
         return hf_reply_set(reply, HF_E_BAD_PARAMETER, "pool: target '%s' is not a host UUID", uuid ? uuid : "");
     r = xapi_call1(pp->x, "host.get_by_uuid", uuid, &v, ctx->deadline_ms, reply);
+    if (!pp->told_master && strcmp(xapi_url(pp->x), pp->url) != 0) {
+        pp->told_master = true;
+        hf_logf(ctx, HF_LOG_INFO, "XAPI %s is a pool slave: the master is %s", pp->url, xapi_url(pp->x));
+    }
     if (r != HF_OK) {
         *gone = strcmp(xapi_error(pp->x), "UUID_INVALID") == 0;
         return r;

@@ -9,6 +9,7 @@ struct xapi {
     char *url;
     char *session;
     char error[128];
+    char error_arg[256];      /* the ErrorDescription's second element */
     CURL *curl;
 };
 
@@ -50,6 +51,7 @@ void xapi_free(xapi *x)
 
 bool xapi_logged_in(const xapi *x) { return x->session != NULL; }
 const char *xapi_error(const xapi *x) { return x->error; }
+const char *xapi_url(const xapi *x) { return x->url; }
 
 static size_t on_data(char *ptr, size_t size, size_t n, void *arg)
 {
@@ -180,6 +182,7 @@ static hf_result unwrap(xapi *x, const char *method, xv *reply_value, xv **value
     char text[600] = "";
     const char *code;
     x->error[0] = '\0';
+    x->error_arg[0] = '\0';
     if (status && strcmp(status, "Success") == 0) {
         const xv *v = xv_get(reply_value, "Value");
         /* take Value out of the reply */
@@ -208,6 +211,7 @@ static hf_result unwrap(xapi *x, const char *method, xv *reply_value, xv **value
     }
     code = xv_str(desc->items[0]);
     snprintf(x->error, sizeof x->error, "%s", code);
+    snprintf(x->error_arg, sizeof x->error_arg, "%s", desc->count > 1 && xv_str(desc->items[1]) ? xv_str(desc->items[1]) : "");
     xv_free(reply_value);
     if (strcmp(x->error, "SESSION_AUTHENTICATION_FAILED") == 0)
         return hf_reply_set(reply, HF_E_AUTH_REFUSED, "XAPI %s: login refused: %s", x->url, text);
@@ -222,7 +226,41 @@ static hf_result unwrap(xapi *x, const char *method, xv *reply_value, xv **value
     return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI %s: %s: %s", x->url, method, text);
 }
 
+/* A slave answers a login with HOST_IS_SLAVE and the master's address:
+ * the same URL, with that host. */
+static bool follow_master(xapi *x, hf_reply *reply)
+{
+    const char *scheme_end = strstr(x->url, "://"), *host, *rest;
+    char *url;
+    size_t n;
+    if (!scheme_end || !*x->error_arg || strpbrk(x->error_arg, "/@?# "))
+        return false;
+    host = scheme_end + 3;
+    rest = host + strcspn(host, ":/");
+    if (*host == '[')
+        rest = strchr(host, ']') ? strchr(host, ']') + 1 : rest;
+    n = (size_t)(host - x->url) + strlen(x->error_arg) + strlen(rest) + 3;
+    if (!(url = malloc(n)))
+        return false;
+    snprintf(url, n, "%.*s%s%s%s%s", (int)(host - x->url), x->url, strchr(x->error_arg, ':') ? "[" : "",
+             x->error_arg, strchr(x->error_arg, ':') ? "]" : "", rest);
+    hf_reply_set(reply, HF_OK, "XAPI %s is a pool slave: the master is %s", x->url, url);
+    free(x->url);
+    x->url = url;
+    return true;
+}
+
+static hf_result login_once(xapi *x, int64_t deadline_ms, hf_reply *reply);
+
 hf_result xapi_login(xapi *x, int64_t deadline_ms, hf_reply *reply)
+{
+    hf_result r = login_once(x, deadline_ms, reply);
+    if (r != HF_OK && strcmp(x->error, "HOST_IS_SLAVE") == 0 && follow_master(x, reply))
+        r = login_once(x, deadline_ms, reply);
+    return r;
+}
+
+static hf_result login_once(xapi *x, int64_t deadline_ms, hf_reply *reply)
 {
     xv *params[4] = {xv_string(x->opt.username), xv_string(x->opt.password), xv_string("1.0"),
                      xv_string("hafence")};

@@ -38,6 +38,8 @@ hf_result xapi_call(xapi *x, const char *method, xv *const *args, size_t count, 
 /* Shorthand: method(session, one string argument). */
 hf_result xapi_call1(xapi *x, const char *method, const char *arg, xv **value, int64_t deadline_ms,
                      hf_reply *reply);
+/* The URL in use: the configured one, or the master's a slave named. */
+const char *xapi_url(const xapi *x);
 /* The XAPI error code of the last failed call ("HOST_IS_LIVE"...), or "". */
 const char *xapi_error(const xapi *x);
 

@@ -93,7 +93,8 @@ def success(value):
 
 
 class Api:
-    def __init__(self, pool, user, password, log):
+    def __init__(self, pool, user, password, log, slave_of=None):
+        self.slave_of = slave_of
         self.pool = pool
         self.user = user
         self.password = password
@@ -127,6 +128,8 @@ class Api:
 
     # ---- session ----------------------------------------------------------
     def login(self, user, password, version="1.0", originator=""):
+        if self.slave_of:
+            raise Failure("HOST_IS_SLAVE", self.slave_of)
         if user != self.user or password != self.password:
             raise Failure("SESSION_AUTHENTICATION_FAILED", user, "Authentication failure")
         ref = "OpaqueRef:" + str(uuidlib.uuid4())
@@ -306,12 +309,15 @@ def main():
     ap.add_argument("--lifetime", type=float, default=300.0)
     ap.add_argument("--log")
     ap.add_argument("--hang", action="store_true", help="accept connections and never answer")
+    ap.add_argument("--slave-of", help="a pool slave: logins answer HOST_IS_SLAVE with this master address")
+    ap.add_argument("--bind", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=0)
     a = ap.parse_args()
     state = json.load(open(a.pool)) if a.pool else {"hosts": [], "vms": []}
     password = open(a.password_file).read().splitlines()[0]
-    api = Api(Pool(state, not a.no_declare_dead), a.user, password, a.log)
+    api = Api(Pool(state, not a.no_declare_dead), a.user, password, a.log, a.slave_of)
 
-    server = Server(("127.0.0.1", 0), requestHandler=Handler, logRequests=False, allow_none=True)
+    server = Server((a.bind, a.port), requestHandler=Handler, logRequests=False, allow_none=True)
     if a.hang:
         server.RequestHandlerClass.handle = lambda self: time.sleep(a.lifetime)
     server.register_instance(type("Dispatch", (), {"_dispatch": lambda self, m, p: api.dispatch(m, p)})())
