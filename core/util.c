@@ -82,18 +82,7 @@ int hf_parse_bool(const char *s)
 
 bool hf_is_uuid(const char *s)
 {
-    /* 8-4-4-4-12 hex digits, as XAPI prints them */
-    static const int groups[] = {8, 4, 4, 4, 12};
-    if (!s)
-        return false;
-    for (size_t g = 0; g < 5; g++) {
-        for (int i = 0; i < groups[g]; i++, s++)
-            if (!isxdigit((unsigned char)*s))
-                return false;
-        if (g < 4 && *s++ != '-')
-            return false;
-    }
-    return *s == '\0';
+    return hf_is_uuid_text(s) != 0;
 }
 
 char *hf_read_file(const char *path, size_t max, size_t *len, hf_error *err)

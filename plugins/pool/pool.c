@@ -15,8 +15,6 @@
  */
 #include "xapi.h"
 
-#include <ctype.h>
-
 typedef struct pool_plugin {
     char url[400];
     char username[128];
@@ -90,19 +88,6 @@ static void pool_destroy(void *instance)
     free(pp);
 }
 
-static bool is_uuid(const char *s)
-{
-    static const int groups[] = {8, 4, 4, 4, 12};
-    for (int g = 0; g < 5; g++) {
-        for (int i = 0; i < groups[g]; i++, s++)
-            if (!isxdigit((unsigned char)*s))
-                return false;
-        if (g < 4 && *s++ != '-')
-            return false;
-    }
-    return *s == '\0';
-}
-
 /* The host's reference, HF_E_BAD_PARAMETER when the pool has no such
  * host (*gone set when the pool says so: UUID_INVALID). */
 static hf_result host_ref(pool_plugin *pp, const hf_context *ctx, const char *uuid, char **ref, bool *gone,
@@ -112,7 +97,7 @@ static hf_result host_ref(pool_plugin *pp, const hf_context *ctx, const char *uu
     hf_result r;
     *ref = NULL;
     *gone = false;
-    if (!uuid || !is_uuid(uuid))
+    if (!hf_is_uuid_text(uuid))
         return hf_reply_set(reply, HF_E_BAD_PARAMETER, "pool: target '%s' is not a host UUID", uuid ? uuid : "");
     r = xapi_call1(pp->x, "host.get_by_uuid", uuid, &v, ctx->deadline_ms, reply);
     if (!pp->told_master && strcmp(xapi_url(pp->x), pp->url) != 0) {

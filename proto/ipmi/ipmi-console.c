@@ -6,7 +6,6 @@
 #include <ipmiconsole.h>
 #include <poll.h>
 #include <pthread.h>
-#include <strings.h>
 #include <unistd.h>
 
 struct ipmi_console {
@@ -181,10 +180,7 @@ void ipmi_console_close(ipmi_console *c)
     engine_put();
 }
 
-static const struct {
-    const char *name;
-    unsigned int flag;
-} workarounds[] = {
+static const ipmi_flag_name workarounds[] = {
     {"authcap", IPMICONSOLE_WORKAROUND_AUTHENTICATION_CAPABILITIES},
     {"intel20", IPMICONSOLE_WORKAROUND_INTEL_2_0_SESSION},
     {"supermicro20", IPMICONSOLE_WORKAROUND_SUPERMICRO_2_0_SESSION},
@@ -203,24 +199,6 @@ static const struct {
 bool ipmi_console_workarounds_parse(const char *names, unsigned int *flags, char *bad,
                                     size_t bad_size)
 {
-    const char *p = names;
-    *flags = 0;
-    while (p && *p) {
-        size_t len = strcspn(p, ", ");
-        bool known = false;
-        for (size_t i = 0; len && i < sizeof workarounds / sizeof workarounds[0]; i++) {
-            if (strlen(workarounds[i].name) == len && strncasecmp(workarounds[i].name, p, len) == 0) {
-                *flags |= workarounds[i].flag;
-                known = true;
-            }
-        }
-        if (len && !known) {
-            snprintf(bad, bad_size, "%.*s", (int)len, p);
-            return false;
-        }
-        p += len;
-        while (*p == ',' || *p == ' ')
-            p++;
-    }
-    return true;
+    return ipmi_flag_names_parse(workarounds, sizeof workarounds / sizeof workarounds[0], names, flags, bad,
+                                 bad_size);
 }

@@ -190,44 +190,39 @@ hf_result ipmi_link_chassis_control(ipmi_link *link, unsigned char control, hf_r
     return r;
 }
 
-static const struct {
-    const char *name;
-    unsigned int lanplus_flag;
-    unsigned int lan_flag;
-} workarounds[] = {
-    {"authcap", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_AUTHENTICATION_CAPABILITIES,
-     IPMI_WORKAROUND_FLAGS_OUTOFBAND_AUTHENTICATION_CAPABILITIES},
-    {"intel20", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_INTEL_2_0_SESSION, 0},
-    {"supermicro20", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_SUPERMICRO_2_0_SESSION, 0},
-    {"sun20", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_SUN_2_0_SESSION, 0},
-    {"opensesspriv", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_OPEN_SESSION_PRIVILEGE, 0},
-    {"integritycheckvalue", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_NON_EMPTY_INTEGRITY_CHECK_VALUE, 0},
-    {"nochecksumcheck", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_NO_CHECKSUM_CHECK,
-     IPMI_WORKAROUND_FLAGS_OUTOFBAND_NO_CHECKSUM_CHECK},
-    {"idzero", 0, IPMI_WORKAROUND_FLAGS_OUTOFBAND_ACCEPT_SESSION_ID_ZERO},
-    {"forcepermsg", 0, IPMI_WORKAROUND_FLAGS_OUTOFBAND_FORCE_PERMSG_AUTHENTICATION},
-    {"unexpectedauth", 0, IPMI_WORKAROUND_FLAGS_OUTOFBAND_CHECK_UNEXPECTED_AUTHCODE},
-    {"endianseq", 0, IPMI_WORKAROUND_FLAGS_OUTOFBAND_BIG_ENDIAN_SEQUENCE_NUMBER},
-    {"noauthcodecheck", 0, IPMI_WORKAROUND_FLAGS_OUTOFBAND_NO_AUTH_CODE_CHECK},
+static const ipmi_flag_name lanplus_workarounds[] = {
+    {"authcap", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_AUTHENTICATION_CAPABILITIES},
+    {"intel20", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_INTEL_2_0_SESSION},
+    {"supermicro20", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_SUPERMICRO_2_0_SESSION},
+    {"sun20", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_SUN_2_0_SESSION},
+    {"opensesspriv", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_OPEN_SESSION_PRIVILEGE},
+    {"integritycheckvalue", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_NON_EMPTY_INTEGRITY_CHECK_VALUE},
+    {"nochecksumcheck", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_NO_CHECKSUM_CHECK},
 };
 
-bool ipmi_workaround_flags_parse(const char *names, bool lanplus, unsigned int *flags, char *bad,
-                                 size_t bad_size)
+static const ipmi_flag_name lan_workarounds[] = {
+    {"authcap", IPMI_WORKAROUND_FLAGS_OUTOFBAND_AUTHENTICATION_CAPABILITIES},
+    {"idzero", IPMI_WORKAROUND_FLAGS_OUTOFBAND_ACCEPT_SESSION_ID_ZERO},
+    {"forcepermsg", IPMI_WORKAROUND_FLAGS_OUTOFBAND_FORCE_PERMSG_AUTHENTICATION},
+    {"unexpectedauth", IPMI_WORKAROUND_FLAGS_OUTOFBAND_CHECK_UNEXPECTED_AUTHCODE},
+    {"endianseq", IPMI_WORKAROUND_FLAGS_OUTOFBAND_BIG_ENDIAN_SEQUENCE_NUMBER},
+    {"noauthcodecheck", IPMI_WORKAROUND_FLAGS_OUTOFBAND_NO_AUTH_CODE_CHECK},
+    {"nochecksumcheck", IPMI_WORKAROUND_FLAGS_OUTOFBAND_NO_CHECKSUM_CHECK},
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+bool ipmi_flag_names_parse(const ipmi_flag_name *table, size_t n, const char *names,
+                           unsigned int *flags, char *bad, size_t bad_size)
 {
     const char *p = names;
     *flags = 0;
     while (p && *p) {
         size_t len = strcspn(p, ", ");
         bool known = false;
-        for (size_t i = 0; len && i < sizeof workarounds / sizeof workarounds[0]; i++) {
-            if (strlen(workarounds[i].name) == len && strncasecmp(workarounds[i].name, p, len) == 0) {
-                unsigned int f = lanplus ? workarounds[i].lanplus_flag : workarounds[i].lan_flag;
-                if (!f) {
-                    snprintf(bad, bad_size, "%.*s (only for %s)", (int)len, p,
-                             lanplus ? "IPMI 1.5" : "IPMI 2.0");
-                    return false;
-                }
-                *flags |= f;
+        for (size_t i = 0; len && i < n; i++) {
+            if (strlen(table[i].name) == len && strncasecmp(table[i].name, p, len) == 0) {
+                *flags |= table[i].flag;
                 known = true;
             }
         }
@@ -240,4 +235,22 @@ bool ipmi_workaround_flags_parse(const char *names, bool lanplus, unsigned int *
             p++;
     }
     return true;
+}
+
+bool ipmi_workaround_flags_parse(const char *names, bool lanplus, unsigned int *flags, char *bad,
+                                 size_t bad_size)
+{
+    unsigned int other;
+    char ignored[8];
+    if (lanplus ? ipmi_flag_names_parse(lanplus_workarounds, COUNT(lanplus_workarounds), names, flags, bad,
+                                        bad_size)
+                : ipmi_flag_names_parse(lan_workarounds, COUNT(lan_workarounds), names, flags, bad, bad_size))
+        return true;
+    /* a flag of the other IPMI version: say so */
+    if (lanplus ? ipmi_flag_names_parse(lan_workarounds, COUNT(lan_workarounds), bad, &other, ignored,
+                                        sizeof ignored)
+                : ipmi_flag_names_parse(lanplus_workarounds, COUNT(lanplus_workarounds), bad, &other, ignored,
+                                        sizeof ignored))
+        strncat(bad, lanplus ? " (only for IPMI 1.5)" : " (only for IPMI 2.0)", bad_size - strlen(bad) - 1);
+    return false;
 }

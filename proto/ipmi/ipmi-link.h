@@ -41,6 +41,15 @@ hf_result ipmi_link_power_state(ipmi_link *link, hf_power *power, hf_reply *repl
 /* Chassis Control: IPMI_CHASSIS_CONTROL_POWER_DOWN, _POWER_UP, _POWER_CYCLE... */
 hf_result ipmi_link_chassis_control(ipmi_link *link, unsigned char control, hf_reply *reply);
 
+/* A table of flag names, and comma-separated names into flags: false with
+ * the unknown word in bad. */
+typedef struct ipmi_flag_name {
+    const char *name;
+    unsigned int flag;
+} ipmi_flag_name;
+bool ipmi_flag_names_parse(const ipmi_flag_name *table, size_t n, const char *names,
+                           unsigned int *flags, char *bad, size_t bad_size);
+
 /* FreeIPMI workaround flag names (as ipmipower -W takes them), comma
  * separated, into flags for a lanplus or IPMI 1.5 session.  Returns false
  * and names the unknown word in bad. */

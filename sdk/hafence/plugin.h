@@ -275,6 +275,22 @@ static inline hf_result hf_reply_set(hf_reply *reply, hf_result code, const char
     return code;
 }
 
+/* Is s a UUID (8-4-4-4-12 hex digits, as XAPI prints host and VM UUIDs)? */
+static inline int hf_is_uuid_text(const char *s)
+{
+    static const int groups[] = {8, 4, 4, 4, 12};
+    if (!s)
+        return 0;
+    for (int g = 0; g < 5; g++) {
+        for (int i = 0; i < groups[g]; i++, s++)
+            if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') || (*s >= 'A' && *s <= 'F')))
+                return 0;
+        if (g < 4 && *s++ != '-')
+            return 0;
+    }
+    return *s == '\0';
+}
+
 /* The value of a validated parameter, or NULL when it has none. */
 static inline const char *hf_param_get(const hf_param *params, const char *name)
 {
