@@ -216,6 +216,11 @@ hf_plugin *hf_plugin_load(const char *path, hf_error *err)
         free(p);
         return NULL;
     }
+    /* a plugin stays mapped until exit even after it is "unloaded": the
+     * libraries it pulls in (OpenSSL under libcurl, ...) register exit
+     * handlers and thread-local destructors that must not outlive their
+     * code */
+    lt_dlmakeresident(p->handle);
     entry = (hafence_plugin_entry_fn *)lt_dlsym(p->handle, HAFENCE_PLUGIN_ENTRY_SYMBOL);
     if (!entry) {
         hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: not a hafence plugin: no symbol %s", path,

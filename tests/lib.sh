@@ -32,7 +32,7 @@ json_check() {
 
 # is EXPECTED ACTUAL DESCRIPTION
 is() {
-    if [ "$1" = "$2" ]; then pass "$3"; else fail "$3"; diag "wanted: $1" "got:    $2"; fi
+    if [ "$1" = "$2" ]; then pass "$3"; else fail "$3"; diag "wanted: $1" "got:    $2" "output:" "${out:-}"; fi
 }
 
 # has NEEDLE HAYSTACK DESCRIPTION
