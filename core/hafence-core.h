@@ -229,6 +229,29 @@ void hf_settings_free(hf_settings *settings);
 hf_action hf_fence_action_to_action(hf_fence_action a);
 bool hf_config_key_is_secret(const char *key);
 
+/* ---- the fencing decision of a pool host (decide.c) ----------------------- */
+typedef enum hf_role { HF_ROLE_MASTER, HF_ROLE_AUTOPROMOTE, HF_ROLE_SLAVE } hf_role;
+typedef enum hf_decision {
+    HF_DECIDE_NOTHING,
+    HF_DECIDE_FENCE,      /* fence the failed peer */
+    HF_DECIDE_WAIT,       /* two-host split, slave side: wait, check again */
+    HF_DECIDE_SELF_FENCE  /* suspend HA and reboot once */
+} hf_decision;
+
+typedef struct hf_situation {
+    hf_role role;               /* this host's */
+    bool peer_is_master;        /* the failed peer is the pool master */
+    long long pool_size;        /* hosts in the pool */
+    long long live_hosts;       /* hosts that answer, this one included */
+    hf_vote heuristic;          /* the heuristics' vote */
+    bool suspended;             /* this host fenced itself earlier */
+    bool waited;                /* two-host split: the slave's delay is over */
+    const hf_settings *settings;
+} hf_situation;
+
+hf_decision hf_decide(const hf_situation *situation, char *reason, size_t size);
+const char *hf_decision_name(hf_decision decision);
+
 /* ---- methods: HA-Lizard names to plugins and parameters (method.c) ------- */
 const char *hf_method_plugin(const char *method); /* "ILO" -> "ilo", other -> "script" */
 /* Fill a paramset for plugin from the config: <METHOD>_<PARAM> keys,

@@ -1,0 +1,110 @@
+/*
+ * The fencing decision of a pool host, as HA-Lizard makes it (SPEC.md
+ * section 7), kept pure: a situation in, a decision and its reason out, so
+ * that every row of the table can be tested without a pool.
+ *
+ *  - Only the master fences slaves; only the autopromote slave may fence the
+ *    master; other slaves never fence.  A suspended host does nothing.
+ *  - Permission: FENCE_ENABLED=1, at least FENCE_MIN_HOSTS in the pool, and,
+ *    with FENCE_QUORUM_REQUIRED=1, live hosts (itself included) plus one vote
+ *    from the heuristics (FENCE_USE_IP_HEURISTICS=1, vote pass) make more
+ *    than half the pool.
+ *  - The autopromote slave that may not fence the master (no quorum, too few
+ *    hosts) suspends its HA and reboots once: it cannot tell a dead master
+ *    from its own isolation, and a master that is alive must not meet a
+ *    second master.
+ *  - A two-host split where both sides could win: the master fences at
+ *    once, the slave waits a delay and checks again, so one side wins.
+ *  - FENCE_REBOOT_LONE_HOST: a master that sees no peer in a pool of three
+ *    or more reboots instead of fencing (it is the isolated one).
+ */
+#include "hafence-core.h"
+
+static const char *role_name(hf_role r)
+{
+    switch (r) {
+    case HF_ROLE_MASTER: return "master";
+    case HF_ROLE_AUTOPROMOTE: return "autopromote slave";
+    default: return "slave";
+    }
+}
+
+static hf_decision decided(hf_decision d, char *reason, size_t size, const char *fmt, ...)
+    HF_PRINTF(4, 5);
+static hf_decision decided(hf_decision d, char *reason, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, size, fmt, ap);
+    va_end(ap);
+    return d;
+}
+
+const char *hf_decision_name(hf_decision d)
+{
+    switch (d) {
+    case HF_DECIDE_FENCE: return "fence";
+    case HF_DECIDE_WAIT: return "wait";
+    case HF_DECIDE_SELF_FENCE: return "self-fence";
+    default: return "nothing";
+    }
+}
+
+hf_decision hf_decide(const hf_situation *s, char *reason, size_t size)
+{
+    const hf_settings *cfg = s->settings;
+    bool heuristic_vote = cfg->fence_use_ip_heuristics && s->heuristic == HF_VOTE_PASS;
+    long long votes = s->live_hosts + (heuristic_vote ? 1 : 0);
+    bool quorum = 2 * votes > s->pool_size;
+    bool may_fence;
+
+    if (s->suspended)
+        return decided(HF_DECIDE_NOTHING, reason, size,
+                       "HA is suspended on this host since it fenced itself: clear it with 'hafence recover'");
+    if (s->role == HF_ROLE_SLAVE)
+        return decided(HF_DECIDE_NOTHING, reason, size, "only the master and the autopromote slave fence");
+    if (s->role == HF_ROLE_MASTER && s->peer_is_master)
+        return decided(HF_DECIDE_NOTHING, reason, size, "a master does not fence the master");
+    if (s->role == HF_ROLE_AUTOPROMOTE && !s->peer_is_master)
+        return decided(HF_DECIDE_NOTHING, reason, size, "the autopromote slave fences only the master");
+    if (!cfg->fence_enabled)
+        return decided(HF_DECIDE_NOTHING, reason, size, "FENCE_ENABLED=0");
+    if (s->role == HF_ROLE_MASTER && cfg->fence_reboot_lone_host && s->live_hosts == 1 && s->pool_size >= 3)
+        return decided(HF_DECIDE_SELF_FENCE, reason, size,
+                       "FENCE_REBOOT_LONE_HOST=1 and this master sees none of its %lld peers",
+                       s->pool_size - 1);
+
+    may_fence = true;
+    /* HA-Lizard counts the pool's hosts here (its default of 2 is "for a
+     * 2-node pool", where one host is all that answers) */
+    if (s->pool_size < cfg->fence_min_hosts) {
+        may_fence = false;
+        decided(HF_DECIDE_NOTHING, reason, size, "the pool has %lld host%s, FENCE_MIN_HOSTS=%lld",
+                s->pool_size, s->pool_size == 1 ? "" : "s", cfg->fence_min_hosts);
+    } else if (cfg->fence_quorum_required && !quorum) {
+        may_fence = false;
+        decided(HF_DECIDE_NOTHING, reason, size,
+                "no quorum: %lld live host%s%s of a pool of %lld is not more than half",
+                s->live_hosts, s->live_hosts == 1 ? "" : "s", heuristic_vote ? " + 1 heuristic vote" : "",
+                s->pool_size);
+    }
+    if (!may_fence) {
+        if (s->role == HF_ROLE_AUTOPROMOTE) {
+            char why[256];
+            snprintf(why, sizeof why, "%s", reason);
+            return decided(HF_DECIDE_SELF_FENCE, reason, size,
+                           "the master is unreachable and this autopromote slave may not fence it (%s): "
+                           "suspend HA and reboot once",
+                           why);
+        }
+        return HF_DECIDE_NOTHING;
+    }
+    /* both halves of a two-host pool can win with the heuristic vote: the
+     * master goes first, the slave gives it time, then looks again */
+    if (s->pool_size == 2 && s->role == HF_ROLE_AUTOPROMOTE && !s->waited)
+        return decided(HF_DECIDE_WAIT, reason, size,
+                       "two-host pool: the slave waits before fencing the master, and checks it again");
+    return decided(HF_DECIDE_FENCE, reason, size, "%s may fence: %lld of %lld hosts live%s%s", role_name(s->role),
+                   s->live_hosts, s->pool_size, heuristic_vote ? ", heuristic vote pass" : "",
+                   cfg->fence_quorum_required ? ", quorum" : "");
+}

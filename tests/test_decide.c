@@ -1,0 +1,94 @@
+/* The fencing decision, row by row: role, pool size, live hosts, the
+ * heuristic vote and the FENCE_* settings -> the decision and its reason. */
+#include "hafence-core.h"
+#include "tap.h"
+
+typedef struct row {
+    const char *what;
+    const char *config;   /* FENCE_* lines over the defaults */
+    hf_role role;
+    bool peer_is_master;
+    long long pool, live;
+    hf_vote vote;
+    bool suspended, waited;
+    hf_decision want;
+    const char *reason;   /* a part of the reason */
+} row;
+
+#define M HF_ROLE_MASTER
+#define A HF_ROLE_AUTOPROMOTE
+#define S HF_ROLE_SLAVE
+#define P HF_VOTE_PASS
+#define F HF_VOTE_FAIL
+#define U HF_VOTE_UNKNOWN
+
+static const row rows[] = {
+    /* who may fence whom */
+    {"suspended host", "", M, false, 3, 2, P, true, false, HF_DECIDE_NOTHING, "suspended"},
+    {"plain slave", "", S, true, 3, 2, P, false, false, HF_DECIDE_NOTHING, "only the master and the autopromote"},
+    {"master vs master", "", M, true, 3, 2, P, false, false, HF_DECIDE_NOTHING, "does not fence the master"},
+    {"autopromote vs slave", "", A, false, 3, 2, P, false, false, HF_DECIDE_NOTHING, "fences only the master"},
+    {"fencing disabled", "FENCE_ENABLED=0", M, false, 3, 2, P, false, false, HF_DECIDE_NOTHING, "FENCE_ENABLED=0"},
+    /* 3-host pool, quorum required (defaults) */
+    {"3 hosts, 2 live", "", M, false, 3, 2, U, false, false, HF_DECIDE_FENCE, "2 of 3 hosts live"},
+    {"3 hosts, 1 live + heuristic", "", M, false, 3, 1, P, false, false, HF_DECIDE_FENCE, "heuristic vote pass"},
+    {"3 hosts, 1 live, heuristic fails", "", M, false, 3, 1, F, false, false, HF_DECIDE_NOTHING, "no quorum"},
+    {"3 hosts, 1 live, heuristic unknown", "", M, false, 3, 1, U, false, false, HF_DECIDE_NOTHING, "no quorum"},
+    {"autopromote without quorum", "", A, true, 3, 1, F, false, false, HF_DECIDE_SELF_FENCE, "suspend HA"},
+    {"autopromote with quorum", "", A, true, 3, 2, U, false, false, HF_DECIDE_FENCE, "autopromote slave may fence"},
+    {"heuristics off: the vote does not count", "FENCE_USE_IP_HEURISTICS=0", M, false, 3, 1, P, false, false,
+     HF_DECIDE_NOTHING, "no quorum"},
+    {"quorum not required", "FENCE_QUORUM_REQUIRED=0", M, false, 3, 1, F, false, false, HF_DECIDE_FENCE,
+     "may fence"},
+    /* FENCE_MIN_HOSTS edges */
+    {"pool of 3, FENCE_MIN_HOSTS=3", "FENCE_MIN_HOSTS=3", M, false, 3, 2, U, false, false, HF_DECIDE_FENCE, "may fence"},
+    {"pool of 3, FENCE_MIN_HOSTS=4", "FENCE_MIN_HOSTS=4", M, false, 3, 2, P, false, false, HF_DECIDE_NOTHING,
+     "FENCE_MIN_HOSTS=4"},
+    {"autopromote, too few hosts", "FENCE_MIN_HOSTS=4", A, true, 3, 2, P, false, false, HF_DECIDE_SELF_FENCE,
+     "FENCE_MIN_HOSTS=4"},
+    {"pool of 2 under the default FENCE_MIN_HOSTS=3", "", M, false, 2, 1, P, false, false, HF_DECIDE_NOTHING,
+     "FENCE_MIN_HOSTS=3"},
+    /* two-host pool (FENCE_MIN_HOSTS=2, as HA-Lizard suggests for it) */
+    {"2 hosts: master + heuristic", "FENCE_MIN_HOSTS=2", M, false, 2, 1, P, false, false, HF_DECIDE_FENCE, "may fence"},
+    {"2 hosts: master, heuristic fails", "FENCE_MIN_HOSTS=2", M, false, 2, 1, F, false, false, HF_DECIDE_NOTHING,
+     "no quorum"},
+    {"2 hosts: slave waits first", "FENCE_MIN_HOSTS=2", A, true, 2, 1, P, false, false, HF_DECIDE_WAIT, "waits"},
+    {"2 hosts: slave fences after its wait", "FENCE_MIN_HOSTS=2", A, true, 2, 1, P, false, true, HF_DECIDE_FENCE,
+     "may fence"},
+    {"2 hosts: slave without the vote", "FENCE_MIN_HOSTS=2", A, true, 2, 1, F, false, false, HF_DECIDE_SELF_FENCE,
+     "no quorum"},
+    /* five hosts */
+    {"5 hosts, 3 live", "", M, false, 5, 3, U, false, false, HF_DECIDE_FENCE, "3 of 5"},
+    {"5 hosts, 2 live + heuristic", "", M, false, 5, 2, P, false, false, HF_DECIDE_FENCE, "heuristic vote pass"},
+    {"5 hosts, 2 live, no heuristic", "", M, false, 5, 2, F, false, false, HF_DECIDE_NOTHING, "no quorum"},
+    /* the lone master */
+    {"lone master reboots", "FENCE_REBOOT_LONE_HOST=1", M, false, 3, 1, P, false, false, HF_DECIDE_SELF_FENCE,
+     "FENCE_REBOOT_LONE_HOST"},
+    {"lone-host rule is for 3 or more", "FENCE_REBOOT_LONE_HOST=1\nFENCE_MIN_HOSTS=2", M, false, 2, 1, P, false,
+     false, HF_DECIDE_FENCE, "may fence"},
+};
+
+int main(void)
+{
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        const row *r = &rows[i];
+        hf_config *cfg = hf_config_new();
+        hf_settings s;
+        hf_error err;
+        char reason[512];
+        hf_situation sit;
+        hf_decision d;
+        if (!hf_config_parse(cfg, "row", r->config, strlen(r->config), &err) || !hf_settings_load(cfg, &s, &err)) {
+            ok(0, "%s: config: %s", r->what, err.message);
+            hf_config_free(cfg);
+            continue;
+        }
+        sit = (hf_situation){r->role, r->peer_is_master, r->pool, r->live, r->vote, r->suspended, r->waited, &s};
+        d = hf_decide(&sit, reason, sizeof reason);
+        if (!ok(d == r->want && strstr(reason, r->reason), "%s: %s", r->what, hf_decision_name(r->want)))
+            diag("    got %s: %s", hf_decision_name(d), reason);
+        hf_settings_free(&s);
+        hf_config_free(cfg);
+    }
+    return tap_done();
+}
