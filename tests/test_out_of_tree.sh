@@ -22,6 +22,10 @@ PKG_CONFIG_PATH=$(dirname "$pc")
 PKG_CONFIG_SYSROOT_DIR=$ROOT
 export PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
 cflags=$(pkg-config --cflags hafence-plugin)
+abi=$(sed -n 's/^#define HAFENCE_ABI_MINOR \([0-9]*\)$/\1/p' "$top_srcdir/sdk/hafence/plugin.h")
+is "$abi" "$(pkg-config --variable=abi_minor hafence-plugin)" "hafence-plugin.pc states the SDK's ABI minor"
+pdir=$(pkg-config --variable=plugindir hafence-plugin)
+check "hafence-plugin.pc names the installed plugin directory" test -f "$ROOT${pdir#$ROOT}/script.so"
 has "-I$ROOT" "$cflags" "pkg-config points into the installed tree"
 hasnt "$top_srcdir" "$cflags" "and not into the source tree"
 
