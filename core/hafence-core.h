@@ -252,6 +252,24 @@ typedef struct hf_situation {
 hf_decision hf_decide(const hf_situation *situation, char *reason, size_t size);
 const char *hf_decision_name(hf_decision decision);
 
+/* ---- peer liveness (liveness.c) ------------------------------------------- */
+typedef enum hf_peer_state { HF_PEER_OK, HF_PEER_SUSPECT, HF_PEER_FAILED } hf_peer_state;
+typedef struct hf_peer_watch {
+    hf_peer_state state;
+    long long misses;        /* failed checks in a row */
+    int64_t next_check_ms;   /* when the next check is due (CLOCK_MONOTONIC) */
+} hf_peer_watch;
+void hf_peer_watch_init(hf_peer_watch *watch);
+bool hf_peer_check_due(const hf_peer_watch *watch, int64_t now_ms);
+/* One check's result: XAPI_COUNT misses XAPI_DELAY apart make a peer
+ * failed; an answer before that starts over. */
+hf_peer_state hf_peer_observe(hf_peer_watch *watch, bool answered, const hf_settings *settings,
+                              int64_t now_ms);
+const char *hf_peer_state_name(hf_peer_state state);
+/* Does host (numeric address) accept a TCP connection on port within
+ * timeout_ms?  why says what happened. */
+bool hf_probe_tcp(const char *host, const char *port, int64_t timeout_ms, char *why, size_t why_size);
+
 /* ---- methods: HA-Lizard names to plugins and parameters (method.c) ------- */
 const char *hf_method_plugin(const char *method); /* "ILO" -> "ilo", other -> "script" */
 /* Fill a paramset for plugin from the config: <METHOD>_<PARAM> keys,

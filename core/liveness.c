@@ -1,0 +1,94 @@
+/*
+ * Peer liveness, as HA-Lizard judges it: a peer is checked by ICMP and by a
+ * TCP connection to its management port; after XAPI_COUNT failed checks
+ * XAPI_DELAY seconds apart it is failed, and a peer that answers in the
+ * meantime starts over.  The watch is a small state machine (no I/O); the
+ * TCP probe is here too, bounded by its timeout.
+ */
+#include "hafence-core.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+void hf_peer_watch_init(hf_peer_watch *w)
+{
+    memset(w, 0, sizeof *w);
+    w->next_check_ms = 0; /* check at once */
+}
+
+bool hf_peer_check_due(const hf_peer_watch *w, int64_t now_ms)
+{
+    return w->state != HF_PEER_FAILED && now_ms >= w->next_check_ms;
+}
+
+hf_peer_state hf_peer_observe(hf_peer_watch *w, bool answered, const hf_settings *s, int64_t now_ms)
+{
+    if (answered) {
+        /* an answer in the meantime clears the suspicion */
+        w->misses = 0;
+        w->state = HF_PEER_OK;
+        w->next_check_ms = now_ms + s->xapi_delay * 1000;
+        return w->state;
+    }
+    if (w->state == HF_PEER_FAILED)
+        return w->state;
+    w->misses++;
+    w->state = w->misses >= s->xapi_count ? HF_PEER_FAILED : HF_PEER_SUSPECT;
+    w->next_check_ms = now_ms + s->xapi_delay * 1000;
+    return w->state;
+}
+
+const char *hf_peer_state_name(hf_peer_state state)
+{
+    switch (state) {
+    case HF_PEER_SUSPECT: return "suspect";
+    case HF_PEER_FAILED: return "failed";
+    default: return "ok";
+    }
+}
+
+bool hf_probe_tcp(const char *host, const char *port, int64_t timeout_ms, char *why, size_t why_size)
+{
+    struct addrinfo hints, *ai = NULL, *a;
+    int64_t end = hf_now_ms() + timeout_ms;
+    bool ok = false;
+    int e;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV; /* the pool's addresses: no resolver wait */
+    if ((e = getaddrinfo(host, port, &hints, &ai)) != 0) {
+        snprintf(why, why_size, "%s: %s", host, gai_strerror(e));
+        return false;
+    }
+    snprintf(why, why_size, "%s port %s: no answer", host, port);
+    for (a = ai; a && !ok; a = a->ai_next) {
+        int fd = socket(a->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        int err = 0;
+        socklen_t len = sizeof err;
+        struct pollfd p;
+        int64_t left = end - hf_now_ms();
+        if (fd < 0)
+            continue;
+        if (connect(fd, a->ai_addr, a->ai_addrlen) == 0) {
+            ok = true;
+        } else if (errno == EINPROGRESS && left > 0) {
+            p.fd = fd;
+            p.events = POLLOUT;
+            if (poll(&p, 1, (int)left) == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0)
+                ok = err == 0;
+            if (err)
+                snprintf(why, why_size, "%s port %s: %s", host, port, strerror(err));
+        } else {
+            snprintf(why, why_size, "%s port %s: %s", host, port, strerror(errno));
+        }
+        close(fd);
+    }
+    freeaddrinfo(ai);
+    if (ok)
+        snprintf(why, why_size, "%s port %s answered", host, port);
+    return ok;
+}

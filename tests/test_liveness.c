@@ -1,0 +1,66 @@
+/* Peer liveness: XAPI_COUNT misses XAPI_DELAY apart make a peer failed, an
+ * answer in between starts over; the TCP probe against a listener on
+ * loopback and a port where nothing listens. */
+#include "hafence-core.h"
+#include "tap.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static void settings(hf_settings *s, const char *text)
+{
+    hf_config *cfg = hf_config_new();
+    hf_error err;
+    hf_config_parse(cfg, "t", text, strlen(text), &err);
+    hf_settings_load(cfg, s, &err);
+    hf_config_free(cfg);
+}
+
+int main(void)
+{
+    hf_settings s;
+    hf_peer_watch w;
+    int64_t t = 1000000;
+    char why[256];
+
+    settings(&s, "XAPI_COUNT=3\nXAPI_DELAY=2\n");
+    hf_peer_watch_init(&w);
+    ok(hf_peer_check_due(&w, t), "a new peer is checked at once");
+    ok(hf_peer_observe(&w, false, &s, t) == HF_PEER_SUSPECT, "one miss: suspect");
+    ok(!hf_peer_check_due(&w, t + 1999) && hf_peer_check_due(&w, t + 2000), "next check XAPI_DELAY later");
+    ok(hf_peer_observe(&w, false, &s, t + 2000) == HF_PEER_SUSPECT, "two misses: still suspect");
+    ok(hf_peer_observe(&w, true, &s, t + 4000) == HF_PEER_OK && w.misses == 0,
+       "a peer that answers in the meantime starts over");
+    ok(hf_peer_observe(&w, false, &s, t + 6000) == HF_PEER_SUSPECT, "miss 1 of 3 again");
+    ok(hf_peer_observe(&w, false, &s, t + 8000) == HF_PEER_SUSPECT, "miss 2 of 3");
+    ok(hf_peer_observe(&w, false, &s, t + 10000) == HF_PEER_FAILED, "miss 3 of 3 (XAPI_COUNT): failed");
+    ok(!hf_peer_check_due(&w, t + 99999), "a failed peer is not checked again (it is the fence's now)");
+    hf_settings_free(&s);
+
+    settings(&s, "XAPI_COUNT=1\n");
+    hf_peer_watch_init(&w);
+    ok(hf_peer_observe(&w, false, &s, t) == HF_PEER_FAILED, "XAPI_COUNT=1: the first miss fails it");
+    hf_settings_free(&s);
+
+    /* the TCP probe */
+    {
+        int l = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a = {0};
+        socklen_t len = sizeof a;
+        char port[16];
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ok(bind(l, (struct sockaddr *)&a, sizeof a) == 0 && listen(l, 4) == 0 &&
+               getsockname(l, (struct sockaddr *)&a, &len) == 0,
+           "a listener on loopback");
+        snprintf(port, sizeof port, "%d", ntohs(a.sin_port));
+        ok(hf_probe_tcp("127.0.0.1", port, 1000, why, sizeof why), "TCP probe of the listener: answered (%s)", why);
+        close(l);
+        ok(!hf_probe_tcp("127.0.0.1", port, 1000, why, sizeof why), "after it closed: no answer (%s)", why);
+        ok(!hf_probe_tcp("not-an-address", port, 1000, why, sizeof why), "a name is refused (no resolver wait): %s",
+           why);
+    }
+    return tap_done();
+}
