@@ -199,6 +199,11 @@ static void power_verified(fence_call *c, int id, hf_power want, hf_outcome *out
                    attempt + 1, last_msg);
             if (final_error(r))
                 break;
+            /* a busy or flapping device gets a moment before the next try */
+            if (attempt < c->opts->retries) {
+                int64_t left = c->deadline_ms - hf_now_ms();
+                hf_sleep_ms(left < 250 ? left : 250, c->scope.cancel);
+            }
             continue;
         }
         until = hf_now_ms() + c->opts->power_timeout_ms;
