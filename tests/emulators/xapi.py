@@ -12,11 +12,16 @@ The pool is read from STATE.json (hosts and VMs, see tests/test_pool.sh);
 what the clients did is appended to --log, one call a line (method and
 arguments, no passwords).  A host may be made "live" to exercise
 HOST_IS_LIVE; --no-declare-dead makes it an older server without
-host.declare_dead.
+host.declare_dead.  For the daemon: pool other_config, a slave's local
+login with pool.emergency_transition_to_master and pool.recover_slaves
+(--slave-of, --self), VM.start_on, host liveness from --control DIR
+(live/<host-uuid> holding 0 or 1), and SIGUSR1 to stop answering and to
+answer again.
 """
 import argparse
 import json
 import os
+import signal
 import socketserver
 import ssl
 import sys
@@ -93,12 +98,34 @@ def success(value):
 
 
 class Api:
-    def __init__(self, pool, user, password, log, slave_of=None):
+    def __init__(self, pool, user, password, log, slave_of=None, self_uuid=None, control=None):
         self.slave_of = slave_of
+        self.self_uuid = self_uuid
+        self.control = control
+        self.hanging = threading.Event()
         self.pool = pool
         self.user = user
         self.password = password
         self.log = log
+
+    def hanging_wait(self):
+        """Stop answering (SIGUSR1 toggles it), as a hung XAPI does: bounded."""
+        end = time.time() + 300
+        while self.hanging.is_set() and time.time() < end:
+            time.sleep(0.05)
+
+    def refresh_liveness(self):
+        """CONTROL/live/<host-uuid> holding 0 or 1 sets that host's liveness,
+        as the pool's heartbeat would see it."""
+        if not self.control:
+            return
+        for ref, h in self.pool.objects["host"].items():
+            path = os.path.join(self.control, "live", h["uuid"])
+            try:
+                with open(path) as f:
+                    self.pool.get("host_metrics", h["metrics"])["live"] = f.read().strip() == "1"
+            except OSError:
+                pass
 
     def record(self, method, args):
         if self.log:
@@ -107,9 +134,14 @@ class Api:
 
     def dispatch(self, method, params):
         try:
+            if self.hanging.is_set():
+                self.hanging_wait()
             if method == "session.login_with_password":
                 self.record(method, [params[0] if params else ""])
                 return success(self.login(*params))
+            if method == "session.slave_local_login_with_password":
+                self.record(method, [params[0] if params else ""])
+                return success(self.slave_local_login(*params))
             if not params:
                 raise Failure("MESSAGE_PARAMETER_COUNT_MISMATCH", method, 1, 0)
             session, args = params[0], list(params[1:])
@@ -117,6 +149,10 @@ class Api:
                 if session not in self.pool.objects["session"]:
                     raise Failure("SESSION_INVALID", session)
                 self.record(method, args)
+                if self.pool.objects["session"][session].get("local") and method not in (
+                        "pool.emergency_transition_to_master", "pool.recover_slaves", "session.logout"):
+                    raise Failure("HOST_IS_SLAVE", self.slave_of or "")
+                self.refresh_liveness()
                 handler = getattr(self, "m_" + method.replace(".", "__"), None)
                 if handler is None:
                     raise Failure("MESSAGE_METHOD_UNKNOWN", method)
@@ -127,6 +163,15 @@ class Api:
             return {"Status": "Failure", "ErrorDescription": ["MESSAGE_PARAMETER_COUNT_MISMATCH", method, str(e)]}
 
     # ---- session ----------------------------------------------------------
+    def slave_local_login(self, user, password):
+        """A slave's local login, for the emergency calls only."""
+        if user != self.user or password != self.password:
+            raise Failure("SESSION_AUTHENTICATION_FAILED", user, "Authentication failure")
+        ref = "OpaqueRef:" + str(uuidlib.uuid4())
+        with self.pool.lock:
+            self.pool.objects["session"][ref] = {"user": user, "local": True}
+        return ref
+
     def login(self, user, password, version="1.0", originator=""):
         if self.slave_of:
             raise Failure("HOST_IS_SLAVE", self.slave_of)
@@ -147,6 +192,41 @@ class Api:
 
     def m_pool__get_master(self, session, ref):
         return self.pool.get("pool", ref)["master"]
+
+    def m_pool__get_record(self, session, ref):
+        p = self.pool.get("pool", ref)
+        return dict(p, other_config=dict(p["other_config"]))
+
+    def m_pool__get_other_config(self, session, ref):
+        return dict(self.pool.get("pool", ref)["other_config"])
+
+    def m_pool__add_to_other_config(self, session, ref, key, value):
+        oc = self.pool.get("pool", ref)["other_config"]
+        if key in oc:
+            raise Failure("MAP_DUPLICATE_KEY", "pool", "other_config", ref, key)
+        oc[key] = value
+        return ""
+
+    def m_pool__remove_from_other_config(self, session, ref, key):
+        self.pool.get("pool", ref)["other_config"].pop(key, None)
+        return ""
+
+    def m_pool__emergency_transition_to_master(self, session):
+        """A slave becomes the master of what is left of its pool."""
+        if not self.slave_of:
+            raise Failure("HOST_IS_MASTER")
+        self.slave_of = None
+        pref = next(iter(self.pool.objects["pool"]))
+        if self.self_uuid:
+            self.pool.objects["pool"][pref]["master"] = self.pool.host_by_uuid(self.self_uuid)
+        return ""
+
+    def m_pool__recover_slaves(self, session):
+        """The live slaves, told about their new master."""
+        pref = next(iter(self.pool.objects["pool"]))
+        master = self.pool.objects["pool"][pref]["master"]
+        return [ref for ref, h in self.pool.objects["host"].items()
+                if ref != master and self.pool.get("host_metrics", h["metrics"])["live"]]
 
     # ---- host -------------------------------------------------------------
     def m_host__get_all(self, session):
@@ -280,6 +360,18 @@ class Api:
         self.pool.objects["host"][host]["resident_VMs"].append(ref)
         return ""
 
+    def m_VM__start_on(self, session, ref, host, start_paused=False, force=False):
+        vm = self.pool.get("VM", ref)
+        h = self.pool.get("host", host)
+        if vm["power_state"] != "Halted":
+            raise Failure("VM_BAD_POWER_STATE", ref, "Halted", vm["power_state"])
+        if not h["enabled"] or not self.pool.get("host_metrics", h["metrics"])["live"]:
+            raise Failure("HOST_OFFLINE", host)
+        vm["power_state"] = "Paused" if start_paused else "Running"
+        vm["resident_on"] = host
+        h["resident_VMs"].append(ref)
+        return ""
+
     def m_VM__hard_reboot(self, session, ref):
         vm = self.pool.get("VM", ref)
         if vm["power_state"] != "Running":
@@ -310,12 +402,16 @@ def main():
     ap.add_argument("--log")
     ap.add_argument("--hang", action="store_true", help="accept connections and never answer")
     ap.add_argument("--slave-of", help="a pool slave: logins answer HOST_IS_SLAVE with this master address")
+    ap.add_argument("--self", dest="self_uuid", help="the host this XAPI runs on (for the emergency transition)")
+    ap.add_argument("--control", help="a directory of test controls (live/<host-uuid>)")
     ap.add_argument("--bind", default="127.0.0.1")
     ap.add_argument("--port", type=int, default=0)
     a = ap.parse_args()
     state = json.load(open(a.pool)) if a.pool else {"hosts": [], "vms": []}
     password = open(a.password_file).read().splitlines()[0]
-    api = Api(Pool(state, not a.no_declare_dead), a.user, password, a.log, a.slave_of)
+    api = Api(Pool(state, not a.no_declare_dead), a.user, password, a.log, a.slave_of, a.self_uuid, a.control)
+    # SIGUSR1: stop answering / answer again, as a hung XAPI
+    signal.signal(signal.SIGUSR1, lambda *_: api.hanging.clear() if api.hanging.is_set() else api.hanging.set())
 
     server = Server((a.bind, a.port), requestHandler=Handler, logRequests=False, allow_none=True)
     if a.hang:
