@@ -291,14 +291,15 @@ static int exit_code(hf_action action, const hf_outcome *outs, size_t n)
 
 /* The newest console capture of a host taken since start (wall clock, s),
  * or NULL. */
-static char *capture_since(const cli *c, const char *host, const char *target, time_t start)
+static char *capture_since(const cli *c, const char *host, const char *target, const char *address,
+                           time_t start)
 {
     char name[300], *dir = hf_console_dir(cli_history_path(c)), *best = NULL;
     char folder[4096];
     time_t best_time = 0;
     DIR *d;
     struct dirent *de;
-    cli_capture_name(host, target, name, sizeof name);
+    hf_capture_folder_name(host, target, address, name, sizeof name);
     snprintf(folder, sizeof folder, "%s/%s", dir, name);
     free(dir);
     if (!(d = opendir(folder)))
@@ -343,11 +344,8 @@ static void record(const cli *c, const setup *s, hf_action action, const hf_outc
         rec.duration_ms = outs[i].duration_ms;
         rec.requested_by = requested_by(c, who, sizeof who);
         rec.console = NULL;
-        /* the capture convention: host UUID, else target, else the address */
         char *capture = hf_param_get(s->params, "console_dir")
-                            ? capture_since(c, rec.host,
-                                            *rec.target ? rec.target : hf_param_get(s->params, "address"),
-                                            start)
+                            ? capture_since(c, rec.host, rec.target, hf_param_get(s->params, "address"), start)
                             : NULL;
         rec.console = capture;
         if (!hf_history_append(path, &rec, &err))

@@ -73,10 +73,4 @@ const char *cli_history_path(const cli *c);
 /* Parameters the harness fills in when the operator did not: console_dir
  * (beside the history). */
 void cli_param_defaults(const cli *c, const hf_plugin *plugin, hf_paramset *set);
-/* The folder name of a host's console captures: the host UUID, else the
- * target (else the plugin's address parameter) with characters outside
- * [A-Za-z0-9._-] as '_' (the convention plugins that capture consoles
- * follow, see sdk/README.md). */
-void cli_capture_name(const char *host, const char *target, char *out, size_t size);
-
 #endif

@@ -19,7 +19,7 @@ static int show_captures(cli *c)
     if (c->arg_count != 1)
         return cli_usage_error("console takes one host UUID or target (or --follow to attach)");
     dir = hf_console_dir(cli_history_path(c));
-    cli_capture_name(c->args[0], NULL, name, sizeof name);
+    hf_capture_folder_name(c->args[0], NULL, NULL, name, sizeof name);
     snprintf(folder, sizeof folder, "%s/%s", dir, name);
     free(dir);
     if (!(d = opendir(folder))) {

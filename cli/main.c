@@ -73,18 +73,6 @@ const char *cli_history_path(const cli *c)
     return c->history ? c->history : hf_history_default_path();
 }
 
-void cli_capture_name(const char *host, const char *target, char *out, size_t size)
-{
-    const char *name = host && *host ? host : target ? target : "";
-    size_t i = 0;
-    for (; name[i] && i + 1 < size; i++)
-        out[i] = (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
-                         (name[i] >= '0' && name[i] <= '9') || strchr("-_.", name[i])
-                     ? name[i]
-                     : '_';
-    out[i] = '\0';
-}
-
 void cli_param_defaults(const cli *c, const hf_plugin *plugin, hf_paramset *set)
 {
     const hf_plugin_descriptor *d = hf_plugin_descriptor_of(plugin);

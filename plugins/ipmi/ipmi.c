@@ -231,18 +231,6 @@ static hf_result control(void *instance, const hf_context *ctx, const char *targ
     return ipmi_link_chassis_control(ip->link, what, reply);
 }
 
-/* A name for the capture's folder: the host UUID, else the target, with
- * anything that is not safe in a file name replaced. */
-static void capture_name(const hf_context *ctx, const char *target, const char *host, char *out,
-                         size_t size)
-{
-    const char *name = ctx->host && *ctx->host ? ctx->host : *target ? target : host;
-    size_t i = 0;
-    for (; name[i] && i + 1 < size; i++)
-        out[i] = isalnum((unsigned char)name[i]) || strchr("-_.", name[i]) ? name[i] : '_';
-    out[i] = '\0';
-}
-
 static int mkdir_p(char *path)
 {
     for (char *p = path + 1; *p; p++) {
@@ -278,7 +266,7 @@ static void capture_console(ipmi_plugin *ip, const hf_context *ctx, const char *
                 window < 200 ? "no time left for it" : "no BMC address");
         return;
     }
-    capture_name(ctx, target, host, name, sizeof name);
+    hf_capture_folder_name(ctx->host, target, ip->address, name, sizeof name);
     snprintf(dir, sizeof dir, "%s/%s", ip->console_dir, name);
     gmtime_r(&now, &tm);
     strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);

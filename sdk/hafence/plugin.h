@@ -291,6 +291,26 @@ static inline int hf_is_uuid_text(const char *s)
     return *s == '\0';
 }
 
+/* The folder name of a host's console captures (console_dir/<name>/), the
+ * convention the harness shares with plugins that capture consoles: the
+ * host UUID, else the target, else the plugin's address parameter, with
+ * every character outside [A-Za-z0-9._-] replaced by '_'. */
+static inline void hf_capture_folder_name(const char *host, const char *target, const char *address,
+                                          char *out, size_t size)
+{
+    const char *name = host && *host ? host : target && *target ? target : address ? address : "";
+    size_t i = 0;
+    if (!size)
+        return;
+    for (; name[i] && i + 1 < size; i++) {
+        char c = name[i];
+        int safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   c == '-' || c == '_' || c == '.';
+        out[i] = safe ? c : '_';
+    }
+    out[i] = '\0';
+}
+
 /* The value of a validated parameter, or NULL when it has none. */
 static inline const char *hf_param_get(const hf_param *params, const char *name)
 {
