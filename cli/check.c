@@ -58,54 +58,54 @@ static const char *bad_value(hf_param_type type)
     }
 }
 
+/* Does the core refuse the given parameters, less `drop`, plus name=value?
+ * (either may be NULL) */
+static bool refused(const hf_plugin_descriptor *d, const hf_paramset *given, const char *drop,
+                    const char *name, const char *value, hf_error *err)
+{
+    hf_paramset *set = hf_paramset_new();
+    hf_param *v;
+    bool refusal;
+    for (size_t i = 0; i < hf_paramset_count(given); i++) {
+        const char *n = hf_paramset_name(given, i);
+        if (!drop || strcmp(n, drop) != 0)
+            hf_paramset_set(set, n, hf_paramset_get(given, n));
+    }
+    if (name)
+        hf_paramset_set(set, name, value);
+    v = hf_params_validate(d->params, set, d->name, err);
+    refusal = v == NULL;
+    hf_params_free(v);
+    hf_paramset_free(set);
+    return refusal;
+}
+
 static void check_refusals(report *r, const hf_plugin *p, const hf_paramset *given)
 {
     const hf_plugin_descriptor *d = hf_plugin_descriptor_of(p);
     hf_error err;
-    hf_param *v;
     int required = 0, typed = 0, bad = 0;
-    hf_paramset *set = hf_paramset_new();
 
-    for (size_t i = 0; i < hf_paramset_count(given); i++)
-        hf_paramset_set(set, hf_paramset_name(given, i), hf_paramset_get(given, hf_paramset_name(given, i)));
-    hf_paramset_set(set, "hafence_check_no_such_parameter", "1");
-    v = hf_params_validate(d->params, set, d->name, &err);
-    if (v)
-        item(r, "fail", "refuses an unknown parameter", "an unknown parameter was accepted");
-    else
+    if (refused(d, given, NULL, "hafence_check_no_such_parameter", "1", &err))
         item(r, "pass", "refuses an unknown parameter", "%s", err.message);
-    hf_params_free(v);
-    hf_paramset_free(set);
+    else
+        item(r, "fail", "refuses an unknown parameter", "an unknown parameter was accepted");
 
     for (const hf_param_def *q = d->params; q && q->name; q++) {
         if (q->flags & HF_PARAM_REQUIRED && !q->default_value) {
-            set = hf_paramset_new();
-            for (size_t i = 0; i < hf_paramset_count(given); i++)
-                if (strcmp(hf_paramset_name(given, i), q->name) != 0)
-                    hf_paramset_set(set, hf_paramset_name(given, i), hf_paramset_get(given, hf_paramset_name(given, i)));
             required++;
-            v = hf_params_validate(d->params, set, d->name, &err);
-            if (v) {
+            if (!refused(d, given, q->name, NULL, NULL, &err)) {
                 bad++;
                 item(r, "fail", "refuses a missing required parameter", "'%s' missing was accepted", q->name);
             }
-            hf_params_free(v);
-            hf_paramset_free(set);
         }
         if (bad_value(q->type)) {
-            set = hf_paramset_new();
-            for (size_t i = 0; i < hf_paramset_count(given); i++)
-                hf_paramset_set(set, hf_paramset_name(given, i), hf_paramset_get(given, hf_paramset_name(given, i)));
-            hf_paramset_set(set, q->name, bad_value(q->type));
             typed++;
-            v = hf_params_validate(d->params, set, d->name, &err);
-            if (v || !strstr(err.message, q->name)) {
+            if (!refused(d, given, NULL, q->name, bad_value(q->type), &err) || !strstr(err.message, q->name)) {
                 bad++;
                 item(r, "fail", "refuses a value of the wrong type", "%s='%s' was not refused by name",
                      q->name, bad_value(q->type));
             }
-            hf_params_free(v);
-            hf_paramset_free(set);
         }
     }
     if (!bad)
