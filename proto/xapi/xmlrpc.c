@@ -221,6 +221,17 @@ static char *text_of(xmlNodePtr n)
     return s;
 }
 
+/* A string value holding the text of a node. */
+static xv *string_of(xmlNodePtr n)
+{
+    xv *v = xv_new(XV_STRING);
+    if (v && !(v->str = text_of(n))) {
+        free(v);
+        v = NULL;
+    }
+    return v;
+}
+
 static xv *parse_value(xmlNodePtr value, int depth, char *why, size_t why_size)
 {
     xmlNodePtr t;
@@ -234,22 +245,10 @@ static xv *parse_value(xmlNodePtr value, int depth, char *why, size_t why_size)
         return NULL;
     }
     t = first_element(value->children);
-    if (!t) { /* <value>text</value> is a string */
-        v = xv_new(XV_STRING);
-        if (v && !(v->str = text_of(value))) {
-            free(v);
-            v = NULL;
-        }
-        return v;
-    }
-    if (named(t, "string") || named(t, "dateTime.iso8601") || named(t, "base64")) {
-        v = xv_new(XV_STRING);
-        if (v && !(v->str = text_of(t))) {
-            free(v);
-            v = NULL;
-        }
-        return v;
-    }
+    if (!t) /* <value>text</value> is a string */
+        return string_of(value);
+    if (named(t, "string") || named(t, "dateTime.iso8601") || named(t, "base64"))
+        return string_of(t);
     if (named(t, "int") || named(t, "i4") || named(t, "i8") || named(t, "boolean")) {
         char *s = text_of(t), *end;
         v = xv_new(named(t, "boolean") ? XV_BOOL : XV_INT);
