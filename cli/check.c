@@ -257,6 +257,7 @@ int cmd_check(cli *c)
         json_object_put(r.items);
         return cli_config_error(&err);
     }
+    cli_param_defaults(c, p, set); /* as every other command: console_dir beside the history */
     check_refusals(&r, p, set);
     params = hf_params_validate(hf_plugin_descriptor_of(p)->params, set, hf_plugin_name(p), &err);
     hf_paramset_free(set);
