@@ -324,10 +324,11 @@ static char *capture_since(const cli *c, const char *host, const char *target, c
 static void record(const cli *c, const setup *s, hf_action action, const hf_outcome *outs,
                    time_t start)
 {
-    char who[256];
-    const char *path = cli_history_path(c);
+    char who_buf[256];
+    const char *path = cli_history_path(c), *who;
     if (c->no_history || !is_fence_action(action))
         return;
+    who = requested_by(c, who_buf, sizeof who_buf); /* once, not per target */
     for (size_t i = 0; i < s->count; i++) {
         hf_error err = {0};
         struct timespec now;
@@ -342,7 +343,7 @@ static void record(const cli *c, const setup *s, hf_action action, const hf_outc
         rec.verified = outs[i].verified;
         rec.message = outs[i].message;
         rec.duration_ms = outs[i].duration_ms;
-        rec.requested_by = requested_by(c, who, sizeof who);
+        rec.requested_by = who;
         rec.console = NULL;
         char *capture = hf_param_get(s->params, "console_dir")
                             ? capture_since(c, rec.host, rec.target, hf_param_get(s->params, "address"), start)
