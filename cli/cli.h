@@ -38,6 +38,8 @@ typedef struct cli {
     const char *target;       /* check */
     const char *requested_by;
     bool follow;              /* console --follow */
+    const char *state_dir;    /* status-pool, recover */
+    bool yes;                 /* recover: no question */
     bool timeout_given;
     hf_engine_options engine;
     char **args;              /* positional arguments after the command */
@@ -67,6 +69,8 @@ int cmd_heuristics(cli *c);
 int cmd_check(cli *c);
 int cmd_history(cli *c);
 int cmd_console(cli *c);
+int cmd_status_pool(cli *c);
+int cmd_recover(cli *c);
 
 /* The history file this invocation uses. */
 const char *cli_history_path(const cli *c);

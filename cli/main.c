@@ -21,6 +21,8 @@ static void usage(FILE *out)
         "  history [--host UUID] [--since TIME] [--until TIME]\n"
         "  console HOST                    the console captured before HOST was fenced\n"
         "  console --follow (-c CONFIG HOST-UUID | PLUGIN [name=value...] [TARGET])\n"
+        "  status-pool [--state-dir DIR]   the dom0 daemon's view: role, peers, quorum, suspension\n"
+        "  recover [--state-dir DIR] [--yes]  clear this host's self-fence suspension\n"
         "\n"
         "options:\n"
         "  -c, --config FILE        HA-Lizard config; twice: pool-wide then host override\n"
@@ -40,6 +42,8 @@ static void usage(FILE *out)
         "      --requested-by WHO   recorded in the history\n"
         "      --target TARGET      check: a test target to power off and on\n"
         "      --follow             console: attach to the live console (until --timeout, default 3600)\n"
+        "      --state-dir DIR      hafenced's state (default $HAFENCE_STATE_DIR or " HAFENCE_STATEDIR ")\n"
+        "      --yes                recover: do not ask\n"
         "      --host UUID, --since TIME, --until TIME   history filters (TIME: epoch seconds\n"
         "                           or YYYY-MM-DD[THH:MM:SS], UTC)\n"
         "      --json               machine-readable output\n"
@@ -75,12 +79,7 @@ const char *cli_history_path(const cli *c)
 
 void cli_param_defaults(const cli *c, const hf_plugin *plugin, hf_paramset *set)
 {
-    const hf_plugin_descriptor *d = hf_plugin_descriptor_of(plugin);
-    if (hf_param_def_find(d->params, "console_dir") && !hf_paramset_get(set, "console_dir")) {
-        char *dir = hf_console_dir(cli_history_path(c));
-        hf_paramset_set(set, "console_dir", dir);
-        free(dir);
-    }
+    hf_method_param_defaults(plugin, set, cli_history_path(c));
 }
 
 void cli_plugin_path(const cli *c, hf_search_path *path)
@@ -244,7 +243,8 @@ enum {
     OPT_PLUGIN_DIR = 256, OPT_HISTORY, OPT_NO_HISTORY, OPT_JSON, OPT_XML, OPT_PASSWORD_FILE,
     OPT_PASSWORD_STDIN, OPT_PASSWORD_ENV, OPT_SECRET_FILE, OPT_SECRET_ENV, OPT_TIMEOUT,
     OPT_POWER_TIMEOUT, OPT_RETRIES, OPT_PARALLEL, OPT_IN_PROCESS, OPT_HOST, OPT_SINCE,
-    OPT_UNTIL, OPT_TARGET, OPT_REQUESTED_BY, OPT_VERSION, OPT_FOLLOW
+    OPT_UNTIL, OPT_TARGET, OPT_REQUESTED_BY, OPT_VERSION, OPT_FOLLOW,
+    OPT_STATE_DIR, OPT_YES
 };
 
 static const struct option options[] = {
@@ -270,6 +270,8 @@ static const struct option options[] = {
     {"target", required_argument, NULL, OPT_TARGET},
     {"requested-by", required_argument, NULL, OPT_REQUESTED_BY},
     {"follow", no_argument, NULL, OPT_FOLLOW},
+    {"state-dir", required_argument, NULL, OPT_STATE_DIR},
+    {"yes", no_argument, NULL, OPT_YES},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -293,6 +295,10 @@ static int run(cli *c)
         return cmd_history(c);
     if (strcmp(c->command, "console") == 0)
         return cmd_console(c);
+    if (strcmp(c->command, "status-pool") == 0)
+        return cmd_status_pool(c);
+    if (strcmp(c->command, "recover") == 0)
+        return cmd_recover(c);
     if (strcmp(c->command, "fence") == 0)
         return cmd_action(c, HF_ACTION_OFF, true);
     for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
@@ -385,6 +391,8 @@ int main(int argc, char **argv)
         case OPT_TARGET: c.target = optarg; break;
         case OPT_REQUESTED_BY: c.requested_by = optarg; break;
         case OPT_FOLLOW: c.follow = true; break;
+        case OPT_STATE_DIR: c.state_dir = optarg; break;
+        case OPT_YES: c.yes = true; break;
         case 'v': c.verbose++; break;
         case 'h': usage(stdout); return EXIT_OK;
         case OPT_VERSION:

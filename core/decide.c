@@ -20,7 +20,7 @@
  */
 #include "hafence-core.h"
 
-static const char *role_name(hf_role r)
+const char *hf_role_name(hf_role r)
 {
     switch (r) {
     case HF_ROLE_MASTER: return "master";
@@ -104,7 +104,7 @@ hf_decision hf_decide(const hf_situation *s, char *reason, size_t size)
     if (s->pool_size == 2 && s->role == HF_ROLE_AUTOPROMOTE && !s->waited)
         return decided(HF_DECIDE_WAIT, reason, size,
                        "two-host pool: the slave waits before fencing the master, and checks it again");
-    return decided(HF_DECIDE_FENCE, reason, size, "%s may fence: %lld of %lld hosts live%s%s", role_name(s->role),
+    return decided(HF_DECIDE_FENCE, reason, size, "%s may fence: %lld of %lld hosts live%s%s", hf_role_name(s->role),
                    s->live_hosts, s->pool_size, heuristic_vote ? ", heuristic vote pass" : "",
                    cfg->fence_quorum_required ? ", quorum" : "");
 }

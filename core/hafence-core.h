@@ -251,6 +251,7 @@ typedef struct hf_situation {
 
 hf_decision hf_decide(const hf_situation *situation, char *reason, size_t size);
 const char *hf_decision_name(hf_decision decision);
+const char *hf_role_name(hf_role role); /* "master", "autopromote slave", "slave" */
 
 /* ---- peer liveness (liveness.c) ------------------------------------------- */
 typedef enum hf_peer_state { HF_PEER_OK, HF_PEER_SUSPECT, HF_PEER_FAILED } hf_peer_state;
@@ -278,6 +279,9 @@ const char *hf_method_plugin(const char *method); /* "ILO" -> "ilo", other -> "s
  * secrets also from <KEY>_FILE. */
 bool hf_method_params(const hf_config *cfg, const hf_settings *s, const hf_plugin *plugin,
                       hf_paramset *out, hf_error *err);
+/* Parameters filled in when the operator did not: console_dir (captures
+ * kept beside the history). */
+void hf_method_param_defaults(const hf_plugin *plugin, hf_paramset *set, const char *history_path);
 /* FENCE_FILE_LOC/<METHOD>/<METHOD>.hosts */
 char *hf_method_hostmap_path(const hf_settings *s);
 
@@ -321,5 +325,26 @@ const char *hf_history_default_path(void);
 /* Where console captures are kept: $HAFENCE_CONSOLE_DIR, else "console"
  * beside the history file.  Captures of a host are <dir>/<host>/<time>.log. */
 char *hf_console_dir(const char *history_path);
+
+/* ---- the dom0 daemon's state directory (hastate.c) ----------------------- */
+/* $HAFENCE_STATE_DIR, else the built-in /var/lib/hafence. */
+const char *hf_state_dir_default(void);
+char *hf_state_path(const char *state_dir, const char *name); /* free() it */
+/* Replace state_dir/name with text atomically (temporary file, fsync, rename). */
+bool hf_state_write(const char *state_dir, const char *name, const char *text, hf_error *err);
+int64_t hf_wall_ms(void); /* ms since the epoch */
+
+/* A host that fenced itself stays suspended (no fencing, no VM starts)
+ * until the operator clears the marker with 'hafence recover'. */
+typedef struct hf_suspension {
+    int64_t since_ms;  /* wall clock */
+    char reason[512];
+    bool rebooted;     /* the one reboot was started */
+} hf_suspension;
+/* 1: suspended (s filled); 0: not; -1: a marker that cannot be read, which
+ * still counts as suspended (err says why). */
+int hf_suspension_read(const char *state_dir, hf_suspension *s, hf_error *err);
+bool hf_suspension_write(const char *state_dir, const hf_suspension *s, hf_error *err);
+bool hf_suspension_clear(const char *state_dir, hf_error *err); /* no marker: true */
 
 #endif

@@ -108,3 +108,13 @@ char *hf_method_hostmap_path(const hf_settings *s)
     snprintf(path, n, "%s/%s/%s.hosts", s->fence_file_loc, s->fence_method, s->fence_method);
     return path;
 }
+
+void hf_method_param_defaults(const hf_plugin *plugin, hf_paramset *set, const char *history_path)
+{
+    const hf_plugin_descriptor *d = hf_plugin_descriptor_of(plugin);
+    if (hf_param_def_find(d->params, "console_dir") && !hf_paramset_get(set, "console_dir")) {
+        char *dir = hf_console_dir(history_path);
+        hf_paramset_set(set, "console_dir", dir);
+        free(dir);
+    }
+}

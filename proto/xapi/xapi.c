@@ -255,7 +255,7 @@ static hf_result login_once(xapi *x, int64_t deadline_ms, hf_reply *reply);
 hf_result xapi_login(xapi *x, int64_t deadline_ms, hf_reply *reply)
 {
     hf_result r = login_once(x, deadline_ms, reply);
-    if (r != HF_OK && strcmp(x->error, "HOST_IS_SLAVE") == 0 && follow_master(x, reply))
+    if (r != HF_OK && !x->opt.slave_local && strcmp(x->error, "HOST_IS_SLAVE") == 0 && follow_master(x, reply))
         r = login_once(x, deadline_ms, reply);
     return r;
 }
@@ -265,7 +265,9 @@ static hf_result login_once(xapi *x, int64_t deadline_ms, hf_reply *reply)
     xv *params[4] = {xv_string(x->opt.username), xv_string(x->opt.password), xv_string("1.0"),
                      xv_string("hafence")};
     xv *raw = NULL, *value = NULL;
-    hf_result r = rpc(x, "session.login_with_password", params, 4, &raw, deadline_ms, reply);
+    const char *method = x->opt.slave_local ? "session.slave_local_login_with_password"
+                                            : "session.login_with_password";
+    hf_result r = rpc(x, method, params, x->opt.slave_local ? 2 : 4, &raw, deadline_ms, reply);
     for (int i = 0; i < 4; i++) {
         if (params[i] && params[i]->str)
             memset(params[i]->str, 0, strlen(params[i]->str));
@@ -273,7 +275,7 @@ static hf_result login_once(xapi *x, int64_t deadline_ms, hf_reply *reply)
     }
     if (r != HF_OK)
         return r;
-    r = unwrap(x, "session.login_with_password", raw, &value, reply);
+    r = unwrap(x, method, raw, &value, reply);
     if (r != HF_OK)
         return r;
     if (!xv_str(value)) {

@@ -19,6 +19,10 @@ typedef struct xapi_options {
     const char *ca_file;      /* NULL: the system's CAs */
     bool insecure;            /* no TLS verification: an explicit opt-in */
     long call_timeout_ms;     /* each call, never past the deadline */
+    /* log in to this host's own XAPI even when it is a slave
+     * (session.slave_local_login_with_password): the emergency calls a
+     * slave makes when its master is gone */
+    bool slave_local;
 } xapi_options;
 
 typedef struct xapi xapi;

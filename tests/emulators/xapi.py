@@ -15,8 +15,9 @@ HOST_IS_LIVE; --no-declare-dead makes it an older server without
 host.declare_dead.  For the daemon: pool other_config, a slave's local
 login with pool.emergency_transition_to_master and pool.recover_slaves
 (--slave-of, --self), VM.start_on, host liveness from --control DIR
-(live/<host-uuid> holding 0 or 1), and SIGUSR1 to stop answering and to
-answer again.
+(live/<host-uuid> holding 0 or 1; master, the address of the host that took
+over, which the other slaves then name), host.get_all_records, and SIGUSR1
+to stop answering and to answer again.
 """
 import argparse
 import json
@@ -98,8 +99,9 @@ def success(value):
 
 
 class Api:
-    def __init__(self, pool, user, password, log, slave_of=None, self_uuid=None, control=None):
+    def __init__(self, pool, user, password, log, slave_of=None, self_uuid=None, control=None, address=None):
         self.slave_of = slave_of
+        self.address = address
         self.self_uuid = self_uuid
         self.control = control
         self.hanging = threading.Event()
@@ -151,7 +153,7 @@ class Api:
                 self.record(method, args)
                 if self.pool.objects["session"][session].get("local") and method not in (
                         "pool.emergency_transition_to_master", "pool.recover_slaves", "session.logout"):
-                    raise Failure("HOST_IS_SLAVE", self.slave_of or "")
+                    raise Failure("HOST_IS_SLAVE", self.master_address() or "")
                 self.refresh_liveness()
                 handler = getattr(self, "m_" + method.replace(".", "__"), None)
                 if handler is None:
@@ -172,9 +174,25 @@ class Api:
             self.pool.objects["session"][ref] = {"user": user, "local": True}
         return ref
 
+    def master_address(self):
+        """The master a slave names: CONTROL/master once a slave took over
+        (its emergency transition wrote it, as recover_slaves tells real
+        slaves), else the one it was started with."""
+        if self.control:
+            try:
+                with open(os.path.join(self.control, "master")) as f:
+                    address = f.read().strip()
+                if address and address != self.address:
+                    return address
+                if address == self.address:
+                    return None
+            except OSError:
+                pass
+        return self.slave_of
+
     def login(self, user, password, version="1.0", originator=""):
-        if self.slave_of:
-            raise Failure("HOST_IS_SLAVE", self.slave_of)
+        if self.slave_of and self.master_address():
+            raise Failure("HOST_IS_SLAVE", self.master_address())
         if user != self.user or password != self.password:
             raise Failure("SESSION_AUTHENTICATION_FAILED", user, "Authentication failure")
         ref = "OpaqueRef:" + str(uuidlib.uuid4())
@@ -216,6 +234,10 @@ class Api:
         if not self.slave_of:
             raise Failure("HOST_IS_MASTER")
         self.slave_of = None
+        if self.control:
+            with open(os.path.join(self.control, "master.tmp"), "w") as f:
+                f.write(self.address + "\n")
+            os.rename(os.path.join(self.control, "master.tmp"), os.path.join(self.control, "master"))
         pref = next(iter(self.pool.objects["pool"]))
         if self.self_uuid:
             self.pool.objects["pool"][pref]["master"] = self.pool.host_by_uuid(self.self_uuid)
@@ -242,6 +264,9 @@ class Api:
 
     def m_host__get_record(self, session, ref):
         return self.host_record(ref)
+
+    def m_host__get_all_records(self, session):
+        return {ref: self.host_record(ref) for ref in self.pool.objects["host"]}
 
     def m_host__get_uuid(self, session, ref):
         return self.pool.get("host", ref)["uuid"]
@@ -409,7 +434,8 @@ def main():
     a = ap.parse_args()
     state = json.load(open(a.pool)) if a.pool else {"hosts": [], "vms": []}
     password = open(a.password_file).read().splitlines()[0]
-    api = Api(Pool(state, not a.no_declare_dead), a.user, password, a.log, a.slave_of, a.self_uuid, a.control)
+    api = Api(Pool(state, not a.no_declare_dead), a.user, password, a.log, a.slave_of, a.self_uuid, a.control,
+              a.bind)
     # SIGUSR1: stop answering / answer again, as a hung XAPI
     signal.signal(signal.SIGUSR1, lambda *_: api.hanging.clear() if api.hanging.is_set() else api.hanging.set())
 

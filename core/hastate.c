@@ -1,0 +1,134 @@
+/*
+ * The dom0 daemon's state directory, shared with the harness CLI: the
+ * suspension marker a self-fenced host keeps until the operator clears it
+ * (HA-Lizard's recover_fenced_host), and small files written atomically
+ * (the cached pool view, the daemon's status).
+ *
+ * The marker is what keeps a host that fenced itself from fencing or
+ * starting VMs after its reboot, so it fails safe: a marker that cannot be
+ * read still means "suspended".
+ */
+#include "hafence-core.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SUSPENSION_FILE "suspended"
+
+const char *hf_state_dir_default(void)
+{
+    const char *env = getenv("HAFENCE_STATE_DIR");
+    return env && *env ? env : HAFENCE_STATEDIR;
+}
+
+int64_t hf_wall_ms(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+char *hf_state_path(const char *state_dir, const char *name)
+{
+    size_t n = strlen(state_dir) + strlen(name) + 2;
+    char *p = hf_calloc(1, n);
+    snprintf(p, n, "%s/%s", state_dir, name);
+    return p;
+}
+
+bool hf_state_write(const char *state_dir, const char *name, const char *text, hf_error *err)
+{
+    char *path = hf_state_path(state_dir, name);
+    size_t n = strlen(path) + 16, len = strlen(text);
+    char *tmp = hf_calloc(1, n);
+    bool ok = false;
+    int fd;
+    snprintf(tmp, n, "%s.%ld", path, (long)getpid());
+    if (mkdir(state_dir, 0750) != 0 && errno != EEXIST) {
+        hf_error_set(err, HF_E_PLUGIN_FAILED, "state directory %s: %s", state_dir, strerror(errno));
+        goto out;
+    }
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0640);
+    if (fd < 0) {
+        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: %s", tmp, strerror(errno));
+        goto out;
+    }
+    ok = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
+    if (!ok)
+        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: cannot write: %s", tmp, strerror(errno));
+    if (close(fd) != 0 && ok) {
+        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: %s", tmp, strerror(errno));
+        ok = false;
+    }
+    if (ok && rename(tmp, path) != 0) {
+        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: %s", path, strerror(errno));
+        ok = false;
+    }
+    if (!ok)
+        unlink(tmp);
+out:
+    free(tmp);
+    free(path);
+    return ok;
+}
+
+int hf_suspension_read(const char *state_dir, hf_suspension *s, hf_error *err)
+{
+    char *path = hf_state_path(state_dir, SUSPENSION_FILE);
+    char *text;
+    json_object *o, *v;
+    memset(s, 0, sizeof *s);
+    if (access(path, F_OK) != 0 && errno == ENOENT) {
+        free(path);
+        return 0;
+    }
+    text = hf_read_file(path, 64 * 1024, NULL, err);
+    o = text ? json_tokener_parse(text) : NULL;
+    free(text);
+    if (!o || !json_object_is_type(o, json_type_object)) {
+        /* fail safe: whatever is there, the host stays suspended */
+        snprintf(s->reason, sizeof s->reason, "suspension marker %s is unreadable", path);
+        s->rebooted = true;
+        if (!err->message[0])
+            hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: not a suspension record", path);
+        json_object_put(o);
+        free(path);
+        return -1;
+    }
+    if (json_object_object_get_ex(o, "since_ms", &v))
+        s->since_ms = json_object_get_int64(v);
+    if (json_object_object_get_ex(o, "reason", &v))
+        hf_strlcpy(s->reason, json_object_get_string(v), sizeof s->reason);
+    if (json_object_object_get_ex(o, "rebooted", &v))
+        s->rebooted = json_object_get_boolean(v);
+    json_object_put(o);
+    free(path);
+    return 1;
+}
+
+bool hf_suspension_write(const char *state_dir, const hf_suspension *s, hf_error *err)
+{
+    json_object *o = json_object_new_object();
+    bool ok;
+    json_object_object_add(o, "since_ms", json_object_new_int64(s->since_ms));
+    json_object_object_add(o, "reason", json_object_new_string(s->reason));
+    json_object_object_add(o, "rebooted", json_object_new_boolean(s->rebooted));
+    ok = hf_state_write(state_dir, SUSPENSION_FILE,
+                        json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), err);
+    json_object_put(o);
+    return ok;
+}
+
+bool hf_suspension_clear(const char *state_dir, hf_error *err)
+{
+    char *path = hf_state_path(state_dir, SUSPENSION_FILE);
+    bool ok = unlink(path) == 0 || errno == ENOENT;
+    if (!ok)
+        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: %s", path, strerror(errno));
+    free(path);
+    return ok;
+}

@@ -1,0 +1,356 @@
+/*
+ * What the daemon does to a failed peer it may fence, in HA-Lizard's order:
+ *   fence it (FENCE_METHOD, FENCE_ACTION, through the engine: off is off
+ *   only when read back); when it was the master, promote this host
+ *   (pool.emergency_transition_to_master, pool.recover_slaves); mark it
+ *   dead in XAPI (the pool plugin's steps: its VMs' power state reset);
+ *   start the VMs HA manages (other-config XC_FIELD_NAME=true) on
+ *   surviving hosts.  A failed fence leaves its VMs down unless
+ *   FENCE_HA_ONFAIL=1; the autopromote slave that cannot fence the master
+ *   fences itself instead.
+ */
+#include "hafenced.h"
+
+#include <strings.h>
+
+typedef struct vm_list {
+    char (*uuid)[UUID_TEXT];
+    char (*name)[256];
+    size_t count;
+} vm_list;
+
+static void vm_list_free(vm_list *l)
+{
+    free(l->uuid);
+    free(l->name);
+    memset(l, 0, sizeof *l);
+}
+
+static int64_t step_deadline(const hafenced *d)
+{
+    return hf_now_ms() + d->dc.ds.fence_timeout * 1000;
+}
+
+static xapi *own_xapi(hafenced *d)
+{
+    if (!d->x) {
+        char url[512];
+        xapi_options opt;
+        daemon_xapi_options(&d->dc, url, sizeof url, &opt);
+        d->x = xapi_new(&opt);
+    }
+    return d->x;
+}
+
+/* The VMs HA manages that run on host: other-config[XC_FIELD_NAME] true. */
+static bool managed_vms(hafenced *d, const char *host, vm_list *out, hf_error *err)
+{
+    xapi *x = own_xapi(d);
+    hf_reply reply = {0};
+    xv *ref = NULL, *vms = NULL;
+    int64_t deadline = step_deadline(d);
+    hf_result r;
+    memset(out, 0, sizeof *out);
+    if (!x) {
+        hf_error_set(err, HF_E_PLUGIN_FAILED, "out of memory");
+        return false;
+    }
+    r = xapi_call1(x, "host.get_by_uuid", host, &ref, deadline, &reply);
+    if (r == HF_OK && xv_str(ref))
+        r = xapi_call1(x, "host.get_resident_VMs", ref->str, &vms, deadline, &reply);
+    if (r == HF_OK && (!vms || vms->type != XV_ARRAY))
+        r = hf_reply_set(&reply, HF_E_DEVICE_REFUSED, "XAPI: host.get_resident_VMs: not an array");
+    for (size_t i = 0; r == HF_OK && i < vms->count; i++) {
+        xv *rec = NULL;
+        const xv *oc, *dom0;
+        const char *flag, *uuid;
+        if (!xv_str(vms->items[i]))
+            continue;
+        r = xapi_call1(x, "VM.get_record", vms->items[i]->str, &rec, deadline, &reply);
+        if (r != HF_OK)
+            break;
+        oc = xv_get(rec, "other_config");
+        dom0 = xv_get(rec, "is_control_domain");
+        flag = oc ? xv_str(xv_get(oc, d->dc.ds.xc_field_name)) : NULL;
+        uuid = xv_str(xv_get(rec, "uuid"));
+        if (uuid && hf_is_uuid(uuid) && !(dom0 && dom0->num) && flag && strcasecmp(flag, "true") == 0) {
+            out->uuid = hf_realloc(out->uuid, (out->count + 1) * sizeof *out->uuid);
+            out->name = hf_realloc(out->name, (out->count + 1) * sizeof *out->name);
+            hf_strlcpy(out->uuid[out->count], uuid, UUID_TEXT);
+            hf_strlcpy(out->name[out->count], xv_str(xv_get(rec, "name_label")) ? xv_str(xv_get(rec, "name_label")) : "",
+                       256);
+            out->count++;
+        }
+        xv_free(rec);
+    }
+    xv_free(ref);
+    xv_free(vms);
+    if (r != HF_OK) {
+        hf_error_set(err, r, "the VMs of %s: %s", host, reply.message);
+        vm_list_free(out);
+        return false;
+    }
+    return true;
+}
+
+/* Run one operation on host through the engine, isolated, bounded. */
+static void run_plugin(hafenced *d, const hf_plugin *plugin, const hf_param *params, const char *host,
+                       const char *target, hf_action action, hf_outcome *out)
+{
+    hf_engine_options eo;
+    hf_request req = {.plugin = plugin, .params = params, .host = host, .target = target, .action = action};
+    hf_engine_options_init(&eo);
+    eo.timeout_ms = d->dc.ds.fence_timeout * 1000;
+    eo.cancel = d->stop;
+    memset(out, 0, sizeof *out);
+    hf_engine_run(&eo, &req, 1, out);
+    notify_alive();
+}
+
+static bool fence_peer(hafenced *d, const peer *p, const char *label)
+{
+    const char *target = p->uuid;
+    hf_action action = hf_fence_action_to_action(d->dc.settings.fence_action);
+    hf_outcome out;
+    bool done;
+    if (d->dc.hostmap && !(target = hf_hostmap_lookup(d->dc.hostmap, p->uuid))) {
+        hafenced_record(d, HF_LOG_ERROR, p->uuid, "fence", hf_result_name(HF_E_BAD_PARAMETER), false, 0,
+                        "cannot fence %s: %s has no line for it", label, d->dc.hostmap_path);
+        return false;
+    }
+    run_plugin(d, d->dc.fence_plugin, d->dc.fence_params, p->uuid, target, action, &out);
+    done = out.code == HF_OK;
+    hafenced_record(d, done ? HF_LOG_WARNING : HF_LOG_ERROR, p->uuid, "fence", hf_result_name(out.code), out.verified,
+                    out.duration_ms, "fence %s of %s (%s, target %s): %s%s: %s", hf_action_name(action), label,
+                    hf_plugin_name(d->dc.fence_plugin), target, done ? "done" : "FAILED",
+                    done && !out.verified ? " (unverified: the method's own word)" : "", out.message);
+    hf_outcome_clear(&out);
+    return done;
+}
+
+/* The pool plugin's steps against this host's XAPI (a slave's redirects
+ * to the master): host.declare_dead, or disable + VM.power_state_reset. */
+static bool mark_dead(hafenced *d, const peer *p, const char *label)
+{
+    hf_outcome out;
+    bool ok;
+    run_plugin(d, d->dc.pool_plugin, d->dc.pool_params, p->uuid, p->uuid, HF_ACTION_OFF, &out);
+    ok = out.code == HF_OK;
+    hafenced_record(d, ok ? HF_LOG_WARNING : HF_LOG_ERROR, p->uuid, "mark-dead", hf_result_name(out.code), out.verified,
+                    out.duration_ms, "%s %s dead in the pool: %s", ok ? "marked" : "could not mark", label,
+                    out.message);
+    hf_outcome_clear(&out);
+    return ok;
+}
+
+/* Survivors: this host and the peers that are enabled and not failed. */
+static size_t survivors(const hafenced *d, const char *fenced, char (*out)[UUID_TEXT], size_t max)
+{
+    size_t n = 0;
+    if (pool_view_host(&d->view, d->self) && n < max)
+        hf_strlcpy(out[n++], d->self, UUID_TEXT);
+    for (size_t i = 0; i < d->peer_count && n < max; i++) {
+        const peer *p = &d->peers[i];
+        const pool_host *h = pool_view_host(&d->view, p->uuid);
+        if (strcmp(p->uuid, fenced) != 0 && p->phase == PEER_WATCHED && h && h->enabled &&
+            p->watch.state == HF_PEER_OK)
+            hf_strlcpy(out[n++], p->uuid, UUID_TEXT);
+    }
+    return n;
+}
+
+static hf_result start_vm_on(hafenced *d, const char *vm, const char *host, hf_reply *reply)
+{
+    xapi *x = own_xapi(d);
+    int64_t deadline = step_deadline(d);
+    xv *vref = NULL, *href = NULL, *v = NULL, *args[4];
+    hf_result r = xapi_call1(x, "VM.get_by_uuid", vm, &vref, deadline, reply);
+    if (r == HF_OK)
+        r = xapi_call1(x, "host.get_by_uuid", host, &href, deadline, reply);
+    if (r == HF_OK && (!xv_str(vref) || !xv_str(href)))
+        r = hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI: get_by_uuid returned no reference");
+    if (r == HF_OK) {
+        args[0] = xv_string(vref->str);
+        args[1] = xv_string(href->str);
+        args[2] = xv_bool(false); /* start_paused */
+        args[3] = xv_bool(false); /* force */
+        r = xapi_call(x, "VM.start_on", args, 4, &v, deadline, reply);
+        for (int i = 0; i < 4; i++)
+            xv_free(args[i]);
+    }
+    xv_free(v);
+    xv_free(vref);
+    xv_free(href);
+    return r;
+}
+
+/* Spread the VMs over the survivors; a VM a host refuses tries the next. */
+static void start_vms(hafenced *d, const peer *p, const vm_list *vms, const char *label)
+{
+    char hosts[64][UUID_TEXT], host_text[512];
+    size_t n = survivors(d, p->uuid, hosts, 64), next = 0;
+    if (!vms->count) {
+        hafenced_record(d, HF_LOG_INFO, p->uuid, "vm-start", "ok", false, 0,
+                        "%s ran no VM that HA manages (%s=true)", label, d->dc.ds.xc_field_name);
+        return;
+    }
+    for (size_t v = 0; v < vms->count && !*d->stop; v++) {
+        hf_reply reply = {0};
+        hf_result r = HF_E_DEVICE_REFUSED;
+        int64_t t0 = hf_now_ms();
+        size_t tries = 0;
+        hf_strlcpy(reply.message, "no surviving host", sizeof reply.message);
+        for (; tries < n && r != HF_OK; tries++, next++) {
+            r = start_vm_on(d, vms->uuid[v], hosts[next % n], &reply);
+            if (r != HF_OK)
+                hf_log(HF_LOG_WARNING, "VM %s (%s) does not start on %s: %s", vms->name[v], vms->uuid[v],
+                       host_label(d, hosts[next % n], host_text, sizeof host_text), reply.message);
+        }
+        hafenced_record(d, r == HF_OK ? HF_LOG_WARNING : HF_LOG_ERROR, p->uuid, "vm-start", hf_result_name(r), r == HF_OK,
+                        hf_now_ms() - t0, "VM %s (%s) of %s %s %s", vms->name[v], vms->uuid[v], label,
+                        r == HF_OK ? "started on" : "could not be started:",
+                        r == HF_OK ? host_label(d, hosts[(next - 1) % n], host_text, sizeof host_text) : reply.message);
+        notify_alive();
+    }
+}
+
+/* The autopromote slave takes over a pool whose master it fenced. */
+static bool promote(hafenced *d, const char *old_master_label)
+{
+    char url[512];
+    xapi_options opt;
+    xapi *local;
+    hf_reply reply = {0};
+    xv *v = NULL;
+    hf_result r;
+    int64_t t0 = hf_now_ms(), deadline = step_deadline(d);
+    daemon_xapi_options(&d->dc, url, sizeof url, &opt);
+    opt.slave_local = true;
+    if (!(local = xapi_new(&opt)))
+        return false;
+    r = xapi_call(local, "pool.emergency_transition_to_master", NULL, 0, &v, deadline, &reply);
+    xv_free(v);
+    v = NULL;
+    xapi_logout(local, hf_now_ms() + 1000, &(hf_reply){0});
+    xapi_free(local);
+    hafenced_record(d, r == HF_OK ? HF_LOG_WARNING : HF_LOG_ERROR, d->self, "promote", hf_result_name(r), r == HF_OK,
+                    hf_now_ms() - t0, "%s: pool.emergency_transition_to_master after fencing the master %s%s%s",
+                    r == HF_OK ? "this host is the pool master now" : "promotion FAILED", old_master_label,
+                    r == HF_OK ? "" : ": ", r == HF_OK ? "" : reply.message);
+    if (r != HF_OK)
+        return false;
+    /* the client followed the old master: start over at this host, which
+     * may take a moment to serve as master */
+    xapi_free(d->x);
+    d->x = NULL;
+    do {
+        r = xapi_call(own_xapi(d), "pool.recover_slaves", NULL, 0, &v, deadline, &reply);
+        if (r != HF_OK) {
+            xapi_free(d->x);
+            d->x = NULL;
+            hf_sleep_ms(500, d->stop);
+        }
+    } while (r != HF_OK && hf_now_ms() < deadline && !*d->stop);
+    hafenced_record(d, r == HF_OK ? HF_LOG_WARNING : HF_LOG_ERROR, d->self, "recover-slaves", hf_result_name(r),
+                    r == HF_OK, hf_now_ms() - t0, "pool.recover_slaves: %s%s",
+                    r == HF_OK ? "the slaves follow this master" : "FAILED: ",
+                    r == HF_OK ? "" : reply.message);
+    xv_free(v);
+    /* this host is master now: read the view from it and choose a new
+     * autopromote slave */
+    d->next_view_ms = 0;
+    hf_strlcpy(d->view.master, d->self, sizeof d->view.master);
+    d->view.autopromote[0] = '\0';
+    d->role = HF_ROLE_MASTER;
+    return true;
+}
+
+void act_fence(hafenced *d, peer *p)
+{
+    char label[512];
+    bool was_master = strcmp(p->uuid, d->view.master) == 0;
+    bool pool_method = strcmp(hf_plugin_name(d->dc.fence_plugin), "pool") == 0;
+    bool fenced, promoted = false;
+    vm_list vms = {0};
+    hf_error err = {0};
+    host_label(d, p->uuid, label, sizeof label);
+
+    /* the pool method works through the master: with the master gone,
+     * this host must be master before it can mark the old one dead */
+    if (was_master && pool_method && !(promoted = promote(d, label))) {
+        self_fence(d, "could not take over the pool to fence its master");
+        return;
+    }
+    if (!was_master && !managed_vms(d, p->uuid, &vms, &err))
+        hf_log(HF_LOG_ERROR, "cannot list the VMs HA manages on %s: %s", label, err.message);
+    fenced = fence_peer(d, p, label);
+    if (!fenced) {
+        if (was_master) {
+            vm_list_free(&vms);
+            self_fence(d, "could not fence the unreachable master");
+            return;
+        }
+        if (!d->dc.settings.fence_ha_onfail) {
+            hafenced_record(d, HF_LOG_ERROR, p->uuid, "vm-start", "skipped", false, 0,
+                            "the fence of %s failed: its VMs stay down (FENCE_HA_ONFAIL=0); trying again after "
+                            "another %lld checks", label, d->dc.settings.xapi_count);
+            vm_list_free(&vms);
+            p->not_fenced = true;
+            hf_peer_watch_init(&p->watch);
+            p->watch.state = HF_PEER_SUSPECT;
+            p->watch.next_check_ms = hf_now_ms() + d->dc.settings.xapi_delay * 1000;
+            return;
+        }
+        hafenced_record(d, HF_LOG_WARNING, p->uuid, "vm-start", "onfail", false, 0,
+                        "the fence of %s failed; FENCE_HA_ONFAIL=1: restarting its VMs all the same", label);
+    }
+    if (was_master && !promoted && !(promoted = promote(d, label))) {
+        vm_list_free(&vms);
+        return;
+    }
+    p->phase = PEER_FENCED;
+    p->not_fenced = false;
+    if (was_master && !managed_vms(d, p->uuid, &vms, &err))
+        hf_log(HF_LOG_ERROR, "cannot list the VMs HA manages on %s: %s", label, err.message);
+    /* the pool method's fence was the marking itself */
+    if ((!pool_method || !fenced) && !mark_dead(d, p, label)) {
+        hafenced_record(d, HF_LOG_ERROR, p->uuid, "vm-start", "skipped", false, 0,
+                        "the VMs of %s are not started: XAPI still counts them as running there", label);
+        vm_list_free(&vms);
+        return;
+    }
+    start_vms(d, p, &vms, label);
+    vm_list_free(&vms);
+    d->next_view_ms = 0;
+}
+
+void choose_autopromote(hafenced *d)
+{
+    const char *keep = NULL, *pick = NULL;
+    char label[512];
+    hf_error err = {0};
+    for (size_t i = 0; i < d->peer_count; i++) {
+        const peer *p = &d->peers[i];
+        const pool_host *h = pool_view_host(&d->view, p->uuid);
+        if (!h || !h->enabled || p->phase != PEER_WATCHED || p->watch.state == HF_PEER_FAILED || p->not_fenced)
+            continue;
+        if (strcmp(p->uuid, d->view.autopromote) == 0)
+            keep = p->uuid;
+        if (!pick && p->watch.state == HF_PEER_OK)
+            pick = p->uuid;
+    }
+    /* keep the one chosen while it is fit: fewer writes, a stable role */
+    if (keep || !pick)
+        return;
+    if (!d->x || !pool_record_autopromote(d->x, pick, hf_now_ms() + 5000, &err)) {
+        hf_log(HF_LOG_ERROR, "cannot record the autopromote slave %s: %s", pick, d->x ? err.message : "no XAPI");
+        return;
+    }
+    hf_strlcpy(d->view.autopromote, pick, sizeof d->view.autopromote);
+    hafenced_record(d, HF_LOG_WARNING, pick, "autopromote", "ok", false, 0,
+                    "%s is the autopromote slave now (pool other-config %s)", host_label(d, pick, label, sizeof label),
+                    AUTOPROMOTE_KEY);
+    hf_error save_err = {0};
+    if (!pool_view_save(&d->view, d->opt.state_dir, &save_err))
+        hf_log(HF_LOG_ERROR, "cannot cache the pool view: %s", save_err.message);
+}

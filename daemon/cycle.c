@@ -1,0 +1,394 @@
+/*
+ * One pass of the daemon: learn the pool (XAPI, else the cache), know this
+ * host's role, check the peers that are due, and for a peer that has just
+ * failed ask the decision (core/decide.c) and act on it.  Then write the
+ * status that 'hafence status-pool' shows.
+ */
+#include "hafenced.h"
+
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <unistd.h>
+
+const char *host_label(const hafenced *d, const char *uuid, char *buf, size_t size)
+{
+    const pool_host *h = pool_view_host(&d->view, uuid);
+    if (h && *h->name)
+        snprintf(buf, size, "%s (%s, %s)", h->name, uuid, *h->address ? h->address : "no address");
+    else
+        snprintf(buf, size, "%s", uuid);
+    return buf;
+}
+
+void hafenced_record(hafenced *d, hf_log_level level, const char *host, const char *action, const char *result,
+                     bool verified, int64_t duration_ms, const char *fmt, ...)
+{
+    char message[HF_MESSAGE_MAX];
+    hf_history_record rec = {0};
+    hf_error err = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    hf_redact(message, sizeof message);
+    hf_log(level, "%s", message);
+    rec.time_ms = hf_wall_ms();
+    rec.host = host;
+    rec.target = host;
+    rec.plugin = "hafenced";
+    rec.action = action;
+    rec.result = result;
+    rec.verified = verified;
+    rec.message = message;
+    rec.duration_ms = duration_ms;
+    rec.requested_by = d->requested_by;
+    if (!hf_history_append(d->opt.history_path, &rec, &err))
+        hf_log(HF_LOG_ERROR, "%s", err.message);
+}
+
+/* ---- the pool view and this host's role ---------------------------------- */
+
+static void set_role(hafenced *d)
+{
+    hf_role role = strcmp(d->view.master, d->self) == 0        ? HF_ROLE_MASTER
+                   : strcmp(d->view.autopromote, d->self) == 0 ? HF_ROLE_AUTOPROMOTE
+                                                               : HF_ROLE_SLAVE;
+    if (role != d->role || !*d->requested_by) {
+        char self[512];
+        if (*d->requested_by)
+            hf_log(HF_LOG_WARNING, "this host is now the pool's %s (was %s)", hf_role_name(role),
+                   hf_role_name(d->role));
+        else
+            hf_log(HF_LOG_INFO, "this host %s is the pool's %s", host_label(d, d->self, self, sizeof self),
+                   hf_role_name(role));
+        d->role = role;
+    }
+    snprintf(d->requested_by, sizeof d->requested_by, "hafenced on %s (%s)",
+             pool_view_host(&d->view, d->self) ? pool_view_host(&d->view, d->self)->name : d->self,
+             hf_role_name(d->role));
+}
+
+/* Peers follow the view: new hosts are watched, forgotten ones dropped,
+ * a fenced host is watched again once the operator enabled it. */
+static void sync_peers(hafenced *d)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < d->peer_count; i++)
+        d->peers[i].seen = false;
+    for (size_t h = 0; h < d->view.count; h++) {
+        const pool_host *ph = &d->view.hosts[h];
+        peer *p = NULL;
+        if (strcmp(ph->uuid, d->self) == 0)
+            continue;
+        for (size_t i = 0; i < d->peer_count && !p; i++)
+            if (strcmp(d->peers[i].uuid, ph->uuid) == 0)
+                p = &d->peers[i];
+        if (!p) {
+            d->peers = hf_realloc(d->peers, (d->peer_count + 1) * sizeof *d->peers);
+            p = &d->peers[d->peer_count++];
+            memset(p, 0, sizeof *p);
+            hf_strlcpy(p->uuid, ph->uuid, sizeof p->uuid);
+            hf_peer_watch_init(&p->watch);
+        }
+        p->seen = true;
+        if (p->phase == PEER_FENCED && ph->enabled && !d->view.cached) {
+            char label[512];
+            hf_log(HF_LOG_WARNING, "%s is enabled in the pool again: watching it", host_label(d, p->uuid, label, sizeof label));
+            p->phase = PEER_WATCHED;
+            p->not_fenced = false;
+            hf_peer_watch_init(&p->watch);
+        }
+    }
+    for (size_t i = 0; i < d->peer_count; i++)
+        if (d->peers[i].seen)
+            d->peers[kept++] = d->peers[i];
+    d->peer_count = kept;
+}
+
+static void refresh_view(hafenced *d)
+{
+    int64_t now = hf_now_ms();
+    hf_error err = {0};
+    if (now < d->next_view_ms)
+        return;
+    d->next_view_ms = now + d->dc.ds.pool_interval * 1000;
+    if (!d->x) {
+        char url[512];
+        xapi_options opt;
+        daemon_xapi_options(&d->dc, url, sizeof url, &opt);
+        d->x = xapi_new(&opt);
+    }
+    /* short: a master that is gone must not hold up the checks */
+    if (d->x && pool_view_read(d->x, &d->view, now + 5000, &err)) {
+        if (*d->view_error)
+            hf_log(HF_LOG_WARNING, "XAPI answers again (%s)", xapi_url(d->x));
+        d->view_error[0] = '\0';
+        if (!pool_view_save(&d->view, d->opt.state_dir, &err))
+            hf_log(HF_LOG_ERROR, "cannot cache the pool view: %s", err.message);
+    } else {
+        hf_error cache_err = {0};
+        if (strcmp(d->view_error, err.message) != 0)
+            hf_log(HF_LOG_WARNING, "the pool's XAPI does not answer: %s; using the pool view cached in %s",
+                   err.message, d->opt.state_dir);
+        hf_strlcpy(d->view_error, err.message, sizeof d->view_error);
+        /* a master that moved, or our own XAPI restarting: start over from
+         * this host's own XAPI next time */
+        xapi_free(d->x);
+        d->x = NULL;
+        if (!d->view.cached && !pool_view_load(&d->view, d->opt.state_dir, &cache_err) && !d->view.count)
+            hf_log(HF_LOG_ERROR, "no pool view: XAPI does not answer and there is no cache: %s", cache_err.message);
+        d->view.cached = true;
+        /* read again soon: the view is what roles are made of */
+        d->next_view_ms = now + 1000;
+    }
+    sync_peers(d);
+    set_role(d);
+}
+
+/* ---- checks --------------------------------------------------------------- */
+
+static int64_t probe_timeout_ms(const hafenced *d)
+{
+    int64_t t = d->dc.settings.xapi_delay * 500;
+    return t < 300 ? 300 : t > 2000 ? 2000 : t;
+}
+
+static bool peer_checked(const hafenced *d, const peer *p)
+{
+    const pool_host *h = pool_view_host(&d->view, p->uuid);
+    /* maintenance mode (disabled) is skipped, as in HA-Lizard */
+    return p->phase == PEER_WATCHED && h && h->enabled && *h->address;
+}
+
+static void observe(hafenced *d, peer *p, const probe_result *r)
+{
+    hf_peer_state before = p->watch.state, now;
+    char label[512];
+    bool answered = r->icmp && r->tcp;
+    now = hf_peer_observe(&p->watch, answered, &d->dc.settings, hf_now_ms());
+    hf_strlcpy(p->why, r->why, sizeof p->why);
+    host_label(d, p->uuid, label, sizeof label);
+    if (now == HF_PEER_SUSPECT)
+        hf_log(HF_LOG_WARNING, "%s missed check %lld of %lld: %s", label, p->watch.misses, d->dc.settings.xapi_count,
+               r->why);
+    else if (now == HF_PEER_OK && before != HF_PEER_OK)
+        hf_log(HF_LOG_WARNING, "%s answers again: not failed (%s)", label, r->why);
+    else if (now == HF_PEER_FAILED && before != HF_PEER_FAILED)
+        hafenced_record(d, HF_LOG_ERROR, p->uuid, "peer-failed", "failed", false, 0,
+                        "%s failed: %lld checks %lld s apart unanswered: %s", label, d->dc.settings.xapi_count,
+                        d->dc.settings.xapi_delay, r->why);
+    if (now == HF_PEER_OK)
+        p->not_fenced = false;
+}
+
+static void check_peers(hafenced *d)
+{
+    int64_t now = hf_now_ms();
+    const char **addresses = hf_calloc(d->peer_count + 1, sizeof *addresses);
+    peer **due = hf_calloc(d->peer_count + 1, sizeof *due);
+    probe_result *results;
+    size_t n = 0;
+    for (size_t i = 0; i < d->peer_count; i++) {
+        if (!peer_checked(d, &d->peers[i]) || !hf_peer_check_due(&d->peers[i].watch, now))
+            continue;
+        due[n] = &d->peers[i];
+        addresses[n++] = pool_view_host(&d->view, d->peers[i].uuid)->address;
+    }
+    if (n) {
+        results = hf_calloc(n, sizeof *results);
+        probe_peers(&d->dc, addresses, n, probe_timeout_ms(d), results);
+        for (size_t i = 0; i < n; i++)
+            observe(d, due[i], &results[i]);
+        free(results);
+    }
+    free(due);
+    free(addresses);
+}
+
+/* ---- deciding -------------------------------------------------------------- */
+
+static long long live_hosts(const hafenced *d)
+{
+    long long live = 1; /* this host */
+    for (size_t i = 0; i < d->peer_count; i++)
+        if (peer_checked(d, &d->peers[i]) && d->peers[i].watch.state != HF_PEER_FAILED)
+            live++;
+    return live;
+}
+
+static void situation_of(hafenced *d, const peer *p, bool waited, hf_situation *s, char *vote_why, size_t size)
+{
+    memset(s, 0, sizeof *s);
+    s->role = d->role;
+    s->peer_is_master = strcmp(p->uuid, d->view.master) == 0;
+    s->pool_size = (long long)d->view.count;
+    s->live_hosts = live_hosts(d);
+    s->suspended = d->suspended;
+    s->waited = waited;
+    s->settings = &d->dc.settings;
+    s->heuristic = HF_VOTE_UNKNOWN;
+    snprintf(vote_why, size, "not asked");
+    /* the vote is only worth the pings when this host could fence */
+    if (!d->suspended && d->role != HF_ROLE_SLAVE && d->dc.settings.fence_quorum_required &&
+        d->dc.settings.fence_use_ip_heuristics)
+        s->heuristic = heuristic_vote(&d->dc, vote_why, size);
+}
+
+/* The slave of a two-host pool gives the master its head start, then
+ * looks again: the peer that answers now was not dead. */
+static bool still_failed_after_split_delay(hafenced *d, peer *p)
+{
+    const pool_host *h = pool_view_host(&d->view, p->uuid);
+    const char *address = h ? h->address : "";
+    probe_result r = {0};
+    char label[512];
+    for (long long s = 0; s < d->dc.ds.split_delay && !*d->stop; s++) {
+        hf_sleep_ms(1000, d->stop);
+        notify_alive();
+    }
+    probe_peers(&d->dc, &address, 1, probe_timeout_ms(d), &r);
+    if (r.icmp && r.tcp) {
+        hafenced_record(d, HF_LOG_WARNING, p->uuid, "decision", "nothing", false, 0,
+                        "%s answers again after the two-host split delay (%lld s): not fenced (%s)",
+                        host_label(d, p->uuid, label, sizeof label), d->dc.ds.split_delay, r.why);
+        hf_peer_watch_init(&p->watch);
+        hf_peer_observe(&p->watch, true, &d->dc.settings, hf_now_ms());
+        return false;
+    }
+    return true;
+}
+
+static void decide_and_act(hafenced *d, peer *p)
+{
+    hf_situation s;
+    char reason[512], vote_why[256], label[512];
+    hf_decision decision;
+    host_label(d, p->uuid, label, sizeof label);
+    situation_of(d, p, false, &s, vote_why, sizeof vote_why);
+    decision = hf_decide(&s, reason, sizeof reason);
+    if (decision == HF_DECIDE_WAIT) {
+        hafenced_record(d, HF_LOG_WARNING, p->uuid, "decision", "wait", false, 0, "%s: %s (wait %lld s)", label,
+                        reason, d->dc.ds.split_delay);
+        if (!still_failed_after_split_delay(d, p))
+            return;
+        situation_of(d, p, true, &s, vote_why, sizeof vote_why);
+        decision = hf_decide(&s, reason, sizeof reason);
+    }
+    snprintf(p->decision, sizeof p->decision, "%s: %s", hf_decision_name(decision), reason);
+    hafenced_record(d, decision == HF_DECIDE_NOTHING && d->role == HF_ROLE_SLAVE ? HF_LOG_INFO : HF_LOG_WARNING,
+                    p->uuid, "decision", hf_decision_name(decision), false, 0,
+                    "%s failed; %s decides: %s: %s (heuristic vote %s: %s)", label, hf_role_name(d->role),
+                    hf_decision_name(decision), reason, hf_vote_name(s.heuristic), vote_why);
+    switch (decision) {
+    case HF_DECIDE_FENCE:
+        act_fence(d, p);
+        break;
+    case HF_DECIDE_SELF_FENCE:
+        self_fence(d, reason);
+        break;
+    default:
+        /* not ours to fence, or not now: keep checking it, and decide
+         * again should it still be failed after another XAPI_COUNT */
+        p->not_fenced = true;
+        hf_peer_watch_init(&p->watch);
+        p->watch.state = HF_PEER_SUSPECT;
+        p->watch.next_check_ms = hf_now_ms() + d->dc.settings.xapi_delay * 1000;
+        break;
+    }
+}
+
+/* ---- status ---------------------------------------------------------------- */
+
+static const char *peer_state_text(const hafenced *d, const peer *p)
+{
+    const pool_host *h = pool_view_host(&d->view, p->uuid);
+    if (p->phase == PEER_FENCED)
+        return "fenced";
+    if (h && !h->enabled)
+        return "disabled";
+    if (p->not_fenced)
+        return "failed, not fenced";
+    return hf_peer_state_name(p->watch.state);
+}
+
+static void write_status(hafenced *d)
+{
+    json_object *o = json_object_new_object(), *peers = json_object_new_array();
+    hf_error err = {0};
+    long long live = live_hosts(d);
+    const pool_host *self = pool_view_host(&d->view, d->self);
+    json_object_object_add(o, "time_ms", json_object_new_int64(hf_wall_ms()));
+    json_object_object_add(o, "pid", json_object_new_int64(getpid()));
+    json_object_object_add(o, "host", json_object_new_string(d->self));
+    json_object_object_add(o, "name", json_object_new_string(self ? self->name : ""));
+    json_object_object_add(o, "role", json_object_new_string(hf_role_name(d->role)));
+    json_object_object_add(o, "master", json_object_new_string(d->view.master));
+    json_object_object_add(o, "autopromote", json_object_new_string(d->view.autopromote));
+    json_object_object_add(o, "view_cached", json_object_new_boolean(d->view.cached));
+    json_object_object_add(o, "view_read_ms", json_object_new_int64(d->view.read_ms));
+    json_object_object_add(o, "view_error", json_object_new_string(d->view_error));
+    json_object_object_add(o, "pool_size", json_object_new_int64((int64_t)d->view.count));
+    json_object_object_add(o, "live_hosts", json_object_new_int64(live));
+    json_object_object_add(o, "quorum", json_object_new_boolean(2 * live > (long long)d->view.count));
+    json_object_object_add(o, "fence_enabled", json_object_new_boolean(d->dc.settings.fence_enabled));
+    json_object_object_add(o, "fence_method", json_object_new_string(d->dc.settings.fence_method));
+    json_object_object_add(o, "suspended", json_object_new_boolean(d->suspended));
+    json_object_object_add(o, "suspension", json_object_new_string(d->suspended ? d->suspension.reason : ""));
+    json_object_object_add(o, "interval_ms", json_object_new_int64(d->dc.settings.xapi_delay * 1000));
+    for (size_t i = 0; i < d->peer_count; i++) {
+        const peer *p = &d->peers[i];
+        const pool_host *h = pool_view_host(&d->view, p->uuid);
+        json_object *j = json_object_new_object();
+        json_object_object_add(j, "uuid", json_object_new_string(p->uuid));
+        json_object_object_add(j, "name", json_object_new_string(h ? h->name : ""));
+        json_object_object_add(j, "address", json_object_new_string(h ? h->address : ""));
+        json_object_object_add(j, "master", json_object_new_boolean(strcmp(p->uuid, d->view.master) == 0));
+        json_object_object_add(j, "state", json_object_new_string(peer_state_text(d, p)));
+        json_object_object_add(j, "misses", json_object_new_int64(p->watch.misses));
+        json_object_object_add(j, "check", json_object_new_string(p->why));
+        json_object_object_add(j, "decision", json_object_new_string(p->decision));
+        json_object_array_add(peers, j);
+    }
+    json_object_object_add(o, "peers", peers);
+    if (!hf_state_write(d->opt.state_dir, "status.json", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY),
+                        &err))
+        hf_log(HF_LOG_ERROR, "cannot write the status: %s", err.message);
+    json_object_put(o);
+}
+
+int64_t hafenced_cycle(hafenced *d)
+{
+    int64_t next, now;
+    suspension_refresh(d);
+    refresh_view(d);
+    if (d->view.count) {
+        check_peers(d);
+        for (size_t i = 0; i < d->peer_count && !*d->stop; i++) {
+            peer *p = &d->peers[i];
+            if (p->phase == PEER_WATCHED && p->watch.state == HF_PEER_FAILED && peer_checked(d, p))
+                decide_and_act(d, p);
+        }
+        if (d->role == HF_ROLE_MASTER && !d->view.cached && !d->suspended)
+            choose_autopromote(d);
+    }
+    write_status(d);
+    now = hf_now_ms();
+    next = d->next_view_ms;
+    for (size_t i = 0; i < d->peer_count; i++)
+        if (peer_checked(d, &d->peers[i]) && d->peers[i].watch.next_check_ms < next)
+            next = d->peers[i].watch.next_check_ms;
+    next -= now;
+    return next < 20 ? 20 : next > 1000 ? 1000 : next;
+}
+
+void hafenced_free(hafenced *d)
+{
+    hf_reply reply;
+    if (d->x) {
+        xapi_logout(d->x, hf_now_ms() + 1000, &reply);
+        xapi_free(d->x);
+    }
+    pool_view_free(&d->view);
+    free(d->peers);
+    daemon_config_free(&d->dc);
+}

@@ -1,0 +1,166 @@
+/*
+ * hafenced: the dom0 daemon that decides when to fence (SPEC.md section 7).
+ * One per pool host.  Each cycle it learns the pool from XAPI (or its
+ * cache), checks its peers, and for a failed one asks the pure decision
+ * (core/decide.c) whether this host may fence it; then fences through the
+ * engine, marks the host dead, and starts its managed VMs elsewhere.
+ */
+#ifndef HAFENCED_H
+#define HAFENCED_H
+
+#include "hafence-core.h"
+#include "xapi.h"
+
+#define UUID_TEXT 37
+
+/* ---- settings of the daemon beyond the FENCE_* keys (settings.c) --------
+ * How to reach XAPI is the pool plugin's parameters, read from the
+ * HAFENCE_XAPI_<PARAM> keys (HAFENCE_XAPI_ADDRESS, _PORT, _SCHEME,
+ * _USERNAME, _PASSWORD or _PASSWORD_FILE, _CA_FILE, _INSECURE). */
+typedef struct daemon_settings {
+    char *xc_field_name;     /* other-config key of the VMs HA manages */
+    long long split_delay;   /* s: the two-host slave's wait */
+    char *reboot_command;    /* self-fence */
+    long long pool_interval; /* s between reads of the pool view */
+    long long fence_timeout; /* s: one fence, one marking */
+} daemon_settings;
+
+/* Everything the daemon acts with, built from the config files; a reload
+ * builds a new one and keeps the old one when that fails. */
+typedef struct daemon_config {
+    hf_config *config;
+    hf_settings settings;
+    daemon_settings ds;
+    hf_plugin *fence_plugin;   /* FENCE_METHOD */
+    hf_param *fence_params;
+    hf_hostmap *hostmap;       /* NULL: the host UUID is the target */
+    char *hostmap_path;
+    hf_plugin *pool_plugin;    /* marking dead: the pool plugin's steps */
+    hf_param *pool_params;
+    hf_plugin *ping_plugin;    /* ICMP of peers and the IP heuristic */
+    hf_param *heuristic_params;
+} daemon_config;
+
+typedef struct daemon_options {
+    const char *config_path;
+    const char *override_path;
+    const char *state_dir;
+    const char *history_path;
+    const char *plugin_dir;
+    const char *host_uuid;     /* NULL: from the inventory */
+    const char *inventory;
+    bool foreground;
+    bool syslog;
+    int verbose;
+} daemon_options;
+
+bool daemon_config_load(const daemon_options *o, daemon_config *dc, hf_error *err);
+void daemon_config_free(daemon_config *dc);
+/* Options of a client of this host's own XAPI, from the pool plugin's
+ * validated parameters (strings point into them; url is filled). */
+void daemon_xapi_options(const daemon_config *dc, char *url, size_t url_size, xapi_options *opt);
+/* This host's UUID: INSTALLATION_UUID of the XenServer inventory file. */
+bool daemon_read_inventory(const char *path, char *uuid, hf_error *err);
+
+/* ---- the pool as XAPI shows it, cached (poolview.c) ---------------------- */
+#define AUTOPROMOTE_KEY "autopromote_uuid" /* HA-Lizard's pool other-config key */
+
+typedef struct pool_host {
+    char uuid[UUID_TEXT];
+    char name[256];
+    char address[256];
+    bool enabled;   /* false: maintenance, or already fenced */
+} pool_host;
+
+typedef struct pool_view {
+    pool_host *hosts;
+    size_t count;
+    char master[UUID_TEXT];
+    char autopromote[UUID_TEXT]; /* "" when none is chosen */
+    int64_t read_ms;             /* wall clock of the XAPI read */
+    bool cached;                 /* from the state directory, XAPI did not answer */
+} pool_view;
+
+bool pool_view_read(xapi *x, pool_view *v, int64_t deadline_ms, hf_error *err);
+bool pool_view_save(const pool_view *v, const char *state_dir, hf_error *err);
+bool pool_view_load(pool_view *v, const char *state_dir, hf_error *err);
+void pool_view_free(pool_view *v);
+const pool_host *pool_view_host(const pool_view *v, const char *uuid);
+/* The pool object's other-config[AUTOPROMOTE_KEY] := uuid. */
+bool pool_record_autopromote(xapi *x, const char *uuid, int64_t deadline_ms, hf_error *err);
+
+/* ---- checking peers (probe.c) -------------------------------------------- */
+typedef struct probe_result {
+    bool icmp;       /* answered an echo request */
+    bool tcp;        /* accepted a connection on the management port */
+    char why[256];   /* what did not answer */
+} probe_result;
+/* Probe every address at once (ICMP through the ping plugin, TCP to the
+ * management port), within timeout_ms.  A check passes when both answer. */
+void probe_peers(const daemon_config *dc, const char *const *addresses, size_t n, int64_t timeout_ms,
+                 probe_result *out);
+/* The heuristics' vote (FENCE_HEURISTICS_IPS), unknown without addresses. */
+hf_vote heuristic_vote(const daemon_config *dc, char *why, size_t why_size);
+
+/* ---- the daemon's state and cycle (cycle.c) ------------------------------ */
+typedef enum peer_phase {
+    PEER_WATCHED,   /* checks run */
+    PEER_FENCED,    /* fenced by us: not watched until it is back in the pool */
+} peer_phase;
+
+typedef struct peer {
+    char uuid[UUID_TEXT];
+    hf_peer_watch watch;
+    peer_phase phase;
+    char why[256];       /* the last check's result */
+    char decision[512];  /* the last decision about it */
+    bool not_fenced;     /* failed, and the decision was not to fence: checked again */
+    bool seen;           /* still in the pool view */
+} peer;
+
+typedef struct hafenced {
+    daemon_options opt;
+    daemon_config dc;
+    char self[UUID_TEXT];
+    xapi *x;                   /* this host's XAPI (redirected to the master) */
+    pool_view view;
+    peer *peers;
+    size_t peer_count;
+    hf_role role;
+    bool suspended;
+    hf_suspension suspension;
+    int64_t next_view_ms;      /* monotonic */
+    char view_error[512];
+    char requested_by[384];    /* for the history */
+    volatile sig_atomic_t *stop;
+} hafenced;
+
+/* One pass: refresh the view when due, check the peers that are due, act
+ * on failed ones, write the status.  Returns ms until the next pass. */
+int64_t hafenced_cycle(hafenced *d);
+void hafenced_free(hafenced *d);
+/* Log a decision and write it to the fence history. */
+void hafenced_record(hafenced *d, hf_log_level level, const char *host, const char *action, const char *result,
+                     bool verified, int64_t duration_ms, const char *fmt, ...) HF_PRINTF(8, 9);
+const char *host_label(const hafenced *d, const char *uuid, char *buf, size_t size);
+
+/* ---- acting on a failed peer (actions.c) --------------------------------- */
+/* Fence it with FENCE_METHOD/FENCE_ACTION, then hand over its VMs. */
+void act_fence(hafenced *d, peer *p);
+/* The master's duty each cycle: keep an autopromote slave recorded. */
+void choose_autopromote(hafenced *d);
+
+/* ---- self-fence and suspension (selffence.c) ----------------------------- */
+void self_fence(hafenced *d, const char *reason);
+/* At start and every cycle: is a marker there?  Reboots once when a
+ * marker says the reboot never started. */
+void suspension_refresh(hafenced *d);
+
+/* ---- systemd (notify.c) -------------------------------------------------- */
+void notify_ready(void);
+void notify_alive(void);     /* the watchdog's keep-alive, rate-limited */
+void notify_status(const char *fmt, ...) HF_PRINTF(1, 2);
+void notify_stopping(void);
+int64_t notify_watchdog_ms(void); /* 0: no watchdog */
+
+#endif

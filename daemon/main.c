@@ -1,0 +1,233 @@
+/*
+ * hafenced: options, logging (syslog/journald, or stderr in the
+ * foreground), signals (SIGHUP reloads, SIGTERM stops), one instance per
+ * state directory, and the main loop around hafenced_cycle().
+ */
+#include "hafenced.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#define EXIT_USAGE 64
+#define EXIT_CONFIG 78
+
+static volatile sig_atomic_t stop_requested, reload_requested, woken;
+
+static void on_signal(int sig)
+{
+    if (sig == SIGHUP)
+        reload_requested = 1;
+    else
+        stop_requested = 1;
+    woken = 1;
+}
+
+static void syslog_sink(hf_log_level level, const char *line, void *arg)
+{
+    static const int priority[] = {LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG};
+    (void)arg;
+    syslog(priority[level <= HF_LOG_DEBUG ? level : HF_LOG_DEBUG], "%s", line);
+}
+
+static void stderr_sink(hf_log_level level, const char *line, void *arg)
+{
+    static const char *const names[] = {"error", "warning", "info", "debug"};
+    struct timespec now;
+    struct tm tm;
+    (void)arg;
+    clock_gettime(CLOCK_REALTIME, &now);
+    localtime_r(&now.tv_sec, &tm);
+    fprintf(stderr, "%02d:%02d:%02d.%03ld hafenced: %s: %s\n", tm.tm_hour, tm.tm_min, tm.tm_sec,
+            now.tv_nsec / 1000000, names[level <= HF_LOG_DEBUG ? level : HF_LOG_DEBUG], line);
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: hafenced [options]\n"
+            "  -c, --config FILE     pool-wide HA-Lizard config (default /etc/ha-lizard/ha-lizard.pool.conf)\n"
+            "  -o, --override FILE   this host's override file (default /etc/ha-lizard/ha-lizard.conf)\n"
+            "      --state-dir DIR   cached pool view, status, suspension (default %s)\n"
+            "      --history FILE    fence history (default %s)\n"
+            "      --plugin-dir DIR  where plugins are (default %s)\n"
+            "      --host-uuid UUID  this host (default: INSTALLATION_UUID of --inventory)\n"
+            "      --inventory FILE  default /etc/xensource-inventory\n"
+            "  -f, --foreground      do not detach; log to stderr (unless --syslog)\n"
+            "      --syslog          log to syslog (journald) also in the foreground\n"
+            "      --check-config    load the configuration and plugins, say what is wrong, exit\n"
+            "  -v, --verbose         more detail (twice: debug)\n"
+            "  -h, --help, --version\n",
+            hf_state_dir_default(), hf_history_default_path(), HAFENCE_PLUGINDIR);
+}
+
+/* One daemon per state directory: a second would fence the same peers. */
+static int lock_state_dir(const char *dir, hf_error *err)
+{
+    char *path = hf_state_path(dir, "hafenced.lock");
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    if (fd < 0) {
+        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: %s", path, strerror(errno));
+    } else if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: another hafenced uses this state directory", path);
+        close(fd);
+        fd = -1;
+    } else {
+        char pid[32];
+        int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+        if (ftruncate(fd, 0) != 0 || write(fd, pid, (size_t)n) != n)
+            hf_log(HF_LOG_WARNING, "%s: cannot write the pid", path);
+    }
+    free(path);
+    return fd;
+}
+
+static void reload(hafenced *d)
+{
+    daemon_config fresh;
+    hf_error err = {0};
+    if (!daemon_config_load(&d->opt, &fresh, &err)) {
+        hf_log(HF_LOG_ERROR, "reload refused, the running configuration stays: %s", err.message);
+        return;
+    }
+    daemon_config_free(&d->dc);
+    d->dc = fresh;
+    /* XAPI credentials may have changed; the view is read again at once */
+    xapi_free(d->x);
+    d->x = NULL;
+    d->next_view_ms = 0;
+    hf_log(HF_LOG_WARNING, "configuration reloaded from %s%s%s", d->opt.config_path,
+           d->opt.override_path && access(d->opt.override_path, F_OK) == 0 ? " and " : "",
+           d->opt.override_path && access(d->opt.override_path, F_OK) == 0 ? d->opt.override_path : "");
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"config", required_argument, NULL, 'c'},   {"override", required_argument, NULL, 'o'},
+        {"state-dir", required_argument, NULL, 'S'}, {"history", required_argument, NULL, 'H'},
+        {"plugin-dir", required_argument, NULL, 'P'}, {"host-uuid", required_argument, NULL, 'U'},
+        {"inventory", required_argument, NULL, 'I'}, {"foreground", no_argument, NULL, 'f'},
+        {"syslog", no_argument, NULL, 'L'},          {"check-config", no_argument, NULL, 'C'},
+        {"verbose", no_argument, NULL, 'v'},         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},         {NULL, 0, NULL, 0},
+    };
+    hafenced d;
+    hf_error err = {0};
+    struct sigaction sa;
+    bool check_only = false;
+    int opt, lock_fd;
+    memset(&d, 0, sizeof d);
+    d.opt.config_path = "/etc/ha-lizard/ha-lizard.pool.conf";
+    d.opt.override_path = "/etc/ha-lizard/ha-lizard.conf";
+    d.opt.state_dir = hf_state_dir_default();
+    d.opt.history_path = hf_history_default_path();
+    d.opt.inventory = "/etc/xensource-inventory";
+    while ((opt = getopt_long(argc, argv, "c:o:fvh", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'c': d.opt.config_path = optarg; break;
+        case 'o': d.opt.override_path = optarg; break;
+        case 'S': d.opt.state_dir = optarg; break;
+        case 'H': d.opt.history_path = optarg; break;
+        case 'P': d.opt.plugin_dir = optarg; break;
+        case 'U': d.opt.host_uuid = optarg; break;
+        case 'I': d.opt.inventory = optarg; break;
+        case 'f': d.opt.foreground = true; break;
+        case 'L': d.opt.syslog = true; break;
+        case 'C': check_only = true; d.opt.foreground = true; break;
+        case 'v': d.opt.verbose++; break;
+        case 'h': usage(stdout); return 0;
+        case 'V': printf("hafenced %s\n", HAFENCE_VERSION); return 0;
+        default: usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "hafenced: unexpected argument '%s'\n", argv[optind]);
+        return EXIT_USAGE;
+    }
+    /* warnings and up always: every decision is logged at warning */
+    hf_log_set_level(d.opt.verbose >= 2 ? HF_LOG_DEBUG : d.opt.verbose ? HF_LOG_INFO : HF_LOG_WARNING);
+    if (!d.opt.foreground || d.opt.syslog) {
+        openlog("hafenced", LOG_PID, LOG_DAEMON);
+        hf_log_set_sink(syslog_sink, NULL);
+    } else {
+        hf_log_set_sink(stderr_sink, NULL);
+    }
+
+    if (d.opt.host_uuid) {
+        if (!hf_is_uuid(d.opt.host_uuid)) {
+            fprintf(stderr, "hafenced: --host-uuid %s: not a UUID\n", d.opt.host_uuid);
+            return EXIT_USAGE;
+        }
+        hf_strlcpy(d.self, d.opt.host_uuid, sizeof d.self);
+    } else if (!daemon_read_inventory(d.opt.inventory, d.self, &err)) {
+        fprintf(stderr, "hafenced: %s (or give --host-uuid)\n", err.message);
+        return EXIT_CONFIG;
+    }
+    if (!daemon_config_load(&d.opt, &d.dc, &err)) {
+        hf_log(HF_LOG_ERROR, "%s", err.message);
+        if (!d.opt.foreground || d.opt.syslog)
+            fprintf(stderr, "hafenced: %s\n", err.message);
+        return EXIT_CONFIG;
+    }
+    if (check_only) {
+        printf("hafenced: configuration OK: method %s (plugin %s), XAPI and heuristics plugins loaded, host %s\n",
+               d.dc.settings.fence_method, hf_plugin_name(d.dc.fence_plugin), d.self);
+        daemon_config_free(&d.dc);
+        return 0;
+    }
+    if (!d.opt.foreground && daemon(0, 0) != 0) {
+        fprintf(stderr, "hafenced: cannot detach: %s\n", strerror(errno));
+        return 1;
+    }
+    if (!hf_state_write(d.opt.state_dir, ".hafenced-write-test", "", &err) ||
+        (lock_fd = lock_state_dir(d.opt.state_dir, &err)) < 0) {
+        hf_log(HF_LOG_ERROR, "%s", err.message);
+        return 1;
+    }
+    {
+        char *probe = hf_state_path(d.opt.state_dir, ".hafenced-write-test");
+        unlink(probe);
+        free(probe);
+    }
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    d.stop = &stop_requested;
+
+    hf_log(HF_LOG_WARNING, "hafenced %s started: host %s, config %s, method %s, XAPI_COUNT=%lld XAPI_DELAY=%lld",
+           HAFENCE_VERSION, d.self, d.opt.config_path, d.dc.settings.fence_method, d.dc.settings.xapi_count,
+           d.dc.settings.xapi_delay);
+    notify_ready();
+    while (!stop_requested) {
+        int64_t wait_ms;
+        if (reload_requested) {
+            reload_requested = 0;
+            reload(&d);
+        }
+        wait_ms = hafenced_cycle(&d);
+        notify_alive();
+        notify_status("%s; %zu peers; %s", hf_role_name(d.role), d.peer_count,
+                      d.suspended ? "SUSPENDED" : "watching");
+        if (!stop_requested && !reload_requested) {
+            woken = 0;
+            hf_sleep_ms(wait_ms, &woken);
+        }
+    }
+    notify_stopping();
+    hf_log(HF_LOG_WARNING, "hafenced stopping");
+    hafenced_free(&d);
+    close(lock_fd);
+    hf_secrets_forget();
+    return 0;
+}

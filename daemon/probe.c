@@ -1,0 +1,130 @@
+/*
+ * Checking peers, as HA-Lizard does: an ICMP echo (through the ping plugin,
+ * the same code as the IP heuristic) and a TCP connection to the
+ * management port XAPI listens on.  A peer whose XAPI no longer accepts
+ * connections fails its check even when it still pings: the pool cannot
+ * manage it, and the log says which of the two went silent.  All peers are
+ * checked at once, each within the same timeout.
+ */
+#include "hafenced.h"
+
+#include <pthread.h>
+
+typedef struct tcp_probe {
+    pthread_t thread;
+    const char *address;
+    char port[8];
+    int64_t timeout_ms;
+    bool answered;
+    char why[200];
+} tcp_probe;
+
+static void *tcp_probe_run(void *arg)
+{
+    tcp_probe *t = arg;
+    t->answered = hf_probe_tcp(t->address, t->port, t->timeout_ms, t->why, sizeof t->why);
+    return NULL;
+}
+
+static void management_port(const daemon_config *dc, char *out, size_t size)
+{
+    long long port = hf_param_int(dc->pool_params, "port", 0);
+    if (!port)
+        port = strcmp(hf_param_str(dc->pool_params, "scheme", "https"), "https") == 0 ? 443 : 80;
+    snprintf(out, size, "%lld", port);
+}
+
+/* Ping requests for each address, run in-process (they only read
+ * sockets) through the engine, all at once. */
+static void icmp_probes(const daemon_config *dc, const char *const *addresses, size_t n, int64_t timeout_ms,
+                        hf_outcome *outcomes)
+{
+    hf_engine_options eo;
+    hf_request *req = hf_calloc(n, sizeof *req);
+    hf_param **params = hf_calloc(n, sizeof *params);
+    hf_outcome *got = hf_calloc(n, sizeof *got);
+    size_t *index = hf_calloc(n, sizeof *index), runs = 0;
+    char timeout[32];
+    snprintf(timeout, sizeof timeout, "%lld", (long long)(timeout_ms > 10 ? timeout_ms : 10));
+    hf_engine_options_init(&eo);
+    eo.isolate = false;
+    eo.timeout_ms = timeout_ms + 500;
+    for (size_t i = 0; i < n; i++) {
+        hf_paramset *set = hf_paramset_new();
+        hf_error err = {0};
+        hf_paramset_set(set, "addresses", addresses[i]);
+        hf_paramset_set(set, "timeout_ms", timeout);
+        hf_paramset_set(set, "tries", "2");
+        params[i] = hf_params_validate(hf_plugin_descriptor_of(dc->ping_plugin)->params, set, "ping", &err);
+        hf_paramset_free(set);
+        if (params[i]) {
+            req[runs] = (hf_request){.plugin = dc->ping_plugin, .params = params[i], .target = "",
+                                     .action = HF_ACTION_CHECK};
+            index[runs++] = i;
+        } else {
+            /* an address the ping plugin refuses: the peer does not answer */
+            hf_outcome_clear(&outcomes[i]);
+            outcomes[i].code = HF_E_BAD_PARAMETER;
+            hf_strlcpy(outcomes[i].message, err.message, sizeof outcomes[i].message);
+        }
+    }
+    hf_engine_run(&eo, req, runs, got);
+    for (size_t r = 0; r < runs; r++)
+        outcomes[index[r]] = got[r]; /* moved, items and all */
+    for (size_t i = 0; i < n; i++)
+        hf_params_free(params[i]);
+    free(index);
+    free(got);
+    free(params);
+    free(req);
+}
+
+void probe_peers(const daemon_config *dc, const char *const *addresses, size_t n, int64_t timeout_ms,
+                 probe_result *out)
+{
+    tcp_probe *tcp = hf_calloc(n ? n : 1, sizeof *tcp);
+    hf_outcome *icmp = hf_calloc(n ? n : 1, sizeof *icmp);
+    bool *started = hf_calloc(n ? n : 1, sizeof *started);
+    for (size_t i = 0; i < n; i++) {
+        tcp[i].address = addresses[i];
+        tcp[i].timeout_ms = timeout_ms;
+        management_port(dc, tcp[i].port, sizeof tcp[i].port);
+        started[i] = pthread_create(&tcp[i].thread, NULL, tcp_probe_run, &tcp[i]) == 0;
+        if (!started[i])
+            tcp_probe_run(&tcp[i]);
+    }
+    icmp_probes(dc, addresses, n, timeout_ms, icmp);
+    for (size_t i = 0; i < n; i++) {
+        if (started[i])
+            pthread_join(tcp[i].thread, NULL);
+        out[i].tcp = tcp[i].answered;
+        out[i].icmp = icmp[i].code == HF_OK && icmp[i].vote == HF_VOTE_PASS;
+        if (out[i].icmp && out[i].tcp)
+            snprintf(out[i].why, sizeof out[i].why, "answers ICMP and port %s", tcp[i].port);
+        else if (out[i].icmp)
+            snprintf(out[i].why, sizeof out[i].why, "answers ICMP, but %s", tcp[i].why);
+        else
+            snprintf(out[i].why, sizeof out[i].why, "no ICMP answer (%.100s); %s", icmp[i].message, tcp[i].why);
+        hf_outcome_clear(&icmp[i]);
+    }
+    free(started);
+    free(icmp);
+    free(tcp);
+}
+
+hf_vote heuristic_vote(const daemon_config *dc, char *why, size_t why_size)
+{
+    hf_engine_options eo;
+    hf_request req = {.plugin = dc->ping_plugin, .params = dc->heuristic_params, .target = "",
+                      .action = HF_ACTION_CHECK};
+    hf_outcome out = {0};
+    hf_vote vote;
+    hf_engine_options_init(&eo);
+    eo.isolate = false;
+    eo.timeout_ms = 10000;
+    hf_engine_run(&eo, &req, 1, &out);
+    vote = out.code == HF_OK ? out.vote : HF_VOTE_UNKNOWN;
+    snprintf(why, why_size, "%s", out.message);
+    hf_outcome_clear(&out);
+    return vote;
+}

@@ -1,0 +1,96 @@
+/*
+ * Self-fence, as HA-Lizard does it: a slave that fails to fence the master,
+ * or lacks quorum to, suspends its own HA and reboots once.  The marker in
+ * the state directory survives the reboot and keeps this host from fencing
+ * or starting VMs until the operator clears it ('hafence recover').  The
+ * reboot command is configurable (HAFENCE_REBOOT_COMMAND) so that a lab
+ * can stand in for it.
+ */
+#include "hafenced.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define REBOOT_WAIT_MS 30000
+
+/* The command by /bin/sh, bounded: a reboot that neither happens nor
+ * returns must not stall the daemon (systemd's watchdog would). */
+static void run_reboot(hafenced *d)
+{
+    const char *cmd = d->dc.ds.reboot_command;
+    int64_t end = hf_now_ms() + REBOOT_WAIT_MS;
+    int status = 0;
+    pid_t pid, got = 0;
+    hf_log(HF_LOG_ERROR, "self-fence: rebooting this host once: %s", cmd);
+    pid = fork();
+    if (pid == 0) {
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    if (pid < 0) {
+        hf_log(HF_LOG_ERROR, "self-fence: cannot run '%s': %s; HA stays suspended", cmd, strerror(errno));
+        return;
+    }
+    while ((got = waitpid(pid, &status, WNOHANG)) == 0 && hf_now_ms() < end) {
+        hf_sleep_ms(100, NULL);
+        notify_alive();
+    }
+    if (got == 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        hf_log(HF_LOG_ERROR, "self-fence: '%s' did not return within %d s; HA stays suspended", cmd,
+               REBOOT_WAIT_MS / 1000);
+    } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        hf_log(HF_LOG_ERROR, "self-fence: '%s' failed (status %d); HA stays suspended", cmd,
+               WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+    }
+}
+
+void self_fence(hafenced *d, const char *reason)
+{
+    hf_error err = {0};
+    if (d->suspended)
+        return;
+    memset(&d->suspension, 0, sizeof d->suspension);
+    d->suspension.since_ms = hf_wall_ms();
+    hf_strlcpy(d->suspension.reason, reason, sizeof d->suspension.reason);
+    /* marked "rebooted" before the reboot starts: one reboot, never a loop */
+    d->suspension.rebooted = true;
+    d->suspended = true;
+    if (!hf_suspension_write(d->opt.state_dir, &d->suspension, &err))
+        hf_log(HF_LOG_ERROR, "self-fence: cannot write the suspension marker: %s", err.message);
+    hafenced_record(d, HF_LOG_ERROR, d->self, "self-fence", "suspended", false, 0,
+                    "self-fence: HA suspended on this host and rebooting once: %s; clear with 'hafence recover' "
+                    "once the pool is whole again", reason);
+    run_reboot(d);
+}
+
+void suspension_refresh(hafenced *d)
+{
+    hf_suspension s;
+    hf_error err = {0};
+    int state = hf_suspension_read(d->opt.state_dir, &s, &err);
+    if (state == 0) {
+        if (d->suspended)
+            hafenced_record(d, HF_LOG_WARNING, d->self, "recover", "ok", false, 0,
+                            "the suspension was cleared by the operator: HA resumes on this host");
+        d->suspended = false;
+        return;
+    }
+    if (state < 0 && !d->suspended)
+        hf_log(HF_LOG_ERROR, "%s: this host stays suspended", err.message);
+    if (!d->suspended)
+        hf_log(HF_LOG_ERROR, "HA is suspended on this host since it fenced itself (%s): no fencing, no VM "
+               "starts until 'hafence recover'", s.reason);
+    d->suspended = true;
+    d->suspension = s;
+    if (!s.rebooted) {
+        /* the daemon stopped between writing the marker and the reboot */
+        d->suspension.rebooted = true;
+        if (!hf_suspension_write(d->opt.state_dir, &d->suspension, &err))
+            hf_log(HF_LOG_ERROR, "cannot update the suspension marker: %s", err.message);
+        run_reboot(d);
+    }
+}

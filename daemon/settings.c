@@ -1,0 +1,185 @@
+/*
+ * The daemon's configuration: the pool-wide HA-Lizard file and this host's
+ * override, the FENCE_* settings, the daemon's own keys, and the plugins it
+ * acts with (the fence method, the pool plugin for marking hosts dead and
+ * reaching XAPI, the ping plugin for ICMP and the IP heuristic), each with
+ * validated parameters.  Built whole or not at all, so that a reload that
+ * fails leaves the running configuration as it was.
+ */
+#include "hafenced.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+static bool int_key(const hf_config *cfg, const char *key, long long dflt, long long min, long long max,
+                    long long *out, hf_error *err)
+{
+    const char *v = hf_config_get(cfg, key);
+    *out = dflt;
+    if (!v)
+        return true;
+    if (!hf_parse_ll(v, out) || *out < min || *out > max) {
+        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s=%s: expected an integer from %lld to %lld",
+                     hf_config_origin(cfg, key), key, v, min, max);
+        return false;
+    }
+    return true;
+}
+
+static bool daemon_settings_load(const hf_config *cfg, daemon_settings *ds, hf_error *err)
+{
+    const char *field = hf_config_get(cfg, "XC_FIELD_NAME");
+    const char *reboot = hf_config_get(cfg, "HAFENCE_REBOOT_COMMAND");
+    if (field && (!*field || strpbrk(field, " \t\r\n"))) {
+        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: XC_FIELD_NAME='%s': expected an other-config key",
+                     hf_config_origin(cfg, "XC_FIELD_NAME"), field);
+        return false;
+    }
+    if (reboot && !*reboot) {
+        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: HAFENCE_REBOOT_COMMAND is empty: a self-fence must reboot",
+                     hf_config_origin(cfg, "HAFENCE_REBOOT_COMMAND"));
+        return false;
+    }
+    ds->xc_field_name = hf_strdup(field ? field : "ha-lizard-enabled");
+    ds->reboot_command = hf_strdup(reboot ? reboot : "systemctl reboot --force");
+    return int_key(cfg, "HAFENCE_SPLIT_DELAY", 5, 0, 600, &ds->split_delay, err) &&
+           int_key(cfg, "HAFENCE_POOL_INTERVAL", 10, 1, 3600, &ds->pool_interval, err) &&
+           int_key(cfg, "HAFENCE_FENCE_TIMEOUT", 60, 1, 3600, &ds->fence_timeout, err);
+}
+
+static void daemon_settings_free(daemon_settings *ds)
+{
+    free(ds->xc_field_name);
+    free(ds->reboot_command);
+    memset(ds, 0, sizeof *ds);
+}
+
+/* A plugin and its validated parameters: from the config keys of method
+ * (<METHOD>_<PARAM>), FENCE_IPADDRESS/FENCE_PASSWD only for the fence
+ * method itself. */
+static bool plugin_setup(const daemon_options *o, daemon_config *dc, const hf_search_path *path,
+                         const char *plugin_name, const hf_settings *keys, hf_paramset *extra,
+                         hf_plugin **plugin, hf_param **params, hf_error *err)
+{
+    hf_paramset *set = hf_paramset_new();
+    bool ok = false;
+    if (!(*plugin = hf_plugin_find(path, plugin_name, err)))
+        goto out;
+    if (keys && !hf_method_params(dc->config, keys, *plugin, set, err))
+        goto out;
+    for (size_t i = 0; extra && i < hf_paramset_count(extra); i++)
+        hf_paramset_set(set, hf_paramset_name(extra, i), hf_paramset_get(extra, hf_paramset_name(extra, i)));
+    hf_method_param_defaults(*plugin, set, o->history_path);
+    ok = (*params = hf_params_validate(hf_plugin_descriptor_of(*plugin)->params, set, plugin_name, err)) != NULL;
+out:
+    hf_paramset_free(set);
+    return ok;
+}
+
+bool daemon_config_load(const daemon_options *o, daemon_config *dc, hf_error *err)
+{
+    hf_search_path path;
+    hf_settings xapi_keys;
+    hf_paramset *extra = hf_paramset_new();
+    bool ok = false;
+    memset(dc, 0, sizeof *dc);
+    dc->config = hf_config_new();
+    hf_search_path_init(&path, o->plugin_dir ? o->plugin_dir : HAFENCE_PLUGINDIR);
+    if (!hf_config_load(dc->config, o->config_path, err))
+        goto out;
+    /* the host's override file is optional, as HA-Lizard's is */
+    if (o->override_path && access(o->override_path, F_OK) == 0 &&
+        !hf_config_load(dc->config, o->override_path, err))
+        goto out;
+    if (!hf_settings_load(dc->config, &dc->settings, err) || !daemon_settings_load(dc->config, &dc->ds, err))
+        goto out;
+
+    if (!plugin_setup(o, dc, &path, hf_method_plugin(dc->settings.fence_method), &dc->settings, NULL,
+                      &dc->fence_plugin, &dc->fence_params, err))
+        goto out;
+    dc->hostmap_path = hf_method_hostmap_path(&dc->settings);
+    if (access(dc->hostmap_path, F_OK) == 0) {
+        if (!(dc->hostmap = hf_hostmap_load(dc->hostmap_path, err)))
+            goto out;
+    } else if (errno != ENOENT) {
+        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s", dc->hostmap_path, strerror(errno));
+        goto out;
+    }
+
+    /* XAPI: the pool plugin's parameters under HAFENCE_XAPI_ keys; the
+     * generic FENCE_IPADDRESS/FENCE_PASSWD belong to the fence device */
+    xapi_keys = dc->settings;
+    xapi_keys.fence_method = (char *)"HAFENCE_XAPI";
+    xapi_keys.fence_ipaddress = NULL;
+    xapi_keys.fence_passwd = NULL;
+    if (!plugin_setup(o, dc, &path, "pool", &xapi_keys, NULL, &dc->pool_plugin, &dc->pool_params, err))
+        goto out;
+
+    if (dc->settings.fence_heuristics_ips && *dc->settings.fence_heuristics_ips)
+        hf_paramset_set(extra, "addresses", dc->settings.fence_heuristics_ips);
+    if (!plugin_setup(o, dc, &path, "ping", NULL, extra, &dc->ping_plugin, &dc->heuristic_params, err))
+        goto out;
+    ok = true;
+out:
+    hf_paramset_free(extra);
+    hf_search_path_free(&path);
+    if (!ok)
+        daemon_config_free(dc);
+    return ok;
+}
+
+void daemon_config_free(daemon_config *dc)
+{
+    hf_params_free(dc->fence_params);
+    hf_params_free(dc->pool_params);
+    hf_params_free(dc->heuristic_params);
+    hf_plugin_unload(dc->fence_plugin);
+    hf_plugin_unload(dc->pool_plugin);
+    hf_plugin_unload(dc->ping_plugin);
+    hf_hostmap_free(dc->hostmap);
+    free(dc->hostmap_path);
+    daemon_settings_free(&dc->ds);
+    if (dc->config)
+        hf_settings_free(&dc->settings);
+    hf_config_free(dc->config);
+    memset(dc, 0, sizeof *dc);
+}
+
+void daemon_xapi_options(const daemon_config *dc, char *url, size_t url_size, xapi_options *opt)
+{
+    const hf_param *p = dc->pool_params;
+    const char *scheme = hf_param_str(p, "scheme", "https"), *address = hf_param_str(p, "address", "localhost");
+    long long port = hf_param_int(p, "port", 0);
+    const char *ca = hf_param_str(p, "ca_file", "");
+    bool v6 = strchr(address, ':') != NULL;
+    if (port)
+        snprintf(url, url_size, "%s://%s%s%s:%lld/", scheme, v6 ? "[" : "", address, v6 ? "]" : "", port);
+    else
+        snprintf(url, url_size, "%s://%s%s%s/", scheme, v6 ? "[" : "", address, v6 ? "]" : "");
+    memset(opt, 0, sizeof *opt);
+    opt->url = url;
+    opt->username = hf_param_str(p, "username", "root");
+    opt->password = hf_param_str(p, "password", "");
+    opt->ca_file = *ca ? ca : NULL;
+    opt->insecure = hf_param_bool(p, "insecure", 0);
+    opt->call_timeout_ms = (long)hf_param_int(p, "call_timeout_ms", 10000);
+}
+
+bool daemon_read_inventory(const char *path, char *uuid, hf_error *err)
+{
+    hf_config *inv = hf_config_new();
+    const char *v;
+    bool ok = false;
+    /* KEY='value' lines: the config parser reads them as they are */
+    if (hf_config_load(inv, path, err)) {
+        v = hf_config_get(inv, "INSTALLATION_UUID");
+        if (v && hf_is_uuid(v)) {
+            hf_strlcpy(uuid, v, UUID_TEXT);
+            ok = true;
+        } else {
+            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: no INSTALLATION_UUID (this host's UUID)", path);
+        }
+    }
+    hf_config_free(inv);
+    return ok;
+}

@@ -1,0 +1,173 @@
+# A pool of simulated XenServer hosts on loopback, for the daemon's tests
+# and benchmark (sourced, POSIX sh).  Host i has:
+#   - its management address 127.0.0.(10+i), where its own XAPI (the
+#     emulator, tests/emulators/xapi.py) listens; host 1 starts as master,
+#     the others are its slaves (HOST_IS_SLAVE names 127.0.0.11);
+#   - a BMC (OpenIPMI's ipmi_sim, tests/peers/bmc-sim.sh) whose chassis
+#     power the ipmi fence method switches;
+#   - a hafenced with its own state directory, history and log.
+# All emulators share one pool description and one control directory
+# (host liveness, the new master after a takeover).
+#
+#   lab_start DIR COUNT [VMS_PER_HOST]   pool, BMCs, emulators, configs
+#   lab_config KEY=VALUE...              add to the pool-wide config
+#   lab_daemon_start I [args]            hafenced of host I
+#   lab_host_die I                       host I stops: XAPI, daemon, liveness
+#   lab_xapi_start I                     (re)start host I's XAPI
+#   lab_wait SECONDS COMMAND...          poll until COMMAND succeeds
+#   lab_history I                        host I's fence history (JSON lines)
+#   lab_vms                              "name power_state resident-host-uuid" per VM
+#   lab_stop                             everything down
+
+LAB_EMU=$top_srcdir/tests/emulators/xapi.py
+LAB_SIM=$top_srcdir/tests/peers/bmc-sim.sh
+: "${HAFENCED:=$top_builddir/hafenced}"
+
+lab_uuid() { printf '6a1e5e00-0000-4000-8000-%012d\n' "$1"; }
+lab_vm_uuid() { printf 'c0ffee00-0000-4000-8000-%06d%06d\n' "$1" "$2"; }
+lab_addr() { echo "127.0.0.$((10 + $1))"; }
+
+lab_start() {
+    LAB=$1 LAB_N=$2 vms=${3:-2}
+    LAB_PIDS=""
+    mkdir -p "$LAB/control/live" "$LAB/fence/IPMI"
+    printf 'xapi-Lab-pw\n' > "$LAB/xapi.pw"; printf 'adminpw\n' > "$LAB/ipmi.pw"
+    chmod 600 "$LAB/xapi.pw" "$LAB/ipmi.pw"
+    "$LAB_SIM" start "$LAB/bmcs" "$LAB_N" > "$LAB/bmcs.txt" || return 1
+    {
+        printf '{"hosts": ['
+        i=1; while [ $i -le "$LAB_N" ]; do
+            [ $i -gt 1 ] && printf ', '
+            printf '{"uuid": "%s", "name": "xs%d", "address": "%s", "live": true}' "$(lab_uuid $i)" $i "$(lab_addr $i)"
+            i=$((i + 1))
+        done
+        printf '], "vms": ['
+        i=1; first=1; while [ $i -le "$LAB_N" ]; do
+            v=1; while [ $v -le "$vms" ]; do
+                [ $first = 1 ] || printf ', '; first=0
+                # the first VM of every host is managed by HA, the others are not
+                managed=false; [ $v = 1 ] && managed=true
+                printf '{"uuid": "%s", "name": "vm%d-%d", "host": "%s", "other_config": {"ha-lizard-enabled": "%s"}}' \
+                    "$(lab_vm_uuid $i $v)" $i $v "$(lab_uuid $i)" $managed
+                v=$((v + 1))
+            done
+            i=$((i + 1))
+        done
+        printf ']}\n'
+    } > "$LAB/pool.json"
+    : > "$LAB/fence/IPMI/IPMI.hosts"
+    i=1; while [ $i -le "$LAB_N" ]; do
+        echo 1 > "$LAB/control/live/$(lab_uuid $i)"
+        echo "$(lab_uuid $i):127.0.0.1:$(cat "$LAB/bmcs/bmc$i/port")" >> "$LAB/fence/IPMI/IPMI.hosts"
+        i=$((i + 1))
+    done
+    # every host's XAPI on the same port of its own address; the first
+    # emulator picks a free one
+    LAB_PORT=0
+    lab_xapi_start 1 || return 1
+    LAB_PORT=$(cat "$LAB/xapi1.port")
+    i=2; while [ $i -le "$LAB_N" ]; do lab_xapi_start $i || return 1; i=$((i + 1)); done
+    cat > "$LAB/pool.conf" <<EOF
+# the lab's pool-wide HA-Lizard config
+FENCE_ENABLED=1
+FENCE_METHOD=IPMI
+FENCE_ACTION=stop
+FENCE_FILE_LOC=$LAB/fence
+IPMI_USERNAME=admin
+IPMI_PASSWORD_FILE=$LAB/ipmi.pw
+IPMI_WORKAROUNDS=opensesspriv
+FENCE_MIN_HOSTS=2
+FENCE_QUORUM_REQUIRED=1
+FENCE_USE_IP_HEURISTICS=1
+FENCE_HEURISTICS_IPS=127.0.0.1
+XAPI_COUNT=2
+XAPI_DELAY=1
+HAFENCE_XAPI_SCHEME=http
+HAFENCE_XAPI_PORT=$LAB_PORT
+HAFENCE_XAPI_PASSWORD_FILE=$LAB/xapi.pw
+HAFENCE_POOL_INTERVAL=1
+HAFENCE_SPLIT_DELAY=2
+EOF
+    i=1; while [ $i -le "$LAB_N" ]; do
+        cat > "$LAB/host$i.conf" <<EOF
+# host $i's override: its own XAPI, and a reboot the lab can see
+HAFENCE_XAPI_ADDRESS=$(lab_addr $i)
+HAFENCE_REBOOT_COMMAND="echo rebooted >> $LAB/host$i.reboots"
+EOF
+        i=$((i + 1))
+    done
+}
+
+lab_config() { for kv in "$@"; do echo "$kv" >> "$LAB/pool.conf"; done; }
+
+lab_xapi_start() {
+    i=$1
+    rm -f "$LAB/xapi$i.port"
+    slave=""; [ "$i" -gt 1 ] && slave="--slave-of $(lab_addr 1)"
+    # shellcheck disable=SC2086
+    python3 "$LAB_EMU" --port-file "$LAB/xapi$i.port" --pool "$LAB/pool.json" --password-file "$LAB/xapi.pw" \
+        --bind "$(lab_addr "$i")" --port "$LAB_PORT" --control "$LAB/control" --self "$(lab_uuid "$i")" \
+        --log "$LAB/xapi$i.log" --lifetime 600 $slave 2>>"$LAB/xapi$i.err" &
+    echo $! > "$LAB/xapi$i.pid"
+    LAB_PIDS="$LAB_PIDS $!"
+    n=0; while [ ! -s "$LAB/xapi$i.port" ] && [ $n -lt 200 ]; do sleep 0.05; n=$((n + 1)); done
+    [ -s "$LAB/xapi$i.port" ]
+}
+
+lab_daemon_start() {
+    i=$1; shift
+    "$HAFENCED" --foreground -v -c "$LAB/pool.conf" -o "$LAB/host$i.conf" --state-dir "$LAB/state$i" \
+        --history "$LAB/history$i.jsonl" --host-uuid "$(lab_uuid "$i")" --plugin-dir "$LAB/no-plugins" "$@" \
+        2>>"$LAB/daemon$i.log" &
+    echo $! > "$LAB/daemon$i.pid"
+    LAB_PIDS="$LAB_PIDS $!"
+}
+
+lab_daemon_stop() { [ -f "$LAB/daemon$1.pid" ] && kill "$(cat "$LAB/daemon$1.pid")" 2>/dev/null; rm -f "$LAB/daemon$1.pid"; }
+
+# The host stops as a whole: its XAPI and its daemon go silent, and the
+# pool's heartbeat no longer sees it (XAPI's HOST_IS_LIVE goes false).
+# Its BMC stays: that is what fences it.
+lab_host_die() {
+    i=$1
+    kill "$(cat "$LAB/xapi$i.pid")" 2>/dev/null
+    lab_daemon_stop "$i"
+    echo 0 > "$LAB/control/live/$(lab_uuid "$i")"
+}
+
+lab_wait() {
+    limit=$1; shift
+    end=$(( $(date +%s) + limit ))
+    while ! "$@" >/dev/null 2>&1; do
+        [ "$(date +%s)" -ge "$end" ] && return 1
+        sleep 0.1
+    done
+}
+
+lab_history() { cat "$LAB/history$1.jsonl" 2>/dev/null; }
+lab_power() { read -r p _ < "$LAB/bmcs/bmc$1/power"; echo "$p"; }
+
+# The pool's VMs as host I's XAPI sees them (default: any that answers).
+lab_vms() {
+    python3 - "$(lab_addr "${1:-1}")" "$LAB_PORT" "$(cat "$LAB/xapi.pw")" <<'EOF'
+import sys, xmlrpc.client
+addr, port, pw = sys.argv[1], sys.argv[2], sys.argv[3]
+s = xmlrpc.client.ServerProxy("http://%s:%s/" % (addr, port))
+r = s.session.login_with_password("root", pw, "1.0", "lab")
+if r["Status"] != "Success" and r["ErrorDescription"][0] == "HOST_IS_SLAVE":
+    s = xmlrpc.client.ServerProxy("http://%s:%s/" % (r["ErrorDescription"][1], port))
+    r = s.session.login_with_password("root", pw, "1.0", "lab")
+sess = r["Value"]
+hosts = {ref: rec["uuid"] for ref, rec in s.host.get_all_records(sess)["Value"].items()}
+for ref in s.VM.get_all(sess)["Value"]:
+    vm = s.VM.get_record(sess, ref)["Value"]
+    if not vm["is_control_domain"]:
+        print(vm["name_label"], vm["power_state"], hosts.get(vm["resident_on"], "-"))
+EOF
+}
+
+lab_stop() {
+    for p in $LAB_PIDS; do kill "$p" 2>/dev/null; done
+    "$LAB_SIM" stop "$LAB/bmcs" >/dev/null 2>&1
+    wait 2>/dev/null
+}
