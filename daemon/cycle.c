@@ -207,12 +207,35 @@ static void check_peers(hafenced *d)
 
 /* ---- deciding -------------------------------------------------------------- */
 
+/* Hosts that answer: this one and the peers whose last check passed. */
 static long long live_hosts(const hafenced *d)
 {
-    long long live = 1; /* this host */
+    long long live = 1;
     for (size_t i = 0; i < d->peer_count; i++)
-        if (peer_checked(d, &d->peers[i]) && d->peers[i].watch.state != HF_PEER_FAILED)
+        if (peer_checked(d, &d->peers[i]) && d->peers[i].watch.state == HF_PEER_OK)
             live++;
+    return live;
+}
+
+/* For a decision the count must be now's: a suspect peer (it missed a
+ * check, but is not failed yet) is asked once more rather than counted
+ * either way, since two hosts dying at once are seldom seen failing in
+ * the same pass. */
+static long long live_hosts_now(hafenced *d, const peer *failed)
+{
+    const char **addresses = hf_calloc(d->peer_count + 1, sizeof *addresses);
+    probe_result *r = hf_calloc(d->peer_count + 1, sizeof *r);
+    long long live = live_hosts(d);
+    size_t n = 0;
+    for (size_t i = 0; i < d->peer_count; i++)
+        if (&d->peers[i] != failed && peer_checked(d, &d->peers[i]) && d->peers[i].watch.state == HF_PEER_SUSPECT)
+            addresses[n++] = pool_view_host(&d->view, d->peers[i].uuid)->address;
+    if (n)
+        probe_peers(&d->dc, addresses, n, probe_timeout_ms(d), r);
+    for (size_t i = 0; i < n; i++)
+        live += r[i].icmp && r[i].tcp;
+    free(r);
+    free(addresses);
     return live;
 }
 
@@ -222,7 +245,7 @@ static void situation_of(hafenced *d, const peer *p, bool waited, hf_situation *
     s->role = d->role;
     s->peer_is_master = strcmp(p->uuid, d->view.master) == 0;
     s->pool_size = (long long)d->view.count;
-    s->live_hosts = live_hosts(d);
+    s->live_hosts = live_hosts_now(d, p);
     s->suspended = d->suspended;
     s->waited = waited;
     s->settings = &d->dc.settings;

@@ -1,0 +1,191 @@
+#!/bin/sh
+# hafenced in a pool of simulated hosts on loopback (tests/peers/pool-lab.sh):
+# XAPI emulators as the hosts' toolstacks, ipmi_sim BMCs as their power, one
+# daemon per host.  A slave dies, the master dies, no quorum, a fence that
+# fails (with and without FENCE_HA_ONFAIL), a peer that comes back in time,
+# the two-host split, reload on SIGHUP, systemd's notify protocol.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/peers/pool-lab.sh"
+
+command -v ipmi_sim >/dev/null || { fail "ipmi_sim is missing (Debian package openipmi: scripts/setup-debian.sh)"; done_testing; exit 0; }
+# HAFENCE_TEST_KEEP=1 keeps the lab (logs, histories) for a look afterwards
+trap 'lab_stop; [ -n "${HAFENCE_TEST_KEEP:-}" ] || rm -rf "$TMP"' EXIT
+
+U1=$(lab_uuid 1) U2=$(lab_uuid 2) U3=$(lab_uuid 3)
+# jq over host I's history: the records of one action
+actions() { lab_history "$1" | jq -r -s "map(select(.action==\"$2\")) | .[] | \"\(.host) \(.result) \(.message)\""; }
+fenced_by() { actions "$1" fence | grep -q "^$2 ok"; }
+vm_state() { lab_vms "${2:-1}" | awk -v n="$1" '$1 == n { print $2, $3 }'; }
+status_pool() { run_json "$HAFENCE" status-pool --state-dir "$LAB/state$1" --json; }
+new_lab() { lab_stop; LAB=$TMP/$1; mkdir -p "$LAB"; lab_start "$LAB" "$2" || { fail "lab $1 did not start"; diag "$(cat "$LAB"/*.err 2>/dev/null)"; done_testing; exit 0; }; }
+ready() { lab_wait 10 sh -c "[ -s '$LAB/state$1/status.json' ] && jq -e '.peers | length > 0 and all(.state == \"ok\")' '$LAB/state$1/status.json'"; }
+
+# ---- a slave dies: the master fences it and starts its managed VMs ---------------
+new_lab slave-dies 3
+for i in 1 2 3; do lab_daemon_start $i; done
+check "three daemons see their peers" ready 1
+ready 2; ready 3
+status_pool 1
+json_check "status-pool: host 1 is the master" '.role=="master" and .pool_size==3 and .quorum'
+json_check "  ... and has recorded an autopromote slave" ".autopromote==\"$U2\""
+check "  ... in the pool's other-config" grep -q "pool.add_to_other_config.*autopromote_uuid $U2" "$LAB/xapi1.log"
+check "host 2 learns it is the autopromote slave" lab_wait 10 jq -e '.role=="autopromote slave"' "$LAB/state2/status.json"
+check "  ... and caches the pool view" lab_wait 5 jq -e ".autopromote==\"$U2\" and (.hosts | length == 3)" "$LAB/state2/pool.json"
+run "$HAFENCE" status-pool --state-dir "$LAB/state1"
+has "xs3" "$out" "status-pool prints the peers"
+lab_host_die 3
+check "host 3 dies: the master fences it" lab_wait 20 fenced_by 1 "$U3"
+is 0 "$(lab_power 3)" "  ... its simulated chassis is off (ipmi_sim)"
+check "  ... verified, in the history" lab_wait 1 jq -e -s 'map(select(.action=="fence" and .verified)) | length == 1' "$LAB/history1.jsonl"
+check "  ... marked dead in XAPI" lab_wait 10 grep -q "host.declare_dead" "$LAB/xapi1.log"
+check "  ... its managed VM is started on a survivor" lab_wait 10 sh -c "grep -q 'VM.start_on' '$LAB/xapi1.log'"
+state=$(vm_state vm3-1)
+case "$state" in "Running $U1" | "Running $U2") pass "  ... vm3-1 runs on a surviving host" ;; *) fail "  ... vm3-1 runs on a surviving host"; diag "$state" ;; esac
+is "Halted -" "$(vm_state vm3-2)" "  ... a VM HA does not manage stays down"
+hasnt "fence" "$(lab_history 2 | jq -r .action)" "  ... the slaves never fence"
+hasnt "fence" "$(lab_history 3 | jq -r .action)" "  ... (neither of them)"
+has "peer-failed" "$(lab_history 1 | jq -r .action)" "  ... the failure, the decision and the VMs are in the history"
+has "fence: master may fence" "$(actions 1 decision)" "  ... the decision with its reason"
+check "  ... logged by the daemon with the host names" grep -q "xs3 .*failed: 2 checks 1 s apart" "$LAB/daemon1.log"
+status_pool 1
+json_check "status-pool: host 3 fenced, 2 of 3 live, quorum" ".live_hosts==2 and .quorum and (.peers[] | select(.uuid==\"$U3\") | .state==\"fenced\")"
+
+# ---- the master dies: the autopromote slave fences it and takes over ---------------
+new_lab master-dies 3
+for i in 1 2 3; do lab_daemon_start $i; done
+ready 1; ready 3
+check "the pool is up" ready 2
+lab_wait 5 sh -c "jq -e '.role==\"autopromote slave\"' '$LAB/state2/status.json'"
+lab_host_die 1
+check "the master dies: the autopromote slave fences it" lab_wait 20 fenced_by 2 "$U1"
+is 0 "$(lab_power 1)" "  ... the old master's chassis is off"
+check "  ... it became master (pool.emergency_transition_to_master)" lab_wait 10 grep -q "pool.emergency_transition_to_master" "$LAB/xapi2.log"
+check "  ... and told the slaves (pool.recover_slaves)" grep -q "pool.recover_slaves" "$LAB/xapi2.log"
+check "  ... the old master's managed VM runs again" lab_wait 10 grep -q 'VM.start_on' "$LAB/xapi2.log"
+case "$(vm_state vm1-1 2)" in "Running $U2" | "Running $U3") pass "  ... on a surviving host" ;; *) fail "  ... on a surviving host"; diag "$(lab_vms 2)" ;; esac
+check "  ... the new master chose a new autopromote slave" lab_wait 10 sh -c "jq -e '.role==\"master\" and .autopromote==\"$U3\"' '$LAB/state2/status.json'"
+hasnt "fence" "$(lab_history 3 | jq -r .action)" "  ... the other slave did not fence"
+has "nothing: only the master and the autopromote slave fence" "$(actions 3 decision)" "  ... and says why"
+check "  ... and learns its new role from the new master" lab_wait 10 sh -c "jq -e '.master==\"$U2\" and .role==\"autopromote slave\"' '$LAB/state3/status.json'"
+
+# ---- no quorum: the slave suspends itself and reboots once ------------------------------
+new_lab no-quorum 3
+lab_config FENCE_USE_IP_HEURISTICS=0
+for i in 1 2 3; do lab_daemon_start $i; done
+ready 1; ready 2; ready 3
+lab_wait 5 sh -c "jq -e '.role==\"autopromote slave\"' '$LAB/state2/status.json'"
+lab_host_die 1; lab_host_die 3
+check "master and a slave die at once: no quorum, the autopromote slave self-fences" \
+    lab_wait 20 sh -c "jq -e -s 'map(select(.action==\"self-fence\")) | length == 1' '$LAB/history2.jsonl'"
+is 1 "$(lab_power 1)" "  ... no fence was sent"
+hasnt '"action":"fence"' "$(lab_history 2)" "  ... none recorded"
+has "no quorum: 1 live host of a pool of 3" "$(actions 2 decision)" "  ... the reason: no quorum"
+check "  ... it rebooted (the configured reboot command ran)" lab_wait 5 test -s "$LAB/host2.reboots"
+check "  ... a suspension marker is kept" test -f "$LAB/state2/suspended"
+run "$HAFENCE" status-pool --state-dir "$LAB/state2"
+is 2 "$rc" "status-pool of a suspended host: exit 2"
+has "SUSPENDED" "$out" "  ... and says so"
+# the host comes back from its reboot: still suspended, no second reboot
+lab_daemon_stop 2; sleep 0.3
+lab_daemon_start 2
+sleep 4
+is 1 "$(wc -l < "$LAB/host2.reboots")" "after its reboot it stays suspended and does not reboot again"
+hasnt '"action":"fence"' "$(lab_history 2)" "  ... and fences nobody"
+has "nothing: HA is suspended" "$(actions 2 decision)" "  ... because it is suspended"
+run "$HAFENCE" recover --state-dir "$LAB/state2" --history "$LAB/history2.jsonl" < /dev/null
+is 64 "$rc" "recover without a terminal or --yes: refused"
+run "$HAFENCE" recover --state-dir "$LAB/state2" --history "$LAB/history2.jsonl" --yes
+is 0 "$rc" "hafence recover --yes clears the suspension"
+check "  ... the daemon resumes HA" lab_wait 5 grep -q "suspension was cleared by the operator" "$LAB/daemon2.log"
+check "  ... recorded in the history" lab_wait 1 jq -e -s 'map(select(.action=="recover")) | length >= 1' "$LAB/history2.jsonl"
+
+# ---- a fence that fails: VMs stay down, unless FENCE_HA_ONFAIL=1 ------------------------
+new_lab fence-fails 3
+# a BMC that does not answer costs the whole fence timeout: keep it short
+lab_config HAFENCE_FENCE_TIMEOUT=3
+for i in 1 2 3; do lab_daemon_start $i; done
+ready 1
+"$LAB_SIM" stop "$LAB/bmcs" 3 >/dev/null 2>&1
+lab_host_die 3
+check "host 3 dies and its BMC is gone: the fence fails" \
+    lab_wait 30 sh -c "jq -e -s 'map(select(.action==\"fence\" and .result!=\"ok\")) | length >= 1' '$LAB/history1.jsonl'"
+check "  ... its VMs stay down (FENCE_HA_ONFAIL=0)" lab_wait 5 grep -q "its VMs stay down (FENCE_HA_ONFAIL=0)" "$LAB/daemon1.log"
+hasnt "VM.start_on" "$(cat "$LAB/xapi1.log")" "  ... no VM was started"
+hasnt "host.declare_dead" "$(cat "$LAB/xapi1.log")" "  ... and the host is not marked dead"
+lab_config FENCE_HA_ONFAIL=1
+kill -HUP "$(cat "$LAB/daemon1.pid")"
+check "with FENCE_HA_ONFAIL=1 (reloaded on SIGHUP)" lab_wait 10 grep -q "configuration reloaded" "$LAB/daemon1.log"
+check "  ... the next attempt restarts its VMs although the fence failed" lab_wait 30 grep -q "VM.start_on" "$LAB/xapi1.log"
+has "FENCE_HA_ONFAIL=1: restarting its VMs" "$(cat "$LAB/daemon1.log")" "  ... and says so"
+
+# ---- a peer that answers again before XAPI_COUNT runs out is not fenced -----------------
+new_lab comes-back 3
+lab_config XAPI_COUNT=5
+for i in 1 2 3; do lab_daemon_start $i; done
+ready 1
+kill "$(cat "$LAB/xapi3.pid")"
+check "host 3's XAPI stops answering: suspect" lab_wait 10 grep -q "xs3 .*missed check 1 of 5" "$LAB/daemon1.log"
+lab_xapi_start 3
+check "  ... it answers again before the fifth check: not failed" lab_wait 10 grep -q "xs3 .*answers again" "$LAB/daemon1.log"
+sleep 3
+is 1 "$(lab_power 3)" "  ... and not fenced"
+hasnt "peer-failed" "$(lab_history 1 | jq -r .action)" "  ... nor declared failed"
+
+# ---- reload: a bad config keeps the running one --------------------------------------------
+cp "$LAB/pool.conf" "$LAB/pool.conf.good"
+echo "XAPI_COUNT=many" >> "$LAB/pool.conf"
+kill -HUP "$(cat "$LAB/daemon1.pid")"
+check "SIGHUP with a bad config: refused, the running one stays" lab_wait 5 grep -q "reload refused, the running configuration stays: .*pool.conf:[0-9]*: XAPI_COUNT=many" "$LAB/daemon1.log"
+check "  ... and the daemon still runs" kill -0 "$(cat "$LAB/daemon1.pid")"
+cp "$LAB/pool.conf.good" "$LAB/pool.conf"
+
+# ---- a two-host pool: the slave waits before it fences the master -----------------------------
+new_lab two-hosts 2
+for i in 1 2; do lab_daemon_start $i; done
+ready 1; ready 2
+lab_wait 5 sh -c "jq -e '.role==\"autopromote slave\"' '$LAB/state2/status.json'"
+lab_host_die 1
+check "two hosts, the master dies: the slave waits the split delay" lab_wait 20 sh -c "jq -e -s 'map(select(.action==\"decision\" and .result==\"wait\")) | length == 1' '$LAB/history2.jsonl'"
+check "  ... then checks again and fences" lab_wait 20 fenced_by 2 "$U1"
+gap=$(jq -s 'map(select(.action=="decision")) | (.[1].time_ms // 0) - .[0].time_ms' "$LAB/history2.jsonl" 2>/dev/null || echo 0)
+check "  ... after the delay (HAFENCE_SPLIT_DELAY=2)" test "${gap:-0}" -ge 2000
+new_lab two-hosts-back 2
+for i in 1 2; do lab_daemon_start $i; done
+ready 1; ready 2
+lab_wait 5 sh -c "jq -e '.role==\"autopromote slave\"' '$LAB/state2/status.json'"
+kill "$(cat "$LAB/xapi1.pid")"
+lab_wait 20 sh -c "jq -e -s 'map(select(.action==\"decision\" and .result==\"wait\")) | length == 1' '$LAB/history2.jsonl'"
+lab_xapi_start 1
+check "the master answers again within the delay: not fenced" lab_wait 10 grep -q "answers again after the two-host split delay" "$LAB/daemon2.log"
+is 1 "$(lab_power 1)" "  ... its chassis is on"
+
+# ---- systemd: READY=1 and the watchdog ------------------------------------------------------------
+new_lab notify 2
+python3 - "$LAB/notify.sock" "$LAB/notify.txt" <<'EOF' &
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1]); s.settimeout(0.2)
+end = time.time() + 20
+with open(sys.argv[2], "a") as f:
+    while time.time() < end:
+        try:
+            f.write(s.recv(4096).decode() + "\n"); f.flush()
+        except socket.timeout:
+            pass
+EOF
+LAB_PIDS="$LAB_PIDS $!"
+lab_wait 5 test -S "$LAB/notify.sock"
+NOTIFY_SOCKET=$LAB/notify.sock WATCHDOG_USEC=1000000 lab_daemon_start 1
+check "sd_notify: READY=1" lab_wait 10 grep -q "READY=1" "$LAB/notify.txt"
+check "  ... WATCHDOG=1 keeps coming from the main loop" lab_wait 10 sh -c "[ \$(grep -c WATCHDOG=1 '$LAB/notify.txt') -ge 3 ]"
+check "  ... STATUS= for systemctl status" grep -q "STATUS=master" "$LAB/notify.txt"
+run "$HAFENCED" --check-config -c "$LAB/pool.conf" -o "$LAB/host1.conf" --host-uuid "$U1" --plugin-dir "$LAB/no-plugins"
+is 0 "$rc" "hafenced --check-config: the lab's config is good"
+printf 'FENCE_MIN_HOSTS=none\n' > "$LAB/bad.conf"
+run "$HAFENCED" --check-config -c "$LAB/bad.conf" --host-uuid "$U1" --plugin-dir "$LAB/no-plugins"
+is 78 "$rc" "  ... a bad one: exit 78"
+has "bad.conf:1: FENCE_MIN_HOSTS=none" "$out" "  ... naming file, line and key"
+check "the unit file is Type=notify with a watchdog" sh -c "grep -q '^Type=notify' '$top_srcdir/daemon/hafenced.service.in' && grep -q '^WatchdogSec=' '$top_srcdir/daemon/hafenced.service.in'"
+hasnt "xapi-Lab-pw" "$(cat "$LAB"/daemon*.log "$LAB"/history*.jsonl 2>/dev/null)" "no password in the daemon's logs or history"
+
+done_testing
