@@ -168,6 +168,7 @@ static void observe(hafenced *d, peer *p, const probe_result *r)
     now = hf_peer_observe(&p->watch, answered, &d->dc.settings, hf_now_ms());
     hf_strlcpy(p->why, r->why, sizeof p->why);
     host_label(d, p->uuid, label, sizeof label);
+    hf_log(HF_LOG_DEBUG, "check of %s: %s", label, r->why);
     if (now == HF_PEER_SUSPECT)
         hf_log(HF_LOG_WARNING, "%s missed check %lld of %lld: %s", label, p->watch.misses, d->dc.settings.xapi_count,
                r->why);

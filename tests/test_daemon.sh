@@ -99,6 +99,16 @@ is 0 "$rc" "hafence recover --yes clears the suspension"
 check "  ... the daemon resumes HA" lab_wait 5 grep -q "suspension was cleared by the operator" "$LAB/daemon2.log"
 check "  ... recorded in the history" lab_wait 1 jq -e -s 'map(select(.action=="recover")) | length >= 1' "$LAB/history2.jsonl"
 
+# ---- FENCE_REBOOT_LONE_HOST: a master that sees no peer reboots ------------------------
+new_lab lone-master 3
+lab_config FENCE_REBOOT_LONE_HOST=1
+for i in 1 2 3; do lab_daemon_start $i; done
+ready 1
+lab_host_die 2; lab_host_die 3
+check "FENCE_REBOOT_LONE_HOST=1: the master that sees none of its peers reboots" lab_wait 20 test -s "$LAB/host1.reboots"
+has "FENCE_REBOOT_LONE_HOST=1" "$(actions 1 decision)" "  ... and says why"
+is 11 "$(lab_power 2)$(lab_power 3)" "  ... instead of fencing them"
+
 # ---- a fence that fails: VMs stay down, unless FENCE_HA_ONFAIL=1 ------------------------
 new_lab fence-fails 3
 # a BMC that does not answer costs the whole fence timeout: keep it short

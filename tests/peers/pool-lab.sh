@@ -167,7 +167,9 @@ EOF
 }
 
 lab_stop() {
-    for p in $LAB_PIDS; do kill "$p" 2>/dev/null; done
-    "$LAB_SIM" stop "$LAB/bmcs" >/dev/null 2>&1
+    for p in $LAB_PIDS; do kill "$p" 2>/dev/null || :; done
+    LAB_PIDS=""
+    [ -d "${LAB:-}/bmcs" ] && "$LAB_SIM" stop "$LAB/bmcs" >/dev/null 2>&1
     wait 2>/dev/null
+    :
 }
