@@ -249,6 +249,7 @@ static bool promote(hafenced *d, const char *old_master_label)
             xapi_free(d->x);
             d->x = NULL;
             hf_sleep_ms(500, d->stop);
+            notify_alive();
         }
     } while (r != HF_OK && hf_now_ms() < deadline && !*d->stop);
     hafenced_record(d, r == HF_OK ? HF_LOG_WARNING : HF_LOG_ERROR, d->self, "recover-slaves", hf_result_name(r),
@@ -278,12 +279,20 @@ void act_fence(hafenced *d, peer *p)
     /* the pool method works through the master: with the master gone,
      * this host must be master before it can mark the old one dead */
     if (was_master && pool_method && !(promoted = promote(d, label))) {
-        self_fence(d, "could not take over the pool to fence its master");
+        if (!*d->stop)
+            self_fence(d, "could not take over the pool to fence its master");
         return;
     }
     if (!was_master && !managed_vms(d, p->uuid, &vms, &err))
         hf_log(HF_LOG_ERROR, "cannot list the VMs HA manages on %s: %s", label, err.message);
     fenced = fence_peer(d, p, label);
+    if (!fenced && *d->stop) {
+        /* a fence cancelled because the daemon stops is no verdict on the
+         * peer: no self-fence, no VM starts; the next daemon decides again */
+        hf_log(HF_LOG_WARNING, "stopping: the fence of %s was cancelled; nothing more is done about it", label);
+        vm_list_free(&vms);
+        return;
+    }
     if (!fenced) {
         if (was_master) {
             vm_list_free(&vms);

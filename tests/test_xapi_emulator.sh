@@ -2,7 +2,8 @@
 # What the XAPI emulator offers the dom0 daemon, checked through Python's
 # XML-RPC client (the one XenServer's XenAPI.py is built on): pool
 # other_config, a slave's emergency transition to master and
-# recover_slaves, VM.start_on, host liveness from a control directory, and
+# recover_slaves (the other slaves then name the new master),
+# host.get_all_records, VM.start_on, host liveness from a control directory, and
 # a master that stops answering (SIGUSR1) and answers again.
 . "$top_srcdir/tests/lib.sh"
 
@@ -96,6 +97,18 @@ has "host.get_all as local: HOST_IS_SLAVE" "$out" "  ... its local login is good
 has "transition: Success" "$out" "pool.emergency_transition_to_master"
 has "master: $S1" "$out" "  ... the slave is the pool master now"
 has "recovered: 1" "$out" "pool.recover_slaves: the one live slave left"
+check "  ... the new master is in the control directory" grep -qx "$S1 127.0.0.1" "$TMP/control/master"
+start slave2 --slave-of 127.0.0.2 --self $S2
+run python3 - "$port" <<'PY'
+import sys, xmlrpc.client
+x = xmlrpc.client.ServerProxy("http://127.0.0.1:%s/" % sys.argv[1])
+print("login:", x.session.login_with_password("root", "xapi-Secret-1", "1.0", "t").get("ErrorDescription"))
+PY
+has "login: ['HOST_IS_SLAVE', '127.0.0.1']" "$out" "  ... and the other slaves name it as their master"
+
+run xapi $master "r = ok(x.host.get_all_records(s))
+print(len(r), sorted(h['uuid'] for h in r.values()) == sorted(['$M', '$S1', '$S2']), all('address' in h and 'enabled' in h for h in r.values()))"
+is "3 True True" "$out" "host.get_all_records: every host's record by reference"
 
 # the master stops answering, then answers again
 kill -USR1 $master_pid

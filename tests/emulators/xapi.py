@@ -15,8 +15,8 @@ HOST_IS_LIVE; --no-declare-dead makes it an older server without
 host.declare_dead.  For the daemon: pool other_config, a slave's local
 login with pool.emergency_transition_to_master and pool.recover_slaves
 (--slave-of, --self), VM.start_on, host liveness from --control DIR
-(live/<host-uuid> holding 0 or 1; master, the address of the host that took
-over, which the other slaves then name), host.get_all_records, and SIGUSR1
+(live/<host-uuid> holding 0 or 1; master, "UUID ADDRESS" of the host that
+took over, which the other slaves then name), host.get_all_records, and SIGUSR1
 to stop answering and to answer again.
 """
 import argparse
@@ -181,11 +181,11 @@ class Api:
         if self.control:
             try:
                 with open(os.path.join(self.control, "master")) as f:
-                    address = f.read().strip()
-                if address and address != self.address:
-                    return address
-                if address == self.address:
+                    uuid, address = (f.read().split() + ["", ""])[:2]
+                if uuid and uuid == self.self_uuid:
                     return None
+                if address:
+                    return address
             except OSError:
                 pass
         return self.slave_of
@@ -236,7 +236,7 @@ class Api:
         self.slave_of = None
         if self.control:
             with open(os.path.join(self.control, "master.tmp"), "w") as f:
-                f.write(self.address + "\n")
+                f.write("%s %s\n" % (self.self_uuid or "-", self.address))
             os.rename(os.path.join(self.control, "master.tmp"), os.path.join(self.control, "master"))
         pref = next(iter(self.pool.objects["pool"]))
         if self.self_uuid:
