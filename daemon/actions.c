@@ -259,7 +259,7 @@ static bool promote(hafenced *d, const char *old_master_label)
     xv_free(v);
     /* this host is master now: read the view from it and choose a new
      * autopromote slave */
-    d->next_view_ms = 0;
+    view_reader_poke(d->reader);
     hf_strlcpy(d->view.master, d->self, sizeof d->view.master);
     d->view.autopromote[0] = '\0';
     d->role = HF_ROLE_MASTER;
@@ -330,7 +330,7 @@ void act_fence(hafenced *d, peer *p)
     }
     start_vms(d, p, &vms, label);
     vm_list_free(&vms);
-    d->next_view_ms = 0;
+    view_reader_poke(d->reader);
 }
 
 void choose_autopromote(hafenced *d)
@@ -351,11 +351,18 @@ void choose_autopromote(hafenced *d)
     /* keep the one chosen while it is fit: fewer writes, a stable role */
     if (keep || !pick)
         return;
-    if (!d->x || !pool_record_autopromote(d->x, pick, hf_now_ms() + 5000, &err)) {
+    /* just recorded, and the view read before that: not a new choice */
+    if (strcmp(pick, d->autopromote_recorded) == 0 && hf_now_ms() - d->autopromote_recorded_ms < 5000)
+        return;
+    if (!own_xapi(d) || !pool_record_autopromote(d->x, pick, hf_now_ms() + 5000, &err)) {
         hf_log(HF_LOG_ERROR, "cannot record the autopromote slave %s: %s", pick, d->x ? err.message : "no XAPI");
+        xapi_free(d->x);
+        d->x = NULL;
         return;
     }
     hf_strlcpy(d->view.autopromote, pick, sizeof d->view.autopromote);
+    hf_strlcpy(d->autopromote_recorded, pick, sizeof d->autopromote_recorded);
+    d->autopromote_recorded_ms = hf_now_ms();
     hafenced_record(d, HF_LOG_WARNING, pick, "autopromote", "ok", false, 0,
                     "%s is the autopromote slave now (pool other-config %s)", host_label(d, pick, label, sizeof label),
                     AUTOPROMOTE_KEY);

@@ -107,39 +107,26 @@ static void sync_peers(hafenced *d)
 
 static void refresh_view(hafenced *d)
 {
-    int64_t now = hf_now_ms();
+    char error[HF_ERROR_MAX] = "", url[512] = "";
     hf_error err = {0};
-    if (now < d->next_view_ms)
-        return;
-    d->next_view_ms = now + d->dc.ds.pool_interval * 1000;
-    if (!d->x) {
-        char url[512];
-        xapi_options opt;
-        daemon_xapi_options(&d->dc, url, sizeof url, &opt);
-        d->x = xapi_new(&opt);
-    }
-    /* short: a master that is gone must not hold up the checks */
-    if (d->x && pool_view_read(d->x, &d->view, now + 5000, &err)) {
+    int got = d->reader ? view_reader_take(d->reader, &d->view, error, sizeof error, url, sizeof url) : 0;
+    if (got > 0) {
         if (*d->view_error)
-            hf_log(HF_LOG_WARNING, "XAPI answers again (%s)", xapi_url(d->x));
+            hf_log(HF_LOG_WARNING, "XAPI answers again (%s)", url);
         d->view_error[0] = '\0';
         if (!pool_view_save(&d->view, d->opt.state_dir, &err))
             hf_log(HF_LOG_ERROR, "cannot cache the pool view: %s", err.message);
-    } else {
-        hf_error cache_err = {0};
-        if (strcmp(d->view_error, err.message) != 0)
-            hf_log(HF_LOG_WARNING, "the pool's XAPI does not answer: %s; using the pool view cached in %s",
-                   err.message, d->opt.state_dir);
-        hf_strlcpy(d->view_error, err.message, sizeof d->view_error);
-        /* a master that moved, or our own XAPI restarting: start over from
-         * this host's own XAPI next time */
-        xapi_free(d->x);
-        d->x = NULL;
-        if (!d->view.cached && !pool_view_load(&d->view, d->opt.state_dir, &cache_err) && !d->view.count)
-            hf_log(HF_LOG_ERROR, "no pool view: XAPI does not answer and there is no cache: %s", cache_err.message);
+    } else if (got < 0) {
+        if (strcmp(d->view_error, error) != 0)
+            hf_log(HF_LOG_WARNING, "the pool's XAPI does not answer: %s; using the pool view cached in %s", error,
+                   d->opt.state_dir);
+        hf_strlcpy(d->view_error, error, sizeof d->view_error);
+        if (!d->view.count && !pool_view_load(&d->view, d->opt.state_dir, &err))
+            hf_log(HF_LOG_ERROR, "no pool view: XAPI does not answer and there is no cache: %s", err.message);
         d->view.cached = true;
-        /* read again soon: the view is what roles are made of */
-        d->next_view_ms = now + 1000;
+    } else if (!d->view.count && pool_view_load(&d->view, d->opt.state_dir, &err)) {
+        /* before the first read: what this host knew when it stopped */
+        hf_log(HF_LOG_INFO, "starting from the pool view cached in %s", d->opt.state_dir);
     }
     sync_peers(d);
     set_role(d);
@@ -397,7 +384,7 @@ int64_t hafenced_cycle(hafenced *d)
     }
     write_status(d);
     now = hf_now_ms();
-    next = d->next_view_ms;
+    next = now + 1000;
     for (size_t i = 0; i < d->peer_count; i++)
         if (peer_checked(d, &d->peers[i]) && d->peers[i].watch.next_check_ms < next)
             next = d->peers[i].watch.next_check_ms;
@@ -408,6 +395,8 @@ int64_t hafenced_cycle(hafenced *d)
 void hafenced_free(hafenced *d)
 {
     hf_reply reply;
+    view_reader_stop(d->reader);
+    d->reader = NULL;
     if (d->x) {
         xapi_logout(d->x, hf_now_ms() + 1000, &reply);
         xapi_free(d->x);

@@ -89,6 +89,15 @@ const pool_host *pool_view_host(const pool_view *v, const char *uuid);
 /* The pool object's other-config[AUTOPROMOTE_KEY] := uuid. */
 bool pool_record_autopromote(xapi *x, const char *uuid, int64_t deadline_ms, hf_error *err);
 
+/* ---- reading the view in the background (viewreader.c) ------------------ */
+typedef struct view_reader view_reader;
+view_reader *view_reader_start(const daemon_config *dc);
+void view_reader_poke(view_reader *r);   /* read again now */
+/* The latest read since the last take: 1 a view (moved into *into, url is
+ * the XAPI that answered), -1 a failure (error), 0 nothing new. */
+int view_reader_take(view_reader *r, pool_view *into, char *error, size_t error_size, char *url, size_t url_size);
+void view_reader_stop(view_reader *r);   /* joins; bounded by one call */
+
 /* ---- checking peers (probe.c) -------------------------------------------- */
 typedef struct probe_result {
     bool icmp;       /* answered an echo request */
@@ -122,15 +131,17 @@ typedef struct hafenced {
     daemon_options opt;
     daemon_config dc;
     char self[UUID_TEXT];
-    xapi *x;                   /* this host's XAPI (redirected to the master) */
+    xapi *x;                   /* this host's XAPI (redirected to the master), for actions */
+    view_reader *reader;       /* the pool view, read in the background */
     pool_view view;
     peer *peers;
     size_t peer_count;
     hf_role role;
     bool suspended;
     hf_suspension suspension;
-    int64_t next_view_ms;      /* monotonic */
     char view_error[512];
+    char autopromote_recorded[UUID_TEXT]; /* the last choice written, and when */
+    int64_t autopromote_recorded_ms;
     char requested_by[384];    /* for the history */
     volatile sig_atomic_t *stop;
 } hafenced;

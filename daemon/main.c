@@ -95,12 +95,13 @@ static void reload(hafenced *d)
         hf_log(HF_LOG_ERROR, "reload refused, the running configuration stays: %s", err.message);
         return;
     }
+    /* XAPI credentials may have changed: new clients, the view read anew */
+    view_reader_stop(d->reader);
     daemon_config_free(&d->dc);
     d->dc = fresh;
-    /* XAPI credentials may have changed; the view is read again at once */
+    d->reader = view_reader_start(&d->dc);
     xapi_free(d->x);
     d->x = NULL;
-    d->next_view_ms = 0;
     hf_log(HF_LOG_WARNING, "configuration reloaded from %s%s%s", d->opt.config_path,
            d->opt.override_path && access(d->opt.override_path, F_OK) == 0 ? " and " : "",
            d->opt.override_path && access(d->opt.override_path, F_OK) == 0 ? d->opt.override_path : "");
@@ -208,6 +209,7 @@ int main(int argc, char **argv)
     hf_log(HF_LOG_WARNING, "hafenced %s started: host %s, config %s, method %s, XAPI_COUNT=%lld XAPI_DELAY=%lld",
            HAFENCE_VERSION, d.self, d.opt.config_path, d.dc.settings.fence_method, d.dc.settings.xapi_count,
            d.dc.settings.xapi_delay);
+    d.reader = view_reader_start(&d.dc);
     notify_ready();
     while (!stop_requested) {
         int64_t wait_ms;

@@ -11,7 +11,9 @@
  * DIR/power holds the state: "1"/"0", or "OLD NEW WHEN_MS" while a change
  * is pending; the tests and the demo read and write it.  DIR/delay_ms,
  * when present, delays a change (a slow BMC).  DIR/log records every
- * power request.
+ * power request.  DIR/hook, when executable, is run with the new state
+ * ("0" or "1") after a change, detached: the pool lab uses it to stop or
+ * start the simulated host whose power this is.
  */
 #include <OpenIPMI/lanserv.h>
 #include <OpenIPMI/mcserv.h>
@@ -20,7 +22,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 int ipmi_sim_module_print_version(sys_data_t *sys, char *options);
 int ipmi_sim_module_init(sys_data_t *sys, const char *options);
@@ -78,13 +82,36 @@ static int set_power(int value)
     return rename(tmp, path) != 0;
 }
 
+/* Double fork: the hook outlives nothing of ours and leaves no zombie. */
+static void run_hook(int value)
+{
+    char path[4200];
+    pid_t pid;
+    snprintf(path, sizeof path, "%s/hook", state_dir);
+    if (access(path, X_OK) != 0)
+        return;
+    pid = fork();
+    if (pid == 0) {
+        if (fork() == 0) {
+            execl(path, path, value ? "1" : "0", (char *)NULL);
+            _exit(127);
+        }
+        _exit(0);
+    }
+    if (pid > 0)
+        waitpid(pid, NULL, 0);
+}
+
 static int chassis_set(lmc_data_t *mc, int op, unsigned char *val, void *cb_data)
 {
     (void)mc;
     (void)cb_data;
     if (op != CHASSIS_CONTROL_POWER)
         return 0; /* reset, boot device, identify: accepted, nothing to simulate */
-    return set_power(*val ? 1 : 0) ? -1 : 0;
+    if (set_power(*val ? 1 : 0))
+        return -1;
+    run_hook(*val ? 1 : 0);
+    return 0;
 }
 
 static int chassis_get(lmc_data_t *mc, int op, unsigned char *val, void *cb_data)

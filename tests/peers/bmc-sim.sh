@@ -17,7 +17,11 @@ done
 cmd=${1:?usage: bmc-sim.sh start|stop DIR ...}
 dir=${2:?usage: bmc-sim.sh start|stop DIR ...}
 
-port_free() { [ -z "$(ss -Hlun "sport = :$1" 2>/dev/null)" ]; }
+# BMC_SIM_ADDRESS (a printf format of the BMC's index, default 127.0.0.1)
+# and BMC_SIM_PORT (default: a free one) place the BMCs elsewhere: the pool
+# lab puts them on its out-of-band network, port 623 each.
+address_of() { printf "${BMC_SIM_ADDRESS:-127.0.0.1}" "$1"; }
+port_free() { ! ss -Hlun "sport = :$1" 2>/dev/null | grep -q "${2:-}"; }
 
 start_one() { # INDEX
     i=$1
@@ -25,7 +29,8 @@ start_one() { # INDEX
     mkdir -p "$d/state"
     [ -f "$d/power" ] || echo 1 > "$d/power"
     tries=0
-    while :; do
+    addr=$(address_of "$i")
+    while [ -z "${BMC_SIM_PORT:-}" ]; do
         # below 32768: libipmiconsole 1.6 fails on higher ports (it reports
         # "hostname invalid"), and the console tests need it
         port=$(( 20000 + ( $(od -An -N2 -tu2 /dev/urandom) % 12000 ) ))
@@ -33,6 +38,7 @@ start_one() { # INDEX
         tries=$((tries + 1))
         [ $tries -lt 50 ] || { echo "bmc-sim: no free UDP port" >&2; exit 1; }
     done
+    [ -z "${BMC_SIM_PORT:-}" ] || port=$BMC_SIM_PORT
     sol=""
     if [ -n "${3:-}" ]; then
         sol="sol \"tcp:127.0.0.1:$(( $3 + i ))\" 115200"
@@ -41,7 +47,7 @@ start_one() { # INDEX
 name "hafence-bmc$i"
 set_working_mc 0x20
   startlan 1
-    addr 127.0.0.1 $port
+    addr $addr $port
     priv_limit admin
     allowed_auths_callback none md2 md5 straight
     allowed_auths_user md2 md5 straight
@@ -66,7 +72,7 @@ EMU
     echo "$port" > "$d/port"
     # bounded wait until it listens
     n=0
-    while port_free "$port"; do
+    while port_free "$port" "$addr:"; do
         n=$((n + 1))
         if [ $n -gt 100 ] || ! kill -0 "$(cat "$d/pid")" 2>/dev/null; then
             echo "bmc-sim: ipmi_sim $i did not start:" >&2

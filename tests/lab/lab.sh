@@ -1,0 +1,237 @@
+#!/bin/sh
+# The pool lab: a pool of N simulated XenServer hosts on one machine, each
+# host a network namespace running the real hafenced and its own XAPI (the
+# emulator), joined by a bridge for the management network; an
+# out-of-band network for the BMCs (ipmi_sim), whose power-off really
+# stops the host (its processes killed, its links down).  Root only.
+#
+#   lab.sh up DIR N                 build it (hosts 1..N, host 1 master)
+#   lab.sh down DIR                 tear it all down (also after a crash)
+#   lab.sh start DIR I | stop DIR I the host's XAPI and daemon
+#   lab.sh power DIR I 0|1          what the BMC's power does (its hook)
+#   lab.sh reboot DIR I             a host's self-fence reboot (its daemon runs it)
+#   lab.sh fault DIR FAULT ARGS     inject:
+#       crash I         the host hangs: its processes frozen, no answer (thaw I)
+#       link-down I     its management link goes down (link-up I)
+#       split "I J" "K"   the management network splits into groups (heal)
+#       heuristic-loss I  the heuristic target stops answering host I (heuristic-back I)
+#       bmc-dead I      the host's BMC stops answering (bmc-back I)
+#       xapi-hang I     the host's XAPI stops answering (xapi-resume I)
+#   lab.sh exec DIR I CMD...        run in host I's namespace
+#
+# Addresses exist only inside the lab's namespaces: management 10.77.0.0/24
+# (host I at .1I, the heuristic target at .1), out-of-band 10.78.0.0/24 (BMC
+# I at .10I, host I at .1I).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+build=${top_builddir:-$top/_build}
+HAFENCED=${HAFENCED:-$build/hafenced}
+BMC_POWER_MODULE=${BMC_POWER_MODULE:-$build/tests/peers/.libs/bmc-power.so}
+HAFENCE_PLUGIN_PATH=${HAFENCE_PLUGIN_PATH:-$build/plugins/ipmi/.libs:$build/plugins/pool/.libs:$build/plugins/ping/.libs:$build/plugins/script/.libs}
+export BMC_POWER_MODULE HAFENCE_PLUGIN_PATH
+cmd=${1:?usage: lab.sh up|down|start|stop|power|reboot|fault|exec DIR ...}
+DIR=${2:?usage: lab.sh COMMAND DIR ...}
+shift 2
+
+uuid() { printf '6a1e5e00-0000-4000-8000-%012d\n' "$1"; }
+vm_uuid() { printf 'c0ffee00-0000-4000-8000-%06d%06d\n' "$1" "$2"; }
+mgmt() { echo "10.77.0.$((10 + $1))"; }
+oob() { echo "10.78.0.$((10 + $1))"; }
+bmc() { echo "10.78.0.$((100 + $1))"; }
+die() { echo "lab: $*" >&2; exit 1; }
+load() { [ -f "$DIR/env" ] || die "$DIR: no lab here"; . "$DIR/env"; }
+ns() { echo "${P}h$1"; }
+in_ns() { n=$1; shift; ip netns exec "$(ns "$n")" "$@"; }
+
+host_start() {
+    i=$1
+    mkdir -p "$DIR/h$i"
+    slave=""; [ "$i" -gt 1 ] && slave="--slave-of $(mgmt 1)"
+    # shellcheck disable=SC2086
+    in_ns "$i" setsid python3 "$top/tests/emulators/xapi.py" --port-file "$DIR/h$i/xapi.port" \
+        --pool "$DIR/pool.json" --password-file "$DIR/xapi.pw" --bind "$(mgmt "$i")" --port 80 \
+        --control "$DIR/control" --self "$(uuid "$i")" --log "$DIR/h$i/xapi.log" --lifetime 7200 \
+        $slave >>"$DIR/h$i/xapi.err" 2>&1 < /dev/null &
+    echo $! > "$DIR/h$i/xapi.pid"
+    n=0; while [ ! -s "$DIR/h$i/xapi.port" ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
+    in_ns "$i" setsid "$HAFENCED" --foreground -v -c "$DIR/pool.conf" -o "$DIR/h$i/host.conf" \
+        --state-dir "$DIR/h$i/state" --history "$DIR/h$i/history.jsonl" --host-uuid "$(uuid "$i")" \
+        --plugin-dir "$DIR/no-plugins" >>"$DIR/h$i/daemon.log" 2>&1 < /dev/null &
+    echo $! > "$DIR/h$i/daemon.pid"
+}
+
+host_stop() {
+    for p in $(ip netns pids "$(ns "$1")" 2>/dev/null); do kill -CONT "$p" 2>/dev/null; kill -KILL "$p" 2>/dev/null; done
+    rm -f "$DIR/h$1/xapi.port" "$DIR/h$1/xapi.pid" "$DIR/h$1/daemon.pid"
+}
+
+up() {
+    N=${1:?lab.sh up DIR N}
+    [ "$(id -u)" = 0 ] || die "the lab needs root (network namespaces)"
+    [ ! -f "$DIR/env" ] || die "$DIR: a lab is already up (lab.sh down $DIR)"
+    mkdir -p "$DIR/control/live" "$DIR/fence/IPMI"
+    P="hfl$(od -An -N2 -tx2 /dev/urandom | tr -d ' ')"
+    printf 'P=%s\nN=%s\n' "$P" "$N" > "$DIR/env"
+    printf 'xapi-Lab-pw\n' > "$DIR/xapi.pw"; printf 'adminpw\n' > "$DIR/ipmi.pw"
+    chmod 600 "$DIR/xapi.pw" "$DIR/ipmi.pw"
+    # the switch: management and out-of-band bridges, the heuristic target
+    ip netns add "${P}sw" || die "cannot create network namespaces"
+    ip -n "${P}sw" link set lo up
+    for br in mgmt oob; do
+        ip -n "${P}sw" link add "$br" type bridge
+        ip -n "${P}sw" link set "$br" up
+    done
+    ip -n "${P}sw" addr add 10.77.0.1/24 dev mgmt
+    i=1; while [ $i -le "$N" ]; do
+        ip netns add "$(ns $i)"
+        ip -n "$(ns $i)" link set lo up
+        ip link add eth0 netns "$(ns $i)" type veth peer name "m$i" netns "${P}sw"
+        ip link add bmc0 netns "$(ns $i)" type veth peer name "o$i" netns "${P}sw"
+        ip -n "${P}sw" link set "m$i" master mgmt up
+        ip -n "${P}sw" link set "o$i" master oob up
+        ip -n "$(ns $i)" addr add "$(mgmt $i)/24" dev eth0
+        ip -n "$(ns $i)" addr add "$(oob $i)/24" dev bmc0
+        ip -n "$(ns $i)" link set eth0 up
+        ip -n "$(ns $i)" link set bmc0 up
+        ip -n "${P}sw" addr add "$(bmc $i)/24" dev oob
+        i=$((i + 1))
+    done
+    # the BMCs, on the out-of-band network; power-off stops the host
+    BMC_SIM_ADDRESS="10.78.0.10%d" BMC_SIM_PORT=623 ip netns exec "${P}sw" \
+        "$top/tests/peers/bmc-sim.sh" start "$DIR/bmcs" "$N" > "$DIR/bmcs.txt" 2>&1 || { cat "$DIR/bmcs.txt" >&2; die "BMCs did not start"; }
+    i=1; while [ $i -le "$N" ]; do
+        printf '#!/bin/sh\nexec "%s" power "%s" %d "$1"\n' "$here/lab.sh" "$DIR" $i > "$DIR/bmcs/bmc$i/hook"
+        chmod 755 "$DIR/bmcs/bmc$i/hook"
+        echo "$(uuid $i):$(bmc $i):623" >> "$DIR/fence/IPMI/IPMI.hosts"
+        echo 1 > "$DIR/control/live/$(uuid $i)"
+        i=$((i + 1))
+    done
+    {
+        printf '{"hosts": ['
+        i=1; while [ $i -le "$N" ]; do
+            [ $i -gt 1 ] && printf ', '
+            printf '{"uuid": "%s", "name": "xs%d", "address": "%s", "live": true}' "$(uuid $i)" $i "$(mgmt $i)"
+            i=$((i + 1))
+        done
+        printf '], "vms": ['
+        i=1; while [ $i -le "$N" ]; do
+            [ $i -gt 1 ] && printf ', '
+            printf '{"uuid": "%s", "name": "vm%d", "host": "%s", "other_config": {"ha-lizard-enabled": "true"}}' \
+                "$(vm_uuid $i 1)" $i "$(uuid $i)"
+            i=$((i + 1))
+        done
+        printf ']}\n'
+    } > "$DIR/pool.json"
+    cat > "$DIR/pool.conf" <<EOF
+FENCE_ENABLED=1
+FENCE_METHOD=IPMI
+FENCE_ACTION=stop
+FENCE_FILE_LOC=$DIR/fence
+IPMI_USERNAME=admin
+IPMI_PASSWORD_FILE=$DIR/ipmi.pw
+IPMI_WORKAROUNDS=opensesspriv
+IPMI_SESSION_TIMEOUT_MS=3000
+FENCE_MIN_HOSTS=2
+FENCE_QUORUM_REQUIRED=1
+FENCE_USE_IP_HEURISTICS=1
+FENCE_HEURISTICS_IPS=10.77.0.1
+FENCE_HA_ONFAIL=0
+XAPI_COUNT=2
+XAPI_DELAY=1
+HAFENCE_XAPI_SCHEME=http
+HAFENCE_XAPI_PORT=80
+HAFENCE_XAPI_PASSWORD_FILE=$DIR/xapi.pw
+HAFENCE_XAPI_CALL_TIMEOUT_MS=2000
+HAFENCE_POOL_INTERVAL=1
+HAFENCE_SPLIT_DELAY=3
+HAFENCE_FENCE_TIMEOUT=10
+EOF
+    i=1; while [ $i -le "$N" ]; do
+        mkdir -p "$DIR/h$i"
+        printf 'HAFENCE_XAPI_ADDRESS=%s\nHAFENCE_REBOOT_COMMAND="%s reboot %s %d"\n' "$(mgmt $i)" "$here/lab.sh" "$DIR" $i \
+            > "$DIR/h$i/host.conf"
+        host_start $i
+        i=$((i + 1))
+    done
+    echo "lab: $N hosts up in $DIR (namespaces ${P}h1..${P}h$N, switch ${P}sw)"
+}
+
+down() {
+    [ -f "$DIR/env" ] || return 0
+    . "$DIR/env"
+    i=1; while [ $i -le "$N" ]; do host_stop $i; i=$((i + 1)); done
+    [ -d "$DIR/bmcs" ] && ip netns exec "${P}sw" "$top/tests/peers/bmc-sim.sh" stop "$DIR/bmcs" >/dev/null 2>&1
+    for n in $(ip netns list | awk '{print $1}' | grep "^$P"); do
+        for p in $(ip netns pids "$n" 2>/dev/null); do kill -CONT "$p" 2>/dev/null; kill -KILL "$p" 2>/dev/null; done
+        ip netns delete "$n"
+    done
+    rm -f "$DIR/env"
+}
+
+power() { # I 0|1: the host's BMC switched its power
+    i=$1
+    if [ "$2" = 0 ]; then
+        host_stop "$i"
+        ip -n "$(ns "$i")" link set eth0 down 2>/dev/null
+        echo 0 > "$DIR/control/live/$(uuid "$i")"
+        echo "$(date +%s%3N) power 0" >> "$DIR/h$i/power.log"
+    else
+        ip -n "$(ns "$i")" link set eth0 up 2>/dev/null
+        echo 1 > "$DIR/control/live/$(uuid "$i")"
+        echo "$(date +%s%3N) power 1" >> "$DIR/h$i/power.log"
+        host_start "$i"
+    fi
+}
+
+reboot_host() { # I: the daemon's self-fence runs this; the host comes back
+    i=$1
+    echo "$(date +%s%3N) reboot" >> "$DIR/h$i/reboots"
+    # out of the daemon's process group, or stopping the host stops us too
+    ip netns exec "${P}sw" setsid sh -c "sleep 0.2; '$here/lab.sh' stop '$DIR' $i; sleep 1; '$here/lab.sh' start '$DIR' $i" \
+        >/dev/null 2>&1 < /dev/null &
+}
+
+routes() { # I ACTION ADDRESS: a route in host I that makes ADDRESS unreachable (add) or not (del)
+    ip -n "$(ns "$1")" route "$2" unreachable "$3/32" 2>/dev/null
+}
+
+fault() {
+    f=${1:?lab.sh fault DIR FAULT ...}; shift
+    case "$f" in
+    crash) # a hung host: nothing runs, nothing answers (not even ICMP)
+        for p in $(ip netns pids "$(ns "$1")"); do kill -STOP "$p"; done
+        ip -n "${P}sw" link set "m$1" down ;;
+    thaw) for p in $(ip netns pids "$(ns "$1")"); do kill -CONT "$p"; done
+        ip -n "${P}sw" link set "m$1" up ;;
+    link-down) ip -n "$(ns "$1")" link set eth0 down ;;
+    link-up) ip -n "$(ns "$1")" link set eth0 up ;;
+    split)
+        # every host of one group loses every host of the others
+        for a in $1; do for b in $2; do
+            routes "$a" add "$(mgmt "$b")"; routes "$b" add "$(mgmt "$a")"
+        done; done ;;
+    heal)
+        i=1; while [ $i -le "$N" ]; do j=1; while [ $j -le "$N" ]; do
+            routes $i del "$(mgmt $j)"; j=$((j + 1)); done; i=$((i + 1)); done ;;
+    heuristic-loss) routes "$1" add 10.77.0.1 ;;
+    heuristic-back) routes "$1" del 10.77.0.1 ;;
+    bmc-dead) kill -STOP "$(cat "$DIR/bmcs/bmc$1/pid")" ;;
+    bmc-back) kill -CONT "$(cat "$DIR/bmcs/bmc$1/pid")" ;;
+    xapi-hang | xapi-resume) kill -USR1 "$(cat "$DIR/h$1/xapi.pid")" ;;
+    *) die "unknown fault $f" ;;
+    esac
+    echo "$(date +%s%3N) fault $f $*" >> "$DIR/faults.log"
+}
+
+case "$cmd" in
+up) up "$@" ;;
+down) down ;;
+start) load; host_start "$1" ;;
+stop) load; host_stop "$1" ;;
+power) load; power "$1" "$2" ;;
+reboot) load; reboot_host "$1" ;;
+fault) load; fault "$@" ;;
+exec) load; n=$1; shift; in_ns "$n" "$@" ;;
+*) die "unknown command $cmd" ;;
+esac
