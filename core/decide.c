@@ -6,15 +6,20 @@
  *  - Only the master fences slaves; only the autopromote slave may fence the
  *    master; other slaves never fence.  A suspended host does nothing.
  *  - Permission: FENCE_ENABLED=1, at least FENCE_MIN_HOSTS in the pool, and,
- *    with FENCE_QUORUM_REQUIRED=1, live hosts (itself included) plus one vote
- *    from the heuristics (FENCE_USE_IP_HEURISTICS=1, vote pass) make more
- *    than half the pool.
+ *    with FENCE_QUORUM_REQUIRED=1, quorum: more than half the pool live
+ *    (itself included), or exactly half and the heuristics' vote
+ *    (FENCE_USE_IP_HEURISTICS=1, vote pass).  The vote breaks a tie and
+ *    nothing more: counted as a full host it would give the minority of an
+ *    odd pool a majority (one host of three, plus the switch both halves
+ *    can ping, is "2 of 3"), and both halves of a split would fence each
+ *    other.
  *  - The autopromote slave that may not fence the master (no quorum, too few
  *    hosts) suspends its HA and reboots once: it cannot tell a dead master
  *    from its own isolation, and a master that is alive must not meet a
  *    second master.
- *  - A two-host split where both sides could win: the master fences at
- *    once, the slave waits a delay and checks again, so one side wins.
+ *  - A tie broken by the vote (the two-host split is one) can be won by
+ *    both halves: the master fences at once, the autopromote slave waits a
+ *    delay and checks again, so one side wins.
  *  - FENCE_REBOOT_LONE_HOST: a master that sees no peer in a pool of three
  *    or more reboots instead of fencing (it is the isolated one).
  */
@@ -54,8 +59,9 @@ hf_decision hf_decide(const hf_situation *s, char *reason, size_t size)
 {
     const hf_settings *cfg = s->settings;
     bool heuristic_vote = cfg->fence_use_ip_heuristics && s->heuristic == HF_VOTE_PASS;
-    long long votes = s->live_hosts + (heuristic_vote ? 1 : 0);
-    bool quorum = 2 * votes > s->pool_size;
+    bool majority = 2 * s->live_hosts > s->pool_size;
+    bool tie_broken = 2 * s->live_hosts == s->pool_size && heuristic_vote;
+    bool quorum = majority || tie_broken;
     bool may_fence;
 
     if (s->suspended)
@@ -84,9 +90,10 @@ hf_decision hf_decide(const hf_situation *s, char *reason, size_t size)
     } else if (cfg->fence_quorum_required && !quorum) {
         may_fence = false;
         decided(HF_DECIDE_NOTHING, reason, size,
-                "no quorum: %lld live host%s%s of a pool of %lld is not more than half",
-                s->live_hosts, s->live_hosts == 1 ? "" : "s", heuristic_vote ? " + 1 heuristic vote" : "",
-                s->pool_size);
+                "no quorum: %lld live host%s of a pool of %lld is not more than half%s",
+                s->live_hosts, s->live_hosts == 1 ? "" : "s", s->pool_size,
+                2 * s->live_hosts == s->pool_size ? " (a tie, and no heuristic vote to break it)"
+                : heuristic_vote ? " (the heuristic vote breaks a tie only)" : "");
     }
     if (!may_fence) {
         if (s->role == HF_ROLE_AUTOPROMOTE) {
@@ -99,12 +106,14 @@ hf_decision hf_decide(const hf_situation *s, char *reason, size_t size)
         }
         return HF_DECIDE_NOTHING;
     }
-    /* both halves of a two-host pool can win with the heuristic vote: the
-     * master goes first, the slave gives it time, then looks again */
-    if (s->pool_size == 2 && s->role == HF_ROLE_AUTOPROMOTE && !s->waited)
+    /* both halves of a tie (a two-host pool's split) can win with the
+     * heuristic vote: the master goes first, the slave gives it time, then
+     * looks again */
+    if (cfg->fence_quorum_required && !majority && s->role == HF_ROLE_AUTOPROMOTE && !s->waited)
         return decided(HF_DECIDE_WAIT, reason, size,
-                       "two-host pool: the slave waits before fencing the master, and checks it again");
+                       "%s: the slave waits before fencing the master, and checks it again",
+                       s->pool_size == 2 ? "two-host pool" : "a tie broken by the heuristic vote");
     return decided(HF_DECIDE_FENCE, reason, size, "%s may fence: %lld of %lld hosts live%s%s", hf_role_name(s->role),
                    s->live_hosts, s->pool_size, heuristic_vote ? ", heuristic vote pass" : "",
-                   cfg->fence_quorum_required ? ", quorum" : "");
+                   !cfg->fence_quorum_required ? "" : majority ? ", quorum" : ", quorum by the tie-break");
 }

@@ -31,7 +31,8 @@ static const row rows[] = {
     {"fencing disabled", "FENCE_ENABLED=0", M, false, 3, 2, P, false, false, HF_DECIDE_NOTHING, "FENCE_ENABLED=0"},
     /* 3-host pool, quorum required (defaults) */
     {"3 hosts, 2 live", "", M, false, 3, 2, U, false, false, HF_DECIDE_FENCE, "2 of 3 hosts live"},
-    {"3 hosts, 1 live + heuristic", "", M, false, 3, 1, P, false, false, HF_DECIDE_FENCE, "heuristic vote pass"},
+    {"3 hosts, 1 live + heuristic: the vote breaks ties only", "", M, false, 3, 1, P, false, false,
+     HF_DECIDE_NOTHING, "breaks a tie only"},
     {"3 hosts, 1 live, heuristic fails", "", M, false, 3, 1, F, false, false, HF_DECIDE_NOTHING, "no quorum"},
     {"3 hosts, 1 live, heuristic unknown", "", M, false, 3, 1, U, false, false, HF_DECIDE_NOTHING, "no quorum"},
     {"autopromote without quorum", "", A, true, 3, 1, F, false, false, HF_DECIDE_SELF_FENCE, "suspend HA"},
@@ -59,7 +60,17 @@ static const row rows[] = {
      "no quorum"},
     /* five hosts */
     {"5 hosts, 3 live", "", M, false, 5, 3, U, false, false, HF_DECIDE_FENCE, "3 of 5"},
-    {"5 hosts, 2 live + heuristic", "", M, false, 5, 2, P, false, false, HF_DECIDE_FENCE, "heuristic vote pass"},
+    {"5 hosts, 2 live + heuristic: a minority", "", M, false, 5, 2, P, false, false, HF_DECIDE_NOTHING,
+     "no quorum"},
+    {"5 hosts, autopromote with 2 live + heuristic", "", A, true, 5, 2, P, false, false, HF_DECIDE_SELF_FENCE,
+     "no quorum"},
+    /* four hosts: a 2/2 split is a tie */
+    {"4 hosts, 2 live + heuristic: the tie is broken", "", M, false, 4, 2, P, false, false, HF_DECIDE_FENCE,
+     "quorum by the tie-break"},
+    {"4 hosts, 2 live, no heuristic", "", M, false, 4, 2, F, false, false, HF_DECIDE_NOTHING, "no heuristic vote"},
+    {"4 hosts, autopromote in a tie waits", "", A, true, 4, 2, P, false, false, HF_DECIDE_WAIT, "tie broken"},
+    {"4 hosts, autopromote after the wait", "", A, true, 4, 2, P, false, true, HF_DECIDE_FENCE, "tie-break"},
+    {"4 hosts, 3 live: no wait", "", A, true, 4, 3, U, false, false, HF_DECIDE_FENCE, "3 of 4"},
     {"5 hosts, 2 live, no heuristic", "", M, false, 5, 2, F, false, false, HF_DECIDE_NOTHING, "no quorum"},
     /* the lone master */
     {"lone master reboots", "FENCE_REBOOT_LONE_HOST=1", M, false, 3, 1, P, false, false, HF_DECIDE_SELF_FENCE,
