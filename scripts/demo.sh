@@ -6,6 +6,9 @@
 #    then stops the lab;
 #  - with a HA-Lizard config that names real BMCs, fences those instead:
 #      scripts/demo.sh -c /etc/ha-lizard/ha-lizard.conf <host-uuid>...
+#  - "pool": a pool of three hosts in network namespaces (tests/lab/lab.sh),
+#    the real hafenced on each; the master crashes, the autopromote slave
+#    fences it and takes over; its history at the end (root: namespaces)
 #  - with a hafence command, runs it:
 #      scripts/demo.sh status ipmi address=10.0.0.5 username=admin --password-file /root/bmc.pw
 set -eu
@@ -31,9 +34,39 @@ fence_with_config() { # -c CONFIG [-c OVERRIDE] UUID...
     show history
 }
 
+# The pool mode: real daemons, a master that crashes, a slave that takes over.
+pool_demo() {
+    [ "$(id -u)" = 0 ] || { echo "demo: the pool lab needs root (network namespaces)" >&2; exit 1; }
+    labsh=$top/tests/lab/lab.sh
+    lab=$(mktemp -d /tmp/hafence-pool.XXXXXX)
+    trap 'top_builddir="$build" "$labsh" down "$lab" >/dev/null 2>&1; rm -rf "$lab"' EXIT
+    echo "== a pool of three hosts, each a network namespace running hafenced and its XAPI; BMCs are ipmi_sim =="
+    top_builddir=$build "$labsh" up "$lab" 3
+    n=0
+    until jq -e '.role == "autopromote slave" and all(.peers[]; .state == "ok")' "$lab/h2/state/status.json" >/dev/null 2>&1; do
+        n=$((n + 1)); [ $n -lt 200 ] || { echo "demo: the pool did not settle" >&2; exit 1; }; sleep 0.1
+    done
+    echo "-- xs2's view: xs1 is master, xs2 the autopromote slave"
+    show status-pool --state-dir "$lab/h2/state"
+    echo "-- xs1, the master, crashes (its processes frozen, its link silent)"
+    top_builddir=$build "$labsh" fault "$lab" crash 1
+    n=0
+    until grep -q '"action":"vm-start"' "$lab/h2/history.jsonl" 2>/dev/null; do
+        n=$((n + 1)); [ $n -lt 300 ] || { echo "demo: no takeover within 30 s" >&2; break; }; sleep 0.1
+    done
+    sleep 2
+    echo "-- xs2 fenced xs1 (its BMC reads off), became master, and chose xs3 as autopromote slave"
+    show status-pool --state-dir "$lab/h2/state"
+    echo "-- xs1's BMC: power $(cat "$lab/bmcs/bmc1/power")"
+    echo
+    echo "-- xs2's fence history"
+    show history --history "$lab/h2/history.jsonl"
+}
+
 case "${1:-}" in
 "") ;;
 -c) fence_with_config "$@"; exit 0 ;;
+pool) pool_demo; exit 0 ;;
 *) exec "$hafence" "$@" ;;
 esac
 

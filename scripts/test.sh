@@ -2,9 +2,11 @@
 # The whole test suite, from a fresh Debian 12 machine:
 #   1. installs the Debian packages it needs (scripts/setup-debian.sh)
 #   2. builds with -Werror and runs every test (make check)
-#   3. builds again with ASan+UBSan and runs the tests once more
-#   4. runs each fuzz target for a bounded time (FUZZ_SECONDS, default 60)
-#   5. make distcheck
+#   3. the pool lab's split-brain campaign, short form (real hafenced in
+#      network namespaces: the scripted scenarios and a few random ones)
+#   4. builds again with ASan+UBSan and runs the tests once more
+#   5. runs each fuzz target for a bounded time (FUZZ_SECONDS, default 60)
+#   6. make distcheck
 # and ends with one line: "N passed, N failed".
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,6 +46,21 @@ grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP):' "$top/_build/check.out" | grep -v '^PAS
 grep -E '^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):' "$top/_build/check.out" || true
 count_make_check "$top/_build/check.out"
 [ $rc = 0 ] || { echo "make check failed; logs:"; for f in "$top"/_build/tests/*.log; do grep -l '^not ok\|^ERROR' "$f" >/dev/null 2>&1 && { echo "--- $f"; grep -B2 -A8 '^not ok\|^ERROR\|^Bail' "$f" | head -60; }; done; }
+
+step "pool lab: the split-brain campaign, short form"
+if [ "$(id -u)" = 0 ] && [ -x "$top/_build/hafenced" ]; then
+    top_builddir="$top/_build" python3 "$top/tests/lab/campaign.py" --sizes 2,3 --random "${CAMPAIGN_RANDOM:-2}" \
+        --watch 10 --out "$top/_build/campaign" > "$top/_build/campaign.out" 2>&1
+    rc=$?
+    cat "$top/_build/campaign.out"
+    # each run counts as a test
+    p=$(grep -c '^ok ' "$top/_build/campaign.out"); f=$(grep -c '^FAIL ' "$top/_build/campaign.out")
+    passed=$((passed + p)); failed=$((failed + f))
+    [ $rc = 0 ] || [ "$f" -gt 0 ] || one "the campaign ran" $rc
+    "$top/tests/lab/lab.sh" down-all - >/dev/null 2>&1
+else
+    echo "SKIP: the pool lab needs root (network namespaces) and hafenced (libcurl)"
+fi
 
 step "every test again under ASan+UBSan"
 if "$top/scripts/build.sh" "$top/_build-san" --enable-sanitizers; then

@@ -7,6 +7,8 @@
 #
 #   lab.sh up DIR N                 build it (hosts 1..N, host 1 master)
 #   lab.sh down DIR                 tear it all down (also after a crash)
+#   lab.sh down-all -               every lab's namespaces and processes, even
+#                                   with their directories gone
 #   lab.sh start DIR I | stop DIR I the host's XAPI and daemon
 #   lab.sh power DIR I 0|1          what the BMC's power does (its hook)
 #   lab.sh reboot DIR I             a host's self-fence reboot (its daemon runs it)
@@ -34,8 +36,8 @@ cmd=${1:?usage: lab.sh up|down|start|stop|power|reboot|fault|exec DIR ...}
 DIR=${2:?usage: lab.sh COMMAND DIR ...}
 shift 2
 
-uuid() { printf '6a1e5e00-0000-4000-8000-%012d\n' "$1"; }
-vm_uuid() { printf 'c0ffee00-0000-4000-8000-%06d%06d\n' "$1" "$2"; }
+. "$top/tests/peers/pool-json.sh"
+uuid() { pool_uuid "$1"; }
 mgmt() { echo "10.77.0.$((10 + $1))"; }
 oob() { echo "10.78.0.$((10 + $1))"; }
 bmc() { echo "10.78.0.$((100 + $1))"; }
@@ -107,22 +109,7 @@ up() {
         echo 1 > "$DIR/control/live/$(uuid $i)"
         i=$((i + 1))
     done
-    {
-        printf '{"hosts": ['
-        i=1; while [ $i -le "$N" ]; do
-            [ $i -gt 1 ] && printf ', '
-            printf '{"uuid": "%s", "name": "xs%d", "address": "%s", "live": true}' "$(uuid $i)" $i "$(mgmt $i)"
-            i=$((i + 1))
-        done
-        printf '], "vms": ['
-        i=1; while [ $i -le "$N" ]; do
-            [ $i -gt 1 ] && printf ', '
-            printf '{"uuid": "%s", "name": "vm%d", "host": "%s", "other_config": {"ha-lizard-enabled": "true"}}' \
-                "$(vm_uuid $i 1)" $i "$(uuid $i)"
-            i=$((i + 1))
-        done
-        printf ']}\n'
-    } > "$DIR/pool.json"
+    pool_json "$N" 1 10.77.0 > "$DIR/pool.json"
     cat > "$DIR/pool.conf" <<EOF
 FENCE_ENABLED=1
 FENCE_METHOD=IPMI
@@ -167,6 +154,14 @@ down() {
         ip netns delete "$n"
     done
     rm -f "$DIR/env"
+}
+
+# Every namespace of a lab (hfl<4 hex digits>h<N> or ...sw), its processes killed.
+down_all() {
+    for n in $(ip netns list | awk '{print $1}' | grep -E '^hfl[0-9a-f]{4}(h[0-9]+|sw)$'); do
+        for p in $(ip netns pids "$n" 2>/dev/null); do kill -CONT "$p" 2>/dev/null; kill -KILL "$p" 2>/dev/null; done
+        ip netns delete "$n"
+    done
 }
 
 power() { # I 0|1: the host's BMC switched its power
@@ -227,6 +222,7 @@ fault() {
 case "$cmd" in
 up) up "$@" ;;
 down) down ;;
+down-all) down_all ;;
 start) load; host_start "$1" ;;
 stop) load; host_stop "$1" ;;
 power) load; power "$1" "$2" ;;

@@ -23,8 +23,8 @@ LAB_EMU=$top_srcdir/tests/emulators/xapi.py
 LAB_SIM=$top_srcdir/tests/peers/bmc-sim.sh
 : "${HAFENCED:=$top_builddir/hafenced}"
 
-lab_uuid() { printf '6a1e5e00-0000-4000-8000-%012d\n' "$1"; }
-lab_vm_uuid() { printf 'c0ffee00-0000-4000-8000-%06d%06d\n' "$1" "$2"; }
+. "$top_srcdir/tests/peers/pool-json.sh"
+lab_uuid() { pool_uuid "$1"; }
 lab_addr() { echo "127.0.0.$((10 + $1))"; }
 
 lab_start() {
@@ -34,27 +34,7 @@ lab_start() {
     printf 'xapi-Lab-pw\n' > "$LAB/xapi.pw"; printf 'adminpw\n' > "$LAB/ipmi.pw"
     chmod 600 "$LAB/xapi.pw" "$LAB/ipmi.pw"
     "$LAB_SIM" start "$LAB/bmcs" "$LAB_N" > "$LAB/bmcs.txt" || return 1
-    {
-        printf '{"hosts": ['
-        i=1; while [ $i -le "$LAB_N" ]; do
-            [ $i -gt 1 ] && printf ', '
-            printf '{"uuid": "%s", "name": "xs%d", "address": "%s", "live": true}' "$(lab_uuid $i)" $i "$(lab_addr $i)"
-            i=$((i + 1))
-        done
-        printf '], "vms": ['
-        i=1; first=1; while [ $i -le "$LAB_N" ]; do
-            v=1; while [ $v -le "$vms" ]; do
-                [ $first = 1 ] || printf ', '; first=0
-                # the first VM of every host is managed by HA, the others are not
-                managed=false; [ $v = 1 ] && managed=true
-                printf '{"uuid": "%s", "name": "vm%d-%d", "host": "%s", "other_config": {"ha-lizard-enabled": "%s"}}' \
-                    "$(lab_vm_uuid $i $v)" $i $v "$(lab_uuid $i)" $managed
-                v=$((v + 1))
-            done
-            i=$((i + 1))
-        done
-        printf ']}\n'
-    } > "$LAB/pool.json"
+    pool_json "$LAB_N" "$vms" 127.0.0 > "$LAB/pool.json"
     : > "$LAB/fence/IPMI/IPMI.hosts"
     i=1; while [ $i -le "$LAB_N" ]; do
         echo 1 > "$LAB/control/live/$(lab_uuid $i)"

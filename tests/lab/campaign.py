@@ -1,0 +1,349 @@
+#!/usr/bin/env python3
+"""The split-brain campaign: pools of real hafenced in network namespaces
+(tests/lab/lab.sh), broken on purpose, checked after each run.
+
+    campaign.py [--sizes 2,3] [--random N] [--seed S] [--no-scripted] [--only NAME] [--out DIR]
+
+Each run builds a fresh lab (host 1 master, host 2 its autopromote slave),
+lets it settle, injects its faults all at once, watches for a while, and
+then checks, from the hosts' fence histories, the BMCs' power logs and the
+fault log:
+  - no host was fenced by both sides (A fenced B and B fenced A);
+  - no VM ran on two hosts at once (a VM is started elsewhere only once the
+    host it ran on is powered off);
+  - a host that lost quorum did not fence (quorum as the lab's topology
+    had it at that moment: more than half the pool reachable, or exactly
+    half and the heuristic target);
+  - every host that should have been fenced was (the model below).
+It prints a line per run and the counts, and keeps every run's logs and
+histories under --out.  Exit 0 when no run broke a rule.
+"""
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+LAB = os.path.join(HERE, "lab.sh")
+MASTER, AUTOPROMOTE = 1, 2
+
+
+def uuid(i):
+    return "6a1e5e00-0000-4000-8000-%012d" % i
+
+
+def host_of(u):
+    return int(u[-12:])
+
+
+def lab(*args, check=True):
+    """lab.sh ARGS, its output appended to the run's lab.log (a pipe would
+    stay open in the hosts' processes it starts)."""
+    log = os.path.join(str(args[1]), "lab.log")
+    with open(log, "a") as f:
+        r = subprocess.run([LAB] + [str(a) for a in args], stdout=f, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                           timeout=120)
+    if check and r.returncode != 0:
+        with open(log) as f:
+            raise RuntimeError("lab.sh %s failed: %s" % (" ".join(map(str, args)), f.read().strip()[-500:]))
+
+
+# ---- the model: what the topology allows -----------------------------------------
+
+class Topology:
+    """The faults of a run, applied at once; who reaches whom."""
+
+    def __init__(self, n, faults):
+        self.n = n
+        self.crashed, self.link_down, self.heur_loss, self.bmc_dead, self.xapi_hang = set(), set(), set(), set(), set()
+        self.groups = None
+        for f in faults:
+            kind, arg = f[0], f[1] if len(f) > 1 else None
+            if kind == "crash":
+                self.crashed.add(arg)
+            elif kind == "link-down":
+                self.link_down.add(arg)
+            elif kind == "heuristic-loss":
+                self.heur_loss.add(arg)
+            elif kind == "bmc-dead":
+                self.bmc_dead.add(arg)
+            elif kind == "xapi-hang":
+                self.xapi_hang.add(arg)
+            elif kind == "split":
+                self.groups = [set(g) for g in arg]
+
+    def up(self, a):
+        return a not in self.crashed and a not in self.link_down
+
+    def reaches(self, a, b):
+        if a == b:
+            return a not in self.crashed
+        if not (self.up(a) and self.up(b)):
+            return False
+        return self.groups is None or any(a in g and b in g for g in self.groups)
+
+    def heuristic(self, a):
+        return self.up(a) and a not in self.heur_loss
+
+    def quorum(self, a):
+        live = sum(1 for b in range(1, self.n + 1) if self.reaches(a, b))
+        return 2 * live > self.n or (2 * live == self.n and self.heuristic(a))
+
+    def expected_fences(self):
+        """{fenced: fencer}: what SPEC section 7's rules (quorum with the
+        tie-break) make of this topology once detection has run."""
+        n, m, ap, out = self.n, MASTER, AUTOPROMOTE, {}
+        master_acts = m not in self.crashed and self.quorum(m)
+        # the master goes first; the autopromote slave of a tie waits, and
+        # is fenced meanwhile (a majority cannot be on both sides)
+        master_fences_ap = master_acts and not self.reaches(m, ap) and ap not in self.bmc_dead
+        ap_fences_master = (ap not in self.crashed and not self.reaches(ap, m) and self.quorum(ap)
+                            and m not in self.bmc_dead and not master_fences_ap)
+        if master_acts:
+            for s in range(2, n + 1):
+                if not self.reaches(m, s) and s not in self.bmc_dead:
+                    out[s] = m
+        if ap_fences_master:
+            out[m] = ap
+            # then, as the new master, the slaves it cannot reach
+            for s in range(3, n + 1):
+                if not self.reaches(ap, s) and s not in self.bmc_dead and s not in out:
+                    out[s] = ap
+        return out
+
+
+# ---- one run -----------------------------------------------------------------------
+
+def read_lines(path):
+    try:
+        with open(path) as f:
+            return [l.rstrip("\n") for l in f if l.strip()]
+    except OSError:
+        return []
+
+
+class Run:
+    def __init__(self, out, name, n, faults, watch_s):
+        self.dir = os.path.join(out, name)
+        self.name, self.n, self.faults, self.watch_s = name, n, faults, watch_s
+        self.problems, self.notes = [], []
+
+    def settle(self, limit=25):
+        end = time.time() + limit
+        while time.time() < end:
+            ok = True
+            for i in range(1, self.n + 1):
+                try:
+                    with open(os.path.join(self.dir, "h%d" % i, "state", "status.json")) as f:
+                        st = json.load(f)
+                except (OSError, ValueError):
+                    ok = False
+                    break
+                if not st["peers"] or any(p["state"] != "ok" for p in st["peers"]) or st["autopromote"] != uuid(AUTOPROMOTE):
+                    ok = False
+                    break
+            if ok:
+                return True
+            time.sleep(0.2)
+        return False
+
+    def run(self):
+        if os.path.exists(self.dir):
+            shutil.rmtree(self.dir)
+        os.makedirs(self.dir)
+        try:
+            lab("up", self.dir, self.n)
+            if not self.settle():
+                self.problems.append("the pool did not settle (roles, peers ok)")
+                return
+            self.t0 = int(time.time() * 1000)
+            for f in self.faults:
+                if f[0] == "split":
+                    lab("fault", self.dir, "split", " ".join(map(str, f[1][0])), " ".join(map(str, f[1][1])))
+                else:
+                    lab("fault", self.dir, f[0], f[1])
+            self.expected = Topology(self.n, self.faults).expected_fences()
+            end = time.time() + self.watch_s
+            while time.time() < end:
+                time.sleep(0.5)
+                # done early once what should happen did, and a little more
+                if self.expected and set(self.fences()) >= set(self.expected) and time.time() > end - self.watch_s / 2:
+                    time.sleep(2)
+                    break
+            self.check()
+        finally:
+            lab("down", self.dir, check=False)
+
+    def history(self):
+        recs = []
+        for i in range(1, self.n + 1):
+            for line in read_lines(os.path.join(self.dir, "h%d" % i, "history.jsonl")):
+                try:
+                    r = json.loads(line)
+                except ValueError:
+                    continue
+                r["by"] = i
+                recs.append(r)
+        return sorted(recs, key=lambda r: r["time_ms"])
+
+    def power_off_at(self, host):
+        for line in read_lines(os.path.join(self.dir, "h%d" % host, "power.log")):
+            t, _, state = line.split()
+            if state == "0":
+                return int(t)
+        return None
+
+    def fences(self):
+        """{fenced host: fencer} from the histories (done fences)."""
+        out = {}
+        for r in self.history():
+            if r["action"] == "fence" and r["result"] == "ok" and r["host"]:
+                out.setdefault(host_of(r["host"]), r["by"])
+        return out
+
+    def check(self):
+        recs = self.history()
+        topo = Topology(self.n, self.faults)
+        fences = [(r["by"], host_of(r["host"]), r) for r in recs if r["action"] == "fence" and r["result"] == "ok"]
+        pairs = {(a, b) for a, b, _ in fences}
+        for a, b in pairs:
+            if (b, a) in pairs and a < b:
+                self.problems.append("host %d and host %d fenced each other" % (a, b))
+        for a, b, r in fences:
+            if r["time_ms"] >= self.t0 and not topo.quorum(a):
+                self.problems.append("host %d fenced host %d without quorum" % (a, b))
+        # a VM is started elsewhere only when the host it ran on is off
+        where = {}
+        for r in recs:
+            if r["action"] != "vm-start" or r["result"] != "ok":
+                continue
+            m = re.match(r"VM (\S+) \(.*\) of xs(\d+) .* started on xs(\d+) ", r["message"])
+            if not m:
+                continue
+            vm, origin, to = m.group(1), int(m.group(2)), int(m.group(3))
+            ran_on = where.get(vm, origin)
+            off = self.power_off_at(ran_on)
+            if off is None or off > r["time_ms"]:
+                self.problems.append("VM %s started on host %d while host %d, where it ran, was powered on" % (vm, to, ran_on))
+            where[vm] = to
+        got = self.fences()
+        for host, by in self.expected.items():
+            if host not in got:
+                self.problems.append("host %d should have been fenced (by host %d) and was not" % (host, by))
+        for host in got:
+            if host not in self.expected:
+                self.notes.append("host %d was fenced by host %d where the model expected no fence" % (host, got[host]))
+        self.got = got
+
+
+# ---- scenarios -----------------------------------------------------------------------
+
+def scripted(sizes):
+    runs = []
+    for n in sizes:
+        runs += [
+            ("n%d-slave-crash" % n, n, [("crash", n)]),
+            ("n%d-master-crash" % n, n, [("crash", 1)]),
+            ("n%d-master-link-down" % n, n, [("link-down", 1)]),
+            ("n%d-master-xapi-hang" % n, n, [("xapi-hang", 1)]),
+            ("n%d-slave-crash-bmc-dead" % n, n, [("crash", n), ("bmc-dead", n)]),
+        ]
+        if n == 2:
+            runs += [("n2-split", 2, [("split", ([1], [2]))]),
+                     ("n2-split-master-no-heuristic", 2, [("split", ([1], [2])), ("heuristic-loss", 1)])]
+        if n >= 3:
+            runs += [("n%d-split-master-alone" % n, n, [("split", ([1], list(range(2, n + 1))))]),
+                     ("n%d-split-master-with-majority" % n, n, [("split", ([1, 3], [2] + list(range(4, n + 1))))]),
+                     ("n%d-master-and-slave-crash" % n, n, [("crash", 1), ("crash", n)])]
+    return runs
+
+
+def random_faults(rng, n):
+    hosts = list(range(1, n + 1))
+    kinds = ["crash", "link-down", "split", "heuristic-loss", "bmc-dead", "xapi-hang"]
+    faults, used = [], set()
+    for _ in range(rng.choice([1, 1, 2, 2, 3])):
+        k = rng.choice(kinds)
+        if k == "split":
+            if any(f[0] == "split" for f in faults):
+                continue
+            rng.shuffle(hosts)
+            cut = rng.randint(1, n - 1)
+            faults.append(("split", (sorted(hosts[:cut]), sorted(hosts[cut:]))))
+        else:
+            h = rng.randint(1, n)
+            if (k, h) in used:
+                continue
+            used.add((k, h))
+            faults.append((k, h))
+    return faults
+
+
+def describe(faults):
+    return ", ".join("%s %s" % (f[0], " | ".join(" ".join(map(str, g)) for g in f[1]) if f[0] == "split" else f[1])
+                     for f in faults)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="2,3")
+    ap.add_argument("--random", type=int, default=0, help="random fault sequences per pool size")
+    ap.add_argument("--seed", type=int, default=None)
+    ap.add_argument("--no-scripted", action="store_true")
+    ap.add_argument("--watch", type=float, default=14.0, help="seconds a run is watched after its faults")
+    ap.add_argument("--out", default="/tmp/hafence-campaign")
+    ap.add_argument("--only", help="the runs whose name contains this")
+    a = ap.parse_args()
+    if os.geteuid() != 0:
+        print("campaign: the lab needs root (network namespaces)", file=sys.stderr)
+        return 77
+    sizes = [int(s) for s in a.sizes.split(",")]
+    seed = a.seed if a.seed is not None else int(time.time())
+    rng = random.Random(seed)
+    runs = [] if a.no_scripted else scripted(sizes)
+    for n in sizes:
+        for k in range(a.random):
+            runs.append(("n%d-random-%03d" % (n, k + 1), n, random_faults(rng, n)))
+    if a.only:
+        runs = [r for r in runs if a.only in r[0]]
+    os.makedirs(a.out, exist_ok=True)
+    print("campaign: %d runs, random seed %d, logs in %s" % (len(runs), seed, a.out), flush=True)
+    counts = {"runs": 0, "broken": 0, "fences": 0, "mutual": 0, "no-quorum": 0, "vm-twice": 0, "missed": 0,
+              "unexpected": 0}
+    for name, n, faults in runs:
+        r = Run(a.out, name, n, faults, a.watch)
+        try:
+            r.run()
+        except (RuntimeError, subprocess.TimeoutExpired) as e:
+            r.problems.append("the lab itself failed: %s" % e)
+            r.got = {}
+        counts["runs"] += 1
+        counts["fences"] += len(getattr(r, "got", {}))
+        for p in r.problems:
+            counts["mutual"] += "each other" in p
+            counts["no-quorum"] += "without quorum" in p
+            counts["vm-twice"] += "while host" in p
+            counts["missed"] += "should have been fenced" in p
+        counts["unexpected"] += len(r.notes)
+        counts["broken"] += bool(r.problems)
+        fenced = ", ".join("%d by %d" % (h, b) for h, b in sorted(getattr(r, "got", {}).items())) or "none"
+        print("%-4s %-34s %-48s fenced: %s" % ("FAIL" if r.problems else "ok", name, describe(faults), fenced), flush=True)
+        for p in r.problems:
+            print("       %s%s" % ("" if p.startswith("the lab") else "rule broken: ", p), flush=True)
+        for p in r.notes:
+            print("       note: " + p, flush=True)
+    with open(os.path.join(a.out, "summary.json"), "w") as f:
+        json.dump(dict(counts, seed=seed, sizes=sizes), f)
+    print("campaign: %(runs)d runs, %(broken)d broke a rule: mutual fences %(mutual)d, fences without quorum "
+          "%(no-quorum)d, VMs on two hosts %(vm-twice)d, missed fences %(missed)d; %(fences)d fences in all, "
+          "%(unexpected)d beyond the model" % counts)
+    return 1 if counts["broken"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
