@@ -49,8 +49,8 @@ count_make_check "$top/_build/check.out"
 
 step "pool lab: the split-brain campaign, short form"
 if [ "$(id -u)" = 0 ] && [ -x "$top/_build/hafenced" ]; then
-    top_builddir="$top/_build" python3 "$top/tests/lab/campaign.py" --sizes 2,3 --random "${CAMPAIGN_RANDOM:-2}" \
-        --watch 10 --out "$top/_build/campaign" > "$top/_build/campaign.out" 2>&1
+    top_builddir="$top/_build" python3 "$top/tests/lab/campaign.py" --sizes 2,3 --random "${CAMPAIGN_RANDOM:-1}" \
+        --watch 9 --out "$top/_build/campaign" > "$top/_build/campaign.out" 2>&1
     rc=$?
     cat "$top/_build/campaign.out"
     # each run counts as a test

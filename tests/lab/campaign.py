@@ -66,6 +66,10 @@ class Topology:
             kind, arg = f[0], f[1] if len(f) > 1 else None
             if kind == "crash":
                 self.crashed.add(arg)
+            elif kind == "thaw":
+                self.crashed.discard(arg)
+            elif kind == "link-up":
+                self.link_down.discard(arg)
             elif kind == "link-down":
                 self.link_down.add(arg)
             elif kind == "heuristic-loss":
@@ -116,6 +120,18 @@ class Topology:
                     out[s] = ap
         return out
 
+    def expected_self_fences(self):
+        """The autopromote slave that cannot reach the master suspends and
+        reboots when it may not fence it (no quorum) or cannot (its BMC is
+        dead), unless the master fenced it first."""
+        m, ap = MASTER, AUTOPROMOTE
+        if ap in self.crashed or self.reaches(ap, m):
+            return set()
+        master_acts = m not in self.crashed and self.quorum(m)
+        if master_acts and ap not in self.bmc_dead:
+            return set()
+        return {ap} if not self.quorum(ap) or m in self.bmc_dead else set()
+
 
 # ---- one run -----------------------------------------------------------------------
 
@@ -163,17 +179,23 @@ class Run:
                 return
             self.t0 = int(time.time() * 1000)
             for f in self.faults:
-                if f[0] == "split":
+                if f[0] == "sleep":
+                    time.sleep(f[1])
+                elif f[0] == "split":
                     lab("fault", self.dir, "split", " ".join(map(str, f[1][0])), " ".join(map(str, f[1][1])))
                 else:
                     lab("fault", self.dir, f[0], f[1])
             self.expected = Topology(self.n, self.faults).expected_fences()
-            end = time.time() + self.watch_s
+            # watched until what the model expects happened and a little
+            # longer (a second fence would come within the split delay),
+            # or for the whole watch when nothing should happen; a
+            # self-fence may first wait out a fence that times out
+            selfs = Topology(self.n, self.faults).expected_self_fences()
+            end = time.time() + self.watch_s + (12 if selfs else 0)
             while time.time() < end:
-                time.sleep(0.5)
-                # done early once what should happen did, and a little more
-                if self.expected and set(self.fences()) >= set(self.expected) and time.time() > end - self.watch_s / 2:
-                    time.sleep(2)
+                time.sleep(0.25)
+                if (self.expected or selfs) and set(self.fences()) >= set(self.expected) and selfs <= self.rebooted():
+                    time.sleep(4)
                     break
             self.check()
         finally:
@@ -190,6 +212,9 @@ class Run:
                 r["by"] = i
                 recs.append(r)
         return sorted(recs, key=lambda r: r["time_ms"])
+
+    def rebooted(self):
+        return {i for i in range(1, self.n + 1) if read_lines(os.path.join(self.dir, "h%d" % i, "reboots"))}
 
     def power_off_at(self, host):
         for line in read_lines(os.path.join(self.dir, "h%d" % host, "power.log")):
@@ -231,6 +256,12 @@ class Run:
             if off is None or off > r["time_ms"]:
                 self.problems.append("VM %s started on host %d while host %d, where it ran, was powered on" % (vm, to, ran_on))
             where[vm] = to
+        reboots = self.rebooted()
+        for host in topo.expected_self_fences() - reboots:
+            self.notes.append("host %d should have fenced itself (suspend, reboot) and did not" % host)
+        for host in reboots - topo.expected_self_fences():
+            self.notes.append("host %d fenced itself where the model expected it not to" % host)
+        self.reboots = reboots
         got = self.fences()
         for host, by in self.expected.items():
             if host not in got:
@@ -252,10 +283,13 @@ def scripted(sizes):
             ("n%d-master-link-down" % n, n, [("link-down", 1)]),
             ("n%d-master-xapi-hang" % n, n, [("xapi-hang", 1)]),
             ("n%d-slave-crash-bmc-dead" % n, n, [("crash", n), ("bmc-dead", n)]),
+            ("n%d-master-crash-bmc-dead" % n, n, [("crash", 1), ("bmc-dead", 1)]),
+            ("n%d-slave-hiccup" % n, n, [("crash", n), ("sleep", 0.4), ("thaw", n)]),
         ]
         if n == 2:
             runs += [("n2-split", 2, [("split", ([1], [2]))]),
-                     ("n2-split-master-no-heuristic", 2, [("split", ([1], [2])), ("heuristic-loss", 1)])]
+                     ("n2-split-master-no-heuristic", 2, [("split", ([1], [2])), ("heuristic-loss", 1)]),
+                     ("n2-master-crash-no-heuristic", 2, [("crash", 1), ("heuristic-loss", 2)])]
         if n >= 3:
             runs += [("n%d-split-master-alone" % n, n, [("split", ([1], list(range(2, n + 1))))]),
                      ("n%d-split-master-with-majority" % n, n, [("split", ([1, 3], [2] + list(range(4, n + 1))))]),
@@ -289,13 +323,20 @@ def describe(faults):
                      for f in faults)
 
 
+def outcome(r):
+    fenced = ", ".join("%d by %d" % (h, b) for h, b in sorted(getattr(r, "got", {}).items())) or "none"
+    rebooted = ", ".join(str(h) for h in sorted(getattr(r, "reboots", set())))
+    return fenced + ("; self-fenced: " + rebooted if rebooted else "")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="2,3")
     ap.add_argument("--random", type=int, default=0, help="random fault sequences per pool size")
     ap.add_argument("--seed", type=int, default=None)
     ap.add_argument("--no-scripted", action="store_true")
-    ap.add_argument("--watch", type=float, default=14.0, help="seconds a run is watched after its faults")
+    ap.add_argument("--watch", type=float, default=10.0,
+                    help="seconds a run with no fence to expect is watched after its faults (at most)")
     ap.add_argument("--out", default="/tmp/hafence-campaign")
     ap.add_argument("--only", help="the runs whose name contains this")
     a = ap.parse_args()
@@ -331,8 +372,8 @@ def main():
             counts["missed"] += "should have been fenced" in p
         counts["unexpected"] += len(r.notes)
         counts["broken"] += bool(r.problems)
-        fenced = ", ".join("%d by %d" % (h, b) for h, b in sorted(getattr(r, "got", {}).items())) or "none"
-        print("%-4s %-34s %-48s fenced: %s" % ("FAIL" if r.problems else "ok", name, describe(faults), fenced), flush=True)
+        print("%-4s %-34s %-48s fenced: %s" % ("FAIL" if r.problems else "ok", name, describe(faults), outcome(r)),
+              flush=True)
         for p in r.problems:
             print("       %s%s" % ("" if p.startswith("the lab") else "rule broken: ", p), flush=True)
         for p in r.notes:
