@@ -16,7 +16,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/setup-debian.sh" >/dev/null
 "$top/scripts/build.sh" "$top/_build" >/dev/null
 build=$top/_build
-HAFENCE_PLUGIN_PATH=$build/plugins/ipmi/.libs:$build/plugins/script/.libs:$build/plugins/ping/.libs
+HAFENCE_PLUGIN_PATH=$build/plugins/ipmi/.libs:$build/plugins/script/.libs:$build/plugins/ping/.libs:$build/plugins/pool/.libs
 export HAFENCE_PLUGIN_PATH
 hafence=$build/hafence
 

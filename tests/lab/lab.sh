@@ -110,30 +110,12 @@ up() {
         i=$((i + 1))
     done
     pool_json "$N" 1 10.77.0 > "$DIR/pool.json"
-    cat > "$DIR/pool.conf" <<EOF
-FENCE_ENABLED=1
-FENCE_METHOD=IPMI
-FENCE_ACTION=stop
-FENCE_FILE_LOC=$DIR/fence
-IPMI_USERNAME=admin
-IPMI_PASSWORD_FILE=$DIR/ipmi.pw
-IPMI_WORKAROUNDS=opensesspriv
-IPMI_SESSION_TIMEOUT_MS=3000
-FENCE_MIN_HOSTS=2
-FENCE_QUORUM_REQUIRED=1
-FENCE_USE_IP_HEURISTICS=1
-FENCE_HEURISTICS_IPS=10.77.0.1
-FENCE_HA_ONFAIL=0
-XAPI_COUNT=2
-XAPI_DELAY=1
-HAFENCE_XAPI_SCHEME=http
-HAFENCE_XAPI_PORT=80
-HAFENCE_XAPI_PASSWORD_FILE=$DIR/xapi.pw
-HAFENCE_XAPI_CALL_TIMEOUT_MS=2000
-HAFENCE_POOL_INTERVAL=1
-HAFENCE_SPLIT_DELAY=3
-HAFENCE_FENCE_TIMEOUT=10
-EOF
+    {
+        pool_conf "$DIR/fence" "$DIR" 10.77.0.1 80
+        # a BMC that does not answer, a master that hangs: bounded tighter
+        printf 'IPMI_SESSION_TIMEOUT_MS=3000\nHAFENCE_XAPI_CALL_TIMEOUT_MS=2000\nFENCE_HA_ONFAIL=0\n'
+        printf 'HAFENCE_SPLIT_DELAY=3\nHAFENCE_FENCE_TIMEOUT=10\n'
+    } > "$DIR/pool.conf"
     i=1; while [ $i -le "$N" ]; do
         mkdir -p "$DIR/h$i"
         printf 'HAFENCE_XAPI_ADDRESS=%s\nHAFENCE_REBOOT_COMMAND="%s reboot %s %d"\n' "$(mgmt $i)" "$here/lab.sh" "$DIR" $i \

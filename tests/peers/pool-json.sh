@@ -30,3 +30,29 @@ pool_json() {
     done
     printf ']}\n'
 }
+
+# The keys both pools share in their pool-wide HA-Lizard config: IPMI
+# fencing through FENCE_FILE_LOC's host map, quorum with the heuristic at
+# HEURISTIC, two checks a second apart, XAPI over http on PORT.
+#   pool_conf FENCE_FILE_LOC SECRETS_DIR HEURISTIC PORT
+pool_conf() {
+    cat <<EOF2
+FENCE_ENABLED=1
+FENCE_METHOD=IPMI
+FENCE_ACTION=stop
+FENCE_FILE_LOC=$1
+IPMI_USERNAME=admin
+IPMI_PASSWORD_FILE=$2/ipmi.pw
+IPMI_WORKAROUNDS=opensesspriv
+FENCE_MIN_HOSTS=2
+FENCE_QUORUM_REQUIRED=1
+FENCE_USE_IP_HEURISTICS=1
+FENCE_HEURISTICS_IPS=$3
+XAPI_COUNT=2
+XAPI_DELAY=1
+HAFENCE_XAPI_SCHEME=http
+HAFENCE_XAPI_PORT=$4
+HAFENCE_XAPI_PASSWORD_FILE=$2/xapi.pw
+HAFENCE_POOL_INTERVAL=1
+EOF2
+}

@@ -47,27 +47,7 @@ lab_start() {
     lab_xapi_start 1 || return 1
     LAB_PORT=$(cat "$LAB/xapi1.port")
     i=2; while [ $i -le "$LAB_N" ]; do lab_xapi_start $i || return 1; i=$((i + 1)); done
-    cat > "$LAB/pool.conf" <<EOF
-# the lab's pool-wide HA-Lizard config
-FENCE_ENABLED=1
-FENCE_METHOD=IPMI
-FENCE_ACTION=stop
-FENCE_FILE_LOC=$LAB/fence
-IPMI_USERNAME=admin
-IPMI_PASSWORD_FILE=$LAB/ipmi.pw
-IPMI_WORKAROUNDS=opensesspriv
-FENCE_MIN_HOSTS=2
-FENCE_QUORUM_REQUIRED=1
-FENCE_USE_IP_HEURISTICS=1
-FENCE_HEURISTICS_IPS=127.0.0.1
-XAPI_COUNT=2
-XAPI_DELAY=1
-HAFENCE_XAPI_SCHEME=http
-HAFENCE_XAPI_PORT=$LAB_PORT
-HAFENCE_XAPI_PASSWORD_FILE=$LAB/xapi.pw
-HAFENCE_POOL_INTERVAL=1
-HAFENCE_SPLIT_DELAY=2
-EOF
+    { pool_conf "$LAB/fence" "$LAB" 127.0.0.1 "$LAB_PORT"; echo HAFENCE_SPLIT_DELAY=2; } > "$LAB/pool.conf"
     i=1; while [ $i -le "$LAB_N" ]; do
         cat > "$LAB/host$i.conf" <<EOF
 # host $i's override: its own XAPI, and a reboot the lab can see
