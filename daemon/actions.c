@@ -304,10 +304,7 @@ void act_fence(hafenced *d, peer *p)
                             "the fence of %s failed: its VMs stay down (FENCE_HA_ONFAIL=0); trying again after "
                             "another %lld checks", label, d->dc.settings.xapi_count);
             vm_list_free(&vms);
-            p->not_fenced = true;
-            hf_peer_watch_init(&p->watch);
-            p->watch.state = HF_PEER_SUSPECT;
-            p->watch.next_check_ms = hf_now_ms() + d->dc.settings.xapi_delay * 1000;
+            peer_check_again(d, p);
             return;
         }
         hafenced_record(d, HF_LOG_WARNING, p->uuid, "vm-start", "onfail", false, 0,

@@ -269,6 +269,14 @@ static bool still_failed_after_split_delay(hafenced *d, peer *p)
     return true;
 }
 
+void peer_check_again(const hafenced *d, peer *p)
+{
+    p->not_fenced = true;
+    hf_peer_watch_init(&p->watch);
+    p->watch.state = HF_PEER_SUSPECT;
+    p->watch.next_check_ms = hf_now_ms() + d->dc.settings.xapi_delay * 1000;
+}
+
 static void decide_and_act(hafenced *d, peer *p)
 {
     hf_situation s;
@@ -298,12 +306,8 @@ static void decide_and_act(hafenced *d, peer *p)
         self_fence(d, reason);
         break;
     default:
-        /* not ours to fence, or not now: keep checking it, and decide
-         * again should it still be failed after another XAPI_COUNT */
-        p->not_fenced = true;
-        hf_peer_watch_init(&p->watch);
-        p->watch.state = HF_PEER_SUSPECT;
-        p->watch.next_check_ms = hf_now_ms() + d->dc.settings.xapi_delay * 1000;
+        /* not ours to fence, or not now */
+        peer_check_again(d, p);
         break;
     }
 }
@@ -322,14 +326,15 @@ static const char *peer_state_text(const hafenced *d, const peer *p)
     return hf_peer_state_name(p->watch.state);
 }
 
+#define STATUS_REFRESH_MS 5000 /* well inside what status-pool calls stale (10 s) */
+
 static void write_status(hafenced *d)
 {
     json_object *o = json_object_new_object(), *peers = json_object_new_array();
     hf_error err = {0};
     long long live = live_hosts(d);
     const pool_host *self = pool_view_host(&d->view, d->self);
-    json_object_object_add(o, "time_ms", json_object_new_int64(hf_wall_ms()));
-    json_object_object_add(o, "pid", json_object_new_int64(getpid()));
+    const char *text;
     json_object_object_add(o, "host", json_object_new_string(d->self));
     json_object_object_add(o, "name", json_object_new_string(self ? self->name : ""));
     json_object_object_add(o, "role", json_object_new_string(hf_role_name(d->role)));
@@ -361,6 +366,18 @@ static void write_status(hafenced *d)
         json_object_array_add(peers, j);
     }
     json_object_object_add(o, "peers", peers);
+    /* written (and synced) when it changed, else every few seconds to
+     * show the daemon alive: not on every pass */
+    text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+    if (d->status_text && strcmp(text, d->status_text) == 0 && hf_now_ms() - d->status_written_ms < STATUS_REFRESH_MS) {
+        json_object_put(o);
+        return;
+    }
+    free(d->status_text);
+    d->status_text = hf_strdup(text);
+    d->status_written_ms = hf_now_ms();
+    json_object_object_add(o, "time_ms", json_object_new_int64(hf_wall_ms()));
+    json_object_object_add(o, "pid", json_object_new_int64(getpid()));
     if (!hf_state_write(d->opt.state_dir, "status.json", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY),
                         &err))
         hf_log(HF_LOG_ERROR, "cannot write the status: %s", err.message);
@@ -403,5 +420,6 @@ void hafenced_free(hafenced *d)
     }
     pool_view_free(&d->view);
     free(d->peers);
+    free(d->status_text);
     daemon_config_free(&d->dc);
 }

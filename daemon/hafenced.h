@@ -143,6 +143,8 @@ typedef struct hafenced {
     char autopromote_recorded[UUID_TEXT]; /* the last choice written, and when */
     int64_t autopromote_recorded_ms;
     char requested_by[384];    /* for the history */
+    char *status_text;         /* the status last written, without its time */
+    int64_t status_written_ms;
     volatile sig_atomic_t *stop;
 } hafenced;
 
@@ -154,6 +156,9 @@ void hafenced_free(hafenced *d);
 void hafenced_record(hafenced *d, hf_log_level level, const char *host, const char *action, const char *result,
                      bool verified, int64_t duration_ms, const char *fmt, ...) HF_PRINTF(8, 9);
 const char *host_label(const hafenced *d, const char *uuid, char *buf, size_t size);
+/* A failed peer left unfenced: checked again, and decided again should it
+ * still be failed after another XAPI_COUNT checks. */
+void peer_check_again(const hafenced *d, peer *p);
 
 /* ---- acting on a failed peer (actions.c) --------------------------------- */
 /* Fence it with FENCE_METHOD/FENCE_ACTION, then hand over its VMs. */

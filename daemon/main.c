@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -70,7 +71,7 @@ static void usage(FILE *f)
 static int lock_state_dir(const char *dir, hf_error *err)
 {
     char *path = hf_state_path(dir, "hafenced.lock");
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    int fd = mkdir(dir, 0750) == 0 || errno == EEXIST ? open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640) : -1;
     if (fd < 0) {
         hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: %s", path, strerror(errno));
     } else if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
@@ -186,15 +187,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "hafenced: cannot detach: %s\n", strerror(errno));
         return 1;
     }
-    if (!hf_state_write(d.opt.state_dir, ".hafenced-write-test", "", &err) ||
-        (lock_fd = lock_state_dir(d.opt.state_dir, &err)) < 0) {
+    if ((lock_fd = lock_state_dir(d.opt.state_dir, &err)) < 0) {
         hf_log(HF_LOG_ERROR, "%s", err.message);
         return 1;
-    }
-    {
-        char *probe = hf_state_path(d.opt.state_dir, ".hafenced-write-test");
-        unlink(probe);
-        free(probe);
     }
 
     memset(&sa, 0, sizeof sa);

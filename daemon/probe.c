@@ -85,10 +85,12 @@ void probe_peers(const daemon_config *dc, const char *const *addresses, size_t n
     tcp_probe *tcp = hf_calloc(n ? n : 1, sizeof *tcp);
     hf_outcome *icmp = hf_calloc(n ? n : 1, sizeof *icmp);
     bool *started = hf_calloc(n ? n : 1, sizeof *started);
+    char port[8];
+    management_port(dc, port, sizeof port);
     for (size_t i = 0; i < n; i++) {
         tcp[i].address = addresses[i];
         tcp[i].timeout_ms = timeout_ms;
-        management_port(dc, tcp[i].port, sizeof tcp[i].port);
+        hf_strlcpy(tcp[i].port, port, sizeof tcp[i].port);
         started[i] = pthread_create(&tcp[i].thread, NULL, tcp_probe_run, &tcp[i]) == 0;
         if (!started[i])
             tcp_probe_run(&tcp[i]);
