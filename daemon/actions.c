@@ -34,10 +34,10 @@ static int64_t step_deadline(const hafenced *d)
 static xapi *own_xapi(hafenced *d)
 {
     if (!d->x) {
-        char url[512];
-        xapi_options opt;
-        daemon_xapi_options(&d->dc, url, sizeof url, &opt);
-        d->x = xapi_new(&opt);
+        xapi_settings s;
+        daemon_xapi_settings(&d->dc, &s);
+        d->x = xapi_new(&s.opt);
+        xapi_settings_wipe(&s);
     }
     return d->x;
 }
@@ -217,16 +217,17 @@ static void start_vms(hafenced *d, const peer *p, const vm_list *vms, const char
 /* The autopromote slave takes over a pool whose master it fenced. */
 static bool promote(hafenced *d, const char *old_master_label)
 {
-    char url[512];
-    xapi_options opt;
+    xapi_settings s;
     xapi *local;
     hf_reply reply = {0};
     xv *v = NULL;
     hf_result r;
     int64_t t0 = hf_now_ms(), deadline = step_deadline(d);
-    daemon_xapi_options(&d->dc, url, sizeof url, &opt);
-    opt.slave_local = true;
-    if (!(local = xapi_new(&opt)))
+    daemon_xapi_settings(&d->dc, &s);
+    s.opt.slave_local = true;
+    local = xapi_new(&s.opt);
+    xapi_settings_wipe(&s);
+    if (!local)
         return false;
     r = xapi_call(local, "pool.emergency_transition_to_master", NULL, 0, &v, deadline, &reply);
     xv_free(v);

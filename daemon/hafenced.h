@@ -58,7 +58,8 @@ bool daemon_config_load(const daemon_options *o, daemon_config *dc, hf_error *er
 void daemon_config_free(daemon_config *dc);
 /* Options of a client of this host's own XAPI, from the pool plugin's
  * validated parameters (strings point into them; url is filled). */
-void daemon_xapi_options(const daemon_config *dc, char *url, size_t url_size, xapi_options *opt);
+/* The pool plugin's XAPI parameters (HAFENCE_XAPI_* keys) as client settings. */
+void daemon_xapi_settings(const daemon_config *dc, xapi_settings *s);
 /* This host's UUID: INSTALLATION_UUID of the XenServer inventory file. */
 bool daemon_read_inventory(const char *path, char *uuid, hf_error *err);
 

@@ -145,24 +145,9 @@ void daemon_config_free(daemon_config *dc)
     memset(dc, 0, sizeof *dc);
 }
 
-void daemon_xapi_options(const daemon_config *dc, char *url, size_t url_size, xapi_options *opt)
+void daemon_xapi_settings(const daemon_config *dc, xapi_settings *s)
 {
-    const hf_param *p = dc->pool_params;
-    const char *scheme = hf_param_str(p, "scheme", "https"), *address = hf_param_str(p, "address", "localhost");
-    long long port = hf_param_int(p, "port", 0);
-    const char *ca = hf_param_str(p, "ca_file", "");
-    bool v6 = strchr(address, ':') != NULL;
-    if (port)
-        snprintf(url, url_size, "%s://%s%s%s:%lld/", scheme, v6 ? "[" : "", address, v6 ? "]" : "", port);
-    else
-        snprintf(url, url_size, "%s://%s%s%s/", scheme, v6 ? "[" : "", address, v6 ? "]" : "");
-    memset(opt, 0, sizeof *opt);
-    opt->url = url;
-    opt->username = hf_param_str(p, "username", "root");
-    opt->password = hf_param_str(p, "password", "");
-    opt->ca_file = *ca ? ca : NULL;
-    opt->insecure = hf_param_bool(p, "insecure", 0);
-    opt->call_timeout_ms = (long)hf_param_int(p, "call_timeout_ms", 10000);
+    xapi_settings_from_params(s, dc->pool_params);
 }
 
 bool daemon_read_inventory(const char *path, char *uuid, hf_error *err)

@@ -16,9 +16,7 @@ struct view_reader {
     pthread_cond_t wake;
     bool stop, poke, started;
     int64_t interval_ms;
-    char url[512];
-    xapi_options opt;         /* strings point into the copies below */
-    char username[256], password[512], ca_file[1024];
+    xapi_settings xs;
     /* the latest result, under lock */
     bool fresh, ok;
     pool_view view;
@@ -38,8 +36,8 @@ static void *reader_run(void *arg)
         r->poke = false;
         pthread_mutex_unlock(&r->lock);
         if (!x)
-            x = xapi_new(&r->opt);
-        ok = x && pool_view_read(x, &v, hf_now_ms() + r->opt.call_timeout_ms * 2 + 1000, &err);
+            x = xapi_new(&r->xs.opt);
+        ok = x && pool_view_read(x, &v, hf_now_ms() + r->xs.opt.call_timeout_ms * 2 + 1000, &err);
         if (!x)
             hf_error_set(&err, HF_E_PLUGIN_FAILED, "out of memory");
         pthread_mutex_lock(&r->lock);
@@ -83,16 +81,7 @@ view_reader *view_reader_start(const daemon_config *dc)
 {
     view_reader *r = hf_calloc(1, sizeof *r);
     pthread_condattr_t attr;
-    xapi_options opt;
-    daemon_xapi_options(dc, r->url, sizeof r->url, &opt);
-    hf_strlcpy(r->username, opt.username, sizeof r->username);
-    hf_strlcpy(r->password, opt.password, sizeof r->password);
-    hf_strlcpy(r->ca_file, opt.ca_file ? opt.ca_file : "", sizeof r->ca_file);
-    r->opt = opt;
-    r->opt.url = r->url;
-    r->opt.username = r->username;
-    r->opt.password = r->password;
-    r->opt.ca_file = *r->ca_file ? r->ca_file : NULL;
+    daemon_xapi_settings(dc, &r->xs);
     r->interval_ms = dc->ds.pool_interval * 1000;
     pthread_mutex_init(&r->lock, NULL);
     pthread_condattr_init(&attr);
@@ -147,6 +136,6 @@ void view_reader_stop(view_reader *r)
     pool_view_free(&r->view);
     pthread_cond_destroy(&r->wake);
     pthread_mutex_destroy(&r->lock);
-    hf_wipe(r->password, sizeof r->password);
+    xapi_settings_wipe(&r->xs);
     free(r);
 }

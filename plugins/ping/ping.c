@@ -7,7 +7,7 @@
  * (net.ipv4.ping_group_range), else a raw socket (CAP_NET_RAW), else a
  * clear error.  Names are resolved with the call's deadline.
  */
-#include <hafence/plugin.h>
+#include "resolve.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -127,129 +127,29 @@ static hf_result ping_create(const hf_context *ctx, const hf_param *prm, void **
 
 static void ping_destroy(void *instance) { free(instance); }
 
-/* A name resolution on a thread of its own, so that the caller can stop
- * waiting at its deadline.  Whoever finishes last (the resolver thread or
- * the caller giving up) frees the job; nothing on the caller's stack is
- * shared.  (getaddrinfo_a's helper threads were tried first: under load
- * they touched the caller's gai_suspend wait list after it returned.) */
-typedef struct resolve_job {
-    pthread_mutex_t *lock;
-    pthread_cond_t *cond;
-    char name[256];
-    struct sockaddr_storage addr;
-    socklen_t addr_len;
-    int error; /* EAI_*, 0 when resolved */
-    int done;
-    int abandoned;
-} resolve_job;
-
-static void *resolve_thread(void *arg)
-{
-    resolve_job *job = arg;
-    struct addrinfo hints, *res = NULL;
-    int e, abandoned;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_socktype = SOCK_RAW;
-    e = getaddrinfo(job->name, NULL, &hints, &res);
-    pthread_mutex_lock(job->lock);
-    if (e == 0 && res) {
-        memcpy(&job->addr, res->ai_addr, res->ai_addrlen);
-        job->addr_len = res->ai_addrlen;
-    }
-    job->error = e ? e : (res ? 0 : EAI_NONAME);
-    job->done = 1;
-    abandoned = job->abandoned;
-    pthread_cond_broadcast(job->cond);
-    pthread_mutex_unlock(job->lock);
-    if (res)
-        freeaddrinfo(res);
-    if (abandoned)
-        free(job); /* the caller has gone: the lock and cond were static */
-    return NULL;
-}
-
-static pthread_mutex_t resolve_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t resolve_cond = PTHREAD_COND_INITIALIZER;
-
-/* Resolve every target, numeric ones at once, names in parallel, all
- * bounded by the call's deadline. */
+/* Resolve every target at once (numeric ones without a thread), all
+ * bounded by the call's deadline: a name has as long to resolve as an
+ * address has to answer. */
 static void resolve_all(ping *p, const hf_context *ctx)
 {
-    int64_t resolve_until = hf_now_ms() + p->timeout_ms;
-    resolve_job *jobs[PING_MAX_ADDRESSES] = {0};
-    struct addrinfo hints, *res;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_socktype = SOCK_RAW;
-    hints.ai_flags = AI_NUMERICHOST;
+    int64_t until = hf_now_ms() + p->timeout_ms, deadline = ctx->deadline_ms;
+    net_resolve *jobs[PING_MAX_ADDRESSES] = {0};
+    for (size_t i = 0; i < p->count; i++)
+        if (!(jobs[i] = net_resolve_start(p->targets[i].name, NULL, SOCK_RAW)))
+            snprintf(p->targets[i].why, sizeof p->targets[i].why, "cannot start name resolution");
+    net_resolve_wait(jobs, p->count, until < deadline ? until : deadline, ctx);
     for (size_t i = 0; i < p->count; i++) {
         ping_target *t = &p->targets[i];
-        pthread_t th;
-        pthread_attr_t attr;
-        if (getaddrinfo(t->name, NULL, &hints, &res) == 0 && res) {
+        struct addrinfo *res;
+        if (!jobs[i])
+            continue;
+        if ((res = net_resolve_finish(jobs[i], t->why, sizeof t->why)) != NULL) {
             memcpy(&t->addr, res->ai_addr, res->ai_addrlen);
             t->addr_len = res->ai_addrlen;
             t->resolved = 1;
             freeaddrinfo(res);
-            continue;
         }
-        jobs[i] = calloc(1, sizeof *jobs[i]);
-        if (!jobs[i]) {
-            snprintf(t->why, sizeof t->why, "out of memory");
-            continue;
-        }
-        jobs[i]->lock = &resolve_lock;
-        jobs[i]->cond = &resolve_cond;
-        snprintf(jobs[i]->name, sizeof jobs[i]->name, "%s", t->name);
-        pthread_attr_init(&attr);
-        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-        if (pthread_create(&th, &attr, resolve_thread, jobs[i]) != 0) {
-            snprintf(t->why, sizeof t->why, "cannot start name resolution");
-            free(jobs[i]);
-            jobs[i] = NULL;
-        }
-        pthread_attr_destroy(&attr);
     }
-    pthread_mutex_lock(&resolve_lock);
-    for (;;) {
-        int pending = 0;
-        struct timespec until;
-        /* a name has as long to resolve as an address has to answer */
-        int64_t left = hf_ctx_remaining_ms(ctx);
-        int64_t own = resolve_until - hf_now_ms();
-        if (own < left)
-            left = own > 0 ? own : 0;
-        for (size_t i = 0; i < p->count; i++)
-            pending += jobs[i] && !jobs[i]->done;
-        if (!pending || left == 0)
-            break;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += left / 1000;
-        until.tv_nsec += (left % 1000) * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
-        pthread_cond_timedwait(&resolve_cond, &resolve_lock, &until);
-    }
-    for (size_t i = 0; i < p->count; i++) {
-        ping_target *t = &p->targets[i];
-        if (!jobs[i])
-            continue;
-        if (!jobs[i]->done) {
-            jobs[i]->abandoned = 1; /* the thread frees it */
-            snprintf(t->why, sizeof t->why, "name not resolved before the deadline");
-            continue;
-        }
-        if (jobs[i]->error) {
-            snprintf(t->why, sizeof t->why, "cannot resolve: %s", gai_strerror(jobs[i]->error));
-        } else {
-            memcpy(&t->addr, &jobs[i]->addr, jobs[i]->addr_len);
-            t->addr_len = jobs[i]->addr_len;
-            t->resolved = 1;
-        }
-        free(jobs[i]);
-    }
-    pthread_mutex_unlock(&resolve_lock);
 }
 
 typedef struct icmp_socket {

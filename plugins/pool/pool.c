@@ -16,11 +16,7 @@
 #include "xapi.h"
 
 typedef struct pool_plugin {
-    char url[400];
-    char username[128];
-    char password[256];
-    char ca_file[1024];
-    xapi_options opt;
+    xapi_settings xs;
     bool host_forget;
     bool told_master;
     xapi *x;
@@ -47,27 +43,13 @@ static const hf_param_def params[] = {
 static hf_result pool_create(const hf_context *ctx, const hf_param *p, void **instance, hf_reply *reply)
 {
     pool_plugin *pp = calloc(1, sizeof *pp);
-    const char *scheme = hf_param_str(p, "scheme", "https"), *address = hf_param_str(p, "address", "localhost");
-    long long port = hf_param_int(p, "port", 0);
     if (!pp)
         return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "out of memory");
-    if (port)
-        snprintf(pp->url, sizeof pp->url, "%s://%s:%lld/", scheme, address, port);
-    else
-        snprintf(pp->url, sizeof pp->url, "%s://%s/", scheme, address);
-    snprintf(pp->username, sizeof pp->username, "%s", hf_param_str(p, "username", "root"));
-    snprintf(pp->password, sizeof pp->password, "%s", hf_param_str(p, "password", ""));
-    snprintf(pp->ca_file, sizeof pp->ca_file, "%s", hf_param_str(p, "ca_file", ""));
-    pp->opt.url = pp->url;
-    pp->opt.username = pp->username;
-    pp->opt.password = pp->password;
-    pp->opt.ca_file = *pp->ca_file ? pp->ca_file : NULL;
-    pp->opt.insecure = hf_param_bool(p, "insecure", 0);
-    pp->opt.call_timeout_ms = (long)hf_param_int(p, "call_timeout_ms", 10000);
+    xapi_settings_from_params(&pp->xs, p);
     pp->host_forget = hf_param_bool(p, "host_forget", 0);
-    if (pp->opt.insecure && strcmp(scheme, "https") == 0)
-        hf_logf(ctx, HF_LOG_WARNING, "XAPI %s: TLS verification is OFF (insecure=1)", pp->url);
-    pp->x = xapi_new(&pp->opt);
+    if (pp->xs.opt.insecure && strcmp(hf_param_str(p, "scheme", "https"), "https") == 0)
+        hf_logf(ctx, HF_LOG_WARNING, "XAPI %s: TLS verification is OFF (insecure=1)", pp->xs.url);
+    pp->x = xapi_new(&pp->xs.opt);
     if (!pp->x) {
         memset(pp, 0, sizeof *pp);
         free(pp);
@@ -100,9 +82,9 @@ static hf_result host_ref(pool_plugin *pp, const hf_context *ctx, const char *uu
     if (!hf_is_uuid_text(uuid))
         return hf_reply_set(reply, HF_E_BAD_PARAMETER, "pool: target '%s' is not a host UUID", uuid ? uuid : "");
     r = xapi_call1(pp->x, "host.get_by_uuid", uuid, &v, ctx->deadline_ms, reply);
-    if (!pp->told_master && strcmp(xapi_url(pp->x), pp->url) != 0) {
+    if (!pp->told_master && strcmp(xapi_url(pp->x), pp->xs.url) != 0) {
         pp->told_master = true;
-        hf_logf(ctx, HF_LOG_INFO, "XAPI %s is a pool slave: the master is %s", pp->url, xapi_url(pp->x));
+        hf_logf(ctx, HF_LOG_INFO, "XAPI %s is a pool slave: the master is %s", pp->xs.url, xapi_url(pp->x));
     }
     if (r != HF_OK) {
         *gone = strcmp(xapi_error(pp->x), "UUID_INVALID") == 0;
@@ -282,7 +264,7 @@ static hf_result pool_monitor(void *instance, const hf_context *ctx, hf_reply *r
     if (r != HF_OK)
         return r;
     r = xapi_logout(pp->x, ctx->deadline_ms, reply);
-    return r == HF_OK ? hf_reply_set(reply, HF_OK, "XAPI %s: logged in and out", pp->url) : r;
+    return r == HF_OK ? hf_reply_set(reply, HF_OK, "XAPI %s: logged in and out", pp->xs.url) : r;
 }
 
 static hf_result pool_list(void *instance, const hf_context *ctx, hf_target_sink *sink, void *arg,

@@ -5,7 +5,8 @@
 #include <pthread.h>
 
 struct xapi {
-    xapi_options opt;
+    xapi_options opt;         /* its strings are the copies below */
+    char *username, *password, *ca_file;
     char *url;
     char *session;
     char error[128];
@@ -30,8 +31,14 @@ xapi *xapi_new(const xapi_options *opt)
         return NULL;
     x->opt = *opt;
     x->url = strdup(opt->url);
+    x->username = strdup(opt->username ? opt->username : "");
+    x->password = strdup(opt->password ? opt->password : "");
+    x->ca_file = opt->ca_file ? strdup(opt->ca_file) : NULL;
+    x->opt.username = x->username;
+    x->opt.password = x->password;
+    x->opt.ca_file = x->ca_file;
     x->curl = curl_easy_init();
-    if (!x->url || !x->curl) {
+    if (!x->url || !x->username || !x->password || (opt->ca_file && !x->ca_file) || !x->curl) {
         xapi_free(x);
         return NULL;
     }
@@ -46,6 +53,11 @@ void xapi_free(xapi *x)
         curl_easy_cleanup(x->curl);
     free(x->url);
     free(x->session);
+    free(x->username);
+    if (x->password)
+        memset(x->password, 0, strlen(x->password));
+    free(x->password);
+    free(x->ca_file);
     free(x);
 }
 
@@ -344,3 +356,26 @@ hf_result xapi_call1(xapi *x, const char *method, const char *arg, xv **value, i
     xv_free(a);
     return r;
 }
+
+void xapi_settings_from_params(xapi_settings *s, const hf_param *p)
+{
+    const char *scheme = hf_param_str(p, "scheme", "https"), *address = hf_param_str(p, "address", "localhost");
+    long long port = hf_param_int(p, "port", 0);
+    bool v6 = strchr(address, ':') != NULL;
+    memset(s, 0, sizeof *s);
+    if (port)
+        snprintf(s->url, sizeof s->url, "%s://%s%s%s:%lld/", scheme, v6 ? "[" : "", address, v6 ? "]" : "", port);
+    else
+        snprintf(s->url, sizeof s->url, "%s://%s%s%s/", scheme, v6 ? "[" : "", address, v6 ? "]" : "");
+    snprintf(s->username, sizeof s->username, "%s", hf_param_str(p, "username", "root"));
+    snprintf(s->password, sizeof s->password, "%s", hf_param_str(p, "password", ""));
+    snprintf(s->ca_file, sizeof s->ca_file, "%s", hf_param_str(p, "ca_file", ""));
+    s->opt.url = s->url;
+    s->opt.username = s->username;
+    s->opt.password = s->password;
+    s->opt.ca_file = *s->ca_file ? s->ca_file : NULL;
+    s->opt.insecure = hf_param_bool(p, "insecure", 0);
+    s->opt.call_timeout_ms = (long)hf_param_int(p, "call_timeout_ms", 10000);
+}
+
+void xapi_settings_wipe(xapi_settings *s) { memset(s, 0, sizeof *s); }

@@ -25,8 +25,22 @@ typedef struct xapi_options {
     bool slave_local;
 } xapi_options;
 
+/* The XAPI parameters plugins and the daemon share, read from a validated
+ * parameter set: address (IPv6 bracketed), port (0: the scheme's),
+ * scheme, username (root), password, ca_file, insecure, call_timeout_ms. */
+typedef struct xapi_settings {
+    char url[512];
+    char username[256];
+    char password[512];
+    char ca_file[1024];
+    xapi_options opt; /* points into this struct: do not copy it by value */
+} xapi_settings;
+void xapi_settings_from_params(xapi_settings *s, const hf_param *params);
+void xapi_settings_wipe(xapi_settings *s);
+
 typedef struct xapi xapi;
 
+/* Copies the options, strings included. */
 xapi *xapi_new(const xapi_options *opt);
 void xapi_free(xapi *x);      /* does not log out: call xapi_logout */
 

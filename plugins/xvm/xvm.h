@@ -1,0 +1,50 @@
+/*
+ * xvm: inside the plugin.  The plugin's actions (xvm.c) run over one of
+ * two transports: SSH to the Dom0's toolstack (over-ssh.c) or the Dom0's
+ * XAPI (over-xapi.c).
+ */
+#ifndef HAFENCE_XVM_H
+#define HAFENCE_XVM_H
+
+#include "ssh-conn.h"
+#include "toolstack.h"
+#include "xapi.h"
+
+typedef struct xvm xvm;
+
+/* What a guest's power state read says: power, the Dom0's own word for
+ * it, and (xl) the name the guest runs under. */
+typedef struct guest_state {
+    hf_power power;
+    char word[64];
+    char name[256];
+} guest_state;
+
+typedef struct xvm_transport {
+    const char *name;
+    hf_result (*status)(xvm *x, const hf_context *ctx, const char *guest, guest_state *st, hf_reply *reply);
+    /* Ask for op (XVM_OFF or XVM_ON); HF_OK when the Dom0 accepted it. */
+    hf_result (*power)(xvm *x, const hf_context *ctx, xvm_op op, const guest_state *st, const char *guest,
+                       hf_reply *reply);
+    hf_result (*list)(xvm *x, const hf_context *ctx, hf_target_sink *sink, void *arg, int *count,
+                      hf_reply *reply);
+} xvm_transport;
+
+struct xvm {
+    const xvm_transport *transport;
+    char dom0[300];      /* the Dom0, for messages: user@address:port or the XAPI URL */
+    /* ssh */
+    ssh_conn *ssh;
+    ssh_output *output;  /* the last command's (one call at a time) */
+    xvm_commands commands;
+    char virsh_uri[256];
+    char xl_config_dir[512];
+    /* xapi */
+    xapi_settings xs;
+    xapi *x;
+};
+
+extern const xvm_transport xvm_over_ssh;
+extern const xvm_transport xvm_over_xapi;
+
+#endif

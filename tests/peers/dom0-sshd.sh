@@ -1,0 +1,157 @@
+#!/bin/sh
+# A simulated Dom0 reached over SSH: OpenSSH's own sshd on loopback with its
+# own config, host keys and test account, the fake toolstack (xe, xl, virsh
+# from tests/peers/dom0-tools) first on that account's PATH.
+#
+#   dom0-sshd.sh start DIR [GUEST-UUID:NAME:STATE...]
+#   dom0-sshd.sh stop DIR
+#
+# sshd runs in private mount and PID namespaces (root needed): copies of
+# /etc/passwd, /etc/group and /etc/shadow with the test account added, its
+# own PAM stack, the fake tools over /usr/local/bin, and tmpfs over /run and
+# /var/log are bind-mounted there, so the machine's accounts and files are
+# never touched.  Killing the namespace's first process ends every session.
+#
+# start writes into DIR: port (password, keyboard-interactive and keys),
+# port2 (keyboard-interactive and keys only: no "password" method),
+# password, user, id_ed25519 (+ .pub, passphrase "key-Phrase-7"),
+# known_hosts (the server's keys, [127.0.0.1]:PORT form), home/ (the
+# account's HOME: guests/, commands.log; touch hang, sticky or garbage
+# there to make the Dom0 misbehave), sshd.log, ns.pid.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+cmd=${1:?usage: dom0-sshd.sh start|stop DIR}
+dir=${2:?usage: dom0-sshd.sh start|stop DIR}
+SSHD_USER=hfdom0
+SSHD_UID=64990
+
+stop() {
+    [ -s "$dir/ns.pid" ] || return 0
+    # unshare ignores SIGTERM while it waits; SIGKILL reaches its child
+    # (--kill-child), the namespace's first process, and with it every other
+    kill -KILL "$(cat "$dir/ns.pid")" 2>/dev/null || true
+    n=0
+    while kill -0 "$(cat "$dir/ns.pid")" 2>/dev/null && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
+    rm -f "$dir/ns.pid"
+}
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+if [ "$cmd" = stop ]; then
+    stop
+    exit 0
+fi
+[ "$(id -u)" -eq 0 ] || { echo "dom0-sshd: needs root (mount and PID namespaces)" >&2; exit 77; }
+[ -x /usr/sbin/sshd ] || { echo "dom0-sshd: /usr/sbin/sshd missing (package openssh-server)" >&2; exit 77; }
+shift 2
+mkdir -p "$dir/etc" "$dir/pam.d" "$dir/home/.ssh" "$dir/home/guests" "$dir/hostkeys" "$dir/bin"
+chmod 755 "$dir"
+cp "$here/dom0-tools/xe" "$here/dom0-tools/xl" "$here/dom0-tools/virsh" "$here/dom0-tools/guests.sh" "$dir/bin/"
+chmod 755 "$dir/bin/xe" "$dir/bin/xl" "$dir/bin/virsh"
+
+# the test account, its password and key
+password="dom0-Secret-$$"
+printf '%s\n' "$password" > "$dir/password"
+printf '%s\n' "$SSHD_USER" > "$dir/user"
+chmod 600 "$dir/password"
+hash=$(printf '%s' "$password" | openssl passwd -6 -stdin)
+cp /etc/passwd /etc/group "$dir/etc/"
+cp /etc/shadow "$dir/etc/shadow"
+grep -v "^$SSHD_USER:" /etc/passwd > "$dir/etc/passwd" || true
+printf '%s:x:%d:%d:hafence test Dom0:%s:/bin/sh\n' "$SSHD_USER" $SSHD_UID $SSHD_UID "$dir/home" >> "$dir/etc/passwd"
+printf '%s:x:%d:\n' "$SSHD_USER" $SSHD_UID >> "$dir/etc/group"
+grep -v "^$SSHD_USER:" /etc/shadow > "$dir/etc/shadow" || true
+printf '%s:%s:19000:0:99999:7:::\n' "$SSHD_USER" "$hash" >> "$dir/etc/shadow"
+chmod 640 "$dir/etc/shadow"
+rm -f "$dir/id_ed25519" "$dir/id_ed25519.pub"
+ssh-keygen -q -t ed25519 -N key-Phrase-7 -C hafence-test -f "$dir/id_ed25519"
+cp "$dir/id_ed25519.pub" "$dir/home/.ssh/authorized_keys"
+
+# guests: UUID:NAME:STATE
+for g in "$@"; do
+    u=${g%%:*}; rest=${g#*:}
+    mkdir -p "$dir/home/guests/$u"
+    printf '%s\n' "${rest%%:*}" > "$dir/home/guests/$u/name"
+    printf '%s\n' "${rest#*:}" > "$dir/home/guests/$u/state"
+done
+: > "$dir/home/commands.log"
+chown -R $SSHD_UID:$SSHD_UID "$dir/home"
+
+# its own PAM stack: passwords from the shadow copy, nothing else
+cat > "$dir/pam.d/sshd" <<'PAM'
+auth     required pam_unix.so
+account  required pam_unix.so
+password required pam_deny.so
+session  required pam_permit.so
+PAM
+
+# the server: two ports, the second without the "password" method
+for t in ed25519 ecdsa; do
+    [ -s "$dir/hostkeys/ssh_host_${t}_key" ] || ssh-keygen -q -t $t -N '' -f "$dir/hostkeys/ssh_host_${t}_key"
+done
+port=$(free_port); port2=$(free_port)
+while [ "$port2" = "$port" ]; do port2=$(free_port); done
+cat > "$dir/sshd_config" <<CFG
+Port $port
+Port $port2
+ListenAddress 127.0.0.1
+HostKey $dir/hostkeys/ssh_host_ed25519_key
+HostKey $dir/hostkeys/ssh_host_ecdsa_key
+PidFile $dir/sshd.pid
+AuthorizedKeysFile $dir/home/.ssh/authorized_keys
+UsePAM yes
+PasswordAuthentication yes
+KbdInteractiveAuthentication yes
+PubkeyAuthentication yes
+PermitRootLogin no
+AllowUsers $SSHD_USER
+StrictModes no
+PrintMotd no
+PrintLastLog no
+UseDNS no
+MaxStartups 100
+MaxSessions 100
+LoginGraceTime 30
+Match LocalPort $port2
+    PasswordAuthentication no
+CFG
+printf '%s\n' "$port" > "$dir/port"
+printf '%s\n' "$port2" > "$dir/port2"
+{
+    printf '[127.0.0.1]:%s %s\n' "$port" "$(cut -d' ' -f1-2 "$dir/hostkeys/ssh_host_ed25519_key.pub")"
+    printf '[127.0.0.1]:%s %s\n' "$port2" "$(cut -d' ' -f1-2 "$dir/hostkeys/ssh_host_ed25519_key.pub")"
+    printf '[127.0.0.1]:%s %s\n' "$port" "$(cut -d' ' -f1-2 "$dir/hostkeys/ssh_host_ecdsa_key.pub")"
+    printf '[127.0.0.1]:%s %s\n' "$port2" "$(cut -d' ' -f1-2 "$dir/hostkeys/ssh_host_ecdsa_key.pub")"
+} > "$dir/known_hosts"
+
+stop
+: > "$dir/sshd.log"
+unshare --mount --pid --fork --kill-child --propagation private sh -c '
+    d=$1
+    mount -t tmpfs tmpfs /run && mkdir -p /run/sshd && chmod 755 /run/sshd
+    mount -t tmpfs tmpfs /var/log
+    for f in passwd group shadow; do mount --bind "$d/etc/$f" /etc/$f; done
+    mount --bind "$d/pam.d/sshd" /etc/pam.d/sshd
+    mount --bind "$d/bin" /usr/local/bin
+    exec /usr/sbin/sshd -D -e -f "$d/sshd_config"
+' dom0-sshd "$dir" >>"$dir/sshd.log" 2>&1 </dev/null &
+echo $! > "$dir/ns.pid"
+# ready when both ports accept connections
+n=0
+until python3 - "$port" "$port2" <<'PY' 2>/dev/null
+import socket, sys
+for p in sys.argv[1:]:
+    socket.create_connection(("127.0.0.1", int(p)), 0.2).close()
+PY
+do
+    n=$((n + 1))
+    if [ $n -ge 100 ] || ! kill -0 "$(cat "$dir/ns.pid")" 2>/dev/null; then
+        echo "dom0-sshd: sshd did not start:" >&2
+        cat "$dir/sshd.log" >&2
+        stop
+        exit 1
+    fi
+    sleep 0.05
+done

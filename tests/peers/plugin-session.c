@@ -1,0 +1,92 @@
+/*
+ * plugin-session: drive one instance of a fence plugin through several
+ * calls, in this process, for tests of what an instance keeps between
+ * calls (an SSH connection, a session).  Lines on stdin:
+ *   status|off|on TARGET    one call (deadline 20 s); prints
+ *                           "<action> <result> <on|off|unknown> <message>"
+ *   wait                    prints "ready" and waits for the next line
+ * Parameters as name=value arguments; name=@FILE reads a secret's value
+ * from FILE (never argv).  The plugin's log goes to stderr.
+ */
+#include "hafence-core.h"
+
+static void log_line(const hf_context *ctx, hf_log_level level, const char *message)
+{
+    (void)ctx;
+    fprintf(stderr, "[%d] %s\n", (int)level, message);
+}
+static int never(const hf_context *ctx) { (void)ctx; return 0; }
+
+static const char *power_word(hf_power p) { return p == HF_POWER_ON ? "on" : p == HF_POWER_OFF ? "off" : "unknown"; }
+
+int main(int argc, char **argv)
+{
+    hf_error err = {0};
+    hf_plugin *plugin;
+    hf_paramset *set = hf_paramset_new();
+    hf_param *params;
+    const hf_plugin_descriptor *d;
+    hf_context ctx = {sizeof ctx, 0, NULL, log_line, never, NULL};
+    hf_reply reply = {0};
+    void *instance = NULL;
+    char line[512];
+    if (argc < 2) {
+        fprintf(stderr, "usage: plugin-session PLUGIN.so [name=value|name=@FILE...]\n");
+        return 64;
+    }
+    if (!(plugin = hf_plugin_load(argv[1], &err))) {
+        fprintf(stderr, "%s\n", err.message);
+        return 1;
+    }
+    d = hf_plugin_descriptor_of(plugin);
+    for (int i = 2; i < argc; i++) {
+        char *eq = strchr(argv[i], '=');
+        char value[1024] = "";
+        if (!eq)
+            return 64;
+        *eq = '\0';
+        if (eq[1] == '@') {
+            FILE *f = fopen(eq + 2, "r");
+            if (!f || !fgets(value, sizeof value, f))
+                return 64;
+            fclose(f);
+            value[strcspn(value, "\n")] = '\0';
+        } else {
+            snprintf(value, sizeof value, "%s", eq + 1);
+        }
+        hf_paramset_set(set, argv[i], value);
+    }
+    if (!(params = hf_params_validate(d->params, set, d->name, &err))) {
+        fprintf(stderr, "%s\n", err.message);
+        return 78;
+    }
+    ctx.deadline_ms = hf_now_ms() + 20000;
+    if (((hf_fence_create_fn *)hf_plugin_fn(plugin, HF_FN_FENCE_CREATE))(&ctx, params, &instance, &reply) != HF_OK) {
+        fprintf(stderr, "create: %s\n", reply.message);
+        return 1;
+    }
+    while (fgets(line, sizeof line, stdin)) {
+        char action[16] = "", target[400] = "";
+        hf_result r;
+        int id;
+        line[strcspn(line, "\n")] = '\0';
+        if (strcmp(line, "wait") == 0) {
+            printf("ready\n");
+            fflush(stdout);
+            continue;
+        }
+        if (sscanf(line, "%15s %399s", action, target) != 2)
+            continue;
+        id = !strcmp(action, "off") ? HF_FN_FENCE_OFF : !strcmp(action, "on") ? HF_FN_FENCE_ON : HF_FN_FENCE_STATUS;
+        memset(&reply, 0, sizeof reply);
+        ctx.deadline_ms = hf_now_ms() + 20000;
+        r = ((hf_fence_power_fn *)hf_plugin_fn(plugin, id))(instance, &ctx, target, &reply);
+        printf("%s %s %s %s\n", action, hf_result_name(r), power_word(reply.power), reply.message);
+        fflush(stdout);
+    }
+    ((hf_fence_destroy_fn *)hf_plugin_fn(plugin, HF_FN_FENCE_DESTROY))(instance);
+    hf_params_free(params);
+    hf_paramset_free(set);
+    hf_plugin_unload(plugin);
+    return 0;
+}
