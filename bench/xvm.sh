@@ -17,6 +17,7 @@ for tool in hyperfine jq fence_virsh ssh bc; do
 done
 RUNS=${BENCH_RUNS:-30}
 work=$(mktemp -d /tmp/hafence-bench-xvm.XXXXXX)
+chmod 755 "$work" # the Dom0's test account lives below it
 peer=$top/tests/peers/dom0-sshd.sh
 D=$work/dom0
 trap '"$peer" stop "$D" >/dev/null 2>&1; rm -rf "$work"' EXIT

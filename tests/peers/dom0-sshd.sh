@@ -78,6 +78,10 @@ for g in "$@"; do
 done
 : > "$dir/home/commands.log"
 chown -R $SSHD_UID:$SSHD_UID "$dir/home"
+if ! setpriv --reuid=$SSHD_UID --regid=$SSHD_UID --clear-groups test -w "$dir/home/commands.log"; then
+    echo "dom0-sshd: the test account cannot reach $dir/home (a parent directory is not searchable by others)" >&2
+    exit 1
+fi
 
 # its own PAM stack: passwords from the shadow copy, nothing else
 cat > "$dir/pam.d/sshd" <<'PAM'
