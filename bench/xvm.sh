@@ -1,6 +1,6 @@
 #!/bin/sh
 # The xvm plugin against fence-agents' fence_virsh (the nearest peer), on
-# the same real sshd (tests/peers/dom0-sshd.sh, a fake virsh on the
+# the same real sshd (tests/peers/sshd-peer.sh, a fake virsh on the
 # account's PATH) in one run, as whole processes (hyperfine):
 #   status:   hafence (toolstack=virsh)  vs fence_virsh -o status  vs a plain ssh + virsh domstate
 #   off:      hafence off (then verified) vs fence_virsh -o off (which also reads the state back)
@@ -18,7 +18,7 @@ done
 RUNS=${BENCH_RUNS:-30}
 work=$(mktemp -d /tmp/hafence-bench-xvm.XXXXXX)
 chmod 755 "$work" # the Dom0's test account lives below it
-peer=$top/tests/peers/dom0-sshd.sh
+peer=$top/tests/peers/sshd-peer.sh
 D=$work/dom0
 trap '"$peer" stop "$D" >/dev/null 2>&1; rm -rf "$work"' EXIT
 results=${BENCH_RESULTS:-$top/bench/results}

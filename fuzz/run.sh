@@ -1,5 +1,6 @@
 #!/bin/sh
-# Build the fuzz targets (config, host map, XML-RPC replies) with clang's
+# Build the fuzz targets (config, host map, XML-RPC, RIBCL and Redfish
+# replies, the iRMC menu and iLO CLP screens) with clang's
 # libFuzzer (+ASan+UBSan) and run each
 # for a bounded time from the seed corpus in the tree.  A crash, a leak or
 # undefined behaviour fails the run.
@@ -14,9 +15,20 @@ CLANG=${CLANG:-clang}
 FLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 CORE="$top/core/config.c $top/core/hostmap.c $top/core/util.c $top/core/log.c $top/core/error.c $top/core/secret.c $top/core/params.c"
 status=0
-for target in config hostmap xmlrpc; do
+for target in config hostmap xmlrpc ribcl redfish screens; do
     bin=$out/fuzz_$target
-    if [ $target = xmlrpc ]; then
+    if [ $target = ribcl ]; then
+        # shellcheck disable=SC2086
+        $CLANG $FLAGS $(pkg-config --cflags libxml-2.0) -I"$top/sdk" -I"$top/proto/ribcl" -I"$top/proto/http" \
+            "$here/fuzz_ribcl.c" "$top/proto/ribcl/ribcl-parse.c" $(pkg-config --libs libxml-2.0) -o "$bin"
+    elif [ $target = redfish ]; then
+        # shellcheck disable=SC2086
+        $CLANG $FLAGS $(pkg-config --cflags json-c) -I"$top/sdk" -I"$top/proto/redfish" -I"$top/proto/http" \
+            "$here/fuzz_redfish.c" "$top/proto/redfish/redfish-parse.c" $(pkg-config --libs json-c) -o "$bin"
+    elif [ $target = screens ]; then
+        $CLANG $FLAGS -I"$top/sdk" -I"$top/plugins/ilo" -I"$top/plugins/irmc" "$here/fuzz_screens.c" \
+            "$top/plugins/ilo/clp.c" "$top/plugins/irmc/menu.c" -o "$bin"
+    elif [ $target = xmlrpc ]; then
         # shellcheck disable=SC2086
         $CLANG $FLAGS $(pkg-config --cflags libxml-2.0) -I"$top/proto/xapi" "$here/fuzz_xmlrpc.c" \
             "$top/proto/xapi/xmlrpc.c" $(pkg-config --libs libxml-2.0) -o "$bin"

@@ -5,13 +5,13 @@
 #   3. the pool lab's split-brain campaign, short form (real hafenced in
 #      network namespaces: the scripted scenarios and a few random ones)
 #   4. builds again with ASan+UBSan and runs the tests once more
-#   5. runs each fuzz target for a bounded time (FUZZ_SECONDS, default 60)
+#   5. runs each fuzz target for a bounded time (FUZZ_SECONDS, default 30)
 #   6. make distcheck
 # and ends with one line: "N passed, N failed".
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 passed=0
 failed=0
 log=$top/_build/test-summary.log
@@ -78,7 +78,7 @@ fi
 
 step "fuzz: ${FUZZ_SECONDS}s per target"
 FUZZ_OUT="$top/_build/fuzz" "$top/fuzz/run.sh" "$FUZZ_SECONDS"
-one "fuzz targets (config, hostmap, xmlrpc) without a crash" $?
+one "fuzz targets (config, hostmap, xmlrpc, ribcl, redfish, screens) without a crash" $?
 
 step "make distcheck"
 make -C "$top/_build" distcheck >"$top/_build/distcheck.out" 2>&1

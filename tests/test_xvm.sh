@@ -1,6 +1,6 @@
 #!/bin/sh
 # The xvm plugin against a real OpenSSH sshd on loopback (tests/peers/
-# dom0-sshd.sh: its own account, keys and config, a fake xe/xl/virsh that
+# sshd-peer.sh: its own account, keys and config, a fake xe/xl/virsh that
 # keep each guest's power state), and against the XAPI emulator for
 # transport=xapi: status/off/on/reboot per toolstack, password, key and
 # keyboard-interactive logins, a wrong password, unknown and changed host
@@ -13,7 +13,7 @@ if [ "$(id -u)" -ne 0 ] || [ ! -x /usr/sbin/sshd ]; then
     echo "Bail out! needs root and /usr/sbin/sshd (openssh-server; scripts/setup-debian.sh installs it)"
     exit 1
 fi
-PEER=$top_srcdir/tests/peers/dom0-sshd.sh
+PEER=$top_srcdir/tests/peers/sshd-peer.sh
 D=$TMP/dom0
 XS1=0838afcc-1c6c-549b-a28c-d7916ca7753a
 XS2=2372bc81-0709-c8e8-6e34-3ccb085cf1ab

@@ -14,6 +14,7 @@
  * The target is the guest's UUID or name, from the host map XVM.hosts
  * (<pool-host-uuid>:<guest>), exactly as HA-Lizard's.
  */
+#include "address.h"
 #include "xvm.h"
 
 #include <pwd.h>
@@ -48,23 +49,6 @@ static const hf_param_def params[] = {
     {NULL, 0, 0, NULL, NULL, 0, 0, NULL},
 };
 
-/* "host", "host:port", "[v6]" or "[v6]:port" (a bare IPv6 has no port). */
-static void split_address(const char *a, char *host, size_t size, int *port)
-{
-    const char *colon = strrchr(a, ':');
-    if (*a == '[') {
-        const char *end = strchr(a, ']');
-        snprintf(host, size, "%.*s", end ? (int)(end - a - 1) : (int)strlen(a + 1), a + 1);
-        if (end && end[1] == ':')
-            *port = atoi(end + 2);
-    } else if (colon && strchr(a, ':') == colon) {
-        snprintf(host, size, "%.*s", (int)(colon - a), a);
-        *port = atoi(colon + 1);
-    } else {
-        snprintf(host, size, "%s", a);
-    }
-}
-
 static void default_known_hosts(char *out, size_t size)
 {
     const char *home = getenv("HOME");
@@ -81,7 +65,9 @@ static hf_result create_ssh(xvm *x, const hf_context *ctx, const hf_param *p, hf
     char host[256], known[1024];
     int port = (int)hf_param_int(p, "port", 0);
     ssh_conn_options o = {0};
-    split_address(hf_param_str(p, "address", ""), host, sizeof host, &port);
+    if (!net_split_address(hf_param_str(p, "address", ""), host, sizeof host, &port))
+        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "xvm: address '%s' is not host, host:port or [v6]:port",
+                            hf_param_str(p, "address", ""));
     if (!password && !key)
         return hf_reply_set(reply, HF_E_BAD_PARAMETER,
                             "xvm: no password (FENCE_PASSWD) and no key_file to log in to the Dom0 %s with", host);

@@ -52,6 +52,7 @@ const char *ssh_conn_name(const ssh_conn *c) { return c->name; }
 /* Drop the connection without a goodbye (it may be dead or mid-command). */
 static void drop(ssh_conn *c)
 {
+    c->shell = NULL; /* freed with the session */
     if (c->session)
         libssh2_session_free(c->session);
     if (c->fd >= 0)
@@ -62,6 +63,7 @@ static void drop(ssh_conn *c)
 
 void ssh_conn_close(ssh_conn *c)
 {
+    ssh_shell_close(c, NULL);
     if (c->session && c->fd >= 0) {
         struct pollfd p = {.fd = c->fd, .events = POLLOUT};
         int64_t until = hf_now_ms() + 500;
@@ -387,4 +389,135 @@ bool ssh_shell_quote(const char *s, char *out, size_t size)
     out[n++] = '\'';
     out[n] = '\0';
     return true;
+}
+
+/* ---- the interactive shell ---------------------------------------------------- */
+hf_result ssh_shell_open(ssh_conn *c, const hf_context *ctx, hf_reply *reply)
+{
+    LIBSSH2_CHANNEL *ch;
+    hf_result r;
+    bool late = false;
+    int rc;
+    if (c->shell)
+        return HF_OK;
+    if (!(ch = open_channel(c, ctx, reply, &r)))
+        return r;
+    c->until = ctx->deadline_ms;
+    do
+        rc = libssh2_channel_request_pty_ex(ch, "vt100", 5, NULL, 0, 132, 50, 0, 0);
+    while (ssh_again(c, rc, &late));
+    if (rc == 0)
+        do
+            rc = libssh2_channel_shell(ch);
+        while (ssh_again(c, rc, &late));
+    if (rc != 0) {
+        r = late ? hf_reply_set(reply, out_of_time(c), "%s: no shell in time", c->name)
+                 : hf_reply_set(reply, HF_E_DEVICE_REFUSED, "%s: no shell: %s", c->name, last_error(c));
+        libssh2_channel_free(ch);
+        drop(c);
+        return r;
+    }
+    c->shell = ch;
+    return HF_OK;
+}
+
+hf_result ssh_shell_send(ssh_conn *c, const hf_context *ctx, const char *text, hf_reply *reply)
+{
+    size_t len = strlen(text);
+    bool late = false;
+    c->ctx = ctx;
+    c->until = ctx->deadline_ms;
+    if (!c->shell)
+        return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "%s: no shell open", c->name);
+    while (len > 0) {
+        ssize_t n = libssh2_channel_write(c->shell, text, len);
+        if (n == LIBSSH2_ERROR_EAGAIN) {
+            if (!ssh_again(c, (int)n, &late))
+                return hf_reply_set(reply, out_of_time(c), "%s: could not send in time", c->name);
+            continue;
+        }
+        if (n < 0) {
+            hf_result r = hf_reply_set(reply, HF_E_UNREACHABLE, "%s: connection lost: %s", c->name, last_error(c));
+            drop(c);
+            return r;
+        }
+        text += n;
+        len -= (size_t)n;
+    }
+    return HF_OK;
+}
+
+hf_result ssh_shell_expect(ssh_conn *c, const hf_context *ctx, const char *const *patterns, int *which,
+                           char *screen, size_t size, hf_reply *reply)
+{
+    size_t used = 0;
+    bool late = false;
+    c->ctx = ctx;
+    c->until = ctx->deadline_ms;
+    *which = -1;
+    screen[0] = '\0';
+    if (!c->shell)
+        return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "%s: no shell open", c->name);
+    for (;;) {
+        char chunk[2048];
+        ssize_t n = libssh2_channel_read(c->shell, chunk, sizeof chunk);
+        if (n > 0) {
+            if (used + (size_t)n >= size) { /* keep the end: prompts are there */
+                size_t keep = size / 2 < used ? size / 2 : used;
+                memmove(screen, screen + used - keep, keep);
+                used = keep;
+            }
+            if ((size_t)n >= size - used)
+                n = (ssize_t)(size - used - 1);
+            memcpy(screen + used, chunk, (size_t)n);
+            used += (size_t)n;
+            screen[used] = '\0';
+            for (int i = 0; patterns[i]; i++)
+                if (strstr(screen, patterns[i])) {
+                    *which = i;
+                    return HF_OK;
+                }
+            continue;
+        }
+        if (n == 0 && libssh2_channel_eof(c->shell)) {
+            hf_result r = hf_reply_set(reply, HF_E_DEVICE_REFUSED, "%s: the device closed the session", c->name);
+            ssh_shell_close(c, ctx);
+            return r;
+        }
+        if (n < 0 && n != LIBSSH2_ERROR_EAGAIN) {
+            hf_result r = hf_reply_set(reply, HF_E_UNREACHABLE, "%s: connection lost: %s", c->name, last_error(c));
+            drop(c);
+            return r;
+        }
+        if (!ssh_again(c, LIBSSH2_ERROR_EAGAIN, &late)) {
+            hf_result r = hf_reply_set(reply, out_of_time(c), "%s: the device did not answer as expected in time",
+                                       c->name);
+            drop(c); /* mid-dialogue: start afresh next time */
+            return r;
+        }
+    }
+}
+
+void ssh_shell_close(ssh_conn *c, const hf_context *ctx)
+{
+    if (!c->shell)
+        return;
+    /* a shell is not kept between calls; the connection is, when the shell
+     * could be closed properly */
+    if (ctx && hf_ctx_remaining_ms(ctx) > 0) {
+        c->ctx = ctx;
+        bool late = false;
+        int rc;
+        c->until = hf_now_ms() + 500;
+        do
+            rc = libssh2_channel_close(c->shell);
+        while (ssh_again(c, rc, &late));
+        while (libssh2_channel_free(c->shell) == LIBSSH2_ERROR_EAGAIN && ssh_again(c, LIBSSH2_ERROR_EAGAIN, &late))
+            ;
+        c->shell = NULL;
+        if (late)
+            drop(c);
+        return;
+    }
+    drop(c);
 }

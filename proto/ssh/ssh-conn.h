@@ -54,6 +54,18 @@ void ssh_conn_close(ssh_conn *c);
 hf_result ssh_conn_exec(ssh_conn *c, const hf_context *ctx, const char *command, ssh_output *out,
                         hf_reply *reply);
 
+/* An interactive shell on a terminal, as a person's login gets: for
+ * devices that offer only a command line or a menu (iLO's CLP, iRMC's
+ * text menu).  expect reads until one of the patterns (substrings) shows
+ * in what came since the last expect, and gives its index in *which; the
+ * text that came is in screen (NUL-terminated, its end kept when long). */
+hf_result ssh_shell_open(ssh_conn *c, const hf_context *ctx, hf_reply *reply);
+hf_result ssh_shell_send(ssh_conn *c, const hf_context *ctx, const char *text, hf_reply *reply);
+hf_result ssh_shell_expect(ssh_conn *c, const hf_context *ctx, const char *const *patterns, int *which,
+                           char *screen, size_t size, hf_reply *reply);
+/* Close the shell (ctx NULL: no time for a goodbye, the connection goes too). */
+void ssh_shell_close(ssh_conn *c, const hf_context *ctx);
+
 /* "user@address:port", for messages. */
 const char *ssh_conn_name(const ssh_conn *c);
 

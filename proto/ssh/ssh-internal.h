@@ -17,6 +17,7 @@ struct ssh_conn {
     char name[420];       /* user@address:port */
     int fd;
     LIBSSH2_SESSION *session;
+    LIBSSH2_CHANNEL *shell; /* the interactive shell, when open */
     int64_t until;        /* the current step's end (monotonic ms) */
     const hf_context *ctx;
 };

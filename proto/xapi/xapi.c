@@ -1,8 +1,7 @@
-/* A XAPI client over libcurl (xapi.h). */
+/* A XAPI client: XML-RPC (xmlrpc.c) over HTTP(S) (proto/http) (xapi.h). */
 #include "xapi.h"
 
-#include <curl/curl.h>
-#include <pthread.h>
+#include "http-client.h"
 
 struct xapi {
     xapi_options opt;         /* its strings are the copies below */
@@ -11,22 +10,14 @@ struct xapi {
     char *session;
     char error[128];
     char error_arg[256];      /* the ErrorDescription's second element */
-    CURL *curl;
+    http_client *http;        /* made again when the URL changes (a slave names its master) */
 };
 
-typedef struct body {
-    char *data;
-    size_t len;
-    bool overflow;
-} body;
-
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static void curl_init(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
+static http_client *http_for(xapi *x);
 
 xapi *xapi_new(const xapi_options *opt)
 {
     xapi *x = calloc(1, sizeof *x);
-    pthread_once(&curl_once, curl_init);
     if (!x)
         return NULL;
     x->opt = *opt;
@@ -37,8 +28,7 @@ xapi *xapi_new(const xapi_options *opt)
     x->opt.username = x->username;
     x->opt.password = x->password;
     x->opt.ca_file = x->ca_file;
-    x->curl = curl_easy_init();
-    if (!x->url || !x->username || !x->password || (opt->ca_file && !x->ca_file) || !x->curl) {
+    if (!x->url || !x->username || !x->password || (opt->ca_file && !x->ca_file) || !http_for(x)) {
         xapi_free(x);
         return NULL;
     }
@@ -49,8 +39,7 @@ void xapi_free(xapi *x)
 {
     if (!x)
         return;
-    if (x->curl)
-        curl_easy_cleanup(x->curl);
+    http_client_free(x->http);
     free(x->url);
     free(x->session);
     free(x->username);
@@ -65,119 +54,63 @@ bool xapi_logged_in(const xapi *x) { return x->session != NULL; }
 const char *xapi_error(const xapi *x) { return x->error; }
 const char *xapi_url(const xapi *x) { return x->url; }
 
-static size_t on_data(char *ptr, size_t size, size_t n, void *arg)
+/* The HTTP client for the current URL: XAPI over HTTP(S), TLS verified
+ * against ca_file unless insecure. */
+static http_client *http_for(xapi *x)
 {
-    body *b = arg;
-    size_t add = size * n;
-    char *grown;
-    if (b->len + add > XMLRPC_MAX_RESPONSE) {
-        b->overflow = true;
-        return 0; /* abort the transfer */
-    }
-    grown = realloc(b->data, b->len + add + 1);
-    if (!grown)
-        return 0;
-    b->data = grown;
-    memcpy(b->data + b->len, ptr, add);
-    b->len += add;
-    b->data[b->len] = '\0';
-    return add;
-}
-
-static hf_result transport_error(xapi *x, CURLcode rc, long timeout, const char *curl_msg,
-                                 hf_reply *reply)
-{
-    switch (rc) {
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-        return hf_reply_set(reply, HF_E_UNREACHABLE, "XAPI %s: cannot reach the pool master: %s", x->url,
-                            curl_msg);
-    case CURLE_OPERATION_TIMEDOUT:
-        return hf_reply_set(reply, HF_E_TIMED_OUT, "XAPI %s: no answer within %ld ms: %s", x->url, timeout,
-                            curl_msg);
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_SSL_CERTPROBLEM:
-        return hf_reply_set(reply, HF_E_AUTH_REFUSED,
-                            "XAPI %s: TLS: the master's certificate is not trusted (%s); give its CA "
-                            "with ca_file, or opt out with insecure=1",
-                            x->url, curl_msg);
-    default:
-        return hf_reply_set(reply, HF_E_UNREACHABLE, "XAPI %s: %s", x->url, curl_msg);
-    }
+    char device[600];
+    http_options o = {0};
+    http_client_free(x->http);
+    snprintf(device, sizeof device, "XAPI %s", x->url);
+    o.device = device;
+    o.ca_file = x->opt.ca_file;
+    o.insecure = x->opt.insecure;
+    o.call_timeout_ms = x->opt.call_timeout_ms > 0 ? x->opt.call_timeout_ms : 10000;
+    o.max_reply = XMLRPC_MAX_RESPONSE;
+    x->http = http_client_new(&o);
+    return x->http;
 }
 
 /* One XML-RPC exchange: method(params) -> the response's value. */
 static hf_result rpc(xapi *x, const char *method, xv *const *params, size_t count, xv **out,
                      int64_t deadline_ms, hf_reply *reply)
 {
-    char errbuf[CURL_ERROR_SIZE] = "", why[256] = "";
-    struct curl_slist *headers = NULL;
-    body b = {0};
+    static const char *const headers[] = {"Content-Type: text/xml", NULL};
+    char why[256] = "";
+    http_reply h;
+    hf_context ctx;
     size_t len;
-    long status = 0, timeout = x->opt.call_timeout_ms > 0 ? x->opt.call_timeout_ms : 10000;
-    int64_t left = deadline_ms - hf_now_ms();
     char *request;
-    CURLcode rc;
+    hf_result r;
     bool fault;
     *out = NULL;
-    if (left <= 0)
-        return hf_reply_set(reply, HF_E_TIMED_OUT, "XAPI %s: %s: no time left", x->url, method);
-    if (timeout > left)
-        timeout = (long)left;
+    if (!x->http)
+        return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "XAPI: out of memory");
+    http_deadline_context(&ctx, deadline_ms);
     request = xmlrpc_request(method, params, count, &len);
     if (!request)
         return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "XAPI: out of memory");
-    curl_easy_reset(x->curl);
-    headers = curl_slist_append(headers, "Content-Type: text/xml");
-    curl_easy_setopt(x->curl, CURLOPT_URL, x->url);
-    curl_easy_setopt(x->curl, CURLOPT_POST, 1L);
-    curl_easy_setopt(x->curl, CURLOPT_POSTFIELDS, request);
-    curl_easy_setopt(x->curl, CURLOPT_POSTFIELDSIZE, (long)len);
-    curl_easy_setopt(x->curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(x->curl, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(x->curl, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(x->curl, CURLOPT_TIMEOUT_MS, timeout);
-    curl_easy_setopt(x->curl, CURLOPT_CONNECTTIMEOUT_MS, timeout);
-    curl_easy_setopt(x->curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(x->curl, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(x->curl, CURLOPT_FOLLOWLOCATION, 0L);
-#if LIBCURL_VERSION_NUM >= 0x075500
-    curl_easy_setopt(x->curl, CURLOPT_PROTOCOLS_STR, "http,https");
-#else
-    curl_easy_setopt(x->curl, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-    curl_easy_setopt(x->curl, CURLOPT_SSL_VERIFYPEER, x->opt.insecure ? 0L : 1L);
-    curl_easy_setopt(x->curl, CURLOPT_SSL_VERIFYHOST, x->opt.insecure ? 0L : 2L);
-    if (x->opt.ca_file && *x->opt.ca_file)
-        curl_easy_setopt(x->curl, CURLOPT_CAINFO, x->opt.ca_file);
-    rc = curl_easy_perform(x->curl);
-    curl_slist_free_all(headers);
+    r = http_request(x->http, &ctx, "POST", x->url, headers, request, len, NULL, NULL, &h, reply);
     memset(request, 0, len); /* it may have held the password */
     free(request);
-    if (rc != CURLE_OK) {
-        hf_result r = b.overflow ? hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI %s: %s: reply larger than %u bytes",
-                                                x->url, method, XMLRPC_MAX_RESPONSE)
-                                 : transport_error(x, rc, timeout, *errbuf ? errbuf : curl_easy_strerror(rc), reply);
-        free(b.data);
+    if (r != HF_OK) {
+        size_t n = strlen(reply->message);
+        /* say what was being done */
+        snprintf(reply->message + n, sizeof reply->message - n, " (%s)", method);
         return r;
     }
-    curl_easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE, &status);
-    if (status != 200) {
-        free(b.data);
-        return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI %s: %s: HTTP status %ld", x->url, method, status);
+    if (h.status != 200) {
+        r = hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI %s: %s: HTTP status %ld", x->url, method, h.status);
+        http_reply_clear(&h);
+        return r;
     }
-    *out = xmlrpc_parse_response(b.data ? b.data : "", b.len, &fault, why, sizeof why);
-    free(b.data);
+    *out = xmlrpc_parse_response(h.body, h.len, &fault, why, sizeof why);
+    http_reply_clear(&h);
     if (!*out)
         return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI %s: %s: unreadable reply: %s", x->url, method, why);
     if (fault) {
         const char *fs = xv_str(xv_get(*out, "faultString"));
-        hf_result r = hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI %s: %s: XML-RPC fault: %s", x->url, method,
+        r = hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI %s: %s: XML-RPC fault: %s", x->url, method,
                                    fs ? fs : "(no faultString)");
         xv_free(*out);
         *out = NULL;
@@ -259,7 +192,7 @@ static bool follow_master(xapi *x, hf_reply *reply)
     hf_reply_set(reply, HF_OK, "XAPI %s is a pool slave: the master is %s", x->url, url);
     free(x->url);
     x->url = url;
-    return true;
+    return http_for(x) != NULL;
 }
 
 static hf_result login_once(xapi *x, int64_t deadline_ms, hf_reply *reply);

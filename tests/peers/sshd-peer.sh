@@ -1,10 +1,15 @@
 #!/bin/sh
-# A simulated Dom0 reached over SSH: OpenSSH's own sshd on loopback with its
-# own config, host keys and test account, the fake toolstack (xe, xl, virsh
-# from tests/peers/dom0-tools) first on that account's PATH.
+# Devices reached over SSH, behind OpenSSH's own sshd on loopback with its
+# own config, host keys and test account:
+#   port   a Dom0: the fake toolstack (xe, xl, virsh from tests/peers/
+#          dom0-tools) first on the account's PATH
+#   port2  the same, without the "password" method (keyboard-interactive)
+#   port3  an iLO's SMASH CLP (tests/peers/board-shells/ilo-clp) as the
+#          login's forced command
+#   port4  an iRMC's text menu (tests/peers/board-shells/irmc-menu)
 #
-#   dom0-sshd.sh start DIR [GUEST-UUID:NAME:STATE...]
-#   dom0-sshd.sh stop DIR
+#   sshd-peer.sh start DIR [GUEST-UUID:NAME:STATE...]
+#   sshd-peer.sh stop DIR
 #
 # sshd runs in private mount and PID namespaces (root needed): copies of
 # /etc/passwd, /etc/group and /etc/shadow with the test account added, its
@@ -12,16 +17,16 @@
 # /var/log are bind-mounted there, so the machine's accounts and files are
 # never touched.  Killing the namespace's first process ends every session.
 #
-# start writes into DIR: port (password, keyboard-interactive and keys),
-# port2 (keyboard-interactive and keys only: no "password" method),
+# start writes into DIR: port, port2, port3, port4 (above),
 # password, user, id_ed25519 (+ .pub, passphrase "key-Phrase-7"),
 # known_hosts (the server's keys, [127.0.0.1]:PORT form), home/ (the
 # account's HOME: guests/, commands.log; touch hang, sticky or garbage
-# there to make the Dom0 misbehave), sshd.log, ns.pid.
+# there to make the Dom0 misbehave; board/power and board/commands.log for
+# the board shells, with their own misbehaviour files), sshd.log, ns.pid.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-cmd=${1:?usage: dom0-sshd.sh start|stop DIR}
-dir=${2:?usage: dom0-sshd.sh start|stop DIR}
+cmd=${1:?usage: sshd-peer.sh start|stop DIR}
+dir=${2:?usage: sshd-peer.sh start|stop DIR}
 SSHD_USER=hfdom0
 SSHD_UID=64990
 
@@ -43,13 +48,14 @@ if [ "$cmd" = stop ]; then
     stop
     exit 0
 fi
-[ "$(id -u)" -eq 0 ] || { echo "dom0-sshd: needs root (mount and PID namespaces)" >&2; exit 77; }
-[ -x /usr/sbin/sshd ] || { echo "dom0-sshd: /usr/sbin/sshd missing (package openssh-server)" >&2; exit 77; }
+[ "$(id -u)" -eq 0 ] || { echo "sshd-peer: needs root (mount and PID namespaces)" >&2; exit 77; }
+[ -x /usr/sbin/sshd ] || { echo "sshd-peer: /usr/sbin/sshd missing (package openssh-server)" >&2; exit 77; }
 shift 2
 mkdir -p "$dir/etc" "$dir/pam.d" "$dir/home/.ssh" "$dir/home/guests" "$dir/hostkeys" "$dir/bin"
 chmod 755 "$dir"
-cp "$here/dom0-tools/xe" "$here/dom0-tools/xl" "$here/dom0-tools/virsh" "$here/dom0-tools/guests.sh" "$dir/bin/"
-chmod 755 "$dir/bin/xe" "$dir/bin/xl" "$dir/bin/virsh"
+cp "$here/dom0-tools/xe" "$here/dom0-tools/xl" "$here/dom0-tools/virsh" "$here/dom0-tools/guests.sh" \
+    "$here/board-shells/ilo-clp" "$here/board-shells/irmc-menu" "$dir/bin/"
+chmod 755 "$dir/bin/xe" "$dir/bin/xl" "$dir/bin/virsh" "$dir/bin/ilo-clp" "$dir/bin/irmc-menu"
 
 # the test account, its password and key
 password="dom0-Secret-$$"
@@ -77,9 +83,11 @@ for g in "$@"; do
     printf '%s\n' "${rest#*:}" > "$dir/home/guests/$u/state"
 done
 : > "$dir/home/commands.log"
+mkdir -p "$dir/home/board"
+echo On > "$dir/home/board/power"
 chown -R $SSHD_UID:$SSHD_UID "$dir/home"
 if ! setpriv --reuid=$SSHD_UID --regid=$SSHD_UID --clear-groups test -w "$dir/home/commands.log"; then
-    echo "dom0-sshd: the test account cannot reach $dir/home (a parent directory is not searchable by others)" >&2
+    echo "sshd-peer: the test account cannot reach $dir/home (a parent directory is not searchable by others)" >&2
     exit 1
 fi
 
@@ -95,11 +103,15 @@ PAM
 for t in ed25519 ecdsa; do
     [ -s "$dir/hostkeys/ssh_host_${t}_key" ] || ssh-keygen -q -t $t -N '' -f "$dir/hostkeys/ssh_host_${t}_key"
 done
-port=$(free_port); port2=$(free_port)
-while [ "$port2" = "$port" ]; do port2=$(free_port); done
+port=$(free_port); port2=$(free_port); port3=$(free_port); port4=$(free_port)
+while [ "$(printf '%s\n' $port $port2 $port3 $port4 | sort -u | wc -l)" -ne 4 ]; do
+    port2=$(free_port); port3=$(free_port); port4=$(free_port)
+done
 cat > "$dir/sshd_config" <<CFG
 Port $port
 Port $port2
+Port $port3
+Port $port4
 ListenAddress 127.0.0.1
 HostKey $dir/hostkeys/ssh_host_ed25519_key
 HostKey $dir/hostkeys/ssh_host_ecdsa_key
@@ -120,15 +132,20 @@ MaxSessions 100
 LoginGraceTime 30
 Match LocalPort $port2
     PasswordAuthentication no
+Match LocalPort $port3
+    ForceCommand /usr/local/bin/ilo-clp
+Match LocalPort $port4
+    ForceCommand /usr/local/bin/irmc-menu
 CFG
 printf '%s\n' "$port" > "$dir/port"
 printf '%s\n' "$port2" > "$dir/port2"
-{
-    printf '[127.0.0.1]:%s %s\n' "$port" "$(cut -d' ' -f1-2 "$dir/hostkeys/ssh_host_ed25519_key.pub")"
-    printf '[127.0.0.1]:%s %s\n' "$port2" "$(cut -d' ' -f1-2 "$dir/hostkeys/ssh_host_ed25519_key.pub")"
-    printf '[127.0.0.1]:%s %s\n' "$port" "$(cut -d' ' -f1-2 "$dir/hostkeys/ssh_host_ecdsa_key.pub")"
-    printf '[127.0.0.1]:%s %s\n' "$port2" "$(cut -d' ' -f1-2 "$dir/hostkeys/ssh_host_ecdsa_key.pub")"
-} > "$dir/known_hosts"
+printf '%s\n' "$port3" > "$dir/port3"
+printf '%s\n' "$port4" > "$dir/port4"
+for p in $port $port2 $port3 $port4; do
+    for t in ed25519 ecdsa; do
+        printf '[127.0.0.1]:%s %s\n' "$p" "$(cut -d' ' -f1-2 "$dir/hostkeys/ssh_host_${t}_key.pub")"
+    done
+done > "$dir/known_hosts"
 
 stop
 : > "$dir/sshd.log"
@@ -140,11 +157,11 @@ unshare --mount --pid --fork --kill-child --propagation private sh -c '
     mount --bind "$d/pam.d/sshd" /etc/pam.d/sshd
     mount --bind "$d/bin" /usr/local/bin
     exec /usr/sbin/sshd -D -e -f "$d/sshd_config"
-' dom0-sshd "$dir" >>"$dir/sshd.log" 2>&1 </dev/null &
+' sshd-peer "$dir" >>"$dir/sshd.log" 2>&1 </dev/null &
 echo $! > "$dir/ns.pid"
 # ready when both ports accept connections
 n=0
-until python3 - "$port" "$port2" <<'PY' 2>/dev/null
+until python3 - "$port" "$port2" "$port3" "$port4" <<'PY' 2>/dev/null
 import socket, sys
 for p in sys.argv[1:]:
     socket.create_connection(("127.0.0.1", int(p)), 0.2).close()
@@ -152,7 +169,7 @@ PY
 do
     n=$((n + 1))
     if [ $n -ge 100 ] || ! kill -0 "$(cat "$dir/ns.pid")" 2>/dev/null; then
-        echo "dom0-sshd: sshd did not start:" >&2
+        echo "sshd-peer: sshd did not start:" >&2
         cat "$dir/sshd.log" >&2
         stop
         exit 1

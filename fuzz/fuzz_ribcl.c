@@ -1,0 +1,28 @@
+/* libFuzzer target: the RIBCL reply parser of the ilo plugin (several XML
+ * documents back to back, each with RESPONSE statuses). */
+#include "ribcl.h"
+
+#include <libxml/parser.h>
+#include <stdint.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void silent(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static int once;
+    char why[256];
+    ribcl_result r;
+    if (!once) {
+        xmlSetGenericErrorFunc(NULL, silent);
+        once = 1;
+    }
+    if (ribcl_parse((const char *)data, size, &r, why, sizeof why) && r.has_power)
+        (void)r.power;
+    return 0;
+}
