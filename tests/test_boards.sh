@@ -43,6 +43,7 @@ start_board ilo ilo; ILO=127.0.0.1:$port
 start_board ilo2 ilo2; ILO2=127.0.0.1:$port
 start_board rogue ilo rogue; ROGUE=127.0.0.1:$port
 start_board irmc irmc; IRMC=127.0.0.1:$port
+start_board irmc-rogue irmc rogue; IRMC_ROGUE=127.0.0.1:$port
 "$PEER" start "$D" >/dev/null 2>"$TMP/peer.err" || { echo "Bail out! sshd peer: $(cat "$TMP/peer.err")"; exit 1; }
 CLP=$(cat "$D/port3"); MENU=$(cat "$D/port4"); SSHUSER=$(cat "$D/user")
 board_power() { cat "$D/home/board/power"; }
@@ -160,6 +161,16 @@ run hafence reboot $R protocol=redfish $IRMC $PW
 is 0 "$rc" "irmc redfish: reboot"
 run_json hafence status $R protocol=redfish $IRMC --password-file "$TMP/wrong" --json
 json_check "irmc redfish: wrong password: auth-refused" '.result=="auth-refused"'
+run_json hafence status $R $IRMC_ROGUE $PW --json
+json_check "irmc: a certificate our CA did not sign: auth-refused (auto does not fall back)" '.result=="auth-refused"'
+is "" "$(sent irmc-rogue)" "  ... nothing was sent to it"
+touch "$TMP/irmc/silent"
+t0=$(date +%s)
+run_json hafence off $R protocol=redfish $IRMC $PW --timeout 3 --json
+t1=$(date +%s)
+json_check "irmc redfish: a board that does not answer: the fence fails" '.result=="timed-out" or .result=="unreachable"'
+check "  ... within the deadline (3 s; $((t1 - t0)) s)" [ $((t1 - t0)) -le 5 ]
+rm -f "$TMP/irmc/silent"
 touch "$TMP/irmc/stuck"
 run_json hafence off $R protocol=redfish $IRMC $PW --power-timeout 2 --json
 json_check "irmc redfish: never powers off: unverified" '.result=="unverified"'
