@@ -113,7 +113,7 @@ static int setup_from_config(const cli *c, setup *s, bool needs_targets, const c
     if (rest_count) {
         char *map_path = hf_method_hostmap_path(&s->settings);
         hf_hostmap *map = NULL;
-        if (access(map_path, F_OK) == 0 && !(map = hf_hostmap_load(map_path, &err))) {
+        if (access(map_path, F_OK) == 0 && !(map = hf_hostmap_load(map_path, hf_method_hostmap_flags(s->settings.fence_method), &err))) {
             free(map_path);
             rc = cli_config_error(&err);
             goto out;

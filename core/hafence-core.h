@@ -284,11 +284,17 @@ bool hf_method_params(const hf_config *cfg, const hf_settings *s, const hf_plugi
 void hf_method_param_defaults(const hf_plugin *plugin, hf_paramset *set, const char *history_path);
 /* FENCE_FILE_LOC/<METHOD>/<METHOD>.hosts */
 char *hf_method_hostmap_path(const hf_settings *s);
+/* How the method's host map is read (HF_HOSTMAP_JOIN_LINES for SNMP-PDU). */
+unsigned hf_method_hostmap_flags(const char *method);
 
 /* ---- host maps (hostmap.c) ----------------------------------------------- */
 typedef struct hf_hostmap hf_hostmap;
-hf_hostmap *hf_hostmap_parse(const char *origin, const char *text, size_t len, hf_error *err);
-hf_hostmap *hf_hostmap_load(const char *path, hf_error *err);
+/* HF_HOSTMAP_JOIN_LINES: a host may have several lines (a host on several
+ * PDUs); its target is their targets joined with ';', in file order.
+ * Without it a second line for a host is an error. */
+#define HF_HOSTMAP_JOIN_LINES 0x1u
+hf_hostmap *hf_hostmap_parse(const char *origin, const char *text, size_t len, unsigned flags, hf_error *err);
+hf_hostmap *hf_hostmap_load(const char *path, unsigned flags, hf_error *err);
 void hf_hostmap_free(hf_hostmap *map);
 const char *hf_hostmap_lookup(const hf_hostmap *map, const char *host_uuid);
 size_t hf_hostmap_count(const hf_hostmap *map);

@@ -43,7 +43,7 @@ static char *trimmed(const char *s, const char *e)
     return out;
 }
 
-hf_hostmap *hf_hostmap_parse(const char *origin, const char *text, size_t len, hf_error *err)
+hf_hostmap *hf_hostmap_parse(const char *origin, const char *text, size_t len, unsigned flags, hf_error *err)
 {
     hf_hostmap *map = hf_calloc(1, sizeof *map);
     const char *p = text, *end = text + len;
@@ -100,11 +100,22 @@ hf_hostmap *hf_hostmap_parse(const char *origin, const char *text, size_t len, h
             }
         }
         if (hf_hostmap_lookup(map, host)) {
-            hf_error_set(err, HF_E_BAD_PARAMETER, "%s:%zu: host %s appears more than once", origin,
-                         lineno, host);
+            size_t i = 0;
+            if (!(flags & HF_HOSTMAP_JOIN_LINES)) {
+                hf_error_set(err, HF_E_BAD_PARAMETER, "%s:%zu: host %s appears more than once", origin,
+                             lineno, host);
+                free(host);
+                free(target);
+                goto fail;
+            }
+            while (strcasecmp(map->hosts[i], host) != 0)
+                i++;
+            map->targets[i] = hf_realloc(map->targets[i], strlen(map->targets[i]) + strlen(target) + 2);
+            strcat(map->targets[i], ";");
+            strcat(map->targets[i], target);
             free(host);
             free(target);
-            goto fail;
+            continue;
         }
         map->hosts = hf_realloc(map->hosts, (map->count + 1) * sizeof(char *));
         map->targets = hf_realloc(map->targets, (map->count + 1) * sizeof(char *));
@@ -118,14 +129,14 @@ fail:
     return NULL;
 }
 
-hf_hostmap *hf_hostmap_load(const char *path, hf_error *err)
+hf_hostmap *hf_hostmap_load(const char *path, unsigned flags, hf_error *err)
 {
     size_t len;
     char *text = hf_read_file(path, HOSTMAP_MAX_BYTES, &len, err);
     hf_hostmap *map;
     if (!text)
         return NULL;
-    map = hf_hostmap_parse(path, text, len, err);
+    map = hf_hostmap_parse(path, text, len, flags, err);
     free(text);
     return map;
 }

@@ -11,10 +11,21 @@
 static const struct {
     const char *method;
     const char *plugin;
+    unsigned hostmap_flags;
 } methods[] = {
-    {"ILO", "ilo"}, {"IRMC", "irmc"}, {"XVM", "xvm"}, {"POOL", "pool"},
-    {"IPMI", "ipmi"}, {"SNMP-PDU", "snmp-pdu"},
+    {"ILO", "ilo", 0}, {"IRMC", "irmc", 0}, {"XVM", "xvm", 0}, {"POOL", "pool", 0},
+    {"IPMI", "ipmi", 0},
+    /* a host on several PDUs has one line per PDU */
+    {"SNMP-PDU", "snmp-pdu", HF_HOSTMAP_JOIN_LINES},
 };
+
+unsigned hf_method_hostmap_flags(const char *method)
+{
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
+        if (strcasecmp(methods[i].method, method) == 0)
+            return methods[i].hostmap_flags;
+    return 0;
+}
 
 const char *hf_method_plugin(const char *method)
 {

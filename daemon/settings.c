@@ -99,7 +99,7 @@ bool daemon_config_load(const daemon_options *o, daemon_config *dc, hf_error *er
         goto out;
     dc->hostmap_path = hf_method_hostmap_path(&dc->settings);
     if (access(dc->hostmap_path, F_OK) == 0) {
-        if (!(dc->hostmap = hf_hostmap_load(dc->hostmap_path, err)))
+        if (!(dc->hostmap = hf_hostmap_load(dc->hostmap_path, hf_method_hostmap_flags(dc->settings.fence_method), err)))
             goto out;
     } else if (errno != ENOENT) {
         hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s", dc->hostmap_path, strerror(errno));

@@ -8,7 +8,7 @@ PACKAGES="
   clang libclang-rt-dev
   libjson-c-dev
   libfreeipmi-dev libsnmp-dev libssh2-1-dev libcurl4-openssl-dev libxml2-dev
-  libsystemd-dev openssh-server openssh-client gnutls-bin redfishtool ilorest
+  libsystemd-dev openssh-server openssh-client gnutls-bin redfishtool ilorest snmpd snmp
   iproute2 iputils-ping procps util-linux jq libxml2-utils bc python3
   hyperfine
   openipmi libopenipmi-dev ipmitool fence-agents freeipmi-tools libipmiconsole-dev

@@ -4,7 +4,7 @@
 
 static hf_hostmap *parse(const char *text, hf_error *err)
 {
-    return hf_hostmap_parse("ILO.hosts", text, strlen(text), err);
+    return hf_hostmap_parse("ILO.hosts", text, strlen(text), 0, err);
 }
 
 static void expect_error(const char *text, const char *needle, const char *what)
@@ -56,7 +56,7 @@ int main(void)
                  "space inside the target");
     {
         static const char nul[] = "2f4a4020-fe8c-4686-a65d-501a19a06716:10.0\0.0.1\n";
-        m = hf_hostmap_parse("ILO.hosts", nul, sizeof nul - 1, &err);
+        m = hf_hostmap_parse("ILO.hosts", nul, sizeof nul - 1, 0, &err);
         ok(m == NULL && strstr(err.message, "NUL"), "NUL byte refused");
         hf_hostmap_free(m);
     }
@@ -66,12 +66,26 @@ int main(void)
         char *big = malloc(n + 1);
         memset(big, ':', n);
         big[n] = '\0';
-        m = hf_hostmap_parse("big.hosts", big, n, &err);
+        m = hf_hostmap_parse("big.hosts", big, n, 0, &err);
         ok(m == NULL && strstr(err.message, "larger than"), "2 MiB map refused by size");
         hf_hostmap_free(m);
         free(big);
     }
-    m = hf_hostmap_load("/nonexistent/ILO/ILO.hosts", &err);
+    {
+        /* SNMP-PDU: a host on two PDUs has two lines, joined in file order */
+        static const char two[] = "2f4a4020-fe8c-4686-a65d-501a19a06716:10.0.0.1:1\n"
+                                  "33e68e2c-5b7b-4d5e-ae9c-7baef5b1566b:10.0.0.1:2\n"
+                                  "2F4A4020-FE8C-4686-A65D-501A19A06716:10.0.0.2:3,4\n";
+        m = hf_hostmap_parse("SNMP-PDU.hosts", two, sizeof two - 1, HF_HOSTMAP_JOIN_LINES, &err);
+        ok(m && hf_hostmap_count(m) == 2, "joined lines: two hosts");
+        ok(m && strcmp(hf_hostmap_lookup(m, "2f4a4020-fe8c-4686-a65d-501a19a06716"), "10.0.0.1:1;10.0.0.2:3,4") == 0,
+           "  ... the host on two PDUs has both targets, ';'-joined in file order");
+        hf_hostmap_free(m);
+        m = hf_hostmap_parse("ILO.hosts", two, sizeof two - 1, 0, &err);
+        ok(m == NULL && strstr(err.message, "more than once"), "  ... and without the flag, still an error");
+        hf_hostmap_free(m);
+    }
+    m = hf_hostmap_load("/nonexistent/ILO/ILO.hosts", 0, &err);
     ok(m == NULL && strstr(err.message, "/nonexistent/ILO/ILO.hosts"), "missing file named");
     return tap_done();
 }
