@@ -90,14 +90,16 @@ void hf_redact(char *text, size_t size)
     pthread_mutex_lock(&secret_lock);
     for (size_t i = 0; i < secret_count; i++) {
         size_t slen = strlen(secrets[i]);
-        char *hit;
-        while ((hit = strstr(text, secrets[i])) != NULL) {
+        char *hit, *from = text;
+        /* search on after each mask: a secret made of '*' is in the mask */
+        while ((hit = strstr(from, secrets[i])) != NULL) {
             size_t tail = strlen(hit + slen);
             /* mask is never longer than the room the secret leaves, so the
              * text only shrinks or keeps its length within size */
             size_t mlen = slen < sizeof mask - 1 ? slen : sizeof mask - 1;
             memcpy(hit, mask, mlen);
             memmove(hit + mlen, hit + slen, tail + 1);
+            from = hit + mlen;
         }
     }
     pthread_mutex_unlock(&secret_lock);
