@@ -26,7 +26,6 @@ typedef struct ilo {
     char system[200];
     char address[300];   /* the address parameter: the target when none is given */
     board b;
-    bool open;
     bool clp_ready;      /* the CLP shell is at its prompt */
 } ilo;
 
@@ -56,8 +55,7 @@ static const char *protocol_name(ilo_protocol p)
 static void ilo_destroy(void *instance)
 {
     ilo *x = instance;
-    if (x->open)
-        board_close(&x->b);
+    board_close(&x->b);
     board_settings_wipe(&x->s);
     memset(x, 0, sizeof *x);
     free(x);
@@ -81,21 +79,17 @@ static hf_result ilo_create(const hf_context *ctx, const hf_param *p, void **ins
     return HF_OK;
 }
 
-/* The board for this target (a new one when the target changed). */
+/* The board for this target; a new one forgets the old one's protocol
+ * and shell. */
 static hf_result board_for(ilo *x, const char *target, hf_reply *reply)
 {
-    const char *address = target && *target ? target : x->address;
-    if (x->open && strcmp(x->b.address, address) == 0)
-        return HF_OK;
-    if (x->open)
-        board_close(&x->b);
-    x->open = false;
-    x->chosen = x->want;
-    x->clp_ready = false;
-    if (!board_open(&x->b, &x->s, address, reply))
-        return HF_E_BAD_PARAMETER;
-    x->open = true;
-    return HF_OK;
+    bool changed;
+    hf_result r = board_select(&x->b, &x->s, target && *target ? target : x->address, &changed, reply);
+    if (changed) {
+        x->chosen = x->want;
+        x->clp_ready = false;
+    }
+    return r;
 }
 
 /* ---- SMASH CLP over SSH ---------------------------------------------------- */
@@ -129,13 +123,6 @@ static hf_result clp_run(ilo *x, const hf_context *ctx, const char *command, clp
 }
 
 /* ---- choosing the protocol (auto) ------------------------------------------ */
-/* A failure that must not make auto try a weaker protocol: the board was
- * reached and is not trusted, or refused us. */
-static bool decisive(hf_result r)
-{
-    return r == HF_E_AUTH_REFUSED || r == HF_E_TIMED_OUT || r == HF_E_CANCELLED;
-}
-
 static hf_result choose(ilo *x, const hf_context *ctx, hf_reply *reply)
 {
     hf_power power;
@@ -149,14 +136,14 @@ static hf_result choose(ilo *x, const hf_context *ctx, hf_reply *reply)
     r = redfish_probe(rf, ctx, reply);
     if (r == HF_OK) {
         x->chosen = ILO_REDFISH;
-    } else if (decisive(r)) {
+    } else if (board_failure_is_final(r)) {
         return r;
     } else if (r == HF_E_UNSUPPORTED) {
         /* HTTPS answers, without Redfish: RIBCL (it logs in) */
         if (!(rb = board_ribcl(&x->b, &x->s, x->ribcl_transport)))
             return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "out of memory");
         r = ribcl_run(rb, ctx, RIBCL_GET_POWER, &power, reply);
-        if (r == HF_OK || r == HF_E_AUTH_REFUSED || decisive(r))
+        if (r == HF_OK || r == HF_E_AUTH_REFUSED || board_failure_is_final(r))
             x->chosen = ILO_RIBCL;
         else
             x->chosen = ILO_SSH;

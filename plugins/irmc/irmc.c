@@ -28,7 +28,6 @@ typedef struct irmc {
     char system[200];
     char address[300];
     board b;
-    bool open;
     ipmi_link *ipmi;
     ipmi_link_options ipmi_opt;
     int ipmi_port;
@@ -60,8 +59,7 @@ static const char *protocol_name(irmc_protocol p)
 static void irmc_destroy(void *instance)
 {
     irmc *x = instance;
-    if (x->open)
-        board_close(&x->b);
+    board_close(&x->b);
     ipmi_link_free(x->ipmi);
     board_settings_wipe(&x->s);
     memset(x, 0, sizeof *x);
@@ -102,20 +100,17 @@ static hf_result irmc_create(const hf_context *ctx, const hf_param *p, void **in
     return HF_OK;
 }
 
+/* The board for this target; a new one forgets the old one's protocol
+ * and IPMI session. */
 static hf_result board_for(irmc *x, const char *target, hf_reply *reply)
 {
-    const char *address = target && *target ? target : x->address;
-    if (x->open && strcmp(x->b.address, address) == 0)
-        return HF_OK;
-    if (x->open)
-        board_close(&x->b);
-    ipmi_link_close(x->ipmi);
-    x->open = false;
-    x->chosen = x->want;
-    if (!board_open(&x->b, &x->s, address, reply))
-        return HF_E_BAD_PARAMETER;
-    x->open = true;
-    return HF_OK;
+    bool changed;
+    hf_result r = board_select(&x->b, &x->s, target && *target ? target : x->address, &changed, reply);
+    if (changed) {
+        ipmi_link_close(x->ipmi);
+        x->chosen = x->want;
+    }
+    return r;
 }
 
 /* ---- IPMI ------------------------------------------------------------------ */
@@ -198,11 +193,6 @@ out:
 }
 
 /* ---- choosing the protocol (auto) ------------------------------------------ */
-static bool decisive(hf_result r)
-{
-    return r == HF_E_AUTH_REFUSED || r == HF_E_TIMED_OUT || r == HF_E_CANCELLED;
-}
-
 static hf_result choose(irmc *x, const hf_context *ctx, hf_reply *reply)
 {
     redfish *rf;
@@ -214,14 +204,14 @@ static hf_result choose(irmc *x, const hf_context *ctx, hf_reply *reply)
     r = redfish_probe(rf, ctx, reply);
     if (r == HF_OK) {
         x->chosen = IRMC_REDFISH;
-    } else if (decisive(r)) {
+    } else if (board_failure_is_final(r)) {
         return r;
     } else {
         /* a board without IPMI must not cost the fence its time */
         r = ipmi_open(x, ctx, IPMI_PROBE_MS, reply);
         if (r == HF_OK)
             x->chosen = IRMC_IPMI;
-        else if (decisive(r))
+        else if (board_failure_is_final(r))
             return r;
         else
             x->chosen = IRMC_SSH;

@@ -195,32 +195,51 @@ static hf_result conn_for(snmp_pdu *p, const hf_context *ctx, const char *addres
     return HF_OK;
 }
 
-/* An outlet given by name: its number, from the profile's name column. */
-static hf_result outlet_number(pdu_conn *c, const hf_context *ctx, pdu_outlet *o, hf_reply *reply)
+/* Walk the profile's outlet name column (at most NAME_WALK_MAX rows):
+ * visit gets each outlet's number (the row's last sub-identifier) and
+ * name, and returns true to stop. */
+typedef bool outlet_visit_fn(void *arg, long number, const char *name);
+static hf_result walk_outlet_names(pdu_conn *c, const hf_context *ctx, outlet_visit_fn *visit, void *arg,
+                                   hf_reply *reply)
 {
     char from[300], next[300], text[128];
     bool done = false;
+    snprintf(from, sizeof from, "%s", c->profile->name_base);
+    for (int i = 0; i < NAME_WALK_MAX; i++) {
+        const char *last;
+        hf_result r = snmp_next_text(c->link, ctx, c->profile->name_base, from, next, sizeof next, text, sizeof text,
+                                     &done, reply);
+        if (r != HF_OK || done)
+            return r;
+        last = strrchr(next, '.');
+        if (visit(arg, last ? strtol(last + 1, NULL, 10) : 0, text))
+            return HF_OK;
+        snprintf(from, sizeof from, "%s", next);
+    }
+    return HF_OK;
+}
+
+static bool find_named(void *arg, long number, const char *name)
+{
+    pdu_outlet *o = arg;
+    if (number > 0 && strcmp(name, o->name) == 0)
+        o->number = number;
+    return o->number > 0;
+}
+
+/* An outlet given by name: its number, from the profile's name column. */
+static hf_result outlet_number(pdu_conn *c, const hf_context *ctx, pdu_outlet *o, hf_reply *reply)
+{
+    hf_result r;
     if (o->number)
         return HF_OK;
     if (!*c->profile->name_base)
         return hf_reply_set(reply, HF_E_UNSUPPORTED, "%s: outlet '%s': this profile names no outlets: give its number",
                             snmp_link_name(c->link), o->name);
-    snprintf(from, sizeof from, "%s", c->profile->name_base);
-    for (int i = 0; i < NAME_WALK_MAX && !done; i++) {
-        hf_result r = snmp_next_text(c->link, ctx, c->profile->name_base, from, next, sizeof next, text, sizeof text,
-                                     &done, reply);
-        if (r != HF_OK)
-            return r;
-        if (done)
-            break;
-        if (strcmp(text, o->name) == 0) {
-            const char *last = strrchr(next, '.');
-            o->number = last ? strtol(last + 1, NULL, 10) : 0;
-            if (o->number > 0)
-                return HF_OK;
-        }
-        snprintf(from, sizeof from, "%s", next);
-    }
+    if ((r = walk_outlet_names(c, ctx, find_named, o, reply)) != HF_OK)
+        return r;
+    if (o->number > 0)
+        return HF_OK;
     return hf_reply_set(reply, HF_E_BAD_PARAMETER, "%s: no outlet is named '%s'", snmp_link_name(c->link), o->name);
 }
 
@@ -313,31 +332,37 @@ static hf_result pdu_monitor(void *instance, const hf_context *ctx, hf_reply *re
     return hf_reply_set(reply, HF_OK, "%s: sysObjectID %s, profile %s", snmp_link_name(c->link), sys, c->profile->name);
 }
 
+typedef struct list_walk {
+    const pdu_conn *c;
+    hf_target_sink *sink;
+    void *arg;
+    int count;
+} list_walk;
+
+static bool list_one(void *arg, long number, const char *name)
+{
+    list_walk *w = arg;
+    char target[400];
+    snprintf(target, sizeof target, "%s:%ld", w->c->address, number);
+    w->sink(w->arg, target, name);
+    w->count++;
+    return false;
+}
+
 static hf_result pdu_list(void *instance, const hf_context *ctx, hf_target_sink *sink, void *arg, hf_reply *reply)
 {
     snmp_pdu *p = instance;
     pdu_conn *c;
-    char from[300], next[300], text[128], target[400];
-    bool done = false;
-    int n = 0;
+    list_walk w = {NULL, sink, arg, 0};
     hf_result r = conn_for(p, ctx, "", &c, reply);
     if (r != HF_OK)
         return r;
     if (!*c->profile->name_base)
         return hf_reply_set(reply, HF_E_UNSUPPORTED, "%s: this profile names no outlets", snmp_link_name(c->link));
-    snprintf(from, sizeof from, "%s", c->profile->name_base);
-    for (int i = 0; i < NAME_WALK_MAX; i++) {
-        if ((r = snmp_next_text(c->link, ctx, c->profile->name_base, from, next, sizeof next, text, sizeof text, &done,
-                                reply)) != HF_OK)
-            return r;
-        if (done)
-            break;
-        snprintf(target, sizeof target, "%s:%s", c->address, strrchr(next, '.') ? strrchr(next, '.') + 1 : next);
-        sink(arg, target, text);
-        n++;
-        snprintf(from, sizeof from, "%s", next);
-    }
-    return hf_reply_set(reply, HF_OK, "%s: %d outlets", snmp_link_name(c->link), n);
+    w.c = c;
+    if ((r = walk_outlet_names(c, ctx, list_one, &w, reply)) != HF_OK)
+        return r;
+    return hf_reply_set(reply, HF_OK, "%s: %d outlets", snmp_link_name(c->link), w.count);
 }
 
 static const hf_dispatch dispatch[] = {

@@ -17,8 +17,6 @@
 #include "address.h"
 #include "xvm.h"
 
-#include <pwd.h>
-#include <unistd.h>
 
 static const char *const transports[] = {"ssh", "xapi", NULL};
 static const char *const toolstacks[] = {"xe", "xl", "virsh", NULL};
@@ -49,15 +47,6 @@ static const hf_param_def params[] = {
     {NULL, 0, 0, NULL, NULL, 0, 0, NULL},
 };
 
-static void default_known_hosts(char *out, size_t size)
-{
-    const char *home = getenv("HOME");
-    struct passwd *pw = (!home || !*home) ? getpwuid(getuid()) : NULL;
-    if (pw)
-        home = pw->pw_dir;
-    snprintf(out, size, "%s/.ssh/known_hosts", home && *home ? home : "/root");
-}
-
 static hf_result create_ssh(xvm *x, const hf_context *ctx, const hf_param *p, hf_reply *reply)
 {
     const char *ts = hf_param_str(p, "toolstack", "xe");
@@ -86,7 +75,7 @@ static hf_result create_ssh(xvm *x, const hf_context *ctx, const hf_param *p, hf
     if (hf_param_get(p, "known_hosts"))
         snprintf(known, sizeof known, "%s", hf_param_get(p, "known_hosts"));
     else
-        default_known_hosts(known, sizeof known);
+        ssh_default_known_hosts(known, sizeof known);
     o.address = host;
     o.port = port ? port : 22;
     o.username = hf_param_str(p, "username", "root");

@@ -2,8 +2,6 @@
 #include "board.h"
 #include "address.h"
 
-#include <pwd.h>
-#include <unistd.h>
 
 bool board_settings_read(board_settings *s, const char *kind, const hf_param *p, const hf_context *ctx,
                          hf_reply *reply)
@@ -37,11 +35,7 @@ bool board_settings_read(board_settings *s, const char *kind, const hf_param *p,
     if (hf_param_get(p, "known_hosts")) {
         snprintf(s->known_hosts, sizeof s->known_hosts, "%s", hf_param_get(p, "known_hosts"));
     } else {
-        const char *home = getenv("HOME");
-        struct passwd *pw = (!home || !*home) ? getpwuid(getuid()) : NULL;
-        if (pw)
-            home = pw->pw_dir;
-        snprintf(s->known_hosts, sizeof s->known_hosts, "%s/.ssh/known_hosts", home && *home ? home : "/root");
+        ssh_default_known_hosts(s->known_hosts, sizeof s->known_hosts);
     }
     if (s->insecure)
         hf_logf(ctx, HF_LOG_WARNING, "%s: TLS verification is OFF (insecure=1)", kind);
@@ -69,7 +63,24 @@ bool board_open(board *b, const board_settings *s, const char *target, hf_reply 
     v6 = strchr(b->host, ':') != NULL;
     snprintf(b->url, sizeof b->url, "https://%s%s%s:%d", v6 ? "[" : "", b->host, v6 ? "]" : "", port);
     snprintf(b->name, sizeof b->name, "%s %s", s->kind, b->address);
+    b->open = true;
     return true;
+}
+
+hf_result board_select(board *b, const board_settings *s, const char *address, bool *changed, hf_reply *reply)
+{
+    *changed = false;
+    if (b->open && strcmp(b->address, address) == 0)
+        return HF_OK;
+    if (b->open)
+        board_close(b);
+    *changed = true;
+    return board_open(b, s, address, reply) ? HF_OK : HF_E_BAD_PARAMETER;
+}
+
+bool board_failure_is_final(hf_result r)
+{
+    return r == HF_E_AUTH_REFUSED || r == HF_E_TIMED_OUT || r == HF_E_CANCELLED;
 }
 
 void board_close(board *b)

@@ -52,6 +52,7 @@ bool board_settings_read(board_settings *s, const char *kind, const hf_param *p,
 void board_settings_wipe(board_settings *s);
 
 typedef struct board {
+    bool open;
     char address[300];   /* as given: the target */
     char host[256];
     int https_port;
@@ -66,6 +67,16 @@ typedef struct board {
  * when the address is not host, host:port or [v6]:port. */
 bool board_open(board *b, const board_settings *s, const char *target, hf_reply *reply);
 void board_close(board *b);
+
+/* The board for address, kept while the address stays the same:
+ * *changed tells the plugin to forget what it learnt of the old one
+ * (the protocol chosen, a shell).  An error when the address is bad. */
+hf_result board_select(board *b, const board_settings *s, const char *address, bool *changed, hf_reply *reply);
+
+/* A failure protocol=auto must not walk past to a weaker protocol: the
+ * board answered and refused us (certificate, host key, login), or the
+ * time is up. */
+bool board_failure_is_final(hf_result r);
 
 /* Its clients, made when first asked for (NULL when out of memory). */
 redfish *board_redfish(board *b, const board_settings *s, const char *system);

@@ -210,7 +210,7 @@ static hf_result get(redfish *r, const hf_context *ctx, const char *path, http_r
 static hf_result find_system(redfish *r, const hf_context *ctx, hf_reply *reply)
 {
     http_reply h;
-    char systems[400], sessions[400], first[400], why[160];
+    char first[400], why[160];
     int count;
     hf_result res;
     if (*r->system)
@@ -221,19 +221,7 @@ static hf_result find_system(redfish *r, const hf_context *ctx, hf_reply *reply)
     }
     if ((res = login(r, ctx, reply)) != HF_OK)
         return res;
-    if (!*r->systems) { /* HTTP Basic: the root was not read at login */
-        if ((res = call(r, ctx, "GET", "/redfish/v1/", NULL, true, &h, reply)) != HF_OK)
-            return res;
-        if (h.status != 200 ||
-            !redfish_parse_root(h.body, h.len, systems, sizeof systems, sessions, sizeof sessions, why, sizeof why)) {
-            res = hf_reply_set(reply, HF_E_DEVICE_REFUSED, "%s: service root: %s", r->ep.device,
-                               h.status != 200 ? "no answer" : why);
-            http_reply_clear(&h);
-            return res;
-        }
-        http_reply_clear(&h);
-        path_of(systems, r->systems, sizeof r->systems);
-    }
+    /* login read the service root: r->systems is its Systems collection */
     snprintf(first, sizeof first, "%s", r->systems);
     if (*r->system_hint) {
         snprintf(r->system, sizeof r->system, "%s%s%s", first, first[strlen(first) - 1] == '/' ? "" : "/",

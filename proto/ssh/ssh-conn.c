@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <unistd.h>
 
 /* How long a command may wait for a channel on a connection kept from an
@@ -48,6 +49,15 @@ ssh_conn *ssh_conn_new(const ssh_conn_options *opt)
 }
 
 const char *ssh_conn_name(const ssh_conn *c) { return c->name; }
+
+void ssh_default_known_hosts(char *out, size_t size)
+{
+    const char *home = getenv("HOME");
+    struct passwd *pw = (!home || !*home) ? getpwuid(getuid()) : NULL;
+    if (pw)
+        home = pw->pw_dir;
+    snprintf(out, size, "%s/.ssh/known_hosts", home && *home ? home : "/root");
+}
 
 /* Drop the connection without a goodbye (it may be dead or mid-command). */
 static void drop(ssh_conn *c)

@@ -66,6 +66,10 @@ hf_result ssh_shell_expect(ssh_conn *c, const hf_context *ctx, const char *const
 /* Close the shell (ctx NULL: no time for a goodbye, the connection goes too). */
 void ssh_shell_close(ssh_conn *c, const hf_context *ctx);
 
+/* The known-hosts file when none is configured: ~/.ssh/known_hosts of the
+ * user hafence runs as, as OpenSSH's own client would read. */
+void ssh_default_known_hosts(char *out, size_t size);
+
 /* "user@address:port", for messages. */
 const char *ssh_conn_name(const ssh_conn *c);
 
