@@ -235,8 +235,8 @@ n0=$(logins)
 printf 'status %s\nstatus %s\nwait\n' $XS1 $XS3 >&7
 n=0; while ! grep -q ready "$TMP/session.out" && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
 is $((n0 + 1)) "$(logins)" "two calls on one instance: one login"
-# drop the kept connection under the plugin: kill the session's sshd process
-pkill -KILL -f "sshd: $USER" 2>/dev/null
+# drop the kept connection under the plugin: end this peer's sessions
+"$PEER" drop "$D"
 sleep 0.3
 printf 'status %s\n' $XS1 >&7
 exec 7>&-

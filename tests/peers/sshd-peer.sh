@@ -9,6 +9,7 @@
 #   port4  an iRMC's text menu (tests/peers/board-shells/irmc-menu)
 #
 #   sshd-peer.sh start DIR [GUEST-UUID:NAME:STATE...]
+#   sshd-peer.sh drop DIR      end this peer's open sessions (the connections drop)
 #   sshd-peer.sh stop DIR
 #
 # sshd runs in private mount and PID namespaces (root needed): copies of
@@ -46,6 +47,17 @@ free_port() {
 
 if [ "$cmd" = stop ]; then
     stop
+    exit 0
+fi
+if [ "$cmd" = drop ]; then
+    # the listener is the namespace's first process; each connection is a
+    # child of it (the monitor) with the session under it: only this peer's
+    # sessions go, never another test's
+    listener=$(pgrep -P "$(cat "$dir/ns.pid")")
+    for monitor in $(pgrep -P "$listener"); do
+        pkill -KILL -P "$monitor" || true
+        kill -KILL "$monitor" 2>/dev/null || true
+    done
     exit 0
 fi
 [ "$(id -u)" -eq 0 ] || { echo "sshd-peer: needs root (mount and PID namespaces)" >&2; exit 77; }
