@@ -241,6 +241,8 @@ if command -v fence_redfish >/dev/null; then
     printf 'ipaddr=127.0.0.1\nipport=%s\nlogin=Administrator\npasswd=%s\nssl_insecure=1\naction=off\n' "$P" "$(cat "$TMP/pw")" | fence_redfish >/dev/null 2>&1
     is Off "$(power ilo)" "  ... and powers it off"
     printf 'ipaddr=127.0.0.1\nipport=%s\nlogin=Administrator\npasswd=%s\nssl_insecure=1\naction=on\n' "$P" "$(cat "$TMP/pw")" | fence_redfish >/dev/null 2>&1
+else
+    fail "fence_redfish is missing (package fence-agents)"
 fi
 P2=${ILO2#*:}
 if command -v fence_ilo >/dev/null && command -v gnutls-cli >/dev/null; then
@@ -255,6 +257,8 @@ if command -v fence_ilo_ssh >/dev/null; then
     out=$(printf 'ipaddr=127.0.0.1\nipport=%s\nlogin=%s\npasswd=%s\nsecure=1\naction=status\nssh_options=-o UserKnownHostsFile=%s -o StrictHostKeyChecking=yes\n' \
         "$CLP" "$SSHUSER" "$(cat "$D/password")" "$D/known_hosts" | fence_ilo_ssh 2>&1)
     has "Status: ON" "$out" "fence_ilo_ssh reads the emulated CLP"
+else
+    fail "fence_ilo_ssh is missing (package fence-agents)"
 fi
 if command -v redfishtool >/dev/null; then
     out=$(redfishtool -r "$ILO" -u Administrator -p "$(cat "$TMP/pw")" -S Always Systems -I 1 get 2>&1)

@@ -138,6 +138,8 @@ if command -v fence_apc_snmp >/dev/null; then
     has "Success" "$out" "fence_apc_snmp switches the emulated APC outlet off"
     is off "$(state apc 2)" "  ... and it is off"
     printf 'ipaddr=127.0.0.1\nipport=%s\ncommunity=private-rw\nsnmp_version=2c\nplug=2\naction=on\n' "$(port apc)" | fence_apc_snmp >/dev/null 2>&1
+else
+    fail "fence_apc_snmp is missing (package fence-agents)"
 fi
 
 done_testing

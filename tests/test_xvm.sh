@@ -210,6 +210,8 @@ if command -v fence_virsh >/dev/null; then
         "$(cat "$D/password")" "ssh_options=-o UserKnownHostsFile=$D/known_hosts -o StrictHostKeyChecking=yes -t '/bin/bash -c \"PS1=\\\\[EXPECT\\\\]# /bin/bash --noprofile --norc\"'" |
         fence_virsh 2>&1)
     has "Status: OFF" "$fv" "  ... where fence_virsh reports OFF for a guest that runs (what we must not do)"
+else
+    fail "fence_virsh is missing (package fence-agents)"
 fi
 rm -f "$D/home/garbage"
 touch "$D/home/sticky"
