@@ -103,9 +103,12 @@ CONF
 run hafence fence -c "$TMP/ha-lizard.conf" $THIRD
 is 0 "$rc" "FENCE_HOST_FORGET=1: fenced through the config"
 check "  ... and removed with host.destroy" grep -q '^host.destroy' "$TMP/forget.log"
+n0=$(grep -c '^host.destroy' "$TMP/forget.log")
 run hafence fence -c "$TMP/ha-lizard.conf" $THIRD
-is 0 "$rc" "  ... a second run: harmless, the host is gone"
-has "already off" "$out" "  ... and says so (the host reads off: it is gone)"
+is 1 "$rc" "  ... a second run: the pool has no record of the host: absent is never off"
+has "not in the pool" "$out" "  ... saying so"
+hasnt "already off" "$out" "  ... never 'already off'"
+is "$n0" "$(grep -c '^host.destroy' "$TMP/forget.log")" "  ... and harmless: nothing more was done"
 
 # ---- TLS: verified against a CA file; a certificate the CA did not sign ----------
 start_emulator tls --tls "$TMP/certs/server.pem" "$TMP/certs/server.key"

@@ -86,17 +86,38 @@ for ts in xl virsh; do
     [ $ts = xl ] && has "xl destroy xs3" "$(sent)" "xl: off is xl destroy"
     is halted "$(state $XS3)" "  ... the guest is off"
     run hafence status $X toolstack=$ts $extra xs3 $PW
-    is 2 "$rc" "$ts: status off"
+    if [ $ts = xl ]; then
+        # xl lists running guests only: stopped and misspelt look the same
+        is 1 "$rc" "xl: status of a guest it no longer lists: unknown (exit 1), never off"
+        has "not taken for off" "$out" "  ... saying why"
+        has "toolstack=virsh or xe" "$out" "  ... and what to use instead"
+    else
+        is 2 "$rc" "$ts: status off"
+    fi
     run hafence on $X toolstack=$ts $extra xs3 $PW
     is 0 "$rc" "$ts: on"
     is running "$(state $XS3)" "  ... running"
     run hafence reboot $X toolstack=$ts $extra xs3 $PW
     is 0 "$rc" "$ts: reboot"
+    is running "$(state $XS3)" "  ... running again"
     run hafence status $X toolstack=$ts $extra xs2 $PW
-    is 2 "$rc" "$ts: a halted guest: off"
+    if [ $ts = xl ]; then
+        is 1 "$rc" "xl: a halted guest (not listed): unknown, not off"
+    else
+        is 2 "$rc" "$ts: a halted guest: off"
+    fi
 done
 has "virsh -c xen:///system destroy xs3" "$(sent)" "virsh: off is virsh destroy, with the URI"
 has "virsh -c xen:///system start xs3" "$(sent)" "virsh: on is virsh start"
+# a typo in the host map (xs-3 for xs3) with xl: never "already off"
+: > "$D/home/commands.log"
+run hafence off $X toolstack=xl xs-3 $PW
+is 1 "$rc" "xl: off of a name xl does not list (a typo): fails"
+hasnt "already off" "$out" "  ... never reported as already off"
+hasnt "done" "$out" "  ... nor as done"
+has "nothing was destroyed" "$out" "  ... saying nothing was destroyed"
+hasnt "xl destroy" "$(sent)" "  ... and no destroy was sent"
+is running "$(state $XS3)" "  ... the real guest still runs (the operator is told, not misled)"
 run hafence status $X toolstack=xl $XS1 $PW
 is 0 "$rc" "xl: a running guest found by its UUID"
 run hafence on $X toolstack=xl $XS2 $PW
@@ -188,6 +209,16 @@ run hafence off -c "$TMP/ha.conf" $HOST1
 is 0 "$rc" "HA-Lizard's XVM config (FENCE_IPADDRESS, FENCE_PASSWD, XVM.hosts): the good host is fenced"
 is halted "$(state $XS1)" "  ... its guest is off"
 set_state $XS1 running
+# the case: XVM.hosts names xs-3 where the guest is xs3, toolstack xl
+sed -e "s/^$HOST3:xs3/$HOST3:xs-3/" "$TMP/fence/XVM/XVM.hosts" > "$TMP/typo.hosts"
+mkdir -p "$TMP/typo/XVM" && mv "$TMP/typo.hosts" "$TMP/typo/XVM/XVM.hosts"
+sed -e "s|^FENCE_FILE_LOC=.*|FENCE_FILE_LOC=$TMP/typo|" "$TMP/ha.conf" > "$TMP/xl.conf"
+echo XVM_TOOLSTACK=xl >> "$TMP/xl.conf"; chmod 600 "$TMP/xl.conf"
+: > "$D/home/commands.log"
+run_json hafence off -c "$TMP/xl.conf" $HOST3 --json
+json_check "xl, a typo in XVM.hosts: the fence fails (not 'already off')" '.result!="ok" and .verified==false'
+hasnt "xl destroy" "$(sent)" "  ... nothing was destroyed"
+is running "$(state $XS3)" "  ... and the real guest runs on"
 printf 'key-Phrase-7\n' > "$TMP/phrase.file"; chmod 600 "$TMP/phrase.file"
 sed -e '/^FENCE_PASSWD=/d' "$TMP/ha.conf" > "$TMP/key.conf"
 printf 'XVM_KEY_FILE=%s\nXVM_KEY_PASSPHRASE_FILE=%s\n' "$D/id_ed25519" "$TMP/phrase.file" >> "$TMP/key.conf"

@@ -31,8 +31,12 @@ static void status_is(xvm_toolstack ts, const char *guest, int rc, const char *o
 {
     char state[64], name[256], why[600] = "";
     hf_power p;
-    hf_result r = xvm_parse_status(ts, guest, rc, out, err, &p, state, sizeof state, name, sizeof name, why, sizeof why);
+    bool absent;
+    hf_result r = xvm_parse_status(ts, guest, rc, out, err, &p, &absent, state, sizeof state, name, sizeof name,
+                                   why, sizeof why);
     ok(r == want && (r != HF_OK || p == power), "%s status: %s", xvm_toolstack_name(ts), what);
+    if (p == HF_POWER_OFF)
+        ok(!absent, "  ... off is the toolstack's own word, never an absence");
     if (r != want || (r == HF_OK && p != power))
         diag("result %d power %d state '%s' why '%s'", r, p, state, why);
     if (r != HF_OK)
@@ -95,7 +99,15 @@ int main(void)
     status_is(XVM_XE, UUID, 127, "", "sh: 1: xe: not found\n", HF_E_DEVICE_REFUSED, 0, "xe missing: unknown");
     status_is(XVM_XL, "xs1", 0, xl_list, "", HF_OK, HF_POWER_ON, "listed is on");
     status_is(XVM_XL, UUID, 0, xl_list, "", HF_OK, HF_POWER_ON, "found by UUID");
-    status_is(XVM_XL, "xs2", 0, xl_list, "", HF_OK, HF_POWER_OFF, "not listed is off");
+    status_is(XVM_XL, "xs2", 0, xl_list, "", HF_OK, HF_POWER_UNKNOWN, "not listed is unknown, never off");
+    {
+        char state[64], name[256], reason[600] = "";
+        hf_power p = HF_POWER_OFF;
+        bool absent = false;
+        xvm_parse_status(XVM_XL, "xs-1", 0, xl_list, "", &p, &absent, state, sizeof state, name, sizeof name,
+                         reason, sizeof reason);
+        ok(absent && p == HF_POWER_UNKNOWN, "xl: a misspelt name (xs-1 for xs1) is absent, power unknown");
+    }
     status_is(XVM_XL, "xs2", 0, "sudo: a password is required\n", "", HF_E_DEVICE_REFUSED, 0,
               "no header: unknown, not off");
     status_is(XVM_XL, "xs2", 1, xl_list, "", HF_E_DEVICE_REFUSED, 0, "a failed xl list: unknown");

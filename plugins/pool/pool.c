@@ -8,7 +8,9 @@
  *            is checked; a second run is harmless.  XAPI refuses to reset
  *            the VMs of a live host (HOST_IS_LIVE): reported, never forced.
  *   status = "off" when the host is disabled and no VM is left running on
- *            it (or it was removed from the pool); "on" otherwise.
+ *            it (or this same operation removed it from the pool); "on"
+ *            otherwise.  A host the pool has no record of is an error,
+ *            never off: a removed host and a wrong UUID look the same.
  *   on     = host.enable.
  *   monitor: log in, read the pool, log out.   list: the pool's hosts.
  * The target is the host UUID; the master's address comes from the config.
@@ -20,6 +22,7 @@ typedef struct pool_plugin {
     bool host_forget;
     bool told_master;
     xapi *x;
+    char forgotten[40]; /* the host this instance removed with host.destroy */
 } pool_plugin;
 
 static const char *const schemes[] = {"https", "http", NULL};
@@ -130,6 +133,15 @@ static hf_result reset_resident_vms(pool_plugin *pp, const hf_context *ctx, cons
     return r;
 }
 
+/* Absent is never off: the pool has no record of the host. */
+static hf_result not_in_pool(const char *uuid, hf_reply *reply)
+{
+    return hf_reply_set(reply, HF_E_BAD_PARAMETER,
+                        "host %s is not in the pool (XAPI: UUID_INVALID): removed earlier, or a wrong UUID; "
+                        "not taken for off, nothing done",
+                        uuid);
+}
+
 static hf_result live_refusal(pool_plugin *pp, const char *uuid, hf_result r, hf_reply *reply)
 {
     if (strcmp(xapi_error(pp->x), "HOST_IS_LIVE") == 0)
@@ -148,11 +160,8 @@ static hf_result pool_off(void *instance, const hf_context *ctx, const char *tar
     bool gone;
     int reset = -1;
     hf_result r = host_ref(pp, ctx, target, &ref, &gone, reply);
-    if (r != HF_OK) {
-        if (gone && pp->host_forget) /* removed by an earlier run */
-            return hf_reply_set(reply, HF_OK, "host %s is no longer in the pool", target);
-        return r;
-    }
+    if (r != HF_OK)
+        return gone ? not_in_pool(target, reply) : r;
     r = xapi_call1(pp->x, "host.declare_dead", ref, &v, ctx->deadline_ms, reply);
     if (r == HF_OK) {
         snprintf(steps, sizeof steps, "declared dead (VMs reset)");
@@ -180,6 +189,7 @@ static hf_result pool_off(void *instance, const hf_context *ctx, const char *tar
             goto out;
         }
         strncat(steps, ", removed from the pool", sizeof steps - strlen(steps) - 1);
+        snprintf(pp->forgotten, sizeof pp->forgotten, "%s", target);
     }
     r = hf_reply_set(reply, HF_OK, "host %s: %s", target, steps);
 out:
@@ -213,11 +223,11 @@ static hf_result pool_status(void *instance, const hf_context *ctx, const char *
     bool gone;
     hf_result r = host_ref(pp, ctx, target, &ref, &gone, reply);
     if (r != HF_OK) {
-        if (gone && pp->host_forget) {
-            reply->power = HF_POWER_OFF;
-            return hf_reply_set(reply, HF_OK, "host %s is no longer in the pool", target);
+        if (gone && strcmp(pp->forgotten, target) == 0) {
+            reply->power = HF_POWER_OFF; /* this operation removed it */
+            return hf_reply_set(reply, HF_OK, "host %s: removed from the pool by this operation", target);
         }
-        return r;
+        return gone ? not_in_pool(target, reply) : r;
     }
     r = xapi_call1(pp->x, "host.get_record", ref, &rec, ctx->deadline_ms, reply);
     free(ref);

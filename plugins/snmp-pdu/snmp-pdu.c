@@ -304,6 +304,8 @@ static hf_result act(snmp_pdu *p, const hf_context *ctx, const char *target, pdu
                      *summary ? ", " : " ", c->address, o->number);
         }
     }
+    if (op == OP_STATUS && on + off == 0) /* absent is never off */
+        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "no outlet was read: nothing to call off");
     if (op == OP_STATUS) {
         /* off only when every outlet is off: one live supply keeps the host up */
         reply->power = on ? HF_POWER_ON : HF_POWER_OFF;

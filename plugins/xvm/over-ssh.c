@@ -38,8 +38,8 @@ static hf_result ssh_status(xvm *x, const hf_context *ctx, const char *guest, gu
     hf_result r;
     r = run(x, ctx, XVM_STATUS, guest, command, sizeof command, o, reply);
     if (r == HF_OK) {
-        r = xvm_parse_status(x->commands.toolstack, guest, o->exit_status, o->out, o->err, &st->power, st->word,
-                             sizeof st->word, st->name, sizeof st->name, why, sizeof why);
+        r = xvm_parse_status(x->commands.toolstack, guest, o->exit_status, o->out, o->err, &st->power, &st->absent,
+                             st->word, sizeof st->word, st->name, sizeof st->name, why, sizeof why);
         if (r != HF_OK)
             hf_reply_set(reply, r, "Dom0 %s: guest %s: %s", x->dom0, guest, why);
     }

@@ -6,12 +6,16 @@
  *              param-name=power-state              uuid=U (vm=NAME)           uuid=U (vm=NAME)
  *            (by name: xe vm-list name-label=N params=power-state --minimal)
  *   xl       xl list -v (a guest not listed      xl destroy NAME            xl create DIR/NAME.cfg
- *              is off: xl forgets it)
+ *              is absent, not off)
  *   virsh    virsh domstate G                    virsh destroy G            virsh start G
  *
- * Only the toolstack's word for "off" (halted, shut off, not listed by xl)
- * is off.  Output that is not understood is an error, never off: that is
- * fence_virsh's mistake (a missing sudo reads as OFF).
+ * Only the toolstack's word for "off" (halted, shut off) is off.  Output
+ * that is not understood is an error, never off: that is fence_virsh's
+ * mistake (a missing sudo reads as OFF).  xl keeps no record of a guest
+ * that is not running, so it cannot tell a stopped guest from a name it
+ * never had: a guest xl does not list is "absent", power unknown; only the
+ * plugin, which saw it listed and destroyed it itself, may read that as
+ * off (xvm.c).
  */
 #include "toolstack.h"
 #include "ssh-conn.h"
@@ -251,14 +255,17 @@ static int xl_match(void *arg, const char *name, const char *uuid, const char *s
 }
 
 static hf_result xl_status(const char *guest, int status, const char *out, const char *err, hf_power *power,
-                           char *state, size_t state_size, char *name, size_t name_size, char *why, size_t why_size)
+                           bool *absent, char *state, size_t state_size, char *name, size_t name_size, char *why,
+                           size_t why_size)
 {
     xl_find f = {.guest = guest};
     if (status != 0 || xl_rows(out, xl_match, &f) < 0)
         return not_understood("xl", status, out, err, why, why_size);
     if (!f.found) {
-        /* xl keeps no record of a domain that is not running */
-        *power = HF_POWER_OFF;
+        /* xl keeps no record of a domain that is not running: a stopped
+         * guest and a misspelt name look the same.  Absent is never off. */
+        *power = HF_POWER_UNKNOWN;
+        *absent = true;
         snprintf(state, state_size, "not listed");
         snprintf(name, name_size, "%s", guest);
         return HF_OK;
@@ -296,17 +303,19 @@ static hf_result virsh_status(const char *guest, int status, const char *out, co
 }
 
 hf_result xvm_parse_status(xvm_toolstack ts, const char *guest, int exit_status, const char *out,
-                           const char *err, hf_power *power, char *state, size_t state_size, char *name,
-                           size_t name_size, char *why, size_t why_size)
+                           const char *err, hf_power *power, bool *absent, char *state, size_t state_size,
+                           char *name, size_t name_size, char *why, size_t why_size)
 {
     *power = HF_POWER_UNKNOWN;
+    *absent = false;
     *state = '\0';
     if (name_size)
         snprintf(name, name_size, "%s", guest);
     switch (ts) {
     case XVM_XE: return xe_status(guest, exit_status, out, err, power, state, state_size, why, why_size);
     case XVM_XL:
-        return xl_status(guest, exit_status, out, err, power, state, state_size, name, name_size, why, why_size);
+        return xl_status(guest, exit_status, out, err, power, absent, state, state_size, name, name_size, why,
+                         why_size);
     default: return virsh_status(guest, exit_status, out, err, power, state, state_size, why, why_size);
     }
 }

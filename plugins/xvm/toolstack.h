@@ -36,11 +36,13 @@ bool xvm_command(const xvm_commands *cmd, xvm_op op, const char *guest, char *ou
 /* What a status command's output says.  HF_OK with *power ON or OFF and
  * state set to the toolstack's word; HF_E_BAD_PARAMETER when the Dom0 has
  * no such guest; HF_E_DEVICE_REFUSED when the output is not understood
- * (then the power is unknown: never taken for off).  For xl, name gets
- * the guest's name (off and on need it). */
+ * (then the power is unknown: never taken for off).  xl lists running
+ * guests only: one it does not list is HF_OK with *absent set and the
+ * power UNKNOWN (stopped, or a name it never had: absent is never off).
+ * For xl, name gets the guest's name (off and on need it). */
 hf_result xvm_parse_status(xvm_toolstack ts, const char *guest, int exit_status, const char *out,
-                           const char *err, hf_power *power, char *state, size_t state_size, char *name,
-                           size_t name_size, char *why, size_t why_size);
+                           const char *err, hf_power *power, bool *absent, char *state, size_t state_size,
+                           char *name, size_t name_size, char *why, size_t why_size);
 
 /* Guests in a list command's output, (target, name) to sink; the number
  * found, or -1 when the output is not understood. */

@@ -137,35 +137,75 @@ static hf_result xvm_create(const hf_context *ctx, const hf_param *p, void **ins
     return HF_OK;
 }
 
+/* The guest's state.  An absent guest (xl: not listed) reads off only when
+ * this instance saw it listed and destroyed it; otherwise its power is
+ * unknown: a stopped guest and a misspelt name look the same to xl. */
+static hf_result read_state(xvm *x, const hf_context *ctx, const char *target, guest_state *st, hf_reply *reply)
+{
+    hf_result r = x->transport->status(x, ctx, target, st, reply);
+    if (r != HF_OK || !st->absent)
+        return r;
+    if (*x->destroyed && strcmp(x->destroyed, target) == 0) {
+        st->power = HF_POWER_OFF;
+        snprintf(st->word, sizeof st->word, "gone after xl destroy");
+        snprintf(st->name, sizeof st->name, "%s", x->destroyed_name);
+    } else {
+        st->power = HF_POWER_UNKNOWN;
+    }
+    return HF_OK;
+}
+
+static hf_result absent_reply(const xvm *x, const char *target, hf_reply *reply, hf_result code, const char *tail)
+{
+    return hf_reply_set(reply, code,
+                        "Dom0 %s: guest %s: not listed by xl, which lists running guests only: it may be stopped "
+                        "or the name may be wrong (XVM.hosts), and xl cannot tell which, so it is not taken for "
+                        "off%s. Check the name with `xl list`, or use toolstack=virsh or xe, which know stopped "
+                        "guests",
+                        x->dom0, target, tail);
+}
+
 static hf_result xvm_status(void *instance, const hf_context *ctx, const char *target, hf_reply *reply)
 {
     xvm *x = instance;
     guest_state st = {0};
-    hf_result r = x->transport->status(x, ctx, target, &st, reply);
+    hf_result r = read_state(x, ctx, target, &st, reply);
     if (r != HF_OK)
         return r;
     reply->power = st.power;
+    if (st.power == HF_POWER_UNKNOWN && st.absent)
+        return absent_reply(x, target, reply, HF_OK, "");
     return hf_reply_set(reply, HF_OK, "Dom0 %s: guest %s: %s", x->dom0, target, st.word);
 }
 
 /* off and on: nothing is sent when the guest already reads as wanted; a
- * refusal is looked at once more, in case the guest got there anyway. */
+ * refusal is looked at once more, in case the guest got there anyway.  A
+ * guest xl does not list has nothing to destroy under that name: off is
+ * refused (never "already off"); on starts it from its config. */
 static hf_result set_power(xvm *x, const hf_context *ctx, const char *target, xvm_op op, hf_reply *reply)
 {
     hf_power want = op == XVM_OFF ? HF_POWER_OFF : HF_POWER_ON;
     guest_state st = {0}, after = {0};
-    hf_result r = x->transport->status(x, ctx, target, &st, reply);
+    hf_result r = read_state(x, ctx, target, &st, reply);
     if (r != HF_OK)
         return r;
     if (st.power == want)
         return hf_reply_set(reply, HF_OK, "Dom0 %s: guest %s: already %s (%s)", x->dom0, target,
                             want == HF_POWER_OFF ? "off" : "on", st.word);
+    if (st.power == HF_POWER_UNKNOWN && st.absent && op == XVM_OFF)
+        return absent_reply(x, target, reply, HF_E_BAD_PARAMETER, "; nothing was destroyed");
     r = x->transport->power(x, ctx, op, &st, target, reply);
+    if (r == HF_OK && op == XVM_OFF) {
+        snprintf(x->destroyed, sizeof x->destroyed, "%s", target);
+        snprintf(x->destroyed_name, sizeof x->destroyed_name, "%s", st.name);
+    } else if (r == HF_OK) {
+        *x->destroyed = '\0'; /* running again: its absence means nothing any more */
+    }
     if (r == HF_OK || r == HF_E_TIMED_OUT || r == HF_E_CANCELLED)
         return r;
     {
         hf_reply again = {0};
-        if (x->transport->status(x, ctx, target, &after, &again) == HF_OK && after.power == want)
+        if (read_state(x, ctx, target, &after, &again) == HF_OK && after.power == want)
             return hf_reply_set(reply, HF_OK, "Dom0 %s: guest %s: %s (%s) although the command failed", x->dom0,
                                 target, want == HF_POWER_OFF ? "off" : "on", after.word);
     }

@@ -13,9 +13,11 @@
 typedef struct xvm xvm;
 
 /* What a guest's power state read says: power, the Dom0's own word for
- * it, and (xl) the name the guest runs under. */
+ * it, and (xl) the name the guest runs under.  absent: the toolstack has
+ * no record of the guest (xl lists running guests only); power UNKNOWN. */
 typedef struct guest_state {
     hf_power power;
+    bool absent;
     char word[64];
     char name[256];
 } guest_state;
@@ -42,6 +44,10 @@ struct xvm {
     /* xapi */
     xapi_settings xs;
     xapi *x;
+    /* the guest this instance saw listed and then destroyed, and the name
+     * it ran under: the only guest whose absence may read as off */
+    char destroyed[256];
+    char destroyed_name[256];
 };
 
 extern const xvm_transport xvm_over_ssh;
