@@ -39,6 +39,7 @@ typedef struct cli {
     const char *requested_by;
     bool follow;              /* console --follow */
     const char *state_dir;    /* status-pool, recover */
+    const char *runtime_dir;  /* status-pool, recover: the daemon's fallback status, recover requests */
     bool yes;                 /* recover: no question */
     bool timeout_given;
     hf_engine_options engine;

@@ -43,6 +43,7 @@ static void usage(FILE *out)
         "      --target TARGET      check: a test target to power off and on\n"
         "      --follow             console: attach to the live console (until --timeout, default 3600)\n"
         "      --state-dir DIR      hafenced's state (default $HAFENCE_STATE_DIR or " HAFENCE_STATEDIR ")\n"
+        "      --runtime-dir DIR    hafenced's runtime files (default $HAFENCE_RUNTIME_DIR or " HAFENCE_RUNDIR ")\n"
         "      --yes                recover: do not ask\n"
         "      --host UUID, --since TIME, --until TIME   history filters (TIME: epoch seconds\n"
         "                           or YYYY-MM-DD[THH:MM:SS], UTC)\n"
@@ -244,7 +245,7 @@ enum {
     OPT_PASSWORD_STDIN, OPT_PASSWORD_ENV, OPT_SECRET_FILE, OPT_SECRET_ENV, OPT_TIMEOUT,
     OPT_POWER_TIMEOUT, OPT_RETRIES, OPT_PARALLEL, OPT_IN_PROCESS, OPT_HOST, OPT_SINCE,
     OPT_UNTIL, OPT_TARGET, OPT_REQUESTED_BY, OPT_VERSION, OPT_FOLLOW,
-    OPT_STATE_DIR, OPT_YES
+    OPT_STATE_DIR, OPT_YES, OPT_RUNTIME_DIR
 };
 
 static const struct option options[] = {
@@ -272,6 +273,7 @@ static const struct option options[] = {
     {"follow", no_argument, NULL, OPT_FOLLOW},
     {"state-dir", required_argument, NULL, OPT_STATE_DIR},
     {"yes", no_argument, NULL, OPT_YES},
+    {"runtime-dir", required_argument, NULL, OPT_RUNTIME_DIR},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -393,6 +395,7 @@ int main(int argc, char **argv)
         case OPT_FOLLOW: c.follow = true; break;
         case OPT_STATE_DIR: c.state_dir = optarg; break;
         case OPT_YES: c.yes = true; break;
+        case OPT_RUNTIME_DIR: c.runtime_dir = optarg; break;
         case 'v': c.verbose++; break;
         case 'h': usage(stdout); return EXIT_OK;
         case OPT_VERSION:

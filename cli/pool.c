@@ -32,98 +32,141 @@ static bool stale(json_object *o)
     return age > 10000 + 3 * interval;
 }
 
+
+/* The daemon's newest status: the state directory's, or the runtime
+ * directory's when the daemon could not write the former (full,
+ * read-only).  *where gets its path; NULL with err when there is none. */
+static json_object *daemon_status(const cli *c, const char *state_dir, char **where, hf_error *err)
+{
+    const char *dirs[2] = {state_dir, c->runtime_dir ? c->runtime_dir : hf_runtime_dir_default()};
+    json_object *best = NULL;
+    *where = NULL;
+    for (int i = 0; i < 2; i++) {
+        char *path = hf_state_path(dirs[i], "status.json"), *body;
+        hf_error e = {0};
+        json_object *o;
+        body = hf_read_file(path, 4u << 20, NULL, &e);
+        o = body ? json_tokener_parse(body) : NULL;
+        free(body);
+        if (o && (!best || number(o, "time_ms") > number(best, "time_ms"))) {
+            json_object_put(best);
+            best = o;
+            free(*where);
+            *where = path;
+            continue;
+        }
+        json_object_put(o);
+        if (i == 0)
+            hf_error_set(err, HF_E_BAD_PARAMETER, "no daemon status in %s: %s", path,
+                         e.message[0] ? e.message : "not JSON");
+        free(path);
+    }
+    if (best)
+        json_object_object_add(best, "stale", json_object_new_boolean(stale(best)));
+    return best;
+}
+
+/* A suspension the running daemon holds in memory, its marker unwritten. */
+static bool held_in_memory(json_object *o)
+{
+    json_object *v;
+    return o && !flag(o, "stale") && flag(o, "suspended") &&
+           json_object_object_get_ex(o, "suspension_recorded", &v) && !json_object_get_boolean(v);
+}
+
+static void print_peers(json_object *o)
+{
+    json_object *peers;
+    if (!json_object_object_get_ex(o, "peers", &peers) || !json_object_array_length(peers))
+        return;
+    printf("\n%-36s  %-16s %-15s %-19s %s\n", "PEER", "NAME", "ADDRESS", "STATE", "LAST CHECK / DECISION");
+    for (size_t i = 0; i < json_object_array_length(peers); i++) {
+        json_object *p = json_object_array_get_idx(peers, i);
+        char state[64];
+        snprintf(state, sizeof state, "%s%s", text(p, "state"), flag(p, "master") ? " (master)" : "");
+        printf("%-36s  %-16s %-15s %-19s %s%s%s\n", text(p, "uuid"), text(p, "name"), text(p, "address"), state,
+               text(p, "check"), *text(p, "decision") ? "; " : "", text(p, "decision"));
+    }
+}
+
 int cmd_status_pool(cli *c)
 {
     const char *dir = c->state_dir ? c->state_dir : hf_state_dir_default();
-    char *path = hf_state_path(dir, "status.json"), *body;
+    char *where;
     hf_error err = {0};
     hf_suspension s;
-    json_object *o, *peers;
+    json_object *o;
     int suspended;
+    bool memory_only;
     if (c->arg_count)
-        return free(path), cli_usage_error("status-pool takes no arguments (--state-dir DIR)");
-    body = hf_read_file(path, 4u << 20, NULL, &err);
-    o = body ? json_tokener_parse(body) : NULL;
-    free(body);
-    if (!o) {
-        fprintf(stderr, "hafence: no daemon status in %s: %s\n", path,
-                err.message[0] ? err.message : "not JSON");
-        free(path);
+        return cli_usage_error("status-pool takes no arguments (--state-dir DIR)");
+    if (!(o = daemon_status(c, dir, &where, &err))) {
+        fprintf(stderr, "hafence: %s\n", err.message);
         return EXIT_FAILED;
     }
-    free(path);
-    /* the marker itself is the truth about suspension, even with no daemon */
+    free(where);
+    /* the marker itself is the truth about suspension, even with no
+     * daemon; and a running daemon that could not write it says so */
     suspended = hf_suspension_read(dir, &s, &err);
-    json_object_object_add(o, "stale", json_object_new_boolean(stale(o)));
-    json_object_object_add(o, "suspended", json_object_new_boolean(suspended != 0));
-    if (suspended)
+    memory_only = !suspended && held_in_memory(o);
+    if (memory_only)
+        hf_strlcpy(s.reason, text(o, "suspension"), sizeof s.reason);
+    json_object_object_add(o, "suspended", json_object_new_boolean(suspended || memory_only));
+    if (suspended || memory_only)
         json_object_object_add(o, "suspension", json_object_new_string(s.reason));
     if (c->json) {
         puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-        json_object_put(o);
-        return EXIT_OK;
-    }
-    printf("host        %s (%s)\n", text(o, "name"), text(o, "host"));
-    printf("role        %s%s\n", text(o, "role"),
-           flag(o, "stale") ? "   [STALE: the daemon has not written its status lately; is it running?]" : "");
-    printf("master      %s\nautopromote %s\n", text(o, "master"), *text(o, "autopromote") ? text(o, "autopromote") : "-");
-    printf("pool view   %s%s%s\n", flag(o, "view_cached") ? "cached (XAPI does not answer: " : "from XAPI",
-           flag(o, "view_cached") ? text(o, "view_error") : "", flag(o, "view_cached") ? ")" : "");
-    printf("quorum      %s: %lld of %lld hosts live (without the heuristic vote)\n",
-           flag(o, "quorum") ? "yes" : "no", (long long)number(o, "live_hosts"), (long long)number(o, "pool_size"));
-    printf("fencing     %s, method %s\n", flag(o, "fence_enabled") ? "enabled" : "DISABLED (FENCE_ENABLED=0)",
-           text(o, "fence_method"));
-    if (suspended)
-        printf("SUSPENDED   %s\n            since this host fenced itself; clear with 'hafence recover' once the "
-               "pool is whole\n", s.reason);
-    else
-        printf("suspended   no\n");
-    if (json_object_object_get_ex(o, "peers", &peers) && json_object_array_length(peers)) {
-        printf("\n%-36s  %-16s %-15s %-19s %s\n", "PEER", "NAME", "ADDRESS", "STATE", "LAST CHECK / DECISION");
-        for (size_t i = 0; i < json_object_array_length(peers); i++) {
-            json_object *p = json_object_array_get_idx(peers, i);
-            char state[64];
-            snprintf(state, sizeof state, "%s%s", text(p, "state"), flag(p, "master") ? " (master)" : "");
-            printf("%-36s  %-16s %-15s %-19s %s%s%s\n", text(p, "uuid"), text(p, "name"), text(p, "address"), state,
-                   text(p, "check"), *text(p, "decision") ? "; " : "", text(p, "decision"));
-        }
+    } else {
+        printf("host        %s (%s)\n", text(o, "name"), text(o, "host"));
+        printf("role        %s%s\n", text(o, "role"),
+               flag(o, "stale") ? "   [STALE: the daemon has not written its status lately; is it running?]" : "");
+        printf("master      %s\nautopromote %s\n", text(o, "master"),
+               *text(o, "autopromote") ? text(o, "autopromote") : "-");
+        printf("pool view   %s%s%s\n", flag(o, "view_cached") ? "cached (XAPI does not answer: " : "from XAPI",
+               flag(o, "view_cached") ? text(o, "view_error") : "", flag(o, "view_cached") ? ")" : "");
+        printf("quorum      %s: %lld of %lld hosts live (without the heuristic vote)\n",
+               flag(o, "quorum") ? "yes" : "no", (long long)number(o, "live_hosts"),
+               (long long)number(o, "pool_size"));
+        printf("fencing     %s, method %s\n", flag(o, "fence_enabled") ? "enabled" : "DISABLED (FENCE_ENABLED=0)",
+               text(o, "fence_method"));
+        if (memory_only)
+            printf("SUSPENDED   %s\n            IN MEMORY ONLY: the daemon cannot write its suspension marker "
+                   "(%s);\n            it does not reboot and fences nobody; clear with 'hafence recover'\n",
+                   s.reason, text(o, "suspension_error"));
+        else if (suspended)
+            printf("SUSPENDED   %s\n            since this host fenced itself; clear with 'hafence recover' once "
+                   "the pool is whole\n", s.reason);
+        else
+            printf("suspended   no\n");
+        print_peers(o);
     }
     json_object_put(o);
-    return suspended ? EXIT_STATUS_OFF : EXIT_OK;
+    return suspended || memory_only ? EXIT_STATUS_OFF : EXIT_OK;
 }
 
-int cmd_recover(cli *c)
+static bool confirmed(const cli *c, const char *reason, int *rc)
 {
-    const char *dir = c->state_dir ? c->state_dir : hf_state_dir_default();
-    hf_error err = {0};
-    hf_suspension s;
-    hf_history_record rec = {0};
-    char line[16], message[768];
-    int state;
-    if (c->arg_count)
-        return cli_usage_error("recover takes no arguments (--state-dir DIR, --yes)");
-    state = hf_suspension_read(dir, &s, &err);
-    if (state == 0) {
-        printf("hafence: HA is not suspended on this host (%s)\n", dir);
-        return EXIT_OK;
-    }
+    char line[16];
     fprintf(stderr,
             "WARNING: this host fenced itself: %s\n"
             "Clear the suspension only once the pool is whole again (one master, every host accounted for):\n"
             "afterwards this host may fence its peers and start VMs again.\n",
-            state < 0 ? err.message : s.reason);
-    if (!c->yes) {
-        if (!isatty(STDIN_FILENO))
-            return cli_usage_error("not a terminal: confirm with --yes");
-        fprintf(stderr, "Press Enter to clear the suspension, Ctrl-C to keep it: ");
-        if (!fgets(line, sizeof line, stdin))
-            return EXIT_FAILED;
+            reason);
+    if (c->yes)
+        return true;
+    if (!isatty(STDIN_FILENO)) {
+        *rc = cli_usage_error("not a terminal: confirm with --yes");
+        return false;
     }
-    if (!hf_suspension_clear(dir, &err)) {
-        fprintf(stderr, "hafence: %s\n", err.message);
-        return EXIT_FAILED;
-    }
-    snprintf(message, sizeof message, "suspension cleared by the operator (was: %s)", s.reason);
+    fprintf(stderr, "Press Enter to clear the suspension, Ctrl-C to keep it: ");
+    *rc = EXIT_FAILED;
+    return fgets(line, sizeof line, stdin) != NULL;
+}
+
+static void record_recover(const cli *c, const char *message)
+{
+    hf_history_record rec = {0};
+    hf_error err = {0};
     rec.time_ms = hf_wall_ms();
     rec.plugin = "hafence";
     rec.action = "recover";
@@ -132,6 +175,60 @@ int cmd_recover(cli *c)
     rec.requested_by = c->requested_by ? c->requested_by : "hafence recover";
     if (!c->no_history && !hf_history_append(cli_history_path(c), &rec, &err))
         fprintf(stderr, "hafence: %s\n", err.message);
+}
+
+/* The daemon holds the suspension in memory (no marker): ask it, through
+ * the runtime directory, to clear that very suspension. */
+static int recover_in_memory(const cli *c, json_object *o, const char *where)
+{
+    const char *runtime = c->runtime_dir ? c->runtime_dir : hf_runtime_dir_default();
+    char message[768];
+    hf_error err = {0};
+    int rc = EXIT_OK;
+    if (!confirmed(c, text(o, "suspension"), &rc))
+        return rc;
+    if (!hf_recover_request_write(runtime, number(o, "suspension_since_ms"), &err)) {
+        fprintf(stderr, "hafence: cannot ask the daemon to resume: %s\n", err.message);
+        return EXIT_FAILED;
+    }
+    snprintf(message, sizeof message, "suspension held in memory by the daemon (pid %lld, status %s) cleared by "
+             "the operator (was: %.400s)", (long long)number(o, "pid"), where, text(o, "suspension"));
+    record_recover(c, message);
+    printf("hafence: the daemon holds this suspension in memory only (its marker could not be written);\n"
+           "asked it to resume HA (%s/recover): it does on its next pass\n", runtime);
+    return EXIT_OK;
+}
+
+int cmd_recover(cli *c)
+{
+    const char *dir = c->state_dir ? c->state_dir : hf_state_dir_default();
+    hf_error err = {0};
+    hf_suspension s;
+    char message[768];
+    int state, rc = EXIT_OK;
+    if (c->arg_count)
+        return cli_usage_error("recover takes no arguments (--state-dir DIR, --yes)");
+    state = hf_suspension_read(dir, &s, &err);
+    if (state == 0) {
+        char *where;
+        hf_error e = {0};
+        json_object *o = daemon_status(c, dir, &where, &e);
+        if (held_in_memory(o))
+            rc = recover_in_memory(c, o, where);
+        else
+            printf("hafence: HA is not suspended on this host (%s)\n", dir);
+        json_object_put(o);
+        free(where);
+        return rc;
+    }
+    if (!confirmed(c, state < 0 ? err.message : s.reason, &rc))
+        return rc;
+    if (!hf_suspension_clear(dir, &err)) {
+        fprintf(stderr, "hafence: %s\n", err.message);
+        return EXIT_FAILED;
+    }
+    snprintf(message, sizeof message, "suspension cleared by the operator (was: %s)", s.reason);
+    record_recover(c, message);
     printf("hafence: suspension cleared; the daemon resumes HA on its next pass\n");
     return EXIT_OK;
 }

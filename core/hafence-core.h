@@ -335,6 +335,10 @@ char *hf_console_dir(const char *history_path);
 /* ---- the dom0 daemon's state directory (hastate.c) ----------------------- */
 /* $HAFENCE_STATE_DIR, else the built-in /var/lib/hafence. */
 const char *hf_state_dir_default(void);
+/* $HAFENCE_RUNTIME_DIR, else the built-in /run/hafence (tmpfs): where the
+ * daemon's status goes when the state directory does not take it, and the
+ * operator's recover request for a suspension held in memory only. */
+const char *hf_runtime_dir_default(void);
 char *hf_state_path(const char *state_dir, const char *name); /* free() it */
 /* Replace state_dir/name with text atomically (temporary file, fsync, rename). */
 bool hf_state_write(const char *state_dir, const char *name, const char *text, hf_error *err);
@@ -352,5 +356,10 @@ typedef struct hf_suspension {
 int hf_suspension_read(const char *state_dir, hf_suspension *s, hf_error *err);
 bool hf_suspension_write(const char *state_dir, const hf_suspension *s, hf_error *err);
 bool hf_suspension_clear(const char *state_dir, hf_error *err); /* no marker: true */
+/* 'hafence recover' for a suspension whose marker could not be written: a
+ * request naming the suspension (its since_ms) in the runtime directory.
+ * take: true when one names since_ms; any request found is removed. */
+bool hf_recover_request_write(const char *runtime_dir, int64_t since_ms, hf_error *err);
+bool hf_recover_request_take(const char *runtime_dir, int64_t since_ms);
 
 #endif

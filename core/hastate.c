@@ -18,11 +18,18 @@
 #include <unistd.h>
 
 #define SUSPENSION_FILE "suspended"
+#define RECOVER_FILE "recover"
 
 const char *hf_state_dir_default(void)
 {
     const char *env = getenv("HAFENCE_STATE_DIR");
     return env && *env ? env : HAFENCE_STATEDIR;
+}
+
+const char *hf_runtime_dir_default(void)
+{
+    const char *env = getenv("HAFENCE_RUNTIME_DIR");
+    return env && *env ? env : HAFENCE_RUNDIR;
 }
 
 int64_t hf_wall_ms(void)
@@ -131,4 +138,30 @@ bool hf_suspension_clear(const char *state_dir, hf_error *err)
         hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: %s", path, strerror(errno));
     free(path);
     return ok;
+}
+
+/* The operator's word, for a suspension the daemon holds in memory only
+ * (its marker could not be written): 'hafence recover' leaves the
+ * suspension's start time in the runtime directory (tmpfs), where the
+ * daemon takes it. */
+bool hf_recover_request_write(const char *runtime_dir, int64_t since_ms, hf_error *err)
+{
+    char text[32];
+    snprintf(text, sizeof text, "%lld\n", (long long)since_ms);
+    return hf_state_write(runtime_dir, RECOVER_FILE, text, err);
+}
+
+bool hf_recover_request_take(const char *runtime_dir, int64_t since_ms)
+{
+    char *path = hf_state_path(runtime_dir, RECOVER_FILE), *text;
+    hf_error err = {0};
+    long long asked = 0;
+    bool match;
+    text = hf_read_file(path, 64, NULL, &err);
+    match = text && hf_parse_ll(strtok(text, "\n") ? text : "", &asked) && asked == since_ms;
+    if (text)
+        unlink(path); /* one answer per request, matching or stale */
+    free(text);
+    free(path);
+    return match;
 }

@@ -350,6 +350,10 @@ static void write_status(hafenced *d)
     json_object_object_add(o, "fence_method", json_object_new_string(d->dc.settings.fence_method));
     json_object_object_add(o, "suspended", json_object_new_boolean(d->suspended));
     json_object_object_add(o, "suspension", json_object_new_string(d->suspended ? d->suspension.reason : ""));
+    json_object_object_add(o, "suspension_since_ms", json_object_new_int64(d->suspended ? d->suspension.since_ms : 0));
+    json_object_object_add(o, "suspension_recorded", json_object_new_boolean(!d->suspension_unrecorded));
+    if (d->suspension_unrecorded)
+        json_object_object_add(o, "suspension_error", json_object_new_string(d->suspension_error));
     json_object_object_add(o, "interval_ms", json_object_new_int64(d->dc.settings.xapi_delay * 1000));
     for (size_t i = 0; i < d->peer_count; i++) {
         const peer *p = &d->peers[i];
@@ -378,9 +382,27 @@ static void write_status(hafenced *d)
     d->status_written_ms = hf_now_ms();
     json_object_object_add(o, "time_ms", json_object_new_int64(hf_wall_ms()));
     json_object_object_add(o, "pid", json_object_new_int64(getpid()));
-    if (!hf_state_write(d->opt.state_dir, "status.json", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY),
-                        &err))
-        hf_log(HF_LOG_ERROR, "cannot write the status: %s", err.message);
+    text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
+    if (!hf_state_write(d->opt.state_dir, "status.json", text, &err)) {
+        /* a full or read-only state directory must not hide the daemon's
+         * state (a suspension above all): the runtime directory (tmpfs),
+         * which status-pool reads too */
+        hf_error err2 = {0};
+        if (!hf_state_write(d->opt.runtime_dir, "status.json", text, &err2)) {
+            hf_log(HF_LOG_ERROR, "cannot write the status: %s; nor %s", err.message, err2.message);
+            free(d->status_text); /* try again next pass */
+            d->status_text = NULL;
+        } else if (!d->status_fallback) {
+            hf_log(HF_LOG_ERROR, "cannot write the status: %s; written to %s instead", err.message,
+                   d->opt.runtime_dir);
+        }
+        d->status_fallback = true;
+    } else if (d->status_fallback) {
+        char *old = hf_state_path(d->opt.runtime_dir, "status.json");
+        unlink(old); /* the state directory has it again */
+        free(old);
+        d->status_fallback = false;
+    }
     json_object_put(o);
 }
 

@@ -45,6 +45,7 @@ typedef struct daemon_options {
     const char *config_path;
     const char *override_path;
     const char *state_dir;
+    const char *runtime_dir;   /* status fallback, recover requests */
     const char *history_path;
     const char *plugin_dir;
     const char *host_uuid;     /* NULL: from the inventory */
@@ -140,12 +141,18 @@ typedef struct hafenced {
     hf_role role;
     bool suspended;
     hf_suspension suspension;
+    /* suspended, but the marker could not be written: held in memory, no
+     * reboot (it would lose the suspension), the write retried each pass */
+    bool suspension_unrecorded;
+    char suspension_error[512];
+    int64_t suspension_told_ms;
     char view_error[512];
     char autopromote_recorded[UUID_TEXT]; /* the last choice written, and when */
     int64_t autopromote_recorded_ms;
     char requested_by[384];    /* for the history */
     char *status_text;         /* the status last written, without its time */
     int64_t status_written_ms;
+    bool status_fallback;      /* the status went to the runtime directory */
     volatile sig_atomic_t *stop;
 } hafenced;
 
@@ -170,7 +177,8 @@ void choose_autopromote(hafenced *d);
 /* ---- self-fence and suspension (selffence.c) ----------------------------- */
 void self_fence(hafenced *d, const char *reason);
 /* At start and every cycle: is a marker there?  Reboots once when a
- * marker says the reboot never started. */
+ * marker says the reboot never started.  A suspension held in memory only
+ * ends only by the operator's 'hafence recover', never by a missing marker. */
 void suspension_refresh(hafenced *d);
 
 /* ---- systemd (notify.c) -------------------------------------------------- */

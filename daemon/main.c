@@ -55,6 +55,8 @@ static void usage(FILE *f)
             "  -c, --config FILE     pool-wide HA-Lizard config (default /etc/ha-lizard/ha-lizard.pool.conf)\n"
             "  -o, --override FILE   this host's override file (default /etc/ha-lizard/ha-lizard.conf)\n"
             "      --state-dir DIR   cached pool view, status, suspension (default %s)\n"
+            "      --runtime-dir DIR status when the state directory does not take it, recover requests\n"
+            "                        (default %s)\n"
             "      --history FILE    fence history (default %s)\n"
             "      --plugin-dir DIR  where plugins are (default %s)\n"
             "      --host-uuid UUID  this host (default: INSTALLATION_UUID of --inventory)\n"
@@ -64,7 +66,7 @@ static void usage(FILE *f)
             "      --check-config    load the configuration and plugins, say what is wrong, exit\n"
             "  -v, --verbose         more detail (twice: debug)\n"
             "  -h, --help, --version\n",
-            hf_state_dir_default(), hf_history_default_path(), HAFENCE_PLUGINDIR);
+            hf_state_dir_default(), hf_runtime_dir_default(), hf_history_default_path(), HAFENCE_PLUGINDIR);
 }
 
 /* One daemon per state directory: a second would fence the same peers. */
@@ -117,7 +119,8 @@ int main(int argc, char **argv)
         {"inventory", required_argument, NULL, 'I'}, {"foreground", no_argument, NULL, 'f'},
         {"syslog", no_argument, NULL, 'L'},          {"check-config", no_argument, NULL, 'C'},
         {"verbose", no_argument, NULL, 'v'},         {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},         {NULL, 0, NULL, 0},
+        {"version", no_argument, NULL, 'V'},         {"runtime-dir", required_argument, NULL, 'R'},
+        {NULL, 0, NULL, 0},
     };
     hafenced d;
     hf_error err = {0};
@@ -128,6 +131,7 @@ int main(int argc, char **argv)
     d.opt.config_path = "/etc/ha-lizard/ha-lizard.pool.conf";
     d.opt.override_path = "/etc/ha-lizard/ha-lizard.conf";
     d.opt.state_dir = hf_state_dir_default();
+    d.opt.runtime_dir = hf_runtime_dir_default();
     d.opt.history_path = hf_history_default_path();
     d.opt.inventory = "/etc/xensource-inventory";
     while ((opt = getopt_long(argc, argv, "c:o:fvh", longopts, NULL)) != -1) {
@@ -135,6 +139,7 @@ int main(int argc, char **argv)
         case 'c': d.opt.config_path = optarg; break;
         case 'o': d.opt.override_path = optarg; break;
         case 'S': d.opt.state_dir = optarg; break;
+        case 'R': d.opt.runtime_dir = optarg; break;
         case 'H': d.opt.history_path = optarg; break;
         case 'P': d.opt.plugin_dir = optarg; break;
         case 'U': d.opt.host_uuid = optarg; break;
@@ -215,7 +220,7 @@ int main(int argc, char **argv)
         wait_ms = hafenced_cycle(&d);
         notify_alive();
         notify_status("%s; %zu peers; %s", hf_role_name(d.role), d.peer_count,
-                      d.suspended ? "SUSPENDED" : "watching");
+                      !d.suspended ? "watching" : d.suspension_unrecorded ? "SUSPENDED (in memory only: marker not written)" : "SUSPENDED");
         if (!stop_requested && !reload_requested) {
             woken = 0;
             hf_sleep_ms(wait_ms, &woken);

@@ -48,6 +48,19 @@ static void run_reboot(hafenced *d)
     }
 }
 
+/* The marker could not be written: the suspension lives in this process
+ * only.  Rebooting would lose it, and the host would come back unsuspended
+ * to fence itself again (a reboot loop): it stays up, suspended, fencing
+ * nobody and starting nothing, until the marker is written or the operator
+ * clears it. */
+static void hold_in_memory(hafenced *d, const char *why)
+{
+    d->suspension_unrecorded = true;
+    d->suspension.rebooted = false;
+    hf_strlcpy(d->suspension_error, why, sizeof d->suspension_error);
+    d->suspension_told_ms = hf_now_ms();
+}
+
 void self_fence(hafenced *d, const char *reason)
 {
     hf_error err = {0};
@@ -59,19 +72,61 @@ void self_fence(hafenced *d, const char *reason)
     /* marked "rebooted" before the reboot starts: one reboot, never a loop */
     d->suspension.rebooted = true;
     d->suspended = true;
-    if (!hf_suspension_write(d->opt.state_dir, &d->suspension, &err))
-        hf_log(HF_LOG_ERROR, "self-fence: cannot write the suspension marker: %s", err.message);
+    if (!hf_suspension_write(d->opt.state_dir, &d->suspension, &err)) {
+        hold_in_memory(d, err.message);
+        hafenced_record(d, HF_LOG_ERROR, d->self, "self-fence", "suspended-unrecorded", false, 0,
+                        "self-fence: HA SUSPENDED on this host (%s), IN MEMORY ONLY: the suspension marker cannot "
+                        "be written (%s). NOT rebooting: a reboot would lose the suspension. Free the state "
+                        "directory and the marker is written and the host reboots once; or clear it with "
+                        "'hafence recover'",
+                        reason, err.message);
+        return;
+    }
     hafenced_record(d, HF_LOG_ERROR, d->self, "self-fence", "suspended", false, 0,
                     "self-fence: HA suspended on this host and rebooting once: %s; clear with 'hafence recover' "
                     "once the pool is whole again", reason);
     run_reboot(d);
 }
 
+/* A suspension held in memory: the operator's recover request ends it;
+ * else the marker is written as soon as it can be, then the one reboot. */
+static void keep_unrecorded(hafenced *d)
+{
+    hf_error err = {0};
+    if (hf_recover_request_take(d->opt.runtime_dir, d->suspension.since_ms)) {
+        d->suspended = d->suspension_unrecorded = false;
+        hafenced_record(d, HF_LOG_WARNING, d->self, "recover", "ok", false, 0,
+                        "the suspension (held in memory, its marker was never written) was cleared by the "
+                        "operator: HA resumes on this host");
+        return;
+    }
+    d->suspension.rebooted = true;
+    if (hf_suspension_write(d->opt.state_dir, &d->suspension, &err)) {
+        d->suspension_unrecorded = false;
+        hf_log(HF_LOG_ERROR, "self-fence: the suspension marker is written now (%s); rebooting once",
+               d->suspension.reason);
+        run_reboot(d);
+        return;
+    }
+    d->suspension.rebooted = false;
+    hf_strlcpy(d->suspension_error, err.message, sizeof d->suspension_error);
+    if (hf_now_ms() - d->suspension_told_ms >= 60000) {
+        d->suspension_told_ms = hf_now_ms();
+        hf_log(HF_LOG_ERROR, "HA is SUSPENDED on this host in memory only (%s): the marker still cannot be "
+               "written (%s); not rebooting; 'hafence recover' clears it", d->suspension.reason, err.message);
+    }
+}
+
 void suspension_refresh(hafenced *d)
 {
     hf_suspension s;
     hf_error err = {0};
-    int state = hf_suspension_read(d->opt.state_dir, &s, &err);
+    int state;
+    if (d->suspended && d->suspension_unrecorded) {
+        keep_unrecorded(d);
+        return;
+    }
+    state = hf_suspension_read(d->opt.state_dir, &s, &err);
     if (state == 0) {
         if (d->suspended)
             hafenced_record(d, HF_LOG_WARNING, d->self, "recover", "ok", false, 0,
@@ -89,8 +144,13 @@ void suspension_refresh(hafenced *d)
     if (!s.rebooted) {
         /* the daemon stopped between writing the marker and the reboot */
         d->suspension.rebooted = true;
-        if (!hf_suspension_write(d->opt.state_dir, &d->suspension, &err))
-            hf_log(HF_LOG_ERROR, "cannot update the suspension marker: %s", err.message);
+        if (!hf_suspension_write(d->opt.state_dir, &d->suspension, &err)) {
+            /* the reboot would happen again after it: no reboot until the
+             * marker says it started */
+            hold_in_memory(d, err.message);
+            hf_log(HF_LOG_ERROR, "cannot update the suspension marker (%s): not rebooting", err.message);
+            return;
+        }
         run_reboot(d);
     }
 }

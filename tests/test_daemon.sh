@@ -9,7 +9,20 @@
 
 command -v ipmi_sim >/dev/null || { fail "ipmi_sim is missing (Debian package openipmi: scripts/setup-debian.sh)"; done_testing; exit 0; }
 # HAFENCE_TEST_KEEP=1 keeps the lab (logs, histories) for a look afterwards
-trap 'lab_stop; [ -n "${HAFENCE_TEST_KEEP:-}" ] || rm -rf "$TMP"' EXIT
+MOUNTS=""
+unmount_all() { lab_stop; for m in $MOUNTS; do umount -l "$m" 2>/dev/null; done; MOUNTS=""; }
+trap 'unmount_all; [ -n "${HAFENCE_TEST_KEEP:-}" ] || rm -rf "$TMP"' EXIT
+# host I's state directory on a tiny tmpfs of its own (full or read-only later)
+state_on_tmpfs() { mkdir -p "$LAB/state$1" && mount -t tmpfs -o size=64k,mode=0750 hafence-test "$LAB/state$1" && MOUNTS="$MOUNTS $LAB/state$1"; }
+# host I's state directory turns read-only under the running daemon: a
+# read-only copy mounted over it (a remount would be refused: the daemon
+# holds its lock file open for writing)
+state_read_only() {
+    mkdir -p "$LAB/ro$1" && mount -t tmpfs -o size=64k hafence-test "$LAB/ro$1" && MOUNTS="$MOUNTS $LAB/ro$1" &&
+        cp -a "$LAB/state$1/." "$LAB/ro$1/" && mount -o remount,ro "$LAB/ro$1" &&
+        mount --bind "$LAB/ro$1" "$LAB/state$1" && MOUNTS="$LAB/state$1 $MOUNTS"
+}
+reboots() { cat "$LAB/host$1.reboots" 2>/dev/null | wc -l; }
 
 U1=$(lab_uuid 1) U2=$(lab_uuid 2) U3=$(lab_uuid 3)
 # jq over host I's history: the records of one action
@@ -17,7 +30,7 @@ actions() { lab_history "$1" | jq -r -s "map(select(.action==\"$2\")) | .[] | \"
 fenced_by() { actions "$1" fence | grep -q "^$2 ok"; }
 vm_state() { lab_vms "${2:-1}" | awk -v n="$1" '$1 == n { print $2, $3 }'; }
 status_pool() { run_json "$HAFENCE" status-pool --state-dir "$LAB/state$1" --json; }
-new_lab() { lab_stop; LAB=$TMP/$1; mkdir -p "$LAB"; lab_start "$LAB" "$2" || { fail "lab $1 did not start"; diag "$(cat "$LAB"/*.err 2>/dev/null)"; done_testing; exit 0; }; }
+new_lab() { unmount_all; LAB=$TMP/$1; mkdir -p "$LAB"; lab_start "$LAB" "$2" || { fail "lab $1 did not start"; diag "$(cat "$LAB"/*.err 2>/dev/null)"; done_testing; exit 0; }; }
 ready() { lab_wait 10 sh -c "[ -s '$LAB/state$1/status.json' ] && jq -e '.peers | length > 0 and all(.state == \"ok\")' '$LAB/state$1/status.json'"; }
 
 # ---- a slave dies: the master fences it and starts its managed VMs ---------------
@@ -98,6 +111,51 @@ run "$HAFENCE" recover --state-dir "$LAB/state2" --history "$LAB/history2.jsonl"
 is 0 "$rc" "hafence recover --yes clears the suspension"
 check "  ... the daemon resumes HA" lab_wait 5 grep -q "suspension was cleared by the operator" "$LAB/daemon2.log"
 check "  ... recorded in the history" lab_wait 1 jq -e -s 'map(select(.action=="recover")) | length >= 1' "$LAB/history2.jsonl"
+
+# ---- the suspension marker cannot be written: suspended in memory, no reboot loop -------
+new_lab marker-full 3
+lab_config FENCE_USE_IP_HEURISTICS=0
+state_on_tmpfs 2
+for i in 1 2 3; do lab_daemon_start $i; done
+ready 1; ready 2; ready 3
+lab_wait 5 sh -c "jq -e '.role==\"autopromote slave\"' '$LAB/state2/status.json'"
+dd if=/dev/zero of="$LAB/state2/filler" bs=4k 2>/dev/null # the 64 KiB tmpfs is full
+lab_host_die 1; lab_host_die 3
+check "state directory full: the slave without quorum suspends itself" \
+    lab_wait 20 sh -c "jq -e -s 'map(select(.action==\"self-fence\")) | length >= 1' '$LAB/history2.jsonl'"
+check "  ... says loudly that the suspension is held in memory only" grep -q "IN MEMORY ONLY" "$LAB/daemon2.log"
+sleep 3
+is 0 "$(reboots 2)" "  ... and does not reboot: a reboot would lose the suspension (no reboot loop)"
+is 1 "$(jq -s 'map(select(.action=="self-fence")) | length' "$LAB/history2.jsonl")" "  ... one self-fence, not one per pass"
+hasnt "cleared by the operator" "$(cat "$LAB/daemon2.log")" "  ... and never claims the operator cleared it"
+hasnt '"action":"fence"' "$(lab_history 2)" "  ... it fences nobody"
+run "$HAFENCE" status-pool --state-dir "$LAB/state2" --runtime-dir "$LAB/run2"
+is 2 "$rc" "status-pool: suspended (exit 2), its status read from the runtime directory"
+has "IN MEMORY ONLY" "$out" "  ... saying the marker could not be written"
+rm -f "$LAB/state2/filler"
+check "room again: the marker is written" lab_wait 10 test -f "$LAB/state2/suspended"
+check "  ... then the one reboot" lab_wait 10 test -s "$LAB/host2.reboots"
+sleep 2
+is 1 "$(reboots 2)" "  ... once"
+
+new_lab marker-readonly 3
+lab_config FENCE_USE_IP_HEURISTICS=0
+for i in 1 2 3; do lab_daemon_start $i; done
+ready 1; ready 2; ready 3
+lab_wait 5 sh -c "jq -e '.role==\"autopromote slave\"' '$LAB/state2/status.json'"
+check "(the state directory turns read-only)" state_read_only 2
+lab_host_die 1; lab_host_die 3
+check "state directory read-only: suspended in memory" lab_wait 20 grep -q "IN MEMORY ONLY" "$LAB/daemon2.log"
+sleep 3
+is 0 "$(reboots 2)" "  ... no reboot"
+run "$HAFENCE" status-pool --state-dir "$LAB/state2" --runtime-dir "$LAB/run2"
+is 2 "$rc" "  ... status-pool says suspended (exit 2)"
+run "$HAFENCE" recover --state-dir "$LAB/state2" --runtime-dir "$LAB/run2" --history "$LAB/history2.jsonl" --yes
+is 0 "$rc" "hafence recover clears a suspension held in memory"
+has "in memory only" "$out" "  ... and says how"
+check "  ... the daemon resumes HA, cleared by the operator" lab_wait 5 grep -q "cleared by the operator" "$LAB/daemon2.log"
+check "  ... status-pool: no longer suspended" lab_wait 5 "$HAFENCE" status-pool --state-dir "$LAB/state2" --runtime-dir "$LAB/run2"
+is 0 "$(reboots 2)" "  ... and it never rebooted"
 
 # ---- FENCE_REBOOT_LONE_HOST: a master that sees no peer reboots ------------------------
 new_lab lone-master 3

@@ -77,7 +77,7 @@ lab_xapi_start() {
 lab_daemon_start() {
     i=$1; shift
     "$HAFENCED" --foreground -v -c "$LAB/pool.conf" -o "$LAB/host$i.conf" --state-dir "$LAB/state$i" \
-        --history "$LAB/history$i.jsonl" --host-uuid "$(lab_uuid "$i")" --plugin-dir "$LAB/no-plugins" "$@" \
+        --runtime-dir "$LAB/run$i" --history "$LAB/history$i.jsonl" --host-uuid "$(lab_uuid "$i")" --plugin-dir "$LAB/no-plugins" "$@" \
         2>>"$LAB/daemon$i.log" &
     echo $! > "$LAB/daemon$i.pid"
     LAB_PIDS="$LAB_PIDS $!"
