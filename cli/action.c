@@ -321,38 +321,58 @@ static char *capture_since(const cli *c, const char *host, const char *target, c
     return best;
 }
 
+static void record_one(const cli *c, const setup *s, size_t i, hf_action action, const hf_outcome *out,
+                       const char *who, time_t start)
+{
+    hf_error err = {0};
+    hf_history_record rec;
+    char *capture;
+    rec.time_ms = hf_wall_ms();
+    rec.host = s->hosts ? s->hosts[i] : NULL;
+    rec.target = s->targets[i];
+    rec.plugin = hf_plugin_name(s->plugin);
+    rec.action = hf_action_name(action);
+    rec.result = hf_result_name(out->code);
+    rec.verified = out->verified;
+    rec.message = out->message;
+    rec.duration_ms = out->duration_ms;
+    rec.requested_by = who;
+    capture = hf_param_get(s->params, "console_dir")
+                  ? capture_since(c, rec.host, rec.target, hf_param_get(s->params, "address"), start)
+                  : NULL;
+    rec.console = capture;
+    if (!hf_history_append(cli_history_path(c), &rec, &err))
+        fprintf(stderr, "hafence: warning: not recorded: %s (use --history FILE)\n", err.message);
+    free(capture);
+}
+
 static void record(const cli *c, const setup *s, hf_action action, const hf_outcome *outs,
                    time_t start)
 {
     char who_buf[256];
-    const char *path = cli_history_path(c), *who;
+    const char *who;
     if (c->no_history || !is_fence_action(action))
         return;
     who = requested_by(c, who_buf, sizeof who_buf); /* once, not per target */
-    for (size_t i = 0; i < s->count; i++) {
-        hf_error err = {0};
-        struct timespec now;
-        hf_history_record rec;
-        clock_gettime(CLOCK_REALTIME, &now);
-        rec.time_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-        rec.host = s->hosts ? s->hosts[i] : NULL;
-        rec.target = s->targets[i];
-        rec.plugin = hf_plugin_name(s->plugin);
-        rec.action = hf_action_name(action);
-        rec.result = hf_result_name(outs[i].code);
-        rec.verified = outs[i].verified;
-        rec.message = outs[i].message;
-        rec.duration_ms = outs[i].duration_ms;
-        rec.requested_by = who;
-        rec.console = NULL;
-        char *capture = hf_param_get(s->params, "console_dir")
-                            ? capture_since(c, rec.host, rec.target, hf_param_get(s->params, "address"), start)
-                            : NULL;
-        rec.console = capture;
-        if (!hf_history_append(path, &rec, &err))
-            fprintf(stderr, "hafence: warning: not recorded: %s (use --history FILE)\n", err.message);
-        free(capture);
-    }
+    for (size_t i = 0; i < s->count; i++)
+        record_one(c, s, i, action, &outs[i], who, start);
+}
+
+/* What an operation's child records when this process died during it. */
+typedef struct orphan_scope {
+    const cli *c;
+    const setup *s;
+    const hf_request *reqs;
+    time_t start;
+    const char *who;
+} orphan_scope;
+
+static void record_orphan(void *arg, const hf_request *req, const hf_outcome *out)
+{
+    const orphan_scope *o = arg;
+    if (o->c->no_history || !is_fence_action(req->action))
+        return;
+    record_one(o->c, o->s, (size_t)(req - o->reqs), req->action, out, o->who, o->start);
 }
 
 static int run_requests(cli *c, setup *s, hf_action action)
@@ -369,9 +389,14 @@ static int run_requests(cli *c, setup *s, hf_action action)
         reqs[i].action = action;
         reqs[i].console_fd = STDOUT_FILENO;
     }
+    char who_buf[256];
+    orphan_scope orphan = {c, s, reqs, start, requested_by(c, who_buf, sizeof who_buf)};
     if (action == HF_ACTION_CONSOLE)
         fflush(stdout);
+    c->engine.on_orphan = record_orphan;
+    c->engine.orphan_arg = &orphan;
     hf_engine_run(&c->engine, reqs, s->count, outs);
+    c->engine.on_orphan = NULL;
     record(c, s, action, outs, start);
     if (c->json) {
         json_object *j;

@@ -1,7 +1,9 @@
 /* hafence: the plugin test harness and operator's command line. */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <strings.h>
 #include <unistd.h>
 
@@ -193,11 +195,14 @@ int cli_params(const cli *c, const hf_plugin *plugin, char **args, int n, hf_par
     return EXIT_OK;
 }
 
+/* Seconds, finite, in (0, 86400], at least a millisecond. */
 static bool parse_seconds(const char *arg, int64_t *ms)
 {
     char *end;
-    double v = strtod(arg, &end);
-    if (*end || v <= 0 || v > 86400)
+    double v;
+    errno = 0;
+    v = strtod(arg, &end);
+    if (end == arg || *end || errno || !isfinite(v) || !(v >= 0.001) || v > 86400)
         return false;
     *ms = (int64_t)(v * 1000);
     return true;
@@ -323,13 +328,17 @@ int main(int argc, char **argv)
     cli c;
     int opt, rc;
     long long n;
+    /* before any secret is read: no core file, no ptrace by others */
+    hf_process_protect();
     memset(&c, 0, sizeof c);
     hf_engine_options_init(&c.engine);
-    /* Ctrl-C or a TERM: running operations are asked to stop, then killed */
+    /* Ctrl-C, a TERM, or the terminal going away (an SSH session that
+     * drops): running operations are asked to stop, then killed */
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_interrupt;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     c.engine.cancel = &interrupted;
 
     if (argc < 2)

@@ -230,7 +230,7 @@ bool hf_config_load(hf_config *cfg, const char *path, hf_error *err)
 {
     size_t len, before = cfg->count;
     struct stat st;
-    char *text = hf_read_file(path, CONFIG_MAX_BYTES, &len, err);
+    char *text = hf_read_trusted(path, CONFIG_MAX_BYTES, &len, err);
     bool ok, secret = false;
     if (!text)
         return false;

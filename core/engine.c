@@ -418,6 +418,14 @@ void hf_engine_execute(const hf_engine_options *opts, const hf_request *req,
             destroy(c.instance);
         }
     }
+    if (cancel && *cancel && out->code != HF_OK && out->code != HF_E_CANCELLED) {
+        /* what a stop request cut short is cancelled, whatever the plugin
+         * made of its interrupted exchange (a script killed by SIGTERM) */
+        char was[HF_MESSAGE_MAX];
+        snprintf(was, sizeof was, "%s", out->message);
+        out->code = HF_E_CANCELLED;
+        snprintf(out->message, sizeof out->message, "cancelled on request: %.1000s", was);
+    }
     hf_redact(out->message, sizeof out->message);
     out->duration_ms = hf_now_ms() - start;
 }
@@ -449,6 +457,13 @@ static void isolated_entry(void *arg, int64_t deadline_ms, volatile sig_atomic_t
     hf_engine_execute(j->opts, j->req, deadline_ms, cancel, out);
 }
 
+static void isolated_orphan(void *arg, hf_outcome *out)
+{
+    job *j = arg;
+    if (j->opts->on_orphan)
+        j->opts->on_orphan(j->opts->orphan_arg, j->req, out);
+}
+
 /* Isolated: at most `width` children at once; as one ends the next starts,
  * each with its whole timeout from its own start. */
 static void run_isolated(job *jobs, size_t n, size_t width)
@@ -460,7 +475,7 @@ static void run_isolated(job *jobs, size_t n, size_t width)
             if (slots[s])
                 continue;
             jobs[next].deadline_ms = hf_now_ms() + jobs[next].opts->timeout_ms;
-            slots[s] = hf_child_start(isolated_entry, &jobs[next], jobs[next].deadline_ms,
+            slots[s] = hf_child_start(isolated_entry, isolated_orphan, &jobs[next], jobs[next].deadline_ms,
                                       jobs[next].out);
             next++;
             active++;

@@ -49,6 +49,14 @@ int hf_parse_bool(const char *s);
 bool hf_is_uuid(const char *s);
 /* Read a whole small file (<= max bytes); NUL-terminated. */
 char *hf_read_file(const char *path, size_t max, size_t *len, hf_error *err);
+/* The same for a file hafence believes as root (a config, a host map):
+ * refused unless it and every directory above it are owned by root or the
+ * running user and writable by nobody else (proto/trust: SPEC 9). */
+char *hf_read_trusted(const char *path, size_t max, size_t *len, hf_error *err);
+/* Every process that holds a secret calls this first: no core file (the
+ * password would be in it), not dumpable (no ptrace or /proc/PID/mem by
+ * other users).  Children inherit both. */
+void hf_process_protect(void);
 /* Sleep up to ms, returning early (false) when *cancel becomes non-zero. */
 bool hf_sleep_ms(int64_t ms, volatile sig_atomic_t *cancel);
 
@@ -119,6 +127,8 @@ typedef enum hf_action {
 const char *hf_action_name(hf_action action);
 bool hf_action_parse(const char *word, hf_action *out);
 
+struct hf_request;
+struct hf_outcome;
 typedef struct hf_engine_options {
     int64_t timeout_ms;       /* whole operation; default 60000 */
     int64_t power_timeout_ms; /* wait for the state to read back; default 20000 */
@@ -128,6 +138,10 @@ typedef struct hf_engine_options {
     /* when it becomes non-zero (a signal handler sets it), running
      * operations are asked to stop and killed a second later */
     volatile sig_atomic_t *cancel;
+    /* isolated: called in an operation's child when the caller died during
+     * it (the caller cannot record it any more); NULL: nothing */
+    void (*on_orphan)(void *arg, const struct hf_request *req, const struct hf_outcome *out);
+    void *orphan_arg;
 } hf_engine_options;
 void hf_engine_options_init(hf_engine_options *opts);
 
@@ -173,8 +187,16 @@ void hf_engine_execute(const hf_engine_options *opts, const hf_request *req,
  * group; kill the group at the deadline; carry the outcome back as data. */
 typedef void hf_isolated_fn(void *arg, int64_t deadline_ms, volatile sig_atomic_t *cancel,
                             hf_outcome *out);
+/* Called in the child, once, when its caller died during the operation
+ * (the operation was cancelled; out says how it ended): the caller can no
+ * longer record it.  The child then kills its whole process group. */
+typedef void hf_isolated_orphan_fn(void *arg, hf_outcome *out);
 typedef struct hf_child hf_child;
-hf_child *hf_child_start(hf_isolated_fn *fn, void *arg, int64_t deadline_ms, hf_outcome *out);
+/* The child is also bound to its caller: when the caller dies (even by
+ * SIGKILL) the operation is cancelled, orphan(arg) runs, and the child's
+ * group ends within a second; it never outlives its deadline. */
+hf_child *hf_child_start(hf_isolated_fn *fn, hf_isolated_orphan_fn *orphan, void *arg, int64_t deadline_ms,
+                         hf_outcome *out);
 /* Ask a running child to stop (SIGTERM to its group); killed a second
  * later if it has not ended by then. */
 void hf_child_cancel(hf_child *child);

@@ -132,7 +132,7 @@ fail:
 hf_hostmap *hf_hostmap_load(const char *path, unsigned flags, hf_error *err)
 {
     size_t len;
-    char *text = hf_read_file(path, HOSTMAP_MAX_BYTES, &len, err);
+    char *text = hf_read_trusted(path, HOSTMAP_MAX_BYTES, &len, err);
     hf_hostmap *map;
     if (!text)
         return NULL;

@@ -10,6 +10,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -43,12 +46,16 @@ struct hf_child {
     int64_t start_ms;
 };
 
-static volatile sig_atomic_t child_cancel;
+static volatile sig_atomic_t child_cancel, caller_gone;
+static pid_t child_caller; /* the process that started this child */
 
 static void on_term(int sig)
 {
     (void)sig;
     child_cancel = 1;
+    /* SIGTERM is also what the caller's death sends (PR_SET_PDEATHSIG) */
+    if (getppid() != child_caller)
+        caller_gone = 1;
 }
 
 static bool write_all(int fd, const void *p, size_t n)
@@ -94,35 +101,113 @@ static void send_outcome(int fd, const hf_outcome *out)
             return;
 }
 
-static _Noreturn void child_main(int fd, hf_isolated_fn *fn, void *arg, int64_t deadline_ms,
-                                 int64_t timeout_ms)
+/* The child's own watch: its caller may die (SIGKILL, a dropped SSH
+ * session) and then nobody enforces the deadline or records the outcome.
+ * The caller's death cancels the operation; whatever happens, the child's
+ * whole group (a script's children too) ends by the deadline. */
+typedef struct child_watch {
+    int64_t deadline_ms;
+    hf_isolated_orphan_fn *orphan;
+    void *arg;
+    atomic_flag recorded;
+} child_watch;
+
+#define ORPHAN_GRACE_MS 1000 /* to stop after the caller died */
+#define CALLER_GRACE_MS 2000 /* past the deadline: the caller kills first */
+
+/* The caller is gone: record the outcome once (the caller cannot), then
+ * take the whole process group down with this process. */
+static _Noreturn void end_orphaned(child_watch *w, hf_outcome *out)
+{
+    if (!atomic_flag_test_and_set(&w->recorded) && w->orphan) {
+        char was[HF_MESSAGE_MAX];
+        snprintf(was, sizeof was, "%s", out->message);
+        if (out->code != HF_OK)
+            out->code = HF_E_CANCELLED;
+        snprintf(out->message, sizeof out->message,
+                 "the caller (pid %ld) died during the operation: %s%.900s", (long)child_caller,
+                 out->code == HF_OK ? "done all the same: " : "stopped: ", was);
+        w->orphan(w->arg, out);
+    }
+    kill(0, SIGKILL);
+    _exit(1);
+}
+
+static void *watch_caller(void *arg)
+{
+    child_watch *w = arg;
+    int64_t kill_at = w->deadline_ms + CALLER_GRACE_MS;
+    bool told = false;
+    for (;;) {
+        int64_t now = hf_now_ms();
+        if (!told && (caller_gone || getppid() != child_caller)) {
+            told = true;
+            caller_gone = child_cancel = 1;
+            if (now + ORPHAN_GRACE_MS < kill_at)
+                kill_at = now + ORPHAN_GRACE_MS;
+            kill(0, SIGTERM); /* the plugin's programs hear it too */
+        }
+        if (now >= kill_at) {
+            hf_outcome out;
+            memset(&out, 0, sizeof out);
+            out.code = told ? HF_E_CANCELLED : HF_E_TIMED_OUT;
+            snprintf(out.message, sizeof out.message, "%s: killed with its process group",
+                     told ? "the plugin did not stop within a second" : "deadline passed and nobody enforced it");
+            if (told)
+                end_orphaned(w, &out);
+            kill(0, SIGKILL);
+            _exit(1);
+        }
+        hf_sleep_ms(kill_at - now < 100 ? kill_at - now : 100, NULL);
+    }
+    return NULL;
+}
+
+static _Noreturn void child_main(int fd, hf_isolated_fn *fn, hf_isolated_orphan_fn *orphan, void *arg,
+                                 int64_t deadline_ms, int64_t timeout_ms)
 {
     struct sigaction sa;
     sigset_t none;
     hf_outcome out;
     int64_t margin = timeout_ms / 10 > 500 ? 500 : timeout_ms / 10;
+    static child_watch watch = {.recorded = ATOMIC_FLAG_INIT};
+    pthread_t watcher;
 
     setpgid(0, 0);
     /* a plugin crashing here must not leave a core file with the device's
      * password in it */
     setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0});
+    prctl(PR_SET_DUMPABLE, 0);
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_term;
     sigaction(SIGTERM, &sa, NULL);
     sa.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL); /* the terminal going away is the caller's business */
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
+    /* the caller's death reaches us as SIGTERM; it may have died already */
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != child_caller)
+        caller_gone = child_cancel = 1;
+    watch.deadline_ms = deadline_ms;
+    watch.orphan = orphan;
+    watch.arg = arg;
+    if (pthread_create(&watcher, NULL, watch_caller, &watch) == 0)
+        pthread_detach(watcher);
 
     memset(&out, 0, sizeof out);
     /* the plugin's deadline comes before the one the parent enforces */
     fn(arg, deadline_ms - margin, &child_cancel, &out);
+    if (caller_gone || getppid() != child_caller)
+        end_orphaned(&watch, &out);
     send_outcome(fd, &out);
     close(fd);
     _exit(0);
 }
 
-hf_child *hf_child_start(hf_isolated_fn *fn, void *arg, int64_t deadline_ms, hf_outcome *out)
+hf_child *hf_child_start(hf_isolated_fn *fn, hf_isolated_orphan_fn *orphan, void *arg, int64_t deadline_ms,
+                         hf_outcome *out)
 {
     hf_child *c = hf_calloc(1, sizeof *c);
     int fds[2];
@@ -139,6 +224,7 @@ hf_child *hf_child_start(hf_isolated_fn *fn, void *arg, int64_t deadline_ms, hf_
         return c;
     }
     fflush(NULL); /* nothing buffered may be written twice */
+    child_caller = getpid();
     c->pid = fork();
     if (c->pid < 0) {
         out->code = HF_E_PLUGIN_FAILED;
@@ -150,7 +236,7 @@ hf_child *hf_child_start(hf_isolated_fn *fn, void *arg, int64_t deadline_ms, hf_
     }
     if (c->pid == 0) {
         close(fds[0]);
-        child_main(fds[1], fn, arg, deadline_ms, deadline_ms - c->start_ms);
+        child_main(fds[1], fn, orphan, arg, deadline_ms, deadline_ms - c->start_ms);
     }
     setpgid(c->pid, c->pid); /* the child does it too: whichever runs first */
     /* poll()able exit notification, so waiting costs no sleeping */
@@ -263,7 +349,12 @@ static void settle_child(hf_child *c)
         out->vote = HF_VOTE_UNKNOWN;
         out->verified = out->already = out->warning = false;
     }
-    if (c->killed) {
+    if (c->killed && c->cancelled) {
+        out->code = HF_E_CANCELLED;
+        out->signal = SIGKILL;
+        snprintf(out->message, sizeof out->message,
+                 "cancelled: the operation did not stop within a second of being asked: killed with SIGKILL");
+    } else if (c->killed) {
         out->code = HF_E_TIMED_OUT;
         out->signal = SIGKILL;
         snprintf(out->message, sizeof out->message,

@@ -1,13 +1,16 @@
 /* Plugin loading with libltdl: ABI version check, descriptor consistency,
  * file permission check, and discovery along the plugin path. */
 #include "hafence-core.h"
+#include "trust.h"
 
 #include <ctype.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <ltdl.h>
 #include <pthread.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 struct hf_plugin {
@@ -178,9 +181,35 @@ bool hf_descriptor_check(const hf_plugin_descriptor *d, const char *path, hf_err
     return params_check(d->params, path, err);
 }
 
+/* Is the object that holds addr mapped from the file st describes?  Read
+ * from /proc/self/maps (device and inode of each mapping). */
+static bool mapped_from(void *addr, const struct stat *st)
+{
+    Dl_info info;
+    FILE *maps;
+    char line[4096];
+    bool same = false;
+    if (!dladdr(addr, &info) || !(maps = fopen("/proc/self/maps", "re")))
+        return false;
+    while (fgets(line, sizeof line, maps)) {
+        unsigned long lo, hi, inode;
+        unsigned major, minor;
+        if (sscanf(line, "%lx-%lx %*s %*s %x:%x %lu", &lo, &hi, &major, &minor, &inode) != 5)
+            continue;
+        if ((uintptr_t)info.dli_fbase >= lo && (uintptr_t)info.dli_fbase < hi) {
+            same = inode == (unsigned long)st->st_ino && major == major(st->st_dev) && minor == minor(st->st_dev);
+            break;
+        }
+    }
+    fclose(maps);
+    return same;
+}
+
 hf_plugin *hf_plugin_load(const char *path, hf_error *err)
 {
-    struct stat st;
+    char why[HF_ERROR_MAX - 64];
+    struct stat checked;
+    int fd;
     lt_dladvise advise;
     hafence_plugin_entry_fn *entry;
     hf_plugin *p;
@@ -190,20 +219,17 @@ hf_plugin *hf_plugin_load(const char *path, hf_error *err)
         hf_error_set(err, HF_E_PLUGIN_FAILED, "libltdl failed to initialise: %s", lt_dlerror());
         return NULL;
     }
-    if (stat(path, &st) != 0) {
-        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s", path, strerror(errno));
+    /* the trust rule (proto/trust): the file and every directory above it
+     * owned by root or us and writable by nobody else, so nobody else can
+     * swap it before dlopen() opens it again; that it did not change is
+     * checked below, on what was mapped */
+    if ((fd = trust_open(path, why, sizeof why)) < 0) {
+        hf_error_set(err, errno == ENOENT && !strstr(why, "refused") ? HF_E_BAD_PARAMETER : HF_E_PLUGIN_FAILED,
+                     "plugin %s", why);
         return NULL;
     }
-    if (!S_ISREG(st.st_mode)) {
-        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: not a regular file", path);
-        return NULL;
-    }
-    if (st.st_mode & S_IWOTH) {
-        hf_error_set(err, HF_E_PLUGIN_FAILED,
-                     "%s: refused: the file is writable by others (mode %04o)", path,
-                     (unsigned)(st.st_mode & 07777));
-        return NULL;
-    }
+    fstat(fd, &checked);
+    close(fd);
     /* local symbols: two plugins exporting the same entry name must not
      * resolve to each other */
     lt_dladvise_init(&advise);
@@ -225,6 +251,11 @@ hf_plugin *hf_plugin_load(const char *path, hf_error *err)
     if (!entry) {
         hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: not a hafence plugin: no symbol %s", path,
                      HAFENCE_PLUGIN_ENTRY_SYMBOL);
+        goto fail;
+    }
+    if (!mapped_from(entry, &checked)) {
+        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: refused: the file loaded is not the file checked (replaced "
+                     "while it was loaded)", path);
         goto fail;
     }
     p->d = entry();

@@ -1,11 +1,14 @@
 /* Small helpers: allocation, strings, number and boolean words, files. */
 #include "hafence-core.h"
+#include "trust.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <strings.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -85,18 +88,12 @@ bool hf_is_uuid(const char *s)
     return hf_is_uuid_text(s) != 0;
 }
 
-char *hf_read_file(const char *path, size_t max, size_t *len, hf_error *err)
+/* Read all of fd (a regular file, at most max bytes); closes fd. */
+static char *read_fd(int fd, const char *path, size_t max, size_t *len, hf_error *err)
 {
-    /* O_NONBLOCK: opening a FIFO named by a config must not hang us; the
-     * regular-file check below refuses it */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     struct stat st;
     char *buf;
     size_t have = 0;
-    if (fd < 0) {
-        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
     if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
         hf_error_set(err, HF_E_BAD_PARAMETER, "%s: not a regular file", path);
         close(fd);
@@ -131,6 +128,29 @@ fail:
     return NULL;
 }
 
+char *hf_read_file(const char *path, size_t max, size_t *len, hf_error *err)
+{
+    /* O_NONBLOCK: opening a FIFO named by a config must not hang us; the
+     * regular-file check refuses it */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    return read_fd(fd, path, max, len, err);
+}
+
+char *hf_read_trusted(const char *path, size_t max, size_t *len, hf_error *err)
+{
+    char why[HF_ERROR_MAX - 64];
+    int fd = trust_open(path, why, sizeof why);
+    if (fd < 0) {
+        hf_error_set(err, HF_E_BAD_PARAMETER, "%s", why);
+        return NULL;
+    }
+    return read_fd(fd, path, max, len, err);
+}
+
 bool hf_sleep_ms(int64_t ms, volatile sig_atomic_t *cancel)
 {
     int64_t end = hf_now_ms() + ms;
@@ -146,4 +166,10 @@ bool hf_sleep_ms(int64_t ms, volatile sig_atomic_t *cancel)
         nanosleep(&ts, NULL);
     }
     return false;
+}
+
+void hf_process_protect(void)
+{
+    setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0});
+    prctl(PR_SET_DUMPABLE, 0);
 }

@@ -127,6 +127,7 @@ int main(int argc, char **argv)
     struct sigaction sa;
     bool check_only = false;
     int opt, lock_fd;
+    hf_process_protect(); /* before any secret is read */
     memset(&d, 0, sizeof d);
     d.opt.config_path = "/etc/ha-lizard/ha-lizard.pool.conf";
     d.opt.override_path = "/etc/ha-lizard/ha-lizard.conf";

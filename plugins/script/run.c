@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,10 +28,11 @@ static void collect(int fd, run_result *res, int *open_fd)
     }
 }
 
-int run_program(const hf_context *ctx, char *const argv[], char *const envp[],
-                const char *input, run_result *res)
+int run_program(const hf_context *ctx, int fd, char *const argv[], char *const envp[], const char *input,
+                run_result *res)
 {
     int in[2], out[2], status = 0, out_open = 1;
+    pid_t caller;
     size_t in_len = input ? strlen(input) : 0, in_done = 0;
     pid_t pid;
     int64_t kill_at = 0;
@@ -44,6 +46,7 @@ int run_program(const hf_context *ctx, char *const argv[], char *const envp[],
         close(in[1]);
         return e;
     }
+    caller = getpid();
     pid = fork();
     if (pid < 0) {
         int e = errno;
@@ -52,15 +55,28 @@ int run_program(const hf_context *ctx, char *const argv[], char *const envp[],
     }
     if (pid == 0) {
         sigset_t none;
+        int exec_fd;
+        /* a group of its own, so that it and whatever it starts are
+         * stopped together; and never outliving us */
+        setpgid(0, 0);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != caller)
+            _exit(127);
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
         signal(SIGPIPE, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
         dup2(in[0], 0);
         dup2(out[1], 1);
         dup2(out[1], 2);
-        execve(argv[0], argv, envp);
+        /* without close-on-exec: an interpreter (#!) reads the script
+         * through /dev/fd/N */
+        exec_fd = dup(fd);
+        fexecve(exec_fd, argv, envp);
         _exit(127);
     }
+    setpgid(pid, pid); /* the child does it too: whichever runs first */
     close(in[0]);
     close(out[1]);
     fcntl(in[1], F_SETFL, O_NONBLOCK);
@@ -79,12 +95,15 @@ int run_program(const hf_context *ctx, char *const argv[], char *const envp[],
         if (w == pid)
             break;
         if (!kill_at && (left == 0 || ctx->cancelled(ctx))) {
-            /* the deadline: ask, then make sure */
-            kill(pid, SIGTERM);
-            res->timed_out = 1;
+            /* the deadline, or a stop request: ask, then make sure */
+            kill(-pid, SIGTERM);
+            if (left == 0)
+                res->timed_out = 1;
+            else
+                res->cancelled = 1;
             kill_at = hf_now_ms() + 200;
         } else if (kill_at && hf_now_ms() >= kill_at) {
-            kill(pid, SIGKILL);
+            kill(-pid, SIGKILL);
             while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
                 ;
             break;
@@ -123,6 +142,9 @@ int run_program(const hf_context *ctx, char *const argv[], char *const envp[],
             res->output[res->output_len] = '\0';
         }
     }
+    /* what it started and left running goes with it (the group's id is
+     * still ours to use: it was reaped just now, its group may live on) */
+    kill(-pid, SIGKILL);
     if (in[1] >= 0)
         close(in[1]);
     close(out[0]);

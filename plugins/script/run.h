@@ -11,15 +11,20 @@ typedef struct run_result {
     int exit_status;
     int signal;       /* killed by this signal */
     int timed_out;    /* killed at the deadline */
+    int cancelled;    /* killed because the call was cancelled */
     char output[RUN_OUTPUT_MAX + 1]; /* stdout and stderr, truncated */
     size_t output_len;
 } run_result;
 
-/* Run argv[0] (an absolute path) with exactly envp, writing input (may be
- * NULL) to its stdin.  Killed (TERM, then KILL) at the context's deadline.
- * Returns 0, or an errno when it could not be started. */
-int run_program(const hf_context *ctx, char *const argv[], char *const envp[],
-                const char *input, run_result *res);
+/* Run the program open on fd (fexecve: what was checked is what runs) with
+ * argv (argv[0] its path, for messages) and exactly envp, writing input
+ * (may be NULL) to its stdin.  It runs in a process group of its own,
+ * which is killed (TERM, then KILL) at the context's deadline or when the
+ * call is cancelled, and again after it exits (what it left running goes
+ * with it); it dies with its caller.  Returns 0, or an errno when it could
+ * not be started. */
+int run_program(const hf_context *ctx, int fd, char *const argv[], char *const envp[], const char *input,
+                run_result *res);
 
 /* The last non-empty line of the output, for messages. */
 void run_last_line(const run_result *res, char *out, size_t size);

@@ -11,9 +11,13 @@
  * family reads them; status from the exit code (0 on, 2 off, 1 error).
  *
  * Secrets travel in the environment (script) or on stdin (agent), never in
- * argv.  A program that group or others can write is refused.
+ * argv.  The program is held by the trust rule (proto/trust): it and every
+ * directory above it owned by root or us and writable by nobody else; it is
+ * opened once, checked through that descriptor, and that descriptor is
+ * what runs (fexecve), so it cannot be swapped between check and exec.
  */
 #include "run.h"
+#include "trust.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -22,6 +26,7 @@
 
 typedef struct script {
     char program[1024];
+    int fd;                 /* the checked program, executed by descriptor */
     int agent;              /* fence-agent mode */
     char address[256];
     char username[256];
@@ -56,25 +61,18 @@ static int valid_method_name(const char *m)
     return 1;
 }
 
-/* The program must be a regular executable file nobody else can rewrite. */
-static hf_result program_check(const char *path, hf_reply *reply)
+/* The program, opened and checked by the trust rule; *fd keeps it. */
+static hf_result program_open(const char *path, int *fd, hf_reply *reply)
 {
+    char why[900];
     struct stat st;
-    if (stat(path, &st) != 0)
-        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "fence program %s: %s", path, strerror(errno));
-    if (!S_ISREG(st.st_mode))
-        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "fence program %s is not a regular file", path);
-    if (st.st_mode & (S_IWGRP | S_IWOTH))
-        return hf_reply_set(reply, HF_E_BAD_PARAMETER,
-                            "fence program %s refused: writable by %s (mode %04o); chmod go-w",
-                            path, (st.st_mode & S_IWOTH) ? "others" : "its group",
-                            (unsigned)(st.st_mode & 07777));
-    if (st.st_uid != 0 && st.st_uid != geteuid())
-        return hf_reply_set(reply, HF_E_BAD_PARAMETER,
-                            "fence program %s refused: owned by uid %u, neither root nor us", path,
-                            (unsigned)st.st_uid);
-    if (access(path, X_OK) != 0)
+    if ((*fd = trust_open(path, why, sizeof why)) < 0)
+        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "fence program %s", why);
+    if (fstat(*fd, &st) != 0 || !(st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH))) {
+        close(*fd);
+        *fd = -1;
         return hf_reply_set(reply, HF_E_BAD_PARAMETER, "fence program %s is not executable", path);
+    }
     return HF_OK;
 }
 
@@ -125,7 +123,7 @@ static hf_result script_create(const hf_context *ctx, const hf_param *p, void **
                                 "script: give the password as the secret parameter, not in agent_options");
         }
     }
-    if ((r = program_check(s->program, reply)) != HF_OK) {
+    if ((r = program_open(s->program, &s->fd, reply)) != HF_OK) {
         memset(s, 0, sizeof *s);
         free(s);
         return r;
@@ -139,6 +137,8 @@ static hf_result script_create(const hf_context *ctx, const hf_param *p, void **
 static void script_destroy(void *instance)
 {
     script *s = instance;
+    if (s->fd >= 0)
+        close(s->fd);
     memset(s, 0, sizeof *s);
     free(s);
 }
@@ -151,6 +151,9 @@ static hf_result outcome(const script *s, const char *what, const run_result *re
         return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "cannot run %s: %s", s->program,
                             strerror(rc_err));
     run_last_line(res, last, sizeof last);
+    if (res->cancelled)
+        return hf_reply_set(reply, HF_E_CANCELLED, "%s %s: cancelled on request, stopped with its process group%s%s",
+                            s->program, what, *last ? ": " : "", last);
     if (res->timed_out)
         return hf_reply_set(reply, HF_E_TIMED_OUT, "%s %s: killed at the deadline%s%s", s->program,
                             what, *last ? ": " : "", last);
@@ -171,9 +174,9 @@ static hf_result run_script(script *s, const hf_context *ctx, const char *target
     /* HA-Lizard hands its scripts the host UUID and lets them map it; the
      * target (a host map's entry, when there is one) goes in the environment */
     const char *host = ctx->host && *ctx->host ? ctx->host : target;
-    char env_host[128], env_target[600], env_action[64], env_pw[600], env_addr[300];
+    char env_host[128], env_target[600], env_action[64], env_pw[600], env_addr[300], env_script[1100];
     char *argv[] = {s->program, (char *)host, (char *)action, NULL};
-    char *envp[9];
+    char *envp[10];
     int n = 0, rc;
     if (!host || !*host)
         return hf_reply_set(reply, HF_E_BAD_PARAMETER, "a fence script needs the host UUID as target");
@@ -184,6 +187,9 @@ static hf_result run_script(script *s, const hf_context *ctx, const char *target
     envp[n++] = env_target;
     snprintf(env_action, sizeof env_action, "HAFENCE_ACTION=%s", action);
     envp[n++] = env_action;
+    /* run by descriptor, a script's $0 is /dev/fd/N: its own path is here */
+    snprintf(env_script, sizeof env_script, "HAFENCE_SCRIPT=%s", s->program);
+    envp[n++] = env_script;
     if (*s->address) {
         snprintf(env_addr, sizeof env_addr, "FENCE_IPADDRESS=%s", s->address);
         envp[n++] = env_addr;
@@ -193,7 +199,7 @@ static hf_result run_script(script *s, const hf_context *ctx, const char *target
         envp[n++] = env_pw;
     }
     envp[n] = NULL;
-    rc = run_program(ctx, argv, envp, NULL, res);
+    rc = run_program(ctx, s->fd, argv, envp, NULL, res);
     memset(env_pw, 0, sizeof env_pw);
     return outcome(s, action, res, rc, reply);
 }
@@ -220,7 +226,7 @@ static int run_agent(script *s, const hf_context *ctx, const char *target, const
     if (*s->password)
         o += (size_t)snprintf(input + o, size - o, "password=%s\n", s->password);
     snprintf(input + o, size - o, "%s", s->options);
-    rc = run_program(ctx, argv, envp, input, res);
+    rc = run_program(ctx, s->fd, argv, envp, input, res);
     memset(input, 0, size);
     free(input);
     return rc;
@@ -290,8 +296,12 @@ static hf_result script_monitor(void *instance, const hf_context *ctx, hf_reply 
     run_result *res;
     hf_result r;
     if (!s->agent) {
-        /* nothing to ask a script: it is there and nobody else can change it */
-        r = program_check(s->program, reply);
+        /* nothing to ask a script: it is (still) there and nobody else can
+         * change it */
+        int fd;
+        r = program_open(s->program, &fd, reply);
+        if (r == HF_OK)
+            close(fd);
         return r == HF_OK ? hf_reply_set(reply, HF_OK, "fence script %s is in place", s->program) : r;
     }
     res = calloc(1, sizeof *res);
