@@ -25,6 +25,14 @@ static void context_log(const hf_context *ctx, hf_log_level level, const char *m
 {
     const call_scope *scope = ctx->core_data;
     const hf_request *req = scope->req;
+    char cut[HF_MESSAGE_MAX];
+    if (strlen(message) + 1 >= sizeof cut) {
+        /* the plugin's line filled its buffer: it may end in part of a
+         * secret, which the rule masks only at the end of its own buffer */
+        hf_strlcpy(cut, message, sizeof cut);
+        hf_redact(cut, sizeof cut);
+        message = cut;
+    }
     hf_log(level, "%s%s%s%s%s: %s", hf_plugin_name(req->plugin),
            req->host ? " host " : "", req->host ? req->host : "",
            req->target && *req->target ? " target " : "",
@@ -151,7 +159,7 @@ static void finish(hf_outcome *out, hf_result code, const char *fmt, ...)
     va_list ap;
     out->code = code;
     va_start(ap, fmt);
-    vsnprintf(out->message, sizeof out->message, fmt, ap);
+    hf_vformat_redacted(out->message, sizeof out->message, fmt, ap);
     va_end(ap);
 }
 

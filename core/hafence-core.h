@@ -31,8 +31,13 @@ void hf_log(hf_log_level level, const char *fmt, ...) HF_PRINTF(2, 3);
 /* Remember a secret so that every log line and message has it redacted. */
 void hf_secret_register(const char *value);
 void hf_secrets_forget(void);
-/* Replace every registered secret in text (in place) by "***". */
+/* Mask every registered secret in text (in place, within size) by the
+ * redaction rule of hf_mask_secret() (sdk/hafence/plugin.h). */
 void hf_redact(char *text, size_t size);
+/* printf into out, redacted before it is cut to size (hf_log does the
+ * same): no part of a secret survives a cut. */
+void hf_format_redacted(char *out, size_t size, const char *fmt, ...) HF_PRINTF(3, 4);
+void hf_vformat_redacted(char *out, size_t size, const char *fmt, va_list ap);
 /* Overwrite memory in a way the compiler does not drop. */
 void hf_wipe(void *p, size_t n);
 

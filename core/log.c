@@ -31,16 +31,60 @@ static const char *level_name(hf_log_level level)
     }
 }
 
+/* fmt formatted with room for the masks to grow (a one-character secret
+ * becomes three stars), redacted whole: a cut before redaction could leave
+ * part of a secret.  NULL when out of memory; free with hf_wipe + free. */
+static char *format_redacted(size_t *size, const char *fmt, va_list ap)
+{
+    va_list again;
+    char *text;
+    int n;
+    va_copy(again, ap);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    if (n < 0 || !(text = malloc(*size = 3 * (size_t)n + 4))) {
+        va_end(again);
+        return NULL;
+    }
+    vsnprintf(text, *size, fmt, again);
+    va_end(again);
+    hf_redact(text, *size);
+    return text;
+}
+
+void hf_vformat_redacted(char *out, size_t size, const char *fmt, va_list ap)
+{
+    size_t whole_size;
+    char *whole = format_redacted(&whole_size, fmt, ap);
+    hf_strlcpy(out, whole ? whole : "(out of memory)", size);
+    if (whole) {
+        hf_wipe(whole, whole_size);
+        free(whole);
+    }
+}
+
+void hf_format_redacted(char *out, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    hf_vformat_redacted(out, size, fmt, ap);
+    va_end(ap);
+}
+
 void hf_log(hf_log_level level, const char *fmt, ...)
 {
-    char line[2048];
+    char line[2048], *whole;
+    size_t whole_size;
     va_list ap;
     if (level > log_max)
         return;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    whole = format_redacted(&whole_size, fmt, ap);
     va_end(ap);
-    hf_redact(line, sizeof line);
+    hf_strlcpy(line, whole ? whole : "(out of memory formatting a log line)", sizeof line);
+    if (whole) {
+        hf_wipe(whole, whole_size);
+        free(whole);
+    }
     if (log_sink) {
         log_sink(level, line, log_sink_arg);
         return;
@@ -84,23 +128,10 @@ void hf_secrets_forget(void)
 
 void hf_redact(char *text, size_t size)
 {
-    static const char mask[] = "***";
     if (!text || !size)
         return;
     pthread_mutex_lock(&secret_lock);
-    for (size_t i = 0; i < secret_count; i++) {
-        size_t slen = strlen(secrets[i]);
-        char *hit, *from = text;
-        /* search on after each mask: a secret made of '*' is in the mask */
-        while ((hit = strstr(from, secrets[i])) != NULL) {
-            size_t tail = strlen(hit + slen);
-            /* mask is never longer than the room the secret leaves, so the
-             * text only shrinks or keeps its length within size */
-            size_t mlen = slen < sizeof mask - 1 ? slen : sizeof mask - 1;
-            memcpy(hit, mask, mlen);
-            memmove(hit + mlen, hit + slen, tail + 1);
-            from = hit + mlen;
-        }
-    }
+    for (size_t i = 0; i < secret_count; i++)
+        hf_mask_secret(text, size, secrets[i]); /* the rule: sdk/hafence/plugin.h */
     pthread_mutex_unlock(&secret_lock);
 }

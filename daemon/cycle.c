@@ -28,9 +28,8 @@ void hafenced_record(hafenced *d, hf_log_level level, const char *host, const ch
     hf_error err = {0};
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(message, sizeof message, fmt, ap);
+    hf_vformat_redacted(message, sizeof message, fmt, ap);
     va_end(ap);
-    hf_redact(message, sizeof message);
     hf_log(level, "%s", message);
     rec.time_ms = hf_wall_ms();
     rec.host = host;

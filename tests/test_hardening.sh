@@ -182,6 +182,16 @@ run "$HAFENCED" --check-config -c "$TMP/etc/ha.conf" -o /nonexistent --host-uuid
 is 78 "$rc" "hafenced refuses a writable config too"
 has "writable by its group" "$out" "  ... saying why"
 
+# ---- a message cut in the middle of a password keeps no part of it ----------------
+LONGPW=$(head -c 2000 /dev/urandom | tr -dc 'A-Za-z0-9' | head -c 496)
+printf '%s\n' "$LONGPW" > "$TMP/longpw"; chmod 600 "$TMP/longpw"
+mkscript ECHOPW 'printf "%030d%s\n" 0 "$FENCE_PASSWD"; exit 1'
+run_json hafence off script method=ECHOPW file_loc="$FL" $UUID --password-file "$TMP/longpw" --history "$H" --json
+piece=$(printf '%s' "$LONGPW" | cut -c 100-140)
+hasnt "$piece" "$out$err" "a script echoing a 496-character password past the message's end: no piece of it in the output"
+hasnt "$piece" "$(cat "$H")" "  ... nor in the history"
+json_check "  ... the message is still there, masked" '.message | test("exit status 1: 0+\\*\\*\\*")'
+
 # ---- bad numbers ---------------------------------------------------------------
 for v in nan inf -1 0 1e400 86401 '' 5s; do
     run hafence status dummy state_dir="$TMP/dummy" t1 --timeout "$v"

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <stdbool.h>
 #include <unistd.h>
 
 static void collect(int fd, run_result *res, int *open_fd)
@@ -157,15 +158,31 @@ int run_program(const hf_context *ctx, int fd, char *const argv[], char *const e
     return 0;
 }
 
-void run_last_line(const run_result *res, char *out, size_t size)
+void run_last_line(const run_result *res, const char *secret, char *out, size_t size)
 {
     const char *end = res->output + res->output_len, *start;
+    size_t n, room;
+    char *line;
+    bool cut = res->output_len >= RUN_OUTPUT_MAX; /* the output itself was cut here */
     while (end > res->output && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' '))
         end--;
     start = end;
     while (start > res->output && start[-1] != '\n')
         start--;
-    snprintf(out, size, "%.*s", (int)(end - start), start);
+    /* the program's own secret masked in the whole line, before the line is
+     * cut to fit a message (a cut first could leave part of it) */
+    n = (size_t)(end - start);
+    room = cut ? n + 1 : 3 * n + 4;
+    if (!(line = malloc(room))) {
+        snprintf(out, size, "(out of memory)");
+        return;
+    }
+    memcpy(line, start, n);
+    line[n] = '\0';
+    hf_mask_secret(line, room, secret);
+    snprintf(out, size, "%s", line);
+    memset(line, 0, room);
+    free(line);
     for (char *c = out; *c; c++)
         if ((unsigned char)*c < 0x20)
             *c = ' ';

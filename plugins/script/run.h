@@ -26,7 +26,8 @@ typedef struct run_result {
 int run_program(const hf_context *ctx, int fd, char *const argv[], char *const envp[], const char *input,
                 run_result *res);
 
-/* The last non-empty line of the output, for messages. */
-void run_last_line(const run_result *res, char *out, size_t size);
+/* The last non-empty line of the output, for messages, with secret (may be
+ * NULL) masked before the line is cut to size. */
+void run_last_line(const run_result *res, const char *secret, char *out, size_t size);
 
 #endif

@@ -150,7 +150,7 @@ static hf_result outcome(const script *s, const char *what, const run_result *re
     if (rc_err)
         return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "cannot run %s: %s", s->program,
                             strerror(rc_err));
-    run_last_line(res, last, sizeof last);
+    run_last_line(res, s->password, last, sizeof last);
     if (res->cancelled)
         return hf_reply_set(reply, HF_E_CANCELLED, "%s %s: cancelled on request, stopped with its process group%s%s",
                             s->program, what, *last ? ": " : "", last);
@@ -277,7 +277,7 @@ static hf_result script_status(void *instance, const hf_context *ctx, const char
     if (!res)
         return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "out of memory");
     rc = run_agent(s, ctx, target, "status", res);
-    run_last_line(res, last, sizeof last);
+    run_last_line(res, s->password, last, sizeof last);
     if (rc || res->timed_out || res->signal || res->exit_status == 1 || res->exit_status > 2) {
         hf_result r = outcome(s, "status", res, rc, reply);
         free(res);

@@ -263,7 +263,7 @@ static inline void hf_logf(const hf_context *ctx, hf_log_level level, const char
     ctx->log(ctx, level, buf);
 }
 
-/* Set the reply's message and return the code: `return hf_fail(r, ...)`. */
+/* Set the reply's message and return the code: `return hf_reply_set(reply, r, ...)`. */
 static inline hf_result hf_reply_set(hf_reply *reply, hf_result code, const char *fmt, ...)
     HF_PRINTF(3, 4);
 static inline hf_result hf_reply_set(hf_reply *reply, hf_result code, const char *fmt, ...)
@@ -273,6 +273,72 @@ static inline hf_result hf_reply_set(hf_reply *reply, hf_result code, const char
     vsnprintf(reply->message, sizeof reply->message, fmt, ap);
     va_end(ap);
     return code;
+}
+
+/* The redaction rule, the same for the core and for plugins (frozen):
+ *  - every occurrence of the secret is replaced by "***", three stars
+ *    whatever its length (the mask does not tell the length);
+ *  - a secret shorter than HF_SECRET_WORD_MAX characters is masked only
+ *    where it stands as a word of its own (no letter or digit touching
+ *    it): inside ordinary words it would mangle them ("sessi***" for a
+ *    password "on") and point at itself ("he***" for "x" in "hex");
+ *  - when the text filled its buffer (it may have been cut), a piece at
+ *    its very end that begins the secret is masked too (three characters
+ *    or more, or any at the start of a word).
+ * A plugin that quotes what a device or program printed masks its own
+ * secrets with this before cutting the quote; the core masks every secret
+ * it knows in every message and log line the same way. */
+#define HF_SECRET_WORD_MAX 6
+
+static inline int hf_is_word_char_(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* Put "***" at text[at], in place of n characters; cut to fit size. */
+static inline void hf_mask_at_(char *text, size_t size, size_t at, size_t n)
+{
+    size_t len = strlen(text), tail = len - at - n, keep;
+    size_t room = size - 1 - at;   /* what may follow text[at] */
+    size_t m = room < 3 ? room : 3;
+    keep = tail < room - m ? tail : room - m;
+    memmove(text + at + m, text + at + n, keep);
+    memcpy(text + at, "***", m);
+    text[at + m + keep] = '\0';
+}
+
+static inline void hf_mask_secret(char *text, size_t size, const char *secret)
+{
+    size_t slen = secret ? strlen(secret) : 0, len;
+    char *from = text, *hit;
+    int full;
+    if (!text || size < 4 || !slen)
+        return;
+    full = strlen(text) + 1 >= size;
+    while ((hit = strstr(from, secret)) != NULL) {
+        size_t at = (size_t)(hit - text);
+        if (slen < HF_SECRET_WORD_MAX &&
+            ((at > 0 && hf_is_word_char_(text[at - 1])) || hf_is_word_char_(hit[slen]))) {
+            from = hit + 1;
+            continue;
+        }
+        hf_mask_at_(text, size, at, slen);
+        from = text + (at + 3 < strlen(text) ? at + 3 : strlen(text));
+    }
+    len = strlen(text);
+    if (!full)
+        return;
+    for (size_t k = slen - 1 < len ? slen - 1 : len; k > 0; k--) {
+        size_t at = len - k;
+        if (memcmp(text + at, secret, k) != 0)
+            continue;
+        if (k >= 3 || at == 0 || !hf_is_word_char_(text[at - 1])) {
+            size_t m_at = at < size - 4 ? at : size - 4; /* the stars must fit */
+            memcpy(text + m_at, "***", 3);
+            text[m_at + 3] = '\0';
+        }
+        break;
+    }
 }
 
 /* Is s a UUID (8-4-4-4-12 hex digits, as XAPI prints host and VM UUIDs)? */
