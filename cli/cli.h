@@ -45,6 +45,7 @@ typedef struct cli {
     hf_engine_options engine;
     char **args;              /* positional arguments after the command */
     int arg_count;
+    char *history_buf, *state_dir_buf, *runtime_dir_buf; /* the absolute forms, owned */
 } cli;
 
 /* Usage errors print a message and return EXIT_USAGE. */

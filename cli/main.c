@@ -418,8 +418,17 @@ int main(int argc, char **argv)
         return cli_usage_error("give the password one way only");
     c.args = argv + optind;
     c.arg_count = argc - optind;
+    /* relative paths resolved once, against where the operator stands:
+     * paths derived from them (console captures beside the history) must
+     * not depend on it later */
+    c.history = c.history_buf = hf_absolute_path(c.history ? c.history : hf_history_default_path());
+    c.state_dir = c.state_dir_buf = hf_absolute_path(c.state_dir);
+    c.runtime_dir = c.runtime_dir_buf = hf_absolute_path(c.runtime_dir);
     hf_log_set_level(c.verbose >= 2 ? HF_LOG_DEBUG : c.verbose ? HF_LOG_INFO : HF_LOG_WARNING);
     rc = run(&c);
+    free(c.history_buf);
+    free(c.state_dir_buf);
+    free(c.runtime_dir_buf);
     hf_secrets_forget();
     for (size_t i = 0; i < c.secret_count; i++) {
         free(c.secrets[i].name);

@@ -58,6 +58,10 @@ char *hf_read_file(const char *path, size_t max, size_t *len, hf_error *err);
  * refused unless it and every directory above it are owned by root or the
  * running user and writable by nobody else (proto/trust: SPEC 9). */
 char *hf_read_trusted(const char *path, size_t max, size_t *len, hf_error *err);
+/* path made absolute against the working directory, once, before anything
+ * derives other paths from it or the process changes directory (a copy;
+ * free() it). */
+char *hf_absolute_path(const char *path);
 /* Every process that holds a secret calls this first: no core file (the
  * password would be in it), not dumpable (no ptrace or /proc/PID/mem by
  * other users).  Children inherit both. */

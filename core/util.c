@@ -173,3 +173,15 @@ void hf_process_protect(void)
     setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0});
     prctl(PR_SET_DUMPABLE, 0);
 }
+
+char *hf_absolute_path(const char *path)
+{
+    char cwd[4096], *out;
+    size_t n;
+    if (!path || path[0] == '/' || !getcwd(cwd, sizeof cwd))
+        return path ? hf_strdup(path) : NULL;
+    n = strlen(cwd) + strlen(path) + 2;
+    out = hf_calloc(1, n);
+    snprintf(out, n, "%s/%s", cwd, path);
+    return out;
+}

@@ -127,6 +127,8 @@ int main(int argc, char **argv)
     struct sigaction sa;
     bool check_only = false;
     int opt, lock_fd;
+    /* static: reachable until exit, whichever way main returns */
+    static char *abs_state, *abs_runtime, *abs_history, *abs_config, *abs_override, *abs_plugins;
     hf_process_protect(); /* before any secret is read */
     memset(&d, 0, sizeof d);
     d.opt.config_path = "/etc/ha-lizard/ha-lizard.pool.conf";
@@ -158,6 +160,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "hafenced: unexpected argument '%s'\n", argv[optind]);
         return EXIT_USAGE;
     }
+    /* it detaches into /: relative paths resolved against where it started */
+    d.opt.state_dir = abs_state = hf_absolute_path(d.opt.state_dir);
+    d.opt.runtime_dir = abs_runtime = hf_absolute_path(d.opt.runtime_dir);
+    d.opt.history_path = abs_history = hf_absolute_path(d.opt.history_path);
+    d.opt.config_path = abs_config = hf_absolute_path(d.opt.config_path);
+    d.opt.override_path = abs_override = hf_absolute_path(d.opt.override_path);
+    if (d.opt.plugin_dir)
+        d.opt.plugin_dir = abs_plugins = hf_absolute_path(d.opt.plugin_dir);
     /* warnings and up always: every decision is logged at warning */
     hf_log_set_level(d.opt.verbose >= 2 ? HF_LOG_DEBUG : d.opt.verbose ? HF_LOG_INFO : HF_LOG_WARNING);
     if (!d.opt.foreground || d.opt.syslog) {
