@@ -176,6 +176,7 @@ static void power_verified(fence_call *c, int id, hf_power want, hf_outcome *out
         r = call_power(c, id, &reply);
         out->attempts = 1;
         out->verified = false;
+        out->unverifiable = true;
         if (r == HF_OK)
             finish(out, HF_OK, "%s", reply.message); /* verified stays false */
         else
@@ -284,6 +285,7 @@ static void run_fence(fence_call *c, hf_outcome *out)
             hf_plugin_fn(c->req->plugin, HF_FN_FENCE_REBOOT)) {
             r = call_power(c, HF_FN_FENCE_REBOOT, &reply);
             out->attempts = 1;
+            out->unverifiable = true;
             if (r == HF_OK)
                 finish(out, HF_OK, "%s", reply.message); /* verified stays false */
             else

@@ -175,6 +175,8 @@ typedef struct hf_outcome {
     bool verified;        /* the wanted state was read back from the device */
     bool already;         /* off/on: the target was already in that state */
     bool warning;         /* done, with a warning in message (reboot's power-on) */
+    bool unverifiable;    /* the method cannot read power (its status is unsupported):
+                           * a done is the method's own word */
     int signal;           /* isolated child died of this signal */
     int attempts;         /* power requests sent */
     int64_t duration_ms;

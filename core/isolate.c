@@ -24,7 +24,7 @@
 /* The fixed part of an outcome on the wire. */
 typedef struct wire_outcome {
     uint32_t magic;
-    int32_t code, power, vote, verified, already, warning, attempts;
+    int32_t code, power, vote, verified, already, warning, unverifiable, attempts;
     int64_t duration_ms;
     char message[HF_MESSAGE_MAX];
     uint32_t item_count;
@@ -90,6 +90,7 @@ static void send_outcome(int fd, const hf_outcome *out)
     w.verified = out->verified;
     w.already = out->already;
     w.warning = out->warning;
+    w.unverifiable = out->unverifiable;
     w.attempts = out->attempts;
     w.duration_ms = out->duration_ms;
     memcpy(w.message, out->message, sizeof w.message);
@@ -282,6 +283,7 @@ static bool decode(hf_child *c)
     out->verified = w.verified != 0;
     out->already = w.already != 0;
     out->warning = w.warning != 0;
+    out->unverifiable = w.unverifiable != 0;
     out->attempts = w.attempts;
     memcpy(out->message, w.message, sizeof out->message);
     out->message[sizeof out->message - 1] = '\0';
@@ -347,7 +349,7 @@ static void settle_child(hf_child *c)
         out->item_count = 0;
         out->power = HF_POWER_UNKNOWN;
         out->vote = HF_VOTE_UNKNOWN;
-        out->verified = out->already = out->warning = false;
+        out->verified = out->already = out->warning = out->unverifiable = false;
     }
     if (c->killed && c->cancelled) {
         out->code = HF_E_CANCELLED;

@@ -107,12 +107,26 @@ static void run_plugin(hafenced *d, const hf_plugin *plugin, const hf_param *par
     notify_alive();
 }
 
-static bool fence_peer(hafenced *d, const peer *p, const char *label)
+/* A done nothing read back: trusted only where the method cannot read
+ * power at all (HA-Lizard's custom scripts, whose exit 0 HA-Lizard trusts)
+ * unless the operator said otherwise; a method that can read power and did
+ * not read it back has not fenced (SPEC 7: VMs start after a verified
+ * fence). */
+static bool trust_unverified(const hafenced *d, const hf_outcome *out)
+{
+    switch (d->dc.ds.unverified_fence) {
+    case UNVERIFIED_TRUST: return true;
+    case UNVERIFIED_FAIL: return false;
+    default: return out->unverifiable;
+    }
+}
+
+static bool fence_peer(hafenced *d, peer *p, const char *label)
 {
     const char *target = p->uuid;
     hf_action action = hf_fence_action_to_action(d->dc.settings.fence_action);
     hf_outcome out;
-    bool done;
+    bool done, trusted;
     if (d->dc.hostmap && !(target = hf_hostmap_lookup(d->dc.hostmap, p->uuid))) {
         hafenced_record(d, HF_LOG_ERROR, p->uuid, "fence", hf_result_name(HF_E_BAD_PARAMETER), false, 0,
                         "cannot fence %s: %s has no line for it", label, d->dc.hostmap_path);
@@ -120,12 +134,19 @@ static bool fence_peer(hafenced *d, const peer *p, const char *label)
     }
     run_plugin(d, d->dc.fence_plugin, d->dc.fence_params, p->uuid, target, action, &out);
     done = out.code == HF_OK;
-    hafenced_record(d, done ? HF_LOG_WARNING : HF_LOG_ERROR, p->uuid, "fence", hf_result_name(out.code), out.verified,
-                    out.duration_ms, "fence %s of %s (%s, target %s): %s%s: %s", hf_action_name(action), label,
-                    hf_plugin_name(d->dc.fence_plugin), target, done ? "done" : "FAILED",
-                    done && !out.verified ? " (unverified: the method's own word)" : "", out.message);
+    trusted = done && (out.verified || trust_unverified(d, &out));
+    p->fenced_unverified = trusted && !out.verified;
+    hafenced_record(d, trusted ? HF_LOG_WARNING : HF_LOG_ERROR, p->uuid, "fence",
+                    done && !trusted ? "unverified" : hf_result_name(out.code), out.verified, out.duration_ms,
+                    "fence %s of %s (%s, target %s): %s%s: %s", hf_action_name(action), label,
+                    hf_plugin_name(d->dc.fence_plugin), target,
+                    trusted ? "done" : done ? "NOT TAKEN FOR FENCED" : "FAILED",
+                    !done || out.verified ? ""
+                    : trusted ? " (unverified: the method's own word, trusted: HAFENCE_UNVERIFIED_FENCE)"
+                              : " (reported done, but the power was not read back: HAFENCE_UNVERIFIED_FENCE)",
+                    out.message);
     hf_outcome_clear(&out);
-    return done;
+    return trusted;
 }
 
 /* The pool plugin's steps against this host's XAPI (a slave's redirects

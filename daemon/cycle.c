@@ -317,7 +317,7 @@ static const char *peer_state_text(const hafenced *d, const peer *p)
 {
     const pool_host *h = pool_view_host(&d->view, p->uuid);
     if (p->phase == PEER_FENCED)
-        return "fenced";
+        return p->fenced_unverified ? "fenced (unverified)" : "fenced";
     if (h && !h->enabled)
         return "disabled";
     if (p->not_fenced)

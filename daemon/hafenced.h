@@ -23,6 +23,9 @@ typedef struct daemon_settings {
     char *reboot_command;    /* self-fence */
     long long pool_interval; /* s between reads of the pool view */
     long long fence_timeout; /* s: one fence, one marking */
+    /* a fence the method reports done but nothing read back (HA-Lizard's
+     * custom scripts): trusted as a fence, or taken for a failed one */
+    enum { UNVERIFIED_AUTO, UNVERIFIED_TRUST, UNVERIFIED_FAIL } unverified_fence;
 } daemon_settings;
 
 /* Everything the daemon acts with, built from the config files; a reload
@@ -125,6 +128,7 @@ typedef struct peer {
     peer_phase phase;
     char why[256];       /* the last check's result */
     char decision[512];  /* the last decision about it */
+    bool fenced_unverified; /* PEER_FENCED on the method's own word */
     bool not_fenced;     /* failed, and the decision was not to fence: checked again */
     bool seen;           /* still in the pool view */
 } peer;

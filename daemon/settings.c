@@ -30,6 +30,7 @@ static bool daemon_settings_load(const hf_config *cfg, daemon_settings *ds, hf_e
 {
     const char *field = hf_config_get(cfg, "XC_FIELD_NAME");
     const char *reboot = hf_config_get(cfg, "HAFENCE_REBOOT_COMMAND");
+    const char *unverified = hf_config_get(cfg, "HAFENCE_UNVERIFIED_FENCE");
     if (field && (!*field || strpbrk(field, " \t\r\n"))) {
         hf_error_set(err, HF_E_BAD_PARAMETER, "%s: XC_FIELD_NAME='%s': expected an other-config key",
                      hf_config_origin(cfg, "XC_FIELD_NAME"), field);
@@ -38,6 +39,17 @@ static bool daemon_settings_load(const hf_config *cfg, daemon_settings *ds, hf_e
     if (reboot && !*reboot) {
         hf_error_set(err, HF_E_BAD_PARAMETER, "%s: HAFENCE_REBOOT_COMMAND is empty: a self-fence must reboot",
                      hf_config_origin(cfg, "HAFENCE_REBOOT_COMMAND"));
+        return false;
+    }
+    if (!unverified || hf_strcaseeq(unverified, "auto"))
+        ds->unverified_fence = UNVERIFIED_AUTO;
+    else if (hf_strcaseeq(unverified, "trust"))
+        ds->unverified_fence = UNVERIFIED_TRUST;
+    else if (hf_strcaseeq(unverified, "fail"))
+        ds->unverified_fence = UNVERIFIED_FAIL;
+    else {
+        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: HAFENCE_UNVERIFIED_FENCE=%s: expected auto, trust or fail",
+                     hf_config_origin(cfg, "HAFENCE_UNVERIFIED_FENCE"), unverified);
         return false;
     }
     ds->xc_field_name = hf_strdup(field ? field : "ha-lizard-enabled");

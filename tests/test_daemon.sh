@@ -112,6 +112,34 @@ is 0 "$rc" "hafence recover --yes clears the suspension"
 check "  ... the daemon resumes HA" lab_wait 5 grep -q "suspension was cleared by the operator" "$LAB/daemon2.log"
 check "  ... recorded in the history" lab_wait 1 jq -e -s 'map(select(.action=="recover")) | length >= 1' "$LAB/history2.jsonl"
 
+# ---- a fence nothing read back (a custom script): trusted as HA-Lizard does, or not -----
+script_lab() {
+    name=$1; shift
+    new_lab "$name" 3
+    mkdir -p "$LAB/fence/POWEROFF"
+    printf '#!/bin/sh\necho "$1 $2" >> %s/script-fences\nexit 0\n' "$LAB" > "$LAB/fence/POWEROFF/POWEROFF.sh"
+    chmod 755 "$LAB/fence/POWEROFF/POWEROFF.sh"
+    lab_config FENCE_METHOD=POWEROFF "$@"
+    for i in 1 2 3; do lab_daemon_start $i; done
+    ready 1; ready 2; ready 3
+    lab_host_die 3
+}
+script_lab script-trust
+check "a custom fence script (exit 0): the master fences the dead slave with it" lab_wait 20 grep -q "$U3 stop" "$LAB/script-fences"
+check "  ... the fence is recorded as done but unverified" \
+    lab_wait 5 jq -e -s "map(select(.action==\"fence\" and .result==\"ok\" and (.verified|not))) | length == 1" "$LAB/history1.jsonl"
+check "  ... trusted, as HA-Lizard trusts a script's exit 0 (the default): its VM is started" \
+    lab_wait 10 grep -q 'VM.start_on' "$LAB/xapi1.log"
+has "trusted: HAFENCE_UNVERIFIED_FENCE" "$(actions 1 fence)" "  ... the history says it was the script's word, trusted"
+status_pool 1
+json_check "  ... status-pool shows the peer fenced (unverified)" ".peers[] | select(.uuid==\"$U3\") | .state==\"fenced (unverified)\""
+script_lab script-fail HAFENCE_UNVERIFIED_FENCE=fail
+check "HAFENCE_UNVERIFIED_FENCE=fail: the script runs" lab_wait 20 grep -q "$U3 stop" "$LAB/script-fences"
+check "  ... its done is not taken for a fence (recorded as unverified)" \
+    lab_wait 5 jq -e -s 'map(select(.action=="fence" and .result=="unverified")) | length >= 1' "$LAB/history1.jsonl"
+check "  ... its VMs stay down (FENCE_HA_ONFAIL=0)" lab_wait 5 grep -q "its VMs stay down" "$LAB/daemon1.log"
+hasnt "VM.start_on" "$(cat "$LAB/xapi1.log")" "  ... nothing was started"
+
 # ---- the suspension marker cannot be written: suspended in memory, no reboot loop -------
 new_lab marker-full 3
 lab_config FENCE_USE_IP_HEURISTICS=0
