@@ -147,6 +147,35 @@ rm -f "$TMP/ilo/silent"
 run_json hafence off ilo protocol=redfish ca_file=$CA 127.0.0.1:1 $PW --json
 json_check "ilo: nothing listening: unreachable, never done" '.result=="unreachable"'
 
+# ---- Redfish services no one here wrote: what they answer must not lose a fence -----------
+touch "$TMP/ilo/no-sessions"
+: > "$TMP/ilo/log"
+run hafence off $I protocol=redfish $ILO $PW
+is 0 "$rc" "a Redfish service without sessions (root names none): fenced with HTTP Basic"
+is Off "$(power ilo)" "  ... the board is off"
+hasnt "POST /redfish/v1/SessionService/Sessions" "$(sent ilo)" "  ... the password went to no path the service did not advertise"
+run_json hafence status $I protocol=redfish $ILO --password-file "$TMP/wrong" --json
+json_check "  ... a wrong password with Basic: still auth-refused" '.result=="auth-refused"'
+rm -f "$TMP/ilo/no-sessions"
+run hafence on $I protocol=redfish $ILO $PW
+touch "$TMP/ilo/session-204"
+: > "$TMP/ilo/log"
+run hafence off $I protocol=redfish $ILO $PW
+is 0 "$rc" "a session created with 204 and X-Auth-Token (DMTF's mockup server): accepted, fenced"
+has "DELETE /redfish/v1/SessionService/Sessions/" "$(sent ilo)" "  ... and the session deleted at the end"
+rm -f "$TMP/ilo/session-204"
+run hafence on $I protocol=redfish $ILO $PW
+touch "$TMP/ilo/refuse-reset"
+run_json hafence off $I protocol=redfish $ILO $PW --json
+json_check "a refused reset: device-refused" '.result=="device-refused"'
+has "Base.1.0.GeneralError: Power operation not allowed: the system is in POST" "$out" \
+    "  ... with the board's reason beside its MessageId"
+rm -f "$TMP/ilo/refuse-reset"
+run_json hafence status $I 127.0.0.1:1 ssh_port=1 $PW --json
+json_check "protocol=auto, nothing answers: unreachable" '.result=="unreachable"'
+has "protocol=auto tried before it: redfish" "$out" "  ... saying what the HTTPS attempt answered, not only SSH's"
+has "iLO 127.0.0.1:1 (redfish)" "$out" "  ... naming the device one way"
+
 # ---- irmc: Redfish, IPMI, the SSH menu -------------------------------------------------
 R="irmc username=Administrator ca_file=$CA"
 run hafence status $R protocol=redfish $IRMC $PW

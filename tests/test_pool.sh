@@ -124,6 +124,15 @@ run hafence status pool address=127.0.0.1 port=$port insecure=1 $DEAD --password
 is 0 "$rc" "insecure=1: an explicit opt-in works"
 has "TLS verification is OFF" "$out" "  ... and is logged"
 
+# plain HTTP (or garbage) on the HTTPS port: a protocol error, not a refused credential
+start_emulator plain
+run_json hafence status pool address=127.0.0.1 port=$port insecure=1 $DEAD --password-file "$TMP/pw" --json
+json_check "https to a plain-TCP port with insecure=1: not auth-refused (nothing was refused)" '.result!="auth-refused" and .result!="ok"'
+json_check "  ... a protocol error the engine may retry (device-refused)" '.result=="device-refused"'
+has "TLS handshake failed" "$out" "  ... saying the handshake failed"
+run_json hafence status pool address=127.0.0.1 port=$port ca_file="$TMP/certs/ca.pem" $DEAD --password-file "$TMP/pw" --json
+json_check "  ... the same with a CA file" '.result=="device-refused"'
+
 # ---- a master that does not answer ------------------------------------------------
 start_emulator hang --hang
 run_json hafence status pool address=127.0.0.1 port=$port scheme=http $DEAD --password-file "$TMP/pw" --timeout 3 --json

@@ -140,6 +140,7 @@ static hf_result choose(ilo *x, const hf_context *ctx, hf_reply *reply)
         return r;
     } else if (r == HF_E_UNSUPPORTED) {
         /* HTTPS answers, without Redfish: RIBCL (it logs in) */
+        board_note_attempt(&x->b, "redfish", reply);
         if (!(rb = board_ribcl(&x->b, &x->s, x->ribcl_transport)))
             return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "out of memory");
         r = ribcl_run(rb, ctx, RIBCL_GET_POWER, &power, reply);
@@ -149,7 +150,10 @@ static hf_result choose(ilo *x, const hf_context *ctx, hf_reply *reply)
             x->chosen = ILO_SSH;
         if (r != HF_OK && x->chosen == ILO_RIBCL)
             return r;
+        if (x->chosen == ILO_SSH)
+            board_note_attempt(&x->b, "ribcl", reply);
     } else {
+        board_note_attempt(&x->b, "redfish and ribcl (https)", reply);
         x->chosen = ILO_SSH; /* no HTTPS at all: an iLO 2 with only SSH */
     }
     hf_logf(ctx, HF_LOG_INFO, "%s: protocol %s", x->b.name, protocol_name(x->chosen));
@@ -200,7 +204,7 @@ static hf_result act(ilo *x, const hf_context *ctx, const char *target, ilo_op o
         return hf_reply_set(reply, HF_OK, "%s (%s): power %s", x->b.name, protocol_name(x->chosen),
                             *word ? word : power == HF_POWER_OFF ? "off" : "on");
     }
-    return r;
+    return board_explain(&x->b, r, reply);
 }
 
 static hf_result ilo_status(void *i, const hf_context *ctx, const char *t, hf_reply *r) { return act(i, ctx, t, OP_STATUS, r); }

@@ -208,6 +208,7 @@ static hf_result choose(irmc *x, const hf_context *ctx, hf_reply *reply)
         return r;
     } else {
         /* a board without IPMI must not cost the fence its time */
+        board_note_attempt(&x->b, "redfish", reply);
         r = ipmi_open(x, ctx, IPMI_PROBE_MS, reply);
         if (r == HF_OK)
             x->chosen = IRMC_IPMI;
@@ -215,6 +216,8 @@ static hf_result choose(irmc *x, const hf_context *ctx, hf_reply *reply)
             return r;
         else
             x->chosen = IRMC_SSH;
+        if (x->chosen == IRMC_SSH)
+            board_note_attempt(&x->b, "ipmi", reply);
     }
     hf_logf(ctx, HF_LOG_INFO, "%s: protocol %s", x->b.name, protocol_name(x->chosen));
     return HF_OK;
@@ -254,7 +257,7 @@ static hf_result act(irmc *x, const hf_context *ctx, const char *target, irmc_op
         return hf_reply_set(reply, HF_OK, "%s (%s): power %s", x->b.name, protocol_name(x->chosen),
                             *word ? word : power == HF_POWER_OFF ? "off" : "on");
     }
-    return r;
+    return board_explain(&x->b, r, reply);
 }
 
 static hf_result irmc_status(void *i, const hf_context *ctx, const char *t, hf_reply *r) { return act(i, ctx, t, OP_STATUS, r); }

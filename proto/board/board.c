@@ -83,6 +83,21 @@ bool board_failure_is_final(hf_result r)
     return r == HF_E_AUTH_REFUSED || r == HF_E_TIMED_OUT || r == HF_E_CANCELLED;
 }
 
+void board_note_attempt(board *b, const char *protocol, const hf_reply *reply)
+{
+    size_t n = strlen(b->tried);
+    snprintf(b->tried + n, sizeof b->tried - n, "%s%s: %s", n ? "; " : "", protocol, reply->message);
+}
+
+hf_result board_explain(const board *b, hf_result r, hf_reply *reply)
+{
+    char last[HF_MESSAGE_MAX];
+    if (r == HF_OK || !*b->tried)
+        return r;
+    snprintf(last, sizeof last, "%s", reply->message);
+    return hf_reply_set(reply, r, "%s (protocol=auto tried before it: %s)", last, b->tried);
+}
+
 void board_close(board *b)
 {
     redfish_free(b->redfish);
@@ -110,6 +125,7 @@ redfish *board_redfish(board *b, const board_settings *s, const char *system)
         o.username = s->username;
         o.password = s->password;
         o.system = system && *system ? system : NULL;
+        o.device = b->name;
         o.http = http_of(b, s);
         b->redfish = redfish_new(&o);
     }
@@ -124,6 +140,7 @@ ribcl *board_ribcl(board *b, const board_settings *s, ribcl_transport transport)
         o.username = s->username;
         o.password = s->password;
         o.transport = transport;
+        o.device = b->name;
         o.http = http_of(b, s);
         b->ribcl = ribcl_new(&o);
     }

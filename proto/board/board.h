@@ -61,6 +61,7 @@ typedef struct board {
     redfish *redfish;
     ribcl *ribcl;
     ssh_conn *ssh;
+    char tried[700];     /* protocol=auto: what the protocols passed over said */
 } board;
 
 /* A board for target (else the address parameter).  False with reply set
@@ -77,6 +78,11 @@ hf_result board_select(board *b, const board_settings *s, const char *address, b
  * board answered and refused us (certificate, host key, login), or the
  * time is up. */
 bool board_failure_is_final(hf_result r);
+/* protocol=auto passes over a protocol: remember what it answered ... */
+void board_note_attempt(board *b, const char *protocol, const hf_reply *reply);
+/* ... and tell it with a failure of the protocol finally used, so that the
+ * operator sees every answer, not only the last. */
+hf_result board_explain(const board *b, hf_result r, hf_reply *reply);
 
 /* Its clients, made when first asked for (NULL when out of memory). */
 redfish *board_redfish(board *b, const board_settings *s, const char *system);

@@ -171,13 +171,20 @@ static hf_result transport_error(const http_client *c, const hf_context *ctx, CU
                             "certificate): refused",
                             c->device);
     case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_SSL_CERTPROBLEM:
         return hf_reply_set(reply, HF_E_AUTH_REFUSED,
                             "%s: TLS: its certificate is not trusted (%s); give its CA with ca_file, pin its "
                             "key with fingerprint, or opt out with insecure=1",
                             c->device, msg);
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "%s: TLS: the CA or certificate file cannot be used: %s",
+                            c->device, msg);
+    case CURLE_SSL_CONNECT_ERROR:
+        /* the handshake itself failed: plain TCP or garbage on the port, or
+         * a TLS the device does not speak; a protocol error, not a refused
+         * credential (and worth a retry) */
+        return hf_reply_set(reply, HF_E_DEVICE_REFUSED,
+                            "%s: TLS handshake failed (%s): is this port a TLS (HTTPS) service?", c->device, msg);
     default:
         return hf_reply_set(reply, HF_E_UNREACHABLE, "%s: %s", c->device, msg);
     }

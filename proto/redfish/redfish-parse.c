@@ -128,22 +128,28 @@ void redfish_parse_error(const char *json, size_t len, char *msg, size_t size)
 {
     char why[64];
     json_object *o = parse(json, len, why, sizeof why), *err = NULL, *info = NULL;
-    const char *m = NULL;
+    const char *id = NULL, *text = NULL;
     msg[0] = '\0';
     if (!o)
         return;
     if (json_object_object_get_ex(o, "error", &err)) {
+        /* the board's reason: the extended info's MessageId, with its
+         * Message, else the error's own message (which is where boards put
+         * the why when the extended info carries only an id) */
         if (json_object_object_get_ex(err, "@Message.ExtendedInfo", &info) &&
             json_object_is_type(info, json_type_array) && json_object_array_length(info) > 0) {
             json_object *first = json_object_array_get_idx(info, 0);
-            m = str_at(first, "Message", NULL);
-            if (!m)
-                m = str_at(first, "MessageId", NULL);
+            id = str_at(first, "MessageId", NULL);
+            text = str_at(first, "Message", NULL);
         }
-        if (!m)
-            m = str_at(err, "message", NULL);
+        if (!id)
+            id = str_at(err, "code", NULL);
+        if (!text)
+            text = str_at(err, "message", NULL);
     }
-    if (m)
-        snprintf(msg, size, "%s", m);
+    if (id && text)
+        snprintf(msg, size, "%s: %s", id, text);
+    else if (id || text)
+        snprintf(msg, size, "%s", id ? id : text);
     json_object_put(o);
 }

@@ -25,6 +25,8 @@ redfish *redfish_new(const redfish_options *opt)
         return NULL;
     r->opt = *opt;
     http_endpoint_set(&r->ep, "Redfish", opt->base_url, opt->username, opt->password);
+    if (opt->device) /* the caller's name for the device, one way everywhere */
+        snprintf(r->ep.device, sizeof r->ep.device, "%s (redfish)", opt->device);
     snprintf(r->system_hint, sizeof r->system_hint, "%s", opt->system ? opt->system : "");
     h = opt->http;
     h.device = r->ep.device;
@@ -112,8 +114,12 @@ static hf_result login(redfish *r, const hf_context *ctx, hf_reply *reply)
     }
     http_reply_clear(&h);
     path_of(systems, r->systems, sizeof r->systems);
-    if (!*sessions)
-        snprintf(sessions, sizeof sessions, "/redfish/v1/SessionService/Sessions");
+    if (!*sessions) {
+        /* the root advertises no sessions: HTTP Basic on every call, and
+         * the password never goes to a path the service did not name */
+        r->basic = true;
+        return HF_OK;
+    }
     {
         /* json-c writes the credentials, escaped as JSON needs */
         json_object *o = json_object_new_object();
@@ -134,7 +140,8 @@ static hf_result login(redfish *r, const hf_context *ctx, hf_reply *reply)
     free(body);
     if (res != HF_OK)
         return res;
-    if ((h.status == 200 || h.status == 201) && *h.auth_token) {
+    if (h.status >= 200 && h.status < 300 && *h.auth_token) {
+        /* 201 as the standard says, 200 or 204 as some services answer */
         snprintf(r->token, sizeof r->token, "%s", h.auth_token);
         path_of(*h.location ? h.location : "", r->session, sizeof r->session);
     } else if (h.status == 404 || h.status == 405 || h.status == 501) {

@@ -21,6 +21,7 @@ typedef struct redfish_options {
     const char *username;
     const char *password;  /* secret */
     const char *system;    /* a system's @odata.id or Id; NULL: the service's only (first) one */
+    const char *device;    /* the caller's name for the device ("iLO 10.0.0.5"); NULL: "Redfish <url>" */
     http_options http;
 } redfish_options;
 

@@ -20,6 +20,8 @@ ribcl *ribcl_new(const ribcl_options *opt)
         return NULL;
     r->opt = *opt;
     http_endpoint_set(&r->ep, "RIBCL", opt->base_url, opt->username, opt->password);
+    if (opt->device)
+        snprintf(r->ep.device, sizeof r->ep.device, "%s (ribcl)", opt->device);
     r->used = opt->transport;
     h = opt->http;
     h.device = r->ep.device;

@@ -23,6 +23,7 @@ typedef struct ribcl_options {
     const char *username;
     const char *password; /* secret */
     ribcl_transport transport;
+    const char *device;   /* the caller's name for the device ("iLO 10.0.0.5"); NULL: "RIBCL <url>" */
     http_options http;
 } ribcl_options;
 

@@ -22,6 +22,14 @@ in STATE make the board misbehave, read on every request:
   stuck          power-off and reset commands are accepted and do nothing
   malformed      replies are cut short: broken JSON and XML
   silent         connections are accepted and never answered
+  no-sessions    a Redfish service without sessions: the root names no
+                 SessionService and no Links.Sessions; a POST to the usual
+                 Sessions path is 401 with WWW-Authenticate: Basic; HTTP
+                 Basic works (services seen in the field)
+  session-204    sessions are created with 204 No Content, X-Auth-Token and
+                 Location, as DMTF's Redfish mockup server answers
+  refuse-reset   resets are refused with 400: the extended info carries only
+                 a MessageId, the reason is in error.message (as boards do)
 Every request is logged to --log as one line ("GET /redfish/v1/Systems/1",
 "RIBCL HOLD_PWR_BTN", ...), passwords never.
 """
@@ -346,8 +354,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 "JsonSchemas": {"@odata.id": "/redfish/v1/JsonSchemas/"},
                 "Registries": {"@odata.id": "/redfish/v1/Registries/"},
                 "Oem": self.root_oem(),
-                "SessionService": {"@odata.id": "/redfish/v1/SessionService/"},
-                "Links": {"Sessions": {"@odata.id": "/redfish/v1/SessionService/Sessions/"}}})
+                **({} if b.flag("no-sessions") else {
+                    "SessionService": {"@odata.id": "/redfish/v1/SessionService/"},
+                    "Links": {"Sessions": {"@odata.id": "/redfish/v1/SessionService/Sessions/"}}})})
         if not self.authorized():
             return self.error(401, "Base.1.8.NoValidSession", "There is no valid session established")
         if path == "/redfish/v1/SessionService":
@@ -390,6 +399,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             req = json.loads(body or b"{}")
         except ValueError:
             return self.error(400, "Base.1.8.MalformedJSON", "The request body submitted was malformed JSON")
+        if path == "/redfish/v1/SessionService/Sessions" and b.flag("no-sessions"):
+            b.log("SESSION on a service without sessions")
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="Redfish"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if path == "/redfish/v1/SessionService/Sessions":
             if not b.credentials_ok(req.get("UserName"), req.get("Password")):
                 b.log("SESSION refused %s" % req.get("UserName"))
@@ -400,6 +416,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             loc = "/redfish/v1/SessionService/Sessions/%s/" % sid
             # iLO and iRMC give the session's full URL
             host = self.headers.get("Host") or "%s:%d" % self.server.server_address[:2]
+            if b.flag("session-204"):
+                self.send_response(204)
+                self.send_header("X-Auth-Token", token)
+                self.send_header("Location", loc)
+                self.end_headers()
+                return
             return self.send_json(201, {"@odata.id": loc, "Id": sid, "UserName": req.get("UserName")},
                                   {"X-Auth-Token": token, "Location": "https://%s%s" % (host, loc)})
         if not self.authorized():
@@ -407,6 +429,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path == "/redfish/v1/Systems/%s/Actions/ComputerSystem.Reset" % b.system_id:
             kind = req.get("ResetType")
             b.log("RESET %s" % kind)
+            if b.flag("refuse-reset"):
+                return self.send_json(400, {"error": {
+                    "code": "Base.1.0.GeneralError",
+                    "message": "Power operation not allowed: the system is in POST",
+                    "@Message.ExtendedInfo": [{"MessageId": "Base.1.0.GeneralError"}]}})
             on = b.power() == "On"
             if kind not in self.system()["Actions"]["#ComputerSystem.Reset"]["ResetType@Redfish.AllowableValues"]:
                 return self.error(400, "Base.1.8.ActionParameterValueNotInList",
