@@ -1,6 +1,7 @@
 /* hafence: the plugin test harness and operator's command line. */
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -180,15 +181,23 @@ int cli_params(const cli *c, const hf_plugin *plugin, char **args, int n, hf_par
         snprintf(name, sizeof name, "%.*s", (int)(eq - args[i]), args[i]);
         def = hf_param_def_find(d->params, name);
         if (def && (def->flags & HF_PARAM_SECRET)) {
-            /* it is already in this process's argv, visible in ps: say so */
+            /* it is already in this process's argv, visible in ps: say so,
+             * naming the variable exactly as it is read (upper case) */
+            char env[160];
+            size_t k = 0;
+            for (const char *q = name; *q && k + 1 < sizeof env; q++)
+                env[k++] = (char)toupper((unsigned char)*q);
+            env[k] = '\0';
             hf_wipe(eq + 1, strlen(eq + 1));
-            return cli_usage_error(
-                "parameter '%s' is secret and is refused on the command line (it shows in ps "
-                "and shell history): use --%s-file FILE, --%s-stdin, or the environment "
-                "variable HAFENCE_%s%s",
-                name, strcmp(name, "password") == 0 ? "password" : "secret",
-                strcmp(name, "password") == 0 ? "password" : "secret", name,
-                strcmp(name, "password") == 0 ? "" : " (or --secret-file NAME=FILE)");
+            if (strcmp(name, "password") == 0)
+                return cli_usage_error("parameter 'password' is secret and is refused on the command line (it "
+                                       "shows in ps and shell history): use --password-file FILE, "
+                                       "--password-stdin, --password-env VAR, or the environment variable "
+                                       "HAFENCE_PASSWORD");
+            return cli_usage_error("parameter '%s' is secret and is refused on the command line (it shows in ps "
+                                   "and shell history): use --secret-file %s=FILE, --secret-env %s=VAR, or the "
+                                   "environment variable HAFENCE_%s",
+                                   name, name, name, env);
         }
         hf_paramset_set(set, name, eq + 1);
     }

@@ -95,6 +95,10 @@ run hafence status $D password="$SECRET" t1
 is 64 "$rc" "a secret on the command line is refused"
 has "--password-file" "$out" "the refusal says how to pass it"
 hasnt "$SECRET" "$out" "the refusal does not echo the secret"
+has "HAFENCE_PASSWORD" "$out" "  ... and names the variable as it is read (HAFENCE_PASSWORD)"
+run hafence status $D expect_password="$SECRET" t1
+has "HAFENCE_EXPECT_PASSWORD" "$out" "another secret's refusal names HAFENCE_EXPECT_PASSWORD"
+has "--secret-file expect_password=FILE" "$out" "  ... and the option that works"
 run hafence status $D t1 --password-file "$TMP/pw" --secret-file expect_password="$TMP/expect"
 is 0 "$rc" "password from a file accepted"
 run sh -c "printf '%s\n' '$SECRET' | \"$HAFENCE\" status $D t1 --password-stdin --secret-file expect_password='$TMP/expect' --plugin-dir /nonexistent"
