@@ -6,6 +6,8 @@
  */
 #include "hafence-core.h"
 
+#include <unistd.h>
+
 #include <ctype.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -86,9 +88,73 @@ static void put(hf_config *cfg, const char *key, const char *value, const char *
 
 /* Parse the value part of one line into out (size >= strlen(v) + 1).
  * Returns NULL on success, else what is wrong. */
-static const char *parse_value(const char *v, const char *end, char *out)
+/* A shell array as HA-Lizard's files write them, KEY=(a:b c): its elements,
+ * ':'-joined (HA-Lizard splits them on ':'); "()" is empty.  Elements are
+ * plain words: no quotes, expansions or shell syntax. */
+static const char *parse_array(const char *v, const char *end, char *out)
+{
+    const char *close = v + 1;
+    char *o = out;
+    while (close < end && *close != ')')
+        close++;
+    if (close >= end)
+        return "unterminated array '(' (expected KEY=(A:B) or KEY=())";
+    for (const char *c = close + 1; c < end; c++) {
+        if (*c == '#')
+            break;
+        if (!isspace((unsigned char)*c))
+            return "text after an array's ')'";
+    }
+    for (v++; v < close; v++) {
+        if (isspace((unsigned char)*v) || *v == ':') {
+            if (o > out && o[-1] != ':')
+                *o++ = ':';
+        } else if (isalnum((unsigned char)*v) || strchr("-_.", *v)) {
+            *o++ = *v;
+        } else {
+            return "an array element holds something other than letters, digits, '-', '_' and '.'";
+        }
+    }
+    if (o > out && o[-1] == ':')
+        o--;
+    *o = '\0';
+    return NULL;
+}
+
+/* $HOSTNAME and ${HOSTNAME}, the one expansion HA-Lizard's own files use
+ * (MAIL_SUBJECT): this host's name, expanded by hafence, never by a shell.
+ * *v is at the '$'; advances past the reference.  NULL when it is not one. */
+static const char *expand_hostname(const char **v, const char *end, char **o, const char *out_end)
+{
+    static const char *const forms[] = {"$HOSTNAME", "${HOSTNAME}"};
+    char host[256];
+    for (int i = 1; i >= 0; i--) {
+        size_t n = strlen(forms[i]);
+        const char *after = *v + n;
+        if ((size_t)(end - *v) < n || strncmp(*v, forms[i], n) != 0)
+            continue;
+        if (i == 0 && after < end && (isalnum((unsigned char)*after) || *after == '_'))
+            return NULL; /* $HOSTNAMEX is another variable */
+        if (gethostname(host, sizeof host) != 0)
+            snprintf(host, sizeof host, "localhost");
+        host[sizeof host - 1] = '\0';
+        n = strlen(host);
+        if (n > (size_t)(out_end - *o))
+            n = (size_t)(out_end - *o);
+        memcpy(*o, host, n);
+        *o += n;
+        *v = after;
+        return *v;
+    }
+    return NULL;
+}
+
+static const char *parse_value(const char *v, const char *end, char *out, size_t out_size)
 {
     char *o = out;
+    const char *out_end = out + out_size - 1;
+    if (v < end && *v == '(')
+        return parse_array(v, end, out);
     while (v < end) {
         char c = *v;
         if (c == '\'') {
@@ -106,8 +172,12 @@ static const char *parse_value(const char *v, const char *end, char *out)
                     v += 2;
                     continue;
                 }
+                if (*v == '$' && expand_hostname(&v, end, &o, out_end))
+                    continue;
                 if (*v == '$' || *v == '`')
-                    return "shell expansion ($ or `) is not supported: use single quotes";
+                    return "shell expansion ($ or `) is not supported beyond $HOSTNAME: use single quotes";
+                if (o >= out_end)
+                    return "value too long";
                 *o++ = *v++;
             }
             if (v >= end)
@@ -120,8 +190,10 @@ static const char *parse_value(const char *v, const char *end, char *out)
             if (v < end && *v != '#')
                 return "unquoted space in value (quote the value)";
             break;
+        } else if (c == '$' && expand_hostname(&v, end, &o, out_end)) {
+            continue;
         } else if (c == '$' || c == '`') {
-            return "shell expansion ($ or `) is not supported: use single quotes";
+            return "shell expansion ($ or `) is not supported beyond $HOSTNAME: use single quotes";
         } else if (c == '\\') {
             if (v + 1 >= end)
                 return "trailing backslash";
@@ -190,8 +262,8 @@ bool hf_config_parse(hf_config *cfg, const char *origin, const char *text, size_
         }
         memcpy(key, k, (size_t)(ke - k));
         key[ke - k] = '\0';
-        value = hf_calloc(1, (size_t)(eol - eq) + 1);
-        why = parse_value(eq + 1, eol, value);
+        value = hf_calloc(1, (size_t)(eol - eq) + 256 + 1); /* room for $HOSTNAME */
+        why = parse_value(eq + 1, eol, value, (size_t)(eol - eq) + 256 + 1);
         if (why) {
             hf_error_set(err, HF_E_BAD_PARAMETER, "%s: key %s: %s", where, key, why);
             hf_wipe(value, strlen(value));
@@ -207,6 +279,34 @@ bool hf_config_parse(hf_config *cfg, const char *origin, const char *text, size_
         p = eol + (nl ? 1 : 0);
     }
     return true;
+}
+
+bool hf_config_set(hf_config *cfg, const char *origin, const char *key, const char *text, hf_error *err)
+{
+    size_t n = strlen(text) + 256 + 1;
+    char *value;
+    const char *why;
+    for (const char *k = key; *k; k++)
+        if (!isalnum((unsigned char)*k) && *k != '_') {
+            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: '%s' is not a key (letters, digits and _)", origin, key);
+            return false;
+        }
+    if (!*key || isdigit((unsigned char)*key) || strlen(key) >= 128) {
+        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: '%s' is not a key", origin, key);
+        return false;
+    }
+    value = hf_calloc(1, n);
+    why = parse_value(text, text + strlen(text), value, n);
+    if (why) {
+        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: key %s: %s", origin, key, why);
+    } else {
+        char k[128];
+        hf_strlcpy(k, key, sizeof k);
+        put(cfg, k, value, origin);
+    }
+    hf_wipe(value, n);
+    free(value);
+    return why == NULL;
 }
 
 bool hf_config_key_is_secret(const char *key)
@@ -256,7 +356,7 @@ bool hf_config_load(hf_config *cfg, const char *path, hf_error *err)
 
 /* ---- the FENCE_* settings ----------------------------------------------- */
 
-typedef enum key_type { K_BOOL, K_INT, K_ACTION, K_METHOD, K_PATH, K_ADDRESS, K_STRING } key_type;
+typedef enum key_type { K_BOOL, K_INT, K_ACTION, K_METHOD, K_PATH, K_ADDRESS, K_STRING, K_LIST } key_type;
 
 typedef struct key_def {
     const char *key;
@@ -281,13 +381,18 @@ static const key_def fence_keys[] = {
     {"FENCE_HOST_FORGET", K_BOOL, "0", 0, 0},
     {"XAPI_COUNT", K_INT, "5", 1, 1000},
     {"XAPI_DELAY", K_INT, "15", 0, 3600},
+    /* which VMs are recovered, and who recovers them (HA-Lizard's keys) */
+    {"GLOBAL_VM_HA", K_BOOL, "1", 0, 0},
+    {"OP_MODE", K_INT, "2", 1, 2},
+    {"DISABLED_VAPPS", K_LIST, "", 0, 0},
+    {"SLAVE_HA", K_BOOL, "1", 0, 0},
+    {"PROMOTE_SLAVE", K_BOOL, "1", 0, 0},
     {NULL, K_STRING, NULL, 0, 0},
 };
 
 /* Keys HA-Lizard itself reads: accepted silently (the daemon uses some). */
 static const char *const ha_lizard_keys[] = {
-    "DISABLED_VAPPS", "ENABLE_LOGGING", "GLOBAL_VM_HA", "OP_MODE", "PROMOTE_SLAVE",
-    "SLAVE_HA", "SLAVE_VM_STAT", "XC_FIELD_NAME", "XE_TIMEOUT", "HOST_SELECT_METHOD",
+    "ENABLE_LOGGING", "SLAVE_VM_STAT", "XC_FIELD_NAME", "XE_TIMEOUT", "HOST_SELECT_METHOD",
     "FENCE_PASSWD_FILE", NULL};
 static const char *const ha_lizard_prefixes[] = {"MAIL_", "MONITOR_", "SMTP_", "LOG_",
                                                  "HAFENCE_", NULL};
@@ -338,6 +443,9 @@ static bool check_value(const key_def *k, const char *v, const hf_config *cfg, h
         else if (strcmp(k->key, "FENCE_HA_ONFAIL") == 0) s->fence_ha_onfail = b;
         else if (strcmp(k->key, "FENCE_REBOOT_LONE_HOST") == 0) s->fence_reboot_lone_host = b;
         else if (strcmp(k->key, "FENCE_HOST_FORGET") == 0) s->fence_host_forget = b;
+        else if (strcmp(k->key, "GLOBAL_VM_HA") == 0) s->global_vm_ha = b;
+        else if (strcmp(k->key, "SLAVE_HA") == 0) s->slave_ha = b;
+        else if (strcmp(k->key, "PROMOTE_SLAVE") == 0) s->promote_slave = b;
         return true;
     case K_INT:
         if (!hf_parse_ll(v, &n) || n < k->min || n > k->max) {
@@ -348,6 +456,7 @@ static bool check_value(const key_def *k, const char *v, const hf_config *cfg, h
         if (strcmp(k->key, "FENCE_MIN_HOSTS") == 0) s->fence_min_hosts = n;
         else if (strcmp(k->key, "XAPI_COUNT") == 0) s->xapi_count = n;
         else if (strcmp(k->key, "XAPI_DELAY") == 0) s->xapi_delay = n;
+        else if (strcmp(k->key, "OP_MODE") == 0) s->op_mode = (int)n;
         return true;
     case K_ACTION:
         if (strcasecmp(v, "stop") == 0) s->fence_action = HF_FENCE_STOP;
@@ -387,6 +496,16 @@ static bool check_value(const key_def *k, const char *v, const hf_config *cfg, h
         s->fence_ipaddress = hf_strdup(v);
         return true;
     }
+    case K_LIST:
+        /* ':'-separated UUIDs (HA-Lizard's array, parsed by the reader) */
+        for (const char *c = v; *c; c++)
+            if (!isxdigit((unsigned char)*c) && *c != '-' && *c != ':') {
+                hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s=%s: expected UUIDs separated by ':' (or ())",
+                             where, k->key, v);
+                return false;
+            }
+        s->disabled_vapps = hf_strdup(v);
+        return true;
     case K_STRING:
         if (strcmp(k->key, "FENCE_PASSWD") == 0) {
             s->fence_passwd = hf_strdup(v);
@@ -439,6 +558,7 @@ void hf_settings_free(hf_settings *s)
     free(s->fence_file_loc);
     free(s->fence_ipaddress);
     free(s->fence_heuristics_ips);
+    free(s->disabled_vapps);
     memset(s, 0, sizeof *s);
 }
 

@@ -5,9 +5,13 @@
  *
  *  - Only the master fences slaves; only the autopromote slave may fence the
  *    master; other slaves never fence.  A suspended host does nothing.
+ *  - Nothing at all while HA is off for the pool (its XenCenter switch, or
+ *    XenServer's own HA running it) or this host is in maintenance.
  *  - Permission: FENCE_ENABLED=1, at least FENCE_MIN_HOSTS in the pool, and,
- *    with FENCE_QUORUM_REQUIRED=1, quorum: more than half the pool live
- *    (itself included), or exactly half and the heuristics' vote
+ *    with FENCE_QUORUM_REQUIRED=1, quorum: more than half the pool's
+ *    enabled hosts live (itself included; HA-Lizard counts host-list
+ *    enabled=true, so a host fenced and disabled, or in maintenance, is no
+ *    voter), or exactly half and the heuristics' vote
  *    (FENCE_USE_IP_HEURISTICS=1, vote pass).  The vote breaks a tie and
  *    nothing more: counted as a full host it would give the minority of an
  *    odd pool a majority (one host of three, plus the switch both halves
@@ -21,7 +25,10 @@
  *    both halves: the master fences at once, the autopromote slave waits a
  *    delay and checks again, so one side wins.
  *  - FENCE_REBOOT_LONE_HOST: a master that sees no peer in a pool of three
- *    or more reboots instead of fencing (it is the isolated one).
+ *    or more reboots instead of fencing (it is the isolated one); in a pool
+ *    of two, it reboots when it sees no peer and has no quorum (1.8.9: the
+ *    slave may then take the storage role over).
+ *  - PROMOTE_SLAVE=0: nobody fences or replaces a failed master.
  */
 #include "hafence-core.h"
 
@@ -58,15 +65,20 @@ const char *hf_decision_name(hf_decision d)
 hf_decision hf_decide(const hf_situation *s, char *reason, size_t size)
 {
     const hf_settings *cfg = s->settings;
+    long long voters = s->enabled_hosts > 0 ? s->enabled_hosts : s->pool_size;
     bool heuristic_vote = cfg->fence_use_ip_heuristics && s->heuristic == HF_VOTE_PASS;
-    bool majority = 2 * s->live_hosts > s->pool_size;
-    bool tie_broken = 2 * s->live_hosts == s->pool_size && heuristic_vote;
+    bool majority = 2 * s->live_hosts > voters;
+    bool tie_broken = 2 * s->live_hosts == voters && heuristic_vote;
     bool quorum = majority || tie_broken;
     bool may_fence;
 
     if (s->suspended)
         return decided(HF_DECIDE_NOTHING, reason, size,
                        "HA is suspended on this host since it fenced itself: clear it with 'hafence recover'");
+    if (s->ha_off)
+        return decided(HF_DECIDE_NOTHING, reason, size, "%s", s->ha_off);
+    if (s->in_maintenance)
+        return decided(HF_DECIDE_NOTHING, reason, size, "this host is in maintenance mode (disabled): it fences nobody");
     if (s->role == HF_ROLE_SLAVE)
         return decided(HF_DECIDE_NOTHING, reason, size, "only the master and the autopromote slave fence");
     if (s->role == HF_ROLE_MASTER && s->peer_is_master)
@@ -75,10 +87,17 @@ hf_decision hf_decide(const hf_situation *s, char *reason, size_t size)
         return decided(HF_DECIDE_NOTHING, reason, size, "the autopromote slave fences only the master");
     if (!cfg->fence_enabled)
         return decided(HF_DECIDE_NOTHING, reason, size, "FENCE_ENABLED=0");
-    if (s->role == HF_ROLE_MASTER && cfg->fence_reboot_lone_host && s->live_hosts == 1 && s->pool_size >= 3)
+    if (s->role == HF_ROLE_AUTOPROMOTE && !cfg->promote_slave)
+        return decided(HF_DECIDE_NOTHING, reason, size,
+                       "PROMOTE_SLAVE=0: the master is unreachable and nobody replaces it: the operator must");
+    if (s->role == HF_ROLE_MASTER && cfg->fence_reboot_lone_host && s->live_hosts == 1 && voters >= 3)
         return decided(HF_DECIDE_SELF_FENCE, reason, size,
-                       "FENCE_REBOOT_LONE_HOST=1 and this master sees none of its %lld peers",
-                       s->pool_size - 1);
+                       "FENCE_REBOOT_LONE_HOST=1 and this master sees none of its %lld peers", voters - 1);
+    if (s->role == HF_ROLE_MASTER && cfg->fence_reboot_lone_host && s->live_hosts == 1 && voters == 2 &&
+        !quorum)
+        return decided(HF_DECIDE_SELF_FENCE, reason, size,
+                       "FENCE_REBOOT_LONE_HOST=1: this master of a two-host pool sees no peer and has no quorum "
+                       "(the heuristic vote fails): it reboots, so that the slave may take over");
 
     may_fence = true;
     /* HA-Lizard counts the pool's hosts here (its default of 2 is "for a
@@ -90,9 +109,9 @@ hf_decision hf_decide(const hf_situation *s, char *reason, size_t size)
     } else if (cfg->fence_quorum_required && !quorum) {
         may_fence = false;
         decided(HF_DECIDE_NOTHING, reason, size,
-                "no quorum: %lld live host%s of a pool of %lld is not more than half%s",
-                s->live_hosts, s->live_hosts == 1 ? "" : "s", s->pool_size,
-                2 * s->live_hosts == s->pool_size ? " (a tie, and no heuristic vote to break it)"
+                "no quorum: %lld live host%s of %lld enabled is not more than half%s",
+                s->live_hosts, s->live_hosts == 1 ? "" : "s", voters,
+                2 * s->live_hosts == voters ? " (a tie, and no heuristic vote to break it)"
                 : heuristic_vote ? " (the heuristic vote breaks a tie only)" : "");
     }
     if (!may_fence) {
@@ -112,8 +131,9 @@ hf_decision hf_decide(const hf_situation *s, char *reason, size_t size)
     if (cfg->fence_quorum_required && !majority && s->role == HF_ROLE_AUTOPROMOTE && !s->waited)
         return decided(HF_DECIDE_WAIT, reason, size,
                        "%s: the slave waits before fencing the master, and checks it again",
-                       s->pool_size == 2 ? "two-host pool" : "a tie broken by the heuristic vote");
-    return decided(HF_DECIDE_FENCE, reason, size, "%s may fence: %lld of %lld hosts live%s%s", hf_role_name(s->role),
-                   s->live_hosts, s->pool_size, heuristic_vote ? ", heuristic vote pass" : "",
+                       voters == 2 ? "two-host pool" : "a tie broken by the heuristic vote");
+    return decided(HF_DECIDE_FENCE, reason, size, "%s may fence: %lld of %lld %shosts live%s%s",
+                   hf_role_name(s->role), s->live_hosts, voters, voters < s->pool_size ? "enabled " : "",
+                   heuristic_vote ? ", heuristic vote pass" : "",
                    !cfg->fence_quorum_required ? "" : majority ? ", quorum" : ", quorum by the tie-break");
 }

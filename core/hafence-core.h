@@ -229,6 +229,10 @@ void hf_config_free(hf_config *cfg);
 bool hf_config_parse(hf_config *cfg, const char *origin, const char *text, size_t len,
                      hf_error *err);
 bool hf_config_load(hf_config *cfg, const char *path, hf_error *err);
+/* One KEY and its value text (as a file's line would hold it after '='),
+ * from origin (e.g. "pool other-config HA_FENCE_METHOD"): the same
+ * checks as a file's line; later sets override. */
+bool hf_config_set(hf_config *cfg, const char *origin, const char *key, const char *text, hf_error *err);
 /* Value of a key (case-insensitive), NULL when unset. */
 const char *hf_config_get(const hf_config *cfg, const char *key);
 /* Where a key was set: "file:line", for messages. */
@@ -252,8 +256,13 @@ typedef struct hf_settings {
     bool fence_ha_onfail;
     bool fence_reboot_lone_host;
     bool fence_host_forget;
-    long long xapi_count;
+    long long xapi_count;          /* retries after the first failed check */
     long long xapi_delay;
+    bool global_vm_ha;             /* 1: every VM of a failed host is recovered; 0: those flagged */
+    int op_mode;                   /* 2: VMs, 1: vApps (appliances) */
+    char *disabled_vapps;          /* OP_MODE=1: ':'-separated appliance UUIDs never started */
+    bool slave_ha;                 /* the promoted slave recovers the old master's VMs */
+    bool promote_slave;            /* the autopromote slave may fence and replace the master */
 } hf_settings;
 /* Validate the FENCE_* keys and fill settings with defaults for the rest.
  * Unknown keys (other than <METHOD>_<PARAM> and HA-Lizard's own) warn. */
@@ -280,6 +289,12 @@ typedef struct hf_situation {
     bool suspended;             /* this host fenced itself earlier */
     bool waited;                /* two-host split: the slave's delay is over */
     const hf_settings *settings;
+    /* quorum is counted among the pool's enabled hosts, as HA-Lizard
+     * counts them: one in maintenance, or fenced and disabled, is not a
+     * voter (0: all pool_size are) */
+    long long enabled_hosts;
+    bool in_maintenance;        /* this host is disabled: it fences nobody */
+    const char *ha_off;         /* why HA is off for the pool (its switch, native HA), or NULL */
 } hf_situation;
 
 hf_decision hf_decide(const hf_situation *situation, char *reason, size_t size);
@@ -295,8 +310,9 @@ typedef struct hf_peer_watch {
 } hf_peer_watch;
 void hf_peer_watch_init(hf_peer_watch *watch);
 bool hf_peer_check_due(const hf_peer_watch *watch, int64_t now_ms);
-/* One check's result: XAPI_COUNT misses XAPI_DELAY apart make a peer
- * failed; an answer before that starts over. */
+/* One check's result: the first miss and XAPI_COUNT retries after it,
+ * XAPI_DELAY apart, unanswered make a peer failed (HA-Lizard's reading);
+ * an answer before that starts over. */
 hf_peer_state hf_peer_observe(hf_peer_watch *watch, bool answered, const hf_settings *settings,
                               int64_t now_ms);
 const char *hf_peer_state_name(hf_peer_state state);

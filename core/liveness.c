@@ -37,7 +37,9 @@ hf_peer_state hf_peer_observe(hf_peer_watch *w, bool answered, const hf_settings
     if (w->state == HF_PEER_FAILED)
         return w->state;
     w->misses++;
-    w->state = w->misses >= s->xapi_count ? HF_PEER_FAILED : HF_PEER_SUSPECT;
+    /* XAPI_COUNT is the number of retries after the first failed check,
+     * as HA-Lizard reads it */
+    w->state = w->misses > s->xapi_count ? HF_PEER_FAILED : HF_PEER_SUSPECT;
     w->next_check_ms = now_ms + s->xapi_delay * 1000;
     return w->state;
 }

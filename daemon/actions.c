@@ -11,18 +11,32 @@
  */
 #include "hafenced.h"
 
+#include <json-c/json.h>
 #include <strings.h>
 
+/* What is recovered of a failed host: its VMs (OP_MODE=2) in XAPI's start
+ * order, or its vApps (OP_MODE=1). */
+typedef struct vm_item {
+    char uuid[UUID_TEXT];
+    char name[256];
+    long long order;        /* XAPI's VM.order: lower starts first */
+    long long start_delay;  /* s to wait after its order group */
+} vm_item;
+
 typedef struct vm_list {
-    char (*uuid)[UUID_TEXT];
-    char (*name)[256];
+    vm_item *vm;
     size_t count;
+    /* OP_MODE=1: the appliances to start (XAPI starts their VMs in order) */
+    char (*appliance)[96];
+    char (*appliance_name)[256];
+    size_t appliances;
 } vm_list;
 
 static void vm_list_free(vm_list *l)
 {
-    free(l->uuid);
-    free(l->name);
+    free(l->vm);
+    free(l->appliance);
+    free(l->appliance_name);
     memset(l, 0, sizeof *l);
 }
 
@@ -42,46 +56,131 @@ static xapi *own_xapi(hafenced *d)
     return d->x;
 }
 
-/* The VMs HA manages that run on host: other-config[XC_FIELD_NAME] true. */
-static bool managed_vms(hafenced *d, const char *host, vm_list *out, hf_error *err)
+/* XAPI sends int fields as strings (int64 in XML-RPC), or as ints. */
+static long long int_field(const xv *rec, const char *key)
+{
+    const xv *v = xv_get(rec, key);
+    long long n = 0;
+    if (v && v->type == XV_STRING && hf_parse_ll(v->str, &n))
+        return n;
+    return v && (v->type == XV_INT || v->type == XV_BOOL) ? (long long)v->num : 0;
+}
+
+/* Is this VM HA-managed?  HA-Lizard's per-VM flag is the XenCenter custom
+ * field other-config:XenCenter.CustomFields.<XC_FIELD_NAME> (XenCenter and
+ * Xen Orchestra show it); the bare key is read too.  GLOBAL_VM_HA=1 (the
+ * default) manages every VM. */
+static bool vm_managed(const hafenced *d, const xv *rec)
+{
+    char key[300];
+    const xv *oc = xv_get(rec, "other_config");
+    const char *flag;
+    if (d->dc.settings.global_vm_ha)
+        return true;
+    snprintf(key, sizeof key, "%s%s", XC_CUSTOM_FIELD, d->dc.ds.xc_field_name);
+    flag = oc ? xv_str(xv_get(oc, key)) : NULL;
+    if (!flag && oc)
+        flag = xv_str(xv_get(oc, d->dc.ds.xc_field_name));
+    return flag && strcasecmp(flag, "true") == 0;
+}
+
+static bool listed(const char *list, const char *uuid)
+{
+    size_t n = strlen(uuid);
+    for (const char *p = list; p && *p; p += strcspn(p, ":"), p += *p == ':')
+        if (strncasecmp(p, uuid, n) == 0 && (p[n] == ':' || !p[n]))
+            return true;
+    return false;
+}
+
+static int by_order(const void *a, const void *b)
+{
+    const vm_item *x = a, *y = b;
+    return x->order < y->order ? -1 : x->order > y->order ? 1 : strcmp(x->name, y->name);
+}
+
+/* OP_MODE=1: the appliances of the failed host's VMs, but DISABLED_VAPPS. */
+static hf_result plan_appliances(hafenced *d, xv *vms, vm_list *out, int64_t deadline, hf_reply *reply)
+{
+    xv *apps = NULL;
+    hf_result r = xapi_call(own_xapi(d), "VM_appliance.get_all_records", NULL, 0, &apps, deadline, reply);
+    if (r != HF_OK)
+        return r;
+    for (size_t i = 0; i < vms->count; i++) {
+        const char *aref = xv_str(xv_get(vms->items[i], "appliance"));
+        const xv *app = aref ? xv_get(apps, aref) : NULL;
+        const char *auuid = app ? xv_str(xv_get(app, "uuid")) : NULL;
+        bool seen = false;
+        if (!auuid || listed(d->dc.settings.disabled_vapps, auuid))
+            continue;
+        for (size_t k = 0; k < out->appliances && !seen; k++)
+            seen = strcmp(out->appliance[k], aref) == 0;
+        if (seen)
+            continue;
+        out->appliance = hf_realloc(out->appliance, (out->appliances + 1) * sizeof *out->appliance);
+        out->appliance_name = hf_realloc(out->appliance_name, (out->appliances + 1) * sizeof *out->appliance_name);
+        hf_strlcpy(out->appliance[out->appliances], aref, sizeof *out->appliance);
+        hf_strlcpy(out->appliance_name[out->appliances],
+                   xv_str(xv_get(app, "name_label")) ? xv_str(xv_get(app, "name_label")) : auuid,
+                   sizeof *out->appliance_name);
+        out->appliances++;
+    }
+    xv_free(apps);
+    return HF_OK;
+}
+
+/* What to recover of host: its VMs read with one call (not one per VM),
+ * those HA manages, in XAPI's start order; or, in OP_MODE=1, its vApps.
+ * Read before the host is marked dead (its VMs still name it). */
+static bool recovery_plan(hafenced *d, const char *host, vm_list *out, hf_error *err)
 {
     xapi *x = own_xapi(d);
+    const pool_host *h = pool_view_host(&d->view, host);
     hf_reply reply = {0};
-    xv *ref = NULL, *vms = NULL;
+    xv *ref = NULL, *vms = NULL, *expr;
     int64_t deadline = step_deadline(d);
-    hf_result r;
+    char query[200];
+    hf_result r = HF_OK;
     memset(out, 0, sizeof *out);
     if (!x) {
         hf_error_set(err, HF_E_PLUGIN_FAILED, "out of memory");
         return false;
     }
-    r = xapi_call1(x, "host.get_by_uuid", host, &ref, deadline, &reply);
-    if (r == HF_OK && xv_str(ref))
-        r = xapi_call1(x, "host.get_resident_VMs", ref->str, &vms, deadline, &reply);
-    if (r == HF_OK && (!vms || vms->type != XV_ARRAY))
-        r = hf_reply_set(&reply, HF_E_DEVICE_REFUSED, "XAPI: host.get_resident_VMs: not an array");
-    for (size_t i = 0; r == HF_OK && i < vms->count; i++) {
-        xv *rec = NULL;
-        const xv *oc, *dom0;
-        const char *flag, *uuid;
-        if (!xv_str(vms->items[i]))
-            continue;
-        r = xapi_call1(x, "VM.get_record", vms->items[i]->str, &rec, deadline, &reply);
-        if (r != HF_OK)
-            break;
-        oc = xv_get(rec, "other_config");
-        dom0 = xv_get(rec, "is_control_domain");
-        flag = oc ? xv_str(xv_get(oc, d->dc.ds.xc_field_name)) : NULL;
-        uuid = xv_str(xv_get(rec, "uuid"));
-        if (uuid && hf_is_uuid(uuid) && !(dom0 && dom0->num) && flag && strcasecmp(flag, "true") == 0) {
-            out->uuid = hf_realloc(out->uuid, (out->count + 1) * sizeof *out->uuid);
-            out->name = hf_realloc(out->name, (out->count + 1) * sizeof *out->name);
-            hf_strlcpy(out->uuid[out->count], uuid, UUID_TEXT);
-            hf_strlcpy(out->name[out->count], xv_str(xv_get(rec, "name_label")) ? xv_str(xv_get(rec, "name_label")) : "",
-                       256);
-            out->count++;
+    if (h && *h->ref) {
+        ref = xv_string(h->ref);
+    } else {
+        r = xapi_call1(x, "host.get_by_uuid", host, &ref, deadline, &reply);
+    }
+    if (r == HF_OK && !xv_str(ref))
+        r = hf_reply_set(&reply, HF_E_DEVICE_REFUSED, "XAPI: host.get_by_uuid gave no reference");
+    if (r == HF_OK) {
+        snprintf(query, sizeof query, "field \"resident_on\" = \"%s\"", ref->str);
+        expr = xv_string(query);
+        r = xapi_call(x, "VM.get_all_records_where", &expr, 1, &vms, deadline, &reply);
+        xv_free(expr);
+    }
+    if (r == HF_OK && (!vms || vms->type != XV_STRUCT))
+        r = hf_reply_set(&reply, HF_E_DEVICE_REFUSED, "XAPI: VM.get_all_records_where: not a map of records");
+    if (r == HF_OK && d->dc.settings.op_mode == 1) {
+        r = plan_appliances(d, vms, out, deadline, &reply);
+    } else {
+        for (size_t i = 0; r == HF_OK && i < vms->count; i++) {
+            const xv *rec = vms->items[i];
+            const char *uuid = xv_str(xv_get(rec, "uuid")), *state = xv_str(xv_get(rec, "power_state"));
+            const char *name = xv_str(xv_get(rec, "name_label"));
+            vm_item *it;
+            if (!uuid || !hf_is_uuid(uuid) || int_field(rec, "is_control_domain") || int_field(rec, "is_a_template") ||
+                int_field(rec, "is_a_snapshot") || (state && strcmp(state, "Halted") == 0) || !vm_managed(d, rec))
+                continue;
+            out->vm = hf_realloc(out->vm, (out->count + 1) * sizeof *out->vm);
+            it = &out->vm[out->count++];
+            hf_strlcpy(it->uuid, uuid, sizeof it->uuid);
+            hf_strlcpy(it->name, name ? name : "", sizeof it->name);
+            it->order = int_field(rec, "order");
+            it->start_delay = int_field(rec, "start_delay");
         }
-        xv_free(rec);
+        if (out->count)
+            qsort(out->vm, out->count, sizeof *out->vm, by_order);
     }
     xv_free(ref);
     xv_free(vms);
@@ -121,10 +220,12 @@ static bool trust_unverified(const hafenced *d, const hf_outcome *out)
     }
 }
 
-static bool fence_peer(hafenced *d, peer *p, const char *label)
+static bool fence_peer(hafenced *d, peer *p, const char *label, bool master)
 {
     const char *target = p->uuid;
-    hf_action action = hf_fence_action_to_action(d->dc.settings.fence_action);
+    /* the master is always powered off, as HA-Lizard fences it with stop:
+     * a master that reboots would come back a second master */
+    hf_action action = master ? HF_ACTION_OFF : hf_fence_action_to_action(d->dc.settings.fence_action);
     hf_outcome out;
     bool done, trusted;
     if (d->dc.hostmap && !(target = hf_hostmap_lookup(d->dc.hostmap, p->uuid))) {
@@ -164,17 +265,20 @@ static bool mark_dead(hafenced *d, const peer *p, const char *label)
     return ok;
 }
 
-/* Survivors: this host and the peers that are enabled and not failed. */
+/* Survivors: this host and the peers that are enabled and answer, but a
+ * host HA-Lizard's health mark calls failed. */
 static size_t survivors(const hafenced *d, const char *fenced, char (*out)[UUID_TEXT], size_t max)
 {
     size_t n = 0;
-    if (pool_view_host(&d->view, d->self) && n < max)
+    const pool_host *self = pool_view_host(&d->view, d->self);
+    if (self && self->enabled && n < max)
         hf_strlcpy(out[n++], d->self, UUID_TEXT);
     for (size_t i = 0; i < d->peer_count && n < max; i++) {
         const peer *p = &d->peers[i];
         const pool_host *h = pool_view_host(&d->view, p->uuid);
+        const char *health = h ? pool_host_field(h, d->dc.ds.xc_field_name) : NULL;
         if (strcmp(p->uuid, fenced) != 0 && p->phase == PEER_WATCHED && h && h->enabled &&
-            p->watch.state == HF_PEER_OK)
+            p->watch.state == HF_PEER_OK && !(health && strcmp(health, "failed") == 0))
             hf_strlcpy(out[n++], p->uuid, UUID_TEXT);
     }
     return n;
@@ -184,10 +288,11 @@ static hf_result start_vm_on(hafenced *d, const char *vm, const char *host, hf_r
 {
     xapi *x = own_xapi(d);
     int64_t deadline = step_deadline(d);
+    const pool_host *h = pool_view_host(&d->view, host);
     xv *vref = NULL, *href = NULL, *v = NULL, *args[4];
     hf_result r = xapi_call1(x, "VM.get_by_uuid", vm, &vref, deadline, reply);
     if (r == HF_OK)
-        r = xapi_call1(x, "host.get_by_uuid", host, &href, deadline, reply);
+        r = h && *h->ref ? ((href = xv_string(h->ref)), HF_OK) : xapi_call1(x, "host.get_by_uuid", host, &href, deadline, reply);
     if (r == HF_OK && (!xv_str(vref) || !xv_str(href)))
         r = hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI: get_by_uuid returned no reference");
     if (r == HF_OK) {
@@ -205,33 +310,84 @@ static hf_result start_vm_on(hafenced *d, const char *vm, const char *host, hf_r
     return r;
 }
 
-/* Spread the VMs over the survivors; a VM a host refuses tries the next. */
+/* One VM, on the next survivor that takes it. */
+static void start_one(hafenced *d, const peer *p, const vm_item *vm, char (*hosts)[UUID_TEXT], size_t n,
+                      size_t *next, const char *label)
+{
+    char host_text[512];
+    hf_reply reply = {0};
+    hf_result r = HF_E_DEVICE_REFUSED;
+    int64_t t0 = hf_now_ms();
+    hf_strlcpy(reply.message, "no surviving host", sizeof reply.message);
+    for (size_t tries = 0; tries < n && r != HF_OK; tries++, (*next)++) {
+        r = start_vm_on(d, vm->uuid, hosts[*next % n], &reply);
+        if (r != HF_OK)
+            hf_log(HF_LOG_WARNING, "VM %s (%s) does not start on %s: %s", vm->name, vm->uuid,
+                   host_label(d, hosts[*next % n], host_text, sizeof host_text), reply.message);
+    }
+    hafenced_record(d, r == HF_OK ? HF_LOG_WARNING : HF_LOG_ERROR, p->uuid, "vm-start", hf_result_name(r), r == HF_OK,
+                    hf_now_ms() - t0, "VM %s (%s) of %s %s %s", vm->name, vm->uuid, label,
+                    r == HF_OK ? "started on" : "could not be started:",
+                    r == HF_OK ? host_label(d, hosts[(*next - 1) % n], host_text, sizeof host_text) : reply.message);
+    notify_alive();
+}
+
+/* OP_MODE=1: XAPI starts each vApp's VMs in the appliance's own order. */
+static void start_appliances(hafenced *d, const peer *p, const vm_list *vms, const char *label)
+{
+    for (size_t a = 0; a < vms->appliances && !*d->stop; a++) {
+        hf_reply reply = {0};
+        xv *args[2] = {xv_string(vms->appliance[a]), xv_bool(false)}, *v = NULL;
+        int64_t t0 = hf_now_ms();
+        hf_result r = xapi_call(own_xapi(d), "VM_appliance.start", args, 2, &v, step_deadline(d), &reply);
+        xv_free(args[0]);
+        xv_free(args[1]);
+        xv_free(v);
+        hafenced_record(d, r == HF_OK ? HF_LOG_WARNING : HF_LOG_ERROR, p->uuid, "vm-start", hf_result_name(r),
+                        r == HF_OK, hf_now_ms() - t0, "vApp %s of %s %s%s", vms->appliance_name[a], label,
+                        r == HF_OK ? "started (VM_appliance.start, in the appliance's order)" : "could not be started: ",
+                        r == HF_OK ? "" : reply.message);
+        notify_alive();
+    }
+}
+
+/* Spread the VMs over the survivors, in XAPI's start order: a group of one
+ * order starts, then the group's largest start_delay passes, then the next
+ * (what XenServer's own HA restart does with VM.order and start_delay). */
 static void start_vms(hafenced *d, const peer *p, const vm_list *vms, const char *label)
 {
-    char hosts[64][UUID_TEXT], host_text[512];
+    char hosts[64][UUID_TEXT];
     size_t n = survivors(d, p->uuid, hosts, 64), next = 0;
-    if (!vms->count) {
-        hafenced_record(d, HF_LOG_INFO, p->uuid, "vm-start", "ok", false, 0,
-                        "%s ran no VM that HA manages (%s=true)", label, d->dc.ds.xc_field_name);
+    if (d->dc.settings.op_mode == 1) {
+        if (!vms->appliances)
+            hafenced_record(d, HF_LOG_INFO, p->uuid, "vm-start", "ok", false, 0,
+                            "%s ran no VM of a vApp HA manages (OP_MODE=1, DISABLED_VAPPS)", label);
+        start_appliances(d, p, vms, label);
         return;
     }
-    for (size_t v = 0; v < vms->count && !*d->stop; v++) {
-        hf_reply reply = {0};
-        hf_result r = HF_E_DEVICE_REFUSED;
-        int64_t t0 = hf_now_ms();
-        size_t tries = 0;
-        hf_strlcpy(reply.message, "no surviving host", sizeof reply.message);
-        for (; tries < n && r != HF_OK; tries++, next++) {
-            r = start_vm_on(d, vms->uuid[v], hosts[next % n], &reply);
-            if (r != HF_OK)
-                hf_log(HF_LOG_WARNING, "VM %s (%s) does not start on %s: %s", vms->name[v], vms->uuid[v],
-                       host_label(d, hosts[next % n], host_text, sizeof host_text), reply.message);
+    if (!vms->count) {
+        hafenced_record(d, HF_LOG_INFO, p->uuid, "vm-start", "ok", false, 0, "%s ran no VM that HA manages (%s)",
+                        label, d->dc.settings.global_vm_ha ? "GLOBAL_VM_HA=1" : "GLOBAL_VM_HA=0, none flagged true");
+        return;
+    }
+    for (size_t v = 0; v < vms->count && !*d->stop;) {
+        size_t end = v;
+        long long delay = 0;
+        while (end < vms->count && vms->vm[end].order == vms->vm[v].order) {
+            start_one(d, p, &vms->vm[end], hosts, n, &next, label);
+            if (vms->vm[end].start_delay > delay)
+                delay = vms->vm[end].start_delay;
+            end++;
         }
-        hafenced_record(d, r == HF_OK ? HF_LOG_WARNING : HF_LOG_ERROR, p->uuid, "vm-start", hf_result_name(r), r == HF_OK,
-                        hf_now_ms() - t0, "VM %s (%s) of %s %s %s", vms->name[v], vms->uuid[v], label,
-                        r == HF_OK ? "started on" : "could not be started:",
-                        r == HF_OK ? host_label(d, hosts[(next - 1) % n], host_text, sizeof host_text) : reply.message);
-        notify_alive();
+        if (end < vms->count && delay > 0) {
+            hf_log(HF_LOG_INFO, "VMs of order %lld started: %lld s before order %lld", vms->vm[v].order, delay,
+                   vms->vm[end].order);
+            for (long long s = 0; s < delay && !*d->stop; s++) {
+                hf_sleep_ms(1000, d->stop);
+                notify_alive();
+            }
+        }
+        v = end;
     }
 }
 
@@ -305,9 +461,9 @@ void act_fence(hafenced *d, peer *p)
             self_fence(d, "could not take over the pool to fence its master");
         return;
     }
-    if (!was_master && !managed_vms(d, p->uuid, &vms, &err))
-        hf_log(HF_LOG_ERROR, "cannot list the VMs HA manages on %s: %s", label, err.message);
-    fenced = fence_peer(d, p, label);
+    if (!was_master && !recovery_plan(d, p->uuid, &vms, &err))
+        hf_log(HF_LOG_ERROR, "cannot read the VMs of %s: %s", label, err.message);
+    fenced = fence_peer(d, p, label, was_master);
     if (!fenced && *d->stop) {
         /* a fence cancelled because the daemon stops is no verdict on the
          * peer: no self-fence, no VM starts; the next daemon decides again */
@@ -324,7 +480,7 @@ void act_fence(hafenced *d, peer *p)
         if (!d->dc.settings.fence_ha_onfail) {
             hafenced_record(d, HF_LOG_ERROR, p->uuid, "vm-start", "skipped", false, 0,
                             "the fence of %s failed: its VMs stay down (FENCE_HA_ONFAIL=0); trying again after "
-                            "another %lld checks", label, d->dc.settings.xapi_count);
+                            "another %lld checks", label, d->dc.settings.xapi_count + 1);
             vm_list_free(&vms);
             peer_check_again(d, p);
             return;
@@ -338,8 +494,9 @@ void act_fence(hafenced *d, peer *p)
     }
     p->phase = PEER_FENCED;
     p->not_fenced = false;
-    if (was_master && !managed_vms(d, p->uuid, &vms, &err))
-        hf_log(HF_LOG_ERROR, "cannot list the VMs HA manages on %s: %s", label, err.message);
+    mark_health(d, p->uuid, "failed");
+    if (was_master && !recovery_plan(d, p->uuid, &vms, &err))
+        hf_log(HF_LOG_ERROR, "cannot read the VMs of %s: %s", label, err.message);
     /* the pool method's fence was the marking itself */
     if ((!pool_method || !fenced) && !mark_dead(d, p, label)) {
         hafenced_record(d, HF_LOG_ERROR, p->uuid, "vm-start", "skipped", false, 0,
@@ -347,9 +504,60 @@ void act_fence(hafenced *d, peer *p)
         vm_list_free(&vms);
         return;
     }
-    start_vms(d, p, &vms, label);
+    if (was_master && !d->dc.settings.slave_ha)
+        hafenced_record(d, HF_LOG_WARNING, p->uuid, "vm-start", "skipped", false, 0,
+                        "SLAVE_HA=0: the promoted slave does not start the old master %s's VMs", label);
+    else
+        start_vms(d, p, &vms, label);
     vm_list_free(&vms);
     view_reader_poke(d->reader);
+}
+
+void mark_health(hafenced *d, const char *host, const char *health)
+{
+    pool_host *h = (pool_host *)pool_view_host(&d->view, host);
+    const char *now = h ? pool_host_field(h, d->dc.ds.xc_field_name) : NULL;
+    char key[300], label[512];
+    hf_reply reply = {0};
+    xv *args[3], *v = NULL;
+    hf_result r;
+    if (!h || !*h->ref || d->view.cached || (now && strcmp(now, health) == 0) || !own_xapi(d))
+        return;
+    snprintf(key, sizeof key, "%s%s", XC_CUSTOM_FIELD, d->dc.ds.xc_field_name);
+    args[0] = xv_string(h->ref);
+    args[1] = xv_string(key);
+    args[2] = xv_string(health);
+    /* a map key is replaced by removing it first (adding an existing key fails) */
+    r = xapi_call(d->x, "host.remove_from_other_config", args, 2, &v, hf_now_ms() + 5000, &reply);
+    xv_free(v);
+    v = NULL;
+    if (r == HF_OK)
+        r = xapi_call(d->x, "host.add_to_other_config", args, 3, &v, hf_now_ms() + 5000, &reply);
+    xv_free(v);
+    for (int i = 0; i < 3; i++)
+        xv_free(args[i]);
+    if (r != HF_OK) {
+        hf_log(HF_LOG_WARNING, "cannot mark %s %s in the pool (%s): %s", host_label(d, host, label, sizeof label),
+               health, key, reply.message);
+        return;
+    }
+    if (!h->fields)
+        h->fields = json_object_new_object();
+    json_object_object_add(h->fields, key, json_object_new_string(health));
+    hf_log(HF_LOG_INFO, "%s marked %s (host other-config %s)", host_label(d, host, label, sizeof label), health, key);
+}
+
+void mark_pool_health(hafenced *d)
+{
+    if (d->role != HF_ROLE_MASTER || d->view.cached || *d->ha_off || d->suspended)
+        return;
+    mark_health(d, d->self, "master");
+    for (size_t i = 0; i < d->peer_count; i++) {
+        const peer *p = &d->peers[i];
+        const pool_host *h = pool_view_host(&d->view, p->uuid);
+        if (p->phase == PEER_WATCHED && h && h->enabled && p->watch.state == HF_PEER_OK)
+            mark_health(d, p->uuid, "healthy");
+    }
 }
 
 void choose_autopromote(hafenced *d)

@@ -7,6 +7,7 @@
 #include "hafenced.h"
 
 #include <json-c/json.h>
+#include <strings.h>
 #include <stdarg.h>
 #include <unistd.h>
 
@@ -104,15 +105,49 @@ static void sync_peers(hafenced *d)
     d->peer_count = kept;
 }
 
+/* HA for the whole pool, as HA-Lizard reads it: off while the pool's
+ * XenCenter custom field (XC_FIELD_NAME, set by ha-cfg, XenCenter or Xen
+ * Orchestra) reads false, and while XenServer's own HA runs the pool
+ * (pool.ha_enabled).  hafenced then watches and reports, and neither fences
+ * nor starts a VM.  A field that is absent leaves it on (FENCE_ENABLED is
+ * hafenced's switch); a value other than true or false is taken for off. */
+static void note_pool_ha(hafenced *d)
+{
+    char key[300], why[sizeof d->ha_off] = "";
+    const char *v;
+    snprintf(key, sizeof key, "%s%s", XC_CUSTOM_FIELD, d->dc.ds.xc_field_name);
+    v = pool_view_config(&d->view, key);
+    if (d->view.native_ha)
+        snprintf(why, sizeof why, "XenServer's own HA is enabled on the pool (pool.ha_enabled): hafenced stands aside");
+    else if (v && strcasecmp(v, "false") == 0)
+        snprintf(why, sizeof why, "HA is switched off for the pool (its custom field %s=false)", d->dc.ds.xc_field_name);
+    else if (v && strcasecmp(v, "true") != 0)
+        snprintf(why, sizeof why, "the pool's custom field %s reads '%.60s', neither true nor false: HA stays off",
+                 d->dc.ds.xc_field_name, v);
+    if (strcmp(why, d->ha_off) != 0)
+        hafenced_record(d, HF_LOG_WARNING, d->self, "pool-ha", *why ? "off" : "on", false, 0, "%s",
+                        *why ? why : "HA is switched on for the pool: hafenced fences and recovers VMs again");
+    hf_strlcpy(d->ha_off, why, sizeof d->ha_off);
+}
+
 static void refresh_view(hafenced *d)
 {
     char error[HF_ERROR_MAX] = "", url[512] = "";
     hf_error err = {0};
     int got = d->reader ? view_reader_take(d->reader, &d->view, error, sizeof error, url, sizeof url) : 0;
     if (got > 0) {
+        char *db = pool_db_entries(d->view.other_config);
         if (*d->view_error)
             hf_log(HF_LOG_WARNING, "XAPI answers again (%s)", url);
         d->view_error[0] = '\0';
+        /* ha-cfg set (or hafence config set) changed the pool-wide
+         * configuration: reload, unless these very entries were refused */
+        if (strcmp(db, d->dc.pool_db ? d->dc.pool_db : "") != 0 &&
+            (!d->pool_db_refused || strcmp(db, d->pool_db_refused) != 0)) {
+            hf_log(HF_LOG_WARNING, "the pool database's configuration (other-config HA_*) changed: reloading");
+            d->reload_wanted = true;
+        }
+        free(db);
         if (!pool_view_save(&d->view, d->opt.state_dir, &err))
             hf_log(HF_LOG_ERROR, "cannot cache the pool view: %s", err.message);
     } else if (got < 0) {
@@ -129,6 +164,7 @@ static void refresh_view(hafenced *d)
     }
     sync_peers(d);
     set_role(d);
+    note_pool_ha(d);
 }
 
 /* ---- checks --------------------------------------------------------------- */
@@ -156,14 +192,14 @@ static void observe(hafenced *d, peer *p, const probe_result *r)
     host_label(d, p->uuid, label, sizeof label);
     hf_log(HF_LOG_DEBUG, "check of %s: %s", label, r->why);
     if (now == HF_PEER_SUSPECT)
-        hf_log(HF_LOG_WARNING, "%s missed check %lld of %lld: %s", label, p->watch.misses, d->dc.settings.xapi_count,
-               r->why);
+        hf_log(HF_LOG_WARNING, "%s missed check %lld of %lld: %s", label, p->watch.misses,
+               d->dc.settings.xapi_count + 1, r->why);
     else if (now == HF_PEER_OK && before != HF_PEER_OK)
         hf_log(HF_LOG_WARNING, "%s answers again: not failed (%s)", label, r->why);
     else if (now == HF_PEER_FAILED && before != HF_PEER_FAILED)
         hafenced_record(d, HF_LOG_ERROR, p->uuid, "peer-failed", "failed", false, 0,
-                        "%s failed: %lld checks %lld s apart unanswered: %s", label, d->dc.settings.xapi_count,
-                        d->dc.settings.xapi_delay, r->why);
+                        "%s failed: %lld checks %lld s apart unanswered (XAPI_COUNT=%lld retries): %s", label,
+                        d->dc.settings.xapi_count + 1, d->dc.settings.xapi_delay, d->dc.settings.xapi_count, r->why);
     if (now == HF_PEER_OK)
         p->not_fenced = false;
 }
@@ -226,12 +262,24 @@ static long long live_hosts_now(hafenced *d, const peer *failed)
     return live;
 }
 
+static long long enabled_hosts(const hafenced *d)
+{
+    long long n = 0;
+    for (size_t i = 0; i < d->view.count; i++)
+        n += d->view.hosts[i].enabled;
+    return n;
+}
+
 static void situation_of(hafenced *d, const peer *p, bool waited, hf_situation *s, char *vote_why, size_t size)
 {
+    const pool_host *self = pool_view_host(&d->view, d->self);
     memset(s, 0, sizeof *s);
     s->role = d->role;
     s->peer_is_master = strcmp(p->uuid, d->view.master) == 0;
     s->pool_size = (long long)d->view.count;
+    s->enabled_hosts = enabled_hosts(d);
+    s->in_maintenance = self && !self->enabled;
+    s->ha_off = *d->ha_off ? d->ha_off : NULL;
     s->live_hosts = live_hosts_now(d, p);
     s->suspended = d->suspended;
     s->waited = waited;
@@ -239,8 +287,8 @@ static void situation_of(hafenced *d, const peer *p, bool waited, hf_situation *
     s->heuristic = HF_VOTE_UNKNOWN;
     snprintf(vote_why, size, "not asked");
     /* the vote is only worth the pings when this host could fence */
-    if (!d->suspended && d->role != HF_ROLE_SLAVE && d->dc.settings.fence_quorum_required &&
-        d->dc.settings.fence_use_ip_heuristics)
+    if (!d->suspended && !s->ha_off && !s->in_maintenance && d->role != HF_ROLE_SLAVE &&
+        d->dc.settings.fence_quorum_required && d->dc.settings.fence_use_ip_heuristics)
         s->heuristic = heuristic_vote(&d->dc, vote_why, size);
 }
 
@@ -344,7 +392,10 @@ static void write_status(hafenced *d)
     json_object_object_add(o, "view_error", json_object_new_string(d->view_error));
     json_object_object_add(o, "pool_size", json_object_new_int64((int64_t)d->view.count));
     json_object_object_add(o, "live_hosts", json_object_new_int64(live));
-    json_object_object_add(o, "quorum", json_object_new_boolean(2 * live > (long long)d->view.count));
+    json_object_object_add(o, "enabled_hosts", json_object_new_int64(enabled_hosts(d)));
+    json_object_object_add(o, "quorum", json_object_new_boolean(2 * live > enabled_hosts(d)));
+    json_object_object_add(o, "pool_ha", json_object_new_string(*d->ha_off ? "off" : "on"));
+    json_object_object_add(o, "pool_ha_off", json_object_new_string(d->ha_off));
     json_object_object_add(o, "fence_enabled", json_object_new_boolean(d->dc.settings.fence_enabled));
     json_object_object_add(o, "fence_method", json_object_new_string(d->dc.settings.fence_method));
     json_object_object_add(o, "suspended", json_object_new_boolean(d->suspended));
@@ -417,8 +468,10 @@ int64_t hafenced_cycle(hafenced *d)
             if (p->phase == PEER_WATCHED && p->watch.state == HF_PEER_FAILED && peer_checked(d, p))
                 decide_and_act(d, p);
         }
-        if (d->role == HF_ROLE_MASTER && !d->view.cached && !d->suspended)
+        if (d->role == HF_ROLE_MASTER && !d->view.cached && !d->suspended) {
             choose_autopromote(d);
+            mark_pool_health(d);
+        }
     }
     write_status(d);
     now = hf_now_ms();
@@ -442,5 +495,6 @@ void hafenced_free(hafenced *d)
     pool_view_free(&d->view);
     free(d->peers);
     free(d->status_text);
+    free(d->pool_db_refused);
     daemon_config_free(&d->dc);
 }

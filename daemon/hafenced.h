@@ -13,6 +13,8 @@
 
 #define UUID_TEXT 37
 
+struct json_object;
+
 /* ---- settings of the daemon beyond the FENCE_* keys (settings.c) --------
  * How to reach XAPI is the pool plugin's parameters, read from the
  * HAFENCE_XAPI_<PARAM> keys (HAFENCE_XAPI_ADDRESS, _PORT, _SCHEME,
@@ -42,6 +44,7 @@ typedef struct daemon_config {
     hf_param *pool_params;
     hf_plugin *ping_plugin;    /* ICMP of peers and the IP heuristic */
     hf_param *heuristic_params;
+    char *pool_db;             /* the pool database's HA_<KEY> entries applied ("KEY=VALUE\n", sorted) */
 } daemon_config;
 
 typedef struct daemon_options {
@@ -58,7 +61,13 @@ typedef struct daemon_options {
     int verbose;
 } daemon_options;
 
-bool daemon_config_load(const daemon_options *o, daemon_config *dc, hf_error *err);
+/* The layers, later ones winning: the pool-wide file (-c), HA-Lizard's
+ * pool-wide configuration in the pool database (other-config HA_<KEY>, as
+ * `ha-cfg set` writes it; pool_oc may be NULL), this host's override (-o). */
+bool daemon_config_load(const daemon_options *o, struct json_object *pool_oc, daemon_config *dc, hf_error *err);
+/* The HA_<KEY> entries of a pool other-config, as daemon_config.pool_db
+ * holds them (a new string; "" when none). */
+char *pool_db_entries(struct json_object *pool_oc);
 void daemon_config_free(daemon_config *dc);
 /* Options of a client of this host's own XAPI, from the pool plugin's
  * validated parameters (strings point into them; url is filled). */
@@ -70,11 +79,17 @@ bool daemon_read_inventory(const char *path, char *uuid, hf_error *err);
 /* ---- the pool as XAPI shows it, cached (poolview.c) ---------------------- */
 #define AUTOPROMOTE_KEY "autopromote_uuid" /* HA-Lizard's pool other-config key */
 
+#define XC_CUSTOM_FIELD "XenCenter.CustomFields." /* HA-Lizard's other-config prefix (XenCenter, XO) */
+
 typedef struct pool_host {
     char uuid[UUID_TEXT];
+    char ref[96];   /* XAPI's OpaqueRef, for calls about it */
     char name[256];
     char address[256];
     bool enabled;   /* false: maintenance, or already fenced */
+    /* its other-config XenCenter.CustomFields.* entries (HA-Lizard's
+     * health mark: master, healthy, failed); a JSON object, owned */
+    struct json_object *fields;
 } pool_host;
 
 typedef struct pool_view {
@@ -84,7 +99,16 @@ typedef struct pool_view {
     char autopromote[UUID_TEXT]; /* "" when none is chosen */
     int64_t read_ms;             /* wall clock of the XAPI read */
     bool cached;                 /* from the state directory, XAPI did not answer */
+    bool native_ha;              /* pool.ha_enabled: XenServer's own HA runs the pool */
+    /* the pool's other-config (the HA switch, HA-Lizard's HA_<KEY>
+     * configuration, autopromote_uuid); a JSON object, owned */
+    struct json_object *other_config;
 } pool_view;
+
+/* A pool other-config entry, or NULL. */
+const char *pool_view_config(const pool_view *v, const char *key);
+/* A host's XenCenter custom field (XC_CUSTOM_FIELD + field), or NULL. */
+const char *pool_host_field(const pool_host *h, const char *field);
 
 bool pool_view_read(xapi *x, pool_view *v, int64_t deadline_ms, hf_error *err);
 bool pool_view_save(const pool_view *v, const char *state_dir, hf_error *err);
@@ -157,6 +181,9 @@ typedef struct hafenced {
     char *status_text;         /* the status last written, without its time */
     int64_t status_written_ms;
     bool status_fallback;      /* the status went to the runtime directory */
+    bool reload_wanted;        /* the pool database's configuration changed */
+    char ha_off[256];          /* why HA is off for the whole pool, "" when on */
+    char *pool_db_refused;     /* ... to entries that did not load: not tried again */
     volatile sig_atomic_t *stop;
 } hafenced;
 
@@ -177,6 +204,12 @@ void peer_check_again(const hafenced *d, peer *p);
 void act_fence(hafenced *d, peer *p);
 /* The master's duty each cycle: keep an autopromote slave recorded. */
 void choose_autopromote(hafenced *d);
+/* HA-Lizard's health mark, host other-config XenCenter.CustomFields.
+ * <XC_FIELD_NAME>: master, healthy or failed (XenCenter and Xen Orchestra
+ * show it; no VM is started on a failed host).  Written when it differs. */
+void mark_health(hafenced *d, const char *host, const char *health);
+/* The master marks itself and every peer that answers, each cycle. */
+void mark_pool_health(hafenced *d);
 
 /* ---- self-fence and suspension (selffence.c) ----------------------------- */
 void self_fence(hafenced *d, const char *reason);

@@ -94,8 +94,10 @@ static void reload(hafenced *d)
 {
     daemon_config fresh;
     hf_error err = {0};
-    if (!daemon_config_load(&d->opt, &fresh, &err)) {
+    if (!daemon_config_load(&d->opt, d->view.other_config, &fresh, &err)) {
         hf_log(HF_LOG_ERROR, "reload refused, the running configuration stays: %s", err.message);
+        free(d->pool_db_refused);
+        d->pool_db_refused = pool_db_entries(d->view.other_config);
         return;
     }
     /* XAPI credentials may have changed: new clients, the view read anew */
@@ -105,9 +107,19 @@ static void reload(hafenced *d)
     d->reader = view_reader_start(&d->dc);
     xapi_free(d->x);
     d->x = NULL;
-    hf_log(HF_LOG_WARNING, "configuration reloaded from %s%s%s", d->opt.config_path,
+    hf_log(HF_LOG_WARNING, "configuration reloaded from %s%s%s%s", d->opt.config_path,
+           *d->dc.pool_db ? ", the pool database (other-config HA_*)" : "",
            d->opt.override_path && access(d->opt.override_path, F_OK) == 0 ? " and " : "",
            d->opt.override_path && access(d->opt.override_path, F_OK) == 0 ? d->opt.override_path : "");
+}
+
+/* The options' paths made absolute (freed at exit, whichever way). */
+static char *absolute[6];
+
+static void free_paths(void)
+{
+    for (size_t i = 0; i < sizeof absolute / sizeof absolute[0]; i++)
+        free(absolute[i]);
 }
 
 int main(int argc, char **argv)
@@ -127,9 +139,8 @@ int main(int argc, char **argv)
     struct sigaction sa;
     bool check_only = false;
     int opt, lock_fd;
-    /* static: reachable until exit, whichever way main returns */
-    static char *abs_state, *abs_runtime, *abs_history, *abs_config, *abs_override, *abs_plugins;
     hf_process_protect(); /* before any secret is read */
+    atexit(free_paths);
     memset(&d, 0, sizeof d);
     d.opt.config_path = "/etc/ha-lizard/ha-lizard.pool.conf";
     d.opt.override_path = "/etc/ha-lizard/ha-lizard.conf";
@@ -161,13 +172,13 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     /* it detaches into /: relative paths resolved against where it started */
-    d.opt.state_dir = abs_state = hf_absolute_path(d.opt.state_dir);
-    d.opt.runtime_dir = abs_runtime = hf_absolute_path(d.opt.runtime_dir);
-    d.opt.history_path = abs_history = hf_absolute_path(d.opt.history_path);
-    d.opt.config_path = abs_config = hf_absolute_path(d.opt.config_path);
-    d.opt.override_path = abs_override = hf_absolute_path(d.opt.override_path);
+    d.opt.state_dir = absolute[0] = hf_absolute_path(d.opt.state_dir);
+    d.opt.runtime_dir = absolute[1] = hf_absolute_path(d.opt.runtime_dir);
+    d.opt.history_path = absolute[2] = hf_absolute_path(d.opt.history_path);
+    d.opt.config_path = absolute[3] = hf_absolute_path(d.opt.config_path);
+    d.opt.override_path = absolute[4] = hf_absolute_path(d.opt.override_path);
     if (d.opt.plugin_dir)
-        d.opt.plugin_dir = abs_plugins = hf_absolute_path(d.opt.plugin_dir);
+        d.opt.plugin_dir = absolute[5] = hf_absolute_path(d.opt.plugin_dir);
     /* warnings and up always: every decision is logged at warning */
     hf_log_set_level(d.opt.verbose >= 2 ? HF_LOG_DEBUG : d.opt.verbose ? HF_LOG_INFO : HF_LOG_WARNING);
     if (!d.opt.foreground || d.opt.syslog) {
@@ -187,24 +198,31 @@ int main(int argc, char **argv)
         fprintf(stderr, "hafenced: %s (or give --host-uuid)\n", err.message);
         return EXIT_CONFIG;
     }
-    if (!daemon_config_load(&d.opt, &d.dc, &err)) {
+    /* the pool database's configuration as this host last saw it; a fresh
+     * read that differs reloads */
+    if (!pool_view_load(&d.view, d.opt.state_dir, &err))
+        memset(&err, 0, sizeof err);
+    if (!daemon_config_load(&d.opt, d.view.other_config, &d.dc, &err)) {
         hf_log(HF_LOG_ERROR, "%s", err.message);
         if (!d.opt.foreground || d.opt.syslog)
             fprintf(stderr, "hafenced: %s\n", err.message);
+        pool_view_free(&d.view);
         return EXIT_CONFIG;
     }
     if (check_only) {
         printf("hafenced: configuration OK: method %s (plugin %s), XAPI and heuristics plugins loaded, host %s\n",
                d.dc.settings.fence_method, hf_plugin_name(d.dc.fence_plugin), d.self);
-        daemon_config_free(&d.dc);
+        hafenced_free(&d);
         return 0;
     }
     if (!d.opt.foreground && daemon(0, 0) != 0) {
         fprintf(stderr, "hafenced: cannot detach: %s\n", strerror(errno));
+        hafenced_free(&d);
         return 1;
     }
     if ((lock_fd = lock_state_dir(d.opt.state_dir, &err)) < 0) {
         hf_log(HF_LOG_ERROR, "%s", err.message);
+        hafenced_free(&d);
         return 1;
     }
 
@@ -224,8 +242,9 @@ int main(int argc, char **argv)
     notify_ready();
     while (!stop_requested) {
         int64_t wait_ms;
-        if (reload_requested) {
+        if (reload_requested || d.reload_wanted) {
             reload_requested = 0;
+            d.reload_wanted = false;
             reload(&d);
         }
         wait_ms = hafenced_cycle(&d);

@@ -13,8 +13,38 @@
 
 void pool_view_free(pool_view *v)
 {
+    for (size_t i = 0; i < v->count; i++)
+        json_object_put(v->hosts[i].fields);
     free(v->hosts);
+    json_object_put(v->other_config);
     memset(v, 0, sizeof *v);
+}
+
+static const char *json_text(struct json_object *o, const char *key)
+{
+    json_object *v;
+    return o && json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
+               ? json_object_get_string(v)
+               : NULL;
+}
+
+const char *pool_view_config(const pool_view *v, const char *key) { return json_text(v->other_config, key); }
+
+const char *pool_host_field(const pool_host *h, const char *field)
+{
+    char key[300];
+    snprintf(key, sizeof key, "%s%s", XC_CUSTOM_FIELD, field);
+    return json_text(h->fields, key);
+}
+
+/* A XAPI map as a JSON object: every entry, or those under prefix. */
+static json_object *map_json(const xv *map, const char *prefix)
+{
+    json_object *o = json_object_new_object();
+    for (size_t i = 0; map && map->type == XV_STRUCT && i < map->count && i < 1000; i++)
+        if (xv_str(map->items[i]) && (!prefix || strncmp(map->keys[i], prefix, strlen(prefix)) == 0))
+            json_object_object_add(o, map->keys[i], json_object_new_string(map->items[i]->str));
+    return o;
 }
 
 const pool_host *pool_view_host(const pool_view *v, const char *uuid)
@@ -78,6 +108,9 @@ bool pool_view_read(xapi *x, pool_view *out, int64_t deadline_ms, hf_error *err)
     oc = xv_get(pool, "other_config");
     if (oc && oc->type == XV_STRUCT && hf_is_uuid(member(oc, AUTOPROMOTE_KEY)))
         hf_strlcpy(v.autopromote, member(oc, AUTOPROMOTE_KEY), sizeof v.autopromote);
+    v.other_config = map_json(oc, NULL);
+    v.native_ha = xv_get(pool, "ha_enabled") && xv_get(pool, "ha_enabled")->type == XV_BOOL &&
+                  xv_get(pool, "ha_enabled")->num;
 
     v.hosts = hf_calloc(hosts->count ? hosts->count : 1, sizeof *v.hosts);
     for (size_t i = 0; i < hosts->count; i++) {
@@ -89,6 +122,8 @@ bool pool_view_read(xapi *x, pool_view *out, int64_t deadline_ms, hf_error *err)
             goto out;
         }
         hf_strlcpy(ph->uuid, member(h, "uuid"), sizeof ph->uuid);
+        hf_strlcpy(ph->ref, hosts->keys[i], sizeof ph->ref);
+        ph->fields = map_json(xv_get(h, "other_config"), XC_CUSTOM_FIELD);
         hf_strlcpy(ph->name, member(h, "name_label"), sizeof ph->name);
         hf_strlcpy(ph->address, member(h, "address"), sizeof ph->address);
         ph->enabled = enabled && enabled->type == XV_BOOL && enabled->num;
@@ -126,9 +161,13 @@ bool pool_view_save(const pool_view *v, const char *state_dir, hf_error *err)
         json_object_object_add(h, "name", json_object_new_string(v->hosts[i].name));
         json_object_object_add(h, "address", json_object_new_string(v->hosts[i].address));
         json_object_object_add(h, "enabled", json_object_new_boolean(v->hosts[i].enabled));
+        json_object_object_add(h, "ref", json_object_new_string(v->hosts[i].ref));
+        json_object_object_add(h, "fields", json_object_get(v->hosts[i].fields));
         json_object_array_add(hosts, h);
     }
     json_object_object_add(o, "hosts", hosts);
+    json_object_object_add(o, "native_ha", json_object_new_boolean(v->native_ha));
+    json_object_object_add(o, "other_config", json_object_get(v->other_config));
     ok = hf_state_write(state_dir, POOL_CACHE, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY), err);
     json_object_put(o);
     return ok;
@@ -174,8 +213,15 @@ bool pool_view_load(pool_view *out, const char *state_dir, hf_error *err)
             goto out;
         }
         ph->enabled = json_object_object_get_ex(h, "enabled", &en) && json_object_get_boolean(en);
+        text_field(h, "ref", ph->ref, sizeof ph->ref, false);
+        if (json_object_object_get_ex(h, "fields", &en) && json_object_is_type(en, json_type_object))
+            ph->fields = json_object_get(en);
         v.count++;
     }
+    if (json_object_object_get_ex(o, "native_ha", &t))
+        v.native_ha = json_object_get_boolean(t);
+    if (json_object_object_get_ex(o, "other_config", &t) && json_object_is_type(t, json_type_object))
+        v.other_config = json_object_get(t);
     v.cached = true;
     pool_view_free(out);
     *out = v;

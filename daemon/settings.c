@@ -9,6 +9,7 @@
 #include "hafenced.h"
 
 #include <errno.h>
+#include <json-c/json.h>
 #include <unistd.h>
 
 static bool int_key(const hf_config *cfg, const char *key, long long dflt, long long min, long long max,
@@ -88,7 +89,55 @@ out:
     return ok;
 }
 
-bool daemon_config_load(const daemon_options *o, daemon_config *dc, hf_error *err)
+#define POOL_DB_PREFIX "HA_" /* HA-Lizard's ha-cfg: pool other-config HA_<KEY> */
+
+static int by_text(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+char *pool_db_entries(json_object *pool_oc)
+{
+    char **lines = NULL, *text;
+    size_t n = 0, len = 1;
+    if (pool_oc && json_object_is_type(pool_oc, json_type_object)) {
+        json_object_object_foreach(pool_oc, key, value)
+        {
+            size_t k;
+            if (strncmp(key, POOL_DB_PREFIX, strlen(POOL_DB_PREFIX)) != 0 || !key[strlen(POOL_DB_PREFIX)])
+                continue;
+            k = strlen(key) + strlen(json_object_get_string(value)) + 2;
+            lines = hf_realloc(lines, (n + 1) * sizeof *lines);
+            lines[n] = hf_calloc(1, k);
+            snprintf(lines[n++], k, "%s=%s", key + strlen(POOL_DB_PREFIX), json_object_get_string(value));
+            len += k;
+        }
+    }
+    qsort(lines, n, sizeof *lines, by_text);
+    text = hf_calloc(1, len);
+    for (size_t i = 0; i < n; i++) {
+        strcat(text, lines[i]);
+        strcat(text, "\n");
+        free(lines[i]);
+    }
+    free(lines);
+    return text;
+}
+
+/* The pool database's layer: each KEY=VALUE line of pool_db_entries(). */
+static bool load_pool_db(hf_config *cfg, const char *entries, hf_error *err)
+{
+    char *copy = hf_strdup(entries), *line, *save = NULL;
+    bool ok = true;
+    for (line = strtok_r(copy, "\n", &save); line && ok; line = strtok_r(NULL, "\n", &save)) {
+        char origin[200], *eq = strchr(line, '=');
+        *eq = '\0';
+        snprintf(origin, sizeof origin, "pool other-config %s%s", POOL_DB_PREFIX, line);
+        ok = hf_config_set(cfg, origin, line, eq + 1, err);
+    }
+    hf_wipe(copy, strlen(entries));
+    free(copy);
+    return ok;
+}
+
+bool daemon_config_load(const daemon_options *o, json_object *pool_oc, daemon_config *dc, hf_error *err)
 {
     hf_search_path path;
     hf_settings xapi_keys;
@@ -99,12 +148,21 @@ bool daemon_config_load(const daemon_options *o, daemon_config *dc, hf_error *er
     hf_search_path_init(&path, o->plugin_dir ? o->plugin_dir : HAFENCE_PLUGINDIR);
     if (!hf_config_load(dc->config, o->config_path, err))
         goto out;
+    dc->pool_db = pool_db_entries(pool_oc);
+    if (!load_pool_db(dc->config, dc->pool_db, err))
+        goto out;
     /* the host's override file is optional, as HA-Lizard's is */
     if (o->override_path && access(o->override_path, F_OK) == 0 &&
         !hf_config_load(dc->config, o->override_path, err))
         goto out;
     if (!hf_settings_load(dc->config, &dc->settings, err) || !daemon_settings_load(dc->config, &dc->ds, err))
         goto out;
+    if (dc->settings.fence_action == HF_FENCE_START) {
+        hf_error_set(err, HF_E_BAD_PARAMETER,
+                     "%s: FENCE_ACTION=start powers nothing off: hafenced fences with stop or reset (the master "
+                     "always with stop)", hf_config_origin(dc->config, "FENCE_ACTION"));
+        goto out;
+    }
 
     if (!plugin_setup(o, dc, &path, hf_method_plugin(dc->settings.fence_method), &dc->settings, NULL,
                       &dc->fence_plugin, &dc->fence_params, err))
@@ -151,6 +209,9 @@ void daemon_config_free(daemon_config *dc)
     hf_hostmap_free(dc->hostmap);
     free(dc->hostmap_path);
     daemon_settings_free(&dc->ds);
+    if (dc->pool_db)
+        hf_wipe(dc->pool_db, strlen(dc->pool_db));
+    free(dc->pool_db);
     if (dc->config)
         hf_settings_free(&dc->settings);
     hf_config_free(dc->config);

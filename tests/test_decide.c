@@ -3,6 +3,10 @@
 #include "hafence-core.h"
 #include "tap.h"
 
+/* the table's last columns (enabled hosts, maintenance, HA off) are
+ * optional: most rows leave them zero */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 typedef struct row {
     const char *what;
     const char *config;   /* FENCE_* lines over the defaults */
@@ -13,6 +17,9 @@ typedef struct row {
     bool suspended, waited;
     hf_decision want;
     const char *reason;   /* a part of the reason */
+    long long enabled;    /* enabled hosts (0: all) */
+    bool maintenance;
+    const char *ha_off;
 } row;
 
 #define M HF_ROLE_MASTER
@@ -75,8 +82,30 @@ static const row rows[] = {
     /* the lone master */
     {"lone master reboots", "FENCE_REBOOT_LONE_HOST=1", M, false, 3, 1, P, false, false, HF_DECIDE_SELF_FENCE,
      "FENCE_REBOOT_LONE_HOST"},
-    {"lone-host rule is for 3 or more", "FENCE_REBOOT_LONE_HOST=1\nFENCE_MIN_HOSTS=2", M, false, 2, 1, P, false,
-     false, HF_DECIDE_FENCE, "may fence"},
+    {"lone master of two with the vote: fences", "FENCE_REBOOT_LONE_HOST=1\nFENCE_MIN_HOSTS=2", M, false, 2, 1, P,
+     false, false, HF_DECIDE_FENCE, "may fence"},
+    {"lone master of two without quorum: reboots (1.8.9)", "FENCE_REBOOT_LONE_HOST=1\nFENCE_MIN_HOSTS=2", M, false,
+     2, 1, F, false, false, HF_DECIDE_SELF_FENCE, "two-host pool"},
+    {"lone master of two without the setting: nothing", "FENCE_MIN_HOSTS=2", M, false, 2, 1, F, false, false,
+     HF_DECIDE_NOTHING, "no quorum"},
+    /* quorum among enabled hosts (HA-Lizard's host-list enabled=true) */
+    {"3 hosts, one fenced and disabled: 1 of 2 live + vote fences the next", "", M, false, 3, 1, P, false, false,
+     HF_DECIDE_FENCE, "1 of 2 enabled hosts live", 2},
+    {"3 hosts, one disabled, 1 of 2 live, no vote: a tie", "", M, false, 3, 1, F, false, false, HF_DECIDE_NOTHING,
+     "1 live host of 2 enabled", 2},
+    {"5 hosts, two in maintenance: 2 of 3 live fences", "", M, false, 5, 2, U, false, false, HF_DECIDE_FENCE,
+     "2 of 3 enabled hosts live", 3},
+    {"FENCE_MIN_HOSTS still counts the pool", "FENCE_MIN_HOSTS=3", M, false, 3, 1, P, false, false,
+     HF_DECIDE_FENCE, "may fence", 2},
+    /* HA off, maintenance, PROMOTE_SLAVE */
+    {"this host in maintenance fences nobody", "", M, false, 3, 2, P, false, false, HF_DECIDE_NOTHING,
+     "maintenance", 0, true},
+    {"HA switched off for the pool", "", M, false, 3, 2, P, false, false, HF_DECIDE_NOTHING, "switched off", 0,
+     false, "HA is switched off for the pool"},
+    {"PROMOTE_SLAVE=0: the autopromote slave does not act", "PROMOTE_SLAVE=0", A, true, 3, 2, P, false, false,
+     HF_DECIDE_NOTHING, "PROMOTE_SLAVE=0"},
+    {"PROMOTE_SLAVE=0 does not stop the master", "PROMOTE_SLAVE=0", M, false, 3, 2, P, false, false,
+     HF_DECIDE_FENCE, "may fence"},
 };
 
 int main(void)
@@ -94,7 +123,8 @@ int main(void)
             hf_config_free(cfg);
             continue;
         }
-        sit = (hf_situation){r->role, r->peer_is_master, r->pool, r->live, r->vote, r->suspended, r->waited, &s};
+        sit = (hf_situation){r->role, r->peer_is_master, r->pool, r->live, r->vote, r->suspended, r->waited, &s,
+                             r->enabled, r->maintenance, r->ha_off};
         d = hf_decide(&sit, reason, sizeof reason);
         if (!ok(d == r->want && strstr(reason, r->reason), "%s: %s", r->what, hf_decision_name(r->want)))
             diag("    got %s: %s", hf_decision_name(d), reason);

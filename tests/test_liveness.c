@@ -1,4 +1,5 @@
-/* Peer liveness: XAPI_COUNT misses XAPI_DELAY apart make a peer failed, an
+/* Peer liveness: the first miss and XAPI_COUNT retries XAPI_DELAY apart
+ * make a peer failed (HA-Lizard's reading of XAPI_COUNT), an
  * answer in between starts over; the TCP probe against a listener on
  * loopback and a port where nothing listens. */
 #include "hafence-core.h"
@@ -33,15 +34,17 @@ int main(void)
     ok(hf_peer_observe(&w, false, &s, t + 2000) == HF_PEER_SUSPECT, "two misses: still suspect");
     ok(hf_peer_observe(&w, true, &s, t + 4000) == HF_PEER_OK && w.misses == 0,
        "a peer that answers in the meantime starts over");
-    ok(hf_peer_observe(&w, false, &s, t + 6000) == HF_PEER_SUSPECT, "miss 1 of 3 again");
-    ok(hf_peer_observe(&w, false, &s, t + 8000) == HF_PEER_SUSPECT, "miss 2 of 3");
-    ok(hf_peer_observe(&w, false, &s, t + 10000) == HF_PEER_FAILED, "miss 3 of 3 (XAPI_COUNT): failed");
+    ok(hf_peer_observe(&w, false, &s, t + 6000) == HF_PEER_SUSPECT, "the first miss again");
+    ok(hf_peer_observe(&w, false, &s, t + 8000) == HF_PEER_SUSPECT, "retry 1 of 3 missed");
+    ok(hf_peer_observe(&w, false, &s, t + 10000) == HF_PEER_SUSPECT, "retry 2 of 3 missed");
+    ok(hf_peer_observe(&w, false, &s, t + 12000) == HF_PEER_FAILED, "retry 3 of 3 (XAPI_COUNT) missed: failed");
     ok(!hf_peer_check_due(&w, t + 99999), "a failed peer is not checked again (it is the fence's now)");
     hf_settings_free(&s);
 
     settings(&s, "XAPI_COUNT=1\n");
     hf_peer_watch_init(&w);
-    ok(hf_peer_observe(&w, false, &s, t) == HF_PEER_FAILED, "XAPI_COUNT=1: the first miss fails it");
+    ok(hf_peer_observe(&w, false, &s, t) == HF_PEER_SUSPECT, "XAPI_COUNT=1: the first miss is not enough");
+    ok(hf_peer_observe(&w, false, &s, t + 1) == HF_PEER_FAILED, "  ... its one retry missed fails it");
     hf_settings_free(&s);
 
     /* the TCP probe */

@@ -13,7 +13,9 @@
  *            never off: a removed host and a wrong UUID look the same.
  *   on     = host.enable.
  *   monitor: log in, read the pool, log out.   list: the pool's hosts.
- * The target is the host UUID; the master's address comes from the config.
+ * The target is the host UUID; the master's address comes from the config,
+ * or this host's own XAPI is used over its local socket (no password, as
+ * HA-Lizard's xe; a slave's XAPI forwards to the master).
  */
 #include "xapi.h"
 
@@ -29,7 +31,10 @@ static const char *const schemes[] = {"https", "http", NULL};
 
 static const hf_param_def params[] = {
     {"address", HF_PARAM_ADDRESS, 0, "localhost", NULL, 0, 0,
-     "the pool master (a slave answers with the master's address); FENCE_IPADDRESS"},
+     "the pool master (a slave answers with the master's address); FENCE_IPADDRESS. localhost: this host's "
+     "XAPI over unix_socket where it exists (no password, as xe)"},
+    {"unix_socket", HF_PARAM_PATH, 0, XAPI_UNIX_SOCKET, NULL, 0, 0,
+     "this host's XAPI socket, used for address localhost when it exists"},
     {"port", HF_PARAM_INTEGER, 0, "0", NULL, 0, 65535, "XAPI port (0: 443 for https, 80 for http)"},
     {"scheme", HF_PARAM_ENUM, 0, "https", schemes, 0, 0, "https (verified), or http"},
     {"username", HF_PARAM_STRING, 0, "root", NULL, 0, 0, "XAPI user"},
@@ -102,32 +107,48 @@ static hf_result host_ref(pool_plugin *pp, const hf_context *ctx, const char *uu
     return *ref ? HF_OK : hf_reply_set(reply, HF_E_PLUGIN_FAILED, "out of memory");
 }
 
+/* The records of the VMs resident on the host, with one call (a pool of
+ * a thousand VMs costs one call, not a thousand): a map ref -> record. */
+static hf_result resident_vms(pool_plugin *pp, const hf_context *ctx, const char *ref, xv **vms, hf_reply *reply)
+{
+    char query[200];
+    xv *expr;
+    hf_result r;
+    snprintf(query, sizeof query, "field \"resident_on\" = \"%s\"", ref);
+    expr = xv_string(query);
+    r = xapi_call(pp->x, "VM.get_all_records_where", &expr, 1, vms, ctx->deadline_ms, reply);
+    xv_free(expr);
+    if (r == HF_OK && (!*vms || (*vms)->type != XV_STRUCT)) {
+        xv_free(*vms);
+        *vms = NULL;
+        r = hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI: VM.get_all_records_where: not a map of records");
+    }
+    return r;
+}
+
+static bool is_dom0(const xv *rec)
+{
+    const xv *v = xv_get(rec, "is_control_domain");
+    return v && v->num;
+}
+
 /* Reset the power state of every VM (not the control domain) resident on
  * the host: what host.declare_dead does where the server lacks it. */
 static hf_result reset_resident_vms(pool_plugin *pp, const hf_context *ctx, const char *ref, int *count,
                                     hf_reply *reply)
 {
     xv *vms = NULL;
-    hf_result r = xapi_call1(pp->x, "host.get_resident_VMs", ref, &vms, ctx->deadline_ms, reply);
+    hf_result r = resident_vms(pp, ctx, ref, &vms, reply);
     *count = 0;
     if (r != HF_OK)
         return r;
-    for (size_t i = 0; vms->type == XV_ARRAY && i < vms->count; i++) {
-        const char *vm = xv_str(vms->items[i]);
-        xv *rec = NULL, *done = NULL;
-        bool dom0;
-        if (!vm)
+    for (size_t i = 0; i < vms->count && r == HF_OK; i++) {
+        xv *done = NULL;
+        if (is_dom0(vms->items[i]))
             continue;
-        if ((r = xapi_call1(pp->x, "VM.get_record", vm, &rec, ctx->deadline_ms, reply)) != HF_OK)
-            break;
-        dom0 = xv_get(rec, "is_control_domain") && xv_get(rec, "is_control_domain")->num;
-        xv_free(rec);
-        if (dom0)
-            continue;
-        if ((r = xapi_call1(pp->x, "VM.power_state_reset", vm, &done, ctx->deadline_ms, reply)) != HF_OK)
-            break;
+        if ((r = xapi_call1(pp->x, "VM.power_state_reset", vms->keys[i], &done, ctx->deadline_ms, reply)) == HF_OK)
+            (*count)++;
         xv_free(done);
-        (*count)++;
     }
     xv_free(vms);
     return r;
@@ -217,8 +238,8 @@ static hf_result pool_status(void *instance, const hf_context *ctx, const char *
 {
     pool_plugin *pp = instance;
     char *ref = NULL;
-    xv *rec = NULL, *live = NULL;
-    const xv *enabled, *vms, *metrics;
+    xv *rec = NULL, *live = NULL, *vms = NULL, *ref_v;
+    const xv *enabled, *metrics;
     int running = 0;
     bool gone;
     hf_result r = host_ref(pp, ctx, target, &ref, &gone, reply);
@@ -230,27 +251,27 @@ static hf_result pool_status(void *instance, const hf_context *ctx, const char *
         return gone ? not_in_pool(target, reply) : r;
     }
     r = xapi_call1(pp->x, "host.get_record", ref, &rec, ctx->deadline_ms, reply);
+    ref_v = xv_string(ref);
     free(ref);
-    if (r != HF_OK)
+    if (r != HF_OK) {
+        xv_free(ref_v);
         return r;
+    }
     enabled = xv_get(rec, "enabled");
-    vms = xv_get(rec, "resident_VMs");
     metrics = xv_get(rec, "metrics");
-    if (!enabled || enabled->type != XV_BOOL || !vms || vms->type != XV_ARRAY) {
+    if (!enabled || enabled->type != XV_BOOL) {
         xv_free(rec);
-        return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI: host %s: record without enabled/resident_VMs", target);
+        xv_free(ref_v);
+        return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI: host %s: record without enabled", target);
     }
-    for (size_t i = 0; i < vms->count && r == HF_OK; i++) {
-        xv *vm = NULL;
-        const char *vref = xv_str(vms->items[i]);
-        if (!vref || (r = xapi_call1(pp->x, "VM.get_record", vref, &vm, ctx->deadline_ms, reply)) != HF_OK)
-            break;
-        if (!(xv_get(vm, "is_control_domain") && xv_get(vm, "is_control_domain")->num)) {
-            const char *state = xv_str(xv_get(vm, "power_state"));
-            running += !state || strcmp(state, "Halted") != 0;
+    if ((r = resident_vms(pp, ctx, ref_v->str, &vms, reply)) == HF_OK) {
+        for (size_t i = 0; i < vms->count; i++) {
+            const char *state = xv_str(xv_get(vms->items[i], "power_state"));
+            running += !is_dom0(vms->items[i]) && (!state || strcmp(state, "Halted") != 0);
         }
-        xv_free(vm);
+        xv_free(vms);
     }
+    xv_free(ref_v);
     if (r == HF_OK && xv_str(metrics))
         xapi_call1(pp->x, "host_metrics.get_live", metrics->str, &live, ctx->deadline_ms, reply);
     if (r == HF_OK) {

@@ -8,7 +8,7 @@
 
 struct http_client {
     http_options opt; /* strings are the copies below */
-    char *device, *ca_file, *pin;
+    char *device, *ca_file, *pin, *unix_socket;
     CURL *curl;       /* requests: kept, so that connections are reused */
     CURL *stream;     /* the raw TLS stream, when open */
 };
@@ -35,6 +35,8 @@ http_client *http_client_new(const http_options *opt)
     c->device = strdup(opt->device ? opt->device : "device");
     c->ca_file = dup_or_null(opt->ca_file);
     c->pin = dup_or_null(opt->pin_sha256);
+    c->unix_socket = dup_or_null(opt->unix_socket);
+    c->opt.unix_socket = c->unix_socket;
     c->opt.device = c->device;
     c->opt.ca_file = c->ca_file;
     c->opt.pin_sha256 = c->pin;
@@ -61,6 +63,7 @@ void http_client_free(http_client *c)
     free(c->device);
     free(c->ca_file);
     free(c->pin);
+    free(c->unix_socket);
     free(c);
 }
 
@@ -140,6 +143,8 @@ static void set_tls(const http_client *c, CURL *h)
     if (c->pin && !c->opt.insecure)
         curl_easy_setopt(h, CURLOPT_PINNEDPUBLICKEY, c->pin);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    if (c->unix_socket)
+        curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, c->unix_socket);
 }
 
 static long step_timeout(const http_client *c, const hf_context *ctx)

@@ -19,6 +19,7 @@ typedef struct http_options {
     bool insecure;           /* no TLS verification at all */
     long call_timeout_ms;    /* each request (never past the deadline) */
     size_t max_reply;        /* bytes; 0: 16 MiB */
+    const char *unix_socket; /* HTTP over this local socket (the URL's host is then only a name), or NULL */
 } http_options;
 
 typedef struct http_reply {

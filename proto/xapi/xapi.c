@@ -3,9 +3,11 @@
 
 #include "http-client.h"
 
+#include <sys/stat.h>
+
 struct xapi {
     xapi_options opt;         /* its strings are the copies below */
-    char *username, *password, *ca_file;
+    char *username, *password, *ca_file, *unix_socket;
     char *url;
     char *session;
     char error[128];
@@ -25,10 +27,13 @@ xapi *xapi_new(const xapi_options *opt)
     x->username = strdup(opt->username ? opt->username : "");
     x->password = strdup(opt->password ? opt->password : "");
     x->ca_file = opt->ca_file ? strdup(opt->ca_file) : NULL;
+    x->unix_socket = opt->unix_socket ? strdup(opt->unix_socket) : NULL;
+    x->opt.unix_socket = x->unix_socket;
     x->opt.username = x->username;
     x->opt.password = x->password;
     x->opt.ca_file = x->ca_file;
-    if (!x->url || !x->username || !x->password || (opt->ca_file && !x->ca_file) || !http_for(x)) {
+    if (!x->url || !x->username || !x->password || (opt->ca_file && !x->ca_file) ||
+        (opt->unix_socket && !x->unix_socket) || !http_for(x)) {
         xapi_free(x);
         return NULL;
     }
@@ -47,6 +52,7 @@ void xapi_free(xapi *x)
         memset(x->password, 0, strlen(x->password));
     free(x->password);
     free(x->ca_file);
+    free(x->unix_socket);
     free(x);
 }
 
@@ -61,8 +67,12 @@ static http_client *http_for(xapi *x)
     char device[600];
     http_options o = {0};
     http_client_free(x->http);
-    snprintf(device, sizeof device, "XAPI %s", x->url);
+    if (x->opt.unix_socket)
+        snprintf(device, sizeof device, "XAPI %s (local socket)", x->opt.unix_socket);
+    else
+        snprintf(device, sizeof device, "XAPI %s", x->url);
     o.device = device;
+    o.unix_socket = x->opt.unix_socket;
     o.ca_file = x->opt.ca_file;
     o.insecure = x->opt.insecure;
     o.call_timeout_ms = x->opt.call_timeout_ms > 0 ? x->opt.call_timeout_ms : 10000;
@@ -178,7 +188,8 @@ static bool follow_master(xapi *x, hf_reply *reply)
     const char *scheme_end = strstr(x->url, "://"), *host, *rest;
     char *url;
     size_t n;
-    if (!scheme_end || !*x->error_arg || strpbrk(x->error_arg, "/@?# "))
+    /* over the local socket a slave forwards to its master itself */
+    if (x->opt.unix_socket || !scheme_end || !*x->error_arg || strpbrk(x->error_arg, "/@?# "))
         return false;
     host = scheme_end + 3;
     rest = host + strcspn(host, ":/");
@@ -293,13 +304,20 @@ hf_result xapi_call1(xapi *x, const char *method, const char *arg, xv **value, i
 void xapi_settings_from_params(xapi_settings *s, const hf_param *p)
 {
     const char *scheme = hf_param_str(p, "scheme", "https"), *address = hf_param_str(p, "address", "localhost");
+    const char *sock = hf_param_str(p, "unix_socket", XAPI_UNIX_SOCKET);
     long long port = hf_param_int(p, "port", 0);
     bool v6 = strchr(address, ':') != NULL;
+    struct stat st;
     memset(s, 0, sizeof *s);
-    if (port)
+    if (*sock && strcmp(address, "localhost") == 0 && stat(sock, &st) == 0 && S_ISSOCK(st.st_mode)) {
+        /* this host's own XAPI, as xe reaches it */
+        snprintf(s->unix_socket, sizeof s->unix_socket, "%s", sock);
+        snprintf(s->url, sizeof s->url, "http://localhost/");
+    } else if (port) {
         snprintf(s->url, sizeof s->url, "%s://%s%s%s:%lld/", scheme, v6 ? "[" : "", address, v6 ? "]" : "", port);
-    else
+    } else {
         snprintf(s->url, sizeof s->url, "%s://%s%s%s/", scheme, v6 ? "[" : "", address, v6 ? "]" : "");
+    }
     snprintf(s->username, sizeof s->username, "%s", hf_param_str(p, "username", "root"));
     snprintf(s->password, sizeof s->password, "%s", hf_param_str(p, "password", ""));
     snprintf(s->ca_file, sizeof s->ca_file, "%s", hf_param_str(p, "ca_file", ""));
@@ -309,6 +327,7 @@ void xapi_settings_from_params(xapi_settings *s, const hf_param *p)
     s->opt.ca_file = *s->ca_file ? s->ca_file : NULL;
     s->opt.insecure = hf_param_bool(p, "insecure", 0);
     s->opt.call_timeout_ms = (long)hf_param_int(p, "call_timeout_ms", 10000);
+    s->opt.unix_socket = *s->unix_socket ? s->unix_socket : NULL;
 }
 
 void xapi_settings_wipe(xapi_settings *s) { memset(s, 0, sizeof *s); }

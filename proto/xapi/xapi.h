@@ -19,6 +19,10 @@ typedef struct xapi_options {
     const char *ca_file;      /* NULL: the system's CAs */
     bool insecure;            /* no TLS verification: an explicit opt-in */
     long call_timeout_ms;     /* each call, never past the deadline */
+    /* this host's XAPI over its local socket (/var/lib/xcp/xapi), as xe
+     * talks to it: root on the socket needs no password, and a slave's
+     * XAPI forwards the calls to its master; NULL: over the network */
+    const char *unix_socket;
     /* log in to this host's own XAPI even when it is a slave
      * (session.slave_local_login_with_password): the emergency calls a
      * slave makes when its master is gone */
@@ -27,12 +31,17 @@ typedef struct xapi_options {
 
 /* The XAPI parameters plugins and the daemon share, read from a validated
  * parameter set: address (IPv6 bracketed), port (0: the scheme's),
- * scheme, username (root), password, ca_file, insecure, call_timeout_ms. */
+ * scheme, username (root), password, ca_file, insecure, call_timeout_ms,
+ * unix_socket.  This host's XAPI (address localhost, the default) is
+ * reached over unix_socket when that socket exists: no password needed,
+ * as for xe; any other address over the network. */
+#define XAPI_UNIX_SOCKET "/var/lib/xcp/xapi"
 typedef struct xapi_settings {
     char url[512];
     char username[256];
     char password[512];
     char ca_file[1024];
+    char unix_socket[512];
     xapi_options opt; /* points into this struct: do not copy it by value */
 } xapi_settings;
 void xapi_settings_from_params(xapi_settings *s, const hf_param *params);

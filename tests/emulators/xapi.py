@@ -18,6 +18,12 @@ login with pool.emergency_transition_to_master and pool.recover_slaves
 (live/<host-uuid> holding 0 or 1; master, "UUID ADDRESS" of the host that
 took over, which the other slaves then name), host.get_all_records, and SIGUSR1
 to stop answering and to answer again.
+
+--unix-socket PATH also serves XAPI's local socket (/var/lib/xcp/xapi on a
+host), as xapi does: root on the socket logs in without a password, and a
+slave's XAPI forwards every call made there to its master (logged in with
+session.slave_login and the pool secret of --pool-secret, as slaves do), so
+that a client on any host needs no password.
 """
 import argparse
 import json
@@ -26,9 +32,11 @@ import signal
 import socketserver
 import ssl
 import sys
+import socket
 import threading
 import time
 import uuid as uuidlib
+import xmlrpc.client
 from xmlrpc.server import SimpleXMLRPCRequestHandler, SimpleXMLRPCServer
 
 
@@ -44,42 +52,61 @@ class Pool:
     def __init__(self, state, declare_dead):
         self.lock = threading.Lock()
         self.declare_dead = declare_dead
-        self.objects = {"host": {}, "VM": {}, "host_metrics": {}, "pool": {}, "session": {}}
+        self.objects = {"host": {}, "VM": {}, "host_metrics": {}, "pool": {}, "session": {}, "VM_appliance": {}}
         for h in state.get("hosts", []):
-            ref = self._new("host")
-            mref = self._new("host_metrics")
+            ref = self._new("host", h["uuid"])
+            mref = self._new("host_metrics", h["uuid"])
             self.objects["host_metrics"][mref] = {"uuid": str(uuidlib.uuid4()), "live": bool(h.get("live", False))}
             self.objects["host"][ref] = {
                 "uuid": h["uuid"], "name_label": h.get("name", h["uuid"][:8]),
                 "enabled": bool(h.get("enabled", True)), "metrics": mref,
                 "address": h.get("address", "127.0.0.1"), "resident_VMs": [],
-                "other_config": {},
+                "other_config": dict(h.get("other_config", {})),
             }
-            dom0 = self._new("VM")
+            dom0 = self._new("VM", "dom0/" + h["uuid"])
             self.objects["VM"][dom0] = {
-                "uuid": str(uuidlib.uuid4()), "name_label": "Control domain on " + h.get("name", ""),
-                "power_state": "Running", "resident_on": ref, "is_a_template": False,
-                "is_control_domain": True, "other_config": {},
+                "uuid": str(uuidlib.uuid5(uuidlib.NAMESPACE_URL, "dom0/" + h["uuid"])),
+                "name_label": "Control domain on " + h.get("name", ""),
+                "power_state": "Running", "resident_on": ref, "is_a_template": False, "is_a_snapshot": False,
+                "is_control_domain": True, "other_config": {}, "order": "0", "start_delay": "0",
+                "appliance": "OpaqueRef:NULL",
             }
             self.objects["host"][ref]["resident_VMs"].append(dom0)
+        apps = {}
+        for a in state.get("appliances", []):
+            aref = self._new("VM_appliance", a["uuid"])
+            apps[a["uuid"]] = aref
+            self.objects["VM_appliance"][aref] = {"uuid": a["uuid"], "name_label": a.get("name", a["uuid"][:8]),
+                                                  "VMs": []}
         for v in state.get("vms", []):
-            ref = self._new("VM")
+            ref = self._new("VM", v["uuid"])
             host = self.host_by_uuid(v["host"]) if v.get("host") else "OpaqueRef:NULL"
+            # XAPI sends int64 fields as strings over XML-RPC
             self.objects["VM"][ref] = {
                 "uuid": v["uuid"], "name_label": v.get("name", v["uuid"][:8]),
                 "power_state": v.get("power_state", "Running"), "resident_on": host,
-                "is_a_template": False, "is_control_domain": False,
+                "is_a_template": False, "is_a_snapshot": False, "is_control_domain": False,
                 "other_config": v.get("other_config", {}),
+                "order": str(v.get("order", 0)), "start_delay": str(v.get("start_delay", 0)),
+                "appliance": apps.get(v.get("appliance"), "OpaqueRef:NULL"),
             }
+            if v.get("appliance") in apps:
+                self.objects["VM_appliance"][apps[v["appliance"]]]["VMs"].append(ref)
             if host != "OpaqueRef:NULL" and self.objects["VM"][ref]["power_state"] != "Halted":
                 self.objects["host"][host]["resident_VMs"].append(ref)
-        pref = self._new("pool")
+        pref = self._new("pool", "the pool")
         master = next(iter(self.objects["host"]), "OpaqueRef:NULL")
         self.objects["pool"][pref] = {"uuid": str(uuidlib.uuid4()), "name_label": "pool", "master": master,
-                                      "other_config": {}}
+                                      "other_config": dict(state.get("pool_other_config", {})),
+                                      "ha_enabled": bool(state.get("ha_enabled", False))}
 
-    def _new(self, cls):
-        return "OpaqueRef:" + str(uuidlib.uuid4())
+    def _new(self, cls, key=None):
+        """A reference; derived from the object's identity when it has one,
+        so that every host's emulator of one pool names an object the same
+        way, as the one pool database does."""
+        if key is None:
+            return "OpaqueRef:" + str(uuidlib.uuid4())
+        return "OpaqueRef:" + str(uuidlib.uuid5(uuidlib.NAMESPACE_URL, "xapi-emulator/%s/%s" % (cls, key)))
 
     def host_by_uuid(self, u):
         for ref, h in self.objects["host"].items():
@@ -94,12 +121,43 @@ class Pool:
         return obj
 
 
+def where_matcher(expr):
+    """A predicate for XAPI's get_all_records_where expressions of the form
+    field "a" = "x" and field "b" = "y" (or: 'or'); anything else is refused."""
+    import re
+    term = r'\s*field\s+"([A-Za-z_]+)"\s*=\s*"([^"]*)"\s*'
+    parts = re.split(r'\b(and|or)\b', expr)
+    terms, ops = [], []
+    for i, p in enumerate(parts):
+        if i % 2:
+            ops.append(p)
+            continue
+        m = re.fullmatch(term, p)
+        if not m:
+            raise Failure("INVALID_VALUE", "expr", expr)
+        terms.append((m.group(1), m.group(2)))
+
+    def value(v):
+        return ("true" if v else "false") if isinstance(v, bool) else str(v)
+
+    def match(obj):
+        result = value(obj.get(terms[0][0], "")) == terms[0][1]
+        for op, (k, want) in zip(ops, terms[1:]):
+            hit = value(obj.get(k, "")) == want
+            result = (result and hit) if op == "and" else (result or hit)
+        return result
+    return match
+
+
 def success(value):
     return {"Status": "Success", "Value": value}
 
 
 class Api:
-    def __init__(self, pool, user, password, log, slave_of=None, self_uuid=None, control=None, address=None):
+    def __init__(self, pool, user, password, log, slave_of=None, self_uuid=None, control=None, address=None,
+                 pool_secret=None):
+        self.pool_secret = pool_secret
+        self.port = 0  # the TCP port every host's XAPI listens on
         self.slave_of = slave_of
         self.address = address
         self.self_uuid = self_uuid
@@ -134,10 +192,49 @@ class Api:
             with open(self.log, "a") as f:
                 f.write(method + " " + " ".join(str(a) for a in args) + "\n")
 
+    def forward(self, method, params):
+        """A call made on a slave's local socket, done by the master."""
+        master = self.master_address()
+        try:
+            proxy = xmlrpc.client.ServerProxy("http://%s:%d/" % (master, self.port), allow_none=True)
+            return getattr(proxy, method)(*params)
+        except (OSError, xmlrpc.client.Error) as e:
+            return {"Status": "Failure", "ErrorDescription": ["CANNOT_CONTACT_HOST", master or "", str(e)]}
+
+    def dispatch_local(self, method, params):
+        """The local socket: root needs no password; a slave forwards."""
+        if self.hanging.is_set():
+            self.hanging_wait()
+        slave = self.slave_of and self.master_address()
+        if method == "session.login_with_password":
+            self.record(method + " (local socket)", [params[0] if params else ""])
+            if slave:
+                return self.forward("session.slave_login", ["OpaqueRef:" + (self.self_uuid or ""), self.pool_secret])
+            return success(self.new_session(params[0] if params else "root", {}))
+        if method == "session.slave_local_login_with_password":
+            self.record(method + " (local socket)", [params[0] if params else ""])
+            return success(self.new_session(params[0] if params else "root", {"local": True}))
+        session = params[0] if params else ""
+        if slave and not self.pool.objects["session"].get(session, {}).get("local"):
+            self.record(method + " (forwarded)", list(params[1:]))
+            return self.forward(method, params)
+        return self.dispatch(method, params)
+
+    def new_session(self, user, attrs):
+        ref = "OpaqueRef:" + str(uuidlib.uuid4())
+        with self.pool.lock:
+            self.pool.objects["session"][ref] = dict(attrs, user=user)
+        return ref
+
     def dispatch(self, method, params):
         try:
             if self.hanging.is_set():
                 self.hanging_wait()
+            if method == "session.slave_login":
+                self.record(method, [params[0] if params else ""])
+                if not self.pool_secret or len(params) < 2 or params[1] != self.pool_secret:
+                    raise Failure("SESSION_AUTHENTICATION_FAILED", "slave_login", "pool secret refused")
+                return success(self.new_session("__slave__", {}))
             if method == "session.login_with_password":
                 self.record(method, [params[0] if params else ""])
                 return success(self.login(*params))
@@ -218,12 +315,15 @@ class Api:
     def m_pool__get_other_config(self, session, ref):
         return dict(self.pool.get("pool", ref)["other_config"])
 
-    def m_pool__add_to_other_config(self, session, ref, key, value):
-        oc = self.pool.get("pool", ref)["other_config"]
+    def add_to_map(self, cls, ref, key, value):
+        oc = self.pool.get(cls, ref)["other_config"]
         if key in oc:
-            raise Failure("MAP_DUPLICATE_KEY", "pool", "other_config", ref, key)
+            raise Failure("MAP_DUPLICATE_KEY", cls, "other_config", ref, key)
         oc[key] = value
         return ""
+
+    def m_pool__add_to_other_config(self, session, ref, key, value):
+        return self.add_to_map("pool", ref, key, value)
 
     def m_pool__remove_from_other_config(self, session, ref, key):
         self.pool.get("pool", ref)["other_config"].pop(key, None)
@@ -286,6 +386,18 @@ class Api:
     def m_host_metrics__get_live(self, session, ref):
         return self.pool.get("host_metrics", ref)["live"]
 
+    def m_host__add_to_other_config(self, session, ref, key, value):
+        return self.add_to_map("host", ref, key, value)
+
+    def m_host__remove_from_other_config(self, session, ref, key):
+        self.pool.get("host", ref)["other_config"].pop(key, None)
+        return ""
+
+    def m_pool__set_ha_enabled_for_tests(self, session, ref, value):
+        """Not XAPI: lets a test switch XenServer's own HA on (pool.enable_ha needs heartbeat SRs)."""
+        self.pool.get("pool", ref)["ha_enabled"] = value in (True, "true", "1")
+        return ""
+
     def m_host__disable(self, session, ref):
         self.pool.get("host", ref)["enabled"] = False
         return ""
@@ -346,6 +458,52 @@ class Api:
 
     def m_VM__get_record(self, session, ref):
         return dict(self.pool.get("VM", ref))
+
+    def m_VM__get_all_records(self, session):
+        return {ref: dict(vm) for ref, vm in self.pool.objects["VM"].items()}
+
+    def m_VM__get_all_records_where(self, session, expr):
+        """XAPI's query language, the part clients use: field "NAME" = "VALUE"
+        terms joined by and / or (no parentheses)."""
+        match = where_matcher(expr)
+        return {ref: dict(vm) for ref, vm in self.pool.objects["VM"].items() if match(vm)}
+
+    # ---- VM_appliance (vApps) ------------------------------------------------
+    def m_VM_appliance__get_all_records(self, session):
+        return {ref: dict(a, VMs=list(a["VMs"])) for ref, a in self.pool.objects["VM_appliance"].items()}
+
+    def m_VM_appliance__get_record(self, session, ref):
+        a = self.pool.get("VM_appliance", ref)
+        return dict(a, VMs=list(a["VMs"]))
+
+    def m_VM_appliance__start(self, session, ref, paused=False):
+        """The appliance's halted VMs, started by VM.order, each order group
+        followed by its largest start_delay, as XAPI does."""
+        a = self.pool.get("VM_appliance", ref)
+        halted = [v for v in a["VMs"] if self.pool.get("VM", v)["power_state"] == "Halted"]
+        if not halted:
+            raise Failure("OPERATION_NOT_ALLOWED", "appliance %s: no halted VM to start" % a["uuid"])
+        host = next((r for r, h in self.pool.objects["host"].items()
+                     if h["enabled"] and self.pool.get("host_metrics", h["metrics"])["live"]), None)
+        if host is None:
+            raise Failure("NO_HOSTS_AVAILABLE")
+        orders = sorted(set(int(self.pool.get("VM", v)["order"]) for v in halted))
+        for n, order in enumerate(orders):
+            group = [v for v in halted if int(self.pool.get("VM", v)["order"]) == order]
+            for v in group:
+                vm = self.pool.get("VM", v)
+                vm["power_state"] = "Paused" if paused else "Running"
+                vm["resident_on"] = host
+                self.pool.objects["host"][host]["resident_VMs"].append(v)
+                self.record("  appliance started VM", [vm["name_label"], "order", order])
+            delay = max(int(self.pool.get("VM", v)["start_delay"]) for v in group)
+            if n + 1 < len(orders) and delay > 0:
+                self.pool.lock.release()   # others may call meanwhile
+                try:
+                    time.sleep(delay)
+                finally:
+                    self.pool.lock.acquire()
+        return ""
 
     def m_VM__get_power_state(self, session, ref):
         return self.pool.get("VM", ref)["power_state"]
@@ -415,6 +573,24 @@ class Server(socketserver.ThreadingMixIn, SimpleXMLRPCServer):
     daemon_threads = True
 
 
+class LocalHandler(Handler):
+    disable_nagle_algorithm = False  # no TCP here
+
+
+class UnixServer(Server):
+    """XML-RPC over HTTP on a local (Unix) socket."""
+    address_family = socket.AF_UNIX
+
+    def server_bind(self):
+        self.socket.bind(self.server_address)
+        os.chmod(self.server_address, 0o600)
+        self.server_name, self.server_port = "localhost", 0
+
+    def get_request(self):
+        conn, _ = self.socket.accept()
+        return conn, ("local", 0)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port-file", required=True)
@@ -431,11 +607,14 @@ def main():
     ap.add_argument("--control", help="a directory of test controls (live/<host-uuid>)")
     ap.add_argument("--bind", default="127.0.0.1")
     ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--unix-socket", help="also serve this local socket, as xapi serves /var/lib/xcp/xapi")
+    ap.add_argument("--pool-secret", help="file with the pool secret (session.slave_login)")
     a = ap.parse_args()
     state = json.load(open(a.pool)) if a.pool else {"hosts": [], "vms": []}
     password = open(a.password_file).read().splitlines()[0]
+    secret = open(a.pool_secret).read().strip() if a.pool_secret else None
     api = Api(Pool(state, not a.no_declare_dead), a.user, password, a.log, a.slave_of, a.self_uuid, a.control,
-              a.bind)
+              a.bind, secret)
     # SIGUSR1: stop answering / answer again, as a hung XAPI
     signal.signal(signal.SIGUSR1, lambda *_: api.hanging.clear() if api.hanging.is_set() else api.hanging.set())
 
@@ -447,6 +626,15 @@ def main():
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(a.tls[0], a.tls[1])
         server.socket = ctx.wrap_socket(server.socket, server_side=True)
+    api.port = a.port or server.server_address[1]
+    if a.unix_socket:
+        try:
+            os.unlink(a.unix_socket)
+        except OSError:
+            pass
+        local = UnixServer(a.unix_socket, requestHandler=LocalHandler, logRequests=False, allow_none=True)
+        local.register_instance(type("Dispatch", (), {"_dispatch": lambda self, m, p: api.dispatch_local(m, p)})())
+        threading.Thread(target=local.serve_forever, daemon=True).start()
     with open(a.port_file + ".tmp", "w") as f:
         f.write("%d\n" % server.server_address[1])
     os.rename(a.port_file + ".tmp", a.port_file)

@@ -114,6 +114,8 @@ up() {
         pool_conf "$DIR/fence" "$DIR" 10.77.0.1 80
         # a BMC that does not answer, a master that hangs: bounded tighter
         printf 'IPMI_SESSION_TIMEOUT_MS=3000\nHAFENCE_XAPI_CALL_TIMEOUT_MS=2000\nFENCE_HA_ONFAIL=0\n'
+        # XAPI over the management network, as from another host: a password
+        printf 'HAFENCE_XAPI_PASSWORD_FILE=%s/xapi.pw\n' "$DIR"
         printf 'HAFENCE_SPLIT_DELAY=3\nHAFENCE_FENCE_TIMEOUT=10\n'
     } > "$DIR/pool.conf"
     i=1; while [ $i -le "$N" ]; do

@@ -4,8 +4,9 @@
 #   pool_uuid I, pool_vm_uuid I V     the UUIDs of host I and of its VM V
 #   pool_json COUNT VMS NET           hosts 1..COUNT at NET.(10+I) (NET: "127.0.0",
 #                                     "10.77.0"), VMS per host; the first VM of
-#                                     every host is managed by HA
-#                                     (ha-lizard-enabled=true), the others not
+#                                     every host is flagged for HA as XenCenter
+#                                     sets it (other-config:XenCenter.CustomFields.
+#                                     ha-lizard-enabled=true), the others false
 
 pool_uuid() { printf '6a1e5e00-0000-4000-8000-%012d\n' "$1"; }
 pool_vm_uuid() { printf 'c0ffee00-0000-4000-8000-%06d%06d\n' "$1" "$2"; }
@@ -22,7 +23,7 @@ pool_json() {
         v=1; while [ $v -le "$2" ]; do
             [ $first = 1 ] || printf ', '; first=0
             managed=false; [ $v = 1 ] && managed=true
-            printf '{"uuid": "%s", "name": "vm%d-%d", "host": "%s", "other_config": {"ha-lizard-enabled": "%s"}}' \
+            printf '{"uuid": "%s", "name": "vm%d-%d", "host": "%s", "other_config": {"XenCenter.CustomFields.ha-lizard-enabled": "%s"}}' \
                 "$(pool_vm_uuid $i $v)" $i $v "$(pool_uuid $i)" $managed
             v=$((v + 1))
         done
@@ -33,7 +34,10 @@ pool_json() {
 
 # The keys both pools share in their pool-wide HA-Lizard config: IPMI
 # fencing through FENCE_FILE_LOC's host map, quorum with the heuristic at
-# HEURISTIC, two checks a second apart, XAPI over http on PORT.
+# HEURISTIC, a failed check and two retries a second apart, XAPI over http
+# on PORT (hosts reached on their local socket need no password: the
+# namespace lab adds one), only the VMs flagged for HA recovered
+# (GLOBAL_VM_HA=0).
 #   pool_conf FENCE_FILE_LOC SECRETS_DIR HEURISTIC PORT
 pool_conf() {
     cat <<EOF2
@@ -50,9 +54,9 @@ FENCE_USE_IP_HEURISTICS=1
 FENCE_HEURISTICS_IPS=$3
 XAPI_COUNT=2
 XAPI_DELAY=1
+GLOBAL_VM_HA=0
 HAFENCE_XAPI_SCHEME=http
 HAFENCE_XAPI_PORT=$4
-HAFENCE_XAPI_PASSWORD_FILE=$2/xapi.pw
 HAFENCE_POOL_INTERVAL=1
 EOF2
 }

@@ -2,14 +2,17 @@
 # and benchmark (sourced, POSIX sh).  Host i has:
 #   - its management address 127.0.0.(10+i), where its own XAPI (the
 #     emulator, tests/emulators/xapi.py) listens; host 1 starts as master,
-#     the others are its slaves (HOST_IS_SLAVE names 127.0.0.11);
+#     the others are its slaves (HOST_IS_SLAVE names 127.0.0.11); and its
+#     local socket DIR/xapiI.sock (xapi's /var/lib/xcp/xapi), which its
+#     hafenced uses, without a password, as xe does: a slave forwards;
 #   - a BMC (OpenIPMI's ipmi_sim, tests/peers/bmc-sim.sh) whose chassis
 #     power the ipmi fence method switches;
 #   - a hafenced with its own state directory, history and log.
 # All emulators share one pool description and one control directory
 # (host liveness, the new master after a takeover).
 #
-#   lab_start DIR COUNT [VMS_PER_HOST]   pool, BMCs, emulators, configs
+#   lab_start DIR COUNT [VMS_PER_HOST]   pool, BMCs, emulators, configs ($LAB_POOL_JQ
+#                                        reshapes the pool description first)
 #   lab_config KEY=VALUE...              add to the pool-wide config
 #   lab_daemon_start I [args]            hafenced of host I
 #   lab_host_die I                       host I stops: XAPI, daemon, liveness
@@ -17,6 +20,7 @@
 #   lab_wait SECONDS COMMAND...          poll until COMMAND succeeds
 #   lab_history I                        host I's fence history (JSON lines)
 #   lab_vms                              "name power_state resident-host-uuid" per VM
+#   lab_xapi I METHOD [ARG...]           a XAPI call at host I (its master), value as JSON
 #   lab_stop                             everything down
 
 LAB_EMU=$top_srcdir/tests/emulators/xapi.py
@@ -32,9 +36,15 @@ lab_start() {
     LAB_PIDS=""
     mkdir -p "$LAB/control/live" "$LAB/fence/IPMI"
     printf 'xapi-Lab-pw\n' > "$LAB/xapi.pw"; printf 'adminpw\n' > "$LAB/ipmi.pw"
-    chmod 600 "$LAB/xapi.pw" "$LAB/ipmi.pw"
+    printf 'lab-pool-secret-%s\n' "$$" > "$LAB/ptoken"
+    chmod 600 "$LAB/xapi.pw" "$LAB/ipmi.pw" "$LAB/ptoken"
     "$LAB_SIM" start "$LAB/bmcs" "$LAB_N" > "$LAB/bmcs.txt" || return 1
     pool_json "$LAB_N" "$vms" 127.0.0 > "$LAB/pool.json"
+    # LAB_POOL_JQ: a jq filter that reshapes the pool before it starts
+    # (VM order, vApps, pool other-config)
+    if [ -n "${LAB_POOL_JQ:-}" ]; then
+        jq "$LAB_POOL_JQ" "$LAB/pool.json" > "$LAB/pool.json.new" && mv "$LAB/pool.json.new" "$LAB/pool.json" || return 1
+    fi
     : > "$LAB/fence/IPMI/IPMI.hosts"
     i=1; while [ $i -le "$LAB_N" ]; do
         echo 1 > "$LAB/control/live/$(lab_uuid $i)"
@@ -50,8 +60,9 @@ lab_start() {
     { pool_conf "$LAB/fence" "$LAB" 127.0.0.1 "$LAB_PORT"; echo HAFENCE_SPLIT_DELAY=2; } > "$LAB/pool.conf"
     i=1; while [ $i -le "$LAB_N" ]; do
         cat > "$LAB/host$i.conf" <<EOF
-# host $i's override: its own XAPI, and a reboot the lab can see
-HAFENCE_XAPI_ADDRESS=$(lab_addr $i)
+# host $i's override: its own XAPI's local socket (no password), and a
+# reboot the lab can see
+HAFENCE_XAPI_UNIX_SOCKET=$LAB/xapi$i.sock
 HAFENCE_REBOOT_COMMAND="echo rebooted >> $LAB/host$i.reboots"
 EOF
         i=$((i + 1))
@@ -67,7 +78,8 @@ lab_xapi_start() {
     # shellcheck disable=SC2086
     python3 "$LAB_EMU" --port-file "$LAB/xapi$i.port" --pool "$LAB/pool.json" --password-file "$LAB/xapi.pw" \
         --bind "$(lab_addr "$i")" --port "$LAB_PORT" --control "$LAB/control" --self "$(lab_uuid "$i")" \
-        --log "$LAB/xapi$i.log" --lifetime 600 $slave 2>>"$LAB/xapi$i.err" &
+        --log "$LAB/xapi$i.log" --lifetime 600 --unix-socket "$LAB/xapi$i.sock" --pool-secret "$LAB/ptoken" \
+        $slave 2>>"$LAB/xapi$i.err" &
     echo $! > "$LAB/xapi$i.pid"
     LAB_PIDS="$LAB_PIDS $!"
     n=0; while [ ! -s "$LAB/xapi$i.port" ] && [ $n -lt 200 ]; do sleep 0.05; n=$((n + 1)); done
@@ -125,6 +137,26 @@ for ref in s.VM.get_all(sess)["Value"]:
         print(vm["name_label"], vm["power_state"], hosts.get(vm["resident_on"], "-"))
 EOF
 }
+
+lab_xapi() {
+    i=$1; shift
+    python3 - "$(lab_addr "$i")" "$LAB_PORT" "$(cat "$LAB/xapi.pw")" "$@" <<'EOF'
+import json, sys, xmlrpc.client
+addr, port, pw, method, args = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
+s = xmlrpc.client.ServerProxy("http://%s:%s/" % (addr, port), allow_none=True)
+r = s.session.login_with_password("root", pw, "1.0", "lab")
+if r["Status"] != "Success" and r["ErrorDescription"][0] == "HOST_IS_SLAVE":
+    s = xmlrpc.client.ServerProxy("http://%s:%s/" % (r["ErrorDescription"][1], port), allow_none=True)
+    r = s.session.login_with_password("root", pw, "1.0", "lab")
+sess = r["Value"]
+r = getattr(s, method)(sess, *args)
+print(json.dumps(r.get("Value", r)))
+sys.exit(0 if r["Status"] == "Success" else 1)
+EOF
+}
+
+# The pool object's reference (for pool.add_to_other_config and the like).
+lab_pool_ref() { lab_xapi "${1:-1}" pool.get_all | tr -d '[]" '; }
 
 lab_stop() {
     for p in $LAB_PIDS; do kill "$p" 2>/dev/null || :; done
