@@ -73,6 +73,7 @@ int cmd_history(cli *c);
 int cmd_console(cli *c);
 int cmd_status_pool(cli *c);
 int cmd_recover(cli *c);
+int cmd_config(cli *c);
 
 /* The history file this invocation uses. */
 const char *cli_history_path(const cli *c);

@@ -26,6 +26,8 @@ static void usage(FILE *out)
         "  console --follow (-c CONFIG HOST-UUID | PLUGIN [name=value...] [TARGET])\n"
         "  status-pool [--state-dir DIR]   the dom0 daemon's view: role, peers, quorum, suspension\n"
         "  recover [--state-dir DIR] [--yes]  clear this host's self-fence suspension\n"
+        "  config list|get KEY|set KEY VALUE|unset KEY [-c CONFIG]\n"
+        "                                  HA-Lizard's pool-wide configuration in the pool database\n"
         "\n"
         "options:\n"
         "  -c, --config FILE        HA-Lizard config; twice: pool-wide then host override\n"
@@ -315,6 +317,8 @@ static int run(cli *c)
         return cmd_status_pool(c);
     if (strcmp(c->command, "recover") == 0)
         return cmd_recover(c);
+    if (strcmp(c->command, "config") == 0)
+        return cmd_config(c);
     if (strcmp(c->command, "fence") == 0)
         return cmd_action(c, HF_ACTION_OFF, true);
     for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)

@@ -328,6 +328,11 @@ const char *hf_method_plugin(const char *method); /* "ILO" -> "ilo", other -> "s
  * secrets also from <KEY>_FILE. */
 bool hf_method_params(const hf_config *cfg, const hf_settings *s, const hf_plugin *plugin,
                       hf_paramset *out, hf_error *err);
+/* A plugin's parameters from NAME_<PARAM> keys (and NAME_<PARAM>_FILE for
+ * secrets): HAFENCE_XAPI_ADDRESS -> the pool plugin's address.  A NAME_ key
+ * that names no parameter is warned about. */
+bool hf_params_from_keys(const hf_config *cfg, const char *name, const hf_plugin *plugin, hf_paramset *out,
+                         hf_error *err);
 /* Parameters filled in when the operator did not: console_dir (captures
  * kept beside the history). */
 void hf_method_param_defaults(const hf_plugin *plugin, hf_paramset *set, const char *history_path);

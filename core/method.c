@@ -55,45 +55,29 @@ static void param_key(const char *prefix, const char *name, const char *suffix, 
     snprintf(out + i, size - i, "%s", suffix);
 }
 
-bool hf_method_params(const hf_config *cfg, const hf_settings *s, const hf_plugin *plugin,
-                      hf_paramset *out, hf_error *err)
+bool hf_params_from_keys(const hf_config *cfg, const char *name, const hf_plugin *plugin, hf_paramset *out,
+                         hf_error *err)
 {
     const hf_plugin_descriptor *d = hf_plugin_descriptor_of(plugin);
     char prefix[96], key[256];
-    key_prefix(s->fence_method, prefix, sizeof prefix);
-
+    key_prefix(name, prefix, sizeof prefix);
     for (const hf_param_def *p = d->params; p && p->name; p++) {
         const char *v;
         param_key(prefix, p->name, "", key, sizeof key);
-        v = hf_config_get(cfg, key);
-        if (v) {
+        if ((v = hf_config_get(cfg, key)) != NULL) {
             hf_paramset_set(out, p->name, v);
             continue;
         }
-        if (p->flags & HF_PARAM_SECRET) {
-            param_key(prefix, p->name, "_FILE", key, sizeof key);
-            if ((v = hf_config_get(cfg, key)) != NULL) {
-                char *secret = hf_secret_from_file(v, err);
-                if (!secret)
-                    return false;
-                hf_paramset_set(out, p->name, secret);
-                hf_secret_free(secret);
-                continue;
-            }
+        param_key(prefix, p->name, "_FILE", key, sizeof key);
+        if ((p->flags & HF_PARAM_SECRET) && (v = hf_config_get(cfg, key)) != NULL) {
+            char *secret = hf_secret_from_file(v, err);
+            if (!secret)
+                return false;
+            hf_paramset_set(out, p->name, secret);
+            hf_secret_free(secret);
         }
-        /* HA-Lizard's generic keys feed the parameters of the same meaning */
-        if (strcmp(p->name, "address") == 0 && s->fence_ipaddress && *s->fence_ipaddress)
-            hf_paramset_set(out, p->name, s->fence_ipaddress);
-        else if (strcmp(p->name, "password") == 0 && s->fence_passwd && *s->fence_passwd)
-            hf_paramset_set(out, p->name, s->fence_passwd);
-        else if (strcmp(p->name, "file_loc") == 0)
-            hf_paramset_set(out, p->name, s->fence_file_loc);
-        else if (strcmp(p->name, "method") == 0)
-            hf_paramset_set(out, p->name, s->fence_method);
-        else if (strcmp(p->name, "host_forget") == 0)
-            hf_paramset_set(out, p->name, s->fence_host_forget ? "1" : "0");
     }
-    /* <METHOD>_<X> keys that name no parameter are most likely typos */
+    /* <NAME>_<X> keys that name no parameter are most likely typos */
     for (size_t i = 0; i < hf_config_count(cfg); i++) {
         const char *k = hf_config_key_at(cfg, i);
         bool known = false;
@@ -108,6 +92,31 @@ bool hf_method_params(const hf_config *cfg, const hf_settings *s, const hf_plugi
         if (!known)
             hf_log(HF_LOG_WARNING, "%s: %s names no parameter of plugin %s (ignored)",
                    hf_config_origin(cfg, k), k, d->name);
+    }
+    return true;
+}
+
+bool hf_method_params(const hf_config *cfg, const hf_settings *s, const hf_plugin *plugin,
+                      hf_paramset *out, hf_error *err)
+{
+    const hf_plugin_descriptor *d = hf_plugin_descriptor_of(plugin);
+    if (!hf_params_from_keys(cfg, s->fence_method, plugin, out, err))
+        return false;
+    /* HA-Lizard's generic keys feed the parameters of the same meaning,
+     * where the method's own keys did not */
+    for (const hf_param_def *p = d->params; p && p->name; p++) {
+        if (hf_paramset_get(out, p->name))
+            continue;
+        if (strcmp(p->name, "address") == 0 && s->fence_ipaddress && *s->fence_ipaddress)
+            hf_paramset_set(out, p->name, s->fence_ipaddress);
+        else if (strcmp(p->name, "password") == 0 && s->fence_passwd && *s->fence_passwd)
+            hf_paramset_set(out, p->name, s->fence_passwd);
+        else if (strcmp(p->name, "file_loc") == 0)
+            hf_paramset_set(out, p->name, s->fence_file_loc);
+        else if (strcmp(p->name, "method") == 0)
+            hf_paramset_set(out, p->name, s->fence_method);
+        else if (strcmp(p->name, "host_forget") == 0)
+            hf_paramset_set(out, p->name, s->fence_host_forget ? "1" : "0");
     }
     return true;
 }

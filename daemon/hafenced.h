@@ -19,6 +19,8 @@ struct json_object;
  * How to reach XAPI is the pool plugin's parameters, read from the
  * HAFENCE_XAPI_<PARAM> keys (HAFENCE_XAPI_ADDRESS, _PORT, _SCHEME,
  * _USERNAME, _PASSWORD or _PASSWORD_FILE, _CA_FILE, _INSECURE). */
+#define DAEMON_XAPI_KEYS "HAFENCE_XAPI" /* HAFENCE_XAPI_<PARAM>: the pool plugin's parameters */
+
 typedef struct daemon_settings {
     char *xc_field_name;     /* other-config key of the VMs HA manages */
     long long split_delay;   /* s: the two-host slave's wait */

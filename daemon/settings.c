@@ -71,7 +71,7 @@ static void daemon_settings_free(daemon_settings *ds)
  * (<METHOD>_<PARAM>), FENCE_IPADDRESS/FENCE_PASSWD only for the fence
  * method itself. */
 static bool plugin_setup(const daemon_options *o, daemon_config *dc, const hf_search_path *path,
-                         const char *plugin_name, const hf_settings *keys, hf_paramset *extra,
+                         const char *plugin_name, const hf_settings *keys, const char *key_name, hf_paramset *extra,
                          hf_plugin **plugin, hf_param **params, hf_error *err)
 {
     hf_paramset *set = hf_paramset_new();
@@ -79,6 +79,8 @@ static bool plugin_setup(const daemon_options *o, daemon_config *dc, const hf_se
     if (!(*plugin = hf_plugin_find(path, plugin_name, err)))
         goto out;
     if (keys && !hf_method_params(dc->config, keys, *plugin, set, err))
+        goto out;
+    if (key_name && !hf_params_from_keys(dc->config, key_name, *plugin, set, err))
         goto out;
     for (size_t i = 0; extra && i < hf_paramset_count(extra); i++)
         hf_paramset_set(set, hf_paramset_name(extra, i), hf_paramset_get(extra, hf_paramset_name(extra, i)));
@@ -140,7 +142,6 @@ static bool load_pool_db(hf_config *cfg, const char *entries, hf_error *err)
 bool daemon_config_load(const daemon_options *o, json_object *pool_oc, daemon_config *dc, hf_error *err)
 {
     hf_search_path path;
-    hf_settings xapi_keys;
     hf_paramset *extra = hf_paramset_new();
     bool ok = false;
     memset(dc, 0, sizeof *dc);
@@ -164,7 +165,7 @@ bool daemon_config_load(const daemon_options *o, json_object *pool_oc, daemon_co
         goto out;
     }
 
-    if (!plugin_setup(o, dc, &path, hf_method_plugin(dc->settings.fence_method), &dc->settings, NULL,
+    if (!plugin_setup(o, dc, &path, hf_method_plugin(dc->settings.fence_method), &dc->settings, NULL, NULL,
                       &dc->fence_plugin, &dc->fence_params, err))
         goto out;
     dc->hostmap_path = hf_method_hostmap_path(&dc->settings);
@@ -178,16 +179,12 @@ bool daemon_config_load(const daemon_options *o, json_object *pool_oc, daemon_co
 
     /* XAPI: the pool plugin's parameters under HAFENCE_XAPI_ keys; the
      * generic FENCE_IPADDRESS/FENCE_PASSWD belong to the fence device */
-    xapi_keys = dc->settings;
-    xapi_keys.fence_method = (char *)"HAFENCE_XAPI";
-    xapi_keys.fence_ipaddress = NULL;
-    xapi_keys.fence_passwd = NULL;
-    if (!plugin_setup(o, dc, &path, "pool", &xapi_keys, NULL, &dc->pool_plugin, &dc->pool_params, err))
+    if (!plugin_setup(o, dc, &path, "pool", NULL, DAEMON_XAPI_KEYS, NULL, &dc->pool_plugin, &dc->pool_params, err))
         goto out;
 
     if (dc->settings.fence_heuristics_ips && *dc->settings.fence_heuristics_ips)
         hf_paramset_set(extra, "addresses", dc->settings.fence_heuristics_ips);
-    if (!plugin_setup(o, dc, &path, "ping", NULL, extra, &dc->ping_plugin, &dc->heuristic_params, err))
+    if (!plugin_setup(o, dc, &path, "ping", NULL, NULL, extra, &dc->ping_plugin, &dc->heuristic_params, err))
         goto out;
     ok = true;
 out:

@@ -145,9 +145,26 @@ is 0 "$(grep -c '^VM.start_on' "$LAB/xapi2.log")" "  ... (no VM.start_on)"
 
 # ---- the configuration in the pool database (ha-cfg set: other-config HA_<KEY>) ----------
 new_lab pool-db 3 2
-pool_set HA_FENCE_HA_ONFAIL 1
-check "ha-cfg set FENCE_HA_ONFAIL 1 (pool other-config HA_FENCE_HA_ONFAIL): every daemon reloads" \
+CFG="-c $LAB/pool.conf -c $LAB/host2.conf"
+run "$HAFENCE" config set FENCE_HA_ONFAIL 1 $CFG
+is 0 "$rc" "hafence config set FENCE_HA_ONFAIL 1 (on a slave, through its local socket, no password)"
+check "  ... written as ha-cfg writes it (pool other-config HA_FENCE_HA_ONFAIL)" \
+    grep -q 'pool.add_to_other_config .* HA_FENCE_HA_ONFAIL 1' "$LAB/xapi1.log"
+check "  ... every daemon reloads" \
     lab_wait 15 sh -c "grep -q 'configuration reloaded.*pool database' '$LAB/daemon1.log' && grep -q 'configuration reloaded.*pool database' '$LAB/daemon3.log'"
+run "$HAFENCE" config get FENCE_HA_ONFAIL $CFG
+is "1" "$out" "hafence config get FENCE_HA_ONFAIL"
+run "$HAFENCE" config list $CFG
+has "FENCE_HA_ONFAIL=1" "$out" "hafence config list"
+run "$HAFENCE" config set XAPI_COUNT many $CFG
+is 78 "$rc" "hafence config set XAPI_COUNT many: refused (a configuration error)"
+has "nothing written" "$out" "  ... before anything is written"
+has "XAPI_COUNT" "$out" "  ... naming the key"
+run "$HAFENCE" config get XAPI_COUNT $CFG
+is 1 "$rc" "  ... (it is not in the pool database)"
+run "$HAFENCE" config set FENCE_PASSWD secret $CFG
+is 64 "$rc" "a secret is not written to the pool database (readable by every pool administrator)"
+# an entry that does not load, as an older tool may write it
 pool_set HA_XAPI_COUNT many
 check "a value that does not load: the reload is refused, naming the entry" \
     lab_wait 15 grep -q "reload refused.*pool other-config HA_XAPI_COUNT" "$LAB/daemon1.log"
