@@ -12,6 +12,8 @@
 #include "hafenced.h"
 
 #include <json-c/json.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <strings.h>
 
 /* What is recovered of a failed host: its VMs (OP_MODE=2) in XAPI's start
@@ -284,9 +286,8 @@ static size_t survivors(const hafenced *d, const char *fenced, char (*out)[UUID_
     return n;
 }
 
-static hf_result start_vm_on(hafenced *d, const char *vm, const char *host, hf_reply *reply)
+static hf_result start_vm_on(hafenced *d, xapi *x, const char *vm, const char *host, hf_reply *reply)
 {
-    xapi *x = own_xapi(d);
     int64_t deadline = step_deadline(d);
     const pool_host *h = pool_view_host(&d->view, host);
     xv *vref = NULL, *href = NULL, *v = NULL, *args[4];
@@ -310,26 +311,86 @@ static hf_result start_vm_on(hafenced *d, const char *vm, const char *host, hf_r
     return r;
 }
 
-/* One VM, on the next survivor that takes it. */
-static void start_one(hafenced *d, const peer *p, const vm_item *vm, char (*hosts)[UUID_TEXT], size_t n,
-                      size_t *next, const char *label)
+/* Starting one order group: workers, each with an XAPI client of its own,
+ * take the next VM and the next survivor in turn (a VM a host refuses
+ * tries the next host). */
+typedef struct start_batch {
+    hafenced *d;
+    const peer *p;
+    const char *label;
+    const vm_item *vm;
+    size_t count;
+    char (*hosts)[UUID_TEXT];
+    size_t n;
+    atomic_size_t next_vm, next_host;
+} start_batch;
+
+static void start_one(start_batch *b, xapi *x, const vm_item *vm)
 {
     char host_text[512];
     hf_reply reply = {0};
     hf_result r = HF_E_DEVICE_REFUSED;
     int64_t t0 = hf_now_ms();
+    size_t at = 0;
     hf_strlcpy(reply.message, "no surviving host", sizeof reply.message);
-    for (size_t tries = 0; tries < n && r != HF_OK; tries++, (*next)++) {
-        r = start_vm_on(d, vm->uuid, hosts[*next % n], &reply);
-        if (r != HF_OK)
+    for (size_t tries = 0; tries < b->n && r != HF_OK; tries++) {
+        at = atomic_fetch_add(&b->next_host, 1) % b->n;
+        if ((r = start_vm_on(b->d, x, vm->uuid, b->hosts[at], &reply)) != HF_OK)
             hf_log(HF_LOG_WARNING, "VM %s (%s) does not start on %s: %s", vm->name, vm->uuid,
-                   host_label(d, hosts[*next % n], host_text, sizeof host_text), reply.message);
+                   host_label(b->d, b->hosts[at], host_text, sizeof host_text), reply.message);
     }
-    hafenced_record(d, r == HF_OK ? HF_LOG_WARNING : HF_LOG_ERROR, p->uuid, "vm-start", hf_result_name(r), r == HF_OK,
-                    hf_now_ms() - t0, "VM %s (%s) of %s %s %s", vm->name, vm->uuid, label,
+    hafenced_record(b->d, r == HF_OK ? HF_LOG_WARNING : HF_LOG_ERROR, b->p->uuid, "vm-start", hf_result_name(r),
+                    r == HF_OK, hf_now_ms() - t0, "VM %s (%s) of %s %s %s", vm->name, vm->uuid, b->label,
                     r == HF_OK ? "started on" : "could not be started:",
-                    r == HF_OK ? host_label(d, hosts[(*next - 1) % n], host_text, sizeof host_text) : reply.message);
-    notify_alive();
+                    r == HF_OK ? host_label(b->d, b->hosts[at], host_text, sizeof host_text) : reply.message);
+}
+
+static void *start_worker(void *arg)
+{
+    start_batch *b = arg;
+    xapi_settings s;
+    xapi *x;
+    size_t i;
+    daemon_xapi_settings(&b->d->dc, &s);
+    x = xapi_new(&s.opt);
+    xapi_settings_wipe(&s);
+    while ((i = atomic_fetch_add(&b->next_vm, 1)) < b->count && !*b->d->stop) {
+        if (x)
+            start_one(b, x, &b->vm[i]);
+        else
+            hafenced_record(b->d, HF_LOG_ERROR, b->p->uuid, "vm-start", "plugin-failed", false, 0,
+                            "VM %s (%s) of %s could not be started: out of memory", b->vm[i].name, b->vm[i].uuid,
+                            b->label);
+    }
+    if (x) {
+        hf_reply reply;
+        xapi_logout(x, hf_now_ms() + 1000, &reply);
+        xapi_free(x);
+    }
+    return NULL;
+}
+
+/* The VMs of one order group, HAFENCE_VM_START_PARALLEL at a time (as
+ * HA-Lizard starts each VM in a process of its own; XAPI queues them). */
+static void start_group(hafenced *d, start_batch *b)
+{
+    size_t width = (size_t)d->dc.ds.vm_start_parallel, started = 0;
+    pthread_t threads[64];
+    if (width > b->count)
+        width = b->count;
+    if (width > sizeof threads / sizeof threads[0])
+        width = sizeof threads / sizeof threads[0];
+    for (; started < width; started++)
+        if (pthread_create(&threads[started], NULL, start_worker, b) != 0)
+            break;
+    if (!started)
+        start_worker(b); /* no thread to be had: one after the other, here */
+    while (started && atomic_load(&b->next_vm) < b->count && !*d->stop) {
+        hf_sleep_ms(200, d->stop);
+        notify_alive(); /* a thousand VMs take a while: the watchdog must not bite */
+    }
+    for (size_t i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
 }
 
 /* OP_MODE=1: XAPI starts each vApp's VMs in the appliance's own order. */
@@ -352,12 +413,13 @@ static void start_appliances(hafenced *d, const peer *p, const vm_list *vms, con
 }
 
 /* Spread the VMs over the survivors, in XAPI's start order: a group of one
- * order starts, then the group's largest start_delay passes, then the next
- * (what XenServer's own HA restart does with VM.order and start_delay). */
+ * order starts (in parallel), then the group's largest start_delay passes,
+ * then the next (what XenServer's own HA restart does with VM.order and
+ * start_delay). */
 static void start_vms(hafenced *d, const peer *p, const vm_list *vms, const char *label)
 {
     char hosts[64][UUID_TEXT];
-    size_t n = survivors(d, p->uuid, hosts, 64), next = 0;
+    size_t n = survivors(d, p->uuid, hosts, 64);
     if (d->dc.settings.op_mode == 1) {
         if (!vms->appliances)
             hafenced_record(d, HF_LOG_INFO, p->uuid, "vm-start", "ok", false, 0,
@@ -371,14 +433,18 @@ static void start_vms(hafenced *d, const peer *p, const vm_list *vms, const char
         return;
     }
     for (size_t v = 0; v < vms->count && !*d->stop;) {
+        start_batch b = {.d = d, .p = p, .label = label, .vm = &vms->vm[v], .hosts = hosts, .n = n};
         size_t end = v;
         long long delay = 0;
         while (end < vms->count && vms->vm[end].order == vms->vm[v].order) {
-            start_one(d, p, &vms->vm[end], hosts, n, &next, label);
             if (vms->vm[end].start_delay > delay)
                 delay = vms->vm[end].start_delay;
             end++;
         }
+        b.count = end - v;
+        atomic_init(&b.next_vm, 0);
+        atomic_init(&b.next_host, 0);
+        start_group(d, &b);
         if (end < vms->count && delay > 0) {
             hf_log(HF_LOG_INFO, "VMs of order %lld started: %lld s before order %lld", vms->vm[v].order, delay,
                    vms->vm[end].order);

@@ -27,6 +27,7 @@ typedef struct daemon_settings {
     char *reboot_command;    /* self-fence */
     long long pool_interval; /* s between reads of the pool view */
     long long fence_timeout; /* s: one fence, one marking */
+    long long vm_start_parallel; /* VMs started at once after a fence */
     /* a fence the method reports done but nothing read back (HA-Lizard's
      * custom scripts): trusted as a fence, or taken for a failed one */
     enum { UNVERIFIED_AUTO, UNVERIFIED_TRUST, UNVERIFIED_FAIL } unverified_fence;

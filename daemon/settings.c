@@ -57,7 +57,8 @@ static bool daemon_settings_load(const hf_config *cfg, daemon_settings *ds, hf_e
     ds->reboot_command = hf_strdup(reboot ? reboot : "systemctl reboot --force");
     return int_key(cfg, "HAFENCE_SPLIT_DELAY", 5, 0, 600, &ds->split_delay, err) &&
            int_key(cfg, "HAFENCE_POOL_INTERVAL", 10, 1, 3600, &ds->pool_interval, err) &&
-           int_key(cfg, "HAFENCE_FENCE_TIMEOUT", 60, 1, 3600, &ds->fence_timeout, err);
+           int_key(cfg, "HAFENCE_FENCE_TIMEOUT", 60, 1, 3600, &ds->fence_timeout, err) &&
+           int_key(cfg, "HAFENCE_VM_START_PARALLEL", 8, 1, 64, &ds->vm_start_parallel, err);
 }
 
 static void daemon_settings_free(daemon_settings *ds)
@@ -112,7 +113,8 @@ char *pool_db_entries(json_object *pool_oc)
             len += k;
         }
     }
-    qsort(lines, n, sizeof *lines, by_text);
+    if (n)
+        qsort(lines, n, sizeof *lines, by_text);
     text = hf_calloc(1, len);
     for (size_t i = 0; i < n; i++) {
         strcat(text, lines[i]);

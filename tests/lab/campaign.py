@@ -14,7 +14,12 @@ fault log:
   - a host that lost quorum did not fence (quorum as the lab's topology
     had it at that moment: more than half the pool reachable, or exactly
     half and the heuristic target);
-  - every host that should have been fenced was (the model below).
+  - every host that should have been fenced was (the model below);
+  - every VM of a fenced host came back exactly once, and no VM of a host
+    that was not fenced was started (HA-Lizard's default pool: every VM of
+    a failed host is recovered, GLOBAL_VM_HA=1).
+Quorum is counted among the pool's enabled hosts, as HA-Lizard counts it: a
+host in maintenance, or fenced (and so disabled), is no voter.
 It prints a line per run and the counts, and keeps every run's logs and
 histories under --out.  Exit 0 when no run broke a rule.
 """
@@ -41,13 +46,13 @@ def host_of(u):
     return int(u[-12:])
 
 
-def lab(*args, check=True):
+def lab(*args, check=True, env=None):
     """lab.sh ARGS, its output appended to the run's lab.log (a pipe would
     stay open in the hosts' processes it starts)."""
     log = os.path.join(str(args[1]), "lab.log")
     with open(log, "a") as f:
         r = subprocess.run([LAB] + [str(a) for a in args], stdout=f, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                           timeout=120)
+                           timeout=120, env=dict(os.environ, **(env or {})))
     if check and r.returncode != 0:
         with open(log) as f:
             raise RuntimeError("lab.sh %s failed: %s" % (" ".join(map(str, args)), f.read().strip()[-500:]))
@@ -58,9 +63,11 @@ def lab(*args, check=True):
 class Topology:
     """The faults of a run, applied at once; who reaches whom."""
 
-    def __init__(self, n, faults):
+    def __init__(self, n, faults, fenced=()):
         self.n = n
         self.crashed, self.link_down, self.heur_loss, self.bmc_dead, self.xapi_hang = set(), set(), set(), set(), set()
+        self.maintenance, self.ha_off = set(), False
+        self.fenced = set(fenced)  # fenced earlier: disabled, no voter
         self.groups = None
         for f in faults:
             kind, arg = f[0], f[1] if len(f) > 1 else None
@@ -80,6 +87,10 @@ class Topology:
                 self.xapi_hang.add(arg)
             elif kind == "split":
                 self.groups = [set(g) for g in arg]
+            elif kind == "maintenance":
+                self.maintenance.add(arg)
+            elif kind == "ha-off":
+                self.ha_off = True
 
     def up(self, a):
         return a not in self.crashed and a not in self.link_down
@@ -94,29 +105,40 @@ class Topology:
     def heuristic(self, a):
         return self.up(a) and a not in self.heur_loss
 
+    def enabled(self):
+        return [b for b in range(1, self.n + 1) if b not in self.maintenance and b not in self.fenced]
+
     def quorum(self, a):
-        live = sum(1 for b in range(1, self.n + 1) if self.reaches(a, b))
-        return 2 * live > self.n or (2 * live == self.n and self.heuristic(a))
+        voters = self.enabled()
+        live = sum(1 for b in voters if self.reaches(a, b))
+        return 2 * live > len(voters) or (2 * live == len(voters) and self.heuristic(a))
+
+    def acts(self, a):
+        """a may decide at all: not crashed, HA on, a not in maintenance"""
+        return a not in self.crashed and not self.ha_off and a not in self.maintenance and a not in self.fenced
 
     def expected_fences(self):
         """{fenced: fencer}: what SPEC section 7's rules (quorum with the
         tie-break) make of this topology once detection has run."""
         n, m, ap, out = self.n, MASTER, AUTOPROMOTE, {}
-        master_acts = m not in self.crashed and self.quorum(m)
+        if m in self.fenced:
+            return out  # phases after a master's fence are not modelled
+        candidates = [s for s in range(2, n + 1) if s not in self.maintenance and s not in self.fenced]
+        master_acts = self.acts(m) and self.quorum(m)
         # the master goes first; the autopromote slave of a tie waits, and
         # is fenced meanwhile (a majority cannot be on both sides)
-        master_fences_ap = master_acts and not self.reaches(m, ap) and ap not in self.bmc_dead
-        ap_fences_master = (ap not in self.crashed and not self.reaches(ap, m) and self.quorum(ap)
-                            and m not in self.bmc_dead and not master_fences_ap)
+        master_fences_ap = master_acts and ap in candidates and not self.reaches(m, ap) and ap not in self.bmc_dead
+        ap_fences_master = (self.acts(ap) and not self.reaches(ap, m) and self.quorum(ap)
+                            and m not in self.bmc_dead and not master_fences_ap and m not in self.maintenance)
         if master_acts:
-            for s in range(2, n + 1):
+            for s in candidates:
                 if not self.reaches(m, s) and s not in self.bmc_dead:
                     out[s] = m
         if ap_fences_master:
             out[m] = ap
             # then, as the new master, the slaves it cannot reach
-            for s in range(3, n + 1):
-                if not self.reaches(ap, s) and s not in self.bmc_dead and s not in out:
+            for s in candidates:
+                if s != ap and not self.reaches(ap, s) and s not in self.bmc_dead and s not in out:
                     out[s] = ap
         return out
 
@@ -126,9 +148,10 @@ class Topology:
         (its BMC is dead).  When the master fences it at the same moment,
         either may come first: it may, it need not."""
         m, ap = MASTER, AUTOPROMOTE
-        if ap in self.crashed or self.reaches(ap, m) or not (not self.quorum(ap) or m in self.bmc_dead):
+        if not self.acts(ap) or m in self.maintenance or self.reaches(ap, m) or \
+                not (not self.quorum(ap) or m in self.bmc_dead):
             return set(), set()
-        master_acts = m not in self.crashed and self.quorum(m)
+        master_acts = self.acts(m) and self.quorum(m)
         if master_acts and ap not in self.bmc_dead:
             return set(), {ap}
         return {ap}, {ap}
@@ -145,10 +168,12 @@ def read_lines(path):
 
 
 class Run:
-    def __init__(self, out, name, n, faults, watch_s):
+    def __init__(self, out, name, n, faults, watch_s, env=None, extra_check=None):
         self.dir = os.path.join(out, name)
         self.name, self.n, self.faults, self.watch_s = name, n, faults, watch_s
+        self.env, self.extra_check = env or {}, extra_check
         self.problems, self.notes = [], []
+        self.applied = []  # (time_ms, fault): when each fault was injected
 
     def settle(self, limit=25):
         end = time.time() + limit
@@ -174,7 +199,7 @@ class Run:
             shutil.rmtree(self.dir)
         os.makedirs(self.dir)
         try:
-            lab("up", self.dir, self.n)
+            lab("up", self.dir, self.n, env=self.env)
             if not self.settle():
                 self.problems.append("the pool did not settle (roles, peers ok)")
                 return
@@ -182,11 +207,18 @@ class Run:
             for f in self.faults:
                 if f[0] == "sleep":
                     time.sleep(f[1])
+                elif f[0] == "wait-fenced":
+                    # the next phase starts once this host is fenced
+                    end = time.time() + 30
+                    while time.time() < end and f[1] not in self.fences():
+                        time.sleep(0.25)
+                    time.sleep(1.5)  # its VMs started, the pool view read again
                 elif f[0] == "split":
                     lab("fault", self.dir, "split", " ".join(map(str, f[1][0])), " ".join(map(str, f[1][1])))
                 else:
-                    lab("fault", self.dir, f[0], f[1])
-            self.expected = Topology(self.n, self.faults).expected_fences()
+                    lab("fault", self.dir, *f)
+                self.applied.append((int(time.time() * 1000), f))
+            self.expected = self.model()
             # watched until what the model expects happened and a little
             # longer (a second fence would come within the split delay),
             # or for the whole watch when nothing should happen; a
@@ -195,12 +227,61 @@ class Run:
             end = time.time() + self.watch_s + (12 if selfs else 0)
             while time.time() < end:
                 time.sleep(0.25)
-                if (self.expected or selfs) and set(self.fences()) >= set(self.expected) and selfs <= self.rebooted():
+                if (self.expected or selfs) and set(self.fences()) >= set(self.expected) and \
+                        selfs <= self.rebooted() and self.vms_back(self.expected):
                     time.sleep(4)
                     break
             self.check()
         finally:
             lab("down", self.dir, check=False)
+
+    def phases(self):
+        """The faults split at each wait-fenced: [(faults so far, fenced before)]."""
+        out, so_far, fenced = [], [], []
+        for f in self.faults:
+            if f[0] == "wait-fenced":
+                out.append((list(so_far), list(fenced)))
+                fenced.append(f[1])
+            elif f[0] != "sleep":
+                so_far.append(f)
+        out.append((list(so_far), list(fenced)))
+        return out
+
+    def model(self):
+        """{fenced: fencer} over the phases: each phase's topology, with
+        the hosts fenced before it disabled."""
+        expected = {}
+        for faults, fenced in self.phases():
+            for h, by in Topology(self.n, faults, fenced).expected_fences().items():
+                expected.setdefault(h, by)
+        return expected
+
+    def topology_at(self, t_ms):
+        """The topology as it was at t_ms: the faults injected by then, the
+        hosts fenced (done) before it disabled."""
+        faults = [f for t, f in self.applied if t <= t_ms and f[0] not in ("sleep", "wait-fenced")]
+        fenced = [host_of(r["host"]) for r in self.history()
+                  if r["action"] == "fence" and r["result"] == "ok" and r["time_ms"] < t_ms]
+        return Topology(self.n, faults, fenced)
+
+    def vm_starts(self):
+        """[(vm, origin host, started on host, record)]"""
+        out = []
+        for r in self.history():
+            if r["action"] != "vm-start" or r["result"] != "ok":
+                continue
+            m = re.match(r"VM (\S+) \(.*\) of xs(\d+) .* started on xs(\d+) ", r["message"])
+            if m:
+                out.append((m.group(1), int(m.group(2)), int(m.group(3)), r))
+        return out
+
+    def vms_back(self, fenced):
+        started = {v for v, _, _, _ in self.vm_starts()}
+        return all("vm%d-%d" % (h, k) in started for h in fenced for k in range(1, self.vms + 1))
+
+    @property
+    def vms(self):
+        return int(self.env.get("LAB_VMS", 2))
 
     def history(self):
         recs = []
@@ -234,29 +315,36 @@ class Run:
 
     def check(self):
         recs = self.history()
-        topo = Topology(self.n, self.faults)
+        topo = Topology(self.n, [f for f in self.faults if f[0] not in ("sleep", "wait-fenced")])
         fences = [(r["by"], host_of(r["host"]), r) for r in recs if r["action"] == "fence" and r["result"] == "ok"]
         pairs = {(a, b) for a, b, _ in fences}
         for a, b in pairs:
             if (b, a) in pairs and a < b:
                 self.problems.append("host %d and host %d fenced each other" % (a, b))
         for a, b, r in fences:
-            if r["time_ms"] >= self.t0 and not topo.quorum(a):
+            if r["time_ms"] >= self.t0 and not self.topology_at(r["time_ms"]).quorum(a):
                 self.problems.append("host %d fenced host %d without quorum" % (a, b))
         # a VM is started elsewhere only when the host it ran on is off
-        where = {}
-        for r in recs:
-            if r["action"] != "vm-start" or r["result"] != "ok":
-                continue
-            m = re.match(r"VM (\S+) \(.*\) of xs(\d+) .* started on xs(\d+) ", r["message"])
-            if not m:
-                continue
-            vm, origin, to = m.group(1), int(m.group(2)), int(m.group(3))
+        where, count = {}, {}
+        for vm, origin, to, r in self.vm_starts():
             ran_on = where.get(vm, origin)
             off = self.power_off_at(ran_on)
             if off is None or off > r["time_ms"]:
                 self.problems.append("VM %s started on host %d while host %d, where it ran, was powered on" % (vm, to, ran_on))
             where[vm] = to
+            count[vm] = count.get(vm, 0) + 1
+        # every VM of a fenced host back exactly once; none of another host
+        # (vApps are checked by their run's own check)
+        done = set(self.fences()) if "OP_MODE=1" not in self.env.get("LAB_CONFIG", "") else set()
+        for h in (range(1, self.n + 1) if "OP_MODE=1" not in self.env.get("LAB_CONFIG", "") else []):
+            for k in range(1, self.vms + 1):
+                vm, c = "vm%d-%d" % (h, k), count.get("vm%d-%d" % (h, k), 0)
+                if h in done and c != 1:
+                    self.problems.append("VM %s of fenced host %d was started %d times (once expected)" % (vm, h, c))
+                elif h not in done and c:
+                    self.problems.append("VM %s of host %d, which was not fenced, was started" % (vm, h))
+        if self.extra_check:
+            self.extra_check(self)
         reboots = self.rebooted()
         must, may = topo.expected_self_fences()
         for host in must - reboots:
@@ -276,9 +364,43 @@ class Run:
 
 # ---- scenarios -----------------------------------------------------------------------
 
+def vapp_order(run):
+    """OP_MODE=1: the master started host 3's vApp, its VMs in the
+    appliance's order (vm3-2 order 0, then vm3-1 order 1)."""
+    starts = [l.split()[3] for l in read_lines(os.path.join(run.dir, "h1", "xapi.log")) if "appliance started VM" in l]
+    if starts != ["vm3-2", "vm3-1"]:
+        run.problems.append("vApp of host 3: VMs started %s, expected vm3-2 then vm3-1 (VM.order)" % (starts or "none"))
+
+
+VAPP = {"LAB_CONFIG": "OP_MODE=1",
+        "LAB_POOL_JQ": '.appliances = [{"uuid": "aaaa0000-0000-4000-8000-000000000003", "name": "app3"}]'
+                       ' | (.vms[] | select(.name=="vm3-1")) += {"appliance": "aaaa0000-0000-4000-8000-000000000003", "order": 1}'
+                       ' | (.vms[] | select(.name=="vm3-2")) += {"appliance": "aaaa0000-0000-4000-8000-000000000003",'
+                       ' "order": 0, "start_delay": 1}'}
+
+
 def scripted(sizes):
     runs = []
     for n in sizes:
+        # HA-Lizard's pool switch off, then a crash: nothing at all happens
+        runs += [("n%d-ha-off-slave-crash" % n, n, [("ha-off",), ("sleep", 2), ("crash", n)]),
+                 ("n%d-ha-off-master-crash" % n, n, [("ha-off",), ("sleep", 2), ("crash", 1)])]
+        if n >= 3:
+            runs += [
+                # a master in maintenance fences nobody; a host in maintenance is not fenced
+                ("n%d-maintenance-master-slave-crash" % n, n, [("maintenance", 1), ("sleep", 2), ("crash", n)]),
+                ("n%d-maintenance-host-crashes" % n, n, [("maintenance", n), ("sleep", 2), ("crash", n)]),
+                # quorum among enabled hosts: the first fenced host no longer counts
+                ("n%d-second-failure" % n, n, [("crash", n), ("wait-fenced", n), ("crash", n - 1)]),
+            ]
+        if n == 3:
+            runs.append(("n3-vapp-order", 3, [("crash", 3)], VAPP, vapp_order))
+        if n == 5:
+            runs += [("n5-two-slaves-crash", 5, [("crash", 4), ("crash", 5)]),
+                     ("n5-three-slaves-crash", 5, [("crash", 3), ("crash", 4), ("crash", 5)]),
+                     ("n5-three-failures-in-turn", 5, [("crash", 5), ("wait-fenced", 5), ("crash", 4), ("wait-fenced", 4),
+                                                      ("crash", 3)]),
+                     ("n5-split-2-3", 5, [("split", ([1, 2], [3, 4, 5]))])]
         runs += [
             ("n%d-slave-crash" % n, n, [("crash", n)]),
             ("n%d-master-crash" % n, n, [("crash", 1)]),
@@ -321,7 +443,8 @@ def random_faults(rng, n):
 
 
 def describe(faults):
-    return ", ".join("%s %s" % (f[0], " | ".join(" ".join(map(str, g)) for g in f[1]) if f[0] == "split" else f[1])
+    return ", ".join(f[0] if len(f) == 1 else
+                     "%s %s" % (f[0], " | ".join(" ".join(map(str, g)) for g in f[1]) if f[0] == "split" else f[1])
                      for f in faults)
 
 
@@ -358,8 +481,8 @@ def main():
     print("campaign: %d runs, random seed %d, logs in %s" % (len(runs), seed, a.out), flush=True)
     counts = {"runs": 0, "broken": 0, "fences": 0, "mutual": 0, "no-quorum": 0, "vm-twice": 0, "missed": 0,
               "unexpected": 0}
-    for name, n, faults in runs:
-        r = Run(a.out, name, n, faults, a.watch)
+    for name, n, faults, *more in runs:
+        r = Run(a.out, name, n, faults, a.watch, *more)
         try:
             r.run()
         except (RuntimeError, subprocess.TimeoutExpired) as e:

@@ -19,7 +19,15 @@
 #       heuristic-loss I  the heuristic target stops answering host I (heuristic-back I)
 #       bmc-dead I      the host's BMC stops answering (bmc-back I)
 #       xapi-hang I     the host's XAPI stops answering (xapi-resume I)
+#       maintenance I   the host is put in maintenance (host.disable at the master)
+#       ha-off          HA switched off for the pool (its XenCenter custom field =false)
 #   lab.sh exec DIR I CMD...        run in host I's namespace
+#
+# up reads LAB_VMS (VMs per host, default 2), LAB_POOL_JQ (a jq filter that
+# reshapes the pool description: VM order, vApps) and LAB_CONFIG (more lines
+# for the pool-wide config).  The pool is HA-Lizard's default one: every VM
+# of a failed host comes back (GLOBAL_VM_HA=1), the first of each host
+# flagged true in its XenCenter custom field, the others false.
 #
 # Addresses exist only inside the lab's namespaces: management 10.77.0.0/24
 # (host I at .1I, the heuristic target at .1), out-of-band 10.78.0.0/24 (BMC
@@ -109,9 +117,15 @@ up() {
         echo 1 > "$DIR/control/live/$(uuid $i)"
         i=$((i + 1))
     done
-    pool_json "$N" 1 10.77.0 > "$DIR/pool.json"
+    pool_json "$N" "${LAB_VMS:-2}" 10.77.0 > "$DIR/pool.json"
+    if [ -n "${LAB_POOL_JQ:-}" ]; then
+        jq "$LAB_POOL_JQ" "$DIR/pool.json" > "$DIR/pool.json.new" && mv "$DIR/pool.json.new" "$DIR/pool.json" ||
+            die "LAB_POOL_JQ: $LAB_POOL_JQ"
+    fi
     {
         pool_conf "$DIR/fence" "$DIR" 10.77.0.1 80
+        echo "GLOBAL_VM_HA=1"
+        [ -z "${LAB_CONFIG:-}" ] || printf '%s\n' "$LAB_CONFIG"
         # a BMC that does not answer, a master that hangs: bounded tighter
         printf 'IPMI_SESSION_TIMEOUT_MS=3000\nHAFENCE_XAPI_CALL_TIMEOUT_MS=2000\nFENCE_HA_ONFAIL=0\n'
         # XAPI over the management network, as from another host: a password
@@ -171,6 +185,34 @@ reboot_host() { # I: the daemon's self-fence runs this; the host comes back
         >/dev/null 2>&1 < /dev/null &
 }
 
+# A XAPI call at the pool's master, from the switch (as an operator's
+# console would make it): METHOD ARGS..., "host:UUID" is replaced by that
+# host's reference and "pool" by the pool's.
+xapi_call() {
+    ip netns exec "${P}sw" python3 - "$(cat "$DIR/xapi.pw")" "$@" <<'EOF'
+import sys, xmlrpc.client
+pw, method, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+addr = "10.77.0.11"
+for _ in range(3):
+    s = xmlrpc.client.ServerProxy("http://%s:80/" % addr, allow_none=True)
+    r = s.session.login_with_password("root", pw, "1.0", "lab")
+    if r["Status"] == "Success":
+        break
+    if r["ErrorDescription"][0] != "HOST_IS_SLAVE":
+        sys.exit("login: %s" % r["ErrorDescription"])
+    addr = r["ErrorDescription"][1]
+sess = r["Value"]
+def ref(a):
+    if a.startswith("host:"):
+        return s.host.get_by_uuid(sess, a[5:])["Value"]
+    if a == "pool":
+        return s.pool.get_all(sess)["Value"][0]
+    return a
+r = getattr(s, method)(sess, *[ref(a) for a in args])
+sys.exit(0 if r["Status"] == "Success" else "%s: %s" % (method, r["ErrorDescription"]))
+EOF
+}
+
 routes() { # I ACTION ADDRESS: a route in host I that makes ADDRESS unreachable (add) or not (del)
     ip -n "$(ns "$1")" route "$2" unreachable "$3/32" 2>/dev/null
 }
@@ -198,6 +240,9 @@ fault() {
     bmc-dead) kill -STOP "$(cat "$DIR/bmcs/bmc$1/pid")" ;;
     bmc-back) kill -CONT "$(cat "$DIR/bmcs/bmc$1/pid")" ;;
     xapi-hang | xapi-resume) kill -USR1 "$(cat "$DIR/h$1/xapi.pid")" ;;
+    maintenance) xapi_call host.disable "host:$(uuid "$1")" || die "maintenance $1 failed" ;;
+    ha-off) xapi_call pool.remove_from_other_config pool XenCenter.CustomFields.ha-lizard-enabled &&
+        xapi_call pool.add_to_other_config pool XenCenter.CustomFields.ha-lizard-enabled false || die "ha-off failed" ;;
     *) die "unknown fault $f" ;;
     esac
     echo "$(date +%s%3N) fault $f $*" >> "$DIR/faults.log"
