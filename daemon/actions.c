@@ -20,6 +20,7 @@
  * order, or its vApps (OP_MODE=1). */
 typedef struct vm_item {
     char uuid[UUID_TEXT];
+    char ref[96];           /* XAPI's reference: started without a look-up */
     char name[256];
     long long order;        /* XAPI's VM.order: lower starts first */
     long long start_delay;  /* s to wait after its order group */
@@ -177,6 +178,7 @@ static bool recovery_plan(hafenced *d, const char *host, vm_list *out, hf_error 
             out->vm = hf_realloc(out->vm, (out->count + 1) * sizeof *out->vm);
             it = &out->vm[out->count++];
             hf_strlcpy(it->uuid, uuid, sizeof it->uuid);
+            hf_strlcpy(it->ref, vms->keys[i], sizeof it->ref);
             hf_strlcpy(it->name, name ? name : "", sizeof it->name);
             it->order = int_field(rec, "order");
             it->start_delay = int_field(rec, "start_delay");
@@ -286,12 +288,13 @@ static size_t survivors(const hafenced *d, const char *fenced, char (*out)[UUID_
     return n;
 }
 
-static hf_result start_vm_on(hafenced *d, xapi *x, const char *vm, const char *host, hf_reply *reply)
+static hf_result start_vm_on(hafenced *d, xapi *x, const vm_item *vm, const char *host, hf_reply *reply)
 {
     int64_t deadline = step_deadline(d);
     const pool_host *h = pool_view_host(&d->view, host);
     xv *vref = NULL, *href = NULL, *v = NULL, *args[4];
-    hf_result r = xapi_call1(x, "VM.get_by_uuid", vm, &vref, deadline, reply);
+    hf_result r = *vm->ref ? ((vref = xv_string(vm->ref)), HF_OK)
+                           : xapi_call1(x, "VM.get_by_uuid", vm->uuid, &vref, deadline, reply);
     if (r == HF_OK)
         r = h && *h->ref ? ((href = xv_string(h->ref)), HF_OK) : xapi_call1(x, "host.get_by_uuid", host, &href, deadline, reply);
     if (r == HF_OK && (!xv_str(vref) || !xv_str(href)))
@@ -335,7 +338,7 @@ static void start_one(start_batch *b, xapi *x, const vm_item *vm)
     hf_strlcpy(reply.message, "no surviving host", sizeof reply.message);
     for (size_t tries = 0; tries < b->n && r != HF_OK; tries++) {
         at = atomic_fetch_add(&b->next_host, 1) % b->n;
-        if ((r = start_vm_on(b->d, x, vm->uuid, b->hosts[at], &reply)) != HF_OK)
+        if ((r = start_vm_on(b->d, x, vm, b->hosts[at], &reply)) != HF_OK)
             hf_log(HF_LOG_WARNING, "VM %s (%s) does not start on %s: %s", vm->name, vm->uuid,
                    host_label(b->d, b->hosts[at], host_text, sizeof host_text), reply.message);
     }

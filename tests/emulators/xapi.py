@@ -571,6 +571,7 @@ class Handler(SimpleXMLRPCRequestHandler):
 
 class Server(socketserver.ThreadingMixIn, SimpleXMLRPCServer):
     daemon_threads = True
+    request_queue_size = 128  # clients start many calls at once (a listen backlog of 5 refuses them)
 
 
 class LocalHandler(Handler):
