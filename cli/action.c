@@ -80,7 +80,8 @@ static int setup_from_config(const cli *c, setup *s, bool needs_targets, const c
     if (!load_config(c, s, &rc))
         goto out;
     cli_plugin_path(c, &path);
-    s->plugin = hf_plugin_find(&path, plugin_name ? plugin_name : hf_method_plugin(s->settings.fence_method), &err);
+    s->plugin = plugin_name ? hf_plugin_find(&path, plugin_name, &err)
+                            : hf_method_resolve(&path, s->config, &s->settings, &err);
     hf_search_path_free(&path);
     if (!s->plugin) {
         rc = cli_config_error(&err);
@@ -113,7 +114,7 @@ static int setup_from_config(const cli *c, setup *s, bool needs_targets, const c
     if (rest_count) {
         char *map_path = hf_method_hostmap_path(&s->settings);
         hf_hostmap *map = NULL;
-        if (access(map_path, F_OK) == 0 && !(map = hf_hostmap_load(map_path, hf_method_hostmap_flags(s->settings.fence_method), &err))) {
+        if (access(map_path, F_OK) == 0 && !(map = hf_hostmap_load(map_path, hf_method_hostmap_flags(hf_plugin_name(s->plugin)), &err))) {
             free(map_path);
             rc = cli_config_error(&err);
             goto out;

@@ -41,6 +41,8 @@ typedef struct cli {
     const char *state_dir;    /* status-pool, recover */
     const char *runtime_dir;  /* status-pool, recover: the daemon's fallback status, recover requests */
     bool yes;                 /* recover: no question */
+    bool probe;               /* check-config: ask each host's device */
+    const char *host_uuid;    /* check-config: this host (default: the inventory's) */
     bool timeout_given;
     hf_engine_options engine;
     char **args;              /* positional arguments after the command */
@@ -74,6 +76,7 @@ int cmd_console(cli *c);
 int cmd_status_pool(cli *c);
 int cmd_recover(cli *c);
 int cmd_config(cli *c);
+int cmd_check_config(cli *c);
 
 /* The history file this invocation uses. */
 const char *cli_history_path(const cli *c);

@@ -147,10 +147,11 @@ static bool loads(const cli *c, xv *oc, const char *key, const char *value, hf_e
         hf_paramset *set = hf_paramset_new();
         hf_param *params = NULL;
         cli_plugin_path(c, &path);
-        plugin = hf_plugin_find(&path, hf_method_plugin(s.fence_method), err);
+        /* fencing off with no method: nothing more to check */
+        plugin = !s.fence_enabled && !*s.fence_method ? NULL : hf_method_resolve(&path, cfg, &s, err);
         hf_search_path_free(&path);
-        ok = plugin && hf_method_params(cfg, &s, plugin, set, err) &&
-             (params = hf_params_validate(hf_plugin_descriptor_of(plugin)->params, set, hf_plugin_name(plugin), err));
+        ok = (!s.fence_enabled && !*s.fence_method) || (plugin && hf_method_params(cfg, &s, plugin, set, err) &&
+             (params = hf_params_validate(hf_plugin_descriptor_of(plugin)->params, set, hf_plugin_name(plugin), err)));
         hf_params_free(params);
         hf_paramset_free(set);
         hf_plugin_unload(plugin);

@@ -28,6 +28,8 @@ static void usage(FILE *out)
         "  recover [--state-dir DIR] [--yes]  clear this host's self-fence suspension\n"
         "  config list|get KEY|set KEY VALUE|unset KEY [-c CONFIG]\n"
         "                                  HA-Lizard's pool-wide configuration in the pool database\n"
+        "  check-config [-c CONFIG [-c OVERRIDE]] [--probe] [--host-uuid UUID]\n"
+        "                                  prove the configuration can fence (hafenced --check-config)\n"
         "\n"
         "options:\n"
         "  -c, --config FILE        HA-Lizard config; twice: pool-wide then host override\n"
@@ -50,6 +52,8 @@ static void usage(FILE *out)
         "      --state-dir DIR      hafenced's state (default $HAFENCE_STATE_DIR or " HAFENCE_STATEDIR ")\n"
         "      --runtime-dir DIR    hafenced's runtime files (default $HAFENCE_RUNTIME_DIR or " HAFENCE_RUNDIR ")\n"
         "      --yes                recover: do not ask\n"
+        "      --probe              check-config: ask each host's fence device for its power state\n"
+        "      --host-uuid UUID     check-config: this host (default: the XenServer inventory's)\n"
         "      --host UUID, --since TIME, --until TIME   history filters (TIME: epoch seconds\n"
         "                           or YYYY-MM-DD[THH:MM:SS], UTC)\n"
         "      --json               machine-readable output\n"
@@ -261,7 +265,7 @@ enum {
     OPT_PASSWORD_STDIN, OPT_PASSWORD_ENV, OPT_SECRET_FILE, OPT_SECRET_ENV, OPT_TIMEOUT,
     OPT_POWER_TIMEOUT, OPT_RETRIES, OPT_PARALLEL, OPT_IN_PROCESS, OPT_HOST, OPT_SINCE,
     OPT_UNTIL, OPT_TARGET, OPT_REQUESTED_BY, OPT_VERSION, OPT_FOLLOW,
-    OPT_STATE_DIR, OPT_YES, OPT_RUNTIME_DIR
+    OPT_STATE_DIR, OPT_YES, OPT_RUNTIME_DIR, OPT_PROBE, OPT_HOST_UUID
 };
 
 static const struct option options[] = {
@@ -290,6 +294,8 @@ static const struct option options[] = {
     {"state-dir", required_argument, NULL, OPT_STATE_DIR},
     {"yes", no_argument, NULL, OPT_YES},
     {"runtime-dir", required_argument, NULL, OPT_RUNTIME_DIR},
+    {"probe", no_argument, NULL, OPT_PROBE},
+    {"host-uuid", required_argument, NULL, OPT_HOST_UUID},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -319,6 +325,8 @@ static int run(cli *c)
         return cmd_recover(c);
     if (strcmp(c->command, "config") == 0)
         return cmd_config(c);
+    if (strcmp(c->command, "check-config") == 0)
+        return cmd_check_config(c);
     if (strcmp(c->command, "fence") == 0)
         return cmd_action(c, HF_ACTION_OFF, true);
     for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
@@ -418,6 +426,8 @@ int main(int argc, char **argv)
         case OPT_STATE_DIR: c.state_dir = optarg; break;
         case OPT_YES: c.yes = true; break;
         case OPT_RUNTIME_DIR: c.runtime_dir = optarg; break;
+        case OPT_PROBE: c.probe = true; break;
+        case OPT_HOST_UUID: c.host_uuid = optarg; break;
         case 'v': c.verbose++; break;
         case 'h': usage(stdout); return EXIT_OK;
         case OPT_VERSION:

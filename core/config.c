@@ -354,65 +354,7 @@ bool hf_config_load(hf_config *cfg, const char *path, hf_error *err)
     return true;
 }
 
-/* ---- the FENCE_* settings ----------------------------------------------- */
-
-typedef enum key_type { K_BOOL, K_INT, K_ACTION, K_METHOD, K_PATH, K_ADDRESS, K_STRING, K_LIST } key_type;
-
-typedef struct key_def {
-    const char *key;
-    key_type type;
-    const char *dflt;
-    long long min, max;
-} key_def;
-
-static const key_def fence_keys[] = {
-    {"FENCE_ENABLED", K_BOOL, "1", 0, 0},
-    {"FENCE_ACTION", K_ACTION, "stop", 0, 0},
-    {"FENCE_METHOD", K_METHOD, "POOL", 0, 0},
-    {"FENCE_FILE_LOC", K_PATH, "/etc/ha-lizard/fence", 0, 0},
-    {"FENCE_IPADDRESS", K_ADDRESS, "", 0, 0},
-    {"FENCE_PASSWD", K_STRING, "", 0, 0},
-    {"FENCE_MIN_HOSTS", K_INT, "3", 1, 1000},
-    {"FENCE_QUORUM_REQUIRED", K_BOOL, "1", 0, 0},
-    {"FENCE_USE_IP_HEURISTICS", K_BOOL, "1", 0, 0},
-    {"FENCE_HEURISTICS_IPS", K_STRING, "", 0, 0},
-    {"FENCE_HA_ONFAIL", K_BOOL, "0", 0, 0},
-    {"FENCE_REBOOT_LONE_HOST", K_BOOL, "0", 0, 0},
-    {"FENCE_HOST_FORGET", K_BOOL, "0", 0, 0},
-    {"XAPI_COUNT", K_INT, "5", 1, 1000},
-    {"XAPI_DELAY", K_INT, "15", 0, 3600},
-    /* which VMs are recovered, and who recovers them (HA-Lizard's keys) */
-    {"GLOBAL_VM_HA", K_BOOL, "1", 0, 0},
-    {"OP_MODE", K_INT, "2", 1, 2},
-    {"DISABLED_VAPPS", K_LIST, "", 0, 0},
-    {"SLAVE_HA", K_BOOL, "1", 0, 0},
-    {"PROMOTE_SLAVE", K_BOOL, "1", 0, 0},
-    {NULL, K_STRING, NULL, 0, 0},
-};
-
-/* Keys HA-Lizard itself reads: accepted silently (the daemon uses some). */
-static const char *const ha_lizard_keys[] = {
-    "ENABLE_LOGGING", "SLAVE_VM_STAT", "XC_FIELD_NAME", "XE_TIMEOUT", "HOST_SELECT_METHOD",
-    "FENCE_PASSWD_FILE", NULL};
-static const char *const ha_lizard_prefixes[] = {"MAIL_", "MONITOR_", "SMTP_", "LOG_",
-                                                 "HAFENCE_", NULL};
-
-static bool known_other_key(const char *key, const char *method)
-{
-    char prefix[128];
-    for (const char *const *k = ha_lizard_keys; *k; k++)
-        if (strcasecmp(key, *k) == 0)
-            return true;
-    for (const char *const *p = ha_lizard_prefixes; *p; p++)
-        if (strncasecmp(key, *p, strlen(*p)) == 0)
-            return true;
-    /* <METHOD>_<PARAM>: checked against the plugin's table by method.c */
-    snprintf(prefix, sizeof prefix, "%s_", method);
-    for (char *c = prefix; *c; c++)
-        if (*c == '-')
-            *c = '_';
-    return strncasecmp(key, prefix, strlen(prefix)) == 0;
-}
+/* ---- the settings: every key checked against the table (keys.c) --------- */
 
 static bool valid_method(const char *m)
 {
@@ -424,111 +366,197 @@ static bool valid_method(const char *m)
     return true;
 }
 
-static bool check_value(const key_def *k, const char *v, const hf_config *cfg, hf_settings *s,
-                        hf_error *err)
+/* Is v a valid value of key k?  false with err naming where. */
+static bool value_ok(const hf_key_def *k, const char *v, const char *where, hf_error *err)
 {
-    const char *where = hf_config_origin(cfg, k->key);
     long long n;
-    int b;
     switch (k->type) {
-    case K_BOOL:
-        b = hf_parse_bool(v);
-        if (b < 0) {
-            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s=%s: expected 1 or 0", where, k->key, v);
+    case HF_KEY_BOOL:
+        if (hf_parse_bool(v) < 0) {
+            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s=%s: expected 1 or 0", where, k->name, v);
             return false;
         }
-        if (strcmp(k->key, "FENCE_ENABLED") == 0) s->fence_enabled = b;
-        else if (strcmp(k->key, "FENCE_QUORUM_REQUIRED") == 0) s->fence_quorum_required = b;
-        else if (strcmp(k->key, "FENCE_USE_IP_HEURISTICS") == 0) s->fence_use_ip_heuristics = b;
-        else if (strcmp(k->key, "FENCE_HA_ONFAIL") == 0) s->fence_ha_onfail = b;
-        else if (strcmp(k->key, "FENCE_REBOOT_LONE_HOST") == 0) s->fence_reboot_lone_host = b;
-        else if (strcmp(k->key, "FENCE_HOST_FORGET") == 0) s->fence_host_forget = b;
-        else if (strcmp(k->key, "GLOBAL_VM_HA") == 0) s->global_vm_ha = b;
-        else if (strcmp(k->key, "SLAVE_HA") == 0) s->slave_ha = b;
-        else if (strcmp(k->key, "PROMOTE_SLAVE") == 0) s->promote_slave = b;
         return true;
-    case K_INT:
+    case HF_KEY_INT:
         if (!hf_parse_ll(v, &n) || n < k->min || n > k->max) {
-            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s=%s: expected an integer from %lld to %lld",
-                         where, k->key, v, k->min, k->max);
-            return false;
-        }
-        if (strcmp(k->key, "FENCE_MIN_HOSTS") == 0) s->fence_min_hosts = n;
-        else if (strcmp(k->key, "XAPI_COUNT") == 0) s->xapi_count = n;
-        else if (strcmp(k->key, "XAPI_DELAY") == 0) s->xapi_delay = n;
-        else if (strcmp(k->key, "OP_MODE") == 0) s->op_mode = (int)n;
-        return true;
-    case K_ACTION:
-        if (strcasecmp(v, "stop") == 0) s->fence_action = HF_FENCE_STOP;
-        else if (strcasecmp(v, "start") == 0) s->fence_action = HF_FENCE_START;
-        else if (strcasecmp(v, "reset") == 0) s->fence_action = HF_FENCE_RESET;
-        else {
-            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s=%s: expected stop, start or reset",
-                         where, k->key, v);
+            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s=%s: expected an integer from %lld to %lld", where, k->name,
+                         v, k->min, k->max);
             return false;
         }
         return true;
-    case K_METHOD:
-        if (!valid_method(v)) {
+    case HF_KEY_ACTION:
+        if (strcasecmp(v, "stop") && strcasecmp(v, "start") && strcasecmp(v, "reset")) {
+            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s=%s: expected stop, start or reset", where, k->name, v);
+            return false;
+        }
+        return true;
+    case HF_KEY_METHOD:
+        if (*v && !valid_method(v)) {
             hf_error_set(err, HF_E_BAD_PARAMETER,
-                         "%s: %s=%s: a method is ILO, IRMC, XVM, POOL, IPMI, SNMP-PDU or a "
+                         "%s: %s=%s: a method is a plugin's name (ILO, IRMC, XVM, POOL, IPMI, SNMP-PDU, ...) or a "
                          "script name of letters, digits, '_', '-' and '.'",
-                         where, k->key, v);
+                         where, k->name, v);
             return false;
         }
-        s->fence_method = hf_strdup(v);
         return true;
-    case K_PATH:
-        if (v[0] != '/') {
-            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s=%s: expected an absolute path", where,
-                         k->key, v);
+    case HF_KEY_PATH:
+        if (*v && v[0] != '/') {
+            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s=%s: expected an absolute path", where, k->name, v);
             return false;
         }
-        s->fence_file_loc = hf_strdup(v);
         return true;
-    case K_ADDRESS: {
-        hf_param_def def = {.name = "FENCE_IPADDRESS", .type = HF_PARAM_ADDRESS};
+    case HF_KEY_ADDRESS: {
+        hf_param_def def = {.name = k->name, .type = HF_PARAM_ADDRESS};
         hf_error verr;
         if (*v && !hf_param_value_valid(&def, v, &verr)) {
             hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s", where, verr.message);
             return false;
         }
-        s->fence_ipaddress = hf_strdup(v);
         return true;
     }
-    case K_LIST:
-        /* ':'-separated UUIDs (HA-Lizard's array, parsed by the reader) */
+    case HF_KEY_LIST:
         for (const char *c = v; *c; c++)
             if (!isxdigit((unsigned char)*c) && *c != '-' && *c != ':') {
-                hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s=%s: expected UUIDs separated by ':' (or ())",
-                             where, k->key, v);
+                hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s=%s: expected UUIDs separated by ':' (or ())", where,
+                             k->name, v);
                 return false;
             }
-        s->disabled_vapps = hf_strdup(v);
         return true;
-    case K_STRING:
-        if (strcmp(k->key, "FENCE_PASSWD") == 0) {
-            s->fence_passwd = hf_strdup(v);
-            hf_secret_register(v);
-        } else {
-            s->fence_heuristics_ips = hf_strdup(v);
+    case HF_KEY_ENUM:
+        if (strcasecmp(v, "auto") && strcasecmp(v, "trust") && strcasecmp(v, "fail")) {
+            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s=%s: expected auto, trust or fail", where, k->name, v);
+            return false;
         }
         return true;
+    case HF_KEY_COMMAND:
+        if (!*v) {
+            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s is empty: a self-fence must reboot", where, k->name);
+            return false;
+        }
+        return true;
+    default:
+        return true;
     }
-    return false;
+}
+
+static bool flag(const hf_config *cfg, const char *key) { return hf_key_int(cfg, key) != 0; }
+
+static char *text(const hf_config *cfg, const char *key) { return hf_strdup(hf_key_value(cfg, key)); }
+
+/* The keys a plugin's parameter table answers for: the fence method's
+ * <METHOD>_ (with '-' as '_') and the daemon's HAFENCE_XAPI_. */
+static bool plugin_key(const char *key, const char *method)
+{
+    char prefix[128];
+    snprintf(prefix, sizeof prefix, "%s_", method);
+    for (char *c = prefix; *c; c++)
+        if (*c == '-' || *c == '.')
+            *c = '_';
+    return (*method && strncasecmp(key, prefix, strlen(prefix)) == 0) ||
+           strncasecmp(key, "HAFENCE_XAPI_", 13) == 0;
+}
+
+/* Is v the key's default (HA-Lizard's), $HOSTNAME expanded as in a file? */
+static bool is_default(const hf_key_def *k, const char *v)
+{
+    const char *ref = k->dflt ? strstr(k->dflt, "$HOSTNAME") : NULL;
+    char host[256] = "", expanded[512];
+    if (!k->dflt)
+        return false;
+    if (!ref)
+        return strcmp(v, k->dflt) == 0;
+    if (gethostname(host, sizeof host) != 0)
+        host[0] = '\0';
+    host[sizeof host - 1] = '\0';
+    snprintf(expanded, sizeof expanded, "%.*s%s%s", (int)(ref - k->dflt), k->dflt, host, ref + strlen("$HOSTNAME"));
+    return strcmp(v, expanded) == 0;
+}
+
+/* Warnings, once per load: a key in no table (with the nearest known one),
+ * an ignored key set to another value than HA-Lizard's default. */
+static void warn_keys(const hf_config *cfg, const char *method)
+{
+    for (size_t i = 0; i < cfg->count; i++) {
+        const char *key = cfg->entries[i].key, *v = cfg->entries[i].value;
+        const hf_key_def *k = hf_key_find(key);
+        size_t n = strlen(key);
+        char base[128];
+        if (k && !k->honoured && !is_default(k, v))
+            hf_log(HF_LOG_WARNING, "%s: %s=%s is accepted and has no effect: %s", cfg->entries[i].origin, key,
+                   k->type == HF_KEY_SECRET ? "***" : v, k->ignored_why);
+        if (k || plugin_key(key, method))
+            continue;
+        /* a secret's _FILE form */
+        if (n > 5 && strcasecmp(key + n - 5, "_FILE") == 0) {
+            snprintf(base, sizeof base, "%.*s", (int)(n - 5), key);
+            if ((k = hf_key_find(base)) && k->type == HF_KEY_SECRET)
+                continue;
+        }
+        {
+            /* METHOD_PARAM of a method not in use (the keys of the method
+             * an operator switched from) */
+            const char *near = hf_key_nearest(key);
+            bool other_method = !near && strchr(key, '_') && *method;
+            hf_log(HF_LOG_WARNING, "%s: unknown key %s (ignored)%s%s%s%s%s", cfg->entries[i].origin, key,
+                   near ? ": did you mean " : "", near ? near : "", near ? "?" : "",
+                   other_method ? ": a parameter of another method than FENCE_METHOD=" : "",
+                   other_method ? method : "");
+        }
+    }
 }
 
 bool hf_settings_load(const hf_config *cfg, hf_settings *s, hf_error *err)
 {
+    size_t count;
+    const hf_key_def *table = hf_keys(&count);
+    const char *action;
     memset(s, 0, sizeof *s);
-    for (const key_def *k = fence_keys; k->key; k++) {
-        const char *v = hf_config_get(cfg, k->key);
-        if (!check_value(k, v ? v : k->dflt, cfg, s, err)) {
-            hf_settings_free(s);
+    for (size_t i = 0; i < count; i++) {
+        const char *v = hf_config_get(cfg, table[i].name);
+        if (v && !value_ok(&table[i], v, hf_config_origin(cfg, table[i].name), err))
             return false;
-        }
     }
-    if (!*s->fence_passwd && hf_config_get(cfg, "FENCE_PASSWD_FILE")) {
+    s->fence_enabled = flag(cfg, "FENCE_ENABLED");
+    action = hf_key_value(cfg, "FENCE_ACTION");
+    s->fence_action = !strcasecmp(action, "start") ? HF_FENCE_START
+                      : !strcasecmp(action, "reset") ? HF_FENCE_RESET
+                                                     : HF_FENCE_STOP;
+    s->fence_method = hf_strdup(hf_config_get(cfg, "FENCE_METHOD") ? hf_config_get(cfg, "FENCE_METHOD") : "");
+    warn_keys(cfg, s->fence_method);
+    if (s->fence_enabled && !*s->fence_method) {
+        /* no silent default: a misspelt FENCE_METHOD must not fence
+         * another way */
+        const char *typo = NULL;
+        for (size_t i = 0; i < cfg->count && !typo; i++)
+            if (hf_key_nearest(cfg->entries[i].key) &&
+                strcmp(hf_key_nearest(cfg->entries[i].key), "FENCE_METHOD") == 0)
+                typo = cfg->entries[i].origin;
+        hf_error_set(err, HF_E_BAD_PARAMETER,
+                     "FENCE_METHOD is required with FENCE_ENABLED=1 (a plugin's name or a custom script's)%s%s%s",
+                     typo ? "; " : "", typo ? typo : "", typo ? " is a key close to it: a typo?" : "");
+        hf_settings_free(s);
+        return false;
+    }
+    s->fence_file_loc = text(cfg, "FENCE_FILE_LOC");
+    s->fence_ipaddress = text(cfg, "FENCE_IPADDRESS");
+    s->fence_passwd = text(cfg, "FENCE_PASSWD");
+    if (*s->fence_passwd)
+        hf_secret_register(s->fence_passwd);
+    s->fence_min_hosts = hf_key_int(cfg, "FENCE_MIN_HOSTS");
+    s->fence_quorum_required = flag(cfg, "FENCE_QUORUM_REQUIRED");
+    s->fence_use_ip_heuristics = flag(cfg, "FENCE_USE_IP_HEURISTICS");
+    s->fence_heuristics_ips = text(cfg, "FENCE_HEURISTICS_IPS");
+    s->fence_ha_onfail = flag(cfg, "FENCE_HA_ONFAIL");
+    s->fence_reboot_lone_host = flag(cfg, "FENCE_REBOOT_LONE_HOST");
+    s->fence_host_forget = flag(cfg, "FENCE_HOST_FORGET");
+    s->xapi_count = hf_key_int(cfg, "XAPI_COUNT");
+    s->xapi_delay = hf_key_int(cfg, "XAPI_DELAY");
+    s->global_vm_ha = flag(cfg, "GLOBAL_VM_HA");
+    s->op_mode = (int)hf_key_int(cfg, "OP_MODE");
+    s->disabled_vapps = text(cfg, "DISABLED_VAPPS");
+    s->slave_ha = flag(cfg, "SLAVE_HA");
+    s->promote_slave = flag(cfg, "PROMOTE_SLAVE");
+    if (!*s->fence_passwd && hf_config_get(cfg, "FENCE_PASSWD_FILE") && *hf_config_get(cfg, "FENCE_PASSWD_FILE")) {
         char *secret = hf_secret_from_file(hf_config_get(cfg, "FENCE_PASSWD_FILE"), err);
         if (!secret) {
             hf_settings_free(s);
@@ -537,14 +565,6 @@ bool hf_settings_load(const hf_config *cfg, hf_settings *s, hf_error *err)
         free(s->fence_passwd);
         s->fence_passwd = secret;
         hf_secret_register(secret);
-    }
-    for (size_t i = 0; i < cfg->count; i++) {
-        const char *key = cfg->entries[i].key;
-        bool known = false;
-        for (const key_def *k = fence_keys; k->key && !known; k++)
-            known = strcmp(k->key, key) == 0;
-        if (!known && !known_other_key(key, s->fence_method))
-            hf_log(HF_LOG_WARNING, "%s: unknown key %s (ignored)", cfg->entries[i].origin, key);
     }
     return true;
 }

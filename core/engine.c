@@ -59,13 +59,13 @@ static void context_init(hf_context *ctx, call_scope *scope, int64_t deadline_ms
 const char *hf_action_name(hf_action action)
 {
     static const char *const names[] = {"off", "on", "reboot", "cycle", "status",
-                                        "monitor", "list", "check", "console"};
+                                        "monitor", "list", "check", "console", "validate"};
     return (unsigned)action < sizeof names / sizeof names[0] ? names[action] : "unknown";
 }
 
 bool hf_action_parse(const char *word, hf_action *out)
 {
-    for (int a = HF_ACTION_OFF; a <= HF_ACTION_CONSOLE; a++) {
+    for (int a = HF_ACTION_OFF; a <= HF_ACTION_VALIDATE; a++) {
         if (strcmp(word, hf_action_name((hf_action)a)) == 0) {
             *out = (hf_action)a;
             return true;
@@ -363,6 +363,9 @@ static void run_fence(fence_call *c, hf_outcome *out)
         finish(out, r, "%s", reply.message);
         return;
     }
+    case HF_ACTION_VALIDATE:
+        finish(out, HF_OK, "%s accepts the parameters", hf_plugin_name(c->req->plugin));
+        return;
     case HF_ACTION_CHECK:
         break;
     }

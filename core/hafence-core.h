@@ -131,7 +131,8 @@ typedef enum hf_action {
     HF_ACTION_MONITOR,
     HF_ACTION_LIST,
     HF_ACTION_CHECK,  /* heuristic vote */
-    HF_ACTION_CONSOLE /* follow the live console (to hf_request.console_fd) */
+    HF_ACTION_CONSOLE, /* follow the live console (to hf_request.console_fd) */
+    HF_ACTION_VALIDATE /* the plugin accepts the parameters (create, destroy): nothing is sent to the device */
 } hf_action;
 const char *hf_action_name(hf_action action);
 bool hf_action_parse(const char *word, hf_action *out);
@@ -240,6 +241,33 @@ const char *hf_config_origin(const hf_config *cfg, const char *key);
 size_t hf_config_count(const hf_config *cfg);
 const char *hf_config_key_at(const hf_config *cfg, size_t i);
 
+/* ---- the keys a config may hold (keys.c) ---------------------------------- */
+typedef enum hf_key_type {
+    HF_KEY_BOOL, HF_KEY_INT, HF_KEY_ACTION, HF_KEY_METHOD, HF_KEY_PATH, HF_KEY_ADDRESS, HF_KEY_STRING,
+    HF_KEY_SECRET, HF_KEY_LIST, HF_KEY_COMMAND, HF_KEY_ENUM
+} hf_key_type;
+typedef struct hf_key_def {
+    const char *name;
+    hf_key_type type;
+    long long min, max;      /* HF_KEY_INT, HF_KEY_BOOL */
+    const char *dflt;        /* NULL: none (required where it matters) */
+    const char *meaning;
+    bool honoured;           /* false: accepted, and has no effect ... */
+    const char *ignored_why; /* ... for this reason */
+} hf_key_def;
+/* The table, and one of its keys (case-insensitive), or NULL. */
+const hf_key_def *hf_keys(size_t *count);
+const hf_key_def *hf_key_find(const char *name);
+const char *hf_key_type_name(hf_key_type type);
+/* A key's value in cfg, else its default (the table's); checked by
+ * hf_settings_load() before. */
+const char *hf_key_value(const hf_config *cfg, const char *name);
+long long hf_key_int(const hf_config *cfg, const char *name);
+/* The candidate nearest to word (a typo's correction), or NULL when none
+ * is close; hf_key_nearest: among the table's keys. */
+const char *hf_nearest(const char *word, const char *const *candidates, size_t count);
+const char *hf_key_nearest(const char *word);
+
 typedef enum hf_fence_action { HF_FENCE_STOP, HF_FENCE_START, HF_FENCE_RESET } hf_fence_action;
 
 typedef struct hf_settings {
@@ -321,7 +349,12 @@ const char *hf_peer_state_name(hf_peer_state state);
 bool hf_probe_tcp(const char *host, const char *port, int64_t timeout_ms, char *why, size_t why_size);
 
 /* ---- methods: HA-Lizard names to plugins and parameters (method.c) ------- */
-const char *hf_method_plugin(const char *method); /* "ILO" -> "ilo", other -> "script" */
+/* The plugin FENCE_METHOD names: an installed fence plugin of that name
+ * (its own, case and '-'/'_' aside: ILO -> ilo, SNMP-PDU -> snmp-pdu, a
+ * vendor's ACMERELAY -> acmerelay), or the script plugin for a custom
+ * script FENCE_FILE_LOC/NAME/NAME.sh; both is ambiguous, neither is an
+ * error naming the key's file and line (with the nearest plugin name). */
+hf_plugin *hf_method_resolve(const hf_search_path *path, const hf_config *cfg, const hf_settings *s, hf_error *err);
 /* Fill a paramset for plugin from the config: <METHOD>_<PARAM> keys,
  * FENCE_IPADDRESS -> address, FENCE_PASSWD -> password, FENCE_FILE_LOC ->
  * file_loc, the method name -> method, FENCE_HOST_FORGET -> host_forget;
@@ -338,8 +371,12 @@ bool hf_params_from_keys(const hf_config *cfg, const char *name, const hf_plugin
 void hf_method_param_defaults(const hf_plugin *plugin, hf_paramset *set, const char *history_path);
 /* FENCE_FILE_LOC/<METHOD>/<METHOD>.hosts */
 char *hf_method_hostmap_path(const hf_settings *s);
-/* How the method's host map is read (HF_HOSTMAP_JOIN_LINES for SNMP-PDU). */
-unsigned hf_method_hostmap_flags(const char *method);
+/* How the host map of a method served by plugin is read
+ * (HF_HOSTMAP_JOIN_LINES for snmp-pdu). */
+unsigned hf_method_hostmap_flags(const char *plugin);
+/* Does the plugin take a host's UUID as its target (pool, script)?  Any
+ * other needs a host map line per host: its targets are devices. */
+bool hf_method_targets_hosts(const char *plugin);
 
 /* ---- host maps (hostmap.c) ----------------------------------------------- */
 typedef struct hf_hostmap hf_hostmap;
@@ -352,6 +389,8 @@ hf_hostmap *hf_hostmap_load(const char *path, unsigned flags, hf_error *err);
 void hf_hostmap_free(hf_hostmap *map);
 const char *hf_hostmap_lookup(const hf_hostmap *map, const char *host_uuid);
 size_t hf_hostmap_count(const hf_hostmap *map);
+/* The i-th host UUID of the map, in file order (NULL past the end). */
+const char *hf_hostmap_host_at(const hf_hostmap *map, size_t i);
 
 /* ---- secrets (secret.c) -------------------------------------------------- */
 /* Read a secret from a file (first line, no newline); warns when the file

@@ -150,3 +150,8 @@ const char *hf_hostmap_lookup(const hf_hostmap *map, const char *host_uuid)
 }
 
 size_t hf_hostmap_count(const hf_hostmap *map) { return map->count; }
+
+const char *hf_hostmap_host_at(const hf_hostmap *map, size_t i)
+{
+    return i < map->count ? map->hosts[i] : NULL;
+}

@@ -5,34 +5,166 @@
  */
 #include "hafence-core.h"
 
+#include "trust.h"
+
 #include <ctype.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+/* How a plugin's targets are written, until its descriptor says so: by
+ * plugin name, as data. */
 static const struct {
-    const char *method;
     const char *plugin;
     unsigned hostmap_flags;
-} methods[] = {
-    {"ILO", "ilo", 0}, {"IRMC", "irmc", 0}, {"XVM", "xvm", 0}, {"POOL", "pool", 0},
-    {"IPMI", "ipmi", 0},
+    bool targets_hosts; /* its target is the host's UUID: no host map needed */
+} targets[] = {
     /* a host on several PDUs has one line per PDU */
-    {"SNMP-PDU", "snmp-pdu", HF_HOSTMAP_JOIN_LINES},
+    {"snmp-pdu", HF_HOSTMAP_JOIN_LINES, false},
+    {"pool", 0, true},
+    /* HA-Lizard's custom scripts are given the host's UUID */
+    {"script", 0, true},
 };
 
-unsigned hf_method_hostmap_flags(const char *method)
+unsigned hf_method_hostmap_flags(const char *plugin)
 {
-    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
-        if (strcasecmp(methods[i].method, method) == 0)
-            return methods[i].hostmap_flags;
+    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
+        if (strcmp(targets[i].plugin, plugin) == 0)
+            return targets[i].hostmap_flags;
     return 0;
 }
 
-const char *hf_method_plugin(const char *method)
+bool hf_method_targets_hosts(const char *plugin)
 {
-    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
-        if (strcasecmp(methods[i].method, method) == 0)
-            return methods[i].plugin;
-    return "script"; /* any other name is a custom fence script */
+    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
+        if (strcmp(targets[i].plugin, plugin) == 0)
+            return targets[i].targets_hosts;
+    return false;
+}
+
+/* A method and a plugin name are the same name when they match with case
+ * and '-'/'_' ignored: SNMP-PDU, snmp_pdu, snmp-pdu. */
+static bool same_name(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        char x = *a == '_' ? '-' : (char)tolower((unsigned char)*a);
+        char y = *b == '_' ? '-' : (char)tolower((unsigned char)*b);
+        if (x != y)
+            return false;
+    }
+    return !*a && !*b;
+}
+
+typedef struct by_name {
+    const char *name;
+    hf_plugin *found;
+    char **names;     /* every fence plugin seen, for "did you mean" */
+    size_t count;
+} by_name;
+
+static void visit(const char *file, hf_plugin *plugin, const hf_error *err, void *arg)
+{
+    by_name *b = arg;
+    (void)file, (void)err;
+    if (!plugin)
+        return;
+    if (hf_plugin_descriptor_of(plugin)->kind == HF_KIND_FENCE) {
+        b->names = hf_realloc(b->names, (b->count + 1) * sizeof *b->names);
+        b->names[b->count++] = hf_strdup(hf_plugin_name(plugin));
+    }
+    if (!b->found && same_name(hf_plugin_name(plugin), b->name)) {
+        b->found = plugin;
+        return;
+    }
+    hf_plugin_unload(plugin);
+}
+
+/* The installed plugin the name names: its file (lower case, '-' and '_'
+ * alike) first, so that one plugin is loaded, not all; else every plugin's
+ * own name (a vendor's file may be called otherwise). */
+static hf_plugin *plugin_named(const hf_search_path *path, const char *name, by_name *b)
+{
+    char lower[96], dash[96];
+    hf_error ignored = {0};
+    size_t i = 0;
+    for (; name[i] && i + 1 < sizeof lower; i++) {
+        lower[i] = (char)tolower((unsigned char)name[i]);
+        dash[i] = lower[i] == '_' ? '-' : lower[i];
+    }
+    lower[i] = dash[i] = '\0';
+    for (int k = 0; k < 2; k++) {
+        hf_plugin *p = hf_plugin_find(path, k ? lower : dash, &ignored);
+        if (p && same_name(hf_plugin_name(p), name))
+            return p;
+        hf_plugin_unload(p);
+    }
+    b->name = name;
+    hf_plugin_discover(path, visit, b);
+    return b->found;
+}
+
+/* The script plugin for a custom script, which must be one hafence may
+ * run as root (the trust rule) and executable: found out now, when the
+ * config is read, not at the first fence. */
+static hf_plugin *script_checked(const hf_search_path *path, const char *script, const char *where,
+                                 const char *method, hf_error *err)
+{
+    char why[900];
+    struct stat st;
+    int fd = trust_open(script, why, sizeof why);
+    bool exec = fd >= 0 && fstat(fd, &st) == 0 && (st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH));
+    if (fd >= 0)
+        close(fd);
+    if (fd < 0 || !exec) {
+        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: FENCE_METHOD=%s: the custom script %s%s",
+                     where ? where : "config", method, fd < 0 ? why : script, fd < 0 ? "" : " is not executable");
+        return NULL;
+    }
+    return hf_plugin_find(path, "script", err);
+}
+
+hf_plugin *hf_method_resolve(const hf_search_path *path, const hf_config *cfg, const hf_settings *s, hf_error *err)
+{
+    const char *method = s->fence_method, *where = hf_config_origin(cfg, "FENCE_METHOD");
+    size_t n = strlen(s->fence_file_loc) + 2 * strlen(method) + 8;
+    char *script = hf_calloc(1, n);
+    by_name b = {0};
+    hf_plugin *plugin;
+    bool has_script;
+    if (!*method) {
+        free(script);
+        hf_error_set(err, HF_E_BAD_PARAMETER, "FENCE_METHOD is not set: name a fence plugin or a custom script");
+        return NULL;
+    }
+    snprintf(script, n, "%s/%s/%s.sh", s->fence_file_loc, method, method);
+    has_script = access(script, F_OK) == 0;
+    plugin = plugin_named(path, method, &b);
+    if (plugin && hf_plugin_descriptor_of(plugin)->kind != HF_KIND_FENCE) {
+        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: FENCE_METHOD=%s: plugin %s (%s) is a heuristic, not a fence method",
+                     where ? where : "config", method, hf_plugin_name(plugin), hf_plugin_path(plugin));
+        hf_plugin_unload(plugin);
+        plugin = NULL;
+    } else if (plugin && has_script) {
+        hf_error_set(err, HF_E_BAD_PARAMETER,
+                     "%s: FENCE_METHOD=%s is ambiguous: the installed plugin %s (%s) and the custom script %s both "
+                     "answer to it; rename the script's folder",
+                     where ? where : "config", method, hf_plugin_name(plugin), hf_plugin_path(plugin), script);
+        hf_plugin_unload(plugin);
+        plugin = NULL;
+    } else if (!plugin && has_script) {
+        plugin = script_checked(path, script, where, method, err);
+    } else if (!plugin) {
+        const char *near = hf_nearest(method, (const char *const *)b.names, b.count);
+        hf_error_set(err, HF_E_BAD_PARAMETER,
+                     "%s: FENCE_METHOD=%s: no installed fence plugin is named so, and there is no custom script %s%s%s%s",
+                     where ? where : "config", method, script, near ? " (did you mean " : "", near ? near : "",
+                     near ? "?)" : "");
+    }
+    for (size_t i = 0; i < b.count; i++)
+        free(b.names[i]);
+    free(b.names);
+    free(script);
+    return plugin;
 }
 
 /* "SNMP-PDU" -> "SNMP_PDU_" */
@@ -55,6 +187,69 @@ static void param_key(const char *prefix, const char *name, const char *suffix, 
     snprintf(out + i, size - i, "%s", suffix);
 }
 
+/* A parameter's value from a config key, checked against the plugin's
+ * table where it is read: a bad one names file:line and key. */
+static bool take(const hf_config *cfg, const char *key, const hf_param_def *p, const char *plugin, const char *v,
+                 hf_paramset *out, hf_error *err)
+{
+    hf_error why;
+    if (!hf_param_value_valid(p, v, &why)) {
+        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s: %s: %s", hf_config_origin(cfg, key), key, plugin, why.message);
+        return false;
+    }
+    hf_paramset_set(out, p->name, v);
+    return true;
+}
+
+/* A secret parameter from the file a <KEY>_FILE key names. */
+static bool take_file(const hf_config *cfg, const char *key, const hf_param_def *p, const char *plugin,
+                      hf_paramset *out, hf_error *err)
+{
+    hf_error why = {0};
+    char *secret = hf_secret_from_file(hf_config_get(cfg, key), &why);
+    bool ok;
+    if (!secret) {
+        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s: %s", hf_config_origin(cfg, key), key, why.message);
+        return false;
+    }
+    ok = take(cfg, key, p, plugin, secret, out, err);
+    hf_secret_free(secret);
+    return ok;
+}
+
+/* <NAME>_<X> keys that name no parameter are most likely typos: each gets
+ * a warning, with the nearest of the plugin's keys. */
+static void warn_unknown_keys(const hf_config *cfg, const char *prefix, const hf_plugin_descriptor *d)
+{
+    char **names = NULL, key[256];
+    size_t n = 0;
+    for (const hf_param_def *p = d->params; p && p->name; p++) {
+        names = hf_realloc(names, (n + 2) * sizeof *names);
+        param_key(prefix, p->name, "", key, sizeof key);
+        names[n++] = hf_strdup(key);
+        if (p->flags & HF_PARAM_SECRET) {
+            param_key(prefix, p->name, "_FILE", key, sizeof key);
+            names[n++] = hf_strdup(key);
+        }
+    }
+    for (size_t i = 0; i < hf_config_count(cfg); i++) {
+        const char *k = hf_config_key_at(cfg, i), *near;
+        bool known = false;
+        if (strncasecmp(k, prefix, strlen(prefix)) != 0)
+            continue;
+        for (size_t j = 0; j < n && !known; j++)
+            known = strcasecmp(k, names[j]) == 0;
+        if (known)
+            continue;
+        near = hf_nearest(k, (const char *const *)names, n);
+        hf_log(HF_LOG_WARNING, "%s: %s names no parameter of plugin %s (ignored)%s%s%s", hf_config_origin(cfg, k), k,
+               d->name, near ? ": did you mean " : "", near ? near : "", near ? "?" : "");
+    }
+    for (size_t j = 0; j < n; j++)
+        free(names[j]);
+    free(names);
+}
+
 bool hf_params_from_keys(const hf_config *cfg, const char *name, const hf_plugin *plugin, hf_paramset *out,
                          hf_error *err)
 {
@@ -65,36 +260,26 @@ bool hf_params_from_keys(const hf_config *cfg, const char *name, const hf_plugin
         const char *v;
         param_key(prefix, p->name, "", key, sizeof key);
         if ((v = hf_config_get(cfg, key)) != NULL) {
-            hf_paramset_set(out, p->name, v);
+            if (!take(cfg, key, p, d->name, v, out, err))
+                return false;
             continue;
         }
         param_key(prefix, p->name, "_FILE", key, sizeof key);
-        if ((p->flags & HF_PARAM_SECRET) && (v = hf_config_get(cfg, key)) != NULL) {
-            char *secret = hf_secret_from_file(v, err);
-            if (!secret)
-                return false;
-            hf_paramset_set(out, p->name, secret);
-            hf_secret_free(secret);
-        }
+        if ((p->flags & HF_PARAM_SECRET) && hf_config_get(cfg, key) && !take_file(cfg, key, p, d->name, out, err))
+            return false;
     }
-    /* <NAME>_<X> keys that name no parameter are most likely typos */
-    for (size_t i = 0; i < hf_config_count(cfg); i++) {
-        const char *k = hf_config_key_at(cfg, i);
-        bool known = false;
-        if (strncasecmp(k, prefix, strlen(prefix)) != 0)
-            continue;
-        for (const hf_param_def *p = d->params; p && p->name && !known; p++) {
-            param_key(prefix, p->name, "", key, sizeof key);
-            known = strcasecmp(k, key) == 0;
-            param_key(prefix, p->name, "_FILE", key, sizeof key);
-            known = known || ((p->flags & HF_PARAM_SECRET) && strcasecmp(k, key) == 0);
-        }
-        if (!known)
-            hf_log(HF_LOG_WARNING, "%s: %s names no parameter of plugin %s (ignored)",
-                   hf_config_origin(cfg, k), k, d->name);
-    }
+    warn_unknown_keys(cfg, prefix, d);
     return true;
 }
+
+/* HA-Lizard's generic keys feed the parameters of the same meaning, where
+ * the method's own keys did not. */
+static const struct {
+    const char *param, *key;
+} generic[] = {
+    {"address", "FENCE_IPADDRESS"}, {"password", "FENCE_PASSWD"}, {"file_loc", "FENCE_FILE_LOC"},
+    {"method", "FENCE_METHOD"},     {"host_forget", "FENCE_HOST_FORGET"},
+};
 
 bool hf_method_params(const hf_config *cfg, const hf_settings *s, const hf_plugin *plugin,
                       hf_paramset *out, hf_error *err)
@@ -102,21 +287,26 @@ bool hf_method_params(const hf_config *cfg, const hf_settings *s, const hf_plugi
     const hf_plugin_descriptor *d = hf_plugin_descriptor_of(plugin);
     if (!hf_params_from_keys(cfg, s->fence_method, plugin, out, err))
         return false;
-    /* HA-Lizard's generic keys feed the parameters of the same meaning,
-     * where the method's own keys did not */
     for (const hf_param_def *p = d->params; p && p->name; p++) {
-        if (hf_paramset_get(out, p->name))
-            continue;
-        if (strcmp(p->name, "address") == 0 && s->fence_ipaddress && *s->fence_ipaddress)
-            hf_paramset_set(out, p->name, s->fence_ipaddress);
-        else if (strcmp(p->name, "password") == 0 && s->fence_passwd && *s->fence_passwd)
-            hf_paramset_set(out, p->name, s->fence_passwd);
-        else if (strcmp(p->name, "file_loc") == 0)
-            hf_paramset_set(out, p->name, s->fence_file_loc);
-        else if (strcmp(p->name, "method") == 0)
-            hf_paramset_set(out, p->name, s->fence_method);
-        else if (strcmp(p->name, "host_forget") == 0)
-            hf_paramset_set(out, p->name, s->fence_host_forget ? "1" : "0");
+        for (size_t i = 0; i < sizeof generic / sizeof generic[0]; i++) {
+            const char *v = NULL;
+            if (hf_paramset_get(out, p->name) || strcmp(p->name, generic[i].param) != 0)
+                continue;
+            /* the settings hold the value as loaded (FENCE_PASSWD_FILE read,
+             * defaults applied) */
+            if (strcmp(generic[i].key, "FENCE_IPADDRESS") == 0)
+                v = s->fence_ipaddress;
+            else if (strcmp(generic[i].key, "FENCE_PASSWD") == 0)
+                v = s->fence_passwd;
+            else if (strcmp(generic[i].key, "FENCE_FILE_LOC") == 0)
+                v = s->fence_file_loc;
+            else if (strcmp(generic[i].key, "FENCE_METHOD") == 0)
+                v = s->fence_method;
+            else
+                v = s->fence_host_forget ? "1" : "0";
+            if (v && *v && !take(cfg, generic[i].key, p, d->name, v, out, err))
+                return false;
+        }
     }
     return true;
 }

@@ -221,6 +221,13 @@ void self_fence(hafenced *d, const char *reason);
  * ends only by the operator's 'hafence recover', never by a missing marker. */
 void suspension_refresh(hafenced *d);
 
+/* ---- --check-config (check.c) ------------------------------------------ */
+/* Prove the loaded configuration can fence, without fencing; with probe,
+ * ask each host's device for its power state.  Prints one line per item;
+ * returns the exit code: 0 it can fence every host, 78 the configuration
+ * is wrong, 1 something it needs does not work. */
+int daemon_check_config(hafenced *d, bool probe);
+
 /* ---- systemd (notify.c) -------------------------------------------------- */
 void notify_ready(void);
 void notify_alive(void);     /* the watchdog's keep-alive, rate-limited */

@@ -63,10 +63,31 @@ static void usage(FILE *f)
             "      --inventory FILE  default /etc/xensource-inventory\n"
             "  -f, --foreground      do not detach; log to stderr (unless --syslog)\n"
             "      --syslog          log to syslog (journald) also in the foreground\n"
-            "      --check-config    load the configuration and plugins, say what is wrong, exit\n"
+            "      --check-config    prove the configuration can fence, without fencing: exit 0 yes,\n"
+            "                        78 the configuration is wrong, 1 XAPI or a device does not work\n"
+            "      --probe           with --check-config: ask each host's fence device for its power\n"
+            "      --keys            list every configuration key (name, default, effect, meaning)\n"
             "  -v, --verbose         more detail (twice: debug)\n"
             "  -h, --help, --version\n",
             hf_state_dir_default(), hf_runtime_dir_default(), hf_history_default_path(), HAFENCE_PLUGINDIR);
+}
+
+/* --keys: every configuration key, tab-separated: name, default,
+ * honoured or ignored, meaning (and why it is ignored).  hafenced(8) shows
+ * the same table. */
+static void print_keys(void)
+{
+    size_t n;
+    const hf_key_def *k = hf_keys(&n);
+    printf("KEY\tDEFAULT\tEFFECT\tMEANING\n");
+    for (size_t i = 0; i < n; i++)
+        printf("%s\t%s\t%s\t%s%s%s\n", k[i].name, k[i].dflt ? (*k[i].dflt ? k[i].dflt : "\"\"") : "(required)",
+               k[i].honoured ? "honoured" : "ignored", k[i].meaning, k[i].honoured ? "" : "; ignored: ",
+               k[i].honoured ? "" : k[i].ignored_why);
+    printf("<METHOD>_<PARAM>\t\thonoured\tthe fence method's plugin's parameter (IPMI_USERNAME: ipmi's username; "
+           "'-' in a name is '_'; secrets also as <METHOD>_<PARAM>_FILE)\n");
+    printf("HAFENCE_XAPI_<PARAM>\t\thonoured\thow hafenced reaches XAPI: the pool plugin's parameters "
+           "(ADDRESS, USERNAME, PASSWORD_FILE, ...)\n");
 }
 
 /* One daemon per state directory: a second would fence the same peers. */
@@ -132,12 +153,13 @@ int main(int argc, char **argv)
         {"syslog", no_argument, NULL, 'L'},          {"check-config", no_argument, NULL, 'C'},
         {"verbose", no_argument, NULL, 'v'},         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},         {"runtime-dir", required_argument, NULL, 'R'},
+        {"probe", no_argument, NULL, 'p'},           {"keys", no_argument, NULL, 'K'},
         {NULL, 0, NULL, 0},
     };
     hafenced d;
     hf_error err = {0};
     struct sigaction sa;
-    bool check_only = false;
+    bool check_only = false, probe = false;
     int opt, lock_fd;
     hf_process_protect(); /* before any secret is read */
     atexit(free_paths);
@@ -162,11 +184,20 @@ int main(int argc, char **argv)
         case 'L': d.opt.syslog = true; break;
         case 'C': check_only = true; d.opt.foreground = true; break;
         case 'v': d.opt.verbose++; break;
+        case 'p': probe = true; break;
+        case 'K': print_keys(); return 0;
         case 'h': usage(stdout); return 0;
         case 'V': printf("hafenced %s\n", HAFENCE_VERSION); return 0;
         default: usage(stderr); return EXIT_USAGE;
         }
     }
+    if (probe && !check_only) {
+        fprintf(stderr, "hafenced: --probe goes with --check-config\n");
+        return EXIT_USAGE;
+    }
+    /* -o '': no override file */
+    if (!*d.opt.override_path)
+        d.opt.override_path = NULL;
     if (optind < argc) {
         fprintf(stderr, "hafenced: unexpected argument '%s'\n", argv[optind]);
         return EXIT_USAGE;
@@ -176,7 +207,8 @@ int main(int argc, char **argv)
     d.opt.runtime_dir = absolute[1] = hf_absolute_path(d.opt.runtime_dir);
     d.opt.history_path = absolute[2] = hf_absolute_path(d.opt.history_path);
     d.opt.config_path = absolute[3] = hf_absolute_path(d.opt.config_path);
-    d.opt.override_path = absolute[4] = hf_absolute_path(d.opt.override_path);
+    if (d.opt.override_path)
+        d.opt.override_path = absolute[4] = hf_absolute_path(d.opt.override_path);
     if (d.opt.plugin_dir)
         d.opt.plugin_dir = absolute[5] = hf_absolute_path(d.opt.plugin_dir);
     /* warnings and up always: every decision is logged at warning */
@@ -196,13 +228,21 @@ int main(int argc, char **argv)
         hf_strlcpy(d.self, d.opt.host_uuid, sizeof d.self);
     } else if (!daemon_read_inventory(d.opt.inventory, d.self, &err)) {
         fprintf(stderr, "hafenced: %s (or give --host-uuid)\n", err.message);
-        return EXIT_CONFIG;
+        /* a configuration may be checked on any machine */
+        if (!check_only)
+            return EXIT_CONFIG;
+        memset(&err, 0, sizeof err);
     }
     /* the pool database's configuration as this host last saw it; a fresh
      * read that differs reloads */
     if (!pool_view_load(&d.view, d.opt.state_dir, &err))
         memset(&err, 0, sizeof err);
     if (!daemon_config_load(&d.opt, d.view.other_config, &d.dc, &err)) {
+        if (check_only) {
+            printf("  FAIL  %s\nhafenced: the configuration does not load\n", err.message);
+            pool_view_free(&d.view);
+            return EXIT_CONFIG;
+        }
         hf_log(HF_LOG_ERROR, "%s", err.message);
         if (!d.opt.foreground || d.opt.syslog)
             fprintf(stderr, "hafenced: %s\n", err.message);
@@ -210,10 +250,11 @@ int main(int argc, char **argv)
         return EXIT_CONFIG;
     }
     if (check_only) {
-        printf("hafenced: configuration OK: method %s (plugin %s), XAPI and heuristics plugins loaded, host %s\n",
-               d.dc.settings.fence_method, hf_plugin_name(d.dc.fence_plugin), d.self);
+        int rc;
+        d.stop = &stop_requested;
+        rc = daemon_check_config(&d, probe);
         hafenced_free(&d);
-        return 0;
+        return rc;
     }
     if (!d.opt.foreground && daemon(0, 0) != 0) {
         fprintf(stderr, "hafenced: cannot detach: %s\n", strerror(errno));

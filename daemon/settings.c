@@ -12,53 +12,27 @@
 #include <json-c/json.h>
 #include <unistd.h>
 
-static bool int_key(const hf_config *cfg, const char *key, long long dflt, long long min, long long max,
-                    long long *out, hf_error *err)
-{
-    const char *v = hf_config_get(cfg, key);
-    *out = dflt;
-    if (!v)
-        return true;
-    if (!hf_parse_ll(v, out) || *out < min || *out > max) {
-        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s=%s: expected an integer from %lld to %lld",
-                     hf_config_origin(cfg, key), key, v, min, max);
-        return false;
-    }
-    return true;
-}
-
+/* The daemon's keys, checked with the others against the key table
+ * (core/keys.c) by hf_settings_load() before. */
 static bool daemon_settings_load(const hf_config *cfg, daemon_settings *ds, hf_error *err)
 {
-    const char *field = hf_config_get(cfg, "XC_FIELD_NAME");
-    const char *reboot = hf_config_get(cfg, "HAFENCE_REBOOT_COMMAND");
-    const char *unverified = hf_config_get(cfg, "HAFENCE_UNVERIFIED_FENCE");
-    if (field && (!*field || strpbrk(field, " \t\r\n"))) {
+    const char *field = hf_key_value(cfg, "XC_FIELD_NAME");
+    const char *unverified = hf_key_value(cfg, "HAFENCE_UNVERIFIED_FENCE");
+    if (!*field || strpbrk(field, " \t\r\n")) {
         hf_error_set(err, HF_E_BAD_PARAMETER, "%s: XC_FIELD_NAME='%s': expected an other-config key",
                      hf_config_origin(cfg, "XC_FIELD_NAME"), field);
         return false;
     }
-    if (reboot && !*reboot) {
-        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: HAFENCE_REBOOT_COMMAND is empty: a self-fence must reboot",
-                     hf_config_origin(cfg, "HAFENCE_REBOOT_COMMAND"));
-        return false;
-    }
-    if (!unverified || hf_strcaseeq(unverified, "auto"))
-        ds->unverified_fence = UNVERIFIED_AUTO;
-    else if (hf_strcaseeq(unverified, "trust"))
-        ds->unverified_fence = UNVERIFIED_TRUST;
-    else if (hf_strcaseeq(unverified, "fail"))
-        ds->unverified_fence = UNVERIFIED_FAIL;
-    else {
-        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: HAFENCE_UNVERIFIED_FENCE=%s: expected auto, trust or fail",
-                     hf_config_origin(cfg, "HAFENCE_UNVERIFIED_FENCE"), unverified);
-        return false;
-    }
-    ds->xc_field_name = hf_strdup(field ? field : "ha-lizard-enabled");
-    ds->reboot_command = hf_strdup(reboot ? reboot : "systemctl reboot --force");
-    return int_key(cfg, "HAFENCE_SPLIT_DELAY", 5, 0, 600, &ds->split_delay, err) &&
-           int_key(cfg, "HAFENCE_POOL_INTERVAL", 10, 1, 3600, &ds->pool_interval, err) &&
-           int_key(cfg, "HAFENCE_FENCE_TIMEOUT", 60, 1, 3600, &ds->fence_timeout, err) &&
-           int_key(cfg, "HAFENCE_VM_START_PARALLEL", 8, 1, 64, &ds->vm_start_parallel, err);
+    ds->unverified_fence = hf_strcaseeq(unverified, "trust")  ? UNVERIFIED_TRUST
+                           : hf_strcaseeq(unverified, "fail") ? UNVERIFIED_FAIL
+                                                              : UNVERIFIED_AUTO;
+    ds->xc_field_name = hf_strdup(field);
+    ds->reboot_command = hf_strdup(hf_key_value(cfg, "HAFENCE_REBOOT_COMMAND"));
+    ds->split_delay = hf_key_int(cfg, "HAFENCE_SPLIT_DELAY");
+    ds->pool_interval = hf_key_int(cfg, "HAFENCE_POOL_INTERVAL");
+    ds->fence_timeout = hf_key_int(cfg, "HAFENCE_FENCE_TIMEOUT");
+    ds->vm_start_parallel = hf_key_int(cfg, "HAFENCE_VM_START_PARALLEL");
+    return true;
 }
 
 static void daemon_settings_free(daemon_settings *ds)
@@ -68,25 +42,25 @@ static void daemon_settings_free(daemon_settings *ds)
     memset(ds, 0, sizeof *ds);
 }
 
-/* A plugin and its validated parameters: from the config keys of method
- * (<METHOD>_<PARAM>), FENCE_IPADDRESS/FENCE_PASSWD only for the fence
- * method itself. */
-static bool plugin_setup(const daemon_options *o, daemon_config *dc, const hf_search_path *path,
-                         const char *plugin_name, const hf_settings *keys, const char *key_name, hf_paramset *extra,
-                         hf_plugin **plugin, hf_param **params, hf_error *err)
+/* A loaded plugin's validated parameters: from the config keys of the
+ * method (<METHOD>_<PARAM>, and FENCE_IPADDRESS/FENCE_PASSWD: keys) or of
+ * key_name (NAME_<PARAM>), then extra. */
+static bool plugin_setup(const daemon_options *o, daemon_config *dc, hf_plugin *plugin, const hf_settings *keys,
+                         const char *key_name, hf_paramset *extra, hf_param **params, hf_error *err)
 {
     hf_paramset *set = hf_paramset_new();
     bool ok = false;
-    if (!(*plugin = hf_plugin_find(path, plugin_name, err)))
+    if (!plugin)
         goto out;
-    if (keys && !hf_method_params(dc->config, keys, *plugin, set, err))
+    if (keys && !hf_method_params(dc->config, keys, plugin, set, err))
         goto out;
-    if (key_name && !hf_params_from_keys(dc->config, key_name, *plugin, set, err))
+    if (key_name && !hf_params_from_keys(dc->config, key_name, plugin, set, err))
         goto out;
     for (size_t i = 0; extra && i < hf_paramset_count(extra); i++)
         hf_paramset_set(set, hf_paramset_name(extra, i), hf_paramset_get(extra, hf_paramset_name(extra, i)));
-    hf_method_param_defaults(*plugin, set, o->history_path);
-    ok = (*params = hf_params_validate(hf_plugin_descriptor_of(*plugin)->params, set, plugin_name, err)) != NULL;
+    hf_method_param_defaults(plugin, set, o->history_path);
+    ok = (*params = hf_params_validate(hf_plugin_descriptor_of(plugin)->params, set, hf_plugin_name(plugin), err)) !=
+         NULL;
 out:
     hf_paramset_free(set);
     return ok;
@@ -167,26 +141,31 @@ bool daemon_config_load(const daemon_options *o, json_object *pool_oc, daemon_co
         goto out;
     }
 
-    if (!plugin_setup(o, dc, &path, hf_method_plugin(dc->settings.fence_method), &dc->settings, NULL, NULL,
-                      &dc->fence_plugin, &dc->fence_params, err))
-        goto out;
-    dc->hostmap_path = hf_method_hostmap_path(&dc->settings);
-    if (access(dc->hostmap_path, F_OK) == 0) {
-        if (!(dc->hostmap = hf_hostmap_load(dc->hostmap_path, hf_method_hostmap_flags(dc->settings.fence_method), err)))
+    /* fencing off: no method is needed (and none is loaded when unset) */
+    if (dc->settings.fence_enabled || *dc->settings.fence_method) {
+        dc->fence_plugin = hf_method_resolve(&path, dc->config, &dc->settings, err);
+        if (!plugin_setup(o, dc, dc->fence_plugin, &dc->settings, NULL, NULL, &dc->fence_params, err))
             goto out;
-    } else if (errno != ENOENT) {
+        dc->hostmap_path = hf_method_hostmap_path(&dc->settings);
+    }
+    if (dc->hostmap_path && access(dc->hostmap_path, F_OK) == 0) {
+        if (!(dc->hostmap = hf_hostmap_load(dc->hostmap_path, hf_method_hostmap_flags(hf_plugin_name(dc->fence_plugin)), err)))
+            goto out;
+    } else if (dc->hostmap_path && errno != ENOENT) {
         hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s", dc->hostmap_path, strerror(errno));
         goto out;
     }
 
     /* XAPI: the pool plugin's parameters under HAFENCE_XAPI_ keys; the
      * generic FENCE_IPADDRESS/FENCE_PASSWD belong to the fence device */
-    if (!plugin_setup(o, dc, &path, "pool", NULL, DAEMON_XAPI_KEYS, NULL, &dc->pool_plugin, &dc->pool_params, err))
+    dc->pool_plugin = hf_plugin_find(&path, "pool", err);
+    if (!plugin_setup(o, dc, dc->pool_plugin, NULL, DAEMON_XAPI_KEYS, NULL, &dc->pool_params, err))
         goto out;
 
     if (dc->settings.fence_heuristics_ips && *dc->settings.fence_heuristics_ips)
         hf_paramset_set(extra, "addresses", dc->settings.fence_heuristics_ips);
-    if (!plugin_setup(o, dc, &path, "ping", NULL, NULL, extra, &dc->ping_plugin, &dc->heuristic_params, err))
+    dc->ping_plugin = hf_plugin_find(&path, "ping", err);
+    if (!plugin_setup(o, dc, dc->ping_plugin, NULL, NULL, extra, &dc->heuristic_params, err))
         goto out;
     ok = true;
 out:

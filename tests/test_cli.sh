@@ -172,7 +172,7 @@ has "$TMP/bad.conf:1: FENCE_MIN_HOSTS=many" "$out" "config error names file, lin
 run hafence heuristics -c "$TMP/pool.conf"
 is 0 "$rc" "heuristics from the config: 127.0.0.1 passes"
 has "vote pass" "$out" "the vote is printed"
-printf 'FENCE_USE_IP_HEURISTICS=0\n' > "$TMP/noheur.conf"
+printf 'FENCE_METHOD=POOL\nFENCE_USE_IP_HEURISTICS=0\n' > "$TMP/noheur.conf"
 run hafence heuristics -c "$TMP/noheur.conf"
 is 2 "$rc" "heuristics disabled: no vote (exit 2)"
 run_json hafence history --host $UUID1 --json

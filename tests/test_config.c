@@ -53,11 +53,28 @@ int main(void)
 
     hf_log_set_sink(capture, NULL);
 
-    /* the defaults favour safety */
+    /* no silent default method: a config that fences must name one */
     cfg = parse("", &err);
-    ok(cfg && hf_settings_load(cfg, &s, &err), "empty config gives defaults");
+    ok(cfg && !hf_settings_load(cfg, &s, &err), "an empty config is refused: FENCE_ENABLED=1 needs FENCE_METHOD");
+    ok_has(err.message, "FENCE_METHOD is required", "  ... saying so");
+    hf_config_free(cfg);
+    cfg = parse("FENCE_METOD=IPMI\n", &err);
+    ok(cfg && !hf_settings_load(cfg, &s, &err), "a misspelt FENCE_METOD=IPMI does not fence the default way");
+    ok_has(err.message, "test.conf:1", "  ... the refusal names the line of the typo");
+    hf_config_free(cfg);
+    memset(warnings, 0, sizeof warnings);
+    cfg = parse("FENCE_ENABLED=0\nFENCE_METOD=IPMI\nMONITOR_TYPO=3\n", &err);
+    ok(cfg && hf_settings_load(cfg, &s, &err), "with FENCE_ENABLED=0 no method is needed");
+    ok_has(warnings, "unknown key FENCE_METOD (ignored): did you mean FENCE_METHOD?", "  ... a typo gets a did-you-mean");
+    ok_has(warnings, "unknown key MONITOR_TYPO", "  ... whatever its prefix (MONITOR_TYPO)");
+    hf_settings_free(&s);
+    hf_config_free(cfg);
+
+    /* the defaults favour safety */
+    cfg = parse("FENCE_METHOD=POOL\n", &err);
+    ok(cfg && hf_settings_load(cfg, &s, &err), "a config with only FENCE_METHOD gives defaults");
     ok(s.fence_enabled && s.fence_action == HF_FENCE_STOP, "defaults: fencing on, action stop");
-    ok(strcmp(s.fence_method, "POOL") == 0, "default method POOL");
+    ok(strcmp(s.fence_method, "POOL") == 0, "the method given");
     ok(strcmp(s.fence_file_loc, "/etc/ha-lizard/fence") == 0, "default FENCE_FILE_LOC");
     ok(s.fence_min_hosts == 3 && s.fence_quorum_required && s.fence_use_ip_heuristics,
        "defaults: min hosts 3, quorum required, heuristics on");
@@ -69,6 +86,7 @@ int main(void)
     hf_config_free(cfg);
 
     /* a HA-Lizard file: comments, quotes, case-insensitive keys */
+    warnings[0] = '\0';
     cfg = parse("# HA-Lizard\n"
                 "fence_enabled=1\n"
                 "FENCE_ACTION=reset\n"
@@ -161,7 +179,7 @@ int main(void)
     expect_settings_error("XAPI_DELAY=x\n", "XAPI_DELAY", "non-numeric delay");
 
     /* secrets: registered for redaction */
-    cfg = parse("FENCE_PASSWD=Hunter2Hunter2\n", &err);
+    cfg = parse("FENCE_METHOD=IPMI\nFENCE_PASSWD=Hunter2Hunter2\n", &err);
     ok(cfg && hf_settings_load(cfg, &s, &err), "password config loads");
     {
         char line[128] = "login with Hunter2Hunter2 failed";

@@ -118,7 +118,8 @@ int main(void)
         char reason[512];
         hf_situation sit;
         hf_decision d;
-        if (!hf_config_parse(cfg, "row", r->config, strlen(r->config), &err) || !hf_settings_load(cfg, &s, &err)) {
+        if (!hf_config_parse(cfg, "row", "FENCE_METHOD=IPMI\n", 18, &err) ||
+            !hf_config_parse(cfg, "row", r->config, strlen(r->config), &err) || !hf_settings_load(cfg, &s, &err)) {
             ok(0, "%s: config: %s", r->what, err.message);
             hf_config_free(cfg);
             continue;

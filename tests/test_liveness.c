@@ -26,7 +26,7 @@ int main(void)
     int64_t t = 1000000;
     char why[256];
 
-    settings(&s, "XAPI_COUNT=3\nXAPI_DELAY=2\n");
+    settings(&s, "FENCE_METHOD=IPMI\nXAPI_COUNT=3\nXAPI_DELAY=2\n");
     hf_peer_watch_init(&w);
     ok(hf_peer_check_due(&w, t), "a new peer is checked at once");
     ok(hf_peer_observe(&w, false, &s, t) == HF_PEER_SUSPECT, "one miss: suspect");
@@ -41,7 +41,7 @@ int main(void)
     ok(!hf_peer_check_due(&w, t + 99999), "a failed peer is not checked again (it is the fence's now)");
     hf_settings_free(&s);
 
-    settings(&s, "XAPI_COUNT=1\n");
+    settings(&s, "FENCE_METHOD=IPMI\nXAPI_COUNT=1\n");
     hf_peer_watch_init(&w);
     ok(hf_peer_observe(&w, false, &s, t) == HF_PEER_SUSPECT, "XAPI_COUNT=1: the first miss is not enough");
     ok(hf_peer_observe(&w, false, &s, t + 1) == HF_PEER_FAILED, "  ... its one retry missed fails it");

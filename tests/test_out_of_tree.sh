@@ -74,4 +74,40 @@ is 0 "$(cat "$TMP/gpio/gpio17/value")" "relay 17 is open"
 run hafence off "$TMP/vendor/relay.so" base_dir="$TMP/gpio" ../17
 is 1 "$rc" "a target that is not a relay number is refused"
 
+# ---- the vendor's plugin in the daemon: a pool fences with FENCE_METHOD=RELAY ----
+# installed under a file name of the vendor's choosing: found by its own name
+. "$top_srcdir/tests/peers/pool-lab.sh"
+if ! command -v ipmi_sim >/dev/null || [ ! -x "$HAFENCED" ]; then
+    fail "the pool lab needs ipmi_sim and hafenced (scripts/setup-debian.sh)"
+    done_testing
+    exit 0
+fi
+trap 'lab_stop; rm -rf "$TMP"' EXIT
+mkdir -p "$TMP/vendor-plugins"
+cp "$TMP/vendor/relay.so" "$TMP/vendor-plugins/acme-relay-1.0.so"
+LAB=$TMP/lab
+mkdir -p "$LAB"
+lab_start "$LAB" 3 1 || { fail "the pool lab did not start"; done_testing; exit 0; }
+mkdir -p "$LAB/fence/RELAY"
+for i in 1 2 3; do
+    mkdir -p "$TMP/board/gpio$i" && echo 1 > "$TMP/board/gpio$i/value"
+    echo "$(lab_uuid $i):$i" >> "$LAB/fence/RELAY/RELAY.hosts"
+done
+lab_config FENCE_METHOD=RELAY "RELAY_BASE_DIR=$TMP/board"
+run "$HAFENCED" --check-config -c "$LAB/pool.conf" -o "$LAB/host1.conf" --host-uuid "$(lab_uuid 1)" \
+    --state-dir "$LAB/state1" --plugin-dir "$TMP/vendor-plugins" --probe
+is 0 "$rc" "hafenced --check-config --probe: FENCE_METHOD=RELAY is the vendor's plugin"
+has "plugin relay 1.0.0, $TMP/vendor-plugins/acme-relay-1.0.so" "$out" "  ... found by its own name, whatever the file's"
+for i in 1 2 3; do lab_daemon_start $i --plugin-dir "$TMP/vendor-plugins"; done
+U3=$(lab_uuid 3)
+check "three daemons watch the pool" lab_wait 60 sh -c "jq -e '.peers | length == 2 and all(.state == \"ok\")' '$LAB/state1/status.json'"
+lab_host_die 3
+fenced() { lab_history 1 | jq -e -s "map(select(.action==\"fence\" and .host==\"$U3\" and .result==\"ok\" and .verified)) | length == 1"; }
+check "host 3 dies: the master fences it through the vendor's plugin, verified" lab_wait 60 fenced
+is 0 "$(cat "$TMP/board/gpio3/value")" "  ... relay 3 is open"
+has "(relay, target 3)" "$(lab_history 1 | jq -r 'select(.action=="fence") | .message')" "  ... the history names the plugin and target"
+vm_back() { lab_vms 1 | grep -q '^vm3-1 Running'; }
+check "  ... and its VM is started on a survivor" lab_wait 60 vm_back
+lab_stop
+
 done_testing

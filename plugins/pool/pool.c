@@ -55,6 +55,19 @@ static hf_result pool_create(const hf_context *ctx, const hf_param *p, void **in
         return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "out of memory");
     xapi_settings_from_params(&pp->xs, p);
     pp->host_forget = hf_param_bool(p, "host_forget", 0);
+    /* only this host's own socket takes no password: found out here, not
+     * at the first fence */
+    if (!pp->xs.opt.unix_socket && !*pp->xs.password) {
+        hf_result r = hf_reply_set(reply, HF_E_BAD_PARAMETER,
+                                   "XAPI %s needs a password (password, FENCE_PASSWD); only this host's own socket "
+                                   "%s takes none, and it is %s",
+                                   pp->xs.url, hf_param_str(p, "unix_socket", XAPI_UNIX_SOCKET),
+                                   strcmp(hf_param_str(p, "address", "localhost"), "localhost") == 0
+                                       ? "not there (is xapi running?)" : "not used for another address");
+        xapi_settings_wipe(&pp->xs);
+        free(pp);
+        return r;
+    }
     if (pp->xs.opt.insecure && strcmp(hf_param_str(p, "scheme", "https"), "https") == 0)
         hf_logf(ctx, HF_LOG_WARNING, "XAPI %s: TLS verification is OFF (insecure=1)", pp->xs.url);
     pp->x = xapi_new(&pp->xs.opt);

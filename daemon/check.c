@@ -1,0 +1,224 @@
+/*
+ * hafenced --check-config: proves that a configuration can fence, without
+ * fencing.  The configuration loaded (files, the pool database as XAPI
+ * holds it now, the override), the fence method found and its parameters
+ * accepted by its plugin, XAPI reached and the login accepted with a
+ * read-only call, every pool host given a well-formed target, and with
+ * --probe each host's fence device asked for its power state.
+ *
+ * One line per item, then a verdict.  Exit 0: it can fence every host;
+ * 78: the configuration is wrong (each problem names its file, line and
+ * key, or host map line); 1: the configuration is right but something it
+ * needs does not work (XAPI, a device).
+ */
+#include "hafenced.h"
+
+#include <stdarg.h>
+#include <unistd.h>
+
+#define CHECK_PROBE_TIMEOUT_MS 15000 /* each host's status, all at once */
+
+typedef enum item { ITEM_OK, ITEM_WARN, ITEM_CONFIG, ITEM_FAILED } item;
+
+typedef struct report {
+    int config_problems; /* -> 78 */
+    int other_problems;  /* -> 1 */
+    int warnings;
+} report;
+
+static void say(report *r, item kind, const char *fmt, ...) HF_PRINTF(3, 4);
+static void say(report *r, item kind, const char *fmt, ...)
+{
+    static const char *const tags[] = {"ok  ", "WARN", "FAIL", "FAIL"};
+    char text[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    hf_vformat_redacted(text, sizeof text, fmt, ap);
+    va_end(ap);
+    printf("  %s  %s\n", tags[kind], text);
+    r->warnings += kind == ITEM_WARN;
+    r->config_problems += kind == ITEM_CONFIG;
+    r->other_problems += kind == ITEM_FAILED;
+}
+
+/* XAPI as the daemon reaches it; the pool database's configuration as it
+ * is now, loaded again when it differs from the cached one. */
+static bool check_xapi(hafenced *d, report *r, pool_view *v)
+{
+    xapi_settings s;
+    xapi *x;
+    hf_error err = {0};
+    bool ok;
+    char *fresh_db;
+    daemon_xapi_settings(&d->dc, &s);
+    x = xapi_new(&s.opt);
+    ok = x && pool_view_read(x, v, hf_now_ms() + s.opt.call_timeout_ms * 2 + 1000, &err);
+    if (!ok) {
+        say(r, ITEM_FAILED, "%s", x ? err.message : "XAPI: out of memory");
+    } else {
+        const pool_host *m = pool_view_host(v, v->master);
+        say(r, ITEM_OK, "XAPI %s%s: login accepted; pool of %zu host%s, master %s%s",
+            s.opt.unix_socket ? "on this host's socket " : "", s.opt.unix_socket ? s.opt.unix_socket : xapi_url(x),
+            v->count,
+            v->count == 1 ? "" : "s", m ? m->name : v->master,
+            v->native_ha ? " (XenServer's own HA is on: hafenced stands by while it is)" : "");
+    }
+    xapi_free(x);
+    xapi_settings_wipe(&s);
+    if (!ok)
+        return false;
+    fresh_db = pool_db_entries(v->other_config);
+    if (strcmp(fresh_db, d->dc.pool_db ? d->dc.pool_db : "") != 0) {
+        daemon_config fresh;
+        if (!daemon_config_load(&d->opt, v->other_config, &fresh, &err)) {
+            say(r, ITEM_CONFIG, "with the pool database as it is now: %s", err.message);
+        } else {
+            daemon_config_free(&d->dc);
+            d->dc = fresh;
+            say(r, ITEM_OK, "the pool database's configuration (other-config HA_*) loaded as it is now");
+        }
+    }
+    free(fresh_db);
+    return true;
+}
+
+/* The method's plugin creates an instance with these parameters (nothing
+ * is sent to the device). */
+static void check_method(hafenced *d, report *r)
+{
+    hf_engine_options eo;
+    hf_request req = {.plugin = d->dc.fence_plugin, .params = d->dc.fence_params, .target = "",
+                      .action = HF_ACTION_VALIDATE};
+    hf_outcome out = {0};
+    const hf_plugin_descriptor *desc = hf_plugin_descriptor_of(d->dc.fence_plugin);
+    say(r, ITEM_OK, "FENCE_METHOD=%s (%s): plugin %s %s, %s", d->dc.settings.fence_method,
+        hf_config_origin(d->dc.config, "FENCE_METHOD"), desc->name, desc->version, hf_plugin_path(d->dc.fence_plugin));
+    hf_engine_options_init(&eo);
+    eo.timeout_ms = 10000;
+    hf_engine_run(&eo, &req, 1, &out);
+    if (out.code == HF_OK)
+        say(r, ITEM_OK, "%s", out.message);
+    else
+        say(r, ITEM_CONFIG, "plugin %s refuses the parameters from the configuration: %s", desc->name, out.message);
+    hf_outcome_clear(&out);
+}
+
+typedef struct host_check {
+    const char *uuid;
+    char label[400];
+    const char *target; /* NULL: none */
+} host_check;
+
+/* Every host the pool has (or, without XAPI, the host map names), with
+ * its target. */
+static size_t host_targets(hafenced *d, const pool_view *v, bool probe, report *r, host_check **out)
+{
+    const hf_hostmap *map = d->dc.hostmap;
+    bool by_uuid = hf_method_targets_hosts(hf_plugin_name(d->dc.fence_plugin));
+    size_t n = v->count ? v->count : map ? hf_hostmap_count(map) : 0;
+    host_check *h = hf_calloc(n ? n : 1, sizeof *h);
+    if (map)
+        say(r, ITEM_OK, "host map %s: %zu host%s", d->dc.hostmap_path, hf_hostmap_count(map),
+            hf_hostmap_count(map) == 1 ? "" : "s");
+    else if (by_uuid)
+        say(r, ITEM_OK, "no host map %s: plugin %s's target is the host's UUID", d->dc.hostmap_path,
+            hf_plugin_name(d->dc.fence_plugin));
+    for (size_t i = 0; i < n; i++) {
+        const char *uuid = v->count ? v->hosts[i].uuid : hf_hostmap_host_at(map, i);
+        h[i].uuid = uuid;
+        snprintf(h[i].label, sizeof h[i].label, "host %s (%s%s)", v->count ? v->hosts[i].name : "?", uuid,
+                 strcmp(uuid, d->self) == 0 ? ", this host" : "");
+        if (map && !(h[i].target = hf_hostmap_lookup(map, uuid)))
+            say(r, ITEM_CONFIG, "%s: %s has no line for it: it cannot be fenced", h[i].label, d->dc.hostmap_path);
+        else if (!map && !by_uuid)
+            say(r, ITEM_CONFIG, "%s: no host map %s: plugin %s's targets are devices, one line <host-uuid>:<target> "
+                "per host", h[i].label, d->dc.hostmap_path, hf_plugin_name(d->dc.fence_plugin));
+        else if (!map)
+            h[i].target = uuid;
+        if (h[i].target && !probe)
+            say(r, ITEM_OK, "%s: target %s", h[i].label, h[i].target);
+    }
+    /* lines for hosts the pool does not have: old hosts, or typos */
+    for (size_t i = 0; map && v->count && i < hf_hostmap_count(map); i++)
+        if (!pool_view_host(v, hf_hostmap_host_at(map, i)))
+            say(r, ITEM_WARN, "%s names host %s, which is not in the pool", d->dc.hostmap_path,
+                hf_hostmap_host_at(map, i));
+    *out = h;
+    return n;
+}
+
+/* --probe: each host's fence device asked for its power state, at once. */
+static void probe_hosts(hafenced *d, host_check *h, size_t n, report *r)
+{
+    hf_engine_options eo;
+    hf_request *req = hf_calloc(n ? n : 1, sizeof *req);
+    hf_outcome *out = hf_calloc(n ? n : 1, sizeof *out);
+    size_t k = 0;
+    hf_engine_options_init(&eo);
+    eo.timeout_ms = CHECK_PROBE_TIMEOUT_MS;
+    eo.cancel = d->stop;
+    for (size_t i = 0; i < n; i++)
+        if (h[i].target)
+            req[k++] = (hf_request){.plugin = d->dc.fence_plugin, .params = d->dc.fence_params, .host = h[i].uuid,
+                                    .target = h[i].target, .action = HF_ACTION_STATUS};
+    hf_engine_run(&eo, req, k, out);
+    for (size_t i = 0, j = 0; i < n; i++) {
+        hf_outcome *o;
+        if (!h[i].target)
+            continue;
+        o = &out[j++];
+        if (o->code == HF_E_UNSUPPORTED)
+            say(r, ITEM_WARN, "%s: target %s: the method cannot read power, not probed (%s)", h[i].label, h[i].target,
+                o->message);
+        else if (o->code != HF_OK)
+            say(r, ITEM_FAILED, "%s: target %s: status: %s: %s", h[i].label, h[i].target, hf_result_name(o->code),
+                o->message);
+        else if (o->power == HF_POWER_OFF && strcmp(h[i].uuid, d->self) == 0)
+            say(r, ITEM_FAILED, "%s: target %s reads off, but this host runs: the line names another machine",
+                h[i].label, h[i].target);
+        else
+            say(r, o->power == HF_POWER_ON ? ITEM_OK : ITEM_WARN, "%s: target %s: power %s (%lld ms)", h[i].label,
+                h[i].target, hf_power_name(o->power), (long long)o->duration_ms);
+        hf_outcome_clear(o);
+    }
+    free(req);
+    free(out);
+}
+
+int daemon_check_config(hafenced *d, bool probe)
+{
+    report r = {0};
+    pool_view v = {0};
+    host_check *hosts = NULL;
+    size_t n;
+    printf("hafenced: checking %s, the pool database (other-config HA_*), %s%s\n", d->opt.config_path,
+           d->opt.override_path ? d->opt.override_path : "no override file",
+           d->opt.override_path && access(d->opt.override_path, F_OK) != 0 ? " (absent)" : "");
+    say(&r, ITEM_OK, "the configuration loads (%s)", *d->self ? d->self : "this host's UUID unknown: no inventory");
+    check_xapi(d, &r, &v);
+    if (!d->dc.fence_plugin) {
+        say(&r, ITEM_OK, "fencing is off (FENCE_ENABLED=0, %s): no fence method to check",
+            hf_config_origin(d->dc.config, "FENCE_ENABLED"));
+    } else if (r.config_problems == 0) {
+        if (!d->dc.settings.fence_enabled)
+            say(&r, ITEM_WARN, "fencing is off (FENCE_ENABLED=0, %s); the method is checked all the same",
+                hf_config_origin(d->dc.config, "FENCE_ENABLED"));
+        check_method(d, &r);
+        n = host_targets(d, &v, probe, &r, &hosts);
+        if (n == 0)
+            say(&r, ITEM_FAILED, "no host to check: XAPI did not answer and there is no host map");
+        if (probe && r.config_problems == 0)
+            probe_hosts(d, hosts, n, &r);
+        else if (!probe)
+            say(&r, ITEM_OK, "fence devices not contacted (--probe asks each for its host's power state)");
+        free(hosts);
+    }
+    pool_view_free(&v);
+    if (r.config_problems || r.other_problems)
+        printf("hafenced: %d problem%s in the configuration, %d elsewhere: it cannot fence every host\n",
+               r.config_problems, r.config_problems == 1 ? "" : "s", r.other_problems);
+    else
+        printf("hafenced: configuration OK%s%s\n", d->dc.fence_plugin ? ": it can fence every host" : "",
+               r.warnings ? " (see the warnings)" : "");
+    return r.config_problems ? 78 : r.other_problems ? 1 : 0;
+}
