@@ -114,7 +114,7 @@ static int setup_from_config(const cli *c, setup *s, bool needs_targets, const c
     if (rest_count) {
         char *map_path = hf_method_hostmap_path(&s->settings);
         hf_hostmap *map = NULL;
-        if (access(map_path, F_OK) == 0 && !(map = hf_hostmap_load(map_path, hf_method_hostmap_flags(hf_plugin_name(s->plugin)), &err))) {
+        if (access(map_path, F_OK) == 0 && !(map = hf_hostmap_load(map_path, hf_method_hostmap_flags(s->plugin), &err))) {
             free(map_path);
             rc = cli_config_error(&err);
             goto out;
@@ -338,8 +338,8 @@ static void record_one(const cli *c, const setup *s, size_t i, hf_action action,
     rec.message = out->message;
     rec.duration_ms = out->duration_ms;
     rec.requested_by = who;
-    capture = hf_param_get(s->params, "console_dir")
-                  ? capture_since(c, rec.host, rec.target, hf_param_get(s->params, "address"), start)
+    capture = hf_param_get(s->params, HF_PARAM_NAME_CONSOLE_DIR)
+                  ? capture_since(c, rec.host, rec.target, hf_param_get(s->params, HF_PARAM_NAME_ADDRESS), start)
                   : NULL;
     rec.console = capture;
     if (!hf_history_append(cli_history_path(c), &rec, &err))

@@ -136,7 +136,7 @@ static bool check_deadlines(report *r, const hf_plugin *p, const hf_param *param
     for (size_t i = 0; i < n; i++) {
         hf_outcome out;
         char name[64];
-        if (acts[i] == HF_ACTION_LIST && !hf_plugin_fn(p, HF_FN_FENCE_LIST))
+        if (acts[i] == HF_ACTION_LIST && !hf_plugin_fence_list(p))
             continue;
         snprintf(name, sizeof name, "%s returns by its deadline", hf_action_name(acts[i]));
         run_one(r->c, p, params, target, acts[i], CHECK_DEADLINE_MS, &out);

@@ -84,7 +84,9 @@ static int print_xml(const hf_plugin *p)
     xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST name);
     xmlTextWriterWriteAttribute(w, BAD_CAST "shortdesc", BAD_CAST d->description);
     xmlTextWriterWriteElement(w, BAD_CAST "longdesc", BAD_CAST d->description);
-    xmlTextWriterWriteElement(w, BAD_CAST "vendor-url", BAD_CAST "https://hafence.invalid/");
+    /* the plugin's own home page (ABI 1.2); optional in fence-agents' schema */
+    if (d->vendor_url && *d->vendor_url)
+        xmlTextWriterWriteElement(w, BAD_CAST "vendor-url", BAD_CAST d->vendor_url);
     xmlTextWriterStartElement(w, BAD_CAST "parameters");
     for (const hf_param_def *q = d->params; q && q->name; q++) {
         char getopt_str[256];
@@ -128,7 +130,7 @@ static int print_xml(const hf_plugin *p)
             xmlTextWriterWriteAttribute(w, BAD_CAST "automatic", BAD_CAST "0");
         xmlTextWriterEndElement(w);
     }
-    if (d->kind == HF_KIND_FENCE && hf_plugin_fn(p, HF_FN_FENCE_LIST)) {
+    if (d->kind == HF_KIND_FENCE && hf_plugin_fence_list(p)) {
         xmlTextWriterStartElement(w, BAD_CAST "action");
         xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "list");
         xmlTextWriterEndElement(w);

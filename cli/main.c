@@ -114,7 +114,7 @@ bool cli_secrets(const cli *c, const hf_plugin *plugin, hf_paramset *set, hf_err
         const char *v;
         if (!(p->flags & HF_PARAM_SECRET))
             continue;
-        if (strcmp(p->name, "password") == 0) {
+        if (strcmp(p->name, HF_PARAM_NAME_PASSWORD) == 0) {
             if (c->password_file) {
                 if (!take_secret(set, p->name, hf_secret_from_file(c->password_file, err)))
                     return false;

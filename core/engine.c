@@ -45,6 +45,12 @@ static int context_cancelled(const hf_context *ctx)
     return (scope->cancel && *scope->cancel) || hf_now_ms() >= ctx->deadline_ms;
 }
 
+static int64_t context_now_ms(const hf_context *ctx)
+{
+    (void)ctx;
+    return hf_now_ms();
+}
+
 static void context_init(hf_context *ctx, call_scope *scope, int64_t deadline_ms)
 {
     memset(ctx, 0, sizeof *ctx);
@@ -54,6 +60,7 @@ static void context_init(hf_context *ctx, call_scope *scope, int64_t deadline_ms
     ctx->log = context_log;
     ctx->cancelled = context_cancelled;
     ctx->core_data = scope;
+    ctx->now_ms = context_now_ms;
 }
 
 const char *hf_action_name(hf_action action)
@@ -128,7 +135,7 @@ typedef struct fence_call {
 
 static hf_result call_status(fence_call *c, hf_power *power, hf_reply *reply)
 {
-    hf_fence_status_fn *fn = (hf_fence_status_fn *)hf_plugin_fn(c->req->plugin, HF_FN_FENCE_STATUS);
+    hf_fence_status_fn *fn = hf_plugin_fence_status(c->req->plugin);
     hf_result r;
     memset(reply, 0, sizeof *reply);
     r = settle(fn(c->instance, &c->ctx, c->req->target, reply), reply);
@@ -138,9 +145,8 @@ static hf_result call_status(fence_call *c, hf_power *power, hf_reply *reply)
     return r;
 }
 
-static hf_result call_power(fence_call *c, int id, hf_reply *reply)
+static hf_result call_power(fence_call *c, hf_fence_power_fn *fn, hf_reply *reply)
 {
-    hf_fence_power_fn *fn = (hf_fence_power_fn *)hf_plugin_fn(c->req->plugin, id);
     memset(reply, 0, sizeof *reply);
     if (!fn)
         return hf_reply_set(reply, HF_E_UNSUPPORTED, "%s does not offer this action",
@@ -164,7 +170,7 @@ static void finish(hf_outcome *out, hf_result code, const char *fmt, ...)
 }
 
 /* Ask for `want` (via action id) and poll until the state reads `want`. */
-static void power_verified(fence_call *c, int id, hf_power want, hf_outcome *out)
+static void power_verified(fence_call *c, hf_fence_power_fn *fn, hf_power want, hf_outcome *out)
 {
     const char *word = hf_power_name(want);
     hf_reply reply;
@@ -173,7 +179,7 @@ static void power_verified(fence_call *c, int id, hf_power want, hf_outcome *out
 
     if (r == HF_E_UNSUPPORTED) {
         /* no way to read the state back: the device's word is all we have */
-        r = call_power(c, id, &reply);
+        r = call_power(c, fn, &reply);
         out->attempts = 1;
         out->verified = false;
         out->unverifiable = true;
@@ -200,7 +206,7 @@ static void power_verified(fence_call *c, int id, hf_power want, hf_outcome *out
     for (int attempt = 0; attempt <= c->opts->retries && !timed_out(c); attempt++) {
         int64_t wait = 100, until;
         out->attempts++;
-        r = call_power(c, id, &reply);
+        r = call_power(c, fn, &reply);
         if (r != HF_OK) {
             last = r;
             snprintf(last_msg, sizeof last_msg, "power %s request: %s", word, reply.message);
@@ -273,17 +279,17 @@ static void run_fence(fence_call *c, hf_outcome *out)
     hf_result r;
     switch (c->req->action) {
     case HF_ACTION_OFF:
-        power_verified(c, HF_FN_FENCE_OFF, HF_POWER_OFF, out);
+        power_verified(c, hf_plugin_fence_off(c->req->plugin), HF_POWER_OFF, out);
         return;
     case HF_ACTION_ON:
-        power_verified(c, HF_FN_FENCE_ON, HF_POWER_ON, out);
+        power_verified(c, hf_plugin_fence_on(c->req->plugin), HF_POWER_ON, out);
         return;
     case HF_ACTION_REBOOT: {
         hf_power now;
         /* a plugin that cannot read state back: its own reboot, if any */
         if (call_status(c, &now, &reply) == HF_E_UNSUPPORTED &&
-            hf_plugin_fn(c->req->plugin, HF_FN_FENCE_REBOOT)) {
-            r = call_power(c, HF_FN_FENCE_REBOOT, &reply);
+            hf_plugin_fence_reboot(c->req->plugin)) {
+            r = call_power(c, hf_plugin_fence_reboot(c->req->plugin), &reply);
             out->attempts = 1;
             out->unverifiable = true;
             if (r == HF_OK)
@@ -292,7 +298,7 @@ static void run_fence(fence_call *c, hf_outcome *out)
                 finish(out, r, "%s", reply.message);
             return;
         }
-        power_verified(c, HF_FN_FENCE_OFF, HF_POWER_OFF, out);
+        power_verified(c, hf_plugin_fence_off(c->req->plugin), HF_POWER_OFF, out);
         if (out->code != HF_OK)
             return;
         {
@@ -300,7 +306,7 @@ static void run_fence(fence_call *c, hf_outcome *out)
             char off_msg[HF_MESSAGE_MAX];
             hf_outcome on = {0};
             snprintf(off_msg, sizeof off_msg, "%s", out->message);
-            power_verified(c, HF_FN_FENCE_ON, HF_POWER_ON, &on);
+            power_verified(c, hf_plugin_fence_on(c->req->plugin), HF_POWER_ON, &on);
             out->attempts += on.attempts;
             out->power = on.power;
             if (on.code == HF_OK) {
@@ -320,7 +326,7 @@ static void run_fence(fence_call *c, hf_outcome *out)
         return;
     }
     case HF_ACTION_CYCLE:
-        r = call_power(c, HF_FN_FENCE_CYCLE, &reply);
+        r = call_power(c, hf_plugin_fence_cycle(c->req->plugin), &reply);
         out->attempts = 1;
         if (r == HF_OK)
             finish(out, HF_OK, "power cycled (unverifiable by design): %s", reply.message);
@@ -334,14 +340,14 @@ static void run_fence(fence_call *c, hf_outcome *out)
         return;
     case HF_ACTION_MONITOR: {
         hf_fence_monitor_fn *fn =
-            (hf_fence_monitor_fn *)hf_plugin_fn(c->req->plugin, HF_FN_FENCE_MONITOR);
+            hf_plugin_fence_monitor(c->req->plugin);
         memset(&reply, 0, sizeof reply);
         r = settle(fn(c->instance, &c->ctx, &reply), &reply);
         finish(out, r, "%s", reply.message);
         return;
     }
     case HF_ACTION_LIST: {
-        hf_fence_list_fn *fn = (hf_fence_list_fn *)hf_plugin_fn(c->req->plugin, HF_FN_FENCE_LIST);
+        hf_fence_list_fn *fn = hf_plugin_fence_list(c->req->plugin);
         memset(&reply, 0, sizeof reply);
         if (!fn) {
             finish(out, HF_E_UNSUPPORTED, "%s cannot list targets", hf_plugin_name(c->req->plugin));
@@ -353,7 +359,7 @@ static void run_fence(fence_call *c, hf_outcome *out)
     }
     case HF_ACTION_CONSOLE: {
         hf_fence_console_fn *fn =
-            (hf_fence_console_fn *)hf_plugin_fn(c->req->plugin, HF_FN_FENCE_CONSOLE);
+            hf_plugin_fence_console(c->req->plugin);
         memset(&reply, 0, sizeof reply);
         if (!fn) {
             finish(out, HF_E_UNSUPPORTED, "%s cannot show a console", hf_plugin_name(c->req->plugin));
@@ -375,10 +381,10 @@ static void run_fence(fence_call *c, hf_outcome *out)
 
 static void run_heuristic(const hf_request *req, hf_context *ctx, hf_outcome *out)
 {
-    hf_heur_create_fn *create = (hf_heur_create_fn *)hf_plugin_fn(req->plugin, HF_FN_HEUR_CREATE);
+    hf_heur_create_fn *create = hf_plugin_heur_create(req->plugin);
     hf_heur_destroy_fn *destroy =
-        (hf_heur_destroy_fn *)hf_plugin_fn(req->plugin, HF_FN_HEUR_DESTROY);
-    hf_heur_check_fn *check = (hf_heur_check_fn *)hf_plugin_fn(req->plugin, HF_FN_HEUR_CHECK);
+        hf_plugin_heur_destroy(req->plugin);
+    hf_heur_check_fn *check = hf_plugin_heur_check(req->plugin);
     hf_reply reply = {0};
     void *instance = NULL;
     hf_result r;
@@ -420,9 +426,9 @@ void hf_engine_execute(const hf_engine_options *opts, const hf_request *req,
         run_heuristic(req, &c.ctx, out);
     } else {
         hf_fence_create_fn *create =
-            (hf_fence_create_fn *)hf_plugin_fn(req->plugin, HF_FN_FENCE_CREATE);
+            hf_plugin_fence_create(req->plugin);
         hf_fence_destroy_fn *destroy =
-            (hf_fence_destroy_fn *)hf_plugin_fn(req->plugin, HF_FN_FENCE_DESTROY);
+            hf_plugin_fence_destroy(req->plugin);
         r = settle(create(&c.ctx, req->params, &c.instance, &reply), &reply);
         if (r != HF_OK) {
             finish(out, r, "create: %s", reply.message);

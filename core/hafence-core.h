@@ -19,8 +19,6 @@ typedef struct hf_error {
 } hf_error;
 
 void hf_error_set(hf_error *err, hf_result code, const char *fmt, ...) HF_PRINTF(3, 4);
-const char *hf_result_name(hf_result code);   /* "ok", "bad-parameter", ... */
-const char *hf_power_name(hf_power power);    /* "on", "off", "unknown" */
 const char *hf_vote_name(hf_vote vote);       /* "pass", "fail", "unknown" */
 
 /* ---- logging and secret redaction (log.c) -------------------------------- */
@@ -102,6 +100,14 @@ const char *hf_plugin_path(const hf_plugin *plugin);
 const char *hf_plugin_name(const hf_plugin *plugin);
 /* The function for id, or NULL when absent. */
 hf_fn hf_plugin_fn(const hf_plugin *plugin, int id);
+/* Typed: hf_plugin_fence_off(plugin) is the plugin's hf_fence_power_fn for
+ * HF_FN_FENCE_OFF, or NULL; one per row of the SDK's HF_FUNCTIONS. */
+#define HF_PLUGIN_GETTER_(NAME, name, id, type, kind, required, label) \
+    static inline type *hf_plugin_##name(const hf_plugin *plugin) { return (type *)hf_plugin_fn(plugin, id); }
+HF_FUNCTIONS(HF_PLUGIN_GETTER_)
+#undef HF_PLUGIN_GETTER_
+/* Does the plugin say it has capability (HF_CAP_*)? */
+bool hf_plugin_can(const hf_plugin *plugin, unsigned long capability);
 /* Check a descriptor without loading anything (used by load and check). */
 bool hf_descriptor_check(const hf_plugin_descriptor *d, const char *path, hf_error *err);
 
@@ -371,12 +377,9 @@ bool hf_params_from_keys(const hf_config *cfg, const char *name, const hf_plugin
 void hf_method_param_defaults(const hf_plugin *plugin, hf_paramset *set, const char *history_path);
 /* FENCE_FILE_LOC/<METHOD>/<METHOD>.hosts */
 char *hf_method_hostmap_path(const hf_settings *s);
-/* How the host map of a method served by plugin is read
- * (HF_HOSTMAP_JOIN_LINES for snmp-pdu). */
-unsigned hf_method_hostmap_flags(const char *plugin);
-/* Does the plugin take a host's UUID as its target (pool, script)?  Any
- * other needs a host map line per host: its targets are devices. */
-bool hf_method_targets_hosts(const char *plugin);
+/* How the host map of the method plugin serves is read: several lines
+ * per host where it says HF_CAP_HOSTMAP_LINES. */
+unsigned hf_method_hostmap_flags(const hf_plugin *plugin);
 
 /* ---- host maps (hostmap.c) ----------------------------------------------- */
 typedef struct hf_hostmap hf_hostmap;

@@ -15,7 +15,10 @@
 
 struct hf_plugin {
     lt_dlhandle handle;
-    const hf_plugin_descriptor *d;
+    /* the plugin's descriptor in this core's layout (normalise()), and its
+     * parameter table copied with the plugin's stride */
+    hf_plugin_descriptor desc;
+    hf_param_def *params;
     char *path;
     /* the dispatch table, indexed by id, for ids this core knows */
     hf_fn fns[HF_FN_HEUR_CHECK + 1];
@@ -26,30 +29,41 @@ static int ltdl_status;
 
 static void ltdl_init(void) { ltdl_status = lt_dlinit(); }
 
-/* The ids a plugin of each kind must provide. */
-static const int fence_required[] = {HF_FN_FENCE_CREATE, HF_FN_FENCE_DESTROY, HF_FN_FENCE_OFF,
-                                     HF_FN_FENCE_ON, HF_FN_FENCE_STATUS, HF_FN_FENCE_MONITOR, 0};
-static const int heur_required[] = {HF_FN_HEUR_CREATE, HF_FN_HEUR_DESTROY, HF_FN_HEUR_CHECK, 0};
+/* Every entry point this core knows (sdk: HF_FUNCTIONS): its id, the kind
+ * of plugin it belongs to, whether that kind must provide it, its label. */
+static const struct {
+    int id;
+    hf_kind kind;
+    bool required;
+    const char *label;
+} functions[] = {
+#define FUNCTION_ROW_(NAME, name, id, type, kind, required, label) {id, kind, required, label},
+    HF_FUNCTIONS(FUNCTION_ROW_)
+#undef FUNCTION_ROW_
+};
+#define FUNCTION_COUNT (sizeof functions / sizeof functions[0])
 
 static const char *fn_name(int id)
 {
-    switch (id) {
-    case HF_FN_FENCE_CREATE: return "fence create";
-    case HF_FN_FENCE_DESTROY: return "fence destroy";
-    case HF_FN_FENCE_OFF: return "fence off";
-    case HF_FN_FENCE_ON: return "fence on";
-    case HF_FN_FENCE_REBOOT: return "fence reboot";
-    case HF_FN_FENCE_CYCLE: return "fence cycle";
-    case HF_FN_FENCE_STATUS: return "fence status";
-    case HF_FN_FENCE_LIST: return "fence list";
-    case HF_FN_FENCE_MONITOR: return "fence monitor";
-    case HF_FN_FENCE_CONSOLE: return "fence console";
-    case HF_FN_HEUR_CREATE: return "heuristic create";
-    case HF_FN_HEUR_DESTROY: return "heuristic destroy";
-    case HF_FN_HEUR_CHECK: return "heuristic check";
-    }
+    for (size_t i = 0; i < FUNCTION_COUNT; i++)
+        if (functions[i].id == id)
+            return functions[i].label;
     return "unknown";
 }
+
+/* The 1.x layout of a parameter table's element (ABI 1.0 and 1.1 plugins
+ * say no size): frozen, whatever hf_param_def becomes. */
+typedef struct param_def_1x {
+    const char *name;
+    hf_param_type type;
+    unsigned flags;
+    const char *default_value;
+    const char *const *enum_values;
+    long long int_min, int_max;
+    const char *help;
+} param_def_1x;
+
+#define PARAMS_MAX 1000 /* a table without its end is a broken plugin */
 
 static bool valid_name(const char *s, const char *extra)
 {
@@ -114,7 +128,6 @@ static bool params_check(const hf_param_def *defs, const char *path, hf_error *e
 
 bool hf_descriptor_check(const hf_plugin_descriptor *d, const char *path, hf_error *err)
 {
-    const int *required;
     if (!d) {
         hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: hafence_plugin_entry() returned no descriptor",
                      path);
@@ -166,15 +179,15 @@ bool hf_descriptor_check(const hf_plugin_descriptor *d, const char *path, hf_err
             }
         }
     }
-    required = d->kind == HF_KIND_FENCE ? fence_required : heur_required;
-    for (; *required; required++) {
+    for (size_t i = 0; i < FUNCTION_COUNT; i++) {
         const hf_dispatch *a = d->dispatch;
-        while (a->id && a->id != *required)
+        if (functions[i].kind != d->kind || !functions[i].required)
+            continue;
+        while (a->id && a->id != functions[i].id)
             a++;
         if (!a->id) {
-            hf_error_set(err, HF_E_PLUGIN_FAILED,
-                         "%s: plugin '%s' lacks the required entry point '%s' (id %d)", path,
-                         d->name, fn_name(*required), *required);
+            hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: plugin '%s' lacks the required entry point '%s' (id %d)",
+                         path, d->name, functions[i].label, functions[i].id);
             return false;
         }
     }
@@ -203,6 +216,40 @@ static bool mapped_from(void *addr, const struct stat *st)
     }
     fclose(maps);
     return same;
+}
+
+/* The descriptor d in this core's layout: what a plugin of an older minor
+ * did not write is zero; its parameter table copied element by element with
+ * the plugin's own stride (param_def_size since ABI 1.2, the 1.x layout
+ * before), so that hf_param_def may grow without breaking any plugin. */
+static bool normalise(hf_plugin *p, const hf_plugin_descriptor *d, const char *path, hf_error *err)
+{
+    size_t stride, count = 0, have = sizeof p->desc;
+    const char *table;
+    if (!d || d->size < offsetof(hf_plugin_descriptor, dispatch) + sizeof d->dispatch)
+        return hf_descriptor_check(d, path, err); /* says what is wrong */
+    memcpy(&p->desc, d, d->size < have ? d->size : have);
+    if (d->size < have)
+        memset((char *)&p->desc + d->size, 0, have - d->size);
+    stride = p->desc.param_def_size ? p->desc.param_def_size : sizeof(param_def_1x);
+    if (stride < sizeof(param_def_1x) || stride % sizeof(void *)) {
+        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: parameter table element size %zu is not of ABI 1.x", path,
+                     stride);
+        return false;
+    }
+    table = (const char *)d->params;
+    while (table && count < PARAMS_MAX && *(const char *const *)(table + count * stride))
+        count++;
+    if (count == PARAMS_MAX) {
+        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: parameter table has no end (%d entries)", path, PARAMS_MAX);
+        return false;
+    }
+    p->params = hf_calloc(count + 1, sizeof *p->params);
+    for (size_t i = 0; i < count; i++)
+        memcpy(&p->params[i], table + i * stride, stride < sizeof *p->params ? stride : sizeof *p->params);
+    p->desc.params = p->params;
+    p->desc.param_def_size = sizeof *p->params;
+    return true;
 }
 
 hf_plugin *hf_plugin_load(const char *path, hf_error *err)
@@ -258,16 +305,16 @@ hf_plugin *hf_plugin_load(const char *path, hf_error *err)
                      "while it was loaded)", path);
         goto fail;
     }
-    p->d = entry();
-    if (!hf_descriptor_check(p->d, path, err))
+    if (!normalise(p, entry(), path, err) || !hf_descriptor_check(&p->desc, path, err))
         goto fail;
-    for (const hf_dispatch *a = p->d->dispatch; a->id; a++)
+    for (const hf_dispatch *a = p->desc.dispatch; a->id; a++)
         if (a->id > 0 && (size_t)a->id < sizeof p->fns / sizeof p->fns[0])
             p->fns[a->id] = a->fn; /* ids this core does not know are ignored */
     p->path = hf_strdup(path);
     return p;
 fail:
     lt_dlclose(p->handle);
+    free(p->params);
     free(p);
     return NULL;
 }
@@ -277,13 +324,19 @@ void hf_plugin_unload(hf_plugin *plugin)
     if (!plugin)
         return;
     lt_dlclose(plugin->handle);
+    free(plugin->params);
     free(plugin->path);
     free(plugin);
 }
 
-const hf_plugin_descriptor *hf_plugin_descriptor_of(const hf_plugin *plugin) { return plugin->d; }
+const hf_plugin_descriptor *hf_plugin_descriptor_of(const hf_plugin *plugin) { return &plugin->desc; }
 const char *hf_plugin_path(const hf_plugin *plugin) { return plugin->path; }
-const char *hf_plugin_name(const hf_plugin *plugin) { return plugin->d->name; }
+const char *hf_plugin_name(const hf_plugin *plugin) { return plugin->desc.name; }
+
+bool hf_plugin_can(const hf_plugin *plugin, unsigned long capability)
+{
+    return (plugin->desc.capabilities & capability) == capability;
+}
 
 hf_fn hf_plugin_fn(const hf_plugin *plugin, int id)
 {

@@ -12,34 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* How a plugin's targets are written, until its descriptor says so: by
- * plugin name, as data. */
-static const struct {
-    const char *plugin;
-    unsigned hostmap_flags;
-    bool targets_hosts; /* its target is the host's UUID: no host map needed */
-} targets[] = {
-    /* a host on several PDUs has one line per PDU */
-    {"snmp-pdu", HF_HOSTMAP_JOIN_LINES, false},
-    {"pool", 0, true},
-    /* HA-Lizard's custom scripts are given the host's UUID */
-    {"script", 0, true},
-};
-
-unsigned hf_method_hostmap_flags(const char *plugin)
+unsigned hf_method_hostmap_flags(const hf_plugin *plugin)
 {
-    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
-        if (strcmp(targets[i].plugin, plugin) == 0)
-            return targets[i].hostmap_flags;
-    return 0;
-}
-
-bool hf_method_targets_hosts(const char *plugin)
-{
-    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
-        if (strcmp(targets[i].plugin, plugin) == 0)
-            return targets[i].targets_hosts;
-    return false;
+    return hf_plugin_can(plugin, HF_CAP_HOSTMAP_LINES) ? HF_HOSTMAP_JOIN_LINES : 0;
 }
 
 /* A method and a plugin name are the same name when they match with case
@@ -277,8 +252,9 @@ bool hf_params_from_keys(const hf_config *cfg, const char *name, const hf_plugin
 static const struct {
     const char *param, *key;
 } generic[] = {
-    {"address", "FENCE_IPADDRESS"}, {"password", "FENCE_PASSWD"}, {"file_loc", "FENCE_FILE_LOC"},
-    {"method", "FENCE_METHOD"},     {"host_forget", "FENCE_HOST_FORGET"},
+    {HF_PARAM_NAME_ADDRESS, "FENCE_IPADDRESS"}, {HF_PARAM_NAME_PASSWORD, "FENCE_PASSWD"},
+    {HF_PARAM_NAME_FILE_LOC, "FENCE_FILE_LOC"}, {HF_PARAM_NAME_METHOD, "FENCE_METHOD"},
+    {HF_PARAM_NAME_HOST_FORGET, "FENCE_HOST_FORGET"},
 };
 
 bool hf_method_params(const hf_config *cfg, const hf_settings *s, const hf_plugin *plugin,
@@ -322,9 +298,9 @@ char *hf_method_hostmap_path(const hf_settings *s)
 void hf_method_param_defaults(const hf_plugin *plugin, hf_paramset *set, const char *history_path)
 {
     const hf_plugin_descriptor *d = hf_plugin_descriptor_of(plugin);
-    if (hf_param_def_find(d->params, "console_dir") && !hf_paramset_get(set, "console_dir")) {
+    if (hf_param_def_find(d->params, HF_PARAM_NAME_CONSOLE_DIR) && !hf_paramset_get(set, HF_PARAM_NAME_CONSOLE_DIR)) {
         char *dir = hf_console_dir(history_path);
-        hf_paramset_set(set, "console_dir", dir);
+        hf_paramset_set(set, HF_PARAM_NAME_CONSOLE_DIR, dir);
         free(dir);
     }
 }

@@ -517,7 +517,7 @@ void act_fence(hafenced *d, peer *p)
 {
     char label[512];
     bool was_master = strcmp(p->uuid, d->view.master) == 0;
-    bool pool_method = strcmp(hf_plugin_name(d->dc.fence_plugin), "pool") == 0;
+    bool pool_method = hf_plugin_can(d->dc.fence_plugin, HF_CAP_VIA_POOL_MASTER);
     bool fenced, promoted = false;
     vm_list vms = {0};
     hf_error err = {0};

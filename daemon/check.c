@@ -114,7 +114,7 @@ typedef struct host_check {
 static size_t host_targets(hafenced *d, const pool_view *v, bool probe, report *r, host_check **out)
 {
     const hf_hostmap *map = d->dc.hostmap;
-    bool by_uuid = hf_method_targets_hosts(hf_plugin_name(d->dc.fence_plugin));
+    bool by_uuid = hf_plugin_can(d->dc.fence_plugin, HF_CAP_TARGET_IS_HOST);
     size_t n = v->count ? v->count : map ? hf_hostmap_count(map) : 0;
     host_check *h = hf_calloc(n ? n : 1, sizeof *h);
     if (map)

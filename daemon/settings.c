@@ -149,7 +149,7 @@ bool daemon_config_load(const daemon_options *o, json_object *pool_oc, daemon_co
         dc->hostmap_path = hf_method_hostmap_path(&dc->settings);
     }
     if (dc->hostmap_path && access(dc->hostmap_path, F_OK) == 0) {
-        if (!(dc->hostmap = hf_hostmap_load(dc->hostmap_path, hf_method_hostmap_flags(hf_plugin_name(dc->fence_plugin)), err)))
+        if (!(dc->hostmap = hf_hostmap_load(dc->hostmap_path, hf_method_hostmap_flags(dc->fence_plugin), err)))
             goto out;
     } else if (dc->hostmap_path && errno != ENOENT) {
         hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s", dc->hostmap_path, strerror(errno));

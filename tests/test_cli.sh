@@ -26,7 +26,7 @@ run hafence plugins
 is 0 "$rc" "plugins exits 0"
 has "dummy" "$out" "plugins lists dummy"
 has "ping         heuristic" "$out" "plugins lists ping as a heuristic"
-has "1.1   $top_builddir/plugins/script/.libs/script.so" "$out" "plugins shows ABI and file"
+has "1.2   $top_builddir/plugins/script/.libs/script.so" "$out" "plugins shows ABI and file"
 run_json hafence plugins --json
 json_check "plugins --json is JSON with names" '.[] | select(.name=="script") | .kind=="fence"'
 

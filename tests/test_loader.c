@@ -55,13 +55,36 @@ int main(void)
     hf_plugin_unload(q);
     hf_plugin_unload(p);
 
-    refused("abi_other_major", "plugin built for ABI 2.0, this hafence supports 1.0 to 1.1",
+    refused("abi_other_major", "plugin built for ABI 2.0, this hafence supports 1.0 to 1.2",
             "another major");
-    refused("abi_newer_minor", "plugin built for ABI 1.99, this hafence supports 1.0 to 1.1",
+    refused("abi_newer_minor", "plugin built for ABI 1.99, this hafence supports 1.0 to 1.2",
             "a newer minor");
     p = load("abi_older_minor", &err);
     ok(p != NULL, "an older (or equal) minor loads: %s", err.message);
     ok(p && hf_plugin_fn(p, 9999) == NULL, "its unknown dispatch id is ignored");
+    hf_plugin_unload(p);
+
+    /* a later minor's larger parameter table elements: walked with the
+     * plugin's stride (ABI 1.2 param_def_size), every parameter whole */
+    p = load("wide_params", &err);
+    ok(p != NULL, "a plugin whose parameter elements are larger than ours loads: %s", err.message);
+    if (p) {
+        const hf_param_def *d = hf_plugin_descriptor_of(p)->params;
+        ok(d[0].name && strcmp(d[0].name, "address") == 0 && d[1].name && strcmp(d[1].name, "port") == 0 &&
+               d[2].name && strcmp(d[2].name, "password") == 0 && d[3].name == NULL,
+           "  ... its three parameters are read in order, and the end");
+        ok(d[1].type == HF_PARAM_INTEGER && d[1].int_max == 65535 && strcmp(d[1].default_value, "623") == 0 &&
+               (d[2].flags & HF_PARAM_SECRET),
+           "  ... each whole (type, bounds, default, flags)");
+        ok(strcmp(hf_plugin_descriptor_of(p)->vendor_url, "https://vendor.example/wide") == 0,
+           "  ... and its 1.2 fields (vendor_url)");
+        ok(hf_plugin_fence_status(p) != NULL && hf_plugin_fence_cycle(p) == NULL,
+           "typed entry point getters: status present, cycle absent");
+    }
+    hf_plugin_unload(p);
+    p = load("abi_older_minor", &err);
+    ok(p && hf_plugin_descriptor_of(p)->capabilities == 0 && hf_plugin_descriptor_of(p)->vendor_url == NULL,
+       "a 1.0 descriptor: the fields it never wrote read as zero");
     hf_plugin_unload(p);
 
     refused("no_entry", "not a hafence plugin: no symbol hafence_plugin_entry", "no entry symbol");

@@ -136,13 +136,13 @@ static hf_result write_state(dummy *d, const char *target, hf_power want, hf_rep
         return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "dummy target %s: %s", target, strerror(errno));
     if (d->delay_ms)
         fprintf(f, "%s %s %lld\n", was == HF_POWER_ON ? "on" : "off",
-                want == HF_POWER_ON ? "on" : "off", (long long)(wall_ms() + d->delay_ms));
+                hf_power_name(want), (long long)(wall_ms() + d->delay_ms));
     else
-        fprintf(f, "%s\n", want == HF_POWER_ON ? "on" : "off");
+        fprintf(f, "%s\n", hf_power_name(want));
     fclose(f);
     rename(tmp, path);
     return hf_reply_set(reply, HF_OK, "dummy target %s: power %s requested", target,
-                        want == HF_POWER_ON ? "on" : "off");
+                        hf_power_name(want));
 }
 
 static hf_result dummy_create(const hf_context *ctx, const hf_param *p, void **instance,
@@ -220,7 +220,7 @@ static hf_result dummy_status(void *instance, const hf_context *ctx, const char 
     if (r != HF_OK)
         return r;
     return hf_reply_set(reply, HF_OK, "dummy target %s is %s", target,
-                        reply->power == HF_POWER_ON ? "on" : reply->power == HF_POWER_OFF ? "off" : "unknown");
+                        hf_power_name(reply->power));
 }
 
 static hf_result dummy_monitor(void *instance, const hf_context *ctx, hf_reply *reply)

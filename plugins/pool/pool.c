@@ -354,6 +354,7 @@ static const hf_plugin_descriptor descriptor = {
     .description = "HA-Lizard POOL method: mark a failed host dead in its pool through XAPI",
     .params = params,
     .dispatch = dispatch,
+    .capabilities = HF_CAP_TARGET_IS_HOST | HF_CAP_VIA_POOL_MASTER,
 };
 
 HAFENCE_PLUGIN(descriptor)

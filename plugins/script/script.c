@@ -364,6 +364,7 @@ static const hf_plugin_descriptor descriptor = {
     .description = "HA-Lizard custom fence scripts and fence-agents style agents",
     .params = params,
     .dispatch = dispatch,
+    .capabilities = HF_CAP_TARGET_IS_HOST,
 };
 
 HAFENCE_PLUGIN(descriptor)

@@ -291,7 +291,7 @@ static hf_result act(snmp_pdu *p, const hf_context *ctx, const char *target, pdu
                 on += power == HF_POWER_ON;
                 off += power == HF_POWER_OFF;
                 snprintf(summary + strlen(summary), sizeof summary - strlen(summary), "%s%s outlet %ld %s",
-                         *summary ? ", " : " ", c->address, o->number, power == HF_POWER_ON ? "on" : "off");
+                         *summary ? ", " : " ", c->address, o->number, hf_power_name(power));
                 continue;
             }
             if (!*cmd->base)
@@ -387,6 +387,7 @@ static const hf_plugin_descriptor descriptor = {
     .description = "switched PDU outlets over SNMP v1/v2c/v3 (APC, Eaton, Raritan, generic)",
     .params = params,
     .dispatch = dispatch,
+    .capabilities = HF_CAP_HOSTMAP_LINES,
 };
 
 HAFENCE_PLUGIN(descriptor)

@@ -191,7 +191,7 @@ static hf_result set_power(xvm *x, const hf_context *ctx, const char *target, xv
         return r;
     if (st.power == want)
         return hf_reply_set(reply, HF_OK, "Dom0 %s: guest %s: already %s (%s)", x->dom0, target,
-                            want == HF_POWER_OFF ? "off" : "on", st.word);
+                            hf_power_name(want), st.word);
     if (st.power == HF_POWER_UNKNOWN && st.absent && op == XVM_OFF)
         return absent_reply(x, target, reply, HF_E_BAD_PARAMETER, "; nothing was destroyed");
     r = x->transport->power(x, ctx, op, &st, target, reply);
@@ -207,7 +207,7 @@ static hf_result set_power(xvm *x, const hf_context *ctx, const char *target, xv
         hf_reply again = {0};
         if (read_state(x, ctx, target, &after, &again) == HF_OK && after.power == want)
             return hf_reply_set(reply, HF_OK, "Dom0 %s: guest %s: %s (%s) although the command failed", x->dom0,
-                                target, want == HF_POWER_OFF ? "off" : "on", after.word);
+                                target, hf_power_name(want), after.word);
     }
     return r;
 }

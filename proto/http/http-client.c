@@ -358,6 +358,12 @@ static void no_log(const hf_context *ctx, hf_log_level level, const char *messag
     (void)ctx, (void)level, (void)message;
 }
 
+static int64_t monotonic_now(const hf_context *ctx)
+{
+    (void)ctx;
+    return hf_now_ms();
+}
+
 void http_deadline_context(hf_context *ctx, int64_t deadline_ms)
 {
     memset(ctx, 0, sizeof *ctx);
@@ -365,6 +371,7 @@ void http_deadline_context(hf_context *ctx, int64_t deadline_ms)
     ctx->deadline_ms = deadline_ms;
     ctx->log = no_log;
     ctx->cancelled = never_cancelled;
+    ctx->now_ms = monotonic_now;
 }
 
 void http_endpoint_set(http_endpoint *e, const char *protocol, const char *base_url, const char *username,

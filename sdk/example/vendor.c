@@ -151,6 +151,7 @@ static const hf_plugin_descriptor descriptor = {
     .description = "relay boards with one value file per relay (GPIO sysfs style)",
     .params = params,
     .dispatch = dispatch,
+    .vendor_url = "https://example.com/relay-board", /* your plugin's home page */
 };
 
 HAFENCE_PLUGIN(descriptor)

@@ -12,9 +12,11 @@
  *  - A newer minor or another major is refused, naming the file and both
  *    versions.
  *  - Minor versions only append: new function ids, new fields at the end of
- *    hf_context / hf_plugin_descriptor (each begins with its size, so both
- *    sides read only what the other side wrote).  Ids are never reused; an
- *    id the core does not know is ignored.
+ *    hf_context / hf_plugin_descriptor / hf_param_def (the first two begin
+ *    with their size; the descriptor gives the element size of its
+ *    parameter table since 1.2), so both sides read only what the other
+ *    side wrote.  Ids are never reused; an id the core does not know is
+ *    ignored.
  *  - Anything else bumps the major.
  */
 #ifndef HAFENCE_PLUGIN_H
@@ -33,7 +35,7 @@ extern "C" {
 #endif
 
 #define HAFENCE_ABI_MAJOR 1
-#define HAFENCE_ABI_MINOR 1
+#define HAFENCE_ABI_MINOR 2
 
 #define HAFENCE_PLUGIN_ENTRY_SYMBOL "hafence_plugin_entry"
 
@@ -65,6 +67,20 @@ typedef enum hf_power {
     HF_POWER_ON = 1,
     HF_POWER_OFF = 2
 } hf_power;
+
+/* The names the core prints, for a plugin's messages. */
+static inline const char *hf_power_name(hf_power power)
+{
+    return power == HF_POWER_ON ? "on" : power == HF_POWER_OFF ? "off" : "unknown";
+}
+
+static inline const char *hf_result_name(hf_result code)
+{
+    static const char *const names[HF_RESULT_COUNT] = {
+        "ok", "bad-parameter", "auth-refused", "unreachable", "timed-out",
+        "device-refused", "unverified", "unsupported", "cancelled", "plugin-failed"};
+    return (unsigned)code < HF_RESULT_COUNT ? names[code] : "plugin-failed";
+}
 
 typedef enum hf_vote {
     HF_VOTE_UNKNOWN = 0,
@@ -107,6 +123,16 @@ typedef struct hf_param_def {
     const char *help;                /* one line, for people */
 } hf_param_def;
 
+/* Parameter names with a meaning to the core: a plugin that declares one
+ * gets it filled from the HA-Lizard configuration (or by the harness)
+ * where the operator did not set it.  Declare them with these types. */
+#define HF_PARAM_NAME_ADDRESS "address"         /* HF_PARAM_ADDRESS: FENCE_IPADDRESS */
+#define HF_PARAM_NAME_PASSWORD "password"       /* secret string: FENCE_PASSWD */
+#define HF_PARAM_NAME_FILE_LOC "file_loc"       /* HF_PARAM_PATH: FENCE_FILE_LOC */
+#define HF_PARAM_NAME_METHOD "method"           /* string: FENCE_METHOD as written */
+#define HF_PARAM_NAME_HOST_FORGET "host_forget" /* boolean: FENCE_HOST_FORGET */
+#define HF_PARAM_NAME_CONSOLE_DIR "console_dir" /* HF_PARAM_PATH: where console captures go, beside the history */
+
 /* A validated parameter set, as the core hands it to create(): every
  * parameter of the table with a value (given or default) appears once;
  * names are the table's.  Terminated by {NULL, NULL}. */
@@ -127,6 +153,10 @@ struct hf_context {
     /* Non-zero when the call should stop now (deadline passed, shutdown). */
     int (*cancelled)(const hf_context *ctx);
     void *core_data; /* the core's; a plugin never touches it */
+    /* ABI 1.2: now, on the clock of deadline_ms (CLOCK_MONOTONIC, ms):
+     * what hf_ctx_remaining_ms() uses, with no POSIX clock of the
+     * plugin's own */
+    int64_t (*now_ms)(const hf_context *ctx);
 };
 
 /* What a call reports back: a code (the return value), a message from the
@@ -186,6 +216,25 @@ typedef void hf_heur_destroy_fn(void *instance);
 typedef hf_result hf_heur_check_fn(void *instance, const hf_context *ctx,
                                    hf_reply *reply);
 
+/* Every entry point in one list: X(NAME, name, id, type, kind, required,
+ * "label").  The core derives from it what it checks (required entry
+ * points, labels) and its typed getters; HF_DISPATCH_<NAME>(f) below is the
+ * plugin's side.  Appending a row is how a minor adds an entry point. */
+#define HF_FUNCTIONS(X) \
+    X(FENCE_CREATE, fence_create, HF_FN_FENCE_CREATE, hf_fence_create_fn, HF_KIND_FENCE, 1, "fence create") \
+    X(FENCE_DESTROY, fence_destroy, HF_FN_FENCE_DESTROY, hf_fence_destroy_fn, HF_KIND_FENCE, 1, "fence destroy") \
+    X(FENCE_OFF, fence_off, HF_FN_FENCE_OFF, hf_fence_power_fn, HF_KIND_FENCE, 1, "fence off") \
+    X(FENCE_ON, fence_on, HF_FN_FENCE_ON, hf_fence_power_fn, HF_KIND_FENCE, 1, "fence on") \
+    X(FENCE_REBOOT, fence_reboot, HF_FN_FENCE_REBOOT, hf_fence_power_fn, HF_KIND_FENCE, 0, "fence reboot") \
+    X(FENCE_CYCLE, fence_cycle, HF_FN_FENCE_CYCLE, hf_fence_power_fn, HF_KIND_FENCE, 0, "fence cycle") \
+    X(FENCE_STATUS, fence_status, HF_FN_FENCE_STATUS, hf_fence_status_fn, HF_KIND_FENCE, 1, "fence status") \
+    X(FENCE_LIST, fence_list, HF_FN_FENCE_LIST, hf_fence_list_fn, HF_KIND_FENCE, 0, "fence list") \
+    X(FENCE_MONITOR, fence_monitor, HF_FN_FENCE_MONITOR, hf_fence_monitor_fn, HF_KIND_FENCE, 1, "fence monitor") \
+    X(FENCE_CONSOLE, fence_console, HF_FN_FENCE_CONSOLE, hf_fence_console_fn, HF_KIND_FENCE, 0, "fence console") \
+    X(HEUR_CREATE, heur_create, HF_FN_HEUR_CREATE, hf_heur_create_fn, HF_KIND_HEURISTIC, 1, "heuristic create") \
+    X(HEUR_DESTROY, heur_destroy, HF_FN_HEUR_DESTROY, hf_heur_destroy_fn, HF_KIND_HEURISTIC, 1, "heuristic destroy") \
+    X(HEUR_CHECK, heur_check, HF_FN_HEUR_CHECK, hf_heur_check_fn, HF_KIND_HEURISTIC, 1, "heuristic check")
+
 /* Typed dispatch entries: the cast lives here, not in plugins.  A function
  * of the wrong type is a compile error. */
 #define HF_DISPATCH_(id_, type_, f_) \
@@ -216,11 +265,26 @@ typedef struct hf_plugin_descriptor {
     const char *description; /* one line */
     const hf_param_def *params;  /* terminated by an entry with name NULL */
     const hf_dispatch *dispatch; /* terminated by HF_DISPATCH_END */
+    /* ---- ABI 1.2 ---- */
+    /* sizeof(hf_param_def) the plugin was built with: the core walks params
+     * with it (a 1.0 or 1.1 plugin has none: the 1.x layout) */
+    size_t param_def_size;
+    unsigned long capabilities;  /* HF_CAP_*: what the plugin is, for the daemon */
+    const char *vendor_url;      /* the plugin's home page, for metadata; NULL: none */
 } hf_plugin_descriptor;
+
+/* Capabilities: how the core and the daemon use a fence plugin, said by
+ * the plugin (the core knows no plugin by name). */
+#define HF_CAP_TARGET_IS_HOST 0x1ul  /* its target is the host's UUID: no host map needed */
+#define HF_CAP_HOSTMAP_LINES 0x2ul   /* a host may have several host-map lines (several PDUs):
+                                      * its target is their targets joined with ';' */
+#define HF_CAP_VIA_POOL_MASTER 0x4ul /* acts through the pool master: to fence the master the
+                                      * daemon first takes the pool over */
 
 #define HF_DESCRIPTOR_HEADER \
     .size = sizeof(hf_plugin_descriptor), \
-    .abi_major = HAFENCE_ABI_MAJOR, .abi_minor = HAFENCE_ABI_MINOR
+    .abi_major = HAFENCE_ABI_MAJOR, .abi_minor = HAFENCE_ABI_MINOR, \
+    .param_def_size = sizeof(hf_param_def)
 
 typedef const hf_plugin_descriptor *hafence_plugin_entry_fn(void);
 
@@ -232,19 +296,23 @@ typedef const hf_plugin_descriptor *hafence_plugin_entry_fn(void);
 
 /* ---- helpers for plugins (inline: a plugin links nothing of ours) ------- */
 
+/* Milliseconds left before the call's deadline; 0 when it has passed. */
+static inline int64_t hf_ctx_remaining_ms(const hf_context *ctx)
+{
+    int64_t left = ctx->deadline_ms - ctx->now_ms(ctx);
+    return left > 0 ? left : 0;
+}
+
+#if defined(_POSIX_C_SOURCE) && _POSIX_C_SOURCE >= 199309L
+/* The clock of deadline_ms, where POSIX clocks are declared (a plugin
+ * built with -std=c99 and no feature macro has ctx->now_ms). */
 static inline int64_t hf_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
-
-/* Milliseconds left before the call's deadline; 0 when it has passed. */
-static inline int64_t hf_ctx_remaining_ms(const hf_context *ctx)
-{
-    int64_t left = ctx->deadline_ms - hf_now_ms();
-    return left > 0 ? left : 0;
-}
+#endif
 
 static inline int hf_ctx_cancelled(const hf_context *ctx)
 {
@@ -357,8 +425,9 @@ static inline int hf_is_uuid_text(const char *s)
     return *s == '\0';
 }
 
-/* The folder name of a host's console captures (console_dir/<name>/), the
- * convention the harness shares with plugins that capture consoles: the
+/* The folder name of a host's console captures (console_dir/<name>/), a
+ * frozen rule of ABI 1.x the harness shares with plugins that capture
+ * consoles (changing it bumps the major): the
  * host UUID, else the target, else the plugin's address parameter, with
  * every character outside [A-Za-z0-9._-] replaced by '_'. */
 static inline void hf_capture_folder_name(const char *host, const char *target, const char *address,

@@ -16,8 +16,8 @@ static void log_line(const hf_context *ctx, hf_log_level level, const char *mess
     fprintf(stderr, "[%d] %s\n", (int)level, message);
 }
 static int never(const hf_context *ctx) { (void)ctx; return 0; }
+static int64_t now(const hf_context *ctx) { (void)ctx; return hf_now_ms(); }
 
-static const char *power_word(hf_power p) { return p == HF_POWER_ON ? "on" : p == HF_POWER_OFF ? "off" : "unknown"; }
 
 int main(int argc, char **argv)
 {
@@ -26,7 +26,7 @@ int main(int argc, char **argv)
     hf_paramset *set = hf_paramset_new();
     hf_param *params;
     const hf_plugin_descriptor *d;
-    hf_context ctx = {sizeof ctx, 0, NULL, log_line, never, NULL};
+    hf_context ctx = {sizeof ctx, 0, NULL, log_line, never, NULL, now};
     hf_reply reply = {0};
     void *instance = NULL;
     char line[512];
@@ -61,14 +61,14 @@ int main(int argc, char **argv)
         return 78;
     }
     ctx.deadline_ms = hf_now_ms() + 20000;
-    if (((hf_fence_create_fn *)hf_plugin_fn(plugin, HF_FN_FENCE_CREATE))(&ctx, params, &instance, &reply) != HF_OK) {
+    if (hf_plugin_fence_create(plugin)(&ctx, params, &instance, &reply) != HF_OK) {
         fprintf(stderr, "create: %s\n", reply.message);
         return 1;
     }
     while (fgets(line, sizeof line, stdin)) {
         char action[16] = "", target[400] = "";
         hf_result r;
-        int id;
+        hf_fence_power_fn *fn;
         line[strcspn(line, "\n")] = '\0';
         if (strcmp(line, "wait") == 0) {
             printf("ready\n");
@@ -77,14 +77,15 @@ int main(int argc, char **argv)
         }
         if (sscanf(line, "%15s %399s", action, target) != 2)
             continue;
-        id = !strcmp(action, "off") ? HF_FN_FENCE_OFF : !strcmp(action, "on") ? HF_FN_FENCE_ON : HF_FN_FENCE_STATUS;
+        fn = !strcmp(action, "off") ? hf_plugin_fence_off(plugin)
+             : !strcmp(action, "on") ? hf_plugin_fence_on(plugin) : hf_plugin_fence_status(plugin);
         memset(&reply, 0, sizeof reply);
         ctx.deadline_ms = hf_now_ms() + 20000;
-        r = ((hf_fence_power_fn *)hf_plugin_fn(plugin, id))(instance, &ctx, target, &reply);
-        printf("%s %s %s %s\n", action, hf_result_name(r), power_word(reply.power), reply.message);
+        r = fn(instance, &ctx, target, &reply);
+        printf("%s %s %s %s\n", action, hf_result_name(r), hf_power_name(reply.power), reply.message);
         fflush(stdout);
     }
-    ((hf_fence_destroy_fn *)hf_plugin_fn(plugin, HF_FN_FENCE_DESTROY))(instance);
+    hf_plugin_fence_destroy(plugin)(instance);
     hf_params_free(params);
     hf_paramset_free(set);
     hf_plugin_unload(plugin);

@@ -1,7 +1,7 @@
 /*
  * witness: a third-party heuristic plugin, built out of tree against the
  * installed SDK alone:
- *     cc -shared -fPIC $(pkg-config --cflags hafence-plugin) vendor.c -o witness.so
+ *     cc -shared -fPIC $(pkg-config --cflags hafence-plugin) witness.c -o witness.so
  * It votes pass when a TCP connection to a witness host (a quorum witness,
  * a storage head) succeeds before the deadline, fail when it is refused or
  * times out.
