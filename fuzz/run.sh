@@ -13,7 +13,7 @@ out=${FUZZ_OUT:-$top/fuzz/out}
 mkdir -p "$out"
 CLANG=${CLANG:-clang}
 FLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
-CORE="$top/core/config.c $top/core/hostmap.c $top/core/util.c $top/core/log.c $top/core/error.c $top/core/secret.c $top/core/params.c $top/proto/trust/trust.c"
+CORE="$top/core/config.c $top/core/keys.c $top/core/hostmap.c $top/core/util.c $top/core/log.c $top/core/error.c $top/core/secret.c $top/core/params.c $top/proto/trust/trust.c"
 status=0
 for target in config hostmap xmlrpc ribcl redfish screens; do
     bin=$out/fuzz_$target
