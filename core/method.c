@@ -92,7 +92,7 @@ static hf_plugin *script_checked(const hf_search_path *path, const char *script,
         close(fd);
     if (fd < 0 || !exec) {
         hf_error_set(err, HF_E_BAD_PARAMETER, "%s: FENCE_METHOD=%s: the custom script %s%s",
-                     where ? where : "config", method, fd < 0 ? why : script, fd < 0 ? "" : " is not executable");
+                     where, method, fd < 0 ? why : script, fd < 0 ? "" : " is not executable");
         return NULL;
     }
     return hf_plugin_find(path, "script", err);
@@ -116,14 +116,14 @@ hf_plugin *hf_method_resolve(const hf_search_path *path, const hf_config *cfg, c
     plugin = plugin_named(path, method, &b);
     if (plugin && hf_plugin_descriptor_of(plugin)->kind != HF_KIND_FENCE) {
         hf_error_set(err, HF_E_BAD_PARAMETER, "%s: FENCE_METHOD=%s: plugin %s (%s) is a heuristic, not a fence method",
-                     where ? where : "config", method, hf_plugin_name(plugin), hf_plugin_path(plugin));
+                     where, method, hf_plugin_name(plugin), hf_plugin_path(plugin));
         hf_plugin_unload(plugin);
         plugin = NULL;
     } else if (plugin && has_script) {
         hf_error_set(err, HF_E_BAD_PARAMETER,
                      "%s: FENCE_METHOD=%s is ambiguous: the installed plugin %s (%s) and the custom script %s both "
                      "answer to it; rename the script's folder",
-                     where ? where : "config", method, hf_plugin_name(plugin), hf_plugin_path(plugin), script);
+                     where, method, hf_plugin_name(plugin), hf_plugin_path(plugin), script);
         hf_plugin_unload(plugin);
         plugin = NULL;
     } else if (!plugin && has_script) {
@@ -132,7 +132,7 @@ hf_plugin *hf_method_resolve(const hf_search_path *path, const hf_config *cfg, c
         const char *near = hf_nearest(method, (const char *const *)b.names, b.count);
         hf_error_set(err, HF_E_BAD_PARAMETER,
                      "%s: FENCE_METHOD=%s: no installed fence plugin is named so, and there is no custom script %s%s%s%s",
-                     where ? where : "config", method, script, near ? " (did you mean " : "", near ? near : "",
+                     where, method, script, near ? " (did you mean " : "", near ? near : "",
                      near ? "?)" : "");
     }
     for (size_t i = 0; i < b.count; i++)
@@ -247,43 +247,29 @@ bool hf_params_from_keys(const hf_config *cfg, const char *name, const hf_plugin
     return true;
 }
 
-/* HA-Lizard's generic keys feed the parameters of the same meaning, where
- * the method's own keys did not. */
-static const struct {
-    const char *param, *key;
-} generic[] = {
-    {HF_PARAM_NAME_ADDRESS, "FENCE_IPADDRESS"}, {HF_PARAM_NAME_PASSWORD, "FENCE_PASSWD"},
-    {HF_PARAM_NAME_FILE_LOC, "FENCE_FILE_LOC"}, {HF_PARAM_NAME_METHOD, "FENCE_METHOD"},
-    {HF_PARAM_NAME_HOST_FORGET, "FENCE_HOST_FORGET"},
-};
-
 bool hf_method_params(const hf_config *cfg, const hf_settings *s, const hf_plugin *plugin,
                       hf_paramset *out, hf_error *err)
 {
+    /* HA-Lizard's generic keys feed the parameters of the same meaning,
+     * where the method's own keys did not; the values as the settings hold
+     * them (FENCE_PASSWD_FILE read, defaults applied) */
+    const struct {
+        const char *param, *key, *value;
+    } generic[] = {
+        {HF_PARAM_NAME_ADDRESS, "FENCE_IPADDRESS", s->fence_ipaddress},
+        {HF_PARAM_NAME_PASSWORD, "FENCE_PASSWD", s->fence_passwd},
+        {HF_PARAM_NAME_FILE_LOC, "FENCE_FILE_LOC", s->fence_file_loc},
+        {HF_PARAM_NAME_METHOD, "FENCE_METHOD", s->fence_method},
+        {HF_PARAM_NAME_HOST_FORGET, "FENCE_HOST_FORGET", s->fence_host_forget ? "1" : "0"},
+    };
     const hf_plugin_descriptor *d = hf_plugin_descriptor_of(plugin);
     if (!hf_params_from_keys(cfg, s->fence_method, plugin, out, err))
         return false;
-    for (const hf_param_def *p = d->params; p && p->name; p++) {
-        for (size_t i = 0; i < sizeof generic / sizeof generic[0]; i++) {
-            const char *v = NULL;
-            if (hf_paramset_get(out, p->name) || strcmp(p->name, generic[i].param) != 0)
-                continue;
-            /* the settings hold the value as loaded (FENCE_PASSWD_FILE read,
-             * defaults applied) */
-            if (strcmp(generic[i].key, "FENCE_IPADDRESS") == 0)
-                v = s->fence_ipaddress;
-            else if (strcmp(generic[i].key, "FENCE_PASSWD") == 0)
-                v = s->fence_passwd;
-            else if (strcmp(generic[i].key, "FENCE_FILE_LOC") == 0)
-                v = s->fence_file_loc;
-            else if (strcmp(generic[i].key, "FENCE_METHOD") == 0)
-                v = s->fence_method;
-            else
-                v = s->fence_host_forget ? "1" : "0";
-            if (v && *v && !take(cfg, generic[i].key, p, d->name, v, out, err))
+    for (const hf_param_def *p = d->params; p && p->name; p++)
+        for (size_t i = 0; i < sizeof generic / sizeof generic[0]; i++)
+            if (strcmp(p->name, generic[i].param) == 0 && !hf_paramset_get(out, p->name) && generic[i].value &&
+                *generic[i].value && !take(cfg, generic[i].key, p, d->name, generic[i].value, out, err))
                 return false;
-        }
-    }
     return true;
 }
 
