@@ -66,10 +66,10 @@ static bool load_config(const cli *c, setup *s, int *rc)
     return true;
 }
 
-/* Config mode: method -> plugin, parameters from the config (command-line
+/* Config mode: method -> plugin (for the heuristic: the peer probe, with
+ * FENCE_HEURISTICS_IPS), parameters from the config (command-line
  * name=value pairs override), host UUIDs -> targets through the host map. */
-static int setup_from_config(const cli *c, setup *s, bool needs_targets, const char *plugin_name,
-                             bool heuristic)
+static int setup_from_config(const cli *c, setup *s, bool needs_targets, bool heuristic)
 {
     hf_search_path path;
     hf_paramset *set = hf_paramset_new();
@@ -80,8 +80,8 @@ static int setup_from_config(const cli *c, setup *s, bool needs_targets, const c
     if (!load_config(c, s, &rc))
         goto out;
     cli_plugin_path(c, &path);
-    s->plugin = plugin_name ? hf_plugin_find(&path, plugin_name, &err)
-                            : hf_method_resolve(&path, s->config, &s->settings, &err);
+    s->plugin = heuristic ? hf_plugin_find_capable(&path, HF_CAP_PEER_PROBE, "the peer probe", &err)
+                          : hf_method_resolve(&path, s->config, &s->settings, &err);
     hf_search_path_free(&path);
     if (!s->plugin) {
         rc = cli_config_error(&err);
@@ -438,7 +438,7 @@ int cmd_action(cli *c, hf_action action, bool from_config_action)
         return cli_usage_error("fence takes its action from a HA-Lizard config: give -c CONFIG");
     if (c->config_count) {
         bool needs = action != HF_ACTION_MONITOR && action != HF_ACTION_LIST;
-        rc = setup_from_config(c, &s, needs, NULL, false);
+        rc = setup_from_config(c, &s, needs, false);
         if (rc == EXIT_OK && from_config_action)
             action = hf_fence_action_to_action(s.settings.fence_action);
         if (rc == EXIT_OK && s.count == 0)
@@ -465,7 +465,7 @@ int cmd_heuristics(cli *c)
     int rc;
     memset(&s, 0, sizeof s);
     if (c->config_count) {
-        rc = setup_from_config(c, &s, false, "ping", true);
+        rc = setup_from_config(c, &s, false, true);
         if (rc == EXIT_OK && !s.settings.fence_use_ip_heuristics) {
             if (c->json)
                 puts("{ \"vote\": \"unknown\", \"result\": \"ok\", \"message\": \"FENCE_USE_IP_HEURISTICS=0\" }");

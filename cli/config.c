@@ -58,10 +58,10 @@ static int pool_db_open(const cli *c, pool_db *db)
         if (!hf_config_load(db->files, c->configs[i], &err))
             return cli_config_error(&err);
     cli_plugin_path(c, &path);
-    db->pool = hf_plugin_find(&path, "pool", &err);
+    db->pool = hf_plugin_find_capable(&path, HF_CAP_POOL_CLIENT, "the pool client", &err);
     hf_search_path_free(&path);
     if (!db->pool || !hf_params_from_keys(db->files, "HAFENCE_XAPI", db->pool, set, &err) ||
-        !(db->params = hf_params_validate(hf_plugin_descriptor_of(db->pool)->params, set, "pool", &err)))
+        !(db->params = hf_params_validate(hf_plugin_descriptor_of(db->pool)->params, set, hf_plugin_name(db->pool), &err)))
         rc = cli_config_error(&err);
     hf_paramset_free(set);
     if (rc != EXIT_OK)

@@ -122,6 +122,12 @@ void hf_search_path_free(hf_search_path *path);
 /* Load the plugin called name (file NAME.so in the first directory that
  * has it), or a path when name contains '/'. */
 hf_plugin *hf_plugin_find(const hf_search_path *path, const char *name, hf_error *err);
+/* Load the one installed plugin that has capability (HF_CAP_*); what says
+ * what it is, for the error when none or several have it.  How the core
+ * and the daemon find the plugins they use themselves, by what they do,
+ * never by name. */
+hf_plugin *hf_plugin_find_capable(const hf_search_path *path, unsigned long capability, const char *what,
+                                  hf_error *err);
 /* Call fn for every plugin file found (loaded or failing to load). */
 typedef void hf_plugin_visit_fn(const char *file, hf_plugin *plugin, const hf_error *err,
                                 void *arg);

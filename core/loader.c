@@ -371,6 +371,18 @@ void hf_search_path_free(hf_search_path *path)
     memset(path, 0, sizeof *path);
 }
 
+/* The search path as one line for messages: "a:b", or how to set one. */
+static void path_text(const hf_search_path *path, char *out, size_t size)
+{
+    *out = '\0';
+    for (size_t i = 0; i < path->count; i++) {
+        size_t used = strlen(out);
+        snprintf(out + used, size - used, "%s%s", used ? ":" : "", path->dirs[i]);
+    }
+    if (!*out)
+        snprintf(out, size, "no directory: set HAFENCE_PLUGIN_PATH");
+}
+
 hf_plugin *hf_plugin_find(const hf_search_path *path, const char *name, hf_error *err)
 {
     char file[4096];
@@ -386,14 +398,49 @@ hf_plugin *hf_plugin_find(const hf_search_path *path, const char *name, hf_error
             return hf_plugin_load(file, err);
     }
     {
-        char dirs[2048] = "";
-        for (size_t i = 0; i < path->count; i++) {
-            size_t used = strlen(dirs);
-            snprintf(dirs + used, sizeof dirs - used, "%s%s", used ? ":" : "", path->dirs[i]);
-        }
-        hf_error_set(err, HF_E_BAD_PARAMETER, "plugin '%s' not found (looked in %s)", name,
-                     *dirs ? dirs : "no directory: set HAFENCE_PLUGIN_PATH");
+        char dirs[2048];
+        path_text(path, dirs, sizeof dirs);
+        hf_error_set(err, HF_E_BAD_PARAMETER, "plugin '%s' not found (looked in %s)", name, dirs);
     }
+    return NULL;
+}
+
+typedef struct capable_walk {
+    unsigned long capability;
+    hf_plugin *found;
+    char others[512]; /* the names of further plugins that have it */
+} capable_walk;
+
+static void visit_capable(const char *file, hf_plugin *plugin, const hf_error *err, void *arg)
+{
+    capable_walk *w = arg;
+    size_t used = strlen(w->others);
+    (void)file, (void)err;
+    if (plugin && hf_plugin_can(plugin, w->capability)) {
+        if (!w->found) {
+            w->found = plugin;
+            return;
+        }
+        snprintf(w->others + used, sizeof w->others - used, "%s%s", used ? ", " : "", hf_plugin_name(plugin));
+    }
+    hf_plugin_unload(plugin);
+}
+
+hf_plugin *hf_plugin_find_capable(const hf_search_path *path, unsigned long capability, const char *what,
+                                  hf_error *err)
+{
+    capable_walk w = {.capability = capability};
+    char dirs[2048];
+    hf_plugin_discover(path, visit_capable, &w);
+    if (w.found && !*w.others)
+        return w.found;
+    path_text(path, dirs, sizeof dirs);
+    if (w.found)
+        hf_error_set(err, HF_E_BAD_PARAMETER, "several plugins are %s: %s, %s (in %s): remove all but one",
+                     what, hf_plugin_name(w.found), w.others, dirs);
+    else
+        hf_error_set(err, HF_E_BAD_PARAMETER, "no installed plugin is %s (looked in %s)", what, dirs);
+    hf_plugin_unload(w.found);
     return NULL;
 }
 

@@ -95,7 +95,7 @@ static hf_plugin *script_checked(const hf_search_path *path, const char *script,
                      where, method, fd < 0 ? why : script, fd < 0 ? "" : " is not executable");
         return NULL;
     }
-    return hf_plugin_find(path, "script", err);
+    return hf_plugin_find_capable(path, HF_CAP_CUSTOM_SCRIPT, "the runner of custom fence scripts", err);
 }
 
 hf_plugin *hf_method_resolve(const hf_search_path *path, const hf_config *cfg, const hf_settings *s, hf_error *err)

@@ -55,7 +55,7 @@ static void icmp_probes(const daemon_config *dc, const char *const *addresses, s
         hf_paramset_set(set, "addresses", addresses[i]);
         hf_paramset_set(set, "timeout_ms", timeout);
         hf_paramset_set(set, "tries", "2");
-        params[i] = hf_params_validate(hf_plugin_descriptor_of(dc->ping_plugin)->params, set, "ping", &err);
+        params[i] = hf_params_validate(hf_plugin_descriptor_of(dc->ping_plugin)->params, set, hf_plugin_name(dc->ping_plugin), &err);
         hf_paramset_free(set);
         if (params[i]) {
             req[runs] = (hf_request){.plugin = dc->ping_plugin, .params = params[i], .target = "",

@@ -158,13 +158,13 @@ bool daemon_config_load(const daemon_options *o, json_object *pool_oc, daemon_co
 
     /* XAPI: the pool plugin's parameters under HAFENCE_XAPI_ keys; the
      * generic FENCE_IPADDRESS/FENCE_PASSWD belong to the fence device */
-    dc->pool_plugin = hf_plugin_find(&path, "pool", err);
+    dc->pool_plugin = hf_plugin_find_capable(&path, HF_CAP_POOL_CLIENT, "the pool client", err);
     if (!plugin_setup(o, dc, dc->pool_plugin, NULL, DAEMON_XAPI_KEYS, NULL, &dc->pool_params, err))
         goto out;
 
     if (dc->settings.fence_heuristics_ips && *dc->settings.fence_heuristics_ips)
         hf_paramset_set(extra, "addresses", dc->settings.fence_heuristics_ips);
-    dc->ping_plugin = hf_plugin_find(&path, "ping", err);
+    dc->ping_plugin = hf_plugin_find_capable(&path, HF_CAP_PEER_PROBE, "the peer probe", err);
     if (!plugin_setup(o, dc, dc->ping_plugin, NULL, NULL, extra, &dc->heuristic_params, err))
         goto out;
     ok = true;

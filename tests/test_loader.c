@@ -147,6 +147,23 @@ int main(void)
                "discovery visits dummy once (the configured directory hides the other), script and ping "
                "(%d plugins, %d failures)",
                visited, visit_failures);
+
+            /* the plugins the daemon uses itself: found by capability */
+            p = hf_plugin_find_capable(&path, HF_CAP_PEER_PROBE, "the peer probe", &err);
+            ok(p && strcmp(hf_plugin_name(p), "ping") == 0, "the peer probe is found by its capability: %s",
+               p ? hf_plugin_name(p) : err.message);
+            hf_plugin_unload(p);
+            p = hf_plugin_find_capable(&path, 0x40000000ul, "the nothing", &err);
+            ok(p == NULL && strstr(err.message, "no installed plugin is the nothing") && strstr(err.message, dir),
+               "no plugin with the capability: an error naming the directories: %s", err.message);
+            plugin_file("ping", src, sizeof src);
+            snprintf(cmd, sizeof cmd, "cp '%s' '%s/ping2.so'", src, dir);
+            ok(system(cmd) == 0, "a second peer probe installed");
+            p = hf_plugin_find_capable(&path, HF_CAP_PEER_PROBE, "the peer probe", &err);
+            ok(p == NULL && strstr(err.message, "several plugins are the peer probe: ping, ping"),
+               "two plugins with one role: refused, both named: %s", err.message);
+            snprintf(cmd, sizeof cmd, "%s/ping2.so", dir);
+            unlink(cmd);
             hf_search_path_free(&path);
         }
         unlink(dst);

@@ -356,6 +356,7 @@ static const hf_plugin_descriptor descriptor = {
     .description = "IP heuristic: passes only if every address answers ICMP echo",
     .params = params,
     .dispatch = dispatch,
+    .capabilities = HF_CAP_PEER_PROBE,
 };
 
 HAFENCE_PLUGIN(descriptor)

@@ -354,7 +354,7 @@ static const hf_plugin_descriptor descriptor = {
     .description = "HA-Lizard POOL method: mark a failed host dead in its pool through XAPI",
     .params = params,
     .dispatch = dispatch,
-    .capabilities = HF_CAP_TARGET_IS_HOST | HF_CAP_VIA_POOL_MASTER,
+    .capabilities = HF_CAP_TARGET_IS_HOST | HF_CAP_VIA_POOL_MASTER | HF_CAP_POOL_CLIENT,
 };
 
 HAFENCE_PLUGIN(descriptor)

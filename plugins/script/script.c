@@ -364,7 +364,7 @@ static const hf_plugin_descriptor descriptor = {
     .description = "HA-Lizard custom fence scripts and fence-agents style agents",
     .params = params,
     .dispatch = dispatch,
-    .capabilities = HF_CAP_TARGET_IS_HOST,
+    .capabilities = HF_CAP_TARGET_IS_HOST | HF_CAP_CUSTOM_SCRIPT,
 };
 
 HAFENCE_PLUGIN(descriptor)

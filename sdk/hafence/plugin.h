@@ -280,6 +280,12 @@ typedef struct hf_plugin_descriptor {
                                       * its target is their targets joined with ';' */
 #define HF_CAP_VIA_POOL_MASTER 0x4ul /* acts through the pool master: to fence the master the
                                       * daemon first takes the pool over */
+#define HF_CAP_POOL_CLIENT 0x8ul     /* speaks to the pool's toolstack: the daemon marks a fenced
+                                      * host dead in the pool with its `off` */
+#define HF_CAP_CUSTOM_SCRIPT 0x10ul  /* runs an operator's custom fence script: an HA-Lizard
+                                      * FENCE_METHOD naming a script is served by it */
+#define HF_CAP_PEER_PROBE 0x20ul     /* a heuristic whose `addresses` are probed one by one: the
+                                      * daemon's reachability of peers and of FENCE_HEURISTICS_IPS */
 
 #define HF_DESCRIPTOR_HEADER \
     .size = sizeof(hf_plugin_descriptor), \
