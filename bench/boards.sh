@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The ilo plugin against fence-agents on the same emulated boards
 # (tests/emulators/bmc_https.py, TLS with a test CA) in one run, as whole
 # processes (hyperfine):

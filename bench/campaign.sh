@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The split-brain campaign in full: the scripted scenarios and 100 random
 # fault sequences on a 2-host and on a 3-host pool of real hafenced in
 # network namespaces (tests/lab/campaign.py; root).  The two pool sizes run

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # hafenced's reaction in the loopback pool (tests/peers/pool-lab.sh): three
 # hosts, the third running BENCH_VMS VMs (default 1; BENCH_VMS=1000 for the
 # scale figure), HA-Lizard's default GLOBAL_VM_HA=1 (every VM of a failed

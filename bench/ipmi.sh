@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The ipmi plugin against the tools people use today, on the same simulated
 # BMCs (ipmi_sim on loopback) in one run, as whole processes (hyperfine):
 #   status:      hafence   vs fence_ipmilan (fence-agents)   vs ipmitool -I lanplus

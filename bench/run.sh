@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Benchmarks of the core, as whole processes with hyperfine:
 #   - hafence plugins: load and check every plugin (target: < 20 ms)
 #   - hafence status through the dummy plugin, isolated and in-process:

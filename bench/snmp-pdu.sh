@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The snmp-pdu plugin against fence-agents' fence_apc_snmp on the same
 # snmpd (tests/peers/pdu-snmpd.sh, the APC sPDUOutletCtl table) in one run,
 # as whole processes (hyperfine): status and off (each reads the outlet

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The xvm plugin against fence-agents' fence_virsh (the nearest peer), on
 # the same real sshd (tests/peers/sshd-peer.sh, a fake virsh on the
 # account's PATH) in one run, as whole processes (hyperfine):

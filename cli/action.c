@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* off/on/reboot/cycle/status/monitor/list/fence and heuristics: build the
  * requests (from a HA-Lizard config or the command line), run them through
  * the engine, print and record the outcomes. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check: the conformance run a vendor uses before shipping a plugin.
  * Loads it, validates its descriptor and parameter table, confirms invalid

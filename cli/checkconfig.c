@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * hafence check-config: the daemon's own check (hafenced --check-config),
  * run as it is, so that the harness and the daemon can never disagree

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The hafence harness: shared declarations of its subcommands. */
 #ifndef HAFENCE_CLI_H
 #define HAFENCE_CLI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* config: HA-Lizard's pool-wide configuration in the pool database, as
  * `ha-cfg get|set` keeps it: pool other-config HA_<KEY> entries, which
  * every hafenced reads as the layer between the pool file and the host

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* console: what a host's console showed before it was fenced, or its live
  * console (--follow, through a plugin that offers it). */
 #include "cli.h"

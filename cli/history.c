@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* history: who fenced what, when, and did it work. */
 #include "cli.h"
 

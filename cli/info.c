@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* plugins and info: what is installed and what each plugin takes. */
 #include "cli.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hafence: the plugin test harness and operator's command line. */
 #include "cli.h"
 

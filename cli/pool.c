@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* status-pool: the dom0 daemon's view (role, peers, quorum, suspension),
  * read from its state directory; recover: clear a self-fence suspension
  * (HA-Lizard's recover_fenced_host). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * HA-Lizard compatible configuration: KEY=VALUE lines, '#' comments, values
  * optionally in single or double quotes.  Files are read, never sourced:

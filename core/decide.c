@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The fencing decision of a pool host, as HA-Lizard makes it (SPEC.md
  * section 7), kept pure: a situation in, a decision and its reason out, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The fence engine: the same semantics for every plugin.
  *  off    - read status; already off: done.  Else ask for off and poll the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Error values and the names of result codes, power states and votes. */
 #include "hafence-core.h"
 

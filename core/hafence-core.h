@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libhafence: the core shared by the harness CLI and the dom0 daemon.
  * Loader, parameter checking, fence engine, isolation, configuration,

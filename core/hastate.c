@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The dom0 daemon's state directory, shared with the harness CLI: the
  * suspension marker a self-fenced host keeps until the operator clears it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The fence history: one JSON object per line, appended atomically, so an
  * operator can always answer "who fenced what, when, and did it work".

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Host maps: FENCE_FILE_LOC/<METHOD>/<METHOD>.hosts, one
  * <host-uuid>:<target> line per host.  The target is everything after the

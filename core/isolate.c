@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Isolation: each operation runs in a child process of its own process
  * group.  The parent waits for all children at once, kills a child's whole

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Every configuration key hafence knows, in one table: HA-Lizard 1.8.9 and
  * 2.x's own (ha-lizard.conf, install.params, ha-cfg) and hafence's, each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Peer liveness, as HA-Lizard judges it: a peer is checked by ICMP and by a
  * TCP connection to its management port; after XAPI_COUNT failed checks

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Plugin loading with libltdl: ABI version check, descriptor consistency,
  * file permission check, and discovery along the plugin path. */
 #include "hafence-core.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Logging with levels, and redaction of every secret the process knows. */
 #include "hafence-core.h"
 

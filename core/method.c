@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * HA-Lizard methods: which plugin serves a FENCE_METHOD, and the plugin's
  * parameters from the config.  The mapping of method names is data here,

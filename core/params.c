@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Parameter sets and their validation against a plugin's parameter table. */
 #include "hafence-core.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Secrets from files and file descriptors: never from argv. */
 #include "hafence-core.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Small helpers: allocation, strings, number and boolean words, files. */
 #include "hafence-core.h"
 #include "trust.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What the daemon does to a failed peer it may fence, in HA-Lizard's order:
  *   fence it (FENCE_METHOD, FENCE_ACTION, through the engine: off is off

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * hafenced --check-config: proves that a configuration can fence, without
  * fencing.  The configuration loaded (files, the pool database as XAPI

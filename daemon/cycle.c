@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * One pass of the daemon: learn the pool (XAPI, else the cache), know this
  * host's role, check the peers that are due, and for a peer that has just

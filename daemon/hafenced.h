@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * hafenced: the dom0 daemon that decides when to fence (SPEC.md section 7).
  * One per pool host.  Each cycle it learns the pool from XAPI (or its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * hafenced: options, logging (syslog/journald, or stderr in the
  * foreground), signals (SIGHUP reloads, SIGTERM stops), one instance per

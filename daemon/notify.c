@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * systemd: READY=1 once the configuration is loaded, WATCHDOG=1 from the
  * main loop (so a daemon stuck anywhere is restarted by systemd, and with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The pool as the master's XAPI shows it: hosts (UUID, name, management
  * address, enabled), which host is master, and the autopromote slave the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Checking peers, as HA-Lizard does: an ICMP echo (through the ping plugin,
  * the same code as the IP heuristic) and a TCP connection to the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Self-fence, as HA-Lizard does it: a slave that fails to fence the master,
  * or lacks quorum to, suspends its own HA and reboots once.  The marker in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The daemon's configuration: the pool-wide HA-Lizard file and this host's
  * override, the FENCE_* settings, the daemon's own keys, and the plugins it

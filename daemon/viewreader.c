@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The pool view is read from XAPI in a thread of its own, with its own
  * XAPI client: a master that hangs or a link that drops packets costs that

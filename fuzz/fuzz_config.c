@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the HA-Lizard config parser and the FENCE_* settings. */
 #include "hafence-core.h"
 

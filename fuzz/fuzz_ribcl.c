@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the RIBCL reply parser of the ilo plugin (several XML
  * documents back to back, each with RESPONSE statuses). */
 #include "ribcl.h"

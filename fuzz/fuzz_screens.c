@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the screens read over SSH: the iRMC text menu and the
  * iLO CLP's answers (text from the device, NUL-terminated as the SSH
  * client hands it over). */

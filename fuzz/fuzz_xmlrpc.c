@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the XML-RPC reply parser of the XAPI client. */
 #include "xmlrpc.h"
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Build the fuzz targets (config, host map, XML-RPC, RIBCL and Redfish
 # replies, the iRMC menu and iLO CLP screens) with clang's
 # libFuzzer (+ASan+UBSan) and run each

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Configure and build hafence in a build directory (default _build), with
 # warnings as errors.  Extra arguments go to ./configure.
 #   scripts/build.sh [BUILDDIR] [configure options...]

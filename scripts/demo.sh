@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The main job: installs what is needed, builds hafence, and
 #  - with no arguments, runs the demo lab: three simulated hosts whose BMCs
 #    are OpenIPMI's ipmi_sim on loopback, a HA-Lizard config and host map;

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs every Debian package hafence's build, tests, fuzzers and benchmarks need.
 # Idempotent: packages already present are left alone and apt is not touched.
 set -eu

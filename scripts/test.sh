@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The whole test suite, from a fresh Debian 12 machine:
 #   1. installs the Debian packages it needs (scripts/setup-debian.sh)
 #   2. builds with -Werror and runs every test (make check)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shell test helpers: TAP output for automake's tap-driver.sh.
 # Every test sources this, then calls check/is/has, then done_testing.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A minimal TAP producer for the unit tests (automake's tap-driver.sh). */
 #ifndef HAFENCE_TAP_H
 #define HAFENCE_TAP_H

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ABI 1.2 keeps every older plugin working, and the installed header stands
 # alone: plugins built as vendors built them against the released 1.0 and
 # 1.1 headers (tests/fixtures/abi) load, show their parameters and pass

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The ilo and irmc plugins against emulated boards (no iLO or iRMC can run
 # here): tests/emulators/bmc_https.py for Redfish and RIBCL over HTTPS with
 # a test CA, the iLO CLP and iRMC menu programs behind a real sshd

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Configuration as HA-Lizard users have it, and hafenced --check-config
 # (hafence check-config: the same code) proving that it can fence:
 #   - HA-Lizard 1.8.9's own install.params and ha-lizard.conf, unchanged

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The hafence harness end to end, through the dummy plugin and the script
 # shim: plugins, info, actions, exit codes, secrets, config mode, history,
 # check.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Config parsing: valid HA-Lizard files, malformed lines, hostile input. */
 #include "hafence-core.h"
 #include "tap.h"

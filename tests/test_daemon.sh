@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # hafenced in a pool of simulated hosts on loopback (tests/peers/pool-lab.sh):
 # XAPI emulators as the hosts' toolstacks, ipmi_sim BMCs as their power, one
 # daemon per host.  A slave dies, the master dies, no quorum, a fence that

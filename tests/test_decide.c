@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The fencing decision, row by row: role, pool size, live hosts, the
  * heuristic vote and the FENCE_* settings -> the decision and its reason. */
 #include "hafence-core.h"

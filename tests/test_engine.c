@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The fence engine through the dummy plugin: verify polling, a device that
  * never reports off, timeouts, retries, reboot semantics, parallel targets.
  * Durations are never asserted (no timing assertion in unit tests). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Where the test plugins are, from the environment make check sets. */
 #ifndef HAFENCE_TEST_ENV_H
 #define HAFENCE_TEST_ENV_H

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Safety rules an attacker or an accident would test (SPEC.md sections 3, 7
 # and 9): an operation never outlives its caller or its deadline, a stop
 # request is "cancelled", no process holding a secret leaves a core file,

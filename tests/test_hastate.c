@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The daemon's state directory: the suspension marker fails safe (a marker
  * that cannot be read still suspends), state files are replaced whole. */
 #include "hafence-core.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The history file: JSON lines, appended atomically, filtered on read. */
 #include "hafence-core.h"
 #include "tap.h"

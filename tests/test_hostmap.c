@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Host maps: <host-uuid>:<target> lines. */
 #include "hafence-core.h"
 #include "tap.h"

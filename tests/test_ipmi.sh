@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The ipmi plugin against real simulated BMCs: OpenIPMI's ipmi_sim on
 # loopback, one per simulated host, whose chassis power really changes.
 . "$top_srcdir/tests/lib.sh"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Isolation: plugins that segfault, hang, exit or leave children behind
  * cost their operation, never the caller. */
 #include "hafence-core.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Peer liveness: the first miss and XAPI_COUNT retries XAPI_DELAY apart
  * make a peer failed (HA-Lizard's reading of XAPI_COUNT), an
  * answer in between starts over; the TCP probe against a listener on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The loader: ABI versions, not-a-plugin, inconsistent descriptors,
  * permissions, discovery along the plugin path, two instances side by side. */
 #include "hafence-core.h"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A third party builds plugins against the installed SDK alone
 # (make install DESTDIR=..., pkg-config hafence-plugin, nothing from the
 # source tree), and they load and pass hafence check.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Parameter validation against a table: names, types, defaults, secrets. */
 #include "hafence-core.h"
 #include "tap.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The snmp-pdu plugin's pure parts: targets ("<pdu>[:port]:<outlet>,...;...")
  * and profile detection from sysObjectID. */
 #include "profiles.h"

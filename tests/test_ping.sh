@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The ping heuristic: loopback answers; an address that does not answer,
 # inside a network namespace this test creates; the three socket paths
 # (ICMP datagram, raw, neither).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The pool plugin and the XAPI client against the XAPI emulator (no XAPI
 # can run here): a full fence of a host with running VMs, a second fence,
 # a wrong password, an unknown host, a master that does not answer, TLS with

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A pool HA-Lizard runs today, taken over by hafenced (tests/peers/pool-lab.sh:
 # XAPI emulators with their local sockets, ipmi_sim BMCs, one daemon per
 # host): which VMs come back and in what order (GLOBAL_VM_HA and the

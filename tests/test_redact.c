@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The redaction rule (hf_mask_secret in sdk/hafence/plugin.h, hf_redact and
  * hf_format_redacted in the core): secrets never survive, cut or whole,
  * and ordinary words are neither mangled nor made to point at a secret. */

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The script shim with real scripts: HA-Lizard custom fence scripts
 # (NAME.sh <host-uuid> <start|stop|reset>) and fence-agents style agents
 # (key=value on stdin).

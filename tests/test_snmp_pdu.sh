@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The snmp-pdu plugin against net-snmp's real snmpd on loopback (tests/peers/
 # pdu-snmpd.sh), one per profile, each serving its MIB's outlet tables
 # through a pass_persist program that keeps the outlets' states: every

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # What the XAPI emulator offers the dom0 daemon, checked through Python's
 # XML-RPC client (the one XenServer's XenAPI.py is built on): pool
 # other_config, a slave's emergency transition to master and

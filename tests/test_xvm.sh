@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The xvm plugin against a real OpenSSH sshd on loopback (tests/peers/
 # sshd-peer.sh: its own account, keys and config, a fake xe/xl/virsh that
 # keep each guest's power state), and against the XAPI emulator for

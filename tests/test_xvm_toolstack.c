@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The xvm plugin's remote commands and parsers (plugins/xvm/toolstack.c):
  * guests that must never reach a shell, the exact commands per toolstack,
  * and power states read from each toolstack's output, where anything not

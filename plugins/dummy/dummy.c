@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dummy: a fence plugin for the tests.  Each target's power state lives in
  * a file STATE_DIR/<target> ("on" or "off", optionally with the time a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The iLO CLP's answers (clp.h), e.g.
  *     status=0
  *     status_tag=COMMAND COMPLETED

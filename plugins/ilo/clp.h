@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * clp: the iLO's SMASH CLP command line over SSH, HA-Lizard's way of
  * fencing with an iLO: `power` (reads "server power is currently: On"),

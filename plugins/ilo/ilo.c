@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ilo: HP iLO, in every protocol the boards offer.
  *   protocol=redfish  iLO 4 to 6: PowerState, #ComputerSystem.Reset with a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ipmi: power control through a host's BMC with FreeIPMI.
  * IPMI 2.0 lanplus (RMCP+) by default, IPMI 1.5 LAN on request.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * irmc: Fujitsu iRMC, in every protocol the boards offer.
  *   protocol=redfish  iRMC S5 and S6: the same Redfish client as ilo

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The iRMC text menu's screens (menu.h). */
 #include "menu.h"
 

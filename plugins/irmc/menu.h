@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * menu: the Fujitsu iRMC's SSH text menu (the "Remote Manager"), HA-Lizard's
  * way of fencing with an iRMC: Main Menu -> Power Management, whose screen

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ping: HA-Lizard's IP heuristic.  ICMP echo to every address of a list,
  * all at once, a few tries, a per-address timeout; the vote passes only if

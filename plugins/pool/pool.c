@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pool: HA-Lizard's POOL method.  No power is cut: a failed host is taken
  * out of the pool's plans through the pool master's XAPI, so the survivors

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Running a script or agent under the call's deadline. */
 #include "run.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * script: HA-Lizard custom fence scripts, and fence-agents style agents.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The switched PDUs hafence knows (profiles.h), from their vendors' MIBs:
  *   APC PowerNet-MIB sPDUOutletCtl (rPDU, MasterSwitch): one column both
  *     read (outletOn 1, outletOff 2) and written (immediateOn 1,

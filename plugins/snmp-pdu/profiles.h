@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * profiles: switched PDUs' outlet tables, as their MIBs define them.  For
  * each: the sysObjectID prefixes that identify it, where an outlet's state

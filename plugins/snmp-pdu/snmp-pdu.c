@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * snmp-pdu: cut a host's power at its switched PDU outlets over SNMP
  * (net-snmp): v1, v2c or v3.  A host may sit on several outlets of several

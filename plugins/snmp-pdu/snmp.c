@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* SNMP sessions with net-snmp (snmp.h). */
 #include "snmp.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * snmp: one SNMP session to one PDU with net-snmp's single-session API
  * (snmp_sess_*), v1, v2c or v3 (USM: authNoPriv or authPriv).  Every

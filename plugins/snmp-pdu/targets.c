@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Parsing "<pdu-address>:<outlet>[,<outlet>...][;...]" (targets.h). */
 #include "targets.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * targets: which outlets of which PDUs feed a host.  A target is
  * "<pdu-address>:<outlet>[,<outlet>...]", several joined with ';' when the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * xvm over SSH: the Dom0's toolstack (xe, xl or virsh) run through one
  * kept SSH connection (proto/ssh).  Every guest is validated and quoted

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * xvm over XAPI: where the Dom0 is a XenServer or XCP-ng host, its own
  * management API instead of SSH (proto/xapi): VM.get_record for the power

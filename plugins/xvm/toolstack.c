@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * toolstack: the remote commands and their answers (see toolstack.h).
  *

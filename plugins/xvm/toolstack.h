@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * toolstack: what the xvm plugin says to a Dom0's toolstack over SSH, and
  * how it reads the answers.  `xe` (XenServer / XCP-ng), `xl` (plain Xen),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * xvm: HA-Lizard's XVM method.  The pool's hosts are Xen guests of one Dom0
  * (nested test and development pools); a host is fenced by forcing its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * xvm: inside the plugin.  The plugin's actions (xvm.c) run over one of
  * two transports: SSH to the Dom0's toolstack (over-ssh.c) or the Dom0's

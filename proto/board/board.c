@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Management boards and their protocol clients (board.h). */
 #include "board.h"
 #include "address.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * board: a server's management board (iLO, iRMC) reached by whichever of
  * its protocols a plugin speaks: Redfish and RIBCL over HTTPS, a command

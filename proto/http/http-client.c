@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* HTTP(S) requests and raw TLS streams with libcurl (http-client.h). */
 #include "http-client.h"
 

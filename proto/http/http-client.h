@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * http-client: HTTP(S) requests with libcurl for the protocol clients
  * (XAPI, Redfish, RIBCL): TLS verified against a CA file by default, or a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Serial-over-LAN console sessions with libipmiconsole (ipmi-console.h). */
 #include "ipmi-console.h"
 

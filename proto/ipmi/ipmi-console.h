@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ipmi-console: a Serial-over-LAN console session with FreeIPMI's
  * libipmiconsole, to capture what a host printed before it is fenced, or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One IPMI LAN session to one BMC, on FreeIPMI (see ipmi-link.h). */
 #include "ipmi-link.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ipmi-link: one IPMI LAN session to one BMC, on FreeIPMI's libfreeipmi.
  * Shared by the plugins that speak IPMI (ipmi, irmc).  FreeIPMI's errors are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Device addresses as operators write them: "host", "host:port",
  * "[v6]" or "[v6]:port" (a bare IPv6 address has no port). */
 #ifndef HAFENCE_PROTO_NET_ADDRESS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Name resolution within a deadline (resolve.h). */
 #include "resolve.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * resolve: name resolution within a deadline.  getaddrinfo() cannot be
  * interrupted, so each name is resolved on a thread of its own and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The Redfish client (redfish.h). */
 #include "redfish.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * redfish: a DMTF Redfish client for fencing (libcurl through
  * proto/http, json-c), shared by the ilo and irmc plugins.

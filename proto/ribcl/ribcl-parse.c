@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* RIBCL requests written and replies read with libxml2 (ribcl.h).  A reply
  * is several XML documents back to back, each starting "<?xml": each is
  * parsed on its own, without network access or entity expansion. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ribcl: HP's RIBCL (Remote Insight Board Command Language), the XML the
  * iLO 2 to 4 take: POSTed to /ribcl over HTTPS (iLO 3 and 4), or written

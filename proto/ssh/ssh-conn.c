@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ssh-conn: connect, authenticate, run commands (see ssh-conn.h).
  * libssh2 runs non-blocking; every wait is a poll() bounded by the step's

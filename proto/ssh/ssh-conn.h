@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ssh-conn: one SSH connection to a device (a Dom0, an iLO, an iRMC) with
  * libssh2, shared by every plugin that speaks SSH.

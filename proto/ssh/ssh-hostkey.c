@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Host key checking against a known-hosts file (OpenSSH's format, hashed
  * names included), with libssh2's knownhost API.  A key that differs from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Inside proto/ssh: what its files share. */
 #ifndef HAFENCE_PROTO_SSH_INTERNAL_H
 #define HAFENCE_PROTO_SSH_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A TCP connection made within a deadline: the name resolved within it
  * (proto/net), each address tried in turn with a non-blocking connect().

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The trust rule for files run or believed as root (see trust.h). */
 #include "trust.h"
 

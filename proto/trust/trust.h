@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * trust: the one rule for every file hafence runs, loads or believes as
  * root (SPEC.md section 9): a plugin, a fence script or agent, a config

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A XAPI client: XML-RPC (xmlrpc.c) over HTTP(S) (proto/http) (xapi.h). */
 #include "xapi.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * xapi: a small client of the XenServer / XCP-ng management API (XML-RPC
  * over HTTP(S) with libcurl), shared by the pool plugin and the dom0

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* XML-RPC values, requests and responses with libxml2 (xmlrpc.h). */
 #include "xmlrpc.h"
 

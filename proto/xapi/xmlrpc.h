@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * XML-RPC values, requests and responses (libxml2), as XAPI uses them.
  * Everything a server sends is untrusted: bounded size and depth, no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * relay: an example fence plugin, written against the hafence SDK alone.
  *

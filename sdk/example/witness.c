@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * witness: a third-party heuristic plugin, built out of tree against the
  * installed SDK alone:

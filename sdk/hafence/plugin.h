@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hafence plugin SDK: the one header a fence or heuristic plugin includes.
  *

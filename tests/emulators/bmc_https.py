@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """An emulator of the HTTPS side of HP iLO and Fujitsu iRMC boards, for the
 ilo and irmc plugins' tests (no board can run here).  One TLS port serves:
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """An emulator of the XenServer / XCP-ng management API (XAPI) for the
 tests: XML-RPC over HTTP or HTTPS, XAPI's wire format ({Status, Value} and
 {Status, ErrorDescription} replies, OpaqueRef handles, session as the first

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """The split-brain campaign: pools of real hafenced in network namespaces
 (tests/lab/lab.sh), broken on purpose, checked after each run.
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The pool lab: a pool of N simulated XenServer hosts on one machine, each
 # host a network namespace running the real hafenced and its own XAPI (the
 # emulator), joined by a bridge for the management network; an

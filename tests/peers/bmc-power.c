@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Chassis power of one simulated host, as an ipmi_sim module (loadlib):
  * it registers OpenIPMI's chassis control hooks for the BMC at 0x20, so

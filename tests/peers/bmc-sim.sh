@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Simulated BMCs for the tests, the demo and the benchmarks: OpenIPMI's
 # ipmi_sim on loopback UDP ports, one per simulated host, each with its own
 # configuration, users and chassis power (the bmc-power ipmi_sim module,

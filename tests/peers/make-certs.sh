@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A test CA and a server certificate for 127.0.0.1 signed by it, and a
 # second, untrusted CA with its own certificate for 127.0.0.1 (the "not
 # signed by our CA" case).  Everything in DIR, made with openssl.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A switched PDU on loopback: net-snmp's own snmpd with its own config,
 # serving a profile's outlet tables through tests/peers/pdu-agent
 # (pass_persist), with its sysObjectID, a read-only and a read-write

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * plugin-session: drive one instance of a fence plugin through several
  * calls, in this process, for tests of what an instance keeps between

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A pool of simulated XenServer hosts on loopback, for the daemon's tests
 # and benchmark (sourced, POSIX sh).  Host i has:
 #   - its management address 127.0.0.(10+i), where its own XAPI (the

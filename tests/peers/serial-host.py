@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """The serial port of a simulated host: ipmi_sim's `sol "tcp:127.0.0.1:PORT"`
 connects to it, and what it writes is what the BMC's Serial-over-LAN shows.
 Prints a kernel soft-lockup report, a line every 100 ms, as a hung host

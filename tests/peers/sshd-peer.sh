@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Devices reached over SSH, behind OpenSSH's own sshd on loopback with its
 # own config, host keys and test account:
 #   port   a Dom0: the fake toolstack (xe, xl, virsh from tests/peers/

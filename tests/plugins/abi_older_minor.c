@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A plugin as an older minor (1.0) wrote it, with a dispatch id from the
  * future (ignored) and a descriptor of the 1.0 size: must load. */
 #include <hafence/plugin.h>

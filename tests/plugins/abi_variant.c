@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A well-formed fence plugin claiming another ABI version (set at build
  * time): the loader must refuse a newer minor or another major. */
 #include <hafence/plugin.h>

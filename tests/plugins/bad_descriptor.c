@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A fence plugin missing a required entry point (status). */
 #include <hafence/plugin.h>
 

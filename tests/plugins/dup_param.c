@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A heuristic plugin whose parameter table names one parameter twice. */
 #include <hafence/plugin.h>
 

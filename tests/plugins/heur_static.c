@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A heuristic whose vote is a parameter, with per-instance state, to show
  * two instances of one plugin side by side. */
 #include <hafence/plugin.h>

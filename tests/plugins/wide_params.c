@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A plugin of a later minor whose parameter table elements are larger than
  * this core's hf_param_def (fields appended): the core must walk the table
  * with the plugin's param_def_size, and see every parameter whole. */
