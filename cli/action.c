@@ -12,14 +12,14 @@
 
 /* Everything one command acts with. */
 typedef struct setup {
-    hf_plugin *plugin;
+    hfc_plugin *plugin;
     hf_param *params;
     char **hosts;    /* host UUIDs (config mode) or NULL */
     char **targets;
     size_t count;
-    hf_settings settings;
+    hfc_settings settings;
     bool have_settings;
-    hf_config *config;
+    hfc_config *config;
 } setup;
 
 static void setup_free(setup *s)
@@ -31,35 +31,35 @@ static void setup_free(setup *s)
     }
     free(s->hosts);
     free(s->targets);
-    hf_params_free(s->params);
+    hfc_params_free(s->params);
     if (s->have_settings)
-        hf_settings_free(&s->settings);
-    hf_config_free(s->config);
-    hf_plugin_unload(s->plugin);
+        hfc_settings_free(&s->settings);
+    hfc_config_free(s->config);
+    hfc_plugin_unload(s->plugin);
 }
 
 static void add_target(setup *s, const char *host, const char *target)
 {
-    s->targets = hf_realloc(s->targets, (s->count + 1) * sizeof(char *));
-    s->targets[s->count] = hf_strdup(target);
+    s->targets = hfc_realloc(s->targets, (s->count + 1) * sizeof(char *));
+    s->targets[s->count] = hfc_strdup(target);
     if (host || s->hosts) {
-        s->hosts = hf_realloc(s->hosts, (s->count + 1) * sizeof(char *));
-        s->hosts[s->count] = host ? hf_strdup(host) : NULL;
+        s->hosts = hfc_realloc(s->hosts, (s->count + 1) * sizeof(char *));
+        s->hosts[s->count] = host ? hfc_strdup(host) : NULL;
     }
     s->count++;
 }
 
 static bool load_config(const cli *c, setup *s, int *rc)
 {
-    hf_error err = {0};
-    s->config = hf_config_new();
+    hfc_error err = {0};
+    s->config = hfc_config_new();
     for (size_t i = 0; i < c->config_count; i++) {
-        if (!hf_config_load(s->config, c->configs[i], &err)) {
+        if (!hfc_config_load(s->config, c->configs[i], &err)) {
             *rc = cli_config_error(&err);
             return false;
         }
     }
-    if (!hf_settings_load(s->config, &s->settings, &err)) {
+    if (!hfc_settings_load(s->config, &s->settings, &err)) {
         *rc = cli_config_error(&err);
         return false;
     }
@@ -72,26 +72,26 @@ static bool load_config(const cli *c, setup *s, int *rc)
  * name=value pairs override), host UUIDs -> targets through the host map. */
 static int setup_from_config(const cli *c, setup *s, bool needs_targets, bool heuristic)
 {
-    hf_search_path path;
-    hf_paramset *set = hf_paramset_new();
-    hf_error err = {0};
+    hfc_search_path path;
+    hfc_paramset *set = hfc_paramset_new();
+    hfc_error err = {0};
     char **rest = NULL;
     int rest_count = 0, rc = EXIT_OK;
 
     if (!load_config(c, s, &rc))
         goto out;
     cli_plugin_path(c, &path);
-    s->plugin = heuristic ? hf_plugin_find_capable(&path, HF_CAP_PEER_PROBE, "the peer probe", &err)
-                          : hf_method_resolve(&path, s->config, &s->settings, &err);
-    hf_search_path_free(&path);
+    s->plugin = heuristic ? hfc_plugin_find_capable(&path, HF_CAP_PEER_PROBE, "the peer probe", &err)
+                          : hfc_method_resolve(&path, s->config, &s->settings, &err);
+    hfc_search_path_free(&path);
     if (!s->plugin) {
         rc = cli_config_error(&err);
         goto out;
     }
     if (heuristic) {
         if (s->settings.fence_heuristics_ips && *s->settings.fence_heuristics_ips)
-            hf_paramset_set(set, "addresses", s->settings.fence_heuristics_ips);
-    } else if (!hf_method_params(s->config, &s->settings, s->plugin, set, &err)) {
+            hfc_paramset_set(set, "addresses", s->settings.fence_heuristics_ips);
+    } else if (!hfc_method_params(s->config, &s->settings, s->plugin, set, &err)) {
         rc = cli_config_error(&err);
         goto out;
     }
@@ -102,8 +102,8 @@ static int setup_from_config(const cli *c, setup *s, bool needs_targets, bool he
         goto out;
     }
     cli_param_defaults(c, s->plugin, set);
-    s->params = hf_params_validate(hf_plugin_descriptor_of(s->plugin)->params, set,
-                                   hf_plugin_name(s->plugin), &err);
+    s->params = hfc_params_validate(hfc_plugin_descriptor_of(s->plugin)->params, set,
+                                   hfc_plugin_name(s->plugin), &err);
     if (!s->params) {
         rc = cli_config_error(&err);
         goto out;
@@ -113,66 +113,66 @@ static int setup_from_config(const cli *c, setup *s, bool needs_targets, bool he
         goto out;
     }
     if (rest_count) {
-        char *map_path = hf_method_hostmap_path(&s->settings);
-        hf_hostmap *map = NULL;
-        if (access(map_path, F_OK) == 0 && !(map = hf_hostmap_load(map_path, hf_method_hostmap_flags(s->plugin), &err))) {
+        char *map_path = hfc_method_hostmap_path(&s->settings);
+        hfc_hostmap *map = NULL;
+        if (access(map_path, F_OK) == 0 && !(map = hfc_hostmap_load(map_path, hfc_method_hostmap_flags(s->plugin), &err))) {
             free(map_path);
             rc = cli_config_error(&err);
             goto out;
         }
         if (!map)
-            hf_log(HF_LOG_INFO, "no host map %s: the host UUID is the target", map_path);
+            hfc_log(HF_LOG_INFO, "no host map %s: the host UUID is the target", map_path);
         for (int i = 0; i < rest_count; i++) {
             const char *target = rest[i];
-            if (!hf_is_uuid(rest[i])) {
-                hf_hostmap_free(map);
+            if (!hfc_is_uuid(rest[i])) {
+                hfc_hostmap_free(map);
                 free(map_path);
                 rc = cli_usage_error("'%s' is not a host UUID", rest[i]);
                 goto out;
             }
-            if (map && !(target = hf_hostmap_lookup(map, rest[i]))) {
-                hf_error_set(&err, HF_E_BAD_PARAMETER, "%s: no line for host %s", map_path, rest[i]);
-                hf_hostmap_free(map);
+            if (map && !(target = hfc_hostmap_lookup(map, rest[i]))) {
+                hfc_error_set(&err, HF_E_BAD_PARAMETER, "%s: no line for host %s", map_path, rest[i]);
+                hfc_hostmap_free(map);
                 free(map_path);
                 rc = cli_config_error(&err);
                 goto out;
             }
             add_target(s, rest[i], target);
         }
-        hf_hostmap_free(map);
+        hfc_hostmap_free(map);
         free(map_path);
     }
 out:
     free(rest);
-    hf_paramset_free(set);
+    hfc_paramset_free(set);
     return rc;
 }
 
 /* Direct mode: PLUGIN name=value... TARGET... */
 static int setup_direct(const cli *c, setup *s)
 {
-    hf_search_path path;
-    hf_paramset *set;
-    hf_error err = {0};
+    hfc_search_path path;
+    hfc_paramset *set;
+    hfc_error err = {0};
     char **rest = NULL;
     int rest_count = 0, rc;
     if (c->arg_count < 1)
         return cli_usage_error("name a plugin, or give a HA-Lizard config with -c");
     cli_plugin_path(c, &path);
-    s->plugin = hf_plugin_find(&path, c->args[0], &err);
-    hf_search_path_free(&path);
+    s->plugin = hfc_plugin_find(&path, c->args[0], &err);
+    hfc_search_path_free(&path);
     if (!s->plugin) {
         fprintf(stderr, "hafence: %s\n", err.message);
         return err.code == HF_E_BAD_PARAMETER ? EXIT_USAGE : EXIT_FAILED;
     }
-    set = hf_paramset_new();
+    set = hfc_paramset_new();
     rc = cli_params(c, s->plugin, c->args + 1, c->arg_count - 1, set, &rest, &rest_count);
     if (rc == EXIT_OK && !cli_secrets(c, s->plugin, set, &err))
         rc = cli_config_error(&err);
     if (rc == EXIT_OK) {
         cli_param_defaults(c, s->plugin, set);
-        s->params = hf_params_validate(hf_plugin_descriptor_of(s->plugin)->params, set,
-                                       hf_plugin_name(s->plugin), &err);
+        s->params = hfc_params_validate(hfc_plugin_descriptor_of(s->plugin)->params, set,
+                                       hfc_plugin_name(s->plugin), &err);
         if (!s->params)
             rc = cli_usage_error("%s", err.message);
     }
@@ -181,7 +181,7 @@ static int setup_direct(const cli *c, setup *s)
     if (rc == EXIT_OK && s->count == 0)
         add_target(s, NULL, ""); /* the device itself is the target */
     free(rest);
-    hf_paramset_free(set);
+    hfc_paramset_free(set);
     return rc;
 }
 
@@ -195,34 +195,34 @@ static const char *requested_by(const cli *c, char *buf, size_t size)
     return buf;
 }
 
-static bool is_fence_action(hf_action a)
+static bool is_fence_action(hfc_action a)
 {
-    return a == HF_ACTION_OFF || a == HF_ACTION_ON || a == HF_ACTION_REBOOT || a == HF_ACTION_CYCLE;
+    return a == HFC_ACTION_OFF || a == HFC_ACTION_ON || a == HFC_ACTION_REBOOT || a == HFC_ACTION_CYCLE;
 }
 
-static json_object *outcome_json(const setup *s, size_t i, hf_action action, const hf_outcome *o)
+static json_object *outcome_json(const setup *s, size_t i, hfc_action action, const hfc_outcome *o)
 {
     json_object *j = json_object_new_object();
     if (s->hosts && s->hosts[i])
         json_object_object_add(j, "host", json_object_new_string(s->hosts[i]));
     json_object_object_add(j, "target", json_object_new_string(s->targets[i]));
-    json_object_object_add(j, "plugin", json_object_new_string(hf_plugin_name(s->plugin)));
-    json_object_object_add(j, "action", json_object_new_string(hf_action_name(action)));
+    json_object_object_add(j, "plugin", json_object_new_string(hfc_plugin_name(s->plugin)));
+    json_object_object_add(j, "action", json_object_new_string(hfc_action_name(action)));
     json_object_object_add(j, "result", json_object_new_string(hf_result_name(o->code)));
     json_object_object_add(j, "message", json_object_new_string(o->message));
     json_object_object_add(j, "duration_ms", json_object_new_int64(o->duration_ms));
-    if (action == HF_ACTION_CHECK) {
-        json_object_object_add(j, "vote", json_object_new_string(hf_vote_name(o->vote)));
+    if (action == HFC_ACTION_CHECK) {
+        json_object_object_add(j, "vote", json_object_new_string(hfc_vote_name(o->vote)));
     } else {
         json_object_object_add(j, "verified", json_object_new_boolean(o->verified));
-        if (action != HF_ACTION_MONITOR && action != HF_ACTION_LIST)
+        if (action != HFC_ACTION_MONITOR && action != HFC_ACTION_LIST)
             json_object_object_add(j, "power", json_object_new_string(hf_power_name(o->power)));
     }
     if (o->warning)
         json_object_object_add(j, "warning", json_object_new_boolean(1));
     if (o->signal)
         json_object_object_add(j, "signal", json_object_new_int(o->signal));
-    if (action == HF_ACTION_LIST) {
+    if (action == HFC_ACTION_LIST) {
         json_object *items = json_object_new_array();
         for (size_t k = 0; k < o->item_count; k++) {
             json_object *it = json_object_new_object();
@@ -235,43 +235,43 @@ static json_object *outcome_json(const setup *s, size_t i, hf_action action, con
     return j;
 }
 
-static void print_text(const setup *s, size_t i, hf_action action, const hf_outcome *o)
+static void print_text(const setup *s, size_t i, hfc_action action, const hfc_outcome *o)
 {
     const char *who = s->hosts && s->hosts[i] ? s->hosts[i]
                       : *s->targets[i]       ? s->targets[i]
-                                             : hf_plugin_name(s->plugin);
+                                             : hfc_plugin_name(s->plugin);
     FILE *out = o->code == HF_OK ? stdout : stderr;
-    if (action == HF_ACTION_STATUS && o->code == HF_OK) {
+    if (action == HFC_ACTION_STATUS && o->code == HF_OK) {
         printf("%s: %s (%s)\n", who, hf_power_name(o->power), o->message);
         return;
     }
-    if (action == HF_ACTION_CHECK) {
-        fprintf(out, "%s: vote %s%s%s%s: %s\n", hf_plugin_name(s->plugin), hf_vote_name(o->vote),
+    if (action == HFC_ACTION_CHECK) {
+        fprintf(out, "%s: vote %s%s%s%s: %s\n", hfc_plugin_name(s->plugin), hfc_vote_name(o->vote),
                 o->code == HF_OK ? "" : " (", o->code == HF_OK ? "" : hf_result_name(o->code),
                 o->code == HF_OK ? "" : ")", o->message);
         return;
     }
-    if (action == HF_ACTION_CONSOLE && o->code == HF_OK) {
+    if (action == HFC_ACTION_CONSOLE && o->code == HF_OK) {
         fprintf(stderr, "\n[hafence: %s]\n", o->message);
         return;
     }
-    if (action == HF_ACTION_LIST && o->code == HF_OK) {
+    if (action == HFC_ACTION_LIST && o->code == HF_OK) {
         for (size_t k = 0; k < o->item_count; k++)
             printf("%s%s%s\n", o->items[k].target, *o->items[k].name ? "," : "", o->items[k].name);
         return;
     }
-    fprintf(out, "%s: %s: %s%s: %s [%lld ms]\n", who, hf_action_name(action),
+    fprintf(out, "%s: %s: %s%s: %s [%lld ms]\n", who, hfc_action_name(action),
             o->code == HF_OK ? (o->warning ? "done with warning" : "done") : hf_result_name(o->code),
-            o->code == HF_OK && is_fence_action(action) && action != HF_ACTION_CYCLE
+            o->code == HF_OK && is_fence_action(action) && action != HFC_ACTION_CYCLE
                 ? (o->verified ? " (verified)" : " (unverified by hafence)")
                 : "",
             o->message, (long long)o->duration_ms);
 }
 
-static int exit_code(hf_action action, const hf_outcome *outs, size_t n)
+static int exit_code(hfc_action action, const hfc_outcome *outs, size_t n)
 {
     int rc = EXIT_OK;
-    if (action == HF_ACTION_STATUS) {
+    if (action == HFC_ACTION_STATUS) {
         bool all_off = true;
         for (size_t i = 0; i < n; i++) {
             if (outs[i].code != HF_OK || outs[i].power == HF_POWER_UNKNOWN)
@@ -280,7 +280,7 @@ static int exit_code(hf_action action, const hf_outcome *outs, size_t n)
         }
         return all_off ? EXIT_STATUS_OFF : EXIT_OK;
     }
-    if (action == HF_ACTION_CHECK) {
+    if (action == HFC_ACTION_CHECK) {
         if (outs[0].code != HF_OK || outs[0].vote == HF_VOTE_UNKNOWN)
             return EXIT_VOTE_UNKNOWN;
         return outs[0].vote == HF_VOTE_PASS ? EXIT_OK : EXIT_FAILED;
@@ -296,7 +296,7 @@ static int exit_code(hf_action action, const hf_outcome *outs, size_t n)
 static char *capture_since(const cli *c, const char *host, const char *target, const char *address,
                            time_t start)
 {
-    char name[300], *dir = hf_console_dir(cli_history_path(c)), *best = NULL;
+    char name[300], *dir = hfc_console_dir(cli_history_path(c)), *best = NULL;
     char folder[4096];
     time_t best_time = 0;
     DIR *d;
@@ -315,7 +315,7 @@ static char *capture_since(const cli *c, const char *host, const char *target, c
         if (stat(file, &st) == 0 && S_ISREG(st.st_mode) && st.st_mtime >= start &&
             st.st_mtime >= best_time) {
             free(best);
-            best = hf_strdup(file);
+            best = hfc_strdup(file);
             best_time = st.st_mtime;
         }
     }
@@ -323,17 +323,17 @@ static char *capture_since(const cli *c, const char *host, const char *target, c
     return best;
 }
 
-static void record_one(const cli *c, const setup *s, size_t i, hf_action action, const hf_outcome *out,
+static void record_one(const cli *c, const setup *s, size_t i, hfc_action action, const hfc_outcome *out,
                        const char *who, time_t start)
 {
-    hf_error err = {0};
-    hf_history_record rec;
+    hfc_error err = {0};
+    hfc_history_record rec;
     char *capture;
-    rec.time_ms = hf_wall_ms();
+    rec.time_ms = hfc_wall_ms();
     rec.host = s->hosts ? s->hosts[i] : NULL;
     rec.target = s->targets[i];
-    rec.plugin = hf_plugin_name(s->plugin);
-    rec.action = hf_action_name(action);
+    rec.plugin = hfc_plugin_name(s->plugin);
+    rec.action = hfc_action_name(action);
     rec.result = hf_result_name(out->code);
     rec.verified = out->verified;
     rec.message = out->message;
@@ -343,12 +343,12 @@ static void record_one(const cli *c, const setup *s, size_t i, hf_action action,
                   ? capture_since(c, rec.host, rec.target, hf_param_get(s->params, HF_PARAM_NAME_ADDRESS), start)
                   : NULL;
     rec.console = capture;
-    if (!hf_history_append(cli_history_path(c), &rec, &err))
+    if (!hfc_history_append(cli_history_path(c), &rec, &err))
         fprintf(stderr, "hafence: warning: not recorded: %s (use --history FILE)\n", err.message);
     free(capture);
 }
 
-static void record(const cli *c, const setup *s, hf_action action, const hf_outcome *outs,
+static void record(const cli *c, const setup *s, hfc_action action, const hfc_outcome *outs,
                    time_t start)
 {
     char who_buf[256];
@@ -364,12 +364,12 @@ static void record(const cli *c, const setup *s, hf_action action, const hf_outc
 typedef struct orphan_scope {
     const cli *c;
     const setup *s;
-    const hf_request *reqs;
+    const hfc_request *reqs;
     time_t start;
     const char *who;
 } orphan_scope;
 
-static void record_orphan(void *arg, const hf_request *req, const hf_outcome *out)
+static void record_orphan(void *arg, const hfc_request *req, const hfc_outcome *out)
 {
     const orphan_scope *o = arg;
     if (o->c->no_history || !is_fence_action(req->action))
@@ -377,10 +377,10 @@ static void record_orphan(void *arg, const hf_request *req, const hf_outcome *ou
     record_one(o->c, o->s, (size_t)(req - o->reqs), req->action, out, o->who, o->start);
 }
 
-static int run_requests(cli *c, setup *s, hf_action action)
+static int run_requests(cli *c, setup *s, hfc_action action)
 {
-    hf_request *reqs = hf_calloc(s->count, sizeof *reqs);
-    hf_outcome *outs = hf_calloc(s->count, sizeof *outs);
+    hfc_request *reqs = hfc_calloc(s->count, sizeof *reqs);
+    hfc_outcome *outs = hfc_calloc(s->count, sizeof *outs);
     time_t start = time(NULL);
     int rc;
     for (size_t i = 0; i < s->count; i++) {
@@ -393,11 +393,11 @@ static int run_requests(cli *c, setup *s, hf_action action)
     }
     char who_buf[256];
     orphan_scope orphan = {c, s, reqs, start, requested_by(c, who_buf, sizeof who_buf)};
-    if (action == HF_ACTION_CONSOLE)
+    if (action == HFC_ACTION_CONSOLE)
         fflush(stdout);
     c->engine.on_orphan = record_orphan;
     c->engine.orphan_arg = &orphan;
-    hf_engine_run(&c->engine, reqs, s->count, outs);
+    hfc_engine_run(&c->engine, reqs, s->count, outs);
     c->engine.on_orphan = NULL;
     record(c, s, action, outs, start);
     if (c->json) {
@@ -412,7 +412,7 @@ static int run_requests(cli *c, setup *s, hf_action action)
                 json_object_array_add(arr, outcome_json(s, i, action, &outs[i]));
                 all_ok = all_ok && outs[i].code == HF_OK;
             }
-            json_object_object_add(j, "action", json_object_new_string(hf_action_name(action)));
+            json_object_object_add(j, "action", json_object_new_string(hfc_action_name(action)));
             json_object_object_add(j, "result", json_object_new_string(all_ok ? "ok" : "failed"));
             json_object_object_add(j, "results", arr);
         }
@@ -424,13 +424,13 @@ static int run_requests(cli *c, setup *s, hf_action action)
     }
     rc = exit_code(action, outs, s->count);
     for (size_t i = 0; i < s->count; i++)
-        hf_outcome_clear(&outs[i]);
+        hfc_outcome_clear(&outs[i]);
     free(outs);
     free(reqs);
     return rc;
 }
 
-int cmd_action(cli *c, hf_action action, bool from_config_action)
+int cmd_action(cli *c, hfc_action action, bool from_config_action)
 {
     setup s;
     int rc;
@@ -438,21 +438,21 @@ int cmd_action(cli *c, hf_action action, bool from_config_action)
     if (from_config_action && c->config_count == 0)
         return cli_usage_error("fence takes its action from a HA-Lizard config: give -c CONFIG");
     if (c->config_count) {
-        bool needs = action != HF_ACTION_MONITOR && action != HF_ACTION_LIST;
+        bool needs = action != HFC_ACTION_MONITOR && action != HFC_ACTION_LIST;
         rc = setup_from_config(c, &s, needs, false);
         if (rc == EXIT_OK && from_config_action)
-            action = hf_fence_action_to_action(s.settings.fence_action);
+            action = hfc_fence_action_to_action(s.settings.fence_action);
         if (rc == EXIT_OK && s.count == 0)
             add_target(&s, NULL, "");
         if (rc == EXIT_OK && is_fence_action(action) && !s.settings.fence_enabled)
             fprintf(stderr, "hafence: note: FENCE_ENABLED=0 stops the daemon from fencing; "
-                            "this manual %s goes ahead\n", hf_action_name(action));
+                            "this manual %s goes ahead\n", hfc_action_name(action));
     } else {
         rc = setup_direct(c, &s);
     }
     if (rc == EXIT_OK) {
-        if (hf_plugin_descriptor_of(s.plugin)->kind != HF_KIND_FENCE)
-            rc = cli_usage_error("%s is a heuristic plugin: use 'hafence heuristics'", hf_plugin_name(s.plugin));
+        if (hfc_plugin_descriptor_of(s.plugin)->kind != HF_KIND_FENCE)
+            rc = cli_usage_error("%s is a heuristic plugin: use 'hafence heuristics'", hfc_plugin_name(s.plugin));
         else
             rc = run_requests(c, &s, action);
     }
@@ -478,8 +478,8 @@ int cmd_heuristics(cli *c)
     } else {
         rc = setup_direct(c, &s);
     }
-    if (rc == EXIT_OK && hf_plugin_descriptor_of(s.plugin)->kind != HF_KIND_HEURISTIC)
-        rc = cli_usage_error("%s is not a heuristic plugin", hf_plugin_name(s.plugin));
+    if (rc == EXIT_OK && hfc_plugin_descriptor_of(s.plugin)->kind != HF_KIND_HEURISTIC)
+        rc = cli_usage_error("%s is not a heuristic plugin", hfc_plugin_name(s.plugin));
     if (rc == EXIT_OK) {
         /* one check of the plugin, not one per target */
         for (size_t i = 1; i < s.count; i++) {
@@ -490,7 +490,7 @@ int cmd_heuristics(cli *c)
         s.count = s.count ? 1 : 0;
         if (!s.count)
             add_target(&s, NULL, "");
-        rc = run_requests(c, &s, HF_ACTION_CHECK);
+        rc = run_requests(c, &s, HFC_ACTION_CHECK);
     }
     setup_free(&s);
     return rc;

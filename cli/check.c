@@ -27,7 +27,7 @@ static void item(report *r, const char *verdict, const char *name, const char *f
     va_start(ap, fmt);
     vsnprintf(detail, sizeof detail, fmt, ap);
     va_end(ap);
-    hf_redact(detail, sizeof detail);
+    hfc_redact(detail, sizeof detail);
     if (strcmp(verdict, "pass") == 0)
         r->passed++;
     else if (strcmp(verdict, "fail") == 0)
@@ -61,30 +61,30 @@ static const char *bad_value(hf_param_type type)
 
 /* Does the core refuse the given parameters, less `drop`, plus name=value?
  * (either may be NULL) */
-static bool refused(const hf_plugin_descriptor *d, const hf_paramset *given, const char *drop,
-                    const char *name, const char *value, hf_error *err)
+static bool refused(const hf_plugin_descriptor *d, const hfc_paramset *given, const char *drop,
+                    const char *name, const char *value, hfc_error *err)
 {
-    hf_paramset *set = hf_paramset_new();
+    hfc_paramset *set = hfc_paramset_new();
     hf_param *v;
     bool refusal;
-    for (size_t i = 0; i < hf_paramset_count(given); i++) {
-        const char *n = hf_paramset_name(given, i);
+    for (size_t i = 0; i < hfc_paramset_count(given); i++) {
+        const char *n = hfc_paramset_name(given, i);
         if (!drop || strcmp(n, drop) != 0)
-            hf_paramset_set(set, n, hf_paramset_get(given, n));
+            hfc_paramset_set(set, n, hfc_paramset_get(given, n));
     }
     if (name)
-        hf_paramset_set(set, name, value);
-    v = hf_params_validate(d->params, set, d->name, err);
+        hfc_paramset_set(set, name, value);
+    v = hfc_params_validate(d->params, set, d->name, err);
     refusal = v == NULL;
-    hf_params_free(v);
-    hf_paramset_free(set);
+    hfc_params_free(v);
+    hfc_paramset_free(set);
     return refusal;
 }
 
-static void check_refusals(report *r, const hf_plugin *p, const hf_paramset *given)
+static void check_refusals(report *r, const hfc_plugin *p, const hfc_paramset *given)
 {
-    const hf_plugin_descriptor *d = hf_plugin_descriptor_of(p);
-    hf_error err;
+    const hf_plugin_descriptor *d = hfc_plugin_descriptor_of(p);
+    hfc_error err;
     int required = 0, typed = 0, bad = 0;
 
     if (refused(d, given, NULL, "hafence_check_no_such_parameter", "1", &err))
@@ -114,32 +114,32 @@ static void check_refusals(report *r, const hf_plugin *p, const hf_paramset *giv
              required, typed);
 }
 
-static void run_one(const cli *c, const hf_plugin *p, const hf_param *params, const char *target,
-                    hf_action action, int64_t timeout_ms, hf_outcome *out)
+static void run_one(const cli *c, const hfc_plugin *p, const hf_param *params, const char *target,
+                    hfc_action action, int64_t timeout_ms, hfc_outcome *out)
 {
-    hf_engine_options opts = c->engine;
-    hf_request req = {p, params, NULL, target ? target : "", action, -1};
+    hfc_engine_options opts = c->engine;
+    hfc_request req = {p, params, NULL, target ? target : "", action, -1};
     opts.isolate = true; /* a hanging plugin must not hang the check */
     opts.timeout_ms = timeout_ms;
     if (opts.power_timeout_ms > timeout_ms)
         opts.power_timeout_ms = timeout_ms;
-    hf_engine_run(&opts, &req, 1, out);
+    hfc_engine_run(&opts, &req, 1, out);
 }
 
-static bool check_deadlines(report *r, const hf_plugin *p, const hf_param *params, const char *target)
+static bool check_deadlines(report *r, const hfc_plugin *p, const hf_param *params, const char *target)
 {
-    const hf_plugin_descriptor *d = hf_plugin_descriptor_of(p);
-    hf_action fence[] = {HF_ACTION_MONITOR, HF_ACTION_STATUS, HF_ACTION_LIST};
-    hf_action heur[] = {HF_ACTION_CHECK};
-    hf_action *acts = d->kind == HF_KIND_FENCE ? fence : heur;
+    const hf_plugin_descriptor *d = hfc_plugin_descriptor_of(p);
+    hfc_action fence[] = {HFC_ACTION_MONITOR, HFC_ACTION_STATUS, HFC_ACTION_LIST};
+    hfc_action heur[] = {HFC_ACTION_CHECK};
+    hfc_action *acts = d->kind == HF_KIND_FENCE ? fence : heur;
     size_t n = d->kind == HF_KIND_FENCE ? 3 : 1;
     bool all = true;
     for (size_t i = 0; i < n; i++) {
-        hf_outcome out;
+        hfc_outcome out;
         char name[64];
-        if (acts[i] == HF_ACTION_LIST && !hf_plugin_fence_list(p))
+        if (acts[i] == HFC_ACTION_LIST && !hfc_plugin_fence_list(p))
             continue;
-        snprintf(name, sizeof name, "%s returns by its deadline", hf_action_name(acts[i]));
+        snprintf(name, sizeof name, "%s returns by its deadline", hfc_action_name(acts[i]));
         run_one(r->c, p, params, target, acts[i], CHECK_DEADLINE_MS, &out);
         if (out.signal == SIGKILL) {
             item(r, "fail", name, "killed after %d ms: the plugin ignored its deadline", CHECK_DEADLINE_MS);
@@ -151,71 +151,71 @@ static bool check_deadlines(report *r, const hf_plugin *p, const hf_param *param
             item(r, "pass", name, "%s in %lld ms: %s", hf_result_name(out.code),
                  (long long)out.duration_ms, out.message);
         }
-        hf_outcome_clear(&out);
+        hfc_outcome_clear(&out);
     }
     return all;
 }
 
 /* Two items: the action reads back verified, then status agrees. */
-static void power_and_agree(report *r, const hf_plugin *p, const hf_param *params,
-                            const char *target, hf_action action, hf_power want)
+static void power_and_agree(report *r, const hfc_plugin *p, const hf_param *params,
+                            const char *target, hfc_action action, hf_power want)
 {
     int64_t t = r->c->engine.timeout_ms;
     char verified[64], agrees[64];
-    hf_outcome done, after;
-    snprintf(verified, sizeof verified, "%s is verified", hf_action_name(action));
+    hfc_outcome done, after;
+    snprintf(verified, sizeof verified, "%s is verified", hfc_action_name(action));
     snprintf(agrees, sizeof agrees, "status agrees: %s", hf_power_name(want));
     run_one(r->c, p, params, target, action, t, &done);
     if (done.code == HF_OK && done.verified)
         item(r, "pass", verified, "%s", done.message);
     else
         item(r, "fail", verified, "%s: %s", hf_result_name(done.code), done.message);
-    hf_outcome_clear(&done);
-    run_one(r->c, p, params, target, HF_ACTION_STATUS, t, &after);
+    hfc_outcome_clear(&done);
+    run_one(r->c, p, params, target, HFC_ACTION_STATUS, t, &after);
     if (after.code == HF_OK && after.power == want)
         item(r, "pass", agrees, "%s", after.message);
     else
         item(r, "fail", agrees, "%s, reads %s: %s", hf_result_name(after.code),
              hf_power_name(after.power), after.message);
-    hf_outcome_clear(&after);
+    hfc_outcome_clear(&after);
 }
 
-static void check_target(report *r, const hf_plugin *p, const hf_param *params, const char *target)
+static void check_target(report *r, const hfc_plugin *p, const hf_param *params, const char *target)
 {
-    hf_outcome st;
+    hfc_outcome st;
     hf_power initial;
     int64_t t = r->c->engine.timeout_ms;
 
-    run_one(r->c, p, params, target, HF_ACTION_STATUS, t, &st);
+    run_one(r->c, p, params, target, HFC_ACTION_STATUS, t, &st);
     initial = st.power;
     if (st.code == HF_E_UNSUPPORTED) {
         item(r, "skip", "off is verified", "the plugin cannot read power state: %s", st.message);
-        hf_outcome_clear(&st);
+        hfc_outcome_clear(&st);
         return;
     }
     if (st.code != HF_OK) {
         item(r, "fail", "status of the test target", "%s: %s", hf_result_name(st.code), st.message);
-        hf_outcome_clear(&st);
+        hfc_outcome_clear(&st);
         return;
     }
     item(r, "pass", "status of the test target", "%s", hf_power_name(initial));
-    hf_outcome_clear(&st);
+    hfc_outcome_clear(&st);
 
-    power_and_agree(r, p, params, target, HF_ACTION_OFF, HF_POWER_OFF);
-    power_and_agree(r, p, params, target, HF_ACTION_ON, HF_POWER_ON);
+    power_and_agree(r, p, params, target, HFC_ACTION_OFF, HF_POWER_OFF);
+    power_and_agree(r, p, params, target, HFC_ACTION_ON, HF_POWER_ON);
     if (initial == HF_POWER_OFF) {
         /* leave the target as it was found */
-        run_one(r->c, p, params, target, HF_ACTION_OFF, t, &st);
-        hf_outcome_clear(&st);
+        run_one(r->c, p, params, target, HFC_ACTION_OFF, t, &st);
+        hfc_outcome_clear(&st);
     }
 }
 
 int cmd_check(cli *c)
 {
     report r = {c, NULL, 0, 0, 0};
-    hf_error err = {0};
-    hf_plugin *p;
-    hf_paramset *set;
+    hfc_error err = {0};
+    hfc_plugin *p;
+    hfc_paramset *set;
     hf_param *params = NULL;
     char **rest = NULL;
     int rest_count = 0, rc;
@@ -224,15 +224,15 @@ int cmd_check(cli *c)
         return cli_usage_error("check takes a plugin file (and its parameters)");
     if (c->json)
         r.items = json_object_new_array();
-    p = hf_plugin_load(c->args[0], &err);
+    p = hfc_plugin_load(c->args[0], &err);
     if (!p) {
         item(&r, "fail", "loads as a plugin", "%s", err.message);
         goto done;
     }
     {
-        const hf_plugin_descriptor *d = hf_plugin_descriptor_of(p);
+        const hf_plugin_descriptor *d = hfc_plugin_descriptor_of(p);
         size_t np = 0, ns = 0;
-        item(&r, "pass", "loads as a plugin", "%s %s (%s)", d->name, d->version, hf_plugin_path(p));
+        item(&r, "pass", "loads as a plugin", "%s %s (%s)", d->name, d->version, hfc_plugin_path(p));
         item(&r, "pass", "ABI version accepted", "built for %u.%u, this hafence %d.%d", d->abi_major,
              d->abi_minor, HAFENCE_ABI_MAJOR, HAFENCE_ABI_MINOR);
         for (const hf_param_def *q = d->params; q && q->name; q++, np++)
@@ -240,42 +240,42 @@ int cmd_check(cli *c)
         item(&r, "pass", "descriptor and parameter table", "%zu parameters (%zu secret), names unique, "
              "types, defaults and help valid", np, ns);
     }
-    set = hf_paramset_new();
+    set = hfc_paramset_new();
     rc = cli_params(c, p, c->args + 1, c->arg_count - 1, set, &rest, &rest_count);
     if (rc == EXIT_OK && rest_count)
         rc = cli_usage_error("check: '%s' is not name=value (use --target)", rest[0]);
     if (rc != EXIT_OK) {
-        hf_paramset_free(set);
+        hfc_paramset_free(set);
         free(rest);
-        hf_plugin_unload(p);
+        hfc_plugin_unload(p);
         json_object_put(r.items);
         return rc;
     }
     free(rest);
     if (!cli_secrets(c, p, set, &err)) {
-        hf_paramset_free(set);
-        hf_plugin_unload(p);
+        hfc_paramset_free(set);
+        hfc_plugin_unload(p);
         json_object_put(r.items);
         return cli_config_error(&err);
     }
     cli_param_defaults(c, p, set); /* as every other command: console_dir beside the history */
     check_refusals(&r, p, set);
-    params = hf_params_validate(hf_plugin_descriptor_of(p)->params, set, hf_plugin_name(p), &err);
-    hf_paramset_free(set);
+    params = hfc_params_validate(hfc_plugin_descriptor_of(p)->params, set, hfc_plugin_name(p), &err);
+    hfc_paramset_free(set);
     if (!params) {
         item(&r, "skip", "entry points", "no valid parameter set to create an instance with: %s",
              err.message);
     } else {
         bool timely = check_deadlines(&r, p, params, c->target);
-        if (c->target && hf_plugin_descriptor_of(p)->kind == HF_KIND_FENCE && !timely)
+        if (c->target && hfc_plugin_descriptor_of(p)->kind == HF_KIND_FENCE && !timely)
             item(&r, "skip", "off is verified", "not tried on a plugin that ignores its deadline");
-        else if (c->target && hf_plugin_descriptor_of(p)->kind == HF_KIND_FENCE)
+        else if (c->target && hfc_plugin_descriptor_of(p)->kind == HF_KIND_FENCE)
             check_target(&r, p, params, c->target);
-        else if (hf_plugin_descriptor_of(p)->kind == HF_KIND_FENCE)
+        else if (hfc_plugin_descriptor_of(p)->kind == HF_KIND_FENCE)
             item(&r, "skip", "off is verified", "no --target given");
     }
-    hf_params_free(params);
-    hf_plugin_unload(p);
+    hfc_params_free(params);
+    hfc_plugin_unload(p);
 done:
     if (c->json) {
         json_object *o = json_object_new_object();

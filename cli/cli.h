@@ -45,7 +45,7 @@ typedef struct cli {
     bool probe;               /* check-config: ask each host's device */
     const char *host_uuid;    /* check-config: this host (default: the inventory's) */
     bool timeout_given;
-    hf_engine_options engine;
+    hfc_engine_options engine;
     char **args;              /* positional arguments after the command */
     int arg_count;
     char *history_buf, *state_dir_buf, *runtime_dir_buf; /* the absolute forms, owned */
@@ -53,23 +53,23 @@ typedef struct cli {
 
 /* Usage errors print a message and return EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) HF_PRINTF(1, 2);
-int cli_config_error(const hf_error *err);
+int cli_config_error(const hfc_error *err);
 
 /* Plugin path from --plugin-dir (or the built-in directory) and
  * HAFENCE_PLUGIN_PATH. */
-void cli_plugin_path(const cli *c, hf_search_path *path);
+void cli_plugin_path(const cli *c, hfc_search_path *path);
 
 /* Fill secret parameters of plugin that have no value from the sources the
  * operator named (files, environment, stdin).  Returns false with err. */
-bool cli_secrets(const cli *c, const hf_plugin *plugin, hf_paramset *set, hf_error *err);
+bool cli_secrets(const cli *c, const hfc_plugin *plugin, hfc_paramset *set, hfc_error *err);
 /* Parse name=value arguments into set; a secret given this way is refused.
  * Other arguments are left in *rest. */
-int cli_params(const cli *c, const hf_plugin *plugin, char **args, int n, hf_paramset *set,
+int cli_params(const cli *c, const hfc_plugin *plugin, char **args, int n, hfc_paramset *set,
                char ***rest, int *rest_count);
 
 int cmd_plugins(cli *c);
 int cmd_info(cli *c);
-int cmd_action(cli *c, hf_action action, bool from_config_action);
+int cmd_action(cli *c, hfc_action action, bool from_config_action);
 int cmd_heuristics(cli *c);
 int cmd_check(cli *c);
 int cmd_history(cli *c);
@@ -83,5 +83,5 @@ int cmd_check_config(cli *c);
 const char *cli_history_path(const cli *c);
 /* Parameters the harness fills in when the operator did not: console_dir
  * (beside the history). */
-void cli_param_defaults(const cli *c, const hf_plugin *plugin, hf_paramset *set);
+void cli_param_defaults(const cli *c, const hfc_plugin *plugin, hfc_paramset *set);
 #endif

@@ -23,8 +23,8 @@
 #define POOL_DB_PREFIX "HA_"
 
 typedef struct pool_db {
-    hf_config *files;  /* the configs given, for XAPI access and the check */
-    hf_plugin *pool;
+    hfc_config *files;  /* the configs given, for XAPI access and the check */
+    hfc_plugin *pool;
     hf_param *params;
     xapi *x;
     char ref[128];     /* the pool object */
@@ -38,33 +38,33 @@ static void pool_db_close(pool_db *db)
         xapi_logout(db->x, hf_now_ms() + 1000, &reply);
         xapi_free(db->x);
     }
-    hf_params_free(db->params);
-    hf_plugin_unload(db->pool);
-    hf_config_free(db->files);
+    hfc_params_free(db->params);
+    hfc_plugin_unload(db->pool);
+    hfc_config_free(db->files);
 }
 
 static int pool_db_open(const cli *c, pool_db *db)
 {
-    hf_search_path path;
-    hf_paramset *set = hf_paramset_new();
-    hf_error err = {0};
+    hfc_search_path path;
+    hfc_paramset *set = hfc_paramset_new();
+    hfc_error err = {0};
     xapi_settings xs;
     hf_reply reply = {0};
     xv *pools = NULL;
     int rc = EXIT_OK;
     memset(db, 0, sizeof *db);
-    db->files = hf_config_new();
+    db->files = hfc_config_new();
     db->deadline = hf_now_ms() + (c->timeout_given ? c->engine.timeout_ms : 20000);
     for (size_t i = 0; i < c->config_count; i++)
-        if (!hf_config_load(db->files, c->configs[i], &err))
+        if (!hfc_config_load(db->files, c->configs[i], &err))
             return cli_config_error(&err);
     cli_plugin_path(c, &path);
-    db->pool = hf_plugin_find_capable(&path, HF_CAP_POOL_CLIENT, "the pool client", &err);
-    hf_search_path_free(&path);
-    if (!db->pool || !hf_params_from_keys(db->files, "HAFENCE_XAPI", db->pool, set, &err) ||
-        !(db->params = hf_params_validate(hf_plugin_descriptor_of(db->pool)->params, set, hf_plugin_name(db->pool), &err)))
+    db->pool = hfc_plugin_find_capable(&path, HF_CAP_POOL_CLIENT, "the pool client", &err);
+    hfc_search_path_free(&path);
+    if (!db->pool || !hfc_params_from_keys(db->files, "HAFENCE_XAPI", db->pool, set, &err) ||
+        !(db->params = hfc_params_validate(hfc_plugin_descriptor_of(db->pool)->params, set, hfc_plugin_name(db->pool), &err)))
         rc = cli_config_error(&err);
-    hf_paramset_free(set);
+    hfc_paramset_free(set);
     if (rc != EXIT_OK)
         return rc;
     xapi_settings_from_params(&xs, db->params);
@@ -83,7 +83,7 @@ static int pool_db_open(const cli *c, pool_db *db)
         xv_free(pools);
         return EXIT_FAILED;
     }
-    hf_strlcpy(db->ref, pools->items[0]->str, sizeof db->ref);
+    hfc_strlcpy(db->ref, pools->items[0]->str, sizeof db->ref);
     xv_free(pools);
     return EXIT_OK;
 }
@@ -121,13 +121,13 @@ static void upper(const char *in, char *out, size_t size)
 /* Would the configuration load with key=value in the pool database?  The
  * files given, the pool database as it is, the new entry: the settings
  * and the fence method's parameters, as the daemon loads them. */
-static bool loads(const cli *c, xv *oc, const char *key, const char *value, hf_error *err)
+static bool loads(const cli *c, xv *oc, const char *key, const char *value, hfc_error *err)
 {
-    hf_config *cfg = hf_config_new();
-    hf_settings s;
+    hfc_config *cfg = hfc_config_new();
+    hfc_settings s;
     bool ok = true;
     for (size_t i = 0; ok && i < c->config_count; i++)
-        ok = hf_config_load(cfg, c->configs[i], err);
+        ok = hfc_config_load(cfg, c->configs[i], err);
     for (size_t i = 0; ok && oc && i < oc->count; i++) {
         char origin[200];
         const char *k = oc->keys[i] + strlen(POOL_DB_PREFIX);
@@ -135,30 +135,30 @@ static bool loads(const cli *c, xv *oc, const char *key, const char *value, hf_e
             strcasecmp(k, key) == 0)
             continue;
         snprintf(origin, sizeof origin, "pool other-config %s", oc->keys[i]);
-        ok = hf_config_set(cfg, origin, k, oc->items[i]->str, err);
+        ok = hfc_config_set(cfg, origin, k, oc->items[i]->str, err);
     }
     if (ok && value) {
         char origin[200];
         snprintf(origin, sizeof origin, "the new pool other-config %s%s", POOL_DB_PREFIX, key);
-        ok = hf_config_set(cfg, origin, key, value, err);
+        ok = hfc_config_set(cfg, origin, key, value, err);
     }
-    if (ok && (ok = hf_settings_load(cfg, &s, err))) {
-        hf_search_path path;
-        hf_plugin *plugin;
-        hf_paramset *set = hf_paramset_new();
+    if (ok && (ok = hfc_settings_load(cfg, &s, err))) {
+        hfc_search_path path;
+        hfc_plugin *plugin;
+        hfc_paramset *set = hfc_paramset_new();
         hf_param *params = NULL;
         cli_plugin_path(c, &path);
         /* fencing off with no method: nothing more to check */
-        plugin = !s.fence_enabled && !*s.fence_method ? NULL : hf_method_resolve(&path, cfg, &s, err);
-        hf_search_path_free(&path);
-        ok = (!s.fence_enabled && !*s.fence_method) || (plugin && hf_method_params(cfg, &s, plugin, set, err) &&
-             (params = hf_params_validate(hf_plugin_descriptor_of(plugin)->params, set, hf_plugin_name(plugin), err)));
-        hf_params_free(params);
-        hf_paramset_free(set);
-        hf_plugin_unload(plugin);
-        hf_settings_free(&s);
+        plugin = !s.fence_enabled && !*s.fence_method ? NULL : hfc_method_resolve(&path, cfg, &s, err);
+        hfc_search_path_free(&path);
+        ok = (!s.fence_enabled && !*s.fence_method) || (plugin && hfc_method_params(cfg, &s, plugin, set, err) &&
+             (params = hfc_params_validate(hfc_plugin_descriptor_of(plugin)->params, set, hfc_plugin_name(plugin), err)));
+        hfc_params_free(params);
+        hfc_paramset_free(set);
+        hfc_plugin_unload(plugin);
+        hfc_settings_free(&s);
     }
-    hf_config_free(cfg);
+    hfc_config_free(cfg);
     return ok;
 }
 
@@ -178,7 +178,7 @@ static int map_call(pool_db *db, const char *method, const char *key, const char
 static int config_set(const cli *c, pool_db *db, const char *key, const char *value)
 {
     char entry[200];
-    hf_error err = {0};
+    hfc_error err = {0};
     xv *oc = other_config(db);
     int rc;
     if (!oc)
@@ -215,9 +215,9 @@ static int config_show(const cli *c, pool_db *db, const char *key)
             continue;
         found = true;
         if (key)
-            printf("%s\n", hf_config_key_is_secret(k) ? "(secret: not shown)" : v);
+            printf("%s\n", hfc_config_key_is_secret(k) ? "(secret: not shown)" : v);
         else
-            printf("%s=%s\n", k, hf_config_key_is_secret(k) ? "(secret: not shown)" : v);
+            printf("%s=%s\n", k, hfc_config_key_is_secret(k) ? "(secret: not shown)" : v);
     }
     xv_free(oc);
     if (key && !found) {
@@ -248,7 +248,7 @@ int cmd_config(cli *c)
                   : c->args[1],
               key, sizeof key);
     }
-    if (want == 3 && hf_config_key_is_secret(key))
+    if (want == 3 && hfc_config_key_is_secret(key))
         return cli_usage_error("%s is a secret: the pool database is readable by every pool administrator; "
                                "keep it in a file (%s_FILE)", key, key);
     if ((rc = pool_db_open(c, &db)) == EXIT_OK)

@@ -19,7 +19,7 @@ static int show_captures(cli *c)
     struct dirent *de;
     if (c->arg_count != 1)
         return cli_usage_error("console takes one host UUID or target (or --follow to attach)");
-    dir = hf_console_dir(cli_history_path(c));
+    dir = hfc_console_dir(cli_history_path(c));
     hf_capture_folder_name(c->args[0], NULL, NULL, name, sizeof name);
     snprintf(folder, sizeof folder, "%s/%s", dir, name);
     free(dir);
@@ -30,8 +30,8 @@ static int show_captures(cli *c)
     while ((de = readdir(d)) != NULL) {
         size_t len = strlen(de->d_name);
         if (len > 4 && strcmp(de->d_name + len - 4, ".log") == 0) {
-            files = hf_realloc(files, (n + 1) * sizeof *files);
-            files[n++] = hf_strdup(de->d_name);
+            files = hfc_realloc(files, (n + 1) * sizeof *files);
+            files[n++] = hfc_strdup(de->d_name);
         }
     }
     closedir(d);
@@ -46,9 +46,9 @@ static int show_captures(cli *c)
         char path[4400];
         size_t len;
         char *text;
-        hf_error err;
+        hfc_error err;
         snprintf(path, sizeof path, "%s/%s", folder, files[n - 1]);
-        text = hf_read_file(path, 16u << 20, &len, &err);
+        text = hfc_read_file(path, 16u << 20, &len, &err);
         if (!text) {
             fprintf(stderr, "hafence: %s\n", err.message);
         } else {
@@ -77,5 +77,5 @@ int cmd_console(cli *c)
     /* following a console lasts until Ctrl-C, or --timeout */
     if (!c->timeout_given)
         c->engine.timeout_ms = 3600 * 1000;
-    return cmd_action(c, HF_ACTION_CONSOLE, false);
+    return cmd_action(c, HFC_ACTION_CONSOLE, false);
 }

@@ -41,13 +41,13 @@ static bool visit(const char *line, void *arg)
 int cmd_history(cli *c)
 {
     history_walk w = {c, NULL, 0};
-    hf_error err = {0};
-    const char *path = c->history ? c->history : hf_history_default_path();
+    hfc_error err = {0};
+    const char *path = c->history ? c->history : hfc_history_default_path();
     if (c->arg_count)
         return cli_usage_error("history takes no arguments (filters: --host, --since, --until)");
     if (c->json)
         w.list = json_object_new_array();
-    if (!hf_history_read(path, c->host_filter, c->since_ms, c->until_ms, visit, &w, &err)) {
+    if (!hfc_history_read(path, c->host_filter, c->since_ms, c->until_ms, visit, &w, &err)) {
         json_object_put(w.list);
         fprintf(stderr, "hafence: %s\n", err.message);
         return EXIT_FAILED;

@@ -16,7 +16,7 @@ static const char *kind_name(hf_kind kind)
     return kind == HF_KIND_FENCE ? "fence" : kind == HF_KIND_HEURISTIC ? "heuristic" : "?";
 }
 
-static void visit(const char *file, hf_plugin *p, const hf_error *err, void *arg)
+static void visit(const char *file, hfc_plugin *p, const hfc_error *err, void *arg)
 {
     plugins_walk *w = arg;
     if (!p) {
@@ -32,7 +32,7 @@ static void visit(const char *file, hf_plugin *p, const hf_error *err, void *arg
         return;
     }
     {
-        const hf_plugin_descriptor *d = hf_plugin_descriptor_of(p);
+        const hf_plugin_descriptor *d = hfc_plugin_descriptor_of(p);
         char abi[32];
         snprintf(abi, sizeof abi, "%u.%u", d->abi_major, d->abi_minor);
         if (w->c->json) {
@@ -48,20 +48,20 @@ static void visit(const char *file, hf_plugin *p, const hf_error *err, void *arg
             printf("%-12s %-10s %-10s %-5s %s\n", d->name, kind_name(d->kind), d->version, abi, file);
         }
     }
-    hf_plugin_unload(p);
+    hfc_plugin_unload(p);
 }
 
 int cmd_plugins(cli *c)
 {
-    hf_search_path path;
+    hfc_search_path path;
     plugins_walk w = {c, NULL, 0};
     cli_plugin_path(c, &path);
     if (c->json)
         w.list = json_object_new_array();
     else
         printf("%-12s %-10s %-10s %-5s %s\n", "NAME", "KIND", "VERSION", "ABI", "FILE");
-    hf_plugin_discover(&path, visit, &w);
-    hf_search_path_free(&path);
+    hfc_plugin_discover(&path, visit, &w);
+    hfc_search_path_free(&path);
     if (c->json) {
         puts(json_object_to_json_string_ext(w.list, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
         json_object_put(w.list);
@@ -72,9 +72,9 @@ int cmd_plugins(cli *c)
 static const char *const fence_actions[] = {"on", "off", "reboot", "status", "monitor", "metadata", NULL};
 
 /* fence-agents metadata, so a plugin can be offered to Pacemaker. */
-static int print_xml(const hf_plugin *p)
+static int print_xml(const hfc_plugin *p)
 {
-    const hf_plugin_descriptor *d = hf_plugin_descriptor_of(p);
+    const hf_plugin_descriptor *d = hfc_plugin_descriptor_of(p);
     xmlBufferPtr buf = xmlBufferCreate();
     xmlTextWriterPtr w = xmlNewTextWriterMemory(buf, 0);
     char name[128];
@@ -91,7 +91,7 @@ static int print_xml(const hf_plugin *p)
     xmlTextWriterStartElement(w, BAD_CAST "parameters");
     for (const hf_param_def *q = d->params; q && q->name; q++) {
         char getopt_str[256];
-        snprintf(getopt_str, sizeof getopt_str, "--%s=[%s]", q->name, hf_param_type_name(q->type));
+        snprintf(getopt_str, sizeof getopt_str, "--%s=[%s]", q->name, hfc_param_type_name(q->type));
         xmlTextWriterStartElement(w, BAD_CAST "parameter");
         xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST q->name);
         xmlTextWriterWriteAttribute(w, BAD_CAST "unique", BAD_CAST "0");
@@ -131,7 +131,7 @@ static int print_xml(const hf_plugin *p)
             xmlTextWriterWriteAttribute(w, BAD_CAST "automatic", BAD_CAST "0");
         xmlTextWriterEndElement(w);
     }
-    if (d->kind == HF_KIND_FENCE && hf_plugin_fence_list(p)) {
+    if (d->kind == HF_KIND_FENCE && hfc_plugin_fence_list(p)) {
         xmlTextWriterStartElement(w, BAD_CAST "action");
         xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "list");
         xmlTextWriterEndElement(w);
@@ -147,20 +147,20 @@ static int print_xml(const hf_plugin *p)
 
 int cmd_info(cli *c)
 {
-    hf_search_path path;
-    hf_error err = {0};
-    hf_plugin *p;
+    hfc_search_path path;
+    hfc_error err = {0};
+    hfc_plugin *p;
     const hf_plugin_descriptor *d;
     if (c->arg_count != 1)
         return cli_usage_error("info takes one plugin name or file");
     cli_plugin_path(c, &path);
-    p = hf_plugin_find(&path, c->args[0], &err);
-    hf_search_path_free(&path);
+    p = hfc_plugin_find(&path, c->args[0], &err);
+    hfc_search_path_free(&path);
     if (!p) {
         fprintf(stderr, "hafence: %s\n", err.message);
         return EXIT_FAILED;
     }
-    d = hf_plugin_descriptor_of(p);
+    d = hfc_plugin_descriptor_of(p);
     if (c->xml) {
         print_xml(p);
     } else if (c->json) {
@@ -169,11 +169,11 @@ int cmd_info(cli *c)
         json_object_object_add(o, "kind", json_object_new_string(kind_name(d->kind)));
         json_object_object_add(o, "version", json_object_new_string(d->version));
         json_object_object_add(o, "description", json_object_new_string(d->description));
-        json_object_object_add(o, "file", json_object_new_string(hf_plugin_path(p)));
+        json_object_object_add(o, "file", json_object_new_string(hfc_plugin_path(p)));
         for (const hf_param_def *q = d->params; q && q->name; q++) {
             json_object *j = json_object_new_object();
             json_object_object_add(j, "name", json_object_new_string(q->name));
-            json_object_object_add(j, "type", json_object_new_string(hf_param_type_name(q->type)));
+            json_object_object_add(j, "type", json_object_new_string(hfc_param_type_name(q->type)));
             json_object_object_add(j, "required", json_object_new_boolean(q->flags & HF_PARAM_REQUIRED));
             json_object_object_add(j, "secret", json_object_new_boolean(q->flags & HF_PARAM_SECRET));
             if (q->default_value && !(q->flags & HF_PARAM_SECRET))
@@ -186,9 +186,9 @@ int cmd_info(cli *c)
         json_object_put(o);
     } else {
         printf("%s %s (%s plugin, ABI %u.%u)\n%s\nfile: %s\n\nparameters:\n", d->name, d->version,
-               kind_name(d->kind), d->abi_major, d->abi_minor, d->description, hf_plugin_path(p));
+               kind_name(d->kind), d->abi_major, d->abi_minor, d->description, hfc_plugin_path(p));
         for (const hf_param_def *q = d->params; q && q->name; q++) {
-            printf("  %-18s %-8s%s%s", q->name, hf_param_type_name(q->type),
+            printf("  %-18s %-8s%s%s", q->name, hfc_param_type_name(q->type),
                    (q->flags & HF_PARAM_REQUIRED) ? " required" : "",
                    (q->flags & HF_PARAM_SECRET) ? " secret" : "");
             if (q->default_value && *q->default_value)
@@ -202,6 +202,6 @@ int cmd_info(cli *c)
             }
         }
     }
-    hf_plugin_unload(p);
+    hfc_plugin_unload(p);
     return EXIT_OK;
 }

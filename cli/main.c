@@ -77,7 +77,7 @@ int cli_usage_error(const char *fmt, ...)
     return EXIT_USAGE;
 }
 
-int cli_config_error(const hf_error *err)
+int cli_config_error(const hfc_error *err)
 {
     fprintf(stderr, "hafence: configuration error: %s\n", err->message);
     return EXIT_CONFIG;
@@ -85,31 +85,31 @@ int cli_config_error(const hf_error *err)
 
 const char *cli_history_path(const cli *c)
 {
-    return c->history ? c->history : hf_history_default_path();
+    return c->history ? c->history : hfc_history_default_path();
 }
 
-void cli_param_defaults(const cli *c, const hf_plugin *plugin, hf_paramset *set)
+void cli_param_defaults(const cli *c, const hfc_plugin *plugin, hfc_paramset *set)
 {
-    hf_method_param_defaults(plugin, set, cli_history_path(c));
+    hfc_method_param_defaults(plugin, set, cli_history_path(c));
 }
 
-void cli_plugin_path(const cli *c, hf_search_path *path)
+void cli_plugin_path(const cli *c, hfc_search_path *path)
 {
-    hf_search_path_init(path, c->plugin_dir ? c->plugin_dir : HAFENCE_PLUGINDIR);
+    hfc_search_path_init(path, c->plugin_dir ? c->plugin_dir : HAFENCE_PLUGINDIR);
 }
 
-static bool take_secret(hf_paramset *set, const char *name, char *value)
+static bool take_secret(hfc_paramset *set, const char *name, char *value)
 {
     if (!value)
         return false;
-    hf_paramset_set(set, name, value);
-    hf_secret_free(value);
+    hfc_paramset_set(set, name, value);
+    hfc_secret_free(value);
     return true;
 }
 
-bool cli_secrets(const cli *c, const hf_plugin *plugin, hf_paramset *set, hf_error *err)
+bool cli_secrets(const cli *c, const hfc_plugin *plugin, hfc_paramset *set, hfc_error *err)
 {
-    const hf_plugin_descriptor *d = hf_plugin_descriptor_of(plugin);
+    const hf_plugin_descriptor *d = hfc_plugin_descriptor_of(plugin);
     for (const hf_param_def *p = d->params; p && p->name; p++) {
         char env_name[128];
         const char *v;
@@ -117,24 +117,24 @@ bool cli_secrets(const cli *c, const hf_plugin *plugin, hf_paramset *set, hf_err
             continue;
         if (strcmp(p->name, HF_PARAM_NAME_PASSWORD) == 0) {
             if (c->password_file) {
-                if (!take_secret(set, p->name, hf_secret_from_file(c->password_file, err)))
+                if (!take_secret(set, p->name, hfc_secret_from_file(c->password_file, err)))
                     return false;
                 continue;
             }
             if (c->password_stdin) {
-                if (!take_secret(set, p->name, hf_secret_from_fd(0, "password", err)))
+                if (!take_secret(set, p->name, hfc_secret_from_fd(0, "password", err)))
                     return false;
                 continue;
             }
             if (c->password_env) {
                 v = getenv(c->password_env);
                 if (!v || !*v) {
-                    hf_error_set(err, HF_E_BAD_PARAMETER, "environment variable %s is not set",
+                    hfc_error_set(err, HF_E_BAD_PARAMETER, "environment variable %s is not set",
                                  c->password_env);
                     return false;
                 }
-                hf_secret_register(v);
-                hf_paramset_set(set, p->name, v);
+                hfc_secret_register(v);
+                hfc_paramset_set(set, p->name, v);
                 continue;
             }
         }
@@ -143,26 +143,26 @@ bool cli_secrets(const cli *c, const hf_plugin *plugin, hf_paramset *set, hf_err
             if (strcmp(s->name, p->name) != 0)
                 continue;
             if (s->file) {
-                if (!take_secret(set, p->name, hf_secret_from_file(s->file, err)))
+                if (!take_secret(set, p->name, hfc_secret_from_file(s->file, err)))
                     return false;
             } else if ((v = getenv(s->env)) && *v) {
-                hf_secret_register(v);
-                hf_paramset_set(set, p->name, v);
+                hfc_secret_register(v);
+                hfc_paramset_set(set, p->name, v);
             } else {
-                hf_error_set(err, HF_E_BAD_PARAMETER, "environment variable %s is not set", s->env);
+                hfc_error_set(err, HF_E_BAD_PARAMETER, "environment variable %s is not set", s->env);
                 return false;
             }
             goto next;
         }
         /* HAFENCE_<NAME>, when nothing else gave a value */
-        if (!hf_paramset_get(set, p->name)) {
+        if (!hfc_paramset_get(set, p->name)) {
             size_t i = (size_t)snprintf(env_name, sizeof env_name, "HAFENCE_");
             for (const char *n = p->name; *n && i + 1 < sizeof env_name; n++)
                 env_name[i++] = (char)(*n >= 'a' && *n <= 'z' ? *n - 32 : *n);
             env_name[i] = '\0';
             if ((v = getenv(env_name)) && *v) {
-                hf_secret_register(v);
-                hf_paramset_set(set, p->name, v);
+                hfc_secret_register(v);
+                hfc_paramset_set(set, p->name, v);
             }
         }
     next:;
@@ -170,12 +170,12 @@ bool cli_secrets(const cli *c, const hf_plugin *plugin, hf_paramset *set, hf_err
     return true;
 }
 
-int cli_params(const cli *c, const hf_plugin *plugin, char **args, int n, hf_paramset *set,
+int cli_params(const cli *c, const hfc_plugin *plugin, char **args, int n, hfc_paramset *set,
                char ***rest, int *rest_count)
 {
-    const hf_plugin_descriptor *d = hf_plugin_descriptor_of(plugin);
+    const hf_plugin_descriptor *d = hfc_plugin_descriptor_of(plugin);
     (void)c;
-    *rest = hf_calloc((size_t)n + 1, sizeof(char *));
+    *rest = hfc_calloc((size_t)n + 1, sizeof(char *));
     *rest_count = 0;
     for (int i = 0; i < n; i++) {
         char *eq = strchr(args[i], '=');
@@ -186,7 +186,7 @@ int cli_params(const cli *c, const hf_plugin *plugin, char **args, int n, hf_par
             continue;
         }
         snprintf(name, sizeof name, "%.*s", (int)(eq - args[i]), args[i]);
-        def = hf_param_def_find(d->params, name);
+        def = hfc_param_def_find(d->params, name);
         if (def && (def->flags & HF_PARAM_SECRET)) {
             /* it is already in this process's argv, visible in ps: say so,
              * naming the variable exactly as it is read (upper case) */
@@ -195,7 +195,7 @@ int cli_params(const cli *c, const hf_plugin *plugin, char **args, int n, hf_par
             for (const char *q = name; *q && k + 1 < sizeof env; q++)
                 env[k++] = (char)toupper((unsigned char)*q);
             env[k] = '\0';
-            hf_wipe(eq + 1, strlen(eq + 1));
+            hfc_wipe(eq + 1, strlen(eq + 1));
             if (strcmp(name, "password") == 0)
                 return cli_usage_error("parameter 'password' is secret and is refused on the command line (it "
                                        "shows in ps and shell history): use --password-file FILE, "
@@ -206,7 +206,7 @@ int cli_params(const cli *c, const hf_plugin *plugin, char **args, int n, hf_par
                                    "environment variable HAFENCE_%s",
                                    name, name, name, env);
         }
-        hf_paramset_set(set, name, eq + 1);
+        hfc_paramset_set(set, name, eq + 1);
     }
     return EXIT_OK;
 }
@@ -229,7 +229,7 @@ static bool parse_time(const char *arg, int64_t *ms)
     struct tm tm;
     long long secs;
     const char *end;
-    if (hf_parse_ll(arg, &secs)) {
+    if (hfc_parse_ll(arg, &secs)) {
         *ms = secs * 1000;
         return true;
     }
@@ -252,12 +252,12 @@ static bool add_secret_source(cli *c, const char *arg, bool file)
     if (!eq || eq == arg || !eq[1] || c->secret_count >= sizeof c->secrets / sizeof c->secrets[0])
         return false;
     s = &c->secrets[c->secret_count++];
-    s->name = hf_calloc(1, (size_t)(eq - arg) + 1);
+    s->name = hfc_calloc(1, (size_t)(eq - arg) + 1);
     memcpy(s->name, arg, (size_t)(eq - arg));
     if (file)
-        s->file = hf_strdup(eq + 1);
+        s->file = hfc_strdup(eq + 1);
     else
-        s->env = hf_strdup(eq + 1);
+        s->env = hfc_strdup(eq + 1);
     return true;
 }
 
@@ -307,7 +307,7 @@ static int run(cli *c)
 {
     static const char *const actions[] = {"off", "on", "reboot", "cycle", "status", "monitor",
                                           "list"};
-    hf_action action;
+    hfc_action action;
     if (strcmp(c->command, "plugins") == 0)
         return cmd_plugins(c);
     if (strcmp(c->command, "info") == 0)
@@ -329,9 +329,9 @@ static int run(cli *c)
     if (strcmp(c->command, "check-config") == 0)
         return cmd_check_config(c);
     if (strcmp(c->command, "fence") == 0)
-        return cmd_action(c, HF_ACTION_OFF, true);
+        return cmd_action(c, HFC_ACTION_OFF, true);
     for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
-        if (strcmp(c->command, actions[i]) == 0 && hf_action_parse(actions[i], &action))
+        if (strcmp(c->command, actions[i]) == 0 && hfc_action_parse(actions[i], &action))
             return cmd_action(c, action, false);
     return cli_usage_error("unknown command '%s'", c->command);
 }
@@ -351,9 +351,9 @@ int main(int argc, char **argv)
     int opt, rc;
     long long n;
     /* before any secret is read: no core file, no ptrace by others */
-    hf_process_protect();
+    hfc_process_protect();
     memset(&c, 0, sizeof c);
-    hf_engine_options_init(&c.engine);
+    hfc_engine_options_init(&c.engine);
     /* Ctrl-C, a TERM, or the terminal going away (an SSH session that
      * drops): running operations are asked to stop, then killed */
     memset(&sa, 0, sizeof sa);
@@ -405,12 +405,12 @@ int main(int argc, char **argv)
                 return cli_usage_error("--power-timeout takes seconds, not '%s'", optarg);
             break;
         case OPT_RETRIES:
-            if (!hf_parse_ll(optarg, &n) || n < 0 || n > 100)
+            if (!hfc_parse_ll(optarg, &n) || n < 0 || n > 100)
                 return cli_usage_error("--retries takes 0 to 100, not '%s'", optarg);
             c.engine.retries = (int)n;
             break;
         case OPT_PARALLEL:
-            if (!hf_parse_ll(optarg, &n) || n < 1 || n > 100000)
+            if (!hfc_parse_ll(optarg, &n) || n < 1 || n > 100000)
                 return cli_usage_error("--parallel takes a positive number, not '%s'", optarg);
             c.engine.max_parallel = (size_t)n;
             break;
@@ -445,15 +445,15 @@ int main(int argc, char **argv)
     /* relative paths resolved once, against where the operator stands:
      * paths derived from them (console captures beside the history) must
      * not depend on it later */
-    c.history = c.history_buf = hf_absolute_path(c.history ? c.history : hf_history_default_path());
-    c.state_dir = c.state_dir_buf = hf_absolute_path(c.state_dir);
-    c.runtime_dir = c.runtime_dir_buf = hf_absolute_path(c.runtime_dir);
-    hf_log_set_level(c.verbose >= 2 ? HF_LOG_DEBUG : c.verbose ? HF_LOG_INFO : HF_LOG_WARNING);
+    c.history = c.history_buf = hfc_absolute_path(c.history ? c.history : hfc_history_default_path());
+    c.state_dir = c.state_dir_buf = hfc_absolute_path(c.state_dir);
+    c.runtime_dir = c.runtime_dir_buf = hfc_absolute_path(c.runtime_dir);
+    hfc_log_set_level(c.verbose >= 2 ? HF_LOG_DEBUG : c.verbose ? HF_LOG_INFO : HF_LOG_WARNING);
     rc = run(&c);
     free(c.history_buf);
     free(c.state_dir_buf);
     free(c.runtime_dir_buf);
-    hf_secrets_forget();
+    hfc_secrets_forget();
     for (size_t i = 0; i < c.secret_count; i++) {
         free(c.secrets[i].name);
         free(c.secrets[i].file);

@@ -29,7 +29,7 @@ static bool flag(json_object *o, const char *key)
  * much older than its check interval is from a daemon that is not running. */
 static bool stale(json_object *o)
 {
-    int64_t age = hf_wall_ms() - number(o, "time_ms"), interval = number(o, "interval_ms");
+    int64_t age = hfc_wall_ms() - number(o, "time_ms"), interval = number(o, "interval_ms");
     return age > 10000 + 3 * interval;
 }
 
@@ -37,16 +37,16 @@ static bool stale(json_object *o)
 /* The daemon's newest status: the state directory's, or the runtime
  * directory's when the daemon could not write the former (full,
  * read-only).  *where gets its path; NULL with err when there is none. */
-static json_object *daemon_status(const cli *c, const char *state_dir, char **where, hf_error *err)
+static json_object *daemon_status(const cli *c, const char *state_dir, char **where, hfc_error *err)
 {
-    const char *dirs[2] = {state_dir, c->runtime_dir ? c->runtime_dir : hf_runtime_dir_default()};
+    const char *dirs[2] = {state_dir, c->runtime_dir ? c->runtime_dir : hfc_runtime_dir_default()};
     json_object *best = NULL;
     *where = NULL;
     for (int i = 0; i < 2; i++) {
-        char *path = hf_state_path(dirs[i], "status.json"), *body;
-        hf_error e = {0};
+        char *path = hfc_state_path(dirs[i], "status.json"), *body;
+        hfc_error e = {0};
         json_object *o;
-        body = hf_read_file(path, 4u << 20, NULL, &e);
+        body = hfc_read_file(path, 4u << 20, NULL, &e);
         o = body ? json_tokener_parse(body) : NULL;
         free(body);
         if (o && (!best || number(o, "time_ms") > number(best, "time_ms"))) {
@@ -58,7 +58,7 @@ static json_object *daemon_status(const cli *c, const char *state_dir, char **wh
         }
         json_object_put(o);
         if (i == 0)
-            hf_error_set(err, HF_E_BAD_PARAMETER, "no daemon status in %s: %s", path,
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "no daemon status in %s: %s", path,
                          e.message[0] ? e.message : "not JSON");
         free(path);
     }
@@ -92,10 +92,10 @@ static void print_peers(json_object *o)
 
 int cmd_status_pool(cli *c)
 {
-    const char *dir = c->state_dir ? c->state_dir : hf_state_dir_default();
+    const char *dir = c->state_dir ? c->state_dir : hfc_state_dir_default();
     char *where;
-    hf_error err = {0};
-    hf_suspension s;
+    hfc_error err = {0};
+    hfc_suspension s;
     json_object *o;
     int suspended;
     bool memory_only;
@@ -108,10 +108,10 @@ int cmd_status_pool(cli *c)
     free(where);
     /* the marker itself is the truth about suspension, even with no
      * daemon; and a running daemon that could not write it says so */
-    suspended = hf_suspension_read(dir, &s, &err);
+    suspended = hfc_suspension_read(dir, &s, &err);
     memory_only = !suspended && held_in_memory(o);
     if (memory_only)
-        hf_strlcpy(s.reason, text(o, "suspension"), sizeof s.reason);
+        hfc_strlcpy(s.reason, text(o, "suspension"), sizeof s.reason);
     json_object_object_add(o, "suspended", json_object_new_boolean(suspended || memory_only));
     if (suspended || memory_only)
         json_object_object_add(o, "suspension", json_object_new_string(s.reason));
@@ -166,15 +166,15 @@ static bool confirmed(const cli *c, const char *reason, int *rc)
 
 static void record_recover(const cli *c, const char *message)
 {
-    hf_history_record rec = {0};
-    hf_error err = {0};
-    rec.time_ms = hf_wall_ms();
+    hfc_history_record rec = {0};
+    hfc_error err = {0};
+    rec.time_ms = hfc_wall_ms();
     rec.plugin = "hafence";
     rec.action = "recover";
     rec.result = "ok";
     rec.message = message;
     rec.requested_by = c->requested_by ? c->requested_by : "hafence recover";
-    if (!c->no_history && !hf_history_append(cli_history_path(c), &rec, &err))
+    if (!c->no_history && !hfc_history_append(cli_history_path(c), &rec, &err))
         fprintf(stderr, "hafence: %s\n", err.message);
 }
 
@@ -182,13 +182,13 @@ static void record_recover(const cli *c, const char *message)
  * the runtime directory, to clear that very suspension. */
 static int recover_in_memory(const cli *c, json_object *o, const char *where)
 {
-    const char *runtime = c->runtime_dir ? c->runtime_dir : hf_runtime_dir_default();
+    const char *runtime = c->runtime_dir ? c->runtime_dir : hfc_runtime_dir_default();
     char message[768];
-    hf_error err = {0};
+    hfc_error err = {0};
     int rc = EXIT_OK;
     if (!confirmed(c, text(o, "suspension"), &rc))
         return rc;
-    if (!hf_recover_request_write(runtime, number(o, "suspension_since_ms"), &err)) {
+    if (!hfc_recover_request_write(runtime, number(o, "suspension_since_ms"), &err)) {
         fprintf(stderr, "hafence: cannot ask the daemon to resume: %s\n", err.message);
         return EXIT_FAILED;
     }
@@ -202,17 +202,17 @@ static int recover_in_memory(const cli *c, json_object *o, const char *where)
 
 int cmd_recover(cli *c)
 {
-    const char *dir = c->state_dir ? c->state_dir : hf_state_dir_default();
-    hf_error err = {0};
-    hf_suspension s;
+    const char *dir = c->state_dir ? c->state_dir : hfc_state_dir_default();
+    hfc_error err = {0};
+    hfc_suspension s;
     char message[768];
     int state, rc = EXIT_OK;
     if (c->arg_count)
         return cli_usage_error("recover takes no arguments (--state-dir DIR, --yes)");
-    state = hf_suspension_read(dir, &s, &err);
+    state = hfc_suspension_read(dir, &s, &err);
     if (state == 0) {
         char *where;
-        hf_error e = {0};
+        hfc_error e = {0};
         json_object *o = daemon_status(c, dir, &where, &e);
         if (held_in_memory(o))
             rc = recover_in_memory(c, o, where);
@@ -224,7 +224,7 @@ int cmd_recover(cli *c)
     }
     if (!confirmed(c, state < 0 ? err.message : s.reason, &rc))
         return rc;
-    if (!hf_suspension_clear(dir, &err)) {
+    if (!hfc_suspension_clear(dir, &err)) {
         fprintf(stderr, "hafence: %s\n", err.message);
         return EXIT_FAILED;
     }

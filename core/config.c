@@ -21,19 +21,19 @@ typedef struct entry {
     char *origin; /* "file:line" */
 } entry;
 
-struct hf_config {
+struct hfc_config {
     entry *entries;
     size_t count;
 };
 
-hf_config *hf_config_new(void) { return hf_calloc(1, sizeof(hf_config)); }
+hfc_config *hfc_config_new(void) { return hfc_calloc(1, sizeof(hfc_config)); }
 
-void hf_config_free(hf_config *cfg)
+void hfc_config_free(hfc_config *cfg)
 {
     if (!cfg)
         return;
     for (size_t i = 0; i < cfg->count; i++) {
-        hf_wipe(cfg->entries[i].value, strlen(cfg->entries[i].value));
+        hfc_wipe(cfg->entries[i].value, strlen(cfg->entries[i].value));
         free(cfg->entries[i].key);
         free(cfg->entries[i].value);
         free(cfg->entries[i].origin);
@@ -42,7 +42,7 @@ void hf_config_free(hf_config *cfg)
     free(cfg);
 }
 
-static entry *find(const hf_config *cfg, const char *key)
+static entry *find(const hfc_config *cfg, const char *key)
 {
     for (size_t i = 0; i < cfg->count; i++)
         if (strcasecmp(cfg->entries[i].key, key) == 0)
@@ -50,41 +50,41 @@ static entry *find(const hf_config *cfg, const char *key)
     return NULL;
 }
 
-const char *hf_config_get(const hf_config *cfg, const char *key)
+const char *hfc_config_get(const hfc_config *cfg, const char *key)
 {
     entry *e = find(cfg, key);
     return e ? e->value : NULL;
 }
 
-const char *hf_config_origin(const hf_config *cfg, const char *key)
+const char *hfc_config_origin(const hfc_config *cfg, const char *key)
 {
     entry *e = find(cfg, key);
     return e ? e->origin : "(default)";
 }
 
-size_t hf_config_count(const hf_config *cfg) { return cfg->count; }
+size_t hfc_config_count(const hfc_config *cfg) { return cfg->count; }
 
-const char *hf_config_key_at(const hf_config *cfg, size_t i)
+const char *hfc_config_key_at(const hfc_config *cfg, size_t i)
 {
     return i < cfg->count ? cfg->entries[i].key : NULL;
 }
 
-static void put(hf_config *cfg, const char *key, const char *value, const char *origin)
+static void put(hfc_config *cfg, const char *key, const char *value, const char *origin)
 {
     entry *e = find(cfg, key);
     if (e) {
-        hf_wipe(e->value, strlen(e->value));
+        hfc_wipe(e->value, strlen(e->value));
         free(e->value);
         free(e->origin);
     } else {
-        cfg->entries = hf_realloc(cfg->entries, (cfg->count + 1) * sizeof *cfg->entries);
+        cfg->entries = hfc_realloc(cfg->entries, (cfg->count + 1) * sizeof *cfg->entries);
         e = &cfg->entries[cfg->count++];
-        e->key = hf_strdup(key);
+        e->key = hfc_strdup(key);
         for (char *k = e->key; *k; k++)
             *k = (char)toupper((unsigned char)*k);
     }
-    e->value = hf_strdup(value);
-    e->origin = hf_strdup(origin);
+    e->value = hfc_strdup(value);
+    e->origin = hfc_strdup(origin);
 }
 
 /* Parse the value part of one line into out (size >= strlen(v) + 1).
@@ -212,14 +212,14 @@ static const char *parse_value(const char *v, const char *end, char *out, size_t
     return NULL;
 }
 
-bool hf_config_parse(hf_config *cfg, const char *origin, const char *text, size_t len,
-                     hf_error *err)
+bool hfc_config_parse(hfc_config *cfg, const char *origin, const char *text, size_t len,
+                     hfc_error *err)
 {
     const char *p = text, *end = text + len;
     size_t lineno = 0;
     char where[512];
     if (len > CONFIG_MAX_BYTES) {
-        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: larger than %u bytes", origin,
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: larger than %u bytes", origin,
                      CONFIG_MAX_BYTES);
         return false;
     }
@@ -231,7 +231,7 @@ bool hf_config_parse(hf_config *cfg, const char *origin, const char *text, size_
         lineno++;
         snprintf(where, sizeof where, "%s:%zu", origin, lineno);
         if (memchr(p, '\0', (size_t)(eol - p))) {
-            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: NUL byte in line", where);
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: NUL byte in line", where);
             return false;
         }
         while (p < eol && isspace((unsigned char)*p))
@@ -251,23 +251,23 @@ bool hf_config_parse(hf_config *cfg, const char *origin, const char *text, size_
         ke = p;
         eq = p;
         if (k == ke || isdigit((unsigned char)*k) || eq >= eol || *eq != '=') {
-            hf_error_set(err, HF_E_BAD_PARAMETER,
+            hfc_error_set(err, HF_E_BAD_PARAMETER,
                          "%s: expected KEY=VALUE (KEY of letters, digits and _, no spaces "
                          "around =)",
                          where);
             return false;
         }
         if ((size_t)(ke - k) >= sizeof key) {
-            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: key too long", where);
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: key too long", where);
             return false;
         }
         memcpy(key, k, (size_t)(ke - k));
         key[ke - k] = '\0';
-        value = hf_calloc(1, (size_t)(eol - eq) + 256 + 1); /* room for $HOSTNAME */
+        value = hfc_calloc(1, (size_t)(eol - eq) + 256 + 1); /* room for $HOSTNAME */
         why = parse_value(eq + 1, eol, value, (size_t)(eol - eq) + 256 + 1);
         if (why) {
-            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: key %s: %s", where, key, why);
-            hf_wipe(value, strlen(value));
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: key %s: %s", where, key, why);
+            hfc_wipe(value, strlen(value));
             free(value);
             return false;
         }
@@ -275,42 +275,42 @@ bool hf_config_parse(hf_config *cfg, const char *origin, const char *text, size_
         if (*value && value[strlen(value) - 1] == '\r')
             value[strlen(value) - 1] = '\0';
         put(cfg, key, value, where);
-        hf_wipe(value, strlen(value));
+        hfc_wipe(value, strlen(value));
         free(value);
         p = eol + (nl ? 1 : 0);
     }
     return true;
 }
 
-bool hf_config_set(hf_config *cfg, const char *origin, const char *key, const char *text, hf_error *err)
+bool hfc_config_set(hfc_config *cfg, const char *origin, const char *key, const char *text, hfc_error *err)
 {
     size_t n = strlen(text) + 256 + 1;
     char *value;
     const char *why;
     for (const char *k = key; *k; k++)
         if (!isalnum((unsigned char)*k) && *k != '_') {
-            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: '%s' is not a key (letters, digits and _)", origin, key);
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: '%s' is not a key (letters, digits and _)", origin, key);
             return false;
         }
     if (!*key || isdigit((unsigned char)*key) || strlen(key) >= 128) {
-        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: '%s' is not a key", origin, key);
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: '%s' is not a key", origin, key);
         return false;
     }
-    value = hf_calloc(1, n);
+    value = hfc_calloc(1, n);
     why = parse_value(text, text + strlen(text), value, n);
     if (why) {
-        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: key %s: %s", origin, key, why);
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: key %s: %s", origin, key, why);
     } else {
         char k[128];
-        hf_strlcpy(k, key, sizeof k);
+        hfc_strlcpy(k, key, sizeof k);
         put(cfg, k, value, origin);
     }
-    hf_wipe(value, n);
+    hfc_wipe(value, n);
     free(value);
     return why == NULL;
 }
 
-bool hf_config_key_is_secret(const char *key)
+bool hfc_config_key_is_secret(const char *key)
 {
     static const char *const marks[] = {"PASSW", "SECRET", "PASSPHRASE", "COMMUNITY",
                                         "AUTH_KEY", "PRIV_KEY", "_KG"};
@@ -327,16 +327,16 @@ bool hf_config_key_is_secret(const char *key)
     return false;
 }
 
-bool hf_config_load(hf_config *cfg, const char *path, hf_error *err)
+bool hfc_config_load(hfc_config *cfg, const char *path, hfc_error *err)
 {
     size_t len, before = cfg->count;
     struct stat st;
-    char *text = hf_read_trusted(path, CONFIG_MAX_BYTES, &len, err);
+    char *text = hfc_read_trusted(path, CONFIG_MAX_BYTES, &len, err);
     bool ok, secret = false;
     if (!text)
         return false;
-    ok = hf_config_parse(cfg, path, text, len, err);
-    hf_wipe(text, len);
+    ok = hfc_config_parse(cfg, path, text, len, err);
+    hfc_wipe(text, len);
     free(text);
     if (!ok)
         return false;
@@ -345,11 +345,11 @@ bool hf_config_load(hf_config *cfg, const char *path, hf_error *err)
         /* entries this file set (new ones, or overridden: origin is ours) */
         if ((i >= before || (strncmp(cfg->entries[i].origin, path, olen) == 0 &&
                              cfg->entries[i].origin[olen] == ':')) &&
-            hf_config_key_is_secret(cfg->entries[i].key) && *cfg->entries[i].value)
+            hfc_config_key_is_secret(cfg->entries[i].key) && *cfg->entries[i].value)
             secret = true;
     }
     if (secret && stat(path, &st) == 0 && (st.st_mode & 077))
-        hf_log(HF_LOG_WARNING, "%s holds secrets and is readable by %s (mode %04o): chmod 600 %s",
+        hfc_log(HF_LOG_WARNING, "%s holds secrets and is readable by %s (mode %04o): chmod 600 %s",
                path, (st.st_mode & 007) ? "others" : "its group", (unsigned)(st.st_mode & 07777),
                path);
     return true;
@@ -368,70 +368,70 @@ static bool valid_method(const char *m)
 }
 
 /* Is v a valid value of key k?  false with err naming where. */
-static bool value_ok(const hf_key_def *k, const char *v, const char *where, hf_error *err)
+static bool value_ok(const hfc_key_def *k, const char *v, const char *where, hfc_error *err)
 {
     long long n;
     switch (k->type) {
-    case HF_KEY_BOOL:
-        if (hf_parse_bool(v) < 0) {
-            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s=%s: expected 1 or 0", where, k->name, v);
+    case HFC_KEY_BOOL:
+        if (hfc_parse_bool(v) < 0) {
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: %s=%s: expected 1 or 0", where, k->name, v);
             return false;
         }
         return true;
-    case HF_KEY_INT:
-        if (!hf_parse_ll(v, &n) || n < k->min || n > k->max) {
-            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s=%s: expected an integer from %lld to %lld", where, k->name,
+    case HFC_KEY_INT:
+        if (!hfc_parse_ll(v, &n) || n < k->min || n > k->max) {
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: %s=%s: expected an integer from %lld to %lld", where, k->name,
                          v, k->min, k->max);
             return false;
         }
         return true;
-    case HF_KEY_ACTION:
+    case HFC_KEY_ACTION:
         if (strcasecmp(v, "stop") && strcasecmp(v, "start") && strcasecmp(v, "reset")) {
-            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s=%s: expected stop, start or reset", where, k->name, v);
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: %s=%s: expected stop, start or reset", where, k->name, v);
             return false;
         }
         return true;
-    case HF_KEY_METHOD:
+    case HFC_KEY_METHOD:
         if (*v && !valid_method(v)) {
-            hf_error_set(err, HF_E_BAD_PARAMETER,
+            hfc_error_set(err, HF_E_BAD_PARAMETER,
                          "%s: %s=%s: a method is a plugin's name (ILO, IRMC, XVM, POOL, IPMI, SNMP-PDU, ...) or a "
                          "script name of letters, digits, '_', '-' and '.'",
                          where, k->name, v);
             return false;
         }
         return true;
-    case HF_KEY_PATH:
+    case HFC_KEY_PATH:
         if (*v && v[0] != '/') {
-            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s=%s: expected an absolute path", where, k->name, v);
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: %s=%s: expected an absolute path", where, k->name, v);
             return false;
         }
         return true;
-    case HF_KEY_ADDRESS: {
+    case HFC_KEY_ADDRESS: {
         hf_param_def def = {.name = k->name, .type = HF_PARAM_ADDRESS};
-        hf_error verr;
-        if (*v && !hf_param_value_valid(&def, v, &verr)) {
-            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s", where, verr.message);
+        hfc_error verr;
+        if (*v && !hfc_param_value_valid(&def, v, &verr)) {
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: %s", where, verr.message);
             return false;
         }
         return true;
     }
-    case HF_KEY_LIST:
+    case HFC_KEY_LIST:
         for (const char *c = v; *c; c++)
             if (!isxdigit((unsigned char)*c) && *c != '-' && *c != ':') {
-                hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s=%s: expected UUIDs separated by ':' (or ())", where,
+                hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: %s=%s: expected UUIDs separated by ':' (or ())", where,
                              k->name, v);
                 return false;
             }
         return true;
-    case HF_KEY_ENUM:
+    case HFC_KEY_ENUM:
         if (strcasecmp(v, "auto") && strcasecmp(v, "trust") && strcasecmp(v, "fail")) {
-            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s=%s: expected auto, trust or fail", where, k->name, v);
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: %s=%s: expected auto, trust or fail", where, k->name, v);
             return false;
         }
         return true;
-    case HF_KEY_COMMAND:
+    case HFC_KEY_COMMAND:
         if (!*v) {
-            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s is empty: a self-fence must reboot", where, k->name);
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: %s is empty: a self-fence must reboot", where, k->name);
             return false;
         }
         return true;
@@ -440,9 +440,9 @@ static bool value_ok(const hf_key_def *k, const char *v, const char *where, hf_e
     }
 }
 
-static bool flag(const hf_config *cfg, const char *key) { return hf_key_int(cfg, key) != 0; }
+static bool flag(const hfc_config *cfg, const char *key) { return hfc_key_int(cfg, key) != 0; }
 
-static char *text(const hf_config *cfg, const char *key) { return hf_strdup(hf_key_value(cfg, key)); }
+static char *text(const hfc_config *cfg, const char *key) { return hfc_strdup(hfc_key_value(cfg, key)); }
 
 /* The keys a plugin's parameter table answers for: the fence method's
  * <METHOD>_ (with '-' as '_') and the daemon's HAFENCE_XAPI_. */
@@ -458,7 +458,7 @@ static bool plugin_key(const char *key, const char *method)
 }
 
 /* Is v the key's default (HA-Lizard's), $HOSTNAME expanded as in a file? */
-static bool is_default(const hf_key_def *k, const char *v)
+static bool is_default(const hfc_key_def *k, const char *v)
 {
     const char *ref = k->dflt ? strstr(k->dflt, "$HOSTNAME") : NULL;
     char host[256] = "", expanded[512];
@@ -475,30 +475,30 @@ static bool is_default(const hf_key_def *k, const char *v)
 
 /* Warnings, once per load: a key in no table (with the nearest known one),
  * an ignored key set to another value than HA-Lizard's default. */
-static void warn_keys(const hf_config *cfg, const char *method)
+static void warn_keys(const hfc_config *cfg, const char *method)
 {
     for (size_t i = 0; i < cfg->count; i++) {
         const char *key = cfg->entries[i].key, *v = cfg->entries[i].value;
-        const hf_key_def *k = hf_key_find(key);
+        const hfc_key_def *k = hfc_key_find(key);
         size_t n = strlen(key);
         char base[128];
         if (k && !k->honoured && !is_default(k, v))
-            hf_log(HF_LOG_WARNING, "%s: %s=%s is accepted and has no effect: %s", cfg->entries[i].origin, key,
-                   k->type == HF_KEY_SECRET ? "***" : v, k->ignored_why);
+            hfc_log(HF_LOG_WARNING, "%s: %s=%s is accepted and has no effect: %s", cfg->entries[i].origin, key,
+                   k->type == HFC_KEY_SECRET ? "***" : v, k->ignored_why);
         if (k || plugin_key(key, method))
             continue;
         /* a secret's _FILE form */
         if (n > 5 && strcasecmp(key + n - 5, "_FILE") == 0) {
             snprintf(base, sizeof base, "%.*s", (int)(n - 5), key);
-            if ((k = hf_key_find(base)) && k->type == HF_KEY_SECRET)
+            if ((k = hfc_key_find(base)) && k->type == HFC_KEY_SECRET)
                 continue;
         }
         {
             /* METHOD_PARAM of a method not in use (the keys of the method
              * an operator switched from) */
-            const char *near = hf_key_nearest(key);
+            const char *near = hfc_key_nearest(key);
             bool other_method = !near && strchr(key, '_') && *method;
-            hf_log(HF_LOG_WARNING, "%s: unknown key %s (ignored)%s%s%s%s%s", cfg->entries[i].origin, key,
+            hfc_log(HF_LOG_WARNING, "%s: unknown key %s (ignored)%s%s%s%s%s", cfg->entries[i].origin, key,
                    near ? ": did you mean " : "", near ? near : "", near ? "?" : "",
                    other_method ? ": a parameter of another method than FENCE_METHOD=" : "",
                    other_method ? method : "");
@@ -506,74 +506,74 @@ static void warn_keys(const hf_config *cfg, const char *method)
     }
 }
 
-bool hf_settings_load(const hf_config *cfg, hf_settings *s, hf_error *err)
+bool hfc_settings_load(const hfc_config *cfg, hfc_settings *s, hfc_error *err)
 {
     size_t count;
-    const hf_key_def *table = hf_keys(&count);
+    const hfc_key_def *table = hfc_keys(&count);
     const char *action;
     memset(s, 0, sizeof *s);
     for (size_t i = 0; i < count; i++) {
-        const char *v = hf_config_get(cfg, table[i].name);
-        if (v && !value_ok(&table[i], v, hf_config_origin(cfg, table[i].name), err))
+        const char *v = hfc_config_get(cfg, table[i].name);
+        if (v && !value_ok(&table[i], v, hfc_config_origin(cfg, table[i].name), err))
             return false;
     }
     s->fence_enabled = flag(cfg, "FENCE_ENABLED");
-    action = hf_key_value(cfg, "FENCE_ACTION");
-    s->fence_action = !strcasecmp(action, "start") ? HF_FENCE_START
-                      : !strcasecmp(action, "reset") ? HF_FENCE_RESET
-                                                     : HF_FENCE_STOP;
-    s->fence_method = hf_strdup(hf_config_get(cfg, "FENCE_METHOD") ? hf_config_get(cfg, "FENCE_METHOD") : "");
+    action = hfc_key_value(cfg, "FENCE_ACTION");
+    s->fence_action = !strcasecmp(action, "start") ? HFC_FENCE_START
+                      : !strcasecmp(action, "reset") ? HFC_FENCE_RESET
+                                                     : HFC_FENCE_STOP;
+    s->fence_method = hfc_strdup(hfc_config_get(cfg, "FENCE_METHOD") ? hfc_config_get(cfg, "FENCE_METHOD") : "");
     warn_keys(cfg, s->fence_method);
     if (s->fence_enabled && !*s->fence_method) {
         /* no silent default: a misspelt FENCE_METHOD must not fence
          * another way */
         const char *typo = NULL;
         for (size_t i = 0; i < cfg->count && !typo; i++)
-            if (hf_key_nearest(cfg->entries[i].key) &&
-                strcmp(hf_key_nearest(cfg->entries[i].key), "FENCE_METHOD") == 0)
+            if (hfc_key_nearest(cfg->entries[i].key) &&
+                strcmp(hfc_key_nearest(cfg->entries[i].key), "FENCE_METHOD") == 0)
                 typo = cfg->entries[i].origin;
-        hf_error_set(err, HF_E_BAD_PARAMETER,
+        hfc_error_set(err, HF_E_BAD_PARAMETER,
                      "FENCE_METHOD is required with FENCE_ENABLED=1 (a plugin's name or a custom script's)%s%s%s",
                      typo ? "; " : "", typo ? typo : "", typo ? " is a key close to it: a typo?" : "");
-        hf_settings_free(s);
+        hfc_settings_free(s);
         return false;
     }
     s->fence_file_loc = text(cfg, "FENCE_FILE_LOC");
     s->fence_ipaddress = text(cfg, "FENCE_IPADDRESS");
     s->fence_passwd = text(cfg, "FENCE_PASSWD");
     if (*s->fence_passwd)
-        hf_secret_register(s->fence_passwd);
-    s->fence_min_hosts = hf_key_int(cfg, "FENCE_MIN_HOSTS");
+        hfc_secret_register(s->fence_passwd);
+    s->fence_min_hosts = hfc_key_int(cfg, "FENCE_MIN_HOSTS");
     s->fence_quorum_required = flag(cfg, "FENCE_QUORUM_REQUIRED");
     s->fence_use_ip_heuristics = flag(cfg, "FENCE_USE_IP_HEURISTICS");
     s->fence_heuristics_ips = text(cfg, "FENCE_HEURISTICS_IPS");
     s->fence_ha_onfail = flag(cfg, "FENCE_HA_ONFAIL");
     s->fence_reboot_lone_host = flag(cfg, "FENCE_REBOOT_LONE_HOST");
     s->fence_host_forget = flag(cfg, "FENCE_HOST_FORGET");
-    s->xapi_count = hf_key_int(cfg, "XAPI_COUNT");
-    s->xapi_delay = hf_key_int(cfg, "XAPI_DELAY");
+    s->xapi_count = hfc_key_int(cfg, "XAPI_COUNT");
+    s->xapi_delay = hfc_key_int(cfg, "XAPI_DELAY");
     s->global_vm_ha = flag(cfg, "GLOBAL_VM_HA");
-    s->op_mode = (int)hf_key_int(cfg, "OP_MODE");
+    s->op_mode = (int)hfc_key_int(cfg, "OP_MODE");
     s->disabled_vapps = text(cfg, "DISABLED_VAPPS");
     s->slave_ha = flag(cfg, "SLAVE_HA");
     s->promote_slave = flag(cfg, "PROMOTE_SLAVE");
-    if (!*s->fence_passwd && hf_config_get(cfg, "FENCE_PASSWD_FILE") && *hf_config_get(cfg, "FENCE_PASSWD_FILE")) {
-        char *secret = hf_secret_from_file(hf_config_get(cfg, "FENCE_PASSWD_FILE"), err);
+    if (!*s->fence_passwd && hfc_config_get(cfg, "FENCE_PASSWD_FILE") && *hfc_config_get(cfg, "FENCE_PASSWD_FILE")) {
+        char *secret = hfc_secret_from_file(hfc_config_get(cfg, "FENCE_PASSWD_FILE"), err);
         if (!secret) {
-            hf_settings_free(s);
+            hfc_settings_free(s);
             return false;
         }
         free(s->fence_passwd);
         s->fence_passwd = secret;
-        hf_secret_register(secret);
+        hfc_secret_register(secret);
     }
     return true;
 }
 
-void hf_settings_free(hf_settings *s)
+void hfc_settings_free(hfc_settings *s)
 {
     if (s->fence_passwd)
-        hf_wipe(s->fence_passwd, strlen(s->fence_passwd));
+        hfc_wipe(s->fence_passwd, strlen(s->fence_passwd));
     free(s->fence_passwd);
     free(s->fence_method);
     free(s->fence_file_loc);
@@ -583,11 +583,11 @@ void hf_settings_free(hf_settings *s)
     memset(s, 0, sizeof *s);
 }
 
-hf_action hf_fence_action_to_action(hf_fence_action a)
+hfc_action hfc_fence_action_to_action(hfc_fence_action a)
 {
     switch (a) {
-    case HF_FENCE_START: return HF_ACTION_ON;
-    case HF_FENCE_RESET: return HF_ACTION_REBOOT;
-    default: return HF_ACTION_OFF;
+    case HFC_FENCE_START: return HFC_ACTION_ON;
+    case HFC_FENCE_RESET: return HFC_ACTION_REBOOT;
+    default: return HFC_ACTION_OFF;
     }
 }

@@ -33,18 +33,18 @@
  */
 #include "hafence-core.h"
 
-const char *hf_role_name(hf_role r)
+const char *hfc_role_name(hfc_role r)
 {
     switch (r) {
-    case HF_ROLE_MASTER: return "master";
-    case HF_ROLE_AUTOPROMOTE: return "autopromote slave";
+    case HFC_ROLE_MASTER: return "master";
+    case HFC_ROLE_AUTOPROMOTE: return "autopromote slave";
     default: return "slave";
     }
 }
 
-static hf_decision decided(hf_decision d, char *reason, size_t size, const char *fmt, ...)
+static hfc_decision decided(hfc_decision d, char *reason, size_t size, const char *fmt, ...)
     HF_PRINTF(4, 5);
-static hf_decision decided(hf_decision d, char *reason, size_t size, const char *fmt, ...)
+static hfc_decision decided(hfc_decision d, char *reason, size_t size, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -53,19 +53,19 @@ static hf_decision decided(hf_decision d, char *reason, size_t size, const char 
     return d;
 }
 
-const char *hf_decision_name(hf_decision d)
+const char *hfc_decision_name(hfc_decision d)
 {
     switch (d) {
-    case HF_DECIDE_FENCE: return "fence";
-    case HF_DECIDE_WAIT: return "wait";
-    case HF_DECIDE_SELF_FENCE: return "self-fence";
+    case HFC_DECIDE_FENCE: return "fence";
+    case HFC_DECIDE_WAIT: return "wait";
+    case HFC_DECIDE_SELF_FENCE: return "self-fence";
     default: return "nothing";
     }
 }
 
-hf_decision hf_decide(const hf_situation *s, char *reason, size_t size)
+hfc_decision hfc_decide(const hfc_situation *s, char *reason, size_t size)
 {
-    const hf_settings *cfg = s->settings;
+    const hfc_settings *cfg = s->settings;
     long long voters = s->enabled_hosts > 0 ? s->enabled_hosts : s->pool_size;
     bool heuristic_vote = cfg->fence_use_ip_heuristics && s->heuristic == HF_VOTE_PASS;
     bool majority = 2 * s->live_hosts > voters;
@@ -74,29 +74,29 @@ hf_decision hf_decide(const hf_situation *s, char *reason, size_t size)
     bool may_fence;
 
     if (s->suspended)
-        return decided(HF_DECIDE_NOTHING, reason, size,
+        return decided(HFC_DECIDE_NOTHING, reason, size,
                        "HA is suspended on this host since it fenced itself: clear it with 'hafence recover'");
     if (s->ha_off)
-        return decided(HF_DECIDE_NOTHING, reason, size, "%s", s->ha_off);
+        return decided(HFC_DECIDE_NOTHING, reason, size, "%s", s->ha_off);
     if (s->in_maintenance)
-        return decided(HF_DECIDE_NOTHING, reason, size, "this host is in maintenance mode (disabled): it fences nobody");
-    if (s->role == HF_ROLE_SLAVE)
-        return decided(HF_DECIDE_NOTHING, reason, size, "only the master and the autopromote slave fence");
-    if (s->role == HF_ROLE_MASTER && s->peer_is_master)
-        return decided(HF_DECIDE_NOTHING, reason, size, "a master does not fence the master");
-    if (s->role == HF_ROLE_AUTOPROMOTE && !s->peer_is_master)
-        return decided(HF_DECIDE_NOTHING, reason, size, "the autopromote slave fences only the master");
+        return decided(HFC_DECIDE_NOTHING, reason, size, "this host is in maintenance mode (disabled): it fences nobody");
+    if (s->role == HFC_ROLE_SLAVE)
+        return decided(HFC_DECIDE_NOTHING, reason, size, "only the master and the autopromote slave fence");
+    if (s->role == HFC_ROLE_MASTER && s->peer_is_master)
+        return decided(HFC_DECIDE_NOTHING, reason, size, "a master does not fence the master");
+    if (s->role == HFC_ROLE_AUTOPROMOTE && !s->peer_is_master)
+        return decided(HFC_DECIDE_NOTHING, reason, size, "the autopromote slave fences only the master");
     if (!cfg->fence_enabled)
-        return decided(HF_DECIDE_NOTHING, reason, size, "FENCE_ENABLED=0");
-    if (s->role == HF_ROLE_AUTOPROMOTE && !cfg->promote_slave)
-        return decided(HF_DECIDE_NOTHING, reason, size,
+        return decided(HFC_DECIDE_NOTHING, reason, size, "FENCE_ENABLED=0");
+    if (s->role == HFC_ROLE_AUTOPROMOTE && !cfg->promote_slave)
+        return decided(HFC_DECIDE_NOTHING, reason, size,
                        "PROMOTE_SLAVE=0: the master is unreachable and nobody replaces it: the operator must");
-    if (s->role == HF_ROLE_MASTER && cfg->fence_reboot_lone_host && s->live_hosts == 1 && voters >= 3)
-        return decided(HF_DECIDE_SELF_FENCE, reason, size,
+    if (s->role == HFC_ROLE_MASTER && cfg->fence_reboot_lone_host && s->live_hosts == 1 && voters >= 3)
+        return decided(HFC_DECIDE_SELF_FENCE, reason, size,
                        "FENCE_REBOOT_LONE_HOST=1 and this master sees none of its %lld peers", voters - 1);
-    if (s->role == HF_ROLE_MASTER && cfg->fence_reboot_lone_host && s->live_hosts == 1 && voters == 2 &&
+    if (s->role == HFC_ROLE_MASTER && cfg->fence_reboot_lone_host && s->live_hosts == 1 && voters == 2 &&
         !quorum)
-        return decided(HF_DECIDE_SELF_FENCE, reason, size,
+        return decided(HFC_DECIDE_SELF_FENCE, reason, size,
                        "FENCE_REBOOT_LONE_HOST=1: this master of a two-host pool sees no peer and has no quorum "
                        "(the heuristic vote fails): it reboots, so that the slave may take over");
 
@@ -105,36 +105,36 @@ hf_decision hf_decide(const hf_situation *s, char *reason, size_t size)
      * 2-node pool", where one host is all that answers) */
     if (s->pool_size < cfg->fence_min_hosts) {
         may_fence = false;
-        decided(HF_DECIDE_NOTHING, reason, size, "the pool has %lld host%s, FENCE_MIN_HOSTS=%lld",
+        decided(HFC_DECIDE_NOTHING, reason, size, "the pool has %lld host%s, FENCE_MIN_HOSTS=%lld",
                 s->pool_size, s->pool_size == 1 ? "" : "s", cfg->fence_min_hosts);
     } else if (cfg->fence_quorum_required && !quorum) {
         may_fence = false;
-        decided(HF_DECIDE_NOTHING, reason, size,
+        decided(HFC_DECIDE_NOTHING, reason, size,
                 "no quorum: %lld live host%s of %lld enabled is not more than half%s",
                 s->live_hosts, s->live_hosts == 1 ? "" : "s", voters,
                 2 * s->live_hosts == voters ? " (a tie, and no heuristic vote to break it)"
                 : heuristic_vote ? " (the heuristic vote breaks a tie only)" : "");
     }
     if (!may_fence) {
-        if (s->role == HF_ROLE_AUTOPROMOTE) {
+        if (s->role == HFC_ROLE_AUTOPROMOTE) {
             char why[256];
             snprintf(why, sizeof why, "%s", reason);
-            return decided(HF_DECIDE_SELF_FENCE, reason, size,
+            return decided(HFC_DECIDE_SELF_FENCE, reason, size,
                            "the master is unreachable and this autopromote slave may not fence it (%s): "
                            "suspend HA and reboot once",
                            why);
         }
-        return HF_DECIDE_NOTHING;
+        return HFC_DECIDE_NOTHING;
     }
     /* both halves of a tie (a two-host pool's split) can win with the
      * heuristic vote: the master goes first, the slave gives it time, then
      * looks again */
-    if (cfg->fence_quorum_required && !majority && s->role == HF_ROLE_AUTOPROMOTE && !s->waited)
-        return decided(HF_DECIDE_WAIT, reason, size,
+    if (cfg->fence_quorum_required && !majority && s->role == HFC_ROLE_AUTOPROMOTE && !s->waited)
+        return decided(HFC_DECIDE_WAIT, reason, size,
                        "%s: the slave waits before fencing the master, and checks it again",
                        voters == 2 ? "two-host pool" : "a tie broken by the heuristic vote");
-    return decided(HF_DECIDE_FENCE, reason, size, "%s may fence: %lld of %lld %shosts live%s%s",
-                   hf_role_name(s->role), s->live_hosts, voters, voters < s->pool_size ? "enabled " : "",
+    return decided(HFC_DECIDE_FENCE, reason, size, "%s may fence: %lld of %lld %shosts live%s%s",
+                   hfc_role_name(s->role), s->live_hosts, voters, voters < s->pool_size ? "enabled " : "",
                    heuristic_vote ? ", heuristic vote pass" : "",
                    !cfg->fence_quorum_required ? "" : majority ? ", quorum" : ", quorum by the tie-break");
 }

@@ -18,23 +18,23 @@
 #include <pthread.h>
 
 typedef struct call_scope {
-    const hf_request *req;
+    const hfc_request *req;
     volatile sig_atomic_t *cancel;
 } call_scope;
 
 static void context_log(const hf_context *ctx, hf_log_level level, const char *message)
 {
     const call_scope *scope = ctx->core_data;
-    const hf_request *req = scope->req;
+    const hfc_request *req = scope->req;
     char cut[HF_MESSAGE_MAX];
     if (strlen(message) + 1 >= sizeof cut) {
         /* the plugin's line filled its buffer: it may end in part of a
          * secret, which the rule masks only at the end of its own buffer */
-        hf_strlcpy(cut, message, sizeof cut);
-        hf_redact(cut, sizeof cut);
+        hfc_strlcpy(cut, message, sizeof cut);
+        hfc_redact(cut, sizeof cut);
         message = cut;
     }
-    hf_log(level, "%s%s%s%s%s: %s", hf_plugin_name(req->plugin),
+    hfc_log(level, "%s%s%s%s%s: %s", hfc_plugin_name(req->plugin),
            req->host ? " host " : "", req->host ? req->host : "",
            req->target && *req->target ? " target " : "",
            req->target && *req->target ? req->target : "", message);
@@ -64,25 +64,25 @@ static void context_init(hf_context *ctx, call_scope *scope, int64_t deadline_ms
     ctx->now_ms = context_now_ms;
 }
 
-const char *hf_action_name(hf_action action)
+const char *hfc_action_name(hfc_action action)
 {
     static const char *const names[] = {"off", "on", "reboot", "cycle", "status",
                                         "monitor", "list", "check", "console", "validate"};
     return (unsigned)action < sizeof names / sizeof names[0] ? names[action] : "unknown";
 }
 
-bool hf_action_parse(const char *word, hf_action *out)
+bool hfc_action_parse(const char *word, hfc_action *out)
 {
-    for (int a = HF_ACTION_OFF; a <= HF_ACTION_VALIDATE; a++) {
-        if (strcmp(word, hf_action_name((hf_action)a)) == 0) {
-            *out = (hf_action)a;
+    for (int a = HFC_ACTION_OFF; a <= HFC_ACTION_VALIDATE; a++) {
+        if (strcmp(word, hfc_action_name((hfc_action)a)) == 0) {
+            *out = (hfc_action)a;
             return true;
         }
     }
     return false;
 }
 
-void hf_engine_options_init(hf_engine_options *opts)
+void hfc_engine_options_init(hfc_engine_options *opts)
 {
     opts->timeout_ms = 60000;
     opts->power_timeout_ms = 20000;
@@ -92,7 +92,7 @@ void hf_engine_options_init(hf_engine_options *opts)
     opts->cancel = NULL;
 }
 
-void hf_outcome_clear(hf_outcome *out)
+void hfc_outcome_clear(hfc_outcome *out)
 {
     for (size_t i = 0; i < out->item_count; i++) {
         free(out->items[i].target);
@@ -121,22 +121,22 @@ static hf_result settle(hf_result code, hf_reply *reply)
     reply->message[sizeof reply->message - 1] = '\0';
     if (!reply->message[0])
         snprintf(reply->message, sizeof reply->message, "%s", hf_result_name(code));
-    hf_redact(reply->message, sizeof reply->message);
+    hfc_redact(reply->message, sizeof reply->message);
     return code;
 }
 
 typedef struct fence_call {
-    const hf_request *req;
+    const hfc_request *req;
     void *instance;
     hf_context ctx;
     call_scope scope;
-    const hf_engine_options *opts;
+    const hfc_engine_options *opts;
     int64_t deadline_ms;
 } fence_call;
 
 static hf_result call_status(fence_call *c, hf_power *power, hf_reply *reply)
 {
-    hf_fence_status_fn *fn = hf_plugin_fence_status(c->req->plugin);
+    hf_fence_status_fn *fn = hfc_plugin_fence_status(c->req->plugin);
     hf_result r;
     memset(reply, 0, sizeof *reply);
     r = settle(fn(c->instance, &c->ctx, c->req->target, reply), reply);
@@ -151,7 +151,7 @@ static hf_result call_power(fence_call *c, hf_fence_power_fn *fn, hf_reply *repl
     memset(reply, 0, sizeof *reply);
     if (!fn)
         return hf_reply_set(reply, HF_E_UNSUPPORTED, "%s does not offer this action",
-                            hf_plugin_name(c->req->plugin));
+                            hfc_plugin_name(c->req->plugin));
     return settle(fn(c->instance, &c->ctx, c->req->target, reply), reply);
 }
 
@@ -160,18 +160,18 @@ static bool timed_out(const fence_call *c)
     return hf_now_ms() >= c->deadline_ms || (c->scope.cancel && *c->scope.cancel);
 }
 
-static void finish(hf_outcome *out, hf_result code, const char *fmt, ...) HF_PRINTF(3, 4);
-static void finish(hf_outcome *out, hf_result code, const char *fmt, ...)
+static void finish(hfc_outcome *out, hf_result code, const char *fmt, ...) HF_PRINTF(3, 4);
+static void finish(hfc_outcome *out, hf_result code, const char *fmt, ...)
 {
     va_list ap;
     out->code = code;
     va_start(ap, fmt);
-    hf_vformat_redacted(out->message, sizeof out->message, fmt, ap);
+    hfc_vformat_redacted(out->message, sizeof out->message, fmt, ap);
     va_end(ap);
 }
 
 /* Ask for `want` (via action id) and poll until the state reads `want`. */
-static void power_verified(fence_call *c, hf_fence_power_fn *fn, hf_power want, hf_outcome *out)
+static void power_verified(fence_call *c, hf_fence_power_fn *fn, hf_power want, hfc_outcome *out)
 {
     const char *word = hf_power_name(want);
     hf_reply reply;
@@ -211,14 +211,14 @@ static void power_verified(fence_call *c, hf_fence_power_fn *fn, hf_power want, 
         if (r != HF_OK) {
             last = r;
             snprintf(last_msg, sizeof last_msg, "power %s request: %s", word, reply.message);
-            hf_log(HF_LOG_WARNING, "%s: attempt %d: %s", hf_plugin_name(c->req->plugin),
+            hfc_log(HF_LOG_WARNING, "%s: attempt %d: %s", hfc_plugin_name(c->req->plugin),
                    attempt + 1, last_msg);
             if (final_error(r))
                 break;
             /* a busy or flapping device gets a moment before the next try */
             if (attempt < c->opts->retries) {
                 int64_t left = c->deadline_ms - hf_now_ms();
-                hf_sleep_ms(left < 250 ? left : 250, c->scope.cancel);
+                hfc_sleep_ms(left < 250 ? left : 250, c->scope.cancel);
             }
             continue;
         }
@@ -229,7 +229,7 @@ static void power_verified(fence_call *c, hf_fence_power_fn *fn, hf_power want, 
             int64_t left = until - hf_now_ms();
             if (left <= 0)
                 break;
-            hf_sleep_ms(wait < left ? wait : left, c->scope.cancel);
+            hfc_sleep_ms(wait < left ? wait : left, c->scope.cancel);
             if (timed_out(c))
                 break;
             r = call_status(c, &now, &reply);
@@ -265,32 +265,32 @@ static void power_verified(fence_call *c, hf_fence_power_fn *fn, hf_power want, 
 
 static void list_sink(void *arg, const char *target, const char *name)
 {
-    hf_outcome *out = arg;
+    hfc_outcome *out = arg;
     if (!target || out->item_count >= 100000)
         return;
-    out->items = hf_realloc(out->items, (out->item_count + 1) * sizeof *out->items);
-    out->items[out->item_count].target = hf_strdup(target);
-    out->items[out->item_count].name = hf_strdup(name ? name : "");
+    out->items = hfc_realloc(out->items, (out->item_count + 1) * sizeof *out->items);
+    out->items[out->item_count].target = hfc_strdup(target);
+    out->items[out->item_count].name = hfc_strdup(name ? name : "");
     out->item_count++;
 }
 
-static void run_fence(fence_call *c, hf_outcome *out)
+static void run_fence(fence_call *c, hfc_outcome *out)
 {
     hf_reply reply;
     hf_result r;
     switch (c->req->action) {
-    case HF_ACTION_OFF:
-        power_verified(c, hf_plugin_fence_off(c->req->plugin), HF_POWER_OFF, out);
+    case HFC_ACTION_OFF:
+        power_verified(c, hfc_plugin_fence_off(c->req->plugin), HF_POWER_OFF, out);
         return;
-    case HF_ACTION_ON:
-        power_verified(c, hf_plugin_fence_on(c->req->plugin), HF_POWER_ON, out);
+    case HFC_ACTION_ON:
+        power_verified(c, hfc_plugin_fence_on(c->req->plugin), HF_POWER_ON, out);
         return;
-    case HF_ACTION_REBOOT: {
+    case HFC_ACTION_REBOOT: {
         hf_power now;
         /* a plugin that cannot read state back: its own reboot, if any */
         if (call_status(c, &now, &reply) == HF_E_UNSUPPORTED &&
-            hf_plugin_fence_reboot(c->req->plugin)) {
-            r = call_power(c, hf_plugin_fence_reboot(c->req->plugin), &reply);
+            hfc_plugin_fence_reboot(c->req->plugin)) {
+            r = call_power(c, hfc_plugin_fence_reboot(c->req->plugin), &reply);
             out->attempts = 1;
             out->unverifiable = true;
             if (r == HF_OK)
@@ -299,15 +299,15 @@ static void run_fence(fence_call *c, hf_outcome *out)
                 finish(out, r, "%s", reply.message);
             return;
         }
-        power_verified(c, hf_plugin_fence_off(c->req->plugin), HF_POWER_OFF, out);
+        power_verified(c, hfc_plugin_fence_off(c->req->plugin), HF_POWER_OFF, out);
         if (out->code != HF_OK)
             return;
         {
             bool off_verified = out->verified;
             char off_msg[HF_MESSAGE_MAX];
-            hf_outcome on = {0};
+            hfc_outcome on = {0};
             snprintf(off_msg, sizeof off_msg, "%s", out->message);
-            power_verified(c, hf_plugin_fence_on(c->req->plugin), HF_POWER_ON, &on);
+            power_verified(c, hfc_plugin_fence_on(c->req->plugin), HF_POWER_ON, &on);
             out->attempts += on.attempts;
             out->power = on.power;
             if (on.code == HF_OK) {
@@ -322,78 +322,78 @@ static void run_fence(fence_call *c, hf_outcome *out)
                          "fenced (%.400s); warning: power on failed: %s: %.400s", off_msg,
                          hf_result_name(on.code), on.message);
             }
-            hf_outcome_clear(&on);
+            hfc_outcome_clear(&on);
         }
         return;
     }
-    case HF_ACTION_CYCLE:
-        r = call_power(c, hf_plugin_fence_cycle(c->req->plugin), &reply);
+    case HFC_ACTION_CYCLE:
+        r = call_power(c, hfc_plugin_fence_cycle(c->req->plugin), &reply);
         out->attempts = 1;
         if (r == HF_OK)
             finish(out, HF_OK, "power cycled (unverifiable by design): %s", reply.message);
         else
             finish(out, r, "%s", reply.message);
         return;
-    case HF_ACTION_STATUS:
+    case HFC_ACTION_STATUS:
         r = call_status(c, &out->power, &reply);
         out->verified = r == HF_OK && out->power != HF_POWER_UNKNOWN;
         finish(out, r, "%s", reply.message);
         return;
-    case HF_ACTION_MONITOR: {
+    case HFC_ACTION_MONITOR: {
         hf_fence_monitor_fn *fn =
-            hf_plugin_fence_monitor(c->req->plugin);
+            hfc_plugin_fence_monitor(c->req->plugin);
         memset(&reply, 0, sizeof reply);
         r = settle(fn(c->instance, &c->ctx, &reply), &reply);
         finish(out, r, "%s", reply.message);
         return;
     }
-    case HF_ACTION_LIST: {
-        hf_fence_list_fn *fn = hf_plugin_fence_list(c->req->plugin);
+    case HFC_ACTION_LIST: {
+        hf_fence_list_fn *fn = hfc_plugin_fence_list(c->req->plugin);
         memset(&reply, 0, sizeof reply);
         if (!fn) {
-            finish(out, HF_E_UNSUPPORTED, "%s cannot list targets", hf_plugin_name(c->req->plugin));
+            finish(out, HF_E_UNSUPPORTED, "%s cannot list targets", hfc_plugin_name(c->req->plugin));
             return;
         }
         r = settle(fn(c->instance, &c->ctx, list_sink, out, &reply), &reply);
         finish(out, r, "%s", reply.message);
         return;
     }
-    case HF_ACTION_CONSOLE: {
+    case HFC_ACTION_CONSOLE: {
         hf_fence_console_fn *fn =
-            hf_plugin_fence_console(c->req->plugin);
+            hfc_plugin_fence_console(c->req->plugin);
         memset(&reply, 0, sizeof reply);
         if (!fn) {
-            finish(out, HF_E_UNSUPPORTED, "%s cannot show a console", hf_plugin_name(c->req->plugin));
+            finish(out, HF_E_UNSUPPORTED, "%s cannot show a console", hfc_plugin_name(c->req->plugin));
             return;
         }
         r = settle(fn(c->instance, &c->ctx, c->req->target, c->req->console_fd, &reply), &reply);
         finish(out, r, "%s", reply.message);
         return;
     }
-    case HF_ACTION_VALIDATE:
-        finish(out, HF_OK, "%s accepts the parameters", hf_plugin_name(c->req->plugin));
+    case HFC_ACTION_VALIDATE:
+        finish(out, HF_OK, "%s accepts the parameters", hfc_plugin_name(c->req->plugin));
         return;
-    case HF_ACTION_CHECK:
+    case HFC_ACTION_CHECK:
         break;
     }
     finish(out, HF_E_UNSUPPORTED, "action %s does not apply to a fence plugin",
-           hf_action_name(c->req->action));
+           hfc_action_name(c->req->action));
 }
 
-static void run_heuristic(const hf_request *req, hf_context *ctx, hf_outcome *out)
+static void run_heuristic(const hfc_request *req, hf_context *ctx, hfc_outcome *out)
 {
-    hf_heur_create_fn *create = hf_plugin_heur_create(req->plugin);
+    hf_heur_create_fn *create = hfc_plugin_heur_create(req->plugin);
     hf_heur_destroy_fn *destroy =
-        hf_plugin_heur_destroy(req->plugin);
-    hf_heur_check_fn *check = hf_plugin_heur_check(req->plugin);
+        hfc_plugin_heur_destroy(req->plugin);
+    hf_heur_check_fn *check = hfc_plugin_heur_check(req->plugin);
     hf_reply reply = {0};
     void *instance = NULL;
     hf_result r;
 
     out->vote = HF_VOTE_UNKNOWN;
-    if (req->action != HF_ACTION_CHECK) {
+    if (req->action != HFC_ACTION_CHECK) {
         finish(out, HF_E_UNSUPPORTED, "a heuristic plugin only checks (asked: %s)",
-               hf_action_name(req->action));
+               hfc_action_name(req->action));
         return;
     }
     r = settle(create(ctx, req->params, &instance, &reply), &reply);
@@ -410,8 +410,8 @@ static void run_heuristic(const hf_request *req, hf_context *ctx, hf_outcome *ou
     destroy(instance);
 }
 
-void hf_engine_execute(const hf_engine_options *opts, const hf_request *req,
-                       int64_t deadline_ms, volatile sig_atomic_t *cancel, hf_outcome *out)
+void hfc_engine_execute(const hfc_engine_options *opts, const hfc_request *req,
+                       int64_t deadline_ms, volatile sig_atomic_t *cancel, hfc_outcome *out)
 {
     fence_call c = {.req = req, .opts = opts, .deadline_ms = deadline_ms};
     int64_t start = hf_now_ms();
@@ -423,13 +423,13 @@ void hf_engine_execute(const hf_engine_options *opts, const hf_request *req,
     context_init(&c.ctx, &c.scope, deadline_ms);
     out->power = HF_POWER_UNKNOWN;
 
-    if (hf_plugin_descriptor_of(req->plugin)->kind == HF_KIND_HEURISTIC) {
+    if (hfc_plugin_descriptor_of(req->plugin)->kind == HF_KIND_HEURISTIC) {
         run_heuristic(req, &c.ctx, out);
     } else {
         hf_fence_create_fn *create =
-            hf_plugin_fence_create(req->plugin);
+            hfc_plugin_fence_create(req->plugin);
         hf_fence_destroy_fn *destroy =
-            hf_plugin_fence_destroy(req->plugin);
+            hfc_plugin_fence_destroy(req->plugin);
         r = settle(create(&c.ctx, req->params, &c.instance, &reply), &reply);
         if (r != HF_OK) {
             finish(out, r, "create: %s", reply.message);
@@ -446,7 +446,7 @@ void hf_engine_execute(const hf_engine_options *opts, const hf_request *req,
         out->code = HF_E_CANCELLED;
         snprintf(out->message, sizeof out->message, "cancelled on request: %.1000s", was);
     }
-    hf_redact(out->message, sizeof out->message);
+    hfc_redact(out->message, sizeof out->message);
     out->duration_ms = hf_now_ms() - start;
 }
 
@@ -463,21 +463,21 @@ static int64_t plugin_deadline(int64_t deadline_ms, int64_t timeout_ms)
 }
 
 typedef struct job {
-    const hf_engine_options *opts;
-    const hf_request *req;
-    hf_outcome *out;
+    const hfc_engine_options *opts;
+    const hfc_request *req;
+    hfc_outcome *out;
     int64_t deadline_ms;
     volatile sig_atomic_t cancel;
 } job;
 
 static void isolated_entry(void *arg, int64_t deadline_ms, volatile sig_atomic_t *cancel,
-                           hf_outcome *out)
+                           hfc_outcome *out)
 {
     job *j = arg;
-    hf_engine_execute(j->opts, j->req, deadline_ms, cancel, out);
+    hfc_engine_execute(j->opts, j->req, deadline_ms, cancel, out);
 }
 
-static void isolated_orphan(void *arg, hf_outcome *out)
+static void isolated_orphan(void *arg, hfc_outcome *out)
 {
     job *j = arg;
     if (j->opts->on_orphan)
@@ -488,28 +488,28 @@ static void isolated_orphan(void *arg, hf_outcome *out)
  * each with its whole timeout from its own start. */
 static void run_isolated(job *jobs, size_t n, size_t width)
 {
-    hf_child **slots = hf_calloc(width, sizeof *slots);
+    hfc_child **slots = hfc_calloc(width, sizeof *slots);
     size_t next = 0, active = 0;
     while (next < n || active) {
         for (size_t s = 0; s < width && next < n; s++) {
             if (slots[s])
                 continue;
             jobs[next].deadline_ms = hf_now_ms() + jobs[next].opts->timeout_ms;
-            slots[s] = hf_child_start(isolated_entry, isolated_orphan, &jobs[next], jobs[next].deadline_ms,
+            slots[s] = hfc_child_start(isolated_entry, isolated_orphan, &jobs[next], jobs[next].deadline_ms,
                                       jobs[next].out);
             next++;
             active++;
         }
-        hf_children_step(slots, width);
+        hfc_children_step(slots, width);
         if (jobs[0].opts->cancel && *jobs[0].opts->cancel) {
             next = n; /* start nothing more */
             for (size_t s = 0; s < width; s++)
                 if (slots[s])
-                    hf_child_cancel(slots[s]);
+                    hfc_child_cancel(slots[s]);
         }
         for (size_t s = 0; s < width; s++) {
-            if (slots[s] && hf_child_finished(slots[s])) {
-                hf_child_free(slots[s]);
+            if (slots[s] && hfc_child_finished(slots[s])) {
+                hfc_child_free(slots[s]);
                 slots[s] = NULL;
                 active--;
             }
@@ -538,7 +538,7 @@ static void *worker(void *arg)
             return NULL;
         j->deadline_ms = hf_now_ms() + j->opts->timeout_ms;
         /* the caller's cancel flag, when it has one, reaches running calls */
-        hf_engine_execute(j->opts, j->req, plugin_deadline(j->deadline_ms, j->opts->timeout_ms),
+        hfc_engine_execute(j->opts, j->req, plugin_deadline(j->deadline_ms, j->opts->timeout_ms),
                           j->opts->cancel ? j->opts->cancel : &j->cancel, j->out);
     }
 }
@@ -546,7 +546,7 @@ static void *worker(void *arg)
 static void run_in_process(job *jobs, size_t n, size_t width)
 {
     pool p = {jobs, n, 0, PTHREAD_MUTEX_INITIALIZER};
-    pthread_t *threads = hf_calloc(width, sizeof *threads);
+    pthread_t *threads = hfc_calloc(width, sizeof *threads);
     size_t started = 0;
     while (started < width && pthread_create(&threads[started], NULL, worker, &p) == 0)
         started++;
@@ -557,14 +557,14 @@ static void run_in_process(job *jobs, size_t n, size_t width)
     free(threads);
 }
 
-void hf_engine_run(const hf_engine_options *opts, const hf_request *requests, size_t n,
-                   hf_outcome *outcomes)
+void hfc_engine_run(const hfc_engine_options *opts, const hfc_request *requests, size_t n,
+                   hfc_outcome *outcomes)
 {
     size_t width = opts->max_parallel && opts->max_parallel < n ? opts->max_parallel : n;
     job *jobs;
     if (!n)
         return;
-    jobs = hf_calloc(n, sizeof *jobs);
+    jobs = hfc_calloc(n, sizeof *jobs);
     for (size_t i = 0; i < n; i++) {
         memset(&outcomes[i], 0, sizeof outcomes[i]);
         jobs[i].opts = opts;

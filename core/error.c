@@ -2,7 +2,7 @@
 /* Error values and the names of result codes, power states and votes. */
 #include "hafence-core.h"
 
-void hf_error_set(hf_error *err, hf_result code, const char *fmt, ...)
+void hfc_error_set(hfc_error *err, hf_result code, const char *fmt, ...)
 {
     va_list ap;
     if (!err)
@@ -11,10 +11,10 @@ void hf_error_set(hf_error *err, hf_result code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
-    hf_redact(err->message, sizeof err->message);
+    hfc_redact(err->message, sizeof err->message);
 }
 
-const char *hf_vote_name(hf_vote vote)
+const char *hfc_vote_name(hf_vote vote)
 {
     switch (vote) {
     case HF_VOTE_PASS: return "pass";

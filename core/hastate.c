@@ -21,59 +21,59 @@
 #define SUSPENSION_FILE "suspended"
 #define RECOVER_FILE "recover"
 
-const char *hf_state_dir_default(void)
+const char *hfc_state_dir_default(void)
 {
     const char *env = getenv("HAFENCE_STATE_DIR");
     return env && *env ? env : HAFENCE_STATEDIR;
 }
 
-const char *hf_runtime_dir_default(void)
+const char *hfc_runtime_dir_default(void)
 {
     const char *env = getenv("HAFENCE_RUNTIME_DIR");
     return env && *env ? env : HAFENCE_RUNDIR;
 }
 
-int64_t hf_wall_ms(void)
+int64_t hfc_wall_ms(void)
 {
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }
 
-char *hf_state_path(const char *state_dir, const char *name)
+char *hfc_state_path(const char *state_dir, const char *name)
 {
     size_t n = strlen(state_dir) + strlen(name) + 2;
-    char *p = hf_calloc(1, n);
+    char *p = hfc_calloc(1, n);
     snprintf(p, n, "%s/%s", state_dir, name);
     return p;
 }
 
-bool hf_state_write(const char *state_dir, const char *name, const char *text, hf_error *err)
+bool hfc_state_write(const char *state_dir, const char *name, const char *text, hfc_error *err)
 {
-    char *path = hf_state_path(state_dir, name);
+    char *path = hfc_state_path(state_dir, name);
     size_t n = strlen(path) + 16, len = strlen(text);
-    char *tmp = hf_calloc(1, n);
+    char *tmp = hfc_calloc(1, n);
     bool ok = false;
     int fd;
     snprintf(tmp, n, "%s.%ld", path, (long)getpid());
     if (mkdir(state_dir, 0750) != 0 && errno != EEXIST) {
-        hf_error_set(err, HF_E_PLUGIN_FAILED, "state directory %s: %s", state_dir, strerror(errno));
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "state directory %s: %s", state_dir, strerror(errno));
         goto out;
     }
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0640);
     if (fd < 0) {
-        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: %s", tmp, strerror(errno));
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: %s", tmp, strerror(errno));
         goto out;
     }
     ok = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
     if (!ok)
-        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: cannot write: %s", tmp, strerror(errno));
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: cannot write: %s", tmp, strerror(errno));
     if (close(fd) != 0 && ok) {
-        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: %s", tmp, strerror(errno));
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: %s", tmp, strerror(errno));
         ok = false;
     }
     if (ok && rename(tmp, path) != 0) {
-        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: %s", path, strerror(errno));
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: %s", path, strerror(errno));
         ok = false;
     }
     if (!ok)
@@ -84,9 +84,9 @@ out:
     return ok;
 }
 
-int hf_suspension_read(const char *state_dir, hf_suspension *s, hf_error *err)
+int hfc_suspension_read(const char *state_dir, hfc_suspension *s, hfc_error *err)
 {
-    char *path = hf_state_path(state_dir, SUSPENSION_FILE);
+    char *path = hfc_state_path(state_dir, SUSPENSION_FILE);
     char *text;
     json_object *o, *v;
     memset(s, 0, sizeof *s);
@@ -94,7 +94,7 @@ int hf_suspension_read(const char *state_dir, hf_suspension *s, hf_error *err)
         free(path);
         return 0;
     }
-    text = hf_read_file(path, 64 * 1024, NULL, err);
+    text = hfc_read_file(path, 64 * 1024, NULL, err);
     o = text ? json_tokener_parse(text) : NULL;
     free(text);
     if (!o || !json_object_is_type(o, json_type_object)) {
@@ -102,7 +102,7 @@ int hf_suspension_read(const char *state_dir, hf_suspension *s, hf_error *err)
         snprintf(s->reason, sizeof s->reason, "suspension marker %s is unreadable", path);
         s->rebooted = true;
         if (!err->message[0])
-            hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: not a suspension record", path);
+            hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: not a suspension record", path);
         json_object_put(o);
         free(path);
         return -1;
@@ -110,7 +110,7 @@ int hf_suspension_read(const char *state_dir, hf_suspension *s, hf_error *err)
     if (json_object_object_get_ex(o, "since_ms", &v))
         s->since_ms = json_object_get_int64(v);
     if (json_object_object_get_ex(o, "reason", &v))
-        hf_strlcpy(s->reason, json_object_get_string(v), sizeof s->reason);
+        hfc_strlcpy(s->reason, json_object_get_string(v), sizeof s->reason);
     if (json_object_object_get_ex(o, "rebooted", &v))
         s->rebooted = json_object_get_boolean(v);
     json_object_put(o);
@@ -118,25 +118,25 @@ int hf_suspension_read(const char *state_dir, hf_suspension *s, hf_error *err)
     return 1;
 }
 
-bool hf_suspension_write(const char *state_dir, const hf_suspension *s, hf_error *err)
+bool hfc_suspension_write(const char *state_dir, const hfc_suspension *s, hfc_error *err)
 {
     json_object *o = json_object_new_object();
     bool ok;
     json_object_object_add(o, "since_ms", json_object_new_int64(s->since_ms));
     json_object_object_add(o, "reason", json_object_new_string(s->reason));
     json_object_object_add(o, "rebooted", json_object_new_boolean(s->rebooted));
-    ok = hf_state_write(state_dir, SUSPENSION_FILE,
+    ok = hfc_state_write(state_dir, SUSPENSION_FILE,
                         json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), err);
     json_object_put(o);
     return ok;
 }
 
-bool hf_suspension_clear(const char *state_dir, hf_error *err)
+bool hfc_suspension_clear(const char *state_dir, hfc_error *err)
 {
-    char *path = hf_state_path(state_dir, SUSPENSION_FILE);
+    char *path = hfc_state_path(state_dir, SUSPENSION_FILE);
     bool ok = unlink(path) == 0 || errno == ENOENT;
     if (!ok)
-        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: %s", path, strerror(errno));
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: %s", path, strerror(errno));
     free(path);
     return ok;
 }
@@ -145,21 +145,21 @@ bool hf_suspension_clear(const char *state_dir, hf_error *err)
  * (its marker could not be written): 'hafence recover' leaves the
  * suspension's start time in the runtime directory (tmpfs), where the
  * daemon takes it. */
-bool hf_recover_request_write(const char *runtime_dir, int64_t since_ms, hf_error *err)
+bool hfc_recover_request_write(const char *runtime_dir, int64_t since_ms, hfc_error *err)
 {
     char text[32];
     snprintf(text, sizeof text, "%lld\n", (long long)since_ms);
-    return hf_state_write(runtime_dir, RECOVER_FILE, text, err);
+    return hfc_state_write(runtime_dir, RECOVER_FILE, text, err);
 }
 
-bool hf_recover_request_take(const char *runtime_dir, int64_t since_ms)
+bool hfc_recover_request_take(const char *runtime_dir, int64_t since_ms)
 {
-    char *path = hf_state_path(runtime_dir, RECOVER_FILE), *text;
-    hf_error err = {0};
+    char *path = hfc_state_path(runtime_dir, RECOVER_FILE), *text;
+    hfc_error err = {0};
     long long asked = 0;
     bool match;
-    text = hf_read_file(path, 64, NULL, &err);
-    match = text && hf_parse_ll(strtok(text, "\n") ? text : "", &asked) && asked == since_ms;
+    text = hfc_read_file(path, 64, NULL, &err);
+    match = text && hfc_parse_ll(strtok(text, "\n") ? text : "", &asked) && asked == since_ms;
     if (text)
         unlink(path); /* one answer per request, matching or stale */
     free(text);

@@ -13,22 +13,22 @@
 
 #define HISTORY_LINE_MAX (64u << 10)
 
-const char *hf_history_default_path(void)
+const char *hfc_history_default_path(void)
 {
     const char *env = getenv("HAFENCE_HISTORY");
     return env && *env ? env : HAFENCE_STATEDIR "/history.jsonl";
 }
 
-char *hf_console_dir(const char *history)
+char *hfc_console_dir(const char *history)
 {
     const char *env = getenv("HAFENCE_CONSOLE_DIR");
     const char *slash = strrchr(history, '/');
     size_t n;
     char *dir;
     if (env && *env)
-        return hf_strdup(env);
+        return hfc_strdup(env);
     n = slash ? (size_t)(slash - history) : 1;
-    dir = hf_calloc(1, n + sizeof "/console");
+    dir = hfc_calloc(1, n + sizeof "/console");
     if (slash)
         memcpy(dir, history, n);
     else
@@ -51,7 +51,7 @@ static void add_string(json_object *o, const char *key, const char *value)
     json_object_object_add(o, key, value ? json_object_new_string(value) : NULL);
 }
 
-bool hf_history_append(const char *path, const hf_history_record *rec, hf_error *err)
+bool hfc_history_append(const char *path, const hfc_history_record *rec, hfc_error *err)
 {
     json_object *o = json_object_new_object();
     char when[64], *line;
@@ -76,16 +76,16 @@ bool hf_history_append(const char *path, const hf_history_record *rec, hf_error 
         add_string(o, "console", rec->console);
     text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
     len = strlen(text);
-    line = hf_calloc(1, len + 2);
+    line = hfc_calloc(1, len + 2);
     memcpy(line, text, len);
-    hf_redact(line, len + 1);
+    hfc_redact(line, len + 1);
     len = strlen(line);
     line[len++] = '\n';
     json_object_put(o);
 
     fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) {
-        hf_error_set(err, HF_E_BAD_PARAMETER, "history %s: cannot open: %s", path, strerror(errno));
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "history %s: cannot open: %s", path, strerror(errno));
         free(line);
         return false;
     }
@@ -93,7 +93,7 @@ bool hf_history_append(const char *path, const hf_history_record *rec, hf_error 
      * writers (daemon, CLI) never interleave */
     flock(fd, LOCK_EX);
     if (write(fd, line, len) != (ssize_t)len) {
-        hf_error_set(err, HF_E_BAD_PARAMETER, "history %s: cannot write: %s", path,
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "history %s: cannot write: %s", path,
                      strerror(errno));
         ok = false;
     }
@@ -103,8 +103,8 @@ bool hf_history_append(const char *path, const hf_history_record *rec, hf_error 
     return ok;
 }
 
-bool hf_history_read(const char *path, const char *host, int64_t since_ms, int64_t until_ms,
-                     hf_history_visit_fn *fn, void *arg, hf_error *err)
+bool hfc_history_read(const char *path, const char *host, int64_t since_ms, int64_t until_ms,
+                     hfc_history_visit_fn *fn, void *arg, hfc_error *err)
 {
     FILE *f = fopen(path, "re");
     char *line = NULL;
@@ -113,7 +113,7 @@ bool hf_history_read(const char *path, const char *host, int64_t since_ms, int64
     if (!f) {
         if (errno == ENOENT)
             return true; /* nothing fenced yet */
-        hf_error_set(err, HF_E_BAD_PARAMETER, "history %s: cannot open: %s", path, strerror(errno));
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "history %s: cannot open: %s", path, strerror(errno));
         return false;
     }
     flock(fileno(f), LOCK_SH);
@@ -122,13 +122,13 @@ bool hf_history_read(const char *path, const char *host, int64_t since_ms, int64
         int64_t t;
         lineno++;
         if ((size_t)n > HISTORY_LINE_MAX) {
-            hf_log(HF_LOG_WARNING, "history %s:%zu: line too long, skipped", path, lineno);
+            hfc_log(HF_LOG_WARNING, "history %s:%zu: line too long, skipped", path, lineno);
             continue;
         }
         line[strcspn(line, "\n")] = '\0';
         o = json_tokener_parse(line);
         if (!o || !json_object_is_type(o, json_type_object)) {
-            hf_log(HF_LOG_WARNING, "history %s:%zu: not a JSON record, skipped", path, lineno);
+            hfc_log(HF_LOG_WARNING, "history %s:%zu: not a JSON record, skipped", path, lineno);
             json_object_put(o);
             continue;
         }

@@ -13,13 +13,13 @@
 
 #define HOSTMAP_MAX_BYTES (1u << 20)
 
-struct hf_hostmap {
+struct hfc_hostmap {
     char **hosts;
     char **targets;
     size_t count;
 };
 
-void hf_hostmap_free(hf_hostmap *map)
+void hfc_hostmap_free(hfc_hostmap *map)
 {
     if (!map)
         return;
@@ -39,18 +39,18 @@ static char *trimmed(const char *s, const char *e)
         s++;
     while (e > s && isspace((unsigned char)e[-1]))
         e--;
-    out = hf_calloc(1, (size_t)(e - s) + 1);
+    out = hfc_calloc(1, (size_t)(e - s) + 1);
     memcpy(out, s, (size_t)(e - s));
     return out;
 }
 
-hf_hostmap *hf_hostmap_parse(const char *origin, const char *text, size_t len, unsigned flags, hf_error *err)
+hfc_hostmap *hfc_hostmap_parse(const char *origin, const char *text, size_t len, unsigned flags, hfc_error *err)
 {
-    hf_hostmap *map = hf_calloc(1, sizeof *map);
+    hfc_hostmap *map = hfc_calloc(1, sizeof *map);
     const char *p = text, *end = text + len;
     size_t lineno = 0;
     if (len > HOSTMAP_MAX_BYTES) {
-        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: larger than %u bytes", origin,
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: larger than %u bytes", origin,
                      HOSTMAP_MAX_BYTES);
         goto fail;
     }
@@ -65,26 +65,26 @@ hf_hostmap *hf_hostmap_parse(const char *origin, const char *text, size_t len, u
         if (s == eol || *s == '#')
             continue;
         if (memchr(s, '\0', (size_t)(eol - s))) {
-            hf_error_set(err, HF_E_BAD_PARAMETER, "%s:%zu: NUL byte in line", origin, lineno);
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "%s:%zu: NUL byte in line", origin, lineno);
             goto fail;
         }
         colon = memchr(s, ':', (size_t)(eol - s));
         if (!colon) {
-            hf_error_set(err, HF_E_BAD_PARAMETER,
+            hfc_error_set(err, HF_E_BAD_PARAMETER,
                          "%s:%zu: expected <host-uuid>:<target>, found no ':'", origin, lineno);
             goto fail;
         }
         host = trimmed(s, colon);
         target = trimmed(colon + 1, eol);
-        if (!hf_is_uuid(host)) {
-            hf_error_set(err, HF_E_BAD_PARAMETER, "%s:%zu: '%.60s' is not a host UUID", origin,
+        if (!hfc_is_uuid(host)) {
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "%s:%zu: '%.60s' is not a host UUID", origin,
                          lineno, host);
             free(host);
             free(target);
             goto fail;
         }
         if (!*target) {
-            hf_error_set(err, HF_E_BAD_PARAMETER, "%s:%zu: host %s has an empty target", origin,
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "%s:%zu: host %s has an empty target", origin,
                          lineno, host);
             free(host);
             free(target);
@@ -92,7 +92,7 @@ hf_hostmap *hf_hostmap_parse(const char *origin, const char *text, size_t len, u
         }
         for (const char *t = target; *t; t++) {
             if (iscntrl((unsigned char)*t) || isspace((unsigned char)*t)) {
-                hf_error_set(err, HF_E_BAD_PARAMETER,
+                hfc_error_set(err, HF_E_BAD_PARAMETER,
                              "%s:%zu: target of host %s contains a space or control character",
                              origin, lineno, host);
                 free(host);
@@ -100,10 +100,10 @@ hf_hostmap *hf_hostmap_parse(const char *origin, const char *text, size_t len, u
                 goto fail;
             }
         }
-        if (hf_hostmap_lookup(map, host)) {
+        if (hfc_hostmap_lookup(map, host)) {
             size_t i = 0;
-            if (!(flags & HF_HOSTMAP_JOIN_LINES)) {
-                hf_error_set(err, HF_E_BAD_PARAMETER, "%s:%zu: host %s appears more than once", origin,
+            if (!(flags & HFC_HOSTMAP_JOIN_LINES)) {
+                hfc_error_set(err, HF_E_BAD_PARAMETER, "%s:%zu: host %s appears more than once", origin,
                              lineno, host);
                 free(host);
                 free(target);
@@ -111,38 +111,38 @@ hf_hostmap *hf_hostmap_parse(const char *origin, const char *text, size_t len, u
             }
             while (strcasecmp(map->hosts[i], host) != 0)
                 i++;
-            map->targets[i] = hf_realloc(map->targets[i], strlen(map->targets[i]) + strlen(target) + 2);
+            map->targets[i] = hfc_realloc(map->targets[i], strlen(map->targets[i]) + strlen(target) + 2);
             strcat(map->targets[i], ";");
             strcat(map->targets[i], target);
             free(host);
             free(target);
             continue;
         }
-        map->hosts = hf_realloc(map->hosts, (map->count + 1) * sizeof(char *));
-        map->targets = hf_realloc(map->targets, (map->count + 1) * sizeof(char *));
+        map->hosts = hfc_realloc(map->hosts, (map->count + 1) * sizeof(char *));
+        map->targets = hfc_realloc(map->targets, (map->count + 1) * sizeof(char *));
         map->hosts[map->count] = host;
         map->targets[map->count] = target;
         map->count++;
     }
     return map;
 fail:
-    hf_hostmap_free(map);
+    hfc_hostmap_free(map);
     return NULL;
 }
 
-hf_hostmap *hf_hostmap_load(const char *path, unsigned flags, hf_error *err)
+hfc_hostmap *hfc_hostmap_load(const char *path, unsigned flags, hfc_error *err)
 {
     size_t len;
-    char *text = hf_read_trusted(path, HOSTMAP_MAX_BYTES, &len, err);
-    hf_hostmap *map;
+    char *text = hfc_read_trusted(path, HOSTMAP_MAX_BYTES, &len, err);
+    hfc_hostmap *map;
     if (!text)
         return NULL;
-    map = hf_hostmap_parse(path, text, len, flags, err);
+    map = hfc_hostmap_parse(path, text, len, flags, err);
     free(text);
     return map;
 }
 
-const char *hf_hostmap_lookup(const hf_hostmap *map, const char *host_uuid)
+const char *hfc_hostmap_lookup(const hfc_hostmap *map, const char *host_uuid)
 {
     for (size_t i = 0; i < map->count; i++)
         if (strcasecmp(map->hosts[i], host_uuid) == 0)
@@ -150,9 +150,9 @@ const char *hf_hostmap_lookup(const hf_hostmap *map, const char *host_uuid)
     return NULL;
 }
 
-size_t hf_hostmap_count(const hf_hostmap *map) { return map->count; }
+size_t hfc_hostmap_count(const hfc_hostmap *map) { return map->count; }
 
-const char *hf_hostmap_host_at(const hf_hostmap *map, size_t i)
+const char *hfc_hostmap_host_at(const hfc_hostmap *map, size_t i)
 {
     return i < map->count ? map->hosts[i] : NULL;
 }

@@ -31,12 +31,12 @@ typedef struct wire_outcome {
     uint32_t item_count;
 } wire_outcome;
 
-struct hf_child {
+struct hfc_child {
     pid_t pid;
     int fd;            /* read end; -1 once EOF was seen */
     int pidfd;         /* readable when the child exits; -1 where unsupported */
     int64_t deadline_ms;
-    hf_outcome *out;
+    hfc_outcome *out;
     unsigned char *buf;
     size_t len;
     bool overflow;
@@ -80,7 +80,7 @@ static bool write_string(int fd, const char *s)
     return write_all(fd, &len, sizeof len) && write_all(fd, s, len);
 }
 
-static void send_outcome(int fd, const hf_outcome *out)
+static void send_outcome(int fd, const hfc_outcome *out)
 {
     wire_outcome w;
     memset(&w, 0, sizeof w);
@@ -109,7 +109,7 @@ static void send_outcome(int fd, const hf_outcome *out)
  * whole group (a script's children too) ends by the deadline. */
 typedef struct child_watch {
     int64_t deadline_ms;
-    hf_isolated_orphan_fn *orphan;
+    hfc_isolated_orphan_fn *orphan;
     void *arg;
     atomic_flag recorded;
 } child_watch;
@@ -119,7 +119,7 @@ typedef struct child_watch {
 
 /* The caller is gone: record the outcome once (the caller cannot), then
  * take the whole process group down with this process. */
-static _Noreturn void end_orphaned(child_watch *w, hf_outcome *out)
+static _Noreturn void end_orphaned(child_watch *w, hfc_outcome *out)
 {
     if (!atomic_flag_test_and_set(&w->recorded) && w->orphan) {
         char was[HF_MESSAGE_MAX];
@@ -150,7 +150,7 @@ static void *watch_caller(void *arg)
             kill(0, SIGTERM); /* the plugin's programs hear it too */
         }
         if (now >= kill_at) {
-            hf_outcome out;
+            hfc_outcome out;
             memset(&out, 0, sizeof out);
             out.code = told ? HF_E_CANCELLED : HF_E_TIMED_OUT;
             snprintf(out.message, sizeof out.message, "%s: killed with its process group",
@@ -160,17 +160,17 @@ static void *watch_caller(void *arg)
             kill(0, SIGKILL);
             _exit(1);
         }
-        hf_sleep_ms(kill_at - now < 100 ? kill_at - now : 100, NULL);
+        hfc_sleep_ms(kill_at - now < 100 ? kill_at - now : 100, NULL);
     }
     return NULL;
 }
 
-static _Noreturn void child_main(int fd, hf_isolated_fn *fn, hf_isolated_orphan_fn *orphan, void *arg,
+static _Noreturn void child_main(int fd, hfc_isolated_fn *fn, hfc_isolated_orphan_fn *orphan, void *arg,
                                  int64_t deadline_ms, int64_t timeout_ms)
 {
     struct sigaction sa;
     sigset_t none;
-    hf_outcome out;
+    hfc_outcome out;
     int64_t margin = timeout_ms / 10 > 500 ? 500 : timeout_ms / 10;
     static child_watch watch = {.recorded = ATOMIC_FLAG_INIT};
     pthread_t watcher;
@@ -208,10 +208,10 @@ static _Noreturn void child_main(int fd, hf_isolated_fn *fn, hf_isolated_orphan_
     _exit(0);
 }
 
-hf_child *hf_child_start(hf_isolated_fn *fn, hf_isolated_orphan_fn *orphan, void *arg, int64_t deadline_ms,
-                         hf_outcome *out)
+hfc_child *hfc_child_start(hfc_isolated_fn *fn, hfc_isolated_orphan_fn *orphan, void *arg, int64_t deadline_ms,
+                         hfc_outcome *out)
 {
-    hf_child *c = hf_calloc(1, sizeof *c);
+    hfc_child *c = hfc_calloc(1, sizeof *c);
     int fds[2];
     c->out = out;
     c->deadline_ms = deadline_ms;
@@ -258,18 +258,18 @@ static bool read_string(const unsigned char **p, const unsigned char *end, char 
     *p += sizeof len;
     if ((size_t)(end - *p) < len)
         return false;
-    *out = hf_calloc(1, (size_t)len + 1);
+    *out = hfc_calloc(1, (size_t)len + 1);
     memcpy(*out, *p, len);
     *p += len;
     return true;
 }
 
 /* Parse what the child sent; false when it is not a whole outcome. */
-static bool decode(hf_child *c)
+static bool decode(hfc_child *c)
 {
     wire_outcome w;
     const unsigned char *p = c->buf, *end = c->buf + c->len;
-    hf_outcome *out = c->out;
+    hfc_outcome *out = c->out;
     if (c->overflow || c->len < sizeof w)
         return false;
     memcpy(&w, p, sizeof w);
@@ -290,7 +290,7 @@ static bool decode(hf_child *c)
     out->message[sizeof out->message - 1] = '\0';
     if (w.item_count > (end - p) / 8)
         return false;
-    out->items = hf_calloc(w.item_count, sizeof *out->items);
+    out->items = hfc_calloc(w.item_count, sizeof *out->items);
     for (uint32_t i = 0; i < w.item_count; i++) {
         if (!read_string(&p, end, &out->items[i].target) ||
             !read_string(&p, end, &out->items[i].name)) {
@@ -303,7 +303,7 @@ static bool decode(hf_child *c)
     return p == end;
 }
 
-static void drain(hf_child *c)
+static void drain(hfc_child *c)
 {
     for (;;) {
         unsigned char chunk[8192];
@@ -321,21 +321,21 @@ static void drain(hf_child *c)
             c->overflow = true;
             continue;
         }
-        c->buf = hf_realloc(c->buf, c->len + (size_t)r);
+        c->buf = hfc_realloc(c->buf, c->len + (size_t)r);
         memcpy(c->buf + c->len, chunk, (size_t)r);
         c->len += (size_t)r;
     }
 }
 
-static void kill_group(hf_child *c)
+static void kill_group(hfc_child *c)
 {
     kill(-c->pid, SIGKILL);
     kill(c->pid, SIGKILL);
 }
 
-static void settle_child(hf_child *c)
+static void settle_child(hfc_child *c)
 {
-    hf_outcome *out = c->out;
+    hfc_outcome *out = c->out;
     bool whole;
     if (c->pid < 0)
         return; /* never started: the message says why */
@@ -383,7 +383,7 @@ static void settle_child(hf_child *c)
 }
 
 /* Has the child ended?  Leaves it unreaped (WNOWAIT). */
-static bool exited(hf_child *c)
+static bool exited(hfc_child *c)
 {
     siginfo_t info;
     memset(&info, 0, sizeof info);
@@ -391,7 +391,7 @@ static bool exited(hf_child *c)
            info.si_pid == c->pid;
 }
 
-void hf_child_cancel(hf_child *c)
+void hfc_child_cancel(hfc_child *c)
 {
     if (c->pid <= 0 || c->reaped || c->cancelled)
         return;
@@ -401,12 +401,12 @@ void hf_child_cancel(hf_child *c)
         c->deadline_ms = hf_now_ms() + 1000;
 }
 
-bool hf_child_finished(const hf_child *c)
+bool hfc_child_finished(const hfc_child *c)
 {
     return c->pid <= 0 || c->reaped;
 }
 
-void hf_child_free(hf_child *c)
+void hfc_child_free(hfc_child *c)
 {
     if (!c)
         return;
@@ -418,14 +418,14 @@ void hf_child_free(hf_child *c)
     free(c);
 }
 
-size_t hf_children_step(hf_child **children, size_t n)
+size_t hfc_children_step(hfc_child **children, size_t n)
 {
-    struct pollfd *pfd = hf_calloc(2 * n, sizeof *pfd);
+    struct pollfd *pfd = hfc_calloc(2 * n, sizeof *pfd);
     int64_t now = hf_now_ms(), wait = 100;
     size_t np = 0, running = 0;
     for (size_t i = 0; i < n; i++) {
-        hf_child *c = children[i];
-        if (!c || hf_child_finished(c))
+        hfc_child *c = children[i];
+        if (!c || hfc_child_finished(c))
             continue;
         if (c->deadline_ms - now < wait)
             wait = c->deadline_ms - now;
@@ -447,12 +447,12 @@ size_t hf_children_step(hf_child **children, size_t n)
     if (np)
         poll(pfd, np, (int)wait);
     else if (wait)
-        hf_sleep_ms(wait, NULL);
+        hfc_sleep_ms(wait, NULL);
     free(pfd);
     now = hf_now_ms();
     for (size_t i = 0; i < n; i++) {
-        hf_child *c = children[i];
-        if (!c || hf_child_finished(c))
+        hfc_child *c = children[i];
+        if (!c || hfc_child_finished(c))
             continue;
         if (c->fd >= 0)
             drain(c);
@@ -481,10 +481,10 @@ size_t hf_children_step(hf_child **children, size_t n)
     return running;
 }
 
-void hf_children_wait(hf_child **children, size_t n)
+void hfc_children_wait(hfc_child **children, size_t n)
 {
-    while (hf_children_step(children, n))
+    while (hfc_children_step(children, n))
         ;
     for (size_t i = 0; i < n; i++)
-        hf_child_free(children[i]);
+        hfc_child_free(children[i]);
 }

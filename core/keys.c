@@ -3,7 +3,7 @@
  * Every configuration key hafence knows, in one table: HA-Lizard 1.8.9 and
  * 2.x's own (ha-lizard.conf, install.params, ha-cfg) and hafence's, each
  * with its type, default, meaning, and whether it is honoured or accepted
- * and ignored (and why).  hf_settings_load() checks a config against it,
+ * and ignored (and why).  hfc_settings_load() checks a config against it,
  * hafenced(8) prints it (hafenced --keys), and a key in no table is an
  * "unknown key" warning with the nearest known key suggested.
  *
@@ -67,95 +67,95 @@
     X(validate_this_host_vm_states, 1, 1, 1) \
     X(get_alert_level, 0, 0, 0)
 
-#define LOG_KEY(fn, log, mail, prio) {"LOG_" #fn, HF_KEY_BOOL, 0, 1, #log, "HA-Lizard's log switch for its function " #fn, false, "hafenced logs its own decisions (-v for more)"},
-#define MAIL_KEY(fn, log, mail, prio) {"MAIL_" #fn, HF_KEY_BOOL, 0, 1, #mail, "HA-Lizard's mail switch for its function " #fn, false, "hafenced mails no function's messages"},
-#define PRIORITY_KEY(fn, log, mail, prio) {"PRIORITY_" #fn, HF_KEY_INT, 0, 9, #prio, "HA-Lizard's log priority for its function " #fn, false, "hafenced's priorities are its own"},
+#define LOG_KEY(fn, log, mail, prio) {"LOG_" #fn, HFC_KEY_BOOL, 0, 1, #log, "HA-Lizard's log switch for its function " #fn, false, "hafenced logs its own decisions (-v for more)"},
+#define MAIL_KEY(fn, log, mail, prio) {"MAIL_" #fn, HFC_KEY_BOOL, 0, 1, #mail, "HA-Lizard's mail switch for its function " #fn, false, "hafenced mails no function's messages"},
+#define PRIORITY_KEY(fn, log, mail, prio) {"PRIORITY_" #fn, HFC_KEY_INT, 0, 9, #prio, "HA-Lizard's log priority for its function " #fn, false, "hafenced's priorities are its own"},
 
 /* The defaults are SPEC.md's where they favour safety over HA-Lizard's
  * examples (FENCE_MIN_HOSTS=3, no heuristic address, XAPI_COUNT=5,
  * XAPI_DELAY=15); HA-Lizard's (install.params, ha-lizard.conf) otherwise,
  * so that an ignored key left at HA-Lizard's value is not "set". */
-static const hf_key_def keys[] = {
+static const hfc_key_def keys[] = {
     /* ---- fencing ---- */
-    {"FENCE_ENABLED", HF_KEY_BOOL, 0, 1, "1", "1: fencing on, 0: off", true, NULL},
-    {"FENCE_ACTION", HF_KEY_ACTION, 0, 0, "stop", "stop (off), start (on: refused by hafenced), reset (reboot)", true,
+    {"FENCE_ENABLED", HFC_KEY_BOOL, 0, 1, "1", "1: fencing on, 0: off", true, NULL},
+    {"FENCE_ACTION", HFC_KEY_ACTION, 0, 0, "stop", "stop (off), start (on: refused by hafenced), reset (reboot)", true,
      NULL},
-    {"FENCE_METHOD", HF_KEY_METHOD, 0, 0, NULL,
+    {"FENCE_METHOD", HFC_KEY_METHOD, 0, 0, NULL,
      "an installed fence plugin's name (ILO, IRMC, XVM, POOL, IPMI, SNMP-PDU, a vendor's) or a custom script "
      "FENCE_FILE_LOC/NAME/NAME.sh; required when FENCE_ENABLED=1", true, NULL},
-    {"FENCE_FILE_LOC", HF_KEY_PATH, 0, 0, "/etc/ha-lizard/fence", "directory of method folders and host maps", true,
+    {"FENCE_FILE_LOC", HFC_KEY_PATH, 0, 0, "/etc/ha-lizard/fence", "directory of method folders and host maps", true,
      NULL},
-    {"FENCE_IPADDRESS", HF_KEY_ADDRESS, 0, 0, "", "a static device address (XVM's Dom0, a PDU): the method's address",
+    {"FENCE_IPADDRESS", HFC_KEY_ADDRESS, 0, 0, "", "a static device address (XVM's Dom0, a PDU): the method's address",
      true, NULL},
-    {"FENCE_PASSWD", HF_KEY_SECRET, 0, 0, "", "the device's password (a secret: FENCE_PASSWD_FILE keeps it out of the file)",
+    {"FENCE_PASSWD", HFC_KEY_SECRET, 0, 0, "", "the device's password (a secret: FENCE_PASSWD_FILE keeps it out of the file)",
      true, NULL},
-    {"FENCE_PASSWD_FILE", HF_KEY_PATH, 0, 0, "", "a file holding FENCE_PASSWD", true, NULL},
-    {"FENCE_MIN_HOSTS", HF_KEY_INT, 1, 1000, "3", "never fence in a pool of fewer hosts than this", true, NULL},
-    {"FENCE_QUORUM_REQUIRED", HF_KEY_BOOL, 0, 1, "1", "fence only with quorum (more than half the enabled hosts live)",
+    {"FENCE_PASSWD_FILE", HFC_KEY_PATH, 0, 0, "", "a file holding FENCE_PASSWD", true, NULL},
+    {"FENCE_MIN_HOSTS", HFC_KEY_INT, 1, 1000, "3", "never fence in a pool of fewer hosts than this", true, NULL},
+    {"FENCE_QUORUM_REQUIRED", HFC_KEY_BOOL, 0, 1, "1", "fence only with quorum (more than half the enabled hosts live)",
      true, NULL},
-    {"FENCE_USE_IP_HEURISTICS", HF_KEY_BOOL, 0, 1, "1", "the ping heuristic breaks a quorum tie", true, NULL},
-    {"FENCE_HEURISTICS_IPS", HF_KEY_STRING, 0, 0, "", "':'-separated addresses: all must answer for the vote",
+    {"FENCE_USE_IP_HEURISTICS", HFC_KEY_BOOL, 0, 1, "1", "the ping heuristic breaks a quorum tie", true, NULL},
+    {"FENCE_HEURISTICS_IPS", HFC_KEY_STRING, 0, 0, "", "':'-separated addresses: all must answer for the vote",
      true, NULL},
-    {"FENCE_HA_ONFAIL", HF_KEY_BOOL, 0, 1, "0", "start a host's VMs elsewhere even when its fence failed", true, NULL},
-    {"FENCE_REBOOT_LONE_HOST", HF_KEY_BOOL, 0, 1, "0", "a master that sees no peer reboots instead of fencing", true,
+    {"FENCE_HA_ONFAIL", HFC_KEY_BOOL, 0, 1, "0", "start a host's VMs elsewhere even when its fence failed", true, NULL},
+    {"FENCE_REBOOT_LONE_HOST", HFC_KEY_BOOL, 0, 1, "0", "a master that sees no peer reboots instead of fencing", true,
      NULL},
-    {"FENCE_HOST_FORGET", HF_KEY_BOOL, 0, 1, "0", "also remove a fenced host from the pool (deprecated)", true, NULL},
+    {"FENCE_HOST_FORGET", HFC_KEY_BOOL, 0, 1, "0", "also remove a fenced host from the pool (deprecated)", true, NULL},
     /* ---- detection and roles ---- */
-    {"XAPI_COUNT", HF_KEY_INT, 1, 1000, "5", "retries after a failed check before a peer is failed", true, NULL},
-    {"XAPI_DELAY", HF_KEY_INT, 0, 3600, "15", "seconds between checks of a suspect peer", true, NULL},
-    {"PROMOTE_SLAVE", HF_KEY_BOOL, 0, 1, "1", "the autopromote slave may fence and replace a dead master", true, NULL},
-    {"SLAVE_HA", HF_KEY_BOOL, 0, 1, "1", "the promoted slave starts the old master's VMs", true, NULL},
+    {"XAPI_COUNT", HFC_KEY_INT, 1, 1000, "5", "retries after a failed check before a peer is failed", true, NULL},
+    {"XAPI_DELAY", HFC_KEY_INT, 0, 3600, "15", "seconds between checks of a suspect peer", true, NULL},
+    {"PROMOTE_SLAVE", HFC_KEY_BOOL, 0, 1, "1", "the autopromote slave may fence and replace a dead master", true, NULL},
+    {"SLAVE_HA", HFC_KEY_BOOL, 0, 1, "1", "the promoted slave starts the old master's VMs", true, NULL},
     /* ---- which VMs come back ---- */
-    {"OP_MODE", HF_KEY_INT, 1, 2, "2", "2: VMs, 1: vApps (appliances)", true, NULL},
-    {"GLOBAL_VM_HA", HF_KEY_BOOL, 0, 1, "1",
+    {"OP_MODE", HFC_KEY_INT, 1, 2, "2", "2: VMs, 1: vApps (appliances)", true, NULL},
+    {"GLOBAL_VM_HA", HFC_KEY_BOOL, 0, 1, "1",
      "1: every VM of a failed host comes back; 0: those whose custom field XC_FIELD_NAME is true", true, NULL},
-    {"DISABLED_VAPPS", HF_KEY_LIST, 0, 0, "", "OP_MODE=1: appliances never started, (UUID1:UUID2)", true, NULL},
-    {"XC_FIELD_NAME", HF_KEY_STRING, 0, 0, "ha-lizard-enabled",
+    {"DISABLED_VAPPS", HFC_KEY_LIST, 0, 0, "", "OP_MODE=1: appliances never started, (UUID1:UUID2)", true, NULL},
+    {"XC_FIELD_NAME", HFC_KEY_STRING, 0, 0, "ha-lizard-enabled",
      "the XenCenter custom field: the pool's HA switch, each VM's flag, each host's health", true, NULL},
-    {"HOST_SELECT_METHOD", HF_KEY_INT, 0, 1, "0",
+    {"HOST_SELECT_METHOD", HFC_KEY_INT, 0, 1, "0",
      "0: VMs start on healthy hosts (a host marked failed is never chosen); hafenced always does so", true, NULL},
     /* ---- HA-Lizard's own machinery: accepted, with no effect ---- */
-    {"SLAVE_VM_STAT", HF_KEY_BOOL, 0, 1, "0", "slaves too restart halted VMs every pass", false,
+    {"SLAVE_VM_STAT", HFC_KEY_BOOL, 0, 1, "0", "slaves too restart halted VMs every pass", false,
      "hafenced restarts the VMs of a host it fenced, once; it does not watch for halted VMs"},
-    {"XE_TIMEOUT", HF_KEY_INT, 0, 3600, "10", "seconds an xe call may take", false,
+    {"XE_TIMEOUT", HFC_KEY_INT, 0, 3600, "10", "seconds an xe call may take", false,
      "hafenced calls XAPI itself, each call bounded by HAFENCE_XAPI_CALL_TIMEOUT_MS"},
-    {"MONITOR_MAX_STARTS", HF_KEY_INT, 0, 100000, "20", "HA-Lizard's process monitor", false,
+    {"MONITOR_MAX_STARTS", HFC_KEY_INT, 0, 100000, "20", "HA-Lizard's process monitor", false,
      "hafenced runs under systemd's watchdog (WatchdogSec, Restart=always)"},
-    {"MONITOR_DELAY", HF_KEY_INT, 0, 100000, "15", "HA-Lizard's process monitor", false,
+    {"MONITOR_DELAY", HFC_KEY_INT, 0, 100000, "15", "HA-Lizard's process monitor", false,
      "hafenced runs continuously under systemd, not respawned"},
-    {"MONITOR_KILLALL", HF_KEY_BOOL, 0, 1, "1", "HA-Lizard's process monitor", false,
+    {"MONITOR_KILLALL", HFC_KEY_BOOL, 0, 1, "1", "HA-Lizard's process monitor", false,
      "hafenced runs under systemd's watchdog (WatchdogSec, Restart=always)"},
-    {"MONITOR_SCANRATE", HF_KEY_INT, 0, 100000, "10", "HA-Lizard's process monitor", false,
+    {"MONITOR_SCANRATE", HFC_KEY_INT, 0, 100000, "10", "HA-Lizard's process monitor", false,
      "hafenced runs continuously under systemd, not respawned"},
-    {"ENABLE_LOGGING", HF_KEY_BOOL, 0, 1, "1", "log to syslog", false, "hafenced always logs to syslog (the journal)"},
-    {"ENABLE_ALERTS", HF_KEY_BOOL, 0, 1, "1", "alerts as XenCenter messages", false,
+    {"ENABLE_LOGGING", HFC_KEY_BOOL, 0, 1, "1", "log to syslog", false, "hafenced always logs to syslog (the journal)"},
+    {"ENABLE_ALERTS", HFC_KEY_BOOL, 0, 1, "1", "alerts as XenCenter messages", false,
      "hafenced does not send alerts yet: decisions go to syslog and the history"},
-    {"MAIL_ON", HF_KEY_BOOL, 0, 1, "1", "alerts by mail", false,
+    {"MAIL_ON", HFC_KEY_BOOL, 0, 1, "1", "alerts by mail", false,
      "hafenced does not send mail yet: decisions go to syslog and the history"},
-    {"MAIL_FROM", HF_KEY_STRING, 0, 0, "root@localhost", "alert mail sender", false, "hafenced does not send mail yet"},
-    {"MAIL_TO", HF_KEY_STRING, 0, 0, "root@localhost", "alert mail recipient", false, "hafenced does not send mail yet"},
-    {"MAIL_SUBJECT", HF_KEY_STRING, 0, 0, "SYSTEM_ALERT-FROM_HOST:$HOSTNAME", "alert mail subject", false,
+    {"MAIL_FROM", HFC_KEY_STRING, 0, 0, "root@localhost", "alert mail sender", false, "hafenced does not send mail yet"},
+    {"MAIL_TO", HFC_KEY_STRING, 0, 0, "root@localhost", "alert mail recipient", false, "hafenced does not send mail yet"},
+    {"MAIL_SUBJECT", HFC_KEY_STRING, 0, 0, "SYSTEM_ALERT-FROM_HOST:$HOSTNAME", "alert mail subject", false,
      "hafenced does not send mail yet"},
-    {"MAIL_SCREEN_TIME", HF_KEY_INT, 0, 100000, "60", "minutes a repeated alert mail is held back", false,
+    {"MAIL_SCREEN_TIME", HFC_KEY_INT, 0, 100000, "60", "minutes a repeated alert mail is held back", false,
      "hafenced does not send mail yet"},
-    {"SMTP_SERVER", HF_KEY_STRING, 0, 0, "127.0.0.1", "mail relay", false, "hafenced does not send mail yet"},
-    {"SMTP_PORT", HF_KEY_STRING, 0, 0, "25", "mail relay port", false, "hafenced does not send mail yet"},
-    {"SMTP_USER", HF_KEY_STRING, 0, 0, "", "mail relay account", false, "hafenced does not send mail yet"},
-    {"SMTP_PASS", HF_KEY_SECRET, 0, 0, "", "mail relay password", false, "hafenced does not send mail yet"},
-    {"MGT_LINK_LOSS_TOLERANCE", HF_KEY_INT, 0, 100000, "5",
+    {"SMTP_SERVER", HFC_KEY_STRING, 0, 0, "127.0.0.1", "mail relay", false, "hafenced does not send mail yet"},
+    {"SMTP_PORT", HFC_KEY_STRING, 0, 0, "25", "mail relay port", false, "hafenced does not send mail yet"},
+    {"SMTP_USER", HFC_KEY_STRING, 0, 0, "", "mail relay account", false, "hafenced does not send mail yet"},
+    {"SMTP_PASS", HFC_KEY_SECRET, 0, 0, "", "mail relay password", false, "hafenced does not send mail yet"},
+    {"MGT_LINK_LOSS_TOLERANCE", HFC_KEY_INT, 0, 100000, "5",
      "seconds before a master that lost its management link shuts its VMs down", false,
      "hafenced does not shut VMs down: a master cut off is fenced by the majority or fences itself"},
-    {"DISK_MONITOR", HF_KEY_BOOL, 0, 1, "1", "hourly SMART checks", false, "disk health is no fencing matter"},
-    {"POST_VERSION", HF_KEY_BOOL, 0, 1, "1", "tell HA-Lizard's developer the installed version", false,
+    {"DISK_MONITOR", HFC_KEY_BOOL, 0, 1, "1", "hourly SMART checks", false, "disk health is no fencing matter"},
+    {"POST_VERSION", HFC_KEY_BOOL, 0, 1, "1", "tell HA-Lizard's developer the installed version", false,
      "hafence reports nothing to anyone"},
     /* ---- hafenced's own ---- */
-    {"HAFENCE_SPLIT_DELAY", HF_KEY_INT, 0, 600, "5", "s the slave of a tie waits before fencing the master", true,
+    {"HAFENCE_SPLIT_DELAY", HFC_KEY_INT, 0, 600, "5", "s the slave of a tie waits before fencing the master", true,
      NULL},
-    {"HAFENCE_REBOOT_COMMAND", HF_KEY_COMMAND, 0, 0, "systemctl reboot --force", "the self-fence's reboot", true, NULL},
-    {"HAFENCE_POOL_INTERVAL", HF_KEY_INT, 1, 3600, "10", "s between reads of the pool view", true, NULL},
-    {"HAFENCE_FENCE_TIMEOUT", HF_KEY_INT, 1, 3600, "60", "s for one fence, one marking dead", true, NULL},
-    {"HAFENCE_VM_START_PARALLEL", HF_KEY_INT, 1, 64, "8", "VMs started at once after a fence", true, NULL},
-    {"HAFENCE_UNVERIFIED_FENCE", HF_KEY_ENUM, 0, 0, "auto",
+    {"HAFENCE_REBOOT_COMMAND", HFC_KEY_COMMAND, 0, 0, "systemctl reboot --force", "the self-fence's reboot", true, NULL},
+    {"HAFENCE_POOL_INTERVAL", HFC_KEY_INT, 1, 3600, "10", "s between reads of the pool view", true, NULL},
+    {"HAFENCE_FENCE_TIMEOUT", HFC_KEY_INT, 1, 3600, "60", "s for one fence, one marking dead", true, NULL},
+    {"HAFENCE_VM_START_PARALLEL", HFC_KEY_INT, 1, 64, "8", "VMs started at once after a fence", true, NULL},
+    {"HAFENCE_UNVERIFIED_FENCE", HFC_KEY_ENUM, 0, 0, "auto",
      "auto, trust or fail: a fence reported done that nothing read back", true, NULL},
     /* ---- ha-lizard.conf's switches per HA-Lizard function ---- */
     HA_LIZARD_FUNCTIONS(LOG_KEY) HA_LIZARD_FUNCTIONS(MAIL_KEY) HA_LIZARD_FUNCTIONS(PRIORITY_KEY)
@@ -163,13 +163,13 @@ static const hf_key_def keys[] = {
 
 #define KEY_COUNT (sizeof keys / sizeof keys[0])
 
-const hf_key_def *hf_keys(size_t *count)
+const hfc_key_def *hfc_keys(size_t *count)
 {
     *count = KEY_COUNT;
     return keys;
 }
 
-const hf_key_def *hf_key_find(const char *name)
+const hfc_key_def *hfc_key_find(const char *name)
 {
     for (size_t i = 0; i < KEY_COUNT; i++)
         if (strcasecmp(keys[i].name, name) == 0)
@@ -177,19 +177,19 @@ const hf_key_def *hf_key_find(const char *name)
     return NULL;
 }
 
-const char *hf_key_value(const hf_config *cfg, const char *name)
+const char *hfc_key_value(const hfc_config *cfg, const char *name)
 {
-    const hf_key_def *k = hf_key_find(name);
-    const char *v = hf_config_get(cfg, name);
+    const hfc_key_def *k = hfc_key_find(name);
+    const char *v = hfc_config_get(cfg, name);
     return v ? v : k && k->dflt ? k->dflt : NULL;
 }
 
-long long hf_key_int(const hf_config *cfg, const char *name)
+long long hfc_key_int(const hfc_config *cfg, const char *name)
 {
     long long n = 0;
-    const char *v = hf_key_value(cfg, name);
-    if (v && !hf_parse_ll(v, &n))
-        n = hf_parse_bool(v) > 0; /* a boolean key (checked before) */
+    const char *v = hfc_key_value(cfg, name);
+    if (v && !hfc_parse_ll(v, &n))
+        n = hfc_parse_bool(v) > 0; /* a boolean key (checked before) */
     return n;
 }
 
@@ -213,7 +213,7 @@ static size_t distance(const char *a, const char *b)
     return prev[lb];
 }
 
-const char *hf_nearest(const char *word, const char *const *candidates, size_t count)
+const char *hfc_nearest(const char *word, const char *const *candidates, size_t count)
 {
     const char *best = NULL;
     size_t best_d = 999, limit = strlen(word) / 4 + 1;
@@ -229,15 +229,15 @@ const char *hf_nearest(const char *word, const char *const *candidates, size_t c
     return best_d <= limit && best_d > 0 ? best : NULL;
 }
 
-const char *hf_key_nearest(const char *word)
+const char *hfc_key_nearest(const char *word)
 {
     const char *names[KEY_COUNT];
     for (size_t i = 0; i < KEY_COUNT; i++)
         names[i] = keys[i].name;
-    return hf_nearest(word, names, KEY_COUNT);
+    return hfc_nearest(word, names, KEY_COUNT);
 }
 
-const char *hf_key_type_name(hf_key_type t)
+const char *hfc_key_type_name(hfc_key_type t)
 {
     static const char *const names[] = {"0 or 1", "integer", "stop, start or reset", "method", "absolute path",
                                         "address", "text", "secret", "(UUID:UUID)", "command", "word"};

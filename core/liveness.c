@@ -15,46 +15,46 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-void hf_peer_watch_init(hf_peer_watch *w)
+void hfc_peer_watch_init(hfc_peer_watch *w)
 {
     memset(w, 0, sizeof *w);
     w->next_check_ms = 0; /* check at once */
 }
 
-bool hf_peer_check_due(const hf_peer_watch *w, int64_t now_ms)
+bool hfc_peer_check_due(const hfc_peer_watch *w, int64_t now_ms)
 {
-    return w->state != HF_PEER_FAILED && now_ms >= w->next_check_ms;
+    return w->state != HFC_PEER_FAILED && now_ms >= w->next_check_ms;
 }
 
-hf_peer_state hf_peer_observe(hf_peer_watch *w, bool answered, const hf_settings *s, int64_t now_ms)
+hfc_peer_state hfc_peer_observe(hfc_peer_watch *w, bool answered, const hfc_settings *s, int64_t now_ms)
 {
     if (answered) {
         /* an answer in the meantime clears the suspicion */
         w->misses = 0;
-        w->state = HF_PEER_OK;
+        w->state = HFC_PEER_OK;
         w->next_check_ms = now_ms + s->xapi_delay * 1000;
         return w->state;
     }
-    if (w->state == HF_PEER_FAILED)
+    if (w->state == HFC_PEER_FAILED)
         return w->state;
     w->misses++;
     /* XAPI_COUNT is the number of retries after the first failed check,
      * as HA-Lizard reads it */
-    w->state = w->misses > s->xapi_count ? HF_PEER_FAILED : HF_PEER_SUSPECT;
+    w->state = w->misses > s->xapi_count ? HFC_PEER_FAILED : HFC_PEER_SUSPECT;
     w->next_check_ms = now_ms + s->xapi_delay * 1000;
     return w->state;
 }
 
-const char *hf_peer_state_name(hf_peer_state state)
+const char *hfc_peer_state_name(hfc_peer_state state)
 {
     switch (state) {
-    case HF_PEER_SUSPECT: return "suspect";
-    case HF_PEER_FAILED: return "failed";
+    case HFC_PEER_SUSPECT: return "suspect";
+    case HFC_PEER_FAILED: return "failed";
     default: return "ok";
     }
 }
 
-bool hf_probe_tcp(const char *host, const char *port, int64_t timeout_ms, char *why, size_t why_size)
+bool hfc_probe_tcp(const char *host, const char *port, int64_t timeout_ms, char *why, size_t why_size)
 {
     struct addrinfo hints, *ai = NULL, *a;
     int64_t end = hf_now_ms() + timeout_ms;

@@ -14,7 +14,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-struct hf_plugin {
+struct hfc_plugin {
     lt_dlhandle handle;
     /* the plugin's descriptor in this core's layout (normalise()), and its
      * parameter table copied with the plugin's stride */
@@ -76,50 +76,50 @@ static bool valid_name(const char *s, const char *extra)
     return true;
 }
 
-static bool params_check(const hf_param_def *defs, const char *path, hf_error *err)
+static bool params_check(const hf_param_def *defs, const char *path, hfc_error *err)
 {
     for (const hf_param_def *d = defs; d && d->name; d++) {
-        hf_error verr;
+        hfc_error verr;
         if (!valid_name(d->name, "_")) {
-            hf_error_set(err, HF_E_PLUGIN_FAILED,
+            hfc_error_set(err, HF_E_PLUGIN_FAILED,
                          "%s: parameter name '%s' is not of the form [a-z][a-z0-9_]*", path,
                          d->name);
             return false;
         }
         for (const hf_param_def *e = defs; e != d; e++) {
             if (strcmp(e->name, d->name) == 0) {
-                hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: duplicate parameter '%s'", path,
+                hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: duplicate parameter '%s'", path,
                              d->name);
                 return false;
             }
         }
         if (d->type < HF_PARAM_STRING || d->type > HF_PARAM_PATH) {
-            hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: parameter '%s' has unknown type %d", path,
+            hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: parameter '%s' has unknown type %d", path,
                          d->name, (int)d->type);
             return false;
         }
         if (d->type == HF_PARAM_ENUM && (!d->enum_values || !d->enum_values[0])) {
-            hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: enum parameter '%s' lists no values",
+            hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: enum parameter '%s' lists no values",
                          path, d->name);
             return false;
         }
         if (d->flags & ~(HF_PARAM_REQUIRED | HF_PARAM_SECRET)) {
-            hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: parameter '%s' has unknown flags 0x%x",
+            hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: parameter '%s' has unknown flags 0x%x",
                          path, d->name, d->flags);
             return false;
         }
         if ((d->flags & HF_PARAM_SECRET) && d->default_value && *d->default_value) {
-            hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: secret parameter '%s' has a default",
+            hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: secret parameter '%s' has a default",
                          path, d->name);
             return false;
         }
         if (d->default_value && *d->default_value &&
-            !hf_param_value_valid(d, d->default_value, &verr)) {
-            hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: default of %s", path, verr.message);
+            !hfc_param_value_valid(d, d->default_value, &verr)) {
+            hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: default of %s", path, verr.message);
             return false;
         }
         if (!d->help || !*d->help) {
-            hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: parameter '%s' has no help text", path,
+            hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: parameter '%s' has no help text", path,
                          d->name);
             return false;
         }
@@ -127,15 +127,15 @@ static bool params_check(const hf_param_def *defs, const char *path, hf_error *e
     return true;
 }
 
-bool hf_descriptor_check(const hf_plugin_descriptor *d, const char *path, hf_error *err)
+bool hfc_descriptor_check(const hf_plugin_descriptor *d, const char *path, hfc_error *err)
 {
     if (!d) {
-        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: hafence_plugin_entry() returned no descriptor",
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: hafence_plugin_entry() returned no descriptor",
                      path);
         return false;
     }
     if (d->abi_major != HAFENCE_ABI_MAJOR || d->abi_minor > HAFENCE_ABI_MINOR) {
-        hf_error_set(err, HF_E_PLUGIN_FAILED,
+        hfc_error_set(err, HF_E_PLUGIN_FAILED,
                      "%s: plugin built for ABI %u.%u, this hafence supports %d.0 to %d.%d",
                      path, d->abi_major, d->abi_minor, HAFENCE_ABI_MAJOR, HAFENCE_ABI_MAJOR,
                      HAFENCE_ABI_MINOR);
@@ -143,38 +143,38 @@ bool hf_descriptor_check(const hf_plugin_descriptor *d, const char *path, hf_err
     }
     /* ABI 1.0's descriptor ends with dispatch: every 1.x descriptor has it */
     if (d->size < offsetof(hf_plugin_descriptor, dispatch) + sizeof d->dispatch) {
-        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: descriptor size %zu is too small for ABI %u.%u",
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: descriptor size %zu is too small for ABI %u.%u",
                      path, d->size, d->abi_major, d->abi_minor);
         return false;
     }
     if (d->kind != HF_KIND_FENCE && d->kind != HF_KIND_HEURISTIC) {
-        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: unknown plugin kind %d", path, (int)d->kind);
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: unknown plugin kind %d", path, (int)d->kind);
         return false;
     }
     if (!valid_name(d->name, "-")) {
-        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: plugin name '%s' is not of the form [a-z][a-z0-9-]*",
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: plugin name '%s' is not of the form [a-z][a-z0-9-]*",
                      path, d->name ? d->name : "(null)");
         return false;
     }
     if (!d->version || !*d->version || !d->description || !*d->description) {
-        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: plugin '%s' lacks a version or description",
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: plugin '%s' lacks a version or description",
                      path, d->name);
         return false;
     }
     if (!d->dispatch) {
-        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: plugin '%s' has no dispatch table", path,
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: plugin '%s' has no dispatch table", path,
                      d->name);
         return false;
     }
     for (const hf_dispatch *a = d->dispatch; a->id; a++) {
         if (!a->fn) {
-            hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: entry point %d (%s) is NULL", path, a->id,
+            hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: entry point %d (%s) is NULL", path, a->id,
                          fn_name(a->id));
             return false;
         }
         for (const hf_dispatch *b = d->dispatch; b != a; b++) {
             if (b->id == a->id) {
-                hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: entry point %d (%s) appears twice",
+                hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: entry point %d (%s) appears twice",
                              path, a->id, fn_name(a->id));
                 return false;
             }
@@ -187,7 +187,7 @@ bool hf_descriptor_check(const hf_plugin_descriptor *d, const char *path, hf_err
         while (a->id && a->id != functions[i].id)
             a++;
         if (!a->id) {
-            hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: plugin '%s' lacks the required entry point '%s' (id %d)",
+            hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: plugin '%s' lacks the required entry point '%s' (id %d)",
                          path, d->name, functions[i].label, functions[i].id);
             return false;
         }
@@ -223,18 +223,18 @@ static bool mapped_from(void *addr, const struct stat *st)
  * did not write is zero; its parameter table copied element by element with
  * the plugin's own stride (param_def_size since ABI 1.2, the 1.x layout
  * before), so that hf_param_def may grow without breaking any plugin. */
-static bool normalise(hf_plugin *p, const hf_plugin_descriptor *d, const char *path, hf_error *err)
+static bool normalise(hfc_plugin *p, const hf_plugin_descriptor *d, const char *path, hfc_error *err)
 {
     size_t stride, count = 0, have = sizeof p->desc;
     const char *table;
     if (!d || d->size < offsetof(hf_plugin_descriptor, dispatch) + sizeof d->dispatch)
-        return hf_descriptor_check(d, path, err); /* says what is wrong */
+        return hfc_descriptor_check(d, path, err); /* says what is wrong */
     memcpy(&p->desc, d, d->size < have ? d->size : have);
     if (d->size < have)
         memset((char *)&p->desc + d->size, 0, have - d->size);
     stride = p->desc.param_def_size ? p->desc.param_def_size : sizeof(param_def_1x);
     if (stride < sizeof(param_def_1x) || stride % sizeof(void *)) {
-        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: parameter table element size %zu is not of ABI 1.x", path,
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: parameter table element size %zu is not of ABI 1.x", path,
                      stride);
         return false;
     }
@@ -242,10 +242,10 @@ static bool normalise(hf_plugin *p, const hf_plugin_descriptor *d, const char *p
     while (table && count < PARAMS_MAX && *(const char *const *)(table + count * stride))
         count++;
     if (count == PARAMS_MAX) {
-        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: parameter table has no end (%d entries)", path, PARAMS_MAX);
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: parameter table has no end (%d entries)", path, PARAMS_MAX);
         return false;
     }
-    p->params = hf_calloc(count + 1, sizeof *p->params);
+    p->params = hfc_calloc(count + 1, sizeof *p->params);
     for (size_t i = 0; i < count; i++)
         memcpy(&p->params[i], table + i * stride, stride < sizeof *p->params ? stride : sizeof *p->params);
     p->desc.params = p->params;
@@ -253,18 +253,18 @@ static bool normalise(hf_plugin *p, const hf_plugin_descriptor *d, const char *p
     return true;
 }
 
-hf_plugin *hf_plugin_load(const char *path, hf_error *err)
+hfc_plugin *hfc_plugin_load(const char *path, hfc_error *err)
 {
-    char why[HF_ERROR_MAX - 64];
+    char why[HFC_ERROR_MAX - 64];
     struct stat checked;
     int fd;
     lt_dladvise advise;
     hafence_plugin_entry_fn *entry;
-    hf_plugin *p;
+    hfc_plugin *p;
 
     pthread_once(&ltdl_once, ltdl_init);
     if (ltdl_status) {
-        hf_error_set(err, HF_E_PLUGIN_FAILED, "libltdl failed to initialise: %s", lt_dlerror());
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "libltdl failed to initialise: %s", lt_dlerror());
         return NULL;
     }
     /* the trust rule (proto/trust): the file and every directory above it
@@ -272,7 +272,7 @@ hf_plugin *hf_plugin_load(const char *path, hf_error *err)
      * swap it before dlopen() opens it again; that it did not change is
      * checked below, on what was mapped */
     if ((fd = trust_open(path, why, sizeof why)) < 0) {
-        hf_error_set(err, errno == ENOENT && !strstr(why, "refused") ? HF_E_BAD_PARAMETER : HF_E_PLUGIN_FAILED,
+        hfc_error_set(err, errno == ENOENT && !strstr(why, "refused") ? HF_E_BAD_PARAMETER : HF_E_PLUGIN_FAILED,
                      "plugin %s", why);
         return NULL;
     }
@@ -282,11 +282,11 @@ hf_plugin *hf_plugin_load(const char *path, hf_error *err)
      * resolve to each other */
     lt_dladvise_init(&advise);
     lt_dladvise_local(&advise);
-    p = hf_calloc(1, sizeof *p);
+    p = hfc_calloc(1, sizeof *p);
     p->handle = lt_dlopenadvise(path, advise);
     lt_dladvise_destroy(&advise);
     if (!p->handle) {
-        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: not a loadable plugin: %s", path, lt_dlerror());
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: not a loadable plugin: %s", path, lt_dlerror());
         free(p);
         return NULL;
     }
@@ -297,21 +297,21 @@ hf_plugin *hf_plugin_load(const char *path, hf_error *err)
     lt_dlmakeresident(p->handle);
     entry = (hafence_plugin_entry_fn *)lt_dlsym(p->handle, HAFENCE_PLUGIN_ENTRY_SYMBOL);
     if (!entry) {
-        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: not a hafence plugin: no symbol %s", path,
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: not a hafence plugin: no symbol %s", path,
                      HAFENCE_PLUGIN_ENTRY_SYMBOL);
         goto fail;
     }
     if (!mapped_from(entry, &checked)) {
-        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: refused: the file loaded is not the file checked (replaced "
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: refused: the file loaded is not the file checked (replaced "
                      "while it was loaded)", path);
         goto fail;
     }
-    if (!normalise(p, entry(), path, err) || !hf_descriptor_check(&p->desc, path, err))
+    if (!normalise(p, entry(), path, err) || !hfc_descriptor_check(&p->desc, path, err))
         goto fail;
     for (const hf_dispatch *a = p->desc.dispatch; a->id; a++)
         if (a->id > 0 && (size_t)a->id < sizeof p->fns / sizeof p->fns[0])
             p->fns[a->id] = a->fn; /* ids this core does not know are ignored */
-    p->path = hf_strdup(path);
+    p->path = hfc_strdup(path);
     return p;
 fail:
     lt_dlclose(p->handle);
@@ -320,7 +320,7 @@ fail:
     return NULL;
 }
 
-void hf_plugin_unload(hf_plugin *plugin)
+void hfc_plugin_unload(hfc_plugin *plugin)
 {
     if (!plugin)
         return;
@@ -330,41 +330,41 @@ void hf_plugin_unload(hf_plugin *plugin)
     free(plugin);
 }
 
-const hf_plugin_descriptor *hf_plugin_descriptor_of(const hf_plugin *plugin) { return &plugin->desc; }
-const char *hf_plugin_path(const hf_plugin *plugin) { return plugin->path; }
-const char *hf_plugin_name(const hf_plugin *plugin) { return plugin->desc.name; }
+const hf_plugin_descriptor *hfc_plugin_descriptor_of(const hfc_plugin *plugin) { return &plugin->desc; }
+const char *hfc_plugin_path(const hfc_plugin *plugin) { return plugin->path; }
+const char *hfc_plugin_name(const hfc_plugin *plugin) { return plugin->desc.name; }
 
-bool hf_plugin_can(const hf_plugin *plugin, unsigned long capability)
+bool hfc_plugin_can(const hfc_plugin *plugin, unsigned long capability)
 {
     return (plugin->desc.capabilities & capability) == capability;
 }
 
-hf_fn hf_plugin_fn(const hf_plugin *plugin, int id)
+hf_fn hfc_plugin_fn(const hfc_plugin *plugin, int id)
 {
     if (id <= 0 || (size_t)id >= sizeof plugin->fns / sizeof plugin->fns[0])
         return NULL;
     return plugin->fns[id];
 }
 
-void hf_search_path_init(hf_search_path *path, const char *configured_dir)
+void hfc_search_path_init(hfc_search_path *path, const char *configured_dir)
 {
     const char *env = getenv("HAFENCE_PLUGIN_PATH");
     memset(path, 0, sizeof *path);
-    path->dirs = hf_calloc(1, sizeof(char *));
+    path->dirs = hfc_calloc(1, sizeof(char *));
     if (configured_dir && *configured_dir) {
-        path->dirs[path->count++] = hf_strdup(configured_dir);
+        path->dirs[path->count++] = hfc_strdup(configured_dir);
     }
     if (env) {
-        char *copy = hf_strdup(env), *save = NULL;
+        char *copy = hfc_strdup(env), *save = NULL;
         for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-            path->dirs = hf_realloc(path->dirs, (path->count + 1) * sizeof(char *));
-            path->dirs[path->count++] = hf_strdup(dir);
+            path->dirs = hfc_realloc(path->dirs, (path->count + 1) * sizeof(char *));
+            path->dirs[path->count++] = hfc_strdup(dir);
         }
         free(copy);
     }
 }
 
-void hf_search_path_free(hf_search_path *path)
+void hfc_search_path_free(hfc_search_path *path)
 {
     for (size_t i = 0; i < path->count; i++)
         free(path->dirs[i]);
@@ -373,7 +373,7 @@ void hf_search_path_free(hf_search_path *path)
 }
 
 /* The search path as one line for messages: "a:b", or how to set one. */
-static void path_text(const hf_search_path *path, char *out, size_t size)
+static void path_text(const hfc_search_path *path, char *out, size_t size)
 {
     *out = '\0';
     for (size_t i = 0; i < path->count; i++) {
@@ -384,64 +384,64 @@ static void path_text(const hf_search_path *path, char *out, size_t size)
         snprintf(out, size, "no directory: set HAFENCE_PLUGIN_PATH");
 }
 
-hf_plugin *hf_plugin_find(const hf_search_path *path, const char *name, hf_error *err)
+hfc_plugin *hfc_plugin_find(const hfc_search_path *path, const char *name, hfc_error *err)
 {
     char file[4096];
     if (strchr(name, '/'))
-        return hf_plugin_load(name, err);
+        return hfc_plugin_load(name, err);
     if (!valid_name(name, "-")) {
-        hf_error_set(err, HF_E_BAD_PARAMETER, "'%s' is not a plugin name", name);
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "'%s' is not a plugin name", name);
         return NULL;
     }
     for (size_t i = 0; i < path->count; i++) {
         snprintf(file, sizeof file, "%s/%s.so", path->dirs[i], name);
         if (access(file, F_OK) == 0)
-            return hf_plugin_load(file, err);
+            return hfc_plugin_load(file, err);
     }
     {
         char dirs[2048];
         path_text(path, dirs, sizeof dirs);
-        hf_error_set(err, HF_E_BAD_PARAMETER, "plugin '%s' not found (looked in %s)", name, dirs);
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "plugin '%s' not found (looked in %s)", name, dirs);
     }
     return NULL;
 }
 
 typedef struct capable_walk {
     unsigned long capability;
-    hf_plugin *found;
+    hfc_plugin *found;
     char others[512]; /* the names of further plugins that have it */
 } capable_walk;
 
-static void visit_capable(const char *file, hf_plugin *plugin, const hf_error *err, void *arg)
+static void visit_capable(const char *file, hfc_plugin *plugin, const hfc_error *err, void *arg)
 {
     capable_walk *w = arg;
     size_t used = strlen(w->others);
     (void)file, (void)err;
-    if (plugin && hf_plugin_can(plugin, w->capability)) {
+    if (plugin && hfc_plugin_can(plugin, w->capability)) {
         if (!w->found) {
             w->found = plugin;
             return;
         }
-        snprintf(w->others + used, sizeof w->others - used, "%s%s", used ? ", " : "", hf_plugin_name(plugin));
+        snprintf(w->others + used, sizeof w->others - used, "%s%s", used ? ", " : "", hfc_plugin_name(plugin));
     }
-    hf_plugin_unload(plugin);
+    hfc_plugin_unload(plugin);
 }
 
-hf_plugin *hf_plugin_find_capable(const hf_search_path *path, unsigned long capability, const char *what,
-                                  hf_error *err)
+hfc_plugin *hfc_plugin_find_capable(const hfc_search_path *path, unsigned long capability, const char *what,
+                                  hfc_error *err)
 {
     capable_walk w = {.capability = capability};
     char dirs[2048];
-    hf_plugin_discover(path, visit_capable, &w);
+    hfc_plugin_discover(path, visit_capable, &w);
     if (w.found && !*w.others)
         return w.found;
     path_text(path, dirs, sizeof dirs);
     if (w.found)
-        hf_error_set(err, HF_E_BAD_PARAMETER, "several plugins are %s: %s, %s (in %s): remove all but one",
-                     what, hf_plugin_name(w.found), w.others, dirs);
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "several plugins are %s: %s, %s (in %s): remove all but one",
+                     what, hfc_plugin_name(w.found), w.others, dirs);
     else
-        hf_error_set(err, HF_E_BAD_PARAMETER, "no installed plugin is %s (looked in %s)", what, dirs);
-    hf_plugin_unload(w.found);
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "no installed plugin is %s (looked in %s)", what, dirs);
+    hfc_plugin_unload(w.found);
     return NULL;
 }
 
@@ -450,10 +450,10 @@ static int compare_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-void hf_plugin_discover(const hf_search_path *path, hf_plugin_visit_fn *fn, void *arg)
+void hfc_plugin_discover(const hfc_search_path *path, hfc_plugin_visit_fn *fn, void *arg)
 {
     /* a name found in an earlier directory hides the same name later,
-     * as hf_plugin_find() would */
+     * as hfc_plugin_find() would */
     char **seen = NULL;
     size_t nseen = 0;
     for (size_t i = 0; i < path->count; i++) {
@@ -467,23 +467,23 @@ void hf_plugin_discover(const hf_search_path *path, hf_plugin_visit_fn *fn, void
             size_t len = strlen(de->d_name);
             if (len < 4 || strcmp(de->d_name + len - 3, ".so") != 0)
                 continue;
-            files = hf_realloc(files, (nfiles + 1) * sizeof(char *));
-            files[nfiles++] = hf_strdup(de->d_name);
+            files = hfc_realloc(files, (nfiles + 1) * sizeof(char *));
+            files[nfiles++] = hfc_strdup(de->d_name);
         }
         closedir(dir);
         qsort(files, nfiles, sizeof(char *), compare_names);
         for (size_t f = 0; f < nfiles; f++) {
             char full[4096];
             bool dup = false;
-            hf_error err = {0};
-            hf_plugin *p;
+            hfc_error err = {0};
+            hfc_plugin *p;
             for (size_t s = 0; s < nseen; s++)
                 dup = dup || strcmp(seen[s], files[f]) == 0;
             if (!dup) {
                 snprintf(full, sizeof full, "%s/%s", path->dirs[i], files[f]);
-                p = hf_plugin_load(full, &err);
+                p = hfc_plugin_load(full, &err);
                 fn(full, p, &err, arg);
-                seen = hf_realloc(seen, (nseen + 1) * sizeof(char *));
+                seen = hfc_realloc(seen, (nseen + 1) * sizeof(char *));
                 seen[nseen++] = files[f];
             } else {
                 free(files[f]);

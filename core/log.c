@@ -5,7 +5,7 @@
 #include <pthread.h>
 
 static hf_log_level log_max = HF_LOG_WARNING;
-static hf_log_sink *log_sink;
+static hfc_log_sink *log_sink;
 static void *log_sink_arg;
 
 /* Secrets registered for redaction.  Few per process (one per device). */
@@ -14,9 +14,9 @@ static char *secrets[SECRETS_MAX];
 static size_t secret_count;
 static pthread_mutex_t secret_lock = PTHREAD_MUTEX_INITIALIZER;
 
-void hf_log_set_level(hf_log_level max_level) { log_max = max_level; }
+void hfc_log_set_level(hf_log_level max_level) { log_max = max_level; }
 
-void hf_log_set_sink(hf_log_sink *sink, void *arg)
+void hfc_log_set_sink(hfc_log_sink *sink, void *arg)
 {
     log_sink = sink;
     log_sink_arg = arg;
@@ -34,7 +34,7 @@ static const char *level_name(hf_log_level level)
 
 /* fmt formatted with room for the masks to grow (a one-character secret
  * becomes three stars), redacted whole: a cut before redaction could leave
- * part of a secret.  NULL when out of memory; free with hf_wipe + free. */
+ * part of a secret.  NULL when out of memory; free with hfc_wipe + free. */
 static char *format_redacted(size_t *size, const char *fmt, va_list ap)
 {
     va_list again;
@@ -48,30 +48,30 @@ static char *format_redacted(size_t *size, const char *fmt, va_list ap)
     }
     vsnprintf(text, *size, fmt, again);
     va_end(again);
-    hf_redact(text, *size);
+    hfc_redact(text, *size);
     return text;
 }
 
-void hf_vformat_redacted(char *out, size_t size, const char *fmt, va_list ap)
+void hfc_vformat_redacted(char *out, size_t size, const char *fmt, va_list ap)
 {
     size_t whole_size;
     char *whole = format_redacted(&whole_size, fmt, ap);
-    hf_strlcpy(out, whole ? whole : "(out of memory)", size);
+    hfc_strlcpy(out, whole ? whole : "(out of memory)", size);
     if (whole) {
-        hf_wipe(whole, whole_size);
+        hfc_wipe(whole, whole_size);
         free(whole);
     }
 }
 
-void hf_format_redacted(char *out, size_t size, const char *fmt, ...)
+void hfc_format_redacted(char *out, size_t size, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    hf_vformat_redacted(out, size, fmt, ap);
+    hfc_vformat_redacted(out, size, fmt, ap);
     va_end(ap);
 }
 
-void hf_log(hf_log_level level, const char *fmt, ...)
+void hfc_log(hf_log_level level, const char *fmt, ...)
 {
     char line[2048], *whole;
     size_t whole_size;
@@ -81,9 +81,9 @@ void hf_log(hf_log_level level, const char *fmt, ...)
     va_start(ap, fmt);
     whole = format_redacted(&whole_size, fmt, ap);
     va_end(ap);
-    hf_strlcpy(line, whole ? whole : "(out of memory formatting a log line)", sizeof line);
+    hfc_strlcpy(line, whole ? whole : "(out of memory formatting a log line)", sizeof line);
     if (whole) {
-        hf_wipe(whole, whole_size);
+        hfc_wipe(whole, whole_size);
         free(whole);
     }
     if (log_sink) {
@@ -93,14 +93,14 @@ void hf_log(hf_log_level level, const char *fmt, ...)
     fprintf(stderr, "hafence: %s: %s\n", level_name(level), line);
 }
 
-void hf_wipe(void *p, size_t n)
+void hfc_wipe(void *p, size_t n)
 {
     volatile unsigned char *v = p;
     while (n--)
         *v++ = 0;
 }
 
-void hf_secret_register(const char *value)
+void hfc_secret_register(const char *value)
 {
     /* Very short values would redact ordinary words: still register them,
      * a leaked one-character password is still a leak. */
@@ -111,23 +111,23 @@ void hf_secret_register(const char *value)
         if (strcmp(secrets[i], value) == 0)
             goto out;
     if (secret_count < SECRETS_MAX)
-        secrets[secret_count++] = hf_strdup(value);
+        secrets[secret_count++] = hfc_strdup(value);
 out:
     pthread_mutex_unlock(&secret_lock);
 }
 
-void hf_secrets_forget(void)
+void hfc_secrets_forget(void)
 {
     pthread_mutex_lock(&secret_lock);
     for (size_t i = 0; i < secret_count; i++) {
-        hf_wipe(secrets[i], strlen(secrets[i]));
+        hfc_wipe(secrets[i], strlen(secrets[i]));
         free(secrets[i]);
     }
     secret_count = 0;
     pthread_mutex_unlock(&secret_lock);
 }
 
-void hf_redact(char *text, size_t size)
+void hfc_redact(char *text, size_t size)
 {
     if (!text || !size)
         return;

@@ -13,9 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-unsigned hf_method_hostmap_flags(const hf_plugin *plugin)
+unsigned hfc_method_hostmap_flags(const hfc_plugin *plugin)
 {
-    return hf_plugin_can(plugin, HF_CAP_HOSTMAP_LINES) ? HF_HOSTMAP_JOIN_LINES : 0;
+    return hfc_plugin_can(plugin, HF_CAP_HOSTMAP_LINES) ? HFC_HOSTMAP_JOIN_LINES : 0;
 }
 
 /* A method and a plugin name are the same name when they match with case
@@ -33,35 +33,35 @@ static bool same_name(const char *a, const char *b)
 
 typedef struct by_name {
     const char *name;
-    hf_plugin *found;
+    hfc_plugin *found;
     char **names;     /* every fence plugin seen, for "did you mean" */
     size_t count;
 } by_name;
 
-static void visit(const char *file, hf_plugin *plugin, const hf_error *err, void *arg)
+static void visit(const char *file, hfc_plugin *plugin, const hfc_error *err, void *arg)
 {
     by_name *b = arg;
     (void)file, (void)err;
     if (!plugin)
         return;
-    if (hf_plugin_descriptor_of(plugin)->kind == HF_KIND_FENCE) {
-        b->names = hf_realloc(b->names, (b->count + 1) * sizeof *b->names);
-        b->names[b->count++] = hf_strdup(hf_plugin_name(plugin));
+    if (hfc_plugin_descriptor_of(plugin)->kind == HF_KIND_FENCE) {
+        b->names = hfc_realloc(b->names, (b->count + 1) * sizeof *b->names);
+        b->names[b->count++] = hfc_strdup(hfc_plugin_name(plugin));
     }
-    if (!b->found && same_name(hf_plugin_name(plugin), b->name)) {
+    if (!b->found && same_name(hfc_plugin_name(plugin), b->name)) {
         b->found = plugin;
         return;
     }
-    hf_plugin_unload(plugin);
+    hfc_plugin_unload(plugin);
 }
 
 /* The installed plugin the name names: its file (lower case, '-' and '_'
  * alike) first, so that one plugin is loaded, not all; else every plugin's
  * own name (a vendor's file may be called otherwise). */
-static hf_plugin *plugin_named(const hf_search_path *path, const char *name, by_name *b)
+static hfc_plugin *plugin_named(const hfc_search_path *path, const char *name, by_name *b)
 {
     char lower[96], dash[96];
-    hf_error ignored = {0};
+    hfc_error ignored = {0};
     size_t i = 0;
     for (; name[i] && i + 1 < sizeof lower; i++) {
         lower[i] = (char)tolower((unsigned char)name[i]);
@@ -69,21 +69,21 @@ static hf_plugin *plugin_named(const hf_search_path *path, const char *name, by_
     }
     lower[i] = dash[i] = '\0';
     for (int k = 0; k < 2; k++) {
-        hf_plugin *p = hf_plugin_find(path, k ? lower : dash, &ignored);
-        if (p && same_name(hf_plugin_name(p), name))
+        hfc_plugin *p = hfc_plugin_find(path, k ? lower : dash, &ignored);
+        if (p && same_name(hfc_plugin_name(p), name))
             return p;
-        hf_plugin_unload(p);
+        hfc_plugin_unload(p);
     }
     b->name = name;
-    hf_plugin_discover(path, visit, b);
+    hfc_plugin_discover(path, visit, b);
     return b->found;
 }
 
 /* The script plugin for a custom script, which must be one hafence may
  * run as root (the trust rule) and executable: found out now, when the
  * config is read, not at the first fence. */
-static hf_plugin *script_checked(const hf_search_path *path, const char *script, const char *where,
-                                 const char *method, hf_error *err)
+static hfc_plugin *script_checked(const hfc_search_path *path, const char *script, const char *where,
+                                 const char *method, hfc_error *err)
 {
     char why[900];
     struct stat st;
@@ -92,46 +92,46 @@ static hf_plugin *script_checked(const hf_search_path *path, const char *script,
     if (fd >= 0)
         close(fd);
     if (fd < 0 || !exec) {
-        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: FENCE_METHOD=%s: the custom script %s%s",
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: FENCE_METHOD=%s: the custom script %s%s",
                      where, method, fd < 0 ? why : script, fd < 0 ? "" : " is not executable");
         return NULL;
     }
-    return hf_plugin_find_capable(path, HF_CAP_CUSTOM_SCRIPT, "the runner of custom fence scripts", err);
+    return hfc_plugin_find_capable(path, HF_CAP_CUSTOM_SCRIPT, "the runner of custom fence scripts", err);
 }
 
-hf_plugin *hf_method_resolve(const hf_search_path *path, const hf_config *cfg, const hf_settings *s, hf_error *err)
+hfc_plugin *hfc_method_resolve(const hfc_search_path *path, const hfc_config *cfg, const hfc_settings *s, hfc_error *err)
 {
-    const char *method = s->fence_method, *where = hf_config_origin(cfg, "FENCE_METHOD");
+    const char *method = s->fence_method, *where = hfc_config_origin(cfg, "FENCE_METHOD");
     size_t n = strlen(s->fence_file_loc) + 2 * strlen(method) + 8;
-    char *script = hf_calloc(1, n);
+    char *script = hfc_calloc(1, n);
     by_name b = {0};
-    hf_plugin *plugin;
+    hfc_plugin *plugin;
     bool has_script;
     if (!*method) {
         free(script);
-        hf_error_set(err, HF_E_BAD_PARAMETER, "FENCE_METHOD is not set: name a fence plugin or a custom script");
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "FENCE_METHOD is not set: name a fence plugin or a custom script");
         return NULL;
     }
     snprintf(script, n, "%s/%s/%s.sh", s->fence_file_loc, method, method);
     has_script = access(script, F_OK) == 0;
     plugin = plugin_named(path, method, &b);
-    if (plugin && hf_plugin_descriptor_of(plugin)->kind != HF_KIND_FENCE) {
-        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: FENCE_METHOD=%s: plugin %s (%s) is a heuristic, not a fence method",
-                     where, method, hf_plugin_name(plugin), hf_plugin_path(plugin));
-        hf_plugin_unload(plugin);
+    if (plugin && hfc_plugin_descriptor_of(plugin)->kind != HF_KIND_FENCE) {
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: FENCE_METHOD=%s: plugin %s (%s) is a heuristic, not a fence method",
+                     where, method, hfc_plugin_name(plugin), hfc_plugin_path(plugin));
+        hfc_plugin_unload(plugin);
         plugin = NULL;
     } else if (plugin && has_script) {
-        hf_error_set(err, HF_E_BAD_PARAMETER,
+        hfc_error_set(err, HF_E_BAD_PARAMETER,
                      "%s: FENCE_METHOD=%s is ambiguous: the installed plugin %s (%s) and the custom script %s both "
                      "answer to it; rename the script's folder",
-                     where, method, hf_plugin_name(plugin), hf_plugin_path(plugin), script);
-        hf_plugin_unload(plugin);
+                     where, method, hfc_plugin_name(plugin), hfc_plugin_path(plugin), script);
+        hfc_plugin_unload(plugin);
         plugin = NULL;
     } else if (!plugin && has_script) {
         plugin = script_checked(path, script, where, method, err);
     } else if (!plugin) {
-        const char *near = hf_nearest(method, (const char *const *)b.names, b.count);
-        hf_error_set(err, HF_E_BAD_PARAMETER,
+        const char *near = hfc_nearest(method, (const char *const *)b.names, b.count);
+        hfc_error_set(err, HF_E_BAD_PARAMETER,
                      "%s: FENCE_METHOD=%s: no installed fence plugin is named so, and there is no custom script %s%s%s%s",
                      where, method, script, near ? " (did you mean " : "", near ? near : "",
                      near ? "?)" : "");
@@ -165,51 +165,51 @@ static void param_key(const char *prefix, const char *name, const char *suffix, 
 
 /* A parameter's value from a config key, checked against the plugin's
  * table where it is read: a bad one names file:line and key. */
-static bool take(const hf_config *cfg, const char *key, const hf_param_def *p, const char *plugin, const char *v,
-                 hf_paramset *out, hf_error *err)
+static bool take(const hfc_config *cfg, const char *key, const hf_param_def *p, const char *plugin, const char *v,
+                 hfc_paramset *out, hfc_error *err)
 {
-    hf_error why;
-    if (!hf_param_value_valid(p, v, &why)) {
-        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s: %s: %s", hf_config_origin(cfg, key), key, plugin, why.message);
+    hfc_error why;
+    if (!hfc_param_value_valid(p, v, &why)) {
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: %s: %s: %s", hfc_config_origin(cfg, key), key, plugin, why.message);
         return false;
     }
-    hf_paramset_set(out, p->name, v);
+    hfc_paramset_set(out, p->name, v);
     return true;
 }
 
 /* A secret parameter from the file a <KEY>_FILE key names. */
-static bool take_file(const hf_config *cfg, const char *key, const hf_param_def *p, const char *plugin,
-                      hf_paramset *out, hf_error *err)
+static bool take_file(const hfc_config *cfg, const char *key, const hf_param_def *p, const char *plugin,
+                      hfc_paramset *out, hfc_error *err)
 {
-    hf_error why = {0};
-    char *secret = hf_secret_from_file(hf_config_get(cfg, key), &why);
+    hfc_error why = {0};
+    char *secret = hfc_secret_from_file(hfc_config_get(cfg, key), &why);
     bool ok;
     if (!secret) {
-        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s: %s", hf_config_origin(cfg, key), key, why.message);
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: %s: %s", hfc_config_origin(cfg, key), key, why.message);
         return false;
     }
     ok = take(cfg, key, p, plugin, secret, out, err);
-    hf_secret_free(secret);
+    hfc_secret_free(secret);
     return ok;
 }
 
 /* <NAME>_<X> keys that name no parameter are most likely typos: each gets
  * a warning, with the nearest of the plugin's keys. */
-static void warn_unknown_keys(const hf_config *cfg, const char *prefix, const hf_plugin_descriptor *d)
+static void warn_unknown_keys(const hfc_config *cfg, const char *prefix, const hf_plugin_descriptor *d)
 {
     char **names = NULL, key[256];
     size_t n = 0;
     for (const hf_param_def *p = d->params; p && p->name; p++) {
-        names = hf_realloc(names, (n + 2) * sizeof *names);
+        names = hfc_realloc(names, (n + 2) * sizeof *names);
         param_key(prefix, p->name, "", key, sizeof key);
-        names[n++] = hf_strdup(key);
+        names[n++] = hfc_strdup(key);
         if (p->flags & HF_PARAM_SECRET) {
             param_key(prefix, p->name, "_FILE", key, sizeof key);
-            names[n++] = hf_strdup(key);
+            names[n++] = hfc_strdup(key);
         }
     }
-    for (size_t i = 0; i < hf_config_count(cfg); i++) {
-        const char *k = hf_config_key_at(cfg, i), *near;
+    for (size_t i = 0; i < hfc_config_count(cfg); i++) {
+        const char *k = hfc_config_key_at(cfg, i), *near;
         bool known = false;
         if (strncasecmp(k, prefix, strlen(prefix)) != 0)
             continue;
@@ -217,8 +217,8 @@ static void warn_unknown_keys(const hf_config *cfg, const char *prefix, const hf
             known = strcasecmp(k, names[j]) == 0;
         if (known)
             continue;
-        near = hf_nearest(k, (const char *const *)names, n);
-        hf_log(HF_LOG_WARNING, "%s: %s names no parameter of plugin %s (ignored)%s%s%s", hf_config_origin(cfg, k), k,
+        near = hfc_nearest(k, (const char *const *)names, n);
+        hfc_log(HF_LOG_WARNING, "%s: %s names no parameter of plugin %s (ignored)%s%s%s", hfc_config_origin(cfg, k), k,
                d->name, near ? ": did you mean " : "", near ? near : "", near ? "?" : "");
     }
     for (size_t j = 0; j < n; j++)
@@ -226,30 +226,30 @@ static void warn_unknown_keys(const hf_config *cfg, const char *prefix, const hf
     free(names);
 }
 
-bool hf_params_from_keys(const hf_config *cfg, const char *name, const hf_plugin *plugin, hf_paramset *out,
-                         hf_error *err)
+bool hfc_params_from_keys(const hfc_config *cfg, const char *name, const hfc_plugin *plugin, hfc_paramset *out,
+                         hfc_error *err)
 {
-    const hf_plugin_descriptor *d = hf_plugin_descriptor_of(plugin);
+    const hf_plugin_descriptor *d = hfc_plugin_descriptor_of(plugin);
     char prefix[96], key[256];
     key_prefix(name, prefix, sizeof prefix);
     for (const hf_param_def *p = d->params; p && p->name; p++) {
         const char *v;
         param_key(prefix, p->name, "", key, sizeof key);
-        if ((v = hf_config_get(cfg, key)) != NULL) {
+        if ((v = hfc_config_get(cfg, key)) != NULL) {
             if (!take(cfg, key, p, d->name, v, out, err))
                 return false;
             continue;
         }
         param_key(prefix, p->name, "_FILE", key, sizeof key);
-        if ((p->flags & HF_PARAM_SECRET) && hf_config_get(cfg, key) && !take_file(cfg, key, p, d->name, out, err))
+        if ((p->flags & HF_PARAM_SECRET) && hfc_config_get(cfg, key) && !take_file(cfg, key, p, d->name, out, err))
             return false;
     }
     warn_unknown_keys(cfg, prefix, d);
     return true;
 }
 
-bool hf_method_params(const hf_config *cfg, const hf_settings *s, const hf_plugin *plugin,
-                      hf_paramset *out, hf_error *err)
+bool hfc_method_params(const hfc_config *cfg, const hfc_settings *s, const hfc_plugin *plugin,
+                      hfc_paramset *out, hfc_error *err)
 {
     /* HA-Lizard's generic keys feed the parameters of the same meaning,
      * where the method's own keys did not; the values as the settings hold
@@ -263,31 +263,31 @@ bool hf_method_params(const hf_config *cfg, const hf_settings *s, const hf_plugi
         {HF_PARAM_NAME_METHOD, "FENCE_METHOD", s->fence_method},
         {HF_PARAM_NAME_HOST_FORGET, "FENCE_HOST_FORGET", s->fence_host_forget ? "1" : "0"},
     };
-    const hf_plugin_descriptor *d = hf_plugin_descriptor_of(plugin);
-    if (!hf_params_from_keys(cfg, s->fence_method, plugin, out, err))
+    const hf_plugin_descriptor *d = hfc_plugin_descriptor_of(plugin);
+    if (!hfc_params_from_keys(cfg, s->fence_method, plugin, out, err))
         return false;
     for (const hf_param_def *p = d->params; p && p->name; p++)
         for (size_t i = 0; i < sizeof generic / sizeof generic[0]; i++)
-            if (strcmp(p->name, generic[i].param) == 0 && !hf_paramset_get(out, p->name) && generic[i].value &&
+            if (strcmp(p->name, generic[i].param) == 0 && !hfc_paramset_get(out, p->name) && generic[i].value &&
                 *generic[i].value && !take(cfg, generic[i].key, p, d->name, generic[i].value, out, err))
                 return false;
     return true;
 }
 
-char *hf_method_hostmap_path(const hf_settings *s)
+char *hfc_method_hostmap_path(const hfc_settings *s)
 {
     size_t n = strlen(s->fence_file_loc) + 2 * strlen(s->fence_method) + 16;
-    char *path = hf_calloc(1, n);
+    char *path = hfc_calloc(1, n);
     snprintf(path, n, "%s/%s/%s.hosts", s->fence_file_loc, s->fence_method, s->fence_method);
     return path;
 }
 
-void hf_method_param_defaults(const hf_plugin *plugin, hf_paramset *set, const char *history_path)
+void hfc_method_param_defaults(const hfc_plugin *plugin, hfc_paramset *set, const char *history_path)
 {
-    const hf_plugin_descriptor *d = hf_plugin_descriptor_of(plugin);
-    if (hf_param_def_find(d->params, HF_PARAM_NAME_CONSOLE_DIR) && !hf_paramset_get(set, HF_PARAM_NAME_CONSOLE_DIR)) {
-        char *dir = hf_console_dir(history_path);
-        hf_paramset_set(set, HF_PARAM_NAME_CONSOLE_DIR, dir);
+    const hf_plugin_descriptor *d = hfc_plugin_descriptor_of(plugin);
+    if (hfc_param_def_find(d->params, HF_PARAM_NAME_CONSOLE_DIR) && !hfc_paramset_get(set, HF_PARAM_NAME_CONSOLE_DIR)) {
+        char *dir = hfc_console_dir(history_path);
+        hfc_paramset_set(set, HF_PARAM_NAME_CONSOLE_DIR, dir);
         free(dir);
     }
 }

@@ -6,23 +6,23 @@
 #include <ctype.h>
 #include <strings.h>
 
-struct hf_paramset {
+struct hfc_paramset {
     char **names;
     char **values;
     size_t count;
 };
 
-hf_paramset *hf_paramset_new(void)
+hfc_paramset *hfc_paramset_new(void)
 {
-    return hf_calloc(1, sizeof(hf_paramset));
+    return hfc_calloc(1, sizeof(hfc_paramset));
 }
 
-void hf_paramset_free(hf_paramset *set)
+void hfc_paramset_free(hfc_paramset *set)
 {
     if (!set)
         return;
     for (size_t i = 0; i < set->count; i++) {
-        hf_wipe(set->values[i], strlen(set->values[i]));
+        hfc_wipe(set->values[i], strlen(set->values[i]));
         free(set->values[i]);
         free(set->names[i]);
     }
@@ -31,24 +31,24 @@ void hf_paramset_free(hf_paramset *set)
     free(set);
 }
 
-void hf_paramset_set(hf_paramset *set, const char *name, const char *value)
+void hfc_paramset_set(hfc_paramset *set, const char *name, const char *value)
 {
     for (size_t i = 0; i < set->count; i++) {
         if (strcmp(set->names[i], name) == 0) {
-            hf_wipe(set->values[i], strlen(set->values[i]));
+            hfc_wipe(set->values[i], strlen(set->values[i]));
             free(set->values[i]);
-            set->values[i] = hf_strdup(value);
+            set->values[i] = hfc_strdup(value);
             return;
         }
     }
-    set->names = hf_realloc(set->names, (set->count + 1) * sizeof(char *));
-    set->values = hf_realloc(set->values, (set->count + 1) * sizeof(char *));
-    set->names[set->count] = hf_strdup(name);
-    set->values[set->count] = hf_strdup(value);
+    set->names = hfc_realloc(set->names, (set->count + 1) * sizeof(char *));
+    set->values = hfc_realloc(set->values, (set->count + 1) * sizeof(char *));
+    set->names[set->count] = hfc_strdup(name);
+    set->values[set->count] = hfc_strdup(value);
     set->count++;
 }
 
-const char *hf_paramset_get(const hf_paramset *set, const char *name)
+const char *hfc_paramset_get(const hfc_paramset *set, const char *name)
 {
     for (size_t i = 0; i < set->count; i++)
         if (strcmp(set->names[i], name) == 0)
@@ -56,14 +56,14 @@ const char *hf_paramset_get(const hf_paramset *set, const char *name)
     return NULL;
 }
 
-size_t hf_paramset_count(const hf_paramset *set) { return set->count; }
+size_t hfc_paramset_count(const hfc_paramset *set) { return set->count; }
 
-const char *hf_paramset_name(const hf_paramset *set, size_t i)
+const char *hfc_paramset_name(const hfc_paramset *set, size_t i)
 {
     return i < set->count ? set->names[i] : NULL;
 }
 
-const hf_param_def *hf_param_def_find(const hf_param_def *defs, const char *name)
+const hf_param_def *hfc_param_def_find(const hf_param_def *defs, const char *name)
 {
     for (; defs && defs->name; defs++)
         if (strcmp(defs->name, name) == 0)
@@ -71,7 +71,7 @@ const hf_param_def *hf_param_def_find(const hf_param_def *defs, const char *name
     return NULL;
 }
 
-const char *hf_param_type_name(hf_param_type type)
+const char *hfc_param_type_name(hf_param_type type)
 {
     switch (type) {
     case HF_PARAM_STRING: return "string";
@@ -108,7 +108,7 @@ static bool valid_hostname(const char *s, size_t len)
 static bool valid_port(const char *s)
 {
     long long port;
-    return hf_parse_ll(s, &port) && port >= 1 && port <= 65535;
+    return hfc_parse_ll(s, &port) && port >= 1 && port <= 65535;
 }
 
 /* host, IPv4, IPv6, [IPv6], each with an optional :port (IPv6 only in
@@ -137,12 +137,12 @@ static bool valid_address(const char *v)
     return valid_hostname(v, colon ? (size_t)(colon - v) : strlen(v));
 }
 
-bool hf_param_value_valid(const hf_param_def *def, const char *value, hf_error *err)
+bool hfc_param_value_valid(const hf_param_def *def, const char *value, hfc_error *err)
 {
     long long n;
     for (const char *p = value; *p; p++) {
         if (iscntrl((unsigned char)*p)) {
-            hf_error_set(err, HF_E_BAD_PARAMETER,
+            hfc_error_set(err, HF_E_BAD_PARAMETER,
                          "parameter '%s': control characters are not allowed", def->name);
             return false;
         }
@@ -151,21 +151,21 @@ bool hf_param_value_valid(const hf_param_def *def, const char *value, hf_error *
     case HF_PARAM_STRING:
         return true;
     case HF_PARAM_INTEGER:
-        if (!hf_parse_ll(value, &n)) {
-            hf_error_set(err, HF_E_BAD_PARAMETER, "parameter '%s': '%s' is not an integer",
+        if (!hfc_parse_ll(value, &n)) {
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "parameter '%s': '%s' is not an integer",
                          def->name, value);
             return false;
         }
         if ((def->int_min || def->int_max) && (n < def->int_min || n > def->int_max)) {
-            hf_error_set(err, HF_E_BAD_PARAMETER,
+            hfc_error_set(err, HF_E_BAD_PARAMETER,
                          "parameter '%s': %lld is outside %lld..%lld", def->name, n,
                          def->int_min, def->int_max);
             return false;
         }
         return true;
     case HF_PARAM_BOOLEAN:
-        if (hf_parse_bool(value) < 0) {
-            hf_error_set(err, HF_E_BAD_PARAMETER,
+        if (hfc_parse_bool(value) < 0) {
+            hfc_error_set(err, HF_E_BAD_PARAMETER,
                          "parameter '%s': '%s' is not a boolean (1/0, true/false, yes/no)",
                          def->name, value);
             return false;
@@ -181,13 +181,13 @@ bool hf_param_value_valid(const hf_param_def *def, const char *value, hf_error *
                 size_t used = strlen(allowed);
                 snprintf(allowed + used, sizeof allowed - used, "%s%s", used ? ", " : "", *e);
             }
-            hf_error_set(err, HF_E_BAD_PARAMETER, "parameter '%s': '%s' is not one of: %s",
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "parameter '%s': '%s' is not one of: %s",
                          def->name, value, allowed);
         }
         return false;
     case HF_PARAM_ADDRESS:
         if (!valid_address(value)) {
-            hf_error_set(err, HF_E_BAD_PARAMETER,
+            hfc_error_set(err, HF_E_BAD_PARAMETER,
                          "parameter '%s': '%s' is not a host name or IP address "
                          "(with optional :port, IPv6 in brackets)",
                          def->name, value);
@@ -196,13 +196,13 @@ bool hf_param_value_valid(const hf_param_def *def, const char *value, hf_error *
         return true;
     case HF_PARAM_PATH:
         if (value[0] != '/') {
-            hf_error_set(err, HF_E_BAD_PARAMETER, "parameter '%s': '%s' is not an absolute path",
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "parameter '%s': '%s' is not an absolute path",
                          def->name, value);
             return false;
         }
         return true;
     }
-    hf_error_set(err, HF_E_BAD_PARAMETER, "parameter '%s': unknown type %d", def->name,
+    hfc_error_set(err, HF_E_BAD_PARAMETER, "parameter '%s': unknown type %d", def->name,
                  (int)def->type);
     return false;
 }
@@ -211,7 +211,7 @@ bool hf_param_value_valid(const hf_param_def *def, const char *value, hf_error *
 static const char *normalised(const hf_param_def *def, const char *value)
 {
     if (def->type == HF_PARAM_BOOLEAN)
-        return hf_parse_bool(value) ? "1" : "0";
+        return hfc_parse_bool(value) ? "1" : "0";
     if (def->type == HF_PARAM_ENUM)
         for (const char *const *e = def->enum_values; e && *e; e++)
             if (strcasecmp(*e, value) == 0)
@@ -219,58 +219,58 @@ static const char *normalised(const hf_param_def *def, const char *value)
     return value;
 }
 
-void hf_params_free(hf_param *params)
+void hfc_params_free(hf_param *params)
 {
     if (!params)
         return;
     for (hf_param *p = params; p->name; p++) {
         char *v = (char *)p->value;
-        hf_wipe(v, strlen(v));
+        hfc_wipe(v, strlen(v));
         free(v);
     }
     free(params);
 }
 
-hf_param *hf_params_validate(const hf_param_def *defs, const hf_paramset *given,
-                             const char *plugin, hf_error *err)
+hf_param *hfc_params_validate(const hf_param_def *defs, const hfc_paramset *given,
+                             const char *plugin, hfc_error *err)
 {
     size_t ndefs = 0, n = 0;
     hf_param *out;
     for (size_t i = 0; i < given->count; i++) {
-        if (!hf_param_def_find(defs, given->names[i])) {
-            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: unknown parameter '%s' (see 'hafence info %s')",
+        if (!hfc_param_def_find(defs, given->names[i])) {
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: unknown parameter '%s' (see 'hafence info %s')",
                          plugin, given->names[i], plugin);
             return NULL;
         }
     }
     for (const hf_param_def *d = defs; d && d->name; d++)
         ndefs++;
-    out = hf_calloc(ndefs + 1, sizeof(hf_param));
+    out = hfc_calloc(ndefs + 1, sizeof(hf_param));
     for (const hf_param_def *d = defs; d && d->name; d++) {
-        const char *v = hf_paramset_get(given, d->name);
-        hf_error perr;
+        const char *v = hfc_paramset_get(given, d->name);
+        hfc_error perr;
         if (!v || (!*v && d->default_value))
             v = d->default_value;
         if (!v || !*v) {
             if (d->flags & HF_PARAM_REQUIRED) {
-                hf_error_set(err, HF_E_BAD_PARAMETER, "%s: missing required parameter '%s'",
+                hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: missing required parameter '%s'",
                              plugin, d->name);
                 goto fail;
             }
             continue;
         }
-        if (!hf_param_value_valid(d, v, &perr)) {
-            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: %s", plugin, perr.message);
+        if (!hfc_param_value_valid(d, v, &perr)) {
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: %s", plugin, perr.message);
             goto fail;
         }
         if (d->flags & HF_PARAM_SECRET)
-            hf_secret_register(v);
+            hfc_secret_register(v);
         out[n].name = d->name;
-        out[n].value = hf_strdup(normalised(d, v));
+        out[n].value = hfc_strdup(normalised(d, v));
         n++;
     }
     return out;
 fail:
-    hf_params_free(out);
+    hfc_params_free(out);
     return NULL;
 }

@@ -15,29 +15,29 @@ static char *first_line(char *text)
     return text;
 }
 
-char *hf_secret_from_file(const char *path, hf_error *err)
+char *hfc_secret_from_file(const char *path, hfc_error *err)
 {
     struct stat st;
     size_t len;
-    char *text = hf_read_file(path, SECRET_MAX, &len, err);
+    char *text = hfc_read_file(path, SECRET_MAX, &len, err);
     if (!text)
         return NULL;
     if (stat(path, &st) == 0 && (st.st_mode & 077))
-        hf_log(HF_LOG_WARNING, "secret file %s is readable by %s (mode %04o): chmod 600 %s", path,
+        hfc_log(HF_LOG_WARNING, "secret file %s is readable by %s (mode %04o): chmod 600 %s", path,
                (st.st_mode & 007) ? "others" : "its group", (unsigned)(st.st_mode & 07777), path);
     first_line(text);
     if (!*text) {
-        hf_error_set(err, HF_E_BAD_PARAMETER, "secret file %s is empty", path);
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "secret file %s is empty", path);
         free(text);
         return NULL;
     }
-    hf_secret_register(text);
+    hfc_secret_register(text);
     return text;
 }
 
-char *hf_secret_from_fd(int fd, const char *what, hf_error *err)
+char *hfc_secret_from_fd(int fd, const char *what, hfc_error *err)
 {
-    char *buf = hf_calloc(1, SECRET_MAX + 1);
+    char *buf = hfc_calloc(1, SECRET_MAX + 1);
     size_t have = 0;
     while (have < SECRET_MAX) {
         ssize_t r = read(fd, buf + have, 1); /* byte by byte: leave the rest for others */
@@ -50,18 +50,18 @@ char *hf_secret_from_fd(int fd, const char *what, hf_error *err)
     buf[have] = '\0';
     first_line(buf);
     if (!*buf) {
-        hf_error_set(err, HF_E_BAD_PARAMETER, "no %s on standard input", what);
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "no %s on standard input", what);
         free(buf);
         return NULL;
     }
-    hf_secret_register(buf);
+    hfc_secret_register(buf);
     return buf;
 }
 
-void hf_secret_free(char *secret)
+void hfc_secret_free(char *secret)
 {
     if (!secret)
         return;
-    hf_wipe(secret, strlen(secret));
+    hfc_wipe(secret, strlen(secret));
     free(secret);
 }

@@ -19,7 +19,7 @@ static void out_of_memory(void)
     abort();
 }
 
-char *hf_strdup(const char *s)
+char *hfc_strdup(const char *s)
 {
     char *d = strdup(s ? s : "");
     if (!d)
@@ -27,7 +27,7 @@ char *hf_strdup(const char *s)
     return d;
 }
 
-void *hf_calloc(size_t n, size_t size)
+void *hfc_calloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);
     if (!p)
@@ -35,7 +35,7 @@ void *hf_calloc(size_t n, size_t size)
     return p;
 }
 
-void *hf_realloc(void *p, size_t size)
+void *hfc_realloc(void *p, size_t size)
 {
     void *q = realloc(p, size ? size : 1);
     if (!q)
@@ -43,19 +43,19 @@ void *hf_realloc(void *p, size_t size)
     return q;
 }
 
-int hf_strcaseeq(const char *a, const char *b)
+int hfc_strcaseeq(const char *a, const char *b)
 {
     return a && b && strcasecmp(a, b) == 0;
 }
 
-void hf_strlcpy(char *dst, const char *src, size_t size)
+void hfc_strlcpy(char *dst, const char *src, size_t size)
 {
     if (!size)
         return;
     snprintf(dst, size, "%s", src ? src : "");
 }
 
-bool hf_parse_ll(const char *s, long long *out)
+bool hfc_parse_ll(const char *s, long long *out)
 {
     char *end;
     long long v;
@@ -69,7 +69,7 @@ bool hf_parse_ll(const char *s, long long *out)
     return true;
 }
 
-int hf_parse_bool(const char *s)
+int hfc_parse_bool(const char *s)
 {
     static const char *const yes[] = {"1", "true", "yes", "on"};
     static const char *const no[] = {"0", "false", "no", "off"};
@@ -84,36 +84,36 @@ int hf_parse_bool(const char *s)
     return -1;
 }
 
-bool hf_is_uuid(const char *s)
+bool hfc_is_uuid(const char *s)
 {
     return hf_is_uuid_text(s) != 0;
 }
 
 /* Read all of fd (a regular file, at most max bytes); closes fd. */
-static char *read_fd(int fd, const char *path, size_t max, size_t *len, hf_error *err)
+static char *read_fd(int fd, const char *path, size_t max, size_t *len, hfc_error *err)
 {
     struct stat st;
     char *buf;
     size_t have = 0;
     if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
-        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: not a regular file", path);
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: not a regular file", path);
         close(fd);
         return NULL;
     }
-    buf = hf_calloc(1, max + 1);
+    buf = hfc_calloc(1, max + 1);
     for (;;) {
         ssize_t r = read(fd, buf + have, max + 1 - have);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
-            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: cannot read: %s", path, strerror(errno));
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: cannot read: %s", path, strerror(errno));
             goto fail;
         }
         if (r == 0)
             break;
         have += (size_t)r;
         if (have > max) {
-            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: larger than %zu bytes", path, max);
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: larger than %zu bytes", path, max);
             goto fail;
         }
     }
@@ -124,35 +124,35 @@ static char *read_fd(int fd, const char *path, size_t max, size_t *len, hf_error
     return buf;
 fail:
     close(fd);
-    hf_wipe(buf, max + 1);
+    hfc_wipe(buf, max + 1);
     free(buf);
     return NULL;
 }
 
-char *hf_read_file(const char *path, size_t max, size_t *len, hf_error *err)
+char *hfc_read_file(const char *path, size_t max, size_t *len, hfc_error *err)
 {
     /* O_NONBLOCK: opening a FIFO named by a config must not hang us; the
      * regular-file check refuses it */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
-        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: cannot open: %s", path, strerror(errno));
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
     return read_fd(fd, path, max, len, err);
 }
 
-char *hf_read_trusted(const char *path, size_t max, size_t *len, hf_error *err)
+char *hfc_read_trusted(const char *path, size_t max, size_t *len, hfc_error *err)
 {
-    char why[HF_ERROR_MAX - 64];
+    char why[HFC_ERROR_MAX - 64];
     int fd = trust_open(path, why, sizeof why);
     if (fd < 0) {
-        hf_error_set(err, HF_E_BAD_PARAMETER, "%s", why);
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "%s", why);
         return NULL;
     }
     return read_fd(fd, path, max, len, err);
 }
 
-bool hf_sleep_ms(int64_t ms, volatile sig_atomic_t *cancel)
+bool hfc_sleep_ms(int64_t ms, volatile sig_atomic_t *cancel)
 {
     int64_t end = hf_now_ms() + ms;
     while (!(cancel && *cancel)) {
@@ -169,20 +169,20 @@ bool hf_sleep_ms(int64_t ms, volatile sig_atomic_t *cancel)
     return false;
 }
 
-void hf_process_protect(void)
+void hfc_process_protect(void)
 {
     setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0});
     prctl(PR_SET_DUMPABLE, 0);
 }
 
-char *hf_absolute_path(const char *path)
+char *hfc_absolute_path(const char *path)
 {
     char cwd[4096], *out;
     size_t n;
     if (!path || path[0] == '/' || !getcwd(cwd, sizeof cwd))
-        return path ? hf_strdup(path) : NULL;
+        return path ? hfc_strdup(path) : NULL;
     n = strlen(cwd) + strlen(path) + 2;
-    out = hf_calloc(1, n);
+    out = hfc_calloc(1, n);
     snprintf(out, n, "%s/%s", cwd, path);
     return out;
 }

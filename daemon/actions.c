@@ -65,7 +65,7 @@ static long long int_field(const xv *rec, const char *key)
 {
     const xv *v = xv_get(rec, key);
     long long n = 0;
-    if (v && v->type == XV_STRING && hf_parse_ll(v->str, &n))
+    if (v && v->type == XV_STRING && hfc_parse_ll(v->str, &n))
         return n;
     return v && (v->type == XV_INT || v->type == XV_BOOL) ? (long long)v->num : 0;
 }
@@ -121,10 +121,10 @@ static hf_result plan_appliances(hafenced *d, xv *vms, vm_list *out, int64_t dea
             seen = strcmp(out->appliance[k], aref) == 0;
         if (seen)
             continue;
-        out->appliance = hf_realloc(out->appliance, (out->appliances + 1) * sizeof *out->appliance);
-        out->appliance_name = hf_realloc(out->appliance_name, (out->appliances + 1) * sizeof *out->appliance_name);
-        hf_strlcpy(out->appliance[out->appliances], aref, sizeof *out->appliance);
-        hf_strlcpy(out->appliance_name[out->appliances],
+        out->appliance = hfc_realloc(out->appliance, (out->appliances + 1) * sizeof *out->appliance);
+        out->appliance_name = hfc_realloc(out->appliance_name, (out->appliances + 1) * sizeof *out->appliance_name);
+        hfc_strlcpy(out->appliance[out->appliances], aref, sizeof *out->appliance);
+        hfc_strlcpy(out->appliance_name[out->appliances],
                    xv_str(xv_get(app, "name_label")) ? xv_str(xv_get(app, "name_label")) : auuid,
                    sizeof *out->appliance_name);
         out->appliances++;
@@ -136,7 +136,7 @@ static hf_result plan_appliances(hafenced *d, xv *vms, vm_list *out, int64_t dea
 /* What to recover of host: its VMs read with one call (not one per VM),
  * those HA manages, in XAPI's start order; or, in OP_MODE=1, its vApps.
  * Read before the host is marked dead (its VMs still name it). */
-static bool recovery_plan(hafenced *d, const char *host, vm_list *out, hf_error *err)
+static bool recovery_plan(hafenced *d, const char *host, vm_list *out, hfc_error *err)
 {
     xapi *x = own_xapi(d);
     const pool_host *h = pool_view_host(&d->view, host);
@@ -147,7 +147,7 @@ static bool recovery_plan(hafenced *d, const char *host, vm_list *out, hf_error 
     hf_result r = HF_OK;
     memset(out, 0, sizeof *out);
     if (!x) {
-        hf_error_set(err, HF_E_PLUGIN_FAILED, "out of memory");
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "out of memory");
         return false;
     }
     if (h && *h->ref) {
@@ -173,14 +173,14 @@ static bool recovery_plan(hafenced *d, const char *host, vm_list *out, hf_error 
             const char *uuid = xv_str(xv_get(rec, "uuid")), *state = xv_str(xv_get(rec, "power_state"));
             const char *name = xv_str(xv_get(rec, "name_label"));
             vm_item *it;
-            if (!uuid || !hf_is_uuid(uuid) || int_field(rec, "is_control_domain") || int_field(rec, "is_a_template") ||
+            if (!uuid || !hfc_is_uuid(uuid) || int_field(rec, "is_control_domain") || int_field(rec, "is_a_template") ||
                 int_field(rec, "is_a_snapshot") || (state && strcmp(state, "Halted") == 0) || !vm_managed(d, rec))
                 continue;
-            out->vm = hf_realloc(out->vm, (out->count + 1) * sizeof *out->vm);
+            out->vm = hfc_realloc(out->vm, (out->count + 1) * sizeof *out->vm);
             it = &out->vm[out->count++];
-            hf_strlcpy(it->uuid, uuid, sizeof it->uuid);
-            hf_strlcpy(it->ref, vms->keys[i], sizeof it->ref);
-            hf_strlcpy(it->name, name ? name : "", sizeof it->name);
+            hfc_strlcpy(it->uuid, uuid, sizeof it->uuid);
+            hfc_strlcpy(it->ref, vms->keys[i], sizeof it->ref);
+            hfc_strlcpy(it->name, name ? name : "", sizeof it->name);
             it->order = int_field(rec, "order");
             it->start_delay = int_field(rec, "start_delay");
         }
@@ -190,7 +190,7 @@ static bool recovery_plan(hafenced *d, const char *host, vm_list *out, hf_error 
     xv_free(ref);
     xv_free(vms);
     if (r != HF_OK) {
-        hf_error_set(err, r, "the VMs of %s: %s", host, reply.message);
+        hfc_error_set(err, r, "the VMs of %s: %s", host, reply.message);
         vm_list_free(out);
         return false;
     }
@@ -198,16 +198,16 @@ static bool recovery_plan(hafenced *d, const char *host, vm_list *out, hf_error 
 }
 
 /* Run one operation on host through the engine, isolated, bounded. */
-static void run_plugin(hafenced *d, const hf_plugin *plugin, const hf_param *params, const char *host,
-                       const char *target, hf_action action, hf_outcome *out)
+static void run_plugin(hafenced *d, const hfc_plugin *plugin, const hf_param *params, const char *host,
+                       const char *target, hfc_action action, hfc_outcome *out)
 {
-    hf_engine_options eo;
-    hf_request req = {.plugin = plugin, .params = params, .host = host, .target = target, .action = action};
-    hf_engine_options_init(&eo);
+    hfc_engine_options eo;
+    hfc_request req = {.plugin = plugin, .params = params, .host = host, .target = target, .action = action};
+    hfc_engine_options_init(&eo);
     eo.timeout_ms = d->dc.ds.fence_timeout * 1000;
     eo.cancel = d->stop;
     memset(out, 0, sizeof *out);
-    hf_engine_run(&eo, &req, 1, out);
+    hfc_engine_run(&eo, &req, 1, out);
     notify_alive();
 }
 
@@ -216,7 +216,7 @@ static void run_plugin(hafenced *d, const hf_plugin *plugin, const hf_param *par
  * unless the operator said otherwise; a method that can read power and did
  * not read it back has not fenced (SPEC 7: VMs start after a verified
  * fence). */
-static bool trust_unverified(const hafenced *d, const hf_outcome *out)
+static bool trust_unverified(const hafenced *d, const hfc_outcome *out)
 {
     switch (d->dc.ds.unverified_fence) {
     case UNVERIFIED_TRUST: return true;
@@ -230,10 +230,10 @@ static bool fence_peer(hafenced *d, peer *p, const char *label, bool master)
     const char *target = p->uuid;
     /* the master is always powered off, as HA-Lizard fences it with stop:
      * a master that reboots would come back a second master */
-    hf_action action = master ? HF_ACTION_OFF : hf_fence_action_to_action(d->dc.settings.fence_action);
-    hf_outcome out;
+    hfc_action action = master ? HFC_ACTION_OFF : hfc_fence_action_to_action(d->dc.settings.fence_action);
+    hfc_outcome out;
     bool done, trusted;
-    if (d->dc.hostmap && !(target = hf_hostmap_lookup(d->dc.hostmap, p->uuid))) {
+    if (d->dc.hostmap && !(target = hfc_hostmap_lookup(d->dc.hostmap, p->uuid))) {
         hafenced_record(d, HF_LOG_ERROR, p->uuid, "fence", hf_result_name(HF_E_BAD_PARAMETER), false, 0,
                         "cannot fence %s: %s has no line for it", label, d->dc.hostmap_path);
         return false;
@@ -244,14 +244,14 @@ static bool fence_peer(hafenced *d, peer *p, const char *label, bool master)
     p->fenced_unverified = trusted && !out.verified;
     hafenced_record(d, trusted ? HF_LOG_WARNING : HF_LOG_ERROR, p->uuid, "fence",
                     done && !trusted ? "unverified" : hf_result_name(out.code), out.verified, out.duration_ms,
-                    "fence %s of %s (%s, target %s): %s%s: %s", hf_action_name(action), label,
-                    hf_plugin_name(d->dc.fence_plugin), target,
+                    "fence %s of %s (%s, target %s): %s%s: %s", hfc_action_name(action), label,
+                    hfc_plugin_name(d->dc.fence_plugin), target,
                     trusted ? "done" : done ? "NOT TAKEN FOR FENCED" : "FAILED",
                     !done || out.verified ? ""
                     : trusted ? " (unverified: the method's own word, trusted: HAFENCE_UNVERIFIED_FENCE)"
                               : " (reported done, but the power was not read back: HAFENCE_UNVERIFIED_FENCE)",
                     out.message);
-    hf_outcome_clear(&out);
+    hfc_outcome_clear(&out);
     return trusted;
 }
 
@@ -259,14 +259,14 @@ static bool fence_peer(hafenced *d, peer *p, const char *label, bool master)
  * to the master): host.declare_dead, or disable + VM.power_state_reset. */
 static bool mark_dead(hafenced *d, const peer *p, const char *label)
 {
-    hf_outcome out;
+    hfc_outcome out;
     bool ok;
-    run_plugin(d, d->dc.pool_plugin, d->dc.pool_params, p->uuid, p->uuid, HF_ACTION_OFF, &out);
+    run_plugin(d, d->dc.pool_plugin, d->dc.pool_params, p->uuid, p->uuid, HFC_ACTION_OFF, &out);
     ok = out.code == HF_OK;
     hafenced_record(d, ok ? HF_LOG_WARNING : HF_LOG_ERROR, p->uuid, "mark-dead", hf_result_name(out.code), out.verified,
                     out.duration_ms, "%s %s dead in the pool: %s", ok ? "marked" : "could not mark", label,
                     out.message);
-    hf_outcome_clear(&out);
+    hfc_outcome_clear(&out);
     return ok;
 }
 
@@ -277,14 +277,14 @@ static size_t survivors(const hafenced *d, const char *fenced, char (*out)[UUID_
     size_t n = 0;
     const pool_host *self = pool_view_host(&d->view, d->self);
     if (self && self->enabled && n < max)
-        hf_strlcpy(out[n++], d->self, UUID_TEXT);
+        hfc_strlcpy(out[n++], d->self, UUID_TEXT);
     for (size_t i = 0; i < d->peer_count && n < max; i++) {
         const peer *p = &d->peers[i];
         const pool_host *h = pool_view_host(&d->view, p->uuid);
         const char *health = h ? pool_host_field(h, d->dc.ds.xc_field_name) : NULL;
         if (strcmp(p->uuid, fenced) != 0 && p->phase == PEER_WATCHED && h && h->enabled &&
-            p->watch.state == HF_PEER_OK && !(health && strcmp(health, "failed") == 0))
-            hf_strlcpy(out[n++], p->uuid, UUID_TEXT);
+            p->watch.state == HFC_PEER_OK && !(health && strcmp(health, "failed") == 0))
+            hfc_strlcpy(out[n++], p->uuid, UUID_TEXT);
     }
     return n;
 }
@@ -336,11 +336,11 @@ static void start_one(start_batch *b, xapi *x, const vm_item *vm)
     hf_result r = HF_E_DEVICE_REFUSED;
     int64_t t0 = hf_now_ms();
     size_t at = 0;
-    hf_strlcpy(reply.message, "no surviving host", sizeof reply.message);
+    hfc_strlcpy(reply.message, "no surviving host", sizeof reply.message);
     for (size_t tries = 0; tries < b->n && r != HF_OK; tries++) {
         at = atomic_fetch_add(&b->next_host, 1) % b->n;
         if ((r = start_vm_on(b->d, x, vm, b->hosts[at], &reply)) != HF_OK)
-            hf_log(HF_LOG_WARNING, "VM %s (%s) does not start on %s: %s", vm->name, vm->uuid,
+            hfc_log(HF_LOG_WARNING, "VM %s (%s) does not start on %s: %s", vm->name, vm->uuid,
                    host_label(b->d, b->hosts[at], host_text, sizeof host_text), reply.message);
     }
     hafenced_record(b->d, r == HF_OK ? HF_LOG_WARNING : HF_LOG_ERROR, b->p->uuid, "vm-start", hf_result_name(r),
@@ -390,7 +390,7 @@ static void start_group(hafenced *d, start_batch *b)
     if (!started)
         start_worker(b); /* no thread to be had: one after the other, here */
     while (started && atomic_load(&b->next_vm) < b->count && !*d->stop) {
-        hf_sleep_ms(200, d->stop);
+        hfc_sleep_ms(200, d->stop);
         notify_alive(); /* a thousand VMs take a while: the watchdog must not bite */
     }
     for (size_t i = 0; i < started; i++)
@@ -450,10 +450,10 @@ static void start_vms(hafenced *d, const peer *p, const vm_list *vms, const char
         atomic_init(&b.next_host, 0);
         start_group(d, &b);
         if (end < vms->count && delay > 0) {
-            hf_log(HF_LOG_INFO, "VMs of order %lld started: %lld s before order %lld", vms->vm[v].order, delay,
+            hfc_log(HF_LOG_INFO, "VMs of order %lld started: %lld s before order %lld", vms->vm[v].order, delay,
                    vms->vm[end].order);
             for (long long s = 0; s < delay && !*d->stop; s++) {
-                hf_sleep_ms(1000, d->stop);
+                hfc_sleep_ms(1000, d->stop);
                 notify_alive();
             }
         }
@@ -496,7 +496,7 @@ static bool promote(hafenced *d, const char *old_master_label)
         if (r != HF_OK) {
             xapi_free(d->x);
             d->x = NULL;
-            hf_sleep_ms(500, d->stop);
+            hfc_sleep_ms(500, d->stop);
             notify_alive();
         }
     } while (r != HF_OK && hf_now_ms() < deadline && !*d->stop);
@@ -508,9 +508,9 @@ static bool promote(hafenced *d, const char *old_master_label)
     /* this host is master now: read the view from it and choose a new
      * autopromote slave */
     view_reader_poke(d->reader);
-    hf_strlcpy(d->view.master, d->self, sizeof d->view.master);
+    hfc_strlcpy(d->view.master, d->self, sizeof d->view.master);
     d->view.autopromote[0] = '\0';
-    d->role = HF_ROLE_MASTER;
+    d->role = HFC_ROLE_MASTER;
     return true;
 }
 
@@ -518,10 +518,10 @@ void act_fence(hafenced *d, peer *p)
 {
     char label[512];
     bool was_master = strcmp(p->uuid, d->view.master) == 0;
-    bool pool_method = hf_plugin_can(d->dc.fence_plugin, HF_CAP_VIA_POOL_MASTER);
+    bool pool_method = hfc_plugin_can(d->dc.fence_plugin, HF_CAP_VIA_POOL_MASTER);
     bool fenced, promoted = false;
     vm_list vms = {0};
-    hf_error err = {0};
+    hfc_error err = {0};
     host_label(d, p->uuid, label, sizeof label);
 
     /* the pool method works through the master: with the master gone,
@@ -532,12 +532,12 @@ void act_fence(hafenced *d, peer *p)
         return;
     }
     if (!was_master && !recovery_plan(d, p->uuid, &vms, &err))
-        hf_log(HF_LOG_ERROR, "cannot read the VMs of %s: %s", label, err.message);
+        hfc_log(HF_LOG_ERROR, "cannot read the VMs of %s: %s", label, err.message);
     fenced = fence_peer(d, p, label, was_master);
     if (!fenced && *d->stop) {
         /* a fence cancelled because the daemon stops is no verdict on the
          * peer: no self-fence, no VM starts; the next daemon decides again */
-        hf_log(HF_LOG_WARNING, "stopping: the fence of %s was cancelled; nothing more is done about it", label);
+        hfc_log(HF_LOG_WARNING, "stopping: the fence of %s was cancelled; nothing more is done about it", label);
         vm_list_free(&vms);
         return;
     }
@@ -566,7 +566,7 @@ void act_fence(hafenced *d, peer *p)
     p->not_fenced = false;
     mark_health(d, p->uuid, "failed");
     if (was_master && !recovery_plan(d, p->uuid, &vms, &err))
-        hf_log(HF_LOG_ERROR, "cannot read the VMs of %s: %s", label, err.message);
+        hfc_log(HF_LOG_ERROR, "cannot read the VMs of %s: %s", label, err.message);
     /* the pool method's fence was the marking itself */
     if ((!pool_method || !fenced) && !mark_dead(d, p, label)) {
         hafenced_record(d, HF_LOG_ERROR, p->uuid, "vm-start", "skipped", false, 0,
@@ -607,25 +607,25 @@ void mark_health(hafenced *d, const char *host, const char *health)
     for (int i = 0; i < 3; i++)
         xv_free(args[i]);
     if (r != HF_OK) {
-        hf_log(HF_LOG_WARNING, "cannot mark %s %s in the pool (%s): %s", host_label(d, host, label, sizeof label),
+        hfc_log(HF_LOG_WARNING, "cannot mark %s %s in the pool (%s): %s", host_label(d, host, label, sizeof label),
                health, key, reply.message);
         return;
     }
     if (!h->fields)
         h->fields = json_object_new_object();
     json_object_object_add(h->fields, key, json_object_new_string(health));
-    hf_log(HF_LOG_INFO, "%s marked %s (host other-config %s)", host_label(d, host, label, sizeof label), health, key);
+    hfc_log(HF_LOG_INFO, "%s marked %s (host other-config %s)", host_label(d, host, label, sizeof label), health, key);
 }
 
 void mark_pool_health(hafenced *d)
 {
-    if (d->role != HF_ROLE_MASTER || d->view.cached || *d->ha_off || d->suspended)
+    if (d->role != HFC_ROLE_MASTER || d->view.cached || *d->ha_off || d->suspended)
         return;
     mark_health(d, d->self, "master");
     for (size_t i = 0; i < d->peer_count; i++) {
         const peer *p = &d->peers[i];
         const pool_host *h = pool_view_host(&d->view, p->uuid);
-        if (p->phase == PEER_WATCHED && h && h->enabled && p->watch.state == HF_PEER_OK)
+        if (p->phase == PEER_WATCHED && h && h->enabled && p->watch.state == HFC_PEER_OK)
             mark_health(d, p->uuid, "healthy");
     }
 }
@@ -634,15 +634,15 @@ void choose_autopromote(hafenced *d)
 {
     const char *keep = NULL, *pick = NULL;
     char label[512];
-    hf_error err = {0};
+    hfc_error err = {0};
     for (size_t i = 0; i < d->peer_count; i++) {
         const peer *p = &d->peers[i];
         const pool_host *h = pool_view_host(&d->view, p->uuid);
-        if (!h || !h->enabled || p->phase != PEER_WATCHED || p->watch.state == HF_PEER_FAILED || p->not_fenced)
+        if (!h || !h->enabled || p->phase != PEER_WATCHED || p->watch.state == HFC_PEER_FAILED || p->not_fenced)
             continue;
         if (strcmp(p->uuid, d->view.autopromote) == 0)
             keep = p->uuid;
-        if (!pick && p->watch.state == HF_PEER_OK)
+        if (!pick && p->watch.state == HFC_PEER_OK)
             pick = p->uuid;
     }
     /* keep the one chosen while it is fit: fewer writes, a stable role */
@@ -652,18 +652,18 @@ void choose_autopromote(hafenced *d)
     if (strcmp(pick, d->autopromote_recorded) == 0 && hf_now_ms() - d->autopromote_recorded_ms < 5000)
         return;
     if (!own_xapi(d) || !pool_record_autopromote(d->x, pick, hf_now_ms() + 5000, &err)) {
-        hf_log(HF_LOG_ERROR, "cannot record the autopromote slave %s: %s", pick, d->x ? err.message : "no XAPI");
+        hfc_log(HF_LOG_ERROR, "cannot record the autopromote slave %s: %s", pick, d->x ? err.message : "no XAPI");
         xapi_free(d->x);
         d->x = NULL;
         return;
     }
-    hf_strlcpy(d->view.autopromote, pick, sizeof d->view.autopromote);
-    hf_strlcpy(d->autopromote_recorded, pick, sizeof d->autopromote_recorded);
+    hfc_strlcpy(d->view.autopromote, pick, sizeof d->view.autopromote);
+    hfc_strlcpy(d->autopromote_recorded, pick, sizeof d->autopromote_recorded);
     d->autopromote_recorded_ms = hf_now_ms();
     hafenced_record(d, HF_LOG_WARNING, pick, "autopromote", "ok", false, 0,
                     "%s is the autopromote slave now (pool other-config %s)", host_label(d, pick, label, sizeof label),
                     AUTOPROMOTE_KEY);
-    hf_error save_err = {0};
+    hfc_error save_err = {0};
     if (!pool_view_save(&d->view, d->opt.state_dir, &save_err))
-        hf_log(HF_LOG_ERROR, "cannot cache the pool view: %s", save_err.message);
+        hfc_log(HF_LOG_ERROR, "cannot cache the pool view: %s", save_err.message);
 }

@@ -34,7 +34,7 @@ static void say(report *r, item kind, const char *fmt, ...)
     char text[2048];
     va_list ap;
     va_start(ap, fmt);
-    hf_vformat_redacted(text, sizeof text, fmt, ap);
+    hfc_vformat_redacted(text, sizeof text, fmt, ap);
     va_end(ap);
     printf("  %s  %s\n", tags[kind], text);
     r->warnings += kind == ITEM_WARN;
@@ -48,7 +48,7 @@ static bool check_xapi(hafenced *d, report *r, pool_view *v)
 {
     xapi_settings s;
     xapi *x;
-    hf_error err = {0};
+    hfc_error err = {0};
     bool ok;
     char *fresh_db;
     daemon_xapi_settings(&d->dc, &s);
@@ -87,21 +87,21 @@ static bool check_xapi(hafenced *d, report *r, pool_view *v)
  * is sent to the device). */
 static void check_method(hafenced *d, report *r)
 {
-    hf_engine_options eo;
-    hf_request req = {.plugin = d->dc.fence_plugin, .params = d->dc.fence_params, .target = "",
-                      .action = HF_ACTION_VALIDATE};
-    hf_outcome out = {0};
-    const hf_plugin_descriptor *desc = hf_plugin_descriptor_of(d->dc.fence_plugin);
+    hfc_engine_options eo;
+    hfc_request req = {.plugin = d->dc.fence_plugin, .params = d->dc.fence_params, .target = "",
+                      .action = HFC_ACTION_VALIDATE};
+    hfc_outcome out = {0};
+    const hf_plugin_descriptor *desc = hfc_plugin_descriptor_of(d->dc.fence_plugin);
     say(r, ITEM_OK, "FENCE_METHOD=%s (%s): plugin %s %s, %s", d->dc.settings.fence_method,
-        hf_config_origin(d->dc.config, "FENCE_METHOD"), desc->name, desc->version, hf_plugin_path(d->dc.fence_plugin));
-    hf_engine_options_init(&eo);
+        hfc_config_origin(d->dc.config, "FENCE_METHOD"), desc->name, desc->version, hfc_plugin_path(d->dc.fence_plugin));
+    hfc_engine_options_init(&eo);
     eo.timeout_ms = 10000;
-    hf_engine_run(&eo, &req, 1, &out);
+    hfc_engine_run(&eo, &req, 1, &out);
     if (out.code == HF_OK)
         say(r, ITEM_OK, "%s", out.message);
     else
         say(r, ITEM_CONFIG, "plugin %s refuses the parameters from the configuration: %s", desc->name, out.message);
-    hf_outcome_clear(&out);
+    hfc_outcome_clear(&out);
 }
 
 typedef struct host_check {
@@ -114,36 +114,36 @@ typedef struct host_check {
  * its target. */
 static size_t host_targets(hafenced *d, const pool_view *v, bool probe, report *r, host_check **out)
 {
-    const hf_hostmap *map = d->dc.hostmap;
-    bool by_uuid = hf_plugin_can(d->dc.fence_plugin, HF_CAP_TARGET_IS_HOST);
-    size_t n = v->count ? v->count : map ? hf_hostmap_count(map) : 0;
-    host_check *h = hf_calloc(n ? n : 1, sizeof *h);
+    const hfc_hostmap *map = d->dc.hostmap;
+    bool by_uuid = hfc_plugin_can(d->dc.fence_plugin, HF_CAP_TARGET_IS_HOST);
+    size_t n = v->count ? v->count : map ? hfc_hostmap_count(map) : 0;
+    host_check *h = hfc_calloc(n ? n : 1, sizeof *h);
     if (map)
-        say(r, ITEM_OK, "host map %s: %zu host%s", d->dc.hostmap_path, hf_hostmap_count(map),
-            hf_hostmap_count(map) == 1 ? "" : "s");
+        say(r, ITEM_OK, "host map %s: %zu host%s", d->dc.hostmap_path, hfc_hostmap_count(map),
+            hfc_hostmap_count(map) == 1 ? "" : "s");
     else if (by_uuid)
         say(r, ITEM_OK, "no host map %s: plugin %s's target is the host's UUID", d->dc.hostmap_path,
-            hf_plugin_name(d->dc.fence_plugin));
+            hfc_plugin_name(d->dc.fence_plugin));
     for (size_t i = 0; i < n; i++) {
-        const char *uuid = v->count ? v->hosts[i].uuid : hf_hostmap_host_at(map, i);
+        const char *uuid = v->count ? v->hosts[i].uuid : hfc_hostmap_host_at(map, i);
         h[i].uuid = uuid;
         snprintf(h[i].label, sizeof h[i].label, "host %s (%s%s)", v->count ? v->hosts[i].name : "?", uuid,
                  strcmp(uuid, d->self) == 0 ? ", this host" : "");
-        if (map && !(h[i].target = hf_hostmap_lookup(map, uuid)))
+        if (map && !(h[i].target = hfc_hostmap_lookup(map, uuid)))
             say(r, ITEM_CONFIG, "%s: %s has no line for it: it cannot be fenced", h[i].label, d->dc.hostmap_path);
         else if (!map && !by_uuid)
             say(r, ITEM_CONFIG, "%s: no host map %s: plugin %s's targets are devices, one line <host-uuid>:<target> "
-                "per host", h[i].label, d->dc.hostmap_path, hf_plugin_name(d->dc.fence_plugin));
+                "per host", h[i].label, d->dc.hostmap_path, hfc_plugin_name(d->dc.fence_plugin));
         else if (!map)
             h[i].target = uuid;
         if (h[i].target && !probe)
             say(r, ITEM_OK, "%s: target %s", h[i].label, h[i].target);
     }
     /* lines for hosts the pool does not have: old hosts, or typos */
-    for (size_t i = 0; map && v->count && i < hf_hostmap_count(map); i++)
-        if (!pool_view_host(v, hf_hostmap_host_at(map, i)))
+    for (size_t i = 0; map && v->count && i < hfc_hostmap_count(map); i++)
+        if (!pool_view_host(v, hfc_hostmap_host_at(map, i)))
             say(r, ITEM_WARN, "%s names host %s, which is not in the pool", d->dc.hostmap_path,
-                hf_hostmap_host_at(map, i));
+                hfc_hostmap_host_at(map, i));
     *out = h;
     return n;
 }
@@ -151,20 +151,20 @@ static size_t host_targets(hafenced *d, const pool_view *v, bool probe, report *
 /* --probe: each host's fence device asked for its power state, at once. */
 static void probe_hosts(hafenced *d, host_check *h, size_t n, report *r)
 {
-    hf_engine_options eo;
-    hf_request *req = hf_calloc(n ? n : 1, sizeof *req);
-    hf_outcome *out = hf_calloc(n ? n : 1, sizeof *out);
+    hfc_engine_options eo;
+    hfc_request *req = hfc_calloc(n ? n : 1, sizeof *req);
+    hfc_outcome *out = hfc_calloc(n ? n : 1, sizeof *out);
     size_t k = 0;
-    hf_engine_options_init(&eo);
+    hfc_engine_options_init(&eo);
     eo.timeout_ms = CHECK_PROBE_TIMEOUT_MS;
     eo.cancel = d->stop;
     for (size_t i = 0; i < n; i++)
         if (h[i].target)
-            req[k++] = (hf_request){.plugin = d->dc.fence_plugin, .params = d->dc.fence_params, .host = h[i].uuid,
-                                    .target = h[i].target, .action = HF_ACTION_STATUS};
-    hf_engine_run(&eo, req, k, out);
+            req[k++] = (hfc_request){.plugin = d->dc.fence_plugin, .params = d->dc.fence_params, .host = h[i].uuid,
+                                    .target = h[i].target, .action = HFC_ACTION_STATUS};
+    hfc_engine_run(&eo, req, k, out);
     for (size_t i = 0, j = 0; i < n; i++) {
-        hf_outcome *o;
+        hfc_outcome *o;
         if (!h[i].target)
             continue;
         o = &out[j++];
@@ -180,7 +180,7 @@ static void probe_hosts(hafenced *d, host_check *h, size_t n, report *r)
         else
             say(r, o->power == HF_POWER_ON ? ITEM_OK : ITEM_WARN, "%s: target %s: power %s (%lld ms)", h[i].label,
                 h[i].target, hf_power_name(o->power), (long long)o->duration_ms);
-        hf_outcome_clear(o);
+        hfc_outcome_clear(o);
     }
     free(req);
     free(out);
@@ -199,11 +199,11 @@ int daemon_check_config(hafenced *d, bool probe)
     check_xapi(d, &r, &v);
     if (!d->dc.fence_plugin) {
         say(&r, ITEM_OK, "fencing is off (FENCE_ENABLED=0, %s): no fence method to check",
-            hf_config_origin(d->dc.config, "FENCE_ENABLED"));
+            hfc_config_origin(d->dc.config, "FENCE_ENABLED"));
     } else if (r.config_problems == 0) {
         if (!d->dc.settings.fence_enabled)
             say(&r, ITEM_WARN, "fencing is off (FENCE_ENABLED=0, %s); the method is checked all the same",
-                hf_config_origin(d->dc.config, "FENCE_ENABLED"));
+                hfc_config_origin(d->dc.config, "FENCE_ENABLED"));
         check_method(d, &r);
         n = host_targets(d, &v, probe, &r, &hosts);
         if (n == 0)

@@ -26,14 +26,14 @@ void hafenced_record(hafenced *d, hf_log_level level, const char *host, const ch
                      bool verified, int64_t duration_ms, const char *fmt, ...)
 {
     char message[HF_MESSAGE_MAX];
-    hf_history_record rec = {0};
-    hf_error err = {0};
+    hfc_history_record rec = {0};
+    hfc_error err = {0};
     va_list ap;
     va_start(ap, fmt);
-    hf_vformat_redacted(message, sizeof message, fmt, ap);
+    hfc_vformat_redacted(message, sizeof message, fmt, ap);
     va_end(ap);
-    hf_log(level, "%s", message);
-    rec.time_ms = hf_wall_ms();
+    hfc_log(level, "%s", message);
+    rec.time_ms = hfc_wall_ms();
     rec.host = host;
     rec.target = host;
     rec.plugin = "hafenced";
@@ -43,30 +43,30 @@ void hafenced_record(hafenced *d, hf_log_level level, const char *host, const ch
     rec.message = message;
     rec.duration_ms = duration_ms;
     rec.requested_by = d->requested_by;
-    if (!hf_history_append(d->opt.history_path, &rec, &err))
-        hf_log(HF_LOG_ERROR, "%s", err.message);
+    if (!hfc_history_append(d->opt.history_path, &rec, &err))
+        hfc_log(HF_LOG_ERROR, "%s", err.message);
 }
 
 /* ---- the pool view and this host's role ---------------------------------- */
 
 static void set_role(hafenced *d)
 {
-    hf_role role = strcmp(d->view.master, d->self) == 0        ? HF_ROLE_MASTER
-                   : strcmp(d->view.autopromote, d->self) == 0 ? HF_ROLE_AUTOPROMOTE
-                                                               : HF_ROLE_SLAVE;
+    hfc_role role = strcmp(d->view.master, d->self) == 0        ? HFC_ROLE_MASTER
+                   : strcmp(d->view.autopromote, d->self) == 0 ? HFC_ROLE_AUTOPROMOTE
+                                                               : HFC_ROLE_SLAVE;
     if (role != d->role || !*d->requested_by) {
         char self[512];
         if (*d->requested_by)
-            hf_log(HF_LOG_WARNING, "this host is now the pool's %s (was %s)", hf_role_name(role),
-                   hf_role_name(d->role));
+            hfc_log(HF_LOG_WARNING, "this host is now the pool's %s (was %s)", hfc_role_name(role),
+                   hfc_role_name(d->role));
         else
-            hf_log(HF_LOG_INFO, "this host %s is the pool's %s", host_label(d, d->self, self, sizeof self),
-                   hf_role_name(role));
+            hfc_log(HF_LOG_INFO, "this host %s is the pool's %s", host_label(d, d->self, self, sizeof self),
+                   hfc_role_name(role));
         d->role = role;
     }
     snprintf(d->requested_by, sizeof d->requested_by, "hafenced on %s (%s)",
              pool_view_host(&d->view, d->self) ? pool_view_host(&d->view, d->self)->name : d->self,
-             hf_role_name(d->role));
+             hfc_role_name(d->role));
 }
 
 /* Peers follow the view: new hosts are watched, forgotten ones dropped,
@@ -85,19 +85,19 @@ static void sync_peers(hafenced *d)
             if (strcmp(d->peers[i].uuid, ph->uuid) == 0)
                 p = &d->peers[i];
         if (!p) {
-            d->peers = hf_realloc(d->peers, (d->peer_count + 1) * sizeof *d->peers);
+            d->peers = hfc_realloc(d->peers, (d->peer_count + 1) * sizeof *d->peers);
             p = &d->peers[d->peer_count++];
             memset(p, 0, sizeof *p);
-            hf_strlcpy(p->uuid, ph->uuid, sizeof p->uuid);
-            hf_peer_watch_init(&p->watch);
+            hfc_strlcpy(p->uuid, ph->uuid, sizeof p->uuid);
+            hfc_peer_watch_init(&p->watch);
         }
         p->seen = true;
         if (p->phase == PEER_FENCED && ph->enabled && !d->view.cached) {
             char label[512];
-            hf_log(HF_LOG_WARNING, "%s is enabled in the pool again: watching it", host_label(d, p->uuid, label, sizeof label));
+            hfc_log(HF_LOG_WARNING, "%s is enabled in the pool again: watching it", host_label(d, p->uuid, label, sizeof label));
             p->phase = PEER_WATCHED;
             p->not_fenced = false;
-            hf_peer_watch_init(&p->watch);
+            hfc_peer_watch_init(&p->watch);
         }
     }
     for (size_t i = 0; i < d->peer_count; i++)
@@ -128,40 +128,40 @@ static void note_pool_ha(hafenced *d)
     if (strcmp(why, d->ha_off) != 0)
         hafenced_record(d, HF_LOG_WARNING, d->self, "pool-ha", *why ? "off" : "on", false, 0, "%s",
                         *why ? why : "HA is switched on for the pool: hafenced fences and recovers VMs again");
-    hf_strlcpy(d->ha_off, why, sizeof d->ha_off);
+    hfc_strlcpy(d->ha_off, why, sizeof d->ha_off);
 }
 
 static void refresh_view(hafenced *d)
 {
-    char error[HF_ERROR_MAX] = "", url[512] = "";
-    hf_error err = {0};
+    char error[HFC_ERROR_MAX] = "", url[512] = "";
+    hfc_error err = {0};
     int got = d->reader ? view_reader_take(d->reader, &d->view, error, sizeof error, url, sizeof url) : 0;
     if (got > 0) {
         char *db = pool_db_entries(d->view.other_config);
         if (*d->view_error)
-            hf_log(HF_LOG_WARNING, "XAPI answers again (%s)", url);
+            hfc_log(HF_LOG_WARNING, "XAPI answers again (%s)", url);
         d->view_error[0] = '\0';
         /* ha-cfg set (or hafence config set) changed the pool-wide
          * configuration: reload, unless these very entries were refused */
         if (strcmp(db, d->dc.pool_db ? d->dc.pool_db : "") != 0 &&
             (!d->pool_db_refused || strcmp(db, d->pool_db_refused) != 0)) {
-            hf_log(HF_LOG_WARNING, "the pool database's configuration (other-config HA_*) changed: reloading");
+            hfc_log(HF_LOG_WARNING, "the pool database's configuration (other-config HA_*) changed: reloading");
             d->reload_wanted = true;
         }
         free(db);
         if (!pool_view_save(&d->view, d->opt.state_dir, &err))
-            hf_log(HF_LOG_ERROR, "cannot cache the pool view: %s", err.message);
+            hfc_log(HF_LOG_ERROR, "cannot cache the pool view: %s", err.message);
     } else if (got < 0) {
         if (strcmp(d->view_error, error) != 0)
-            hf_log(HF_LOG_WARNING, "the pool's XAPI does not answer: %s; using the pool view cached in %s", error,
+            hfc_log(HF_LOG_WARNING, "the pool's XAPI does not answer: %s; using the pool view cached in %s", error,
                    d->opt.state_dir);
-        hf_strlcpy(d->view_error, error, sizeof d->view_error);
+        hfc_strlcpy(d->view_error, error, sizeof d->view_error);
         if (!d->view.count && !pool_view_load(&d->view, d->opt.state_dir, &err))
-            hf_log(HF_LOG_ERROR, "no pool view: XAPI does not answer and there is no cache: %s", err.message);
+            hfc_log(HF_LOG_ERROR, "no pool view: XAPI does not answer and there is no cache: %s", err.message);
         d->view.cached = true;
     } else if (!d->view.count && pool_view_load(&d->view, d->opt.state_dir, &err)) {
         /* before the first read: what this host knew when it stopped */
-        hf_log(HF_LOG_INFO, "starting from the pool view cached in %s", d->opt.state_dir);
+        hfc_log(HF_LOG_INFO, "starting from the pool view cached in %s", d->opt.state_dir);
     }
     sync_peers(d);
     set_role(d);
@@ -185,41 +185,41 @@ static bool peer_checked(const hafenced *d, const peer *p)
 
 static void observe(hafenced *d, peer *p, const probe_result *r)
 {
-    hf_peer_state before = p->watch.state, now;
+    hfc_peer_state before = p->watch.state, now;
     char label[512];
     bool answered = r->icmp && r->tcp;
-    now = hf_peer_observe(&p->watch, answered, &d->dc.settings, hf_now_ms());
-    hf_strlcpy(p->why, r->why, sizeof p->why);
+    now = hfc_peer_observe(&p->watch, answered, &d->dc.settings, hf_now_ms());
+    hfc_strlcpy(p->why, r->why, sizeof p->why);
     host_label(d, p->uuid, label, sizeof label);
-    hf_log(HF_LOG_DEBUG, "check of %s: %s", label, r->why);
-    if (now == HF_PEER_SUSPECT)
-        hf_log(HF_LOG_WARNING, "%s missed check %lld of %lld: %s", label, p->watch.misses,
+    hfc_log(HF_LOG_DEBUG, "check of %s: %s", label, r->why);
+    if (now == HFC_PEER_SUSPECT)
+        hfc_log(HF_LOG_WARNING, "%s missed check %lld of %lld: %s", label, p->watch.misses,
                d->dc.settings.xapi_count + 1, r->why);
-    else if (now == HF_PEER_OK && before != HF_PEER_OK)
-        hf_log(HF_LOG_WARNING, "%s answers again: not failed (%s)", label, r->why);
-    else if (now == HF_PEER_FAILED && before != HF_PEER_FAILED)
+    else if (now == HFC_PEER_OK && before != HFC_PEER_OK)
+        hfc_log(HF_LOG_WARNING, "%s answers again: not failed (%s)", label, r->why);
+    else if (now == HFC_PEER_FAILED && before != HFC_PEER_FAILED)
         hafenced_record(d, HF_LOG_ERROR, p->uuid, "peer-failed", "failed", false, 0,
                         "%s failed: %lld checks %lld s apart unanswered (XAPI_COUNT=%lld retries): %s", label,
                         d->dc.settings.xapi_count + 1, d->dc.settings.xapi_delay, d->dc.settings.xapi_count, r->why);
-    if (now == HF_PEER_OK)
+    if (now == HFC_PEER_OK)
         p->not_fenced = false;
 }
 
 static void check_peers(hafenced *d)
 {
     int64_t now = hf_now_ms();
-    const char **addresses = hf_calloc(d->peer_count + 1, sizeof *addresses);
-    peer **due = hf_calloc(d->peer_count + 1, sizeof *due);
+    const char **addresses = hfc_calloc(d->peer_count + 1, sizeof *addresses);
+    peer **due = hfc_calloc(d->peer_count + 1, sizeof *due);
     probe_result *results;
     size_t n = 0;
     for (size_t i = 0; i < d->peer_count; i++) {
-        if (!peer_checked(d, &d->peers[i]) || !hf_peer_check_due(&d->peers[i].watch, now))
+        if (!peer_checked(d, &d->peers[i]) || !hfc_peer_check_due(&d->peers[i].watch, now))
             continue;
         due[n] = &d->peers[i];
         addresses[n++] = pool_view_host(&d->view, d->peers[i].uuid)->address;
     }
     if (n) {
-        results = hf_calloc(n, sizeof *results);
+        results = hfc_calloc(n, sizeof *results);
         probe_peers(&d->dc, addresses, n, probe_timeout_ms(d), results);
         for (size_t i = 0; i < n; i++)
             observe(d, due[i], &results[i]);
@@ -236,7 +236,7 @@ static long long live_hosts(const hafenced *d)
 {
     long long live = 1;
     for (size_t i = 0; i < d->peer_count; i++)
-        if (peer_checked(d, &d->peers[i]) && d->peers[i].watch.state == HF_PEER_OK)
+        if (peer_checked(d, &d->peers[i]) && d->peers[i].watch.state == HFC_PEER_OK)
             live++;
     return live;
 }
@@ -247,12 +247,12 @@ static long long live_hosts(const hafenced *d)
  * the same pass. */
 static long long live_hosts_now(hafenced *d, const peer *failed)
 {
-    const char **addresses = hf_calloc(d->peer_count + 1, sizeof *addresses);
-    probe_result *r = hf_calloc(d->peer_count + 1, sizeof *r);
+    const char **addresses = hfc_calloc(d->peer_count + 1, sizeof *addresses);
+    probe_result *r = hfc_calloc(d->peer_count + 1, sizeof *r);
     long long live = live_hosts(d);
     size_t n = 0;
     for (size_t i = 0; i < d->peer_count; i++)
-        if (&d->peers[i] != failed && peer_checked(d, &d->peers[i]) && d->peers[i].watch.state == HF_PEER_SUSPECT)
+        if (&d->peers[i] != failed && peer_checked(d, &d->peers[i]) && d->peers[i].watch.state == HFC_PEER_SUSPECT)
             addresses[n++] = pool_view_host(&d->view, d->peers[i].uuid)->address;
     if (n)
         probe_peers(&d->dc, addresses, n, probe_timeout_ms(d), r);
@@ -271,7 +271,7 @@ static long long enabled_hosts(const hafenced *d)
     return n;
 }
 
-static void situation_of(hafenced *d, const peer *p, bool waited, hf_situation *s, char *vote_why, size_t size)
+static void situation_of(hafenced *d, const peer *p, bool waited, hfc_situation *s, char *vote_why, size_t size)
 {
     const pool_host *self = pool_view_host(&d->view, d->self);
     memset(s, 0, sizeof *s);
@@ -288,7 +288,7 @@ static void situation_of(hafenced *d, const peer *p, bool waited, hf_situation *
     s->heuristic = HF_VOTE_UNKNOWN;
     snprintf(vote_why, size, "not asked");
     /* the vote is only worth the pings when this host could fence */
-    if (!d->suspended && !s->ha_off && !s->in_maintenance && d->role != HF_ROLE_SLAVE &&
+    if (!d->suspended && !s->ha_off && !s->in_maintenance && d->role != HFC_ROLE_SLAVE &&
         d->dc.settings.fence_quorum_required && d->dc.settings.fence_use_ip_heuristics)
         s->heuristic = heuristic_vote(&d->dc, vote_why, size);
 }
@@ -302,7 +302,7 @@ static bool still_failed_after_split_delay(hafenced *d, peer *p)
     probe_result r = {0};
     char label[512];
     for (long long s = 0; s < d->dc.ds.split_delay && !*d->stop; s++) {
-        hf_sleep_ms(1000, d->stop);
+        hfc_sleep_ms(1000, d->stop);
         notify_alive();
     }
     probe_peers(&d->dc, &address, 1, probe_timeout_ms(d), &r);
@@ -310,8 +310,8 @@ static bool still_failed_after_split_delay(hafenced *d, peer *p)
         hafenced_record(d, HF_LOG_WARNING, p->uuid, "decision", "nothing", false, 0,
                         "%s answers again after the two-host split delay (%lld s): not fenced (%s)",
                         host_label(d, p->uuid, label, sizeof label), d->dc.ds.split_delay, r.why);
-        hf_peer_watch_init(&p->watch);
-        hf_peer_observe(&p->watch, true, &d->dc.settings, hf_now_ms());
+        hfc_peer_watch_init(&p->watch);
+        hfc_peer_observe(&p->watch, true, &d->dc.settings, hf_now_ms());
         return false;
     }
     return true;
@@ -320,37 +320,37 @@ static bool still_failed_after_split_delay(hafenced *d, peer *p)
 void peer_check_again(const hafenced *d, peer *p)
 {
     p->not_fenced = true;
-    hf_peer_watch_init(&p->watch);
-    p->watch.state = HF_PEER_SUSPECT;
+    hfc_peer_watch_init(&p->watch);
+    p->watch.state = HFC_PEER_SUSPECT;
     p->watch.next_check_ms = hf_now_ms() + d->dc.settings.xapi_delay * 1000;
 }
 
 static void decide_and_act(hafenced *d, peer *p)
 {
-    hf_situation s;
+    hfc_situation s;
     char reason[512], vote_why[256], label[512];
-    hf_decision decision;
+    hfc_decision decision;
     host_label(d, p->uuid, label, sizeof label);
     situation_of(d, p, false, &s, vote_why, sizeof vote_why);
-    decision = hf_decide(&s, reason, sizeof reason);
-    if (decision == HF_DECIDE_WAIT) {
+    decision = hfc_decide(&s, reason, sizeof reason);
+    if (decision == HFC_DECIDE_WAIT) {
         hafenced_record(d, HF_LOG_WARNING, p->uuid, "decision", "wait", false, 0, "%s: %s (wait %lld s)", label,
                         reason, d->dc.ds.split_delay);
         if (!still_failed_after_split_delay(d, p))
             return;
         situation_of(d, p, true, &s, vote_why, sizeof vote_why);
-        decision = hf_decide(&s, reason, sizeof reason);
+        decision = hfc_decide(&s, reason, sizeof reason);
     }
-    snprintf(p->decision, sizeof p->decision, "%s: %s", hf_decision_name(decision), reason);
-    hafenced_record(d, decision == HF_DECIDE_NOTHING && d->role == HF_ROLE_SLAVE ? HF_LOG_INFO : HF_LOG_WARNING,
-                    p->uuid, "decision", hf_decision_name(decision), false, 0,
-                    "%s failed; %s decides: %s: %s (heuristic vote %s: %s)", label, hf_role_name(d->role),
-                    hf_decision_name(decision), reason, hf_vote_name(s.heuristic), vote_why);
+    snprintf(p->decision, sizeof p->decision, "%s: %s", hfc_decision_name(decision), reason);
+    hafenced_record(d, decision == HFC_DECIDE_NOTHING && d->role == HFC_ROLE_SLAVE ? HF_LOG_INFO : HF_LOG_WARNING,
+                    p->uuid, "decision", hfc_decision_name(decision), false, 0,
+                    "%s failed; %s decides: %s: %s (heuristic vote %s: %s)", label, hfc_role_name(d->role),
+                    hfc_decision_name(decision), reason, hfc_vote_name(s.heuristic), vote_why);
     switch (decision) {
-    case HF_DECIDE_FENCE:
+    case HFC_DECIDE_FENCE:
         act_fence(d, p);
         break;
-    case HF_DECIDE_SELF_FENCE:
+    case HFC_DECIDE_SELF_FENCE:
         self_fence(d, reason);
         break;
     default:
@@ -371,7 +371,7 @@ static const char *peer_state_text(const hafenced *d, const peer *p)
         return "disabled";
     if (p->not_fenced)
         return "failed, not fenced";
-    return hf_peer_state_name(p->watch.state);
+    return hfc_peer_state_name(p->watch.state);
 }
 
 #define STATUS_REFRESH_MS 5000 /* well inside what status-pool calls stale (10 s) */
@@ -379,13 +379,13 @@ static const char *peer_state_text(const hafenced *d, const peer *p)
 static void write_status(hafenced *d)
 {
     json_object *o = json_object_new_object(), *peers = json_object_new_array();
-    hf_error err = {0};
+    hfc_error err = {0};
     long long live = live_hosts(d);
     const pool_host *self = pool_view_host(&d->view, d->self);
     const char *text;
     json_object_object_add(o, "host", json_object_new_string(d->self));
     json_object_object_add(o, "name", json_object_new_string(self ? self->name : ""));
-    json_object_object_add(o, "role", json_object_new_string(hf_role_name(d->role)));
+    json_object_object_add(o, "role", json_object_new_string(hfc_role_name(d->role)));
     json_object_object_add(o, "master", json_object_new_string(d->view.master));
     json_object_object_add(o, "autopromote", json_object_new_string(d->view.autopromote));
     json_object_object_add(o, "view_cached", json_object_new_boolean(d->view.cached));
@@ -429,27 +429,27 @@ static void write_status(hafenced *d)
         return;
     }
     free(d->status_text);
-    d->status_text = hf_strdup(text);
+    d->status_text = hfc_strdup(text);
     d->status_written_ms = hf_now_ms();
-    json_object_object_add(o, "time_ms", json_object_new_int64(hf_wall_ms()));
+    json_object_object_add(o, "time_ms", json_object_new_int64(hfc_wall_ms()));
     json_object_object_add(o, "pid", json_object_new_int64(getpid()));
     text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
-    if (!hf_state_write(d->opt.state_dir, "status.json", text, &err)) {
+    if (!hfc_state_write(d->opt.state_dir, "status.json", text, &err)) {
         /* a full or read-only state directory must not hide the daemon's
          * state (a suspension above all): the runtime directory (tmpfs),
          * which status-pool reads too */
-        hf_error err2 = {0};
-        if (!hf_state_write(d->opt.runtime_dir, "status.json", text, &err2)) {
-            hf_log(HF_LOG_ERROR, "cannot write the status: %s; nor %s", err.message, err2.message);
+        hfc_error err2 = {0};
+        if (!hfc_state_write(d->opt.runtime_dir, "status.json", text, &err2)) {
+            hfc_log(HF_LOG_ERROR, "cannot write the status: %s; nor %s", err.message, err2.message);
             free(d->status_text); /* try again next pass */
             d->status_text = NULL;
         } else if (!d->status_fallback) {
-            hf_log(HF_LOG_ERROR, "cannot write the status: %s; written to %s instead", err.message,
+            hfc_log(HF_LOG_ERROR, "cannot write the status: %s; written to %s instead", err.message,
                    d->opt.runtime_dir);
         }
         d->status_fallback = true;
     } else if (d->status_fallback) {
-        char *old = hf_state_path(d->opt.runtime_dir, "status.json");
+        char *old = hfc_state_path(d->opt.runtime_dir, "status.json");
         unlink(old); /* the state directory has it again */
         free(old);
         d->status_fallback = false;
@@ -466,10 +466,10 @@ int64_t hafenced_cycle(hafenced *d)
         check_peers(d);
         for (size_t i = 0; i < d->peer_count && !*d->stop; i++) {
             peer *p = &d->peers[i];
-            if (p->phase == PEER_WATCHED && p->watch.state == HF_PEER_FAILED && peer_checked(d, p))
+            if (p->phase == PEER_WATCHED && p->watch.state == HFC_PEER_FAILED && peer_checked(d, p))
                 decide_and_act(d, p);
         }
-        if (d->role == HF_ROLE_MASTER && !d->view.cached && !d->suspended) {
+        if (d->role == HFC_ROLE_MASTER && !d->view.cached && !d->suspended) {
             choose_autopromote(d);
             mark_pool_health(d);
         }

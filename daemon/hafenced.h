@@ -37,16 +37,16 @@ typedef struct daemon_settings {
 /* Everything the daemon acts with, built from the config files; a reload
  * builds a new one and keeps the old one when that fails. */
 typedef struct daemon_config {
-    hf_config *config;
-    hf_settings settings;
+    hfc_config *config;
+    hfc_settings settings;
     daemon_settings ds;
-    hf_plugin *fence_plugin;   /* FENCE_METHOD */
+    hfc_plugin *fence_plugin;   /* FENCE_METHOD */
     hf_param *fence_params;
-    hf_hostmap *hostmap;       /* NULL: the host UUID is the target */
+    hfc_hostmap *hostmap;       /* NULL: the host UUID is the target */
     char *hostmap_path;
-    hf_plugin *pool_plugin;    /* marking dead: the pool plugin's steps */
+    hfc_plugin *pool_plugin;    /* marking dead: the pool plugin's steps */
     hf_param *pool_params;
-    hf_plugin *ping_plugin;    /* ICMP of peers and the IP heuristic */
+    hfc_plugin *ping_plugin;    /* ICMP of peers and the IP heuristic */
     hf_param *heuristic_params;
     char *pool_db;             /* the pool database's HA_<KEY> entries applied ("KEY=VALUE\n", sorted) */
 } daemon_config;
@@ -68,7 +68,7 @@ typedef struct daemon_options {
 /* The layers, later ones winning: the pool-wide file (-c), HA-Lizard's
  * pool-wide configuration in the pool database (other-config HA_<KEY>, as
  * `ha-cfg set` writes it; pool_oc may be NULL), this host's override (-o). */
-bool daemon_config_load(const daemon_options *o, struct json_object *pool_oc, daemon_config *dc, hf_error *err);
+bool daemon_config_load(const daemon_options *o, struct json_object *pool_oc, daemon_config *dc, hfc_error *err);
 /* The HA_<KEY> entries of a pool other-config, as daemon_config.pool_db
  * holds them (a new string; "" when none). */
 char *pool_db_entries(struct json_object *pool_oc);
@@ -78,7 +78,7 @@ void daemon_config_free(daemon_config *dc);
 /* The pool plugin's XAPI parameters (HAFENCE_XAPI_* keys) as client settings. */
 void daemon_xapi_settings(const daemon_config *dc, xapi_settings *s);
 /* This host's UUID: INSTALLATION_UUID of the XenServer inventory file. */
-bool daemon_read_inventory(const char *path, char *uuid, hf_error *err);
+bool daemon_read_inventory(const char *path, char *uuid, hfc_error *err);
 
 /* ---- the pool as XAPI shows it, cached (poolview.c) ---------------------- */
 #define AUTOPROMOTE_KEY "autopromote_uuid" /* HA-Lizard's pool other-config key */
@@ -114,13 +114,13 @@ const char *pool_view_config(const pool_view *v, const char *key);
 /* A host's XenCenter custom field (XC_CUSTOM_FIELD + field), or NULL. */
 const char *pool_host_field(const pool_host *h, const char *field);
 
-bool pool_view_read(xapi *x, pool_view *v, int64_t deadline_ms, hf_error *err);
-bool pool_view_save(const pool_view *v, const char *state_dir, hf_error *err);
-bool pool_view_load(pool_view *v, const char *state_dir, hf_error *err);
+bool pool_view_read(xapi *x, pool_view *v, int64_t deadline_ms, hfc_error *err);
+bool pool_view_save(const pool_view *v, const char *state_dir, hfc_error *err);
+bool pool_view_load(pool_view *v, const char *state_dir, hfc_error *err);
 void pool_view_free(pool_view *v);
 const pool_host *pool_view_host(const pool_view *v, const char *uuid);
 /* The pool object's other-config[AUTOPROMOTE_KEY] := uuid. */
-bool pool_record_autopromote(xapi *x, const char *uuid, int64_t deadline_ms, hf_error *err);
+bool pool_record_autopromote(xapi *x, const char *uuid, int64_t deadline_ms, hfc_error *err);
 
 /* ---- reading the view in the background (viewreader.c) ------------------ */
 typedef struct view_reader view_reader;
@@ -152,7 +152,7 @@ typedef enum peer_phase {
 
 typedef struct peer {
     char uuid[UUID_TEXT];
-    hf_peer_watch watch;
+    hfc_peer_watch watch;
     peer_phase phase;
     char why[256];       /* the last check's result */
     char decision[512];  /* the last decision about it */
@@ -170,9 +170,9 @@ typedef struct hafenced {
     pool_view view;
     peer *peers;
     size_t peer_count;
-    hf_role role;
+    hfc_role role;
     bool suspended;
-    hf_suspension suspension;
+    hfc_suspension suspension;
     /* suspended, but the marker could not be written: held in memory, no
      * reboot (it would lose the suspension), the write retried each pass */
     bool suspension_unrecorded;

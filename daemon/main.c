@@ -70,7 +70,7 @@ static void usage(FILE *f)
             "      --keys            list every configuration key (name, default, effect, meaning)\n"
             "  -v, --verbose         more detail (twice: debug)\n"
             "  -h, --help, --version\n",
-            hf_state_dir_default(), hf_runtime_dir_default(), hf_history_default_path(), HAFENCE_PLUGINDIR);
+            hfc_state_dir_default(), hfc_runtime_dir_default(), hfc_history_default_path(), HAFENCE_PLUGINDIR);
 }
 
 /* --keys: every configuration key, tab-separated: name, default,
@@ -79,7 +79,7 @@ static void usage(FILE *f)
 static void print_keys(void)
 {
     size_t n;
-    const hf_key_def *k = hf_keys(&n);
+    const hfc_key_def *k = hfc_keys(&n);
     printf("KEY\tDEFAULT\tEFFECT\tMEANING\n");
     for (size_t i = 0; i < n; i++)
         printf("%s\t%s\t%s\t%s%s%s\n", k[i].name, k[i].dflt ? (*k[i].dflt ? k[i].dflt : "\"\"") : "(required)",
@@ -92,21 +92,21 @@ static void print_keys(void)
 }
 
 /* One daemon per state directory: a second would fence the same peers. */
-static int lock_state_dir(const char *dir, hf_error *err)
+static int lock_state_dir(const char *dir, hfc_error *err)
 {
-    char *path = hf_state_path(dir, "hafenced.lock");
+    char *path = hfc_state_path(dir, "hafenced.lock");
     int fd = mkdir(dir, 0750) == 0 || errno == EEXIST ? open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640) : -1;
     if (fd < 0) {
-        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: %s", path, strerror(errno));
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: %s", path, strerror(errno));
     } else if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        hf_error_set(err, HF_E_PLUGIN_FAILED, "%s: another hafenced uses this state directory", path);
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: another hafenced uses this state directory", path);
         close(fd);
         fd = -1;
     } else {
         char pid[32];
         int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
         if (ftruncate(fd, 0) != 0 || write(fd, pid, (size_t)n) != n)
-            hf_log(HF_LOG_WARNING, "%s: cannot write the pid", path);
+            hfc_log(HF_LOG_WARNING, "%s: cannot write the pid", path);
     }
     free(path);
     return fd;
@@ -115,9 +115,9 @@ static int lock_state_dir(const char *dir, hf_error *err)
 static void reload(hafenced *d)
 {
     daemon_config fresh;
-    hf_error err = {0};
+    hfc_error err = {0};
     if (!daemon_config_load(&d->opt, d->view.other_config, &fresh, &err)) {
-        hf_log(HF_LOG_ERROR, "reload refused, the running configuration stays: %s", err.message);
+        hfc_log(HF_LOG_ERROR, "reload refused, the running configuration stays: %s", err.message);
         free(d->pool_db_refused);
         d->pool_db_refused = pool_db_entries(d->view.other_config);
         return;
@@ -129,7 +129,7 @@ static void reload(hafenced *d)
     d->reader = view_reader_start(&d->dc);
     xapi_free(d->x);
     d->x = NULL;
-    hf_log(HF_LOG_WARNING, "configuration reloaded from %s%s%s%s", d->opt.config_path,
+    hfc_log(HF_LOG_WARNING, "configuration reloaded from %s%s%s%s", d->opt.config_path,
            *d->dc.pool_db ? ", the pool database (other-config HA_*)" : "",
            d->opt.override_path && access(d->opt.override_path, F_OK) == 0 ? " and " : "",
            d->opt.override_path && access(d->opt.override_path, F_OK) == 0 ? d->opt.override_path : "");
@@ -158,18 +158,18 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     hafenced d;
-    hf_error err = {0};
+    hfc_error err = {0};
     struct sigaction sa;
     bool check_only = false, probe = false;
     int opt, lock_fd;
-    hf_process_protect(); /* before any secret is read */
+    hfc_process_protect(); /* before any secret is read */
     atexit(free_paths);
     memset(&d, 0, sizeof d);
     d.opt.config_path = "/etc/ha-lizard/ha-lizard.pool.conf";
     d.opt.override_path = "/etc/ha-lizard/ha-lizard.conf";
-    d.opt.state_dir = hf_state_dir_default();
-    d.opt.runtime_dir = hf_runtime_dir_default();
-    d.opt.history_path = hf_history_default_path();
+    d.opt.state_dir = hfc_state_dir_default();
+    d.opt.runtime_dir = hfc_runtime_dir_default();
+    d.opt.history_path = hfc_history_default_path();
     d.opt.inventory = "/etc/xensource-inventory";
     while ((opt = getopt_long(argc, argv, "c:o:fvh", longopts, NULL)) != -1) {
         switch (opt) {
@@ -204,29 +204,29 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     /* it detaches into /: relative paths resolved against where it started */
-    d.opt.state_dir = absolute[0] = hf_absolute_path(d.opt.state_dir);
-    d.opt.runtime_dir = absolute[1] = hf_absolute_path(d.opt.runtime_dir);
-    d.opt.history_path = absolute[2] = hf_absolute_path(d.opt.history_path);
-    d.opt.config_path = absolute[3] = hf_absolute_path(d.opt.config_path);
+    d.opt.state_dir = absolute[0] = hfc_absolute_path(d.opt.state_dir);
+    d.opt.runtime_dir = absolute[1] = hfc_absolute_path(d.opt.runtime_dir);
+    d.opt.history_path = absolute[2] = hfc_absolute_path(d.opt.history_path);
+    d.opt.config_path = absolute[3] = hfc_absolute_path(d.opt.config_path);
     if (d.opt.override_path)
-        d.opt.override_path = absolute[4] = hf_absolute_path(d.opt.override_path);
+        d.opt.override_path = absolute[4] = hfc_absolute_path(d.opt.override_path);
     if (d.opt.plugin_dir)
-        d.opt.plugin_dir = absolute[5] = hf_absolute_path(d.opt.plugin_dir);
+        d.opt.plugin_dir = absolute[5] = hfc_absolute_path(d.opt.plugin_dir);
     /* warnings and up always: every decision is logged at warning */
-    hf_log_set_level(d.opt.verbose >= 2 ? HF_LOG_DEBUG : d.opt.verbose ? HF_LOG_INFO : HF_LOG_WARNING);
+    hfc_log_set_level(d.opt.verbose >= 2 ? HF_LOG_DEBUG : d.opt.verbose ? HF_LOG_INFO : HF_LOG_WARNING);
     if (!d.opt.foreground || d.opt.syslog) {
         openlog("hafenced", LOG_PID, LOG_DAEMON);
-        hf_log_set_sink(syslog_sink, NULL);
+        hfc_log_set_sink(syslog_sink, NULL);
     } else {
-        hf_log_set_sink(stderr_sink, NULL);
+        hfc_log_set_sink(stderr_sink, NULL);
     }
 
     if (d.opt.host_uuid) {
-        if (!hf_is_uuid(d.opt.host_uuid)) {
+        if (!hfc_is_uuid(d.opt.host_uuid)) {
             fprintf(stderr, "hafenced: --host-uuid %s: not a UUID\n", d.opt.host_uuid);
             return EXIT_USAGE;
         }
-        hf_strlcpy(d.self, d.opt.host_uuid, sizeof d.self);
+        hfc_strlcpy(d.self, d.opt.host_uuid, sizeof d.self);
     } else if (!daemon_read_inventory(d.opt.inventory, d.self, &err)) {
         fprintf(stderr, "hafenced: %s (or give --host-uuid)\n", err.message);
         /* a configuration may be checked on any machine */
@@ -244,7 +244,7 @@ int main(int argc, char **argv)
             pool_view_free(&d.view);
             return EXIT_CONFIG;
         }
-        hf_log(HF_LOG_ERROR, "%s", err.message);
+        hfc_log(HF_LOG_ERROR, "%s", err.message);
         if (!d.opt.foreground || d.opt.syslog)
             fprintf(stderr, "hafenced: %s\n", err.message);
         pool_view_free(&d.view);
@@ -263,7 +263,7 @@ int main(int argc, char **argv)
         return 1;
     }
     if ((lock_fd = lock_state_dir(d.opt.state_dir, &err)) < 0) {
-        hf_log(HF_LOG_ERROR, "%s", err.message);
+        hfc_log(HF_LOG_ERROR, "%s", err.message);
         hafenced_free(&d);
         return 1;
     }
@@ -277,7 +277,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     d.stop = &stop_requested;
 
-    hf_log(HF_LOG_WARNING, "hafenced %s started: host %s, config %s, method %s, XAPI_COUNT=%lld XAPI_DELAY=%lld",
+    hfc_log(HF_LOG_WARNING, "hafenced %s started: host %s, config %s, method %s, XAPI_COUNT=%lld XAPI_DELAY=%lld",
            HAFENCE_VERSION, d.self, d.opt.config_path, d.dc.settings.fence_method, d.dc.settings.xapi_count,
            d.dc.settings.xapi_delay);
     d.reader = view_reader_start(&d.dc);
@@ -291,17 +291,17 @@ int main(int argc, char **argv)
         }
         wait_ms = hafenced_cycle(&d);
         notify_alive();
-        notify_status("%s; %zu peers; %s", hf_role_name(d.role), d.peer_count,
+        notify_status("%s; %zu peers; %s", hfc_role_name(d.role), d.peer_count,
                       !d.suspended ? "watching" : d.suspension_unrecorded ? "SUSPENDED (in memory only: marker not written)" : "SUSPENDED");
         if (!stop_requested && !reload_requested) {
             woken = 0;
-            hf_sleep_ms(wait_ms, &woken);
+            hfc_sleep_ms(wait_ms, &woken);
         }
     }
     notify_stopping();
-    hf_log(HF_LOG_WARNING, "hafenced stopping");
+    hfc_log(HF_LOG_WARNING, "hafenced stopping");
     hafenced_free(&d);
     close(lock_fd);
-    hf_secrets_forget();
+    hfc_secrets_forget();
     return 0;
 }

@@ -56,16 +56,16 @@ const pool_host *pool_view_host(const pool_view *v, const char *uuid)
     return NULL;
 }
 
-static bool xapi_failed(hf_result r, const hf_reply *reply, hf_error *err)
+static bool xapi_failed(hf_result r, const hf_reply *reply, hfc_error *err)
 {
     if (r == HF_OK)
         return false;
-    hf_error_set(err, r, "%s", reply->message);
+    hfc_error_set(err, r, "%s", reply->message);
     return true;
 }
 
 /* The one pool object's reference. */
-static bool pool_ref(xapi *x, char *ref, size_t size, int64_t deadline_ms, hf_error *err)
+static bool pool_ref(xapi *x, char *ref, size_t size, int64_t deadline_ms, hfc_error *err)
 {
     hf_reply reply = {0};
     xv *v = NULL;
@@ -74,9 +74,9 @@ static bool pool_ref(xapi *x, char *ref, size_t size, int64_t deadline_ms, hf_er
         return false;
     ok = v && v->type == XV_ARRAY && v->count == 1 && xv_str(v->items[0]);
     if (ok)
-        hf_strlcpy(ref, v->items[0]->str, size);
+        hfc_strlcpy(ref, v->items[0]->str, size);
     else
-        hf_error_set(err, HF_E_DEVICE_REFUSED, "XAPI %s: pool.get_all: not one pool reference", xapi_url(x));
+        hfc_error_set(err, HF_E_DEVICE_REFUSED, "XAPI %s: pool.get_all: not one pool reference", xapi_url(x));
     xv_free(v);
     return ok;
 }
@@ -87,7 +87,7 @@ static const char *member(const xv *record, const char *key)
     return s ? s : "";
 }
 
-bool pool_view_read(xapi *x, pool_view *out, int64_t deadline_ms, hf_error *err)
+bool pool_view_read(xapi *x, pool_view *out, int64_t deadline_ms, hfc_error *err)
 {
     hf_reply reply = {0};
     char pref[256], master_ref[256] = "";
@@ -102,42 +102,42 @@ bool pool_view_read(xapi *x, pool_view *out, int64_t deadline_ms, hf_error *err)
         xapi_failed(xapi_call(x, "host.get_all_records", NULL, 0, &hosts, deadline_ms, &reply), &reply, err))
         goto out;
     if (!pool || pool->type != XV_STRUCT || !hosts || hosts->type != XV_STRUCT) {
-        hf_error_set(err, HF_E_DEVICE_REFUSED, "XAPI %s: pool or host records are not structs", xapi_url(x));
+        hfc_error_set(err, HF_E_DEVICE_REFUSED, "XAPI %s: pool or host records are not structs", xapi_url(x));
         goto out;
     }
-    hf_strlcpy(master_ref, member(pool, "master"), sizeof master_ref);
+    hfc_strlcpy(master_ref, member(pool, "master"), sizeof master_ref);
     oc = xv_get(pool, "other_config");
-    if (oc && oc->type == XV_STRUCT && hf_is_uuid(member(oc, AUTOPROMOTE_KEY)))
-        hf_strlcpy(v.autopromote, member(oc, AUTOPROMOTE_KEY), sizeof v.autopromote);
+    if (oc && oc->type == XV_STRUCT && hfc_is_uuid(member(oc, AUTOPROMOTE_KEY)))
+        hfc_strlcpy(v.autopromote, member(oc, AUTOPROMOTE_KEY), sizeof v.autopromote);
     v.other_config = map_json(oc, NULL);
     v.native_ha = xv_get(pool, "ha_enabled") && xv_get(pool, "ha_enabled")->type == XV_BOOL &&
                   xv_get(pool, "ha_enabled")->num;
 
-    v.hosts = hf_calloc(hosts->count ? hosts->count : 1, sizeof *v.hosts);
+    v.hosts = hfc_calloc(hosts->count ? hosts->count : 1, sizeof *v.hosts);
     for (size_t i = 0; i < hosts->count; i++) {
         const xv *h = hosts->items[i], *enabled = xv_get(h, "enabled");
         pool_host *ph = &v.hosts[v.count];
-        if (h->type != XV_STRUCT || !hf_is_uuid(member(h, "uuid"))) {
-            hf_error_set(err, HF_E_DEVICE_REFUSED, "XAPI %s: host %s: a record without a UUID", xapi_url(x),
+        if (h->type != XV_STRUCT || !hfc_is_uuid(member(h, "uuid"))) {
+            hfc_error_set(err, HF_E_DEVICE_REFUSED, "XAPI %s: host %s: a record without a UUID", xapi_url(x),
                          hosts->keys[i]);
             goto out;
         }
-        hf_strlcpy(ph->uuid, member(h, "uuid"), sizeof ph->uuid);
-        hf_strlcpy(ph->ref, hosts->keys[i], sizeof ph->ref);
+        hfc_strlcpy(ph->uuid, member(h, "uuid"), sizeof ph->uuid);
+        hfc_strlcpy(ph->ref, hosts->keys[i], sizeof ph->ref);
         ph->fields = map_json(xv_get(h, "other_config"), XC_CUSTOM_FIELD);
-        hf_strlcpy(ph->name, member(h, "name_label"), sizeof ph->name);
-        hf_strlcpy(ph->address, member(h, "address"), sizeof ph->address);
+        hfc_strlcpy(ph->name, member(h, "name_label"), sizeof ph->name);
+        hfc_strlcpy(ph->address, member(h, "address"), sizeof ph->address);
         ph->enabled = enabled && enabled->type == XV_BOOL && enabled->num;
         if (strcmp(hosts->keys[i], master_ref) == 0)
-            hf_strlcpy(v.master, ph->uuid, sizeof v.master);
+            hfc_strlcpy(v.master, ph->uuid, sizeof v.master);
         v.count++;
     }
     if (!*v.master) {
-        hf_error_set(err, HF_E_DEVICE_REFUSED, "XAPI %s: the pool's master %s is not one of its hosts",
+        hfc_error_set(err, HF_E_DEVICE_REFUSED, "XAPI %s: the pool's master %s is not one of its hosts",
                      xapi_url(x), master_ref);
         goto out;
     }
-    v.read_ms = hf_wall_ms();
+    v.read_ms = hfc_wall_ms();
     pool_view_free(out);
     *out = v;
     memset(&v, 0, sizeof v);
@@ -149,7 +149,7 @@ out:
     return ok;
 }
 
-bool pool_view_save(const pool_view *v, const char *state_dir, hf_error *err)
+bool pool_view_save(const pool_view *v, const char *state_dir, hfc_error *err)
 {
     json_object *o = json_object_new_object(), *hosts = json_object_new_array();
     bool ok;
@@ -169,7 +169,7 @@ bool pool_view_save(const pool_view *v, const char *state_dir, hf_error *err)
     json_object_object_add(o, "hosts", hosts);
     json_object_object_add(o, "native_ha", json_object_new_boolean(v->native_ha));
     json_object_object_add(o, "other_config", json_object_get(v->other_config));
-    ok = hf_state_write(state_dir, POOL_CACHE, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY), err);
+    ok = hfc_state_write(state_dir, POOL_CACHE, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY), err);
     json_object_put(o);
     return ok;
 }
@@ -179,16 +179,16 @@ static bool text_field(json_object *o, const char *key, char *out, size_t size, 
     json_object *v;
     if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
         return false;
-    if (uuid && *json_object_get_string(v) && !hf_is_uuid(json_object_get_string(v)))
+    if (uuid && *json_object_get_string(v) && !hfc_is_uuid(json_object_get_string(v)))
         return false;
-    hf_strlcpy(out, json_object_get_string(v), size);
+    hfc_strlcpy(out, json_object_get_string(v), size);
     return true;
 }
 
-bool pool_view_load(pool_view *out, const char *state_dir, hf_error *err)
+bool pool_view_load(pool_view *out, const char *state_dir, hfc_error *err)
 {
-    char *path = hf_state_path(state_dir, POOL_CACHE);
-    char *text = hf_read_file(path, 4u << 20, NULL, err);
+    char *path = hfc_state_path(state_dir, POOL_CACHE);
+    char *text = hfc_read_file(path, 4u << 20, NULL, err);
     json_object *o = text ? json_tokener_parse(text) : NULL, *hosts, *t;
     pool_view v = {0};
     bool ok = false, readable = text != NULL;
@@ -196,21 +196,21 @@ bool pool_view_load(pool_view *out, const char *state_dir, hf_error *err)
     if (!readable)
         goto out;
     if (!o || !json_object_object_get_ex(o, "hosts", &hosts) || !json_object_is_type(hosts, json_type_array) ||
-        !text_field(o, "master", v.master, sizeof v.master, true) || !hf_is_uuid(v.master) ||
+        !text_field(o, "master", v.master, sizeof v.master, true) || !hfc_is_uuid(v.master) ||
         !text_field(o, "autopromote", v.autopromote, sizeof v.autopromote, true)) {
-        hf_error_set(err, HF_E_BAD_PARAMETER, "%s: not a pool view", path);
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: not a pool view", path);
         goto out;
     }
     if (json_object_object_get_ex(o, "read_ms", &t))
         v.read_ms = json_object_get_int64(t);
-    v.hosts = hf_calloc(json_object_array_length(hosts) + 1, sizeof *v.hosts);
+    v.hosts = hfc_calloc(json_object_array_length(hosts) + 1, sizeof *v.hosts);
     for (size_t i = 0; i < json_object_array_length(hosts); i++) {
         json_object *h = json_object_array_get_idx(hosts, i), *en;
         pool_host *ph = &v.hosts[v.count];
         if (!json_object_is_type(h, json_type_object) || !text_field(h, "uuid", ph->uuid, sizeof ph->uuid, true) ||
-            !hf_is_uuid(ph->uuid) || !text_field(h, "name", ph->name, sizeof ph->name, false) ||
+            !hfc_is_uuid(ph->uuid) || !text_field(h, "name", ph->name, sizeof ph->name, false) ||
             !text_field(h, "address", ph->address, sizeof ph->address, false)) {
-            hf_error_set(err, HF_E_BAD_PARAMETER, "%s: host %zu: not a host record", path, i);
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: host %zu: not a host record", path, i);
             goto out;
         }
         ph->enabled = json_object_object_get_ex(h, "enabled", &en) && json_object_get_boolean(en);
@@ -235,7 +235,7 @@ out:
     return ok;
 }
 
-bool pool_record_autopromote(xapi *x, const char *uuid, int64_t deadline_ms, hf_error *err)
+bool pool_record_autopromote(xapi *x, const char *uuid, int64_t deadline_ms, hfc_error *err)
 {
     hf_reply reply = {0};
     char pref[256];

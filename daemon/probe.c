@@ -23,7 +23,7 @@ typedef struct tcp_probe {
 static void *tcp_probe_run(void *arg)
 {
     tcp_probe *t = arg;
-    t->answered = hf_probe_tcp(t->address, t->port, t->timeout_ms, t->why, sizeof t->why);
+    t->answered = hfc_probe_tcp(t->address, t->port, t->timeout_ms, t->why, sizeof t->why);
     return NULL;
 }
 
@@ -38,42 +38,42 @@ static void management_port(const daemon_config *dc, char *out, size_t size)
 /* Ping requests for each address, run in-process (they only read
  * sockets) through the engine, all at once. */
 static void icmp_probes(const daemon_config *dc, const char *const *addresses, size_t n, int64_t timeout_ms,
-                        hf_outcome *outcomes)
+                        hfc_outcome *outcomes)
 {
-    hf_engine_options eo;
-    hf_request *req = hf_calloc(n, sizeof *req);
-    hf_param **params = hf_calloc(n, sizeof *params);
-    hf_outcome *got = hf_calloc(n, sizeof *got);
-    size_t *index = hf_calloc(n, sizeof *index), runs = 0;
+    hfc_engine_options eo;
+    hfc_request *req = hfc_calloc(n, sizeof *req);
+    hf_param **params = hfc_calloc(n, sizeof *params);
+    hfc_outcome *got = hfc_calloc(n, sizeof *got);
+    size_t *index = hfc_calloc(n, sizeof *index), runs = 0;
     char timeout[32];
     snprintf(timeout, sizeof timeout, "%lld", (long long)(timeout_ms > 10 ? timeout_ms : 10));
-    hf_engine_options_init(&eo);
+    hfc_engine_options_init(&eo);
     eo.isolate = false;
     eo.timeout_ms = timeout_ms + 500;
     for (size_t i = 0; i < n; i++) {
-        hf_paramset *set = hf_paramset_new();
-        hf_error err = {0};
-        hf_paramset_set(set, "addresses", addresses[i]);
-        hf_paramset_set(set, "timeout_ms", timeout);
-        hf_paramset_set(set, "tries", "2");
-        params[i] = hf_params_validate(hf_plugin_descriptor_of(dc->ping_plugin)->params, set, hf_plugin_name(dc->ping_plugin), &err);
-        hf_paramset_free(set);
+        hfc_paramset *set = hfc_paramset_new();
+        hfc_error err = {0};
+        hfc_paramset_set(set, "addresses", addresses[i]);
+        hfc_paramset_set(set, "timeout_ms", timeout);
+        hfc_paramset_set(set, "tries", "2");
+        params[i] = hfc_params_validate(hfc_plugin_descriptor_of(dc->ping_plugin)->params, set, hfc_plugin_name(dc->ping_plugin), &err);
+        hfc_paramset_free(set);
         if (params[i]) {
-            req[runs] = (hf_request){.plugin = dc->ping_plugin, .params = params[i], .target = "",
-                                     .action = HF_ACTION_CHECK};
+            req[runs] = (hfc_request){.plugin = dc->ping_plugin, .params = params[i], .target = "",
+                                     .action = HFC_ACTION_CHECK};
             index[runs++] = i;
         } else {
             /* an address the ping plugin refuses: the peer does not answer */
-            hf_outcome_clear(&outcomes[i]);
+            hfc_outcome_clear(&outcomes[i]);
             outcomes[i].code = HF_E_BAD_PARAMETER;
-            hf_strlcpy(outcomes[i].message, err.message, sizeof outcomes[i].message);
+            hfc_strlcpy(outcomes[i].message, err.message, sizeof outcomes[i].message);
         }
     }
-    hf_engine_run(&eo, req, runs, got);
+    hfc_engine_run(&eo, req, runs, got);
     for (size_t r = 0; r < runs; r++)
         outcomes[index[r]] = got[r]; /* moved, items and all */
     for (size_t i = 0; i < n; i++)
-        hf_params_free(params[i]);
+        hfc_params_free(params[i]);
     free(index);
     free(got);
     free(params);
@@ -83,15 +83,15 @@ static void icmp_probes(const daemon_config *dc, const char *const *addresses, s
 void probe_peers(const daemon_config *dc, const char *const *addresses, size_t n, int64_t timeout_ms,
                  probe_result *out)
 {
-    tcp_probe *tcp = hf_calloc(n ? n : 1, sizeof *tcp);
-    hf_outcome *icmp = hf_calloc(n ? n : 1, sizeof *icmp);
-    bool *started = hf_calloc(n ? n : 1, sizeof *started);
+    tcp_probe *tcp = hfc_calloc(n ? n : 1, sizeof *tcp);
+    hfc_outcome *icmp = hfc_calloc(n ? n : 1, sizeof *icmp);
+    bool *started = hfc_calloc(n ? n : 1, sizeof *started);
     char port[8];
     management_port(dc, port, sizeof port);
     for (size_t i = 0; i < n; i++) {
         tcp[i].address = addresses[i];
         tcp[i].timeout_ms = timeout_ms;
-        hf_strlcpy(tcp[i].port, port, sizeof tcp[i].port);
+        hfc_strlcpy(tcp[i].port, port, sizeof tcp[i].port);
         started[i] = pthread_create(&tcp[i].thread, NULL, tcp_probe_run, &tcp[i]) == 0;
         if (!started[i])
             tcp_probe_run(&tcp[i]);
@@ -108,7 +108,7 @@ void probe_peers(const daemon_config *dc, const char *const *addresses, size_t n
             snprintf(out[i].why, sizeof out[i].why, "answers ICMP, but %s", tcp[i].why);
         else
             snprintf(out[i].why, sizeof out[i].why, "no ICMP answer (%.100s); %s", icmp[i].message, tcp[i].why);
-        hf_outcome_clear(&icmp[i]);
+        hfc_outcome_clear(&icmp[i]);
     }
     free(started);
     free(icmp);
@@ -117,17 +117,17 @@ void probe_peers(const daemon_config *dc, const char *const *addresses, size_t n
 
 hf_vote heuristic_vote(const daemon_config *dc, char *why, size_t why_size)
 {
-    hf_engine_options eo;
-    hf_request req = {.plugin = dc->ping_plugin, .params = dc->heuristic_params, .target = "",
-                      .action = HF_ACTION_CHECK};
-    hf_outcome out = {0};
+    hfc_engine_options eo;
+    hfc_request req = {.plugin = dc->ping_plugin, .params = dc->heuristic_params, .target = "",
+                      .action = HFC_ACTION_CHECK};
+    hfc_outcome out = {0};
     hf_vote vote;
-    hf_engine_options_init(&eo);
+    hfc_engine_options_init(&eo);
     eo.isolate = false;
     eo.timeout_ms = 10000;
-    hf_engine_run(&eo, &req, 1, &out);
+    hfc_engine_run(&eo, &req, 1, &out);
     vote = out.code == HF_OK ? out.vote : HF_VOTE_UNKNOWN;
     snprintf(why, why_size, "%s", out.message);
-    hf_outcome_clear(&out);
+    hfc_outcome_clear(&out);
     return vote;
 }

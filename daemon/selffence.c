@@ -24,27 +24,27 @@ static void run_reboot(hafenced *d)
     int64_t end = hf_now_ms() + REBOOT_WAIT_MS;
     int status = 0;
     pid_t pid, got = 0;
-    hf_log(HF_LOG_ERROR, "self-fence: rebooting this host once: %s", cmd);
+    hfc_log(HF_LOG_ERROR, "self-fence: rebooting this host once: %s", cmd);
     pid = fork();
     if (pid == 0) {
         execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
         _exit(127);
     }
     if (pid < 0) {
-        hf_log(HF_LOG_ERROR, "self-fence: cannot run '%s': %s; HA stays suspended", cmd, strerror(errno));
+        hfc_log(HF_LOG_ERROR, "self-fence: cannot run '%s': %s; HA stays suspended", cmd, strerror(errno));
         return;
     }
     while ((got = waitpid(pid, &status, WNOHANG)) == 0 && hf_now_ms() < end) {
-        hf_sleep_ms(100, NULL);
+        hfc_sleep_ms(100, NULL);
         notify_alive();
     }
     if (got == 0) {
         kill(pid, SIGKILL);
         waitpid(pid, &status, 0);
-        hf_log(HF_LOG_ERROR, "self-fence: '%s' did not return within %d s; HA stays suspended", cmd,
+        hfc_log(HF_LOG_ERROR, "self-fence: '%s' did not return within %d s; HA stays suspended", cmd,
                REBOOT_WAIT_MS / 1000);
     } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        hf_log(HF_LOG_ERROR, "self-fence: '%s' failed (status %d); HA stays suspended", cmd,
+        hfc_log(HF_LOG_ERROR, "self-fence: '%s' failed (status %d); HA stays suspended", cmd,
                WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
     }
 }
@@ -58,22 +58,22 @@ static void hold_in_memory(hafenced *d, const char *why)
 {
     d->suspension_unrecorded = true;
     d->suspension.rebooted = false;
-    hf_strlcpy(d->suspension_error, why, sizeof d->suspension_error);
+    hfc_strlcpy(d->suspension_error, why, sizeof d->suspension_error);
     d->suspension_told_ms = hf_now_ms();
 }
 
 void self_fence(hafenced *d, const char *reason)
 {
-    hf_error err = {0};
+    hfc_error err = {0};
     if (d->suspended)
         return;
     memset(&d->suspension, 0, sizeof d->suspension);
-    d->suspension.since_ms = hf_wall_ms();
-    hf_strlcpy(d->suspension.reason, reason, sizeof d->suspension.reason);
+    d->suspension.since_ms = hfc_wall_ms();
+    hfc_strlcpy(d->suspension.reason, reason, sizeof d->suspension.reason);
     /* marked "rebooted" before the reboot starts: one reboot, never a loop */
     d->suspension.rebooted = true;
     d->suspended = true;
-    if (!hf_suspension_write(d->opt.state_dir, &d->suspension, &err)) {
+    if (!hfc_suspension_write(d->opt.state_dir, &d->suspension, &err)) {
         hold_in_memory(d, err.message);
         hafenced_record(d, HF_LOG_ERROR, d->self, "self-fence", "suspended-unrecorded", false, 0,
                         "self-fence: HA SUSPENDED on this host (%s), IN MEMORY ONLY: the suspension marker cannot "
@@ -93,8 +93,8 @@ void self_fence(hafenced *d, const char *reason)
  * else the marker is written as soon as it can be, then the one reboot. */
 static void keep_unrecorded(hafenced *d)
 {
-    hf_error err = {0};
-    if (hf_recover_request_take(d->opt.runtime_dir, d->suspension.since_ms)) {
+    hfc_error err = {0};
+    if (hfc_recover_request_take(d->opt.runtime_dir, d->suspension.since_ms)) {
         d->suspended = d->suspension_unrecorded = false;
         hafenced_record(d, HF_LOG_WARNING, d->self, "recover", "ok", false, 0,
                         "the suspension (held in memory, its marker was never written) was cleared by the "
@@ -102,32 +102,32 @@ static void keep_unrecorded(hafenced *d)
         return;
     }
     d->suspension.rebooted = true;
-    if (hf_suspension_write(d->opt.state_dir, &d->suspension, &err)) {
+    if (hfc_suspension_write(d->opt.state_dir, &d->suspension, &err)) {
         d->suspension_unrecorded = false;
-        hf_log(HF_LOG_ERROR, "self-fence: the suspension marker is written now (%s); rebooting once",
+        hfc_log(HF_LOG_ERROR, "self-fence: the suspension marker is written now (%s); rebooting once",
                d->suspension.reason);
         run_reboot(d);
         return;
     }
     d->suspension.rebooted = false;
-    hf_strlcpy(d->suspension_error, err.message, sizeof d->suspension_error);
+    hfc_strlcpy(d->suspension_error, err.message, sizeof d->suspension_error);
     if (hf_now_ms() - d->suspension_told_ms >= 60000) {
         d->suspension_told_ms = hf_now_ms();
-        hf_log(HF_LOG_ERROR, "HA is SUSPENDED on this host in memory only (%s): the marker still cannot be "
+        hfc_log(HF_LOG_ERROR, "HA is SUSPENDED on this host in memory only (%s): the marker still cannot be "
                "written (%s); not rebooting; 'hafence recover' clears it", d->suspension.reason, err.message);
     }
 }
 
 void suspension_refresh(hafenced *d)
 {
-    hf_suspension s;
-    hf_error err = {0};
+    hfc_suspension s;
+    hfc_error err = {0};
     int state;
     if (d->suspended && d->suspension_unrecorded) {
         keep_unrecorded(d);
         return;
     }
-    state = hf_suspension_read(d->opt.state_dir, &s, &err);
+    state = hfc_suspension_read(d->opt.state_dir, &s, &err);
     if (state == 0) {
         if (d->suspended)
             hafenced_record(d, HF_LOG_WARNING, d->self, "recover", "ok", false, 0,
@@ -136,20 +136,20 @@ void suspension_refresh(hafenced *d)
         return;
     }
     if (state < 0 && !d->suspended)
-        hf_log(HF_LOG_ERROR, "%s: this host stays suspended", err.message);
+        hfc_log(HF_LOG_ERROR, "%s: this host stays suspended", err.message);
     if (!d->suspended)
-        hf_log(HF_LOG_ERROR, "HA is suspended on this host since it fenced itself (%s): no fencing, no VM "
+        hfc_log(HF_LOG_ERROR, "HA is suspended on this host since it fenced itself (%s): no fencing, no VM "
                "starts until 'hafence recover'", s.reason);
     d->suspended = true;
     d->suspension = s;
     if (!s.rebooted) {
         /* the daemon stopped between writing the marker and the reboot */
         d->suspension.rebooted = true;
-        if (!hf_suspension_write(d->opt.state_dir, &d->suspension, &err)) {
+        if (!hfc_suspension_write(d->opt.state_dir, &d->suspension, &err)) {
             /* the reboot would happen again after it: no reboot until the
              * marker says it started */
             hold_in_memory(d, err.message);
-            hf_log(HF_LOG_ERROR, "cannot update the suspension marker (%s): not rebooting", err.message);
+            hfc_log(HF_LOG_ERROR, "cannot update the suspension marker (%s): not rebooting", err.message);
             return;
         }
         run_reboot(d);

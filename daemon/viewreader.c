@@ -21,7 +21,7 @@ struct view_reader {
     /* the latest result, under lock */
     bool fresh, ok;
     pool_view view;
-    char error[HF_ERROR_MAX];
+    char error[HFC_ERROR_MAX];
     char answered_url[512];
 };
 
@@ -32,7 +32,7 @@ static void *reader_run(void *arg)
     pthread_mutex_lock(&r->lock);
     while (!r->stop) {
         pool_view v = {0};
-        hf_error err = {0};
+        hfc_error err = {0};
         bool ok;
         r->poke = false;
         pthread_mutex_unlock(&r->lock);
@@ -40,17 +40,17 @@ static void *reader_run(void *arg)
             x = xapi_new(&r->xs.opt);
         ok = x && pool_view_read(x, &v, hf_now_ms() + r->xs.opt.call_timeout_ms * 2 + 1000, &err);
         if (!x)
-            hf_error_set(&err, HF_E_PLUGIN_FAILED, "out of memory");
+            hfc_error_set(&err, HF_E_PLUGIN_FAILED, "out of memory");
         pthread_mutex_lock(&r->lock);
         r->fresh = true;
         r->ok = ok;
         if (ok) {
             pool_view_free(&r->view);
             r->view = v;
-            hf_strlcpy(r->answered_url, xapi_url(x), sizeof r->answered_url);
+            hfc_strlcpy(r->answered_url, xapi_url(x), sizeof r->answered_url);
         } else {
             pool_view_free(&v);
-            hf_strlcpy(r->error, err.message, sizeof r->error);
+            hfc_strlcpy(r->error, err.message, sizeof r->error);
             /* the master moved, or this host's XAPI restarted: start over
              * from this host's own XAPI */
             xapi_free(x);
@@ -80,7 +80,7 @@ static void *reader_run(void *arg)
 
 view_reader *view_reader_start(const daemon_config *dc)
 {
-    view_reader *r = hf_calloc(1, sizeof *r);
+    view_reader *r = hfc_calloc(1, sizeof *r);
     pthread_condattr_t attr;
     daemon_xapi_settings(dc, &r->xs);
     r->interval_ms = dc->ds.pool_interval * 1000;
@@ -91,7 +91,7 @@ view_reader *view_reader_start(const daemon_config *dc)
     pthread_condattr_destroy(&attr);
     r->started = pthread_create(&r->thread, NULL, reader_run, r) == 0;
     if (!r->started)
-        hf_log(HF_LOG_ERROR, "cannot start the pool view reader: the view comes from the cache only");
+        hfc_log(HF_LOG_ERROR, "cannot start the pool view reader: the view comes from the cache only");
     return r;
 }
 
@@ -113,10 +113,10 @@ int view_reader_take(view_reader *r, pool_view *into, char *error, size_t error_
             pool_view_free(into);
             *into = r->view;
             memset(&r->view, 0, sizeof r->view);
-            hf_strlcpy(url, r->answered_url, url_size);
+            hfc_strlcpy(url, r->answered_url, url_size);
             result = 1;
         } else {
-            hf_strlcpy(error, r->error, error_size);
+            hfc_strlcpy(error, r->error, error_size);
             result = -1;
         }
     }

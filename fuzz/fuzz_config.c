@@ -7,28 +7,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static int quiet;
-    hf_config *cfg = hf_config_new();
-    hf_error err;
-    hf_settings s;
+    hfc_config *cfg = hfc_config_new();
+    hfc_error err;
+    hfc_settings s;
     if (!quiet) {
-        hf_log_set_level(HF_LOG_ERROR);
+        hfc_log_set_level(HF_LOG_ERROR);
         quiet = 1;
     }
-    if (hf_config_parse(cfg, "fuzz.conf", (const char *)data, size, &err)) {
-        for (size_t i = 0; i < hf_config_count(cfg); i++) {
-            const char *key = hf_config_key_at(cfg, i);
+    if (hfc_config_parse(cfg, "fuzz.conf", (const char *)data, size, &err)) {
+        for (size_t i = 0; i < hfc_config_count(cfg); i++) {
+            const char *key = hfc_config_key_at(cfg, i);
             /* a fuzzed config must not make us read files */
             if (strstr(key, "_FILE"))
                 goto out;
-            (void)hf_config_get(cfg, key);
-            (void)hf_config_origin(cfg, key);
-            (void)hf_config_key_is_secret(key);
+            (void)hfc_config_get(cfg, key);
+            (void)hfc_config_origin(cfg, key);
+            (void)hfc_config_key_is_secret(key);
         }
-        if (hf_settings_load(cfg, &s, &err))
-            hf_settings_free(&s);
+        if (hfc_settings_load(cfg, &s, &err))
+            hfc_settings_free(&s);
     }
 out:
-    hf_config_free(cfg);
-    hf_secrets_forget();
+    hfc_config_free(cfg);
+    hfc_secrets_forget();
     return 0;
 }

@@ -16,11 +16,11 @@ static void capture(hf_log_level level, const char *line, void *arg)
     snprintf(warnings + used, sizeof warnings - used, "%s\n", line);
 }
 
-static hf_config *parse(const char *text, hf_error *err)
+static hfc_config *parse(const char *text, hfc_error *err)
 {
-    hf_config *cfg = hf_config_new();
-    if (!hf_config_parse(cfg, "test.conf", text, strlen(text), err)) {
-        hf_config_free(cfg);
+    hfc_config *cfg = hfc_config_new();
+    if (!hfc_config_parse(cfg, "test.conf", text, strlen(text), err)) {
+        hfc_config_free(cfg);
         return NULL;
     }
     return cfg;
@@ -28,53 +28,53 @@ static hf_config *parse(const char *text, hf_error *err)
 
 static void expect_error(const char *text, const char *needle, const char *what)
 {
-    hf_error err = {0};
-    hf_config *cfg = parse(text, &err);
+    hfc_error err = {0};
+    hfc_config *cfg = parse(text, &err);
     ok(cfg == NULL, "refused: %s", what);
     ok_has(err.message, needle, "error for %s names '%s'", what, needle);
-    hf_config_free(cfg);
+    hfc_config_free(cfg);
 }
 
 static void expect_settings_error(const char *text, const char *needle, const char *what)
 {
-    hf_error err = {0};
-    hf_settings s;
-    hf_config *cfg = parse(text, &err);
+    hfc_error err = {0};
+    hfc_settings s;
+    hfc_config *cfg = parse(text, &err);
     ok(cfg != NULL, "parses: %s", what);
-    ok(cfg && !hf_settings_load(cfg, &s, &err), "settings refused: %s", what);
+    ok(cfg && !hfc_settings_load(cfg, &s, &err), "settings refused: %s", what);
     ok_has(err.message, needle, "error for %s names '%s'", what, needle);
-    hf_config_free(cfg);
+    hfc_config_free(cfg);
 }
 
 int main(void)
 {
-    hf_error err = {0};
-    hf_settings s;
-    hf_config *cfg;
+    hfc_error err = {0};
+    hfc_settings s;
+    hfc_config *cfg;
 
-    hf_log_set_sink(capture, NULL);
+    hfc_log_set_sink(capture, NULL);
 
     /* no silent default method: a config that fences must name one */
     cfg = parse("", &err);
-    ok(cfg && !hf_settings_load(cfg, &s, &err), "an empty config is refused: FENCE_ENABLED=1 needs FENCE_METHOD");
+    ok(cfg && !hfc_settings_load(cfg, &s, &err), "an empty config is refused: FENCE_ENABLED=1 needs FENCE_METHOD");
     ok_has(err.message, "FENCE_METHOD is required", "  ... saying so");
-    hf_config_free(cfg);
+    hfc_config_free(cfg);
     cfg = parse("FENCE_METOD=IPMI\n", &err);
-    ok(cfg && !hf_settings_load(cfg, &s, &err), "a misspelt FENCE_METOD=IPMI does not fence the default way");
+    ok(cfg && !hfc_settings_load(cfg, &s, &err), "a misspelt FENCE_METOD=IPMI does not fence the default way");
     ok_has(err.message, "test.conf:1", "  ... the refusal names the line of the typo");
-    hf_config_free(cfg);
+    hfc_config_free(cfg);
     memset(warnings, 0, sizeof warnings);
     cfg = parse("FENCE_ENABLED=0\nFENCE_METOD=IPMI\nMONITOR_TYPO=3\n", &err);
-    ok(cfg && hf_settings_load(cfg, &s, &err), "with FENCE_ENABLED=0 no method is needed");
+    ok(cfg && hfc_settings_load(cfg, &s, &err), "with FENCE_ENABLED=0 no method is needed");
     ok_has(warnings, "unknown key FENCE_METOD (ignored): did you mean FENCE_METHOD?", "  ... a typo gets a did-you-mean");
     ok_has(warnings, "unknown key MONITOR_TYPO", "  ... whatever its prefix (MONITOR_TYPO)");
-    hf_settings_free(&s);
-    hf_config_free(cfg);
+    hfc_settings_free(&s);
+    hfc_config_free(cfg);
 
     /* the defaults favour safety */
     cfg = parse("FENCE_METHOD=POOL\n", &err);
-    ok(cfg && hf_settings_load(cfg, &s, &err), "a config with only FENCE_METHOD gives defaults");
-    ok(s.fence_enabled && s.fence_action == HF_FENCE_STOP, "defaults: fencing on, action stop");
+    ok(cfg && hfc_settings_load(cfg, &s, &err), "a config with only FENCE_METHOD gives defaults");
+    ok(s.fence_enabled && s.fence_action == HFC_FENCE_STOP, "defaults: fencing on, action stop");
     ok(strcmp(s.fence_method, "POOL") == 0, "the method given");
     ok(strcmp(s.fence_file_loc, "/etc/ha-lizard/fence") == 0, "default FENCE_FILE_LOC");
     ok(s.fence_min_hosts == 3 && s.fence_quorum_required && s.fence_use_ip_heuristics,
@@ -83,8 +83,8 @@ int main(void)
        "defaults: HA_ONFAIL, HOST_FORGET, REBOOT_LONE_HOST off");
     ok(s.xapi_count == 5 && s.xapi_delay == 15, "defaults: XAPI_COUNT 5, XAPI_DELAY 15");
     ok(*s.fence_heuristics_ips == '\0', "no heuristic address by default");
-    hf_settings_free(&s);
-    hf_config_free(cfg);
+    hfc_settings_free(&s);
+    hfc_config_free(cfg);
 
     /* a HA-Lizard file: comments, quotes, case-insensitive keys */
     warnings[0] = '\0';
@@ -103,34 +103,34 @@ int main(void)
                 "\n",
                 &err);
     ok(cfg != NULL, "HA-Lizard style file parses");
-    ok(cfg && hf_settings_load(cfg, &s, &err), "settings load: %s", err.message);
-    ok(s.fence_action == HF_FENCE_RESET, "FENCE_ACTION=reset");
+    ok(cfg && hfc_settings_load(cfg, &s, &err), "settings load: %s", err.message);
+    ok(s.fence_action == HFC_FENCE_RESET, "FENCE_ACTION=reset");
     ok(strcmp(s.fence_method, "ILO") == 0, "value ends before a trailing comment");
     ok(strcmp(s.fence_passwd, "s3cr et\"x") == 0, "double quotes and escapes");
     ok(s.fence_min_hosts == 2, "lower-case key read case-insensitively");
     ok(s.xapi_count == 2, "'export' prefix and CRLF accepted");
-    ok(strcmp(hf_config_get(cfg, "ilo_username"), "admin") == 0, "lookup is case-insensitive");
-    ok_has(hf_config_origin(cfg, "FENCE_METHOD"), "test.conf:4", "origin names file and line");
+    ok(strcmp(hfc_config_get(cfg, "ilo_username"), "admin") == 0, "lookup is case-insensitive");
+    ok_has(hfc_config_origin(cfg, "FENCE_METHOD"), "test.conf:4", "origin names file and line");
     ok(strstr(warnings, "unknown key") == NULL, "HA-Lizard's own keys and ILO_* raise no warning");
-    hf_settings_free(&s);
-    hf_config_free(cfg);
+    hfc_settings_free(&s);
+    hfc_config_free(cfg);
 
     /* unknown keys warn, naming file and line */
     warnings[0] = '\0';
     cfg = parse("FENCE_METHOD=IPMI\nFENCE_ENABLE=1\n", &err);
-    ok(cfg && hf_settings_load(cfg, &s, &err), "unknown key is not an error");
+    ok(cfg && hfc_settings_load(cfg, &s, &err), "unknown key is not an error");
     ok_has(warnings, "test.conf:2: unknown key FENCE_ENABLE", "unknown key warns with file:line");
-    hf_settings_free(&s);
-    hf_config_free(cfg);
+    hfc_settings_free(&s);
+    hfc_config_free(cfg);
 
     /* the override wins */
-    cfg = hf_config_new();
-    hf_config_parse(cfg, "pool.conf", "FENCE_METHOD=POOL\nFENCE_MIN_HOSTS=3\n", 35, &err);
-    hf_config_parse(cfg, "host.conf", "fence_method=IPMI\n", 18, &err);
-    ok(strcmp(hf_config_get(cfg, "FENCE_METHOD"), "IPMI") == 0, "later file overrides");
-    ok_has(hf_config_origin(cfg, "FENCE_METHOD"), "host.conf:1", "origin follows the override");
-    ok(strcmp(hf_config_get(cfg, "FENCE_MIN_HOSTS"), "3") == 0, "keys not overridden stay");
-    hf_config_free(cfg);
+    cfg = hfc_config_new();
+    hfc_config_parse(cfg, "pool.conf", "FENCE_METHOD=POOL\nFENCE_MIN_HOSTS=3\n", 35, &err);
+    hfc_config_parse(cfg, "host.conf", "fence_method=IPMI\n", 18, &err);
+    ok(strcmp(hfc_config_get(cfg, "FENCE_METHOD"), "IPMI") == 0, "later file overrides");
+    ok_has(hfc_config_origin(cfg, "FENCE_METHOD"), "host.conf:1", "origin follows the override");
+    ok(strcmp(hfc_config_get(cfg, "FENCE_MIN_HOSTS"), "3") == 0, "keys not overridden stay");
+    hfc_config_free(cfg);
 
     /* malformed lines */
     expect_error("FENCE_ENABLED 1\n", "test.conf:1", "a line without '='");
@@ -148,9 +148,9 @@ int main(void)
     {
         /* a literal $ in single quotes is a plain character */
         cfg = parse("FENCE_PASSWD='pa$$word`x`'\n", &err);
-        ok(cfg && strcmp(hf_config_get(cfg, "FENCE_PASSWD"), "pa$$word`x`") == 0,
+        ok(cfg && strcmp(hfc_config_get(cfg, "FENCE_PASSWD"), "pa$$word`x`") == 0,
            "single quotes keep $ and ` literally");
-        hf_config_free(cfg);
+        hfc_config_free(cfg);
     }
     {
         char big[3000];
@@ -163,10 +163,10 @@ int main(void)
     }
     {
         static const char nul_line[] = "FENCE_METHOD=ILO\0\nX=1\n";
-        hf_config *c2 = hf_config_new();
-        ok(!hf_config_parse(c2, "nul.conf", nul_line, sizeof nul_line - 1, &err), "NUL byte refused");
+        hfc_config *c2 = hfc_config_new();
+        ok(!hfc_config_parse(c2, "nul.conf", nul_line, sizeof nul_line - 1, &err), "NUL byte refused");
         ok_has(err.message, "nul.conf:1: NUL", "NUL byte error names the line");
-        hf_config_free(c2);
+        hfc_config_free(c2);
     }
 
     /* bad values name file, line and key */
@@ -181,14 +181,14 @@ int main(void)
 
     /* secrets: registered for redaction */
     cfg = parse("FENCE_METHOD=IPMI\nFENCE_PASSWD=Hunter2Hunter2\n", &err);
-    ok(cfg && hf_settings_load(cfg, &s, &err), "password config loads");
+    ok(cfg && hfc_settings_load(cfg, &s, &err), "password config loads");
     {
         char line[128] = "login with Hunter2Hunter2 failed";
-        hf_redact(line, sizeof line);
+        hfc_redact(line, sizeof line);
         ok(strstr(line, "Hunter2") == NULL, "FENCE_PASSWD is redacted from messages: %s", line);
     }
-    hf_settings_free(&s);
-    hf_config_free(cfg);
+    hfc_settings_free(&s);
+    hfc_config_free(cfg);
 
     /* a file holding secrets readable by others warns */
     {
@@ -199,33 +199,33 @@ int main(void)
         close(fd);
         chmod(path, 0644);
         warnings[0] = '\0';
-        cfg = hf_config_new();
-        ok(hf_config_load(cfg, path, &err), "config file loads");
+        cfg = hfc_config_new();
+        ok(hfc_config_load(cfg, path, &err), "config file loads");
         ok_has(warnings, "holds secrets and is readable", "mode 0644 with a secret warns");
-        hf_config_free(cfg);
+        hfc_config_free(cfg);
         chmod(path, 0600);
         warnings[0] = '\0';
-        cfg = hf_config_new();
-        hf_config_load(cfg, path, &err);
+        cfg = hfc_config_new();
+        hfc_config_load(cfg, path, &err);
         ok(strstr(warnings, "readable") == NULL, "mode 0600 does not warn");
-        hf_config_free(cfg);
+        hfc_config_free(cfg);
         unlink(path);
-        cfg = hf_config_new();
-        ok(!hf_config_load(cfg, path, &err), "missing file refused");
+        cfg = hfc_config_new();
+        ok(!hfc_config_load(cfg, path, &err), "missing file refused");
         ok_has(err.message, path, "error names the missing file");
-        hf_config_free(cfg);
+        hfc_config_free(cfg);
     }
-    hf_secrets_forget();
+    hfc_secrets_forget();
     {
         /* a password made of the mask's own '*': redacted, and no endless
          * loop (the config fuzzer found one: FENCE_PASSWD=* hung every
          * message that mentioned a '*') */
         char line[128] = "value '*x*' has ** in it";
-        hf_secret_register("*");
-        hf_secret_register("**");
-        hf_redact(line, sizeof line);
+        hfc_secret_register("*");
+        hfc_secret_register("**");
+        hfc_redact(line, sizeof line);
         ok(strstr(line, "value '*x*' has") == line, "a secret of '*': redaction ends (%s)", line);
-        hf_secrets_forget();
+        hfc_secrets_forget();
     }
     return tap_done();
 }

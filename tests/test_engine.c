@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 static char state_dir[] = "/tmp/hafence-engine-XXXXXX";
-static hf_plugin *dummy;
+static hfc_plugin *dummy;
 
 static void set_state(const char *target, const char *state)
 {
@@ -44,30 +44,30 @@ static const char *get_state(const char *target)
 }
 
 /* Run one action on target with dummy parameters given as name, value... */
-static void run(bool isolate, hf_action action, const char *target, hf_engine_options *o,
-                hf_outcome *out, const char *const *pairs)
+static void run(bool isolate, hfc_action action, const char *target, hfc_engine_options *o,
+                hfc_outcome *out, const char *const *pairs)
 {
-    hf_paramset *set = hf_paramset_new();
-    hf_error err = {0};
+    hfc_paramset *set = hfc_paramset_new();
+    hfc_error err = {0};
     hf_param *params;
-    hf_request req;
-    hf_paramset_set(set, "state_dir", state_dir);
+    hfc_request req;
+    hfc_paramset_set(set, "state_dir", state_dir);
     for (; pairs && *pairs; pairs += 2)
-        hf_paramset_set(set, pairs[0], pairs[1]);
-    params = hf_params_validate(hf_plugin_descriptor_of(dummy)->params, set, "dummy", &err);
+        hfc_paramset_set(set, pairs[0], pairs[1]);
+    params = hfc_params_validate(hfc_plugin_descriptor_of(dummy)->params, set, "dummy", &err);
     if (!params)
         diag("params: %s", err.message);
-    req = (hf_request){dummy, params, "2f4a4020-fe8c-4686-a65d-501a19a06716", target, action, -1};
+    req = (hfc_request){dummy, params, "2f4a4020-fe8c-4686-a65d-501a19a06716", target, action, -1};
     o->isolate = isolate;
-    hf_engine_run(o, &req, 1, out);
-    hf_params_free(params);
-    hf_paramset_free(set);
+    hfc_engine_run(o, &req, 1, out);
+    hfc_params_free(params);
+    hfc_paramset_free(set);
 }
 
-static hf_engine_options fast(void)
+static hfc_engine_options fast(void)
 {
-    hf_engine_options o;
-    hf_engine_options_init(&o);
+    hfc_engine_options o;
+    hfc_engine_options_init(&o);
     o.timeout_ms = 10000;
     o.power_timeout_ms = 3000;
     return o;
@@ -76,235 +76,235 @@ static hf_engine_options fast(void)
 static void both_modes(bool isolate)
 {
     const char *mode = isolate ? "isolated" : "in-process";
-    hf_engine_options o = fast();
-    hf_outcome out;
+    hfc_engine_options o = fast();
+    hfc_outcome out;
 
     set_state("h1", "on");
-    run(isolate, HF_ACTION_STATUS, "h1", &o, &out, NULL);
+    run(isolate, HFC_ACTION_STATUS, "h1", &o, &out, NULL);
     ok(out.code == HF_OK && out.power == HF_POWER_ON, "%s: status reads on", mode);
-    hf_outcome_clear(&out);
+    hfc_outcome_clear(&out);
 
-    run(isolate, HF_ACTION_OFF, "h1", &o, &out, NULL);
+    run(isolate, HFC_ACTION_OFF, "h1", &o, &out, NULL);
     ok(out.code == HF_OK && out.verified && !out.already, "%s: off is done and verified: %s", mode, out.message);
     ok(strcmp(get_state("h1"), "off") == 0, "%s: the device really is off", mode);
-    hf_outcome_clear(&out);
+    hfc_outcome_clear(&out);
 
-    run(isolate, HF_ACTION_OFF, "h1", &o, &out, NULL);
+    run(isolate, HFC_ACTION_OFF, "h1", &o, &out, NULL);
     ok(out.code == HF_OK && out.already && out.verified && out.attempts == 0,
        "%s: already off: done without a request: %s", mode, out.message);
-    hf_outcome_clear(&out);
+    hfc_outcome_clear(&out);
 
-    run(isolate, HF_ACTION_ON, "h1", &o, &out, NULL);
+    run(isolate, HFC_ACTION_ON, "h1", &o, &out, NULL);
     ok(out.code == HF_OK && out.verified && strcmp(get_state("h1"), "on") == 0, "%s: on verified", mode);
-    hf_outcome_clear(&out);
+    hfc_outcome_clear(&out);
 
     /* the state reads off only after a while: the engine polls until it does */
-    run(isolate, HF_ACTION_OFF, "h1", &o, &out, (const char *const[]){"delay_ms", "700", NULL});
+    run(isolate, HFC_ACTION_OFF, "h1", &o, &out, (const char *const[]){"delay_ms", "700", NULL});
     ok(out.code == HF_OK && out.verified, "%s: slow device: off verified by polling: %s", mode, out.message);
-    hf_outcome_clear(&out);
+    hfc_outcome_clear(&out);
 
     /* a device that never reports off: unverified, never "done" */
     set_state("h2", "on");
     o.power_timeout_ms = 600;
     o.retries = 1;
-    run(isolate, HF_ACTION_OFF, "h2", &o, &out, (const char *const[]){"misbehave", "lie", NULL});
+    run(isolate, HFC_ACTION_OFF, "h2", &o, &out, (const char *const[]){"misbehave", "lie", NULL});
     ok(out.code == HF_E_UNVERIFIED && !out.verified, "%s: lying device: unverified, not done: %s", mode,
        out.message);
     ok(out.attempts == 2, "%s: the request was retried once (%d attempts)", mode, out.attempts);
-    hf_outcome_clear(&out);
+    hfc_outcome_clear(&out);
     o = fast();
 
     /* retry: the first request fails, the second works */
     set_state("h3", "on");
-    run(isolate, HF_ACTION_OFF, "h3", &o, &out,
+    run(isolate, HFC_ACTION_OFF, "h3", &o, &out,
         (const char *const[]){"misbehave", "fail", "fail_times", "1", NULL});
     ok(out.code == HF_OK && out.verified && out.attempts == 2, "%s: retry after unreachable: %s", mode, out.message);
-    hf_outcome_clear(&out);
+    hfc_outcome_clear(&out);
     set_state("h3", "on");
-    run(isolate, HF_ACTION_OFF, "h3", &o, &out,
+    run(isolate, HFC_ACTION_OFF, "h3", &o, &out,
         (const char *const[]){"misbehave", "fail", "fail_times", "5", NULL});
     ok(out.code == HF_E_UNREACHABLE && out.attempts == 2, "%s: retries exhausted: unreachable: %s", mode,
        out.message);
     ok(strcmp(get_state("h3"), "on") == 0, "%s: still on", mode);
-    hf_outcome_clear(&out);
+    hfc_outcome_clear(&out);
     o.retries = 3;
-    run(isolate, HF_ACTION_OFF, "h3", &o, &out,
+    run(isolate, HFC_ACTION_OFF, "h3", &o, &out,
         (const char *const[]){"misbehave", "fail", "fail_times", "3", NULL});
     ok(out.code == HF_OK && out.attempts == 4, "%s: retries option honoured (%d attempts)", mode, out.attempts);
-    hf_outcome_clear(&out);
+    hfc_outcome_clear(&out);
     o = fast();
 
     set_state("h4", "on");
-    run(isolate, HF_ACTION_OFF, "h4", &o, &out, (const char *const[]){"misbehave", "refuse", NULL});
+    run(isolate, HFC_ACTION_OFF, "h4", &o, &out, (const char *const[]){"misbehave", "refuse", NULL});
     ok(out.code == HF_E_DEVICE_REFUSED, "%s: device refusal reported: %s", mode, out.message);
     ok_has(out.message, "dummy device refused off", "%s: the device's own reason is kept", mode);
-    hf_outcome_clear(&out);
+    hfc_outcome_clear(&out);
 
-    run(isolate, HF_ACTION_OFF, "h4", &o, &out,
+    run(isolate, HFC_ACTION_OFF, "h4", &o, &out,
         (const char *const[]){"password", "wrong-one", "expect_password", "right-one", NULL});
     ok(out.code == HF_E_AUTH_REFUSED && out.attempts == 0, "%s: auth refused, no power request: %s", mode,
        out.message);
-    hf_outcome_clear(&out);
+    hfc_outcome_clear(&out);
 
     /* the whole operation's deadline */
     set_state("h5", "on");
     o.timeout_ms = 1500;
     o.power_timeout_ms = 20000;
-    run(isolate, HF_ACTION_OFF, "h5", &o, &out, (const char *const[]){"delay_ms", "60000", NULL});
+    run(isolate, HFC_ACTION_OFF, "h5", &o, &out, (const char *const[]){"delay_ms", "60000", NULL});
     ok(out.code == HF_E_TIMED_OUT && !out.verified, "%s: deadline passes: timed out: %s", mode, out.message);
-    hf_outcome_clear(&out);
+    hfc_outcome_clear(&out);
     o = fast();
 
     /* reboot: off verified, then on */
     set_state("h6", "on");
-    run(isolate, HF_ACTION_REBOOT, "h6", &o, &out, NULL);
+    run(isolate, HFC_ACTION_REBOOT, "h6", &o, &out, NULL);
     ok(out.code == HF_OK && out.verified && !out.warning && strcmp(get_state("h6"), "on") == 0,
        "%s: reboot: off verified then on: %s", mode, out.message);
-    hf_outcome_clear(&out);
-    run(isolate, HF_ACTION_REBOOT, "h6", &o, &out,
+    hfc_outcome_clear(&out);
+    run(isolate, HFC_ACTION_REBOOT, "h6", &o, &out,
         (const char *const[]){"misbehave", "refuse", "misbehave_on", "on", NULL});
     ok(out.code == HF_OK && out.warning && strcmp(get_state("h6"), "off") == 0,
        "%s: reboot whose power-on fails: fenced, with a warning: %s", mode, out.message);
-    hf_outcome_clear(&out);
+    hfc_outcome_clear(&out);
 
-    run(isolate, HF_ACTION_CYCLE, "h6", &o, &out, NULL);
+    run(isolate, HFC_ACTION_CYCLE, "h6", &o, &out, NULL);
     ok(out.code == HF_E_UNSUPPORTED, "%s: cycle without the entry point: unsupported", mode);
-    hf_outcome_clear(&out);
+    hfc_outcome_clear(&out);
 
-    run(isolate, HF_ACTION_STATUS, "no-such-target", &o, &out, NULL);
+    run(isolate, HFC_ACTION_STATUS, "no-such-target", &o, &out, NULL);
     ok(out.code == HF_E_BAD_PARAMETER, "%s: unknown target: bad parameter: %s", mode, out.message);
-    hf_outcome_clear(&out);
+    hfc_outcome_clear(&out);
 
-    run(isolate, HF_ACTION_OFF, "h6", &o, &out,
+    run(isolate, HFC_ACTION_OFF, "h6", &o, &out,
         (const char *const[]){"misbehave", "garbage", "misbehave_on", "status", NULL});
     ok(out.code == HF_E_PLUGIN_FAILED, "%s: out-of-range result code: plugin-failed: %s", mode, out.message);
-    hf_outcome_clear(&out);
+    hfc_outcome_clear(&out);
 
-    run(isolate, HF_ACTION_LIST, "", &o, &out, NULL);
+    run(isolate, HFC_ACTION_LIST, "", &o, &out, NULL);
     ok(out.code == HF_OK && out.item_count >= 6, "%s: list returns the device's targets (%zu)", mode,
        out.item_count);
-    hf_outcome_clear(&out);
+    hfc_outcome_clear(&out);
 
-    run(isolate, HF_ACTION_MONITOR, "", &o, &out, NULL);
+    run(isolate, HFC_ACTION_MONITOR, "", &o, &out, NULL);
     ok(out.code == HF_OK, "%s: monitor: %s", mode, out.message);
-    hf_outcome_clear(&out);
+    hfc_outcome_clear(&out);
 }
 
 static void parallel(bool isolate)
 {
     enum { N = 8 };
-    hf_engine_options o = fast();
-    hf_request reqs[N];
-    hf_outcome outs[N];
+    hfc_engine_options o = fast();
+    hfc_request reqs[N];
+    hfc_outcome outs[N];
     char names[N][16];
-    hf_paramset *set = hf_paramset_new();
-    hf_error err;
+    hfc_paramset *set = hfc_paramset_new();
+    hfc_error err;
     hf_param *params;
     int all = 1;
-    hf_paramset_set(set, "state_dir", state_dir);
-    hf_paramset_set(set, "delay_ms", "300");
-    params = hf_params_validate(hf_plugin_descriptor_of(dummy)->params, set, "dummy", &err);
+    hfc_paramset_set(set, "state_dir", state_dir);
+    hfc_paramset_set(set, "delay_ms", "300");
+    params = hfc_params_validate(hfc_plugin_descriptor_of(dummy)->params, set, "dummy", &err);
     for (int i = 0; i < N; i++) {
         snprintf(names[i], sizeof names[i], "p%d", i);
         set_state(names[i], "on");
-        reqs[i] = (hf_request){dummy, params, NULL, names[i], HF_ACTION_OFF, -1};
+        reqs[i] = (hfc_request){dummy, params, NULL, names[i], HFC_ACTION_OFF, -1};
     }
     o.isolate = isolate;
-    hf_engine_run(&o, reqs, N, outs);
+    hfc_engine_run(&o, reqs, N, outs);
     for (int i = 0; i < N; i++) {
         all = all && outs[i].code == HF_OK && outs[i].verified && strcmp(get_state(names[i]), "off") == 0;
-        hf_outcome_clear(&outs[i]);
+        hfc_outcome_clear(&outs[i]);
     }
     ok(all, "%s: %d targets fenced in one call, each verified off", isolate ? "isolated" : "in-process", N);
     o.max_parallel = 3;
     for (int i = 0; i < N; i++)
         set_state(names[i], "on");
-    hf_engine_run(&o, reqs, N, outs);
+    hfc_engine_run(&o, reqs, N, outs);
     all = 1;
     for (int i = 0; i < N; i++) {
         all = all && outs[i].code == HF_OK && outs[i].verified;
-        hf_outcome_clear(&outs[i]);
+        hfc_outcome_clear(&outs[i]);
     }
     ok(all, "%s: bounded concurrency (3 at a time) fences all %d", isolate ? "isolated" : "in-process", N);
-    hf_params_free(params);
-    hf_paramset_free(set);
+    hfc_params_free(params);
+    hfc_paramset_free(set);
 }
 
 static void heuristics(void)
 {
     char file[4096];
-    hf_error err = {0};
-    hf_plugin *h = hf_plugin_load(plugin_file("heur_static", file, sizeof file), &err);
-    hf_paramset *a = hf_paramset_new(), *b = hf_paramset_new();
+    hfc_error err = {0};
+    hfc_plugin *h = hfc_plugin_load(plugin_file("heur_static", file, sizeof file), &err);
+    hfc_paramset *a = hfc_paramset_new(), *b = hfc_paramset_new();
     hf_param *pa, *pb;
-    hf_request reqs[2];
-    hf_outcome outs[2];
-    hf_engine_options o = fast();
+    hfc_request reqs[2];
+    hfc_outcome outs[2];
+    hfc_engine_options o = fast();
     ok(h != NULL, "heuristic test plugin loads: %s", err.message);
     if (!h)
         return;
-    hf_paramset_set(a, "vote", "pass");
-    hf_paramset_set(b, "vote", "fail");
-    pa = hf_params_validate(hf_plugin_descriptor_of(h)->params, a, "static", &err);
-    pb = hf_params_validate(hf_plugin_descriptor_of(h)->params, b, "static", &err);
-    reqs[0] = (hf_request){h, pa, NULL, "", HF_ACTION_CHECK, -1};
-    reqs[1] = (hf_request){h, pb, NULL, "", HF_ACTION_CHECK, -1};
+    hfc_paramset_set(a, "vote", "pass");
+    hfc_paramset_set(b, "vote", "fail");
+    pa = hfc_params_validate(hfc_plugin_descriptor_of(h)->params, a, "static", &err);
+    pb = hfc_params_validate(hfc_plugin_descriptor_of(h)->params, b, "static", &err);
+    reqs[0] = (hfc_request){h, pa, NULL, "", HFC_ACTION_CHECK, -1};
+    reqs[1] = (hfc_request){h, pb, NULL, "", HFC_ACTION_CHECK, -1};
     o.isolate = false;
-    hf_engine_run(&o, reqs, 2, outs);
+    hfc_engine_run(&o, reqs, 2, outs);
     ok(outs[0].vote == HF_VOTE_PASS && outs[1].vote == HF_VOTE_FAIL,
        "two instances of one plugin side by side keep their own parameters");
-    hf_outcome_clear(&outs[0]);
-    hf_outcome_clear(&outs[1]);
-    reqs[0].action = HF_ACTION_OFF;
-    hf_engine_run(&o, reqs, 1, outs);
+    hfc_outcome_clear(&outs[0]);
+    hfc_outcome_clear(&outs[1]);
+    reqs[0].action = HFC_ACTION_OFF;
+    hfc_engine_run(&o, reqs, 1, outs);
     ok(outs[0].code == HF_E_UNSUPPORTED, "a heuristic cannot be asked to power off");
-    hf_outcome_clear(&outs[0]);
-    hf_params_free(pa);
-    hf_params_free(pb);
-    hf_paramset_free(a);
-    hf_paramset_free(b);
-    hf_plugin_unload(h);
+    hfc_outcome_clear(&outs[0]);
+    hfc_params_free(pa);
+    hfc_params_free(pb);
+    hfc_paramset_free(a);
+    hfc_paramset_free(b);
+    hfc_plugin_unload(h);
 }
 
 static void cancellation(void)
 {
-    hf_engine_options o = fast();
-    hf_paramset *set = hf_paramset_new();
-    hf_error err;
+    hfc_engine_options o = fast();
+    hfc_paramset *set = hfc_paramset_new();
+    hfc_error err;
     hf_param *params;
-    hf_outcome out = {0};
+    hfc_outcome out = {0};
     volatile sig_atomic_t cancel = 1;
-    hf_request req;
-    hf_paramset_set(set, "state_dir", state_dir);
-    hf_paramset_set(set, "delay_ms", "60000");
-    params = hf_params_validate(hf_plugin_descriptor_of(dummy)->params, set, "dummy", &err);
+    hfc_request req;
+    hfc_paramset_set(set, "state_dir", state_dir);
+    hfc_paramset_set(set, "delay_ms", "60000");
+    params = hfc_params_validate(hfc_plugin_descriptor_of(dummy)->params, set, "dummy", &err);
     set_state("c1", "on");
-    req = (hf_request){dummy, params, NULL, "c1", HF_ACTION_OFF, -1};
-    hf_engine_execute(&o, &req, hf_now_ms() + 10000, &cancel, &out);
+    req = (hfc_request){dummy, params, NULL, "c1", HFC_ACTION_OFF, -1};
+    hfc_engine_execute(&o, &req, hf_now_ms() + 10000, &cancel, &out);
     ok(out.code == HF_E_CANCELLED, "a cancelled operation says so: %s", out.message);
-    hf_outcome_clear(&out);
-    hf_params_free(params);
-    hf_paramset_free(set);
+    hfc_outcome_clear(&out);
+    hfc_params_free(params);
+    hfc_paramset_free(set);
 }
 
 int main(void)
 {
     char file[4096];
-    hf_error err = {0};
+    hfc_error err = {0};
     char cmd[256];
     ok(mkdtemp(state_dir) != NULL, "state dir %s", state_dir);
-    dummy = hf_plugin_load(plugin_file("dummy", file, sizeof file), &err);
+    dummy = hfc_plugin_load(plugin_file("dummy", file, sizeof file), &err);
     ok(dummy != NULL, "dummy plugin loads: %s", err.message);
     if (!dummy)
         return tap_done();
-    hf_log_set_level(HF_LOG_ERROR);
+    hfc_log_set_level(HF_LOG_ERROR);
     both_modes(false);
     both_modes(true);
     parallel(false);
     parallel(true);
     heuristics();
     cancellation();
-    hf_plugin_unload(dummy);
+    hfc_plugin_unload(dummy);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", state_dir);
     ok(system(cmd) == 0, "cleaned up");
     return tap_done();

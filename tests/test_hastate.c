@@ -10,7 +10,7 @@
 
 static void put(const char *dir, const char *name, const char *text)
 {
-    char *path = hf_state_path(dir, name);
+    char *path = hfc_state_path(dir, name);
     FILE *f = fopen(path, "w");
     if (f) {
         fputs(text, f);
@@ -22,41 +22,41 @@ static void put(const char *dir, const char *name, const char *text)
 int main(void)
 {
     char dir[] = "/tmp/hafence-state-XXXXXX";
-    hf_suspension s = {0}, got;
-    hf_error err = {0};
+    hfc_suspension s = {0}, got;
+    hfc_error err = {0};
     struct stat st;
     char *path, *text;
     if (!mkdtemp(dir))
         return 1;
 
-    ok(hf_suspension_read(dir, &got, &err) == 0, "no marker: not suspended");
+    ok(hfc_suspension_read(dir, &got, &err) == 0, "no marker: not suspended");
     s.since_ms = 1795600000000LL;
-    hf_strlcpy(s.reason, "no quorum: 1 live host of a pool of 3", sizeof s.reason);
+    hfc_strlcpy(s.reason, "no quorum: 1 live host of a pool of 3", sizeof s.reason);
     s.rebooted = true;
-    ok(hf_suspension_write(dir, &s, &err), "a marker is written");
-    ok(hf_suspension_read(dir, &got, &err) == 1, "  ... and read back: suspended");
+    ok(hfc_suspension_write(dir, &s, &err), "a marker is written");
+    ok(hfc_suspension_read(dir, &got, &err) == 1, "  ... and read back: suspended");
     ok(got.since_ms == s.since_ms && strcmp(got.reason, s.reason) == 0 && got.rebooted, "  ... with its time, reason and reboot");
-    path = hf_state_path(dir, "suspended");
+    path = hfc_state_path(dir, "suspended");
     ok(stat(path, &st) == 0 && (st.st_mode & 0007) == 0, "  ... not readable by others");
     free(path);
 
     put(dir, "suspended", "{ half a rec");
     memset(&err, 0, sizeof err);
-    ok(hf_suspension_read(dir, &got, &err) == -1, "a marker that is not JSON: -1 (still suspended)");
+    ok(hfc_suspension_read(dir, &got, &err) == -1, "a marker that is not JSON: -1 (still suspended)");
     ok(strstr(got.reason, "unreadable") != NULL && got.rebooted, "  ... with a reason, and no second reboot");
     ok(strstr(err.message, "not a suspension record") != NULL, "  ... and says why");
     put(dir, "suspended", "");
     memset(&err, 0, sizeof err);
-    ok(hf_suspension_read(dir, &got, &err) == -1, "an empty marker (a crash mid-write): still suspended");
+    ok(hfc_suspension_read(dir, &got, &err) == -1, "an empty marker (a crash mid-write): still suspended");
 
-    ok(hf_suspension_clear(dir, &err), "recover clears it");
-    ok(hf_suspension_read(dir, &got, &err) == 0, "  ... not suspended any more");
-    ok(hf_suspension_clear(dir, &err), "clearing twice is harmless");
+    ok(hfc_suspension_clear(dir, &err), "recover clears it");
+    ok(hfc_suspension_read(dir, &got, &err) == 0, "  ... not suspended any more");
+    ok(hfc_suspension_clear(dir, &err), "clearing twice is harmless");
 
-    ok(hf_state_write(dir, "status.json", "{\"role\":\"master\"}", &err), "a state file is written");
-    ok(hf_state_write(dir, "status.json", "{}", &err), "  ... and replaced");
-    path = hf_state_path(dir, "status.json");
-    text = hf_read_file(path, 1024, NULL, &err);
+    ok(hfc_state_write(dir, "status.json", "{\"role\":\"master\"}", &err), "a state file is written");
+    ok(hfc_state_write(dir, "status.json", "{}", &err), "  ... and replaced");
+    path = hfc_state_path(dir, "status.json");
+    text = hfc_read_file(path, 1024, NULL, &err);
     ok(text && strcmp(text, "{}") == 0, "  ... whole, by the new content");
     free(text);
     unlink(path);
@@ -64,14 +64,14 @@ int main(void)
     {
         char sub[512];
         snprintf(sub, sizeof sub, "%s/new", dir);
-        ok(hf_state_write(sub, "x", "1", &err), "a missing state directory is created");
-        path = hf_state_path(sub, "x");
+        ok(hfc_state_write(sub, "x", "1", &err), "a missing state directory is created");
+        path = hfc_state_path(sub, "x");
         unlink(path);
         free(path);
         rmdir(sub);
     }
     memset(&err, 0, sizeof err);
-    ok(!hf_state_write("/proc/no-such-dir/x", "y", "1", &err) && strstr(err.message, "/proc/no-such-dir/x"),
+    ok(!hfc_state_write("/proc/no-such-dir/x", "y", "1", &err) && strstr(err.message, "/proc/no-such-dir/x"),
        "a state directory that cannot be made: an error naming it");
     rmdir(dir);
     return tap_done();

@@ -23,25 +23,25 @@ int main(void)
 {
     char path[] = "/tmp/hafence-history-XXXXXX";
     int fd = mkstemp(path);
-    hf_error err = {0};
-    hf_history_record rec = {1700000000000LL, "2f4a4020-fe8c-4686-a65d-501a19a06716", "10.0.0.5", "ipmi",
+    hfc_error err = {0};
+    hfc_history_record rec = {1700000000000LL, "2f4a4020-fe8c-4686-a65d-501a19a06716", "10.0.0.5", "ipmi",
                              "off", "ok", true, "power off verified", 1234, "test", NULL};
     struct stat st;
     close(fd);
     unlink(path);
 
-    ok(hf_history_append(path, &rec, &err), "first record appended: %s", err.message);
+    ok(hfc_history_append(path, &rec, &err), "first record appended: %s", err.message);
     ok(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600, "history file created mode 0600");
     rec.time_ms = 1700000100000LL;
     rec.host = "33e68e2c-5b7b-4d5e-ae9c-7baef5b1566b";
     rec.result = "unverified";
     rec.verified = false;
-    hf_secret_register("TopSecret99");
+    hfc_secret_register("TopSecret99");
     rec.message = "device said \"no\" to TopSecret99\nnewline";
-    ok(hf_history_append(path, &rec, &err), "second record appended");
+    ok(hfc_history_append(path, &rec, &err), "second record appended");
 
     seen = 0;
-    ok(hf_history_read(path, NULL, 0, 0, count, NULL, &err) && seen == 2, "two records read");
+    ok(hfc_history_read(path, NULL, 0, 0, count, NULL, &err) && seen == 2, "two records read");
     {
         json_object *o = json_tokener_parse(last), *v = NULL;
         ok(o != NULL, "each line is JSON");
@@ -55,20 +55,20 @@ int main(void)
         json_object_put(o);
     }
     seen = 0;
-    hf_history_read(path, "2f4a4020-fe8c-4686-a65d-501a19a06716", 0, 0, count, NULL, &err);
+    hfc_history_read(path, "2f4a4020-fe8c-4686-a65d-501a19a06716", 0, 0, count, NULL, &err);
     ok(seen == 1, "filter by host");
     seen = 0;
-    hf_history_read(path, NULL, 1700000050000LL, 0, count, NULL, &err);
+    hfc_history_read(path, NULL, 1700000050000LL, 0, count, NULL, &err);
     ok(seen == 1, "filter by since");
     seen = 0;
-    hf_history_read(path, NULL, 0, 1700000050000LL, count, NULL, &err);
+    hfc_history_read(path, NULL, 0, 1700000050000LL, count, NULL, &err);
     ok(seen == 1, "filter by until");
 
     /* concurrent writers never interleave */
     for (int w = 0; w < 4; w++) {
         if (fork() == 0) {
             for (int i = 0; i < 50; i++)
-                hf_history_append(path, &rec, NULL);
+                hfc_history_append(path, &rec, NULL);
             _exit(0);
         }
     }
@@ -80,17 +80,17 @@ int main(void)
         fclose(f);
     }
     seen = 0;
-    hf_log_set_level(HF_LOG_ERROR);
-    ok(hf_history_read(path, NULL, 0, 0, count, NULL, &err) && seen == 202,
+    hfc_log_set_level(HF_LOG_ERROR);
+    ok(hfc_history_read(path, NULL, 0, 0, count, NULL, &err) && seen == 202,
        "4 concurrent writers x 50: every line whole, a corrupt line skipped (%d)", seen);
 
-    ok(!hf_history_append("/nonexistent-dir/history.jsonl", &rec, &err) &&
+    ok(!hfc_history_append("/nonexistent-dir/history.jsonl", &rec, &err) &&
            strstr(err.message, "/nonexistent-dir/history.jsonl"),
        "unwritable history names the file: %s", err.message);
     seen = 0;
-    ok(hf_history_read("/nonexistent-dir/none.jsonl", NULL, 0, 0, count, NULL, &err) && seen == 0,
+    ok(hfc_history_read("/nonexistent-dir/none.jsonl", NULL, 0, 0, count, NULL, &err) && seen == 0,
        "missing history reads as empty");
     unlink(path);
-    hf_secrets_forget();
+    hfc_secrets_forget();
     return tap_done();
 }

@@ -3,24 +3,24 @@
 #include "hafence-core.h"
 #include "tap.h"
 
-static hf_hostmap *parse(const char *text, hf_error *err)
+static hfc_hostmap *parse(const char *text, hfc_error *err)
 {
-    return hf_hostmap_parse("ILO.hosts", text, strlen(text), 0, err);
+    return hfc_hostmap_parse("ILO.hosts", text, strlen(text), 0, err);
 }
 
 static void expect_error(const char *text, const char *needle, const char *what)
 {
-    hf_error err = {0};
-    hf_hostmap *m = parse(text, &err);
+    hfc_error err = {0};
+    hfc_hostmap *m = parse(text, &err);
     ok(m == NULL, "refused: %s", what);
     ok_has(err.message, needle, "error for %s names '%s'", what, needle);
-    hf_hostmap_free(m);
+    hfc_hostmap_free(m);
 }
 
 int main(void)
 {
-    hf_error err = {0};
-    hf_hostmap *m = parse("# HA-Lizard's sample\n"
+    hfc_error err = {0};
+    hfc_hostmap *m = parse("# HA-Lizard's sample\n"
                           "2f4a4020-fe8c-4686-a65d-501a19a06716:192.168.1.141\n"
                           "\n"
                           "   33E68E2C-5b7b-4d5e-ae9c-7baef5b1566b:192.168.1.132  \n"
@@ -28,22 +28,22 @@ int main(void)
                           "1ae14847-6169-4cb0-ad8b-79ef0219e1ee:0838afcc-1c6c-549b-a28c-d7916ca7753a",
                           &err);
     ok(m != NULL, "HA-Lizard sample parses: %s", err.message);
-    ok(m && hf_hostmap_count(m) == 4, "four hosts");
-    ok(m && strcmp(hf_hostmap_lookup(m, "2f4a4020-fe8c-4686-a65d-501a19a06716"), "192.168.1.141") == 0,
+    ok(m && hfc_hostmap_count(m) == 4, "four hosts");
+    ok(m && strcmp(hfc_hostmap_lookup(m, "2f4a4020-fe8c-4686-a65d-501a19a06716"), "192.168.1.141") == 0,
        "lookup gives the address");
-    ok(m && hf_hostmap_lookup(m, "33e68e2c-5b7b-4d5e-ae9c-7baef5b1566b") != NULL,
+    ok(m && hfc_hostmap_lookup(m, "33e68e2c-5b7b-4d5e-ae9c-7baef5b1566b") != NULL,
        "UUIDs compare case-insensitively, spaces trimmed");
-    ok(m && strcmp(hf_hostmap_lookup(m, "9b9a243a-abf3-485f-bb37-e43b29555cbe"), "[fe80::1]:623") == 0,
+    ok(m && strcmp(hfc_hostmap_lookup(m, "9b9a243a-abf3-485f-bb37-e43b29555cbe"), "[fe80::1]:623") == 0,
        "target is everything after the first ':' (IPv6 with port)");
-    ok(m && strcmp(hf_hostmap_lookup(m, "1ae14847-6169-4cb0-ad8b-79ef0219e1ee"),
+    ok(m && strcmp(hfc_hostmap_lookup(m, "1ae14847-6169-4cb0-ad8b-79ef0219e1ee"),
                    "0838afcc-1c6c-549b-a28c-d7916ca7753a") == 0,
        "XVM style UUID:UUID, last line without newline");
-    ok(m && hf_hostmap_lookup(m, "00000000-0000-0000-0000-000000000000") == NULL, "unknown host: NULL");
-    hf_hostmap_free(m);
+    ok(m && hfc_hostmap_lookup(m, "00000000-0000-0000-0000-000000000000") == NULL, "unknown host: NULL");
+    hfc_hostmap_free(m);
 
     m = parse("", &err);
-    ok(m && hf_hostmap_count(m) == 0, "empty map is valid and empty");
-    hf_hostmap_free(m);
+    ok(m && hfc_hostmap_count(m) == 0, "empty map is valid and empty");
+    hfc_hostmap_free(m);
 
     expect_error("\n\nnot-a-uuid:10.0.0.1\n", "ILO.hosts:3", "malformed UUID (line named)");
     expect_error("2f4a4020-fe8c-4686-a65d-501a19a0671:10.0.0.1\n", "not a host UUID", "short UUID");
@@ -57,9 +57,9 @@ int main(void)
                  "space inside the target");
     {
         static const char nul[] = "2f4a4020-fe8c-4686-a65d-501a19a06716:10.0\0.0.1\n";
-        m = hf_hostmap_parse("ILO.hosts", nul, sizeof nul - 1, 0, &err);
+        m = hfc_hostmap_parse("ILO.hosts", nul, sizeof nul - 1, 0, &err);
         ok(m == NULL && strstr(err.message, "NUL"), "NUL byte refused");
-        hf_hostmap_free(m);
+        hfc_hostmap_free(m);
     }
     {
         /* a large hostile map: bounded, no crash */
@@ -67,9 +67,9 @@ int main(void)
         char *big = malloc(n + 1);
         memset(big, ':', n);
         big[n] = '\0';
-        m = hf_hostmap_parse("big.hosts", big, n, 0, &err);
+        m = hfc_hostmap_parse("big.hosts", big, n, 0, &err);
         ok(m == NULL && strstr(err.message, "larger than"), "2 MiB map refused by size");
-        hf_hostmap_free(m);
+        hfc_hostmap_free(m);
         free(big);
     }
     {
@@ -77,16 +77,16 @@ int main(void)
         static const char two[] = "2f4a4020-fe8c-4686-a65d-501a19a06716:10.0.0.1:1\n"
                                   "33e68e2c-5b7b-4d5e-ae9c-7baef5b1566b:10.0.0.1:2\n"
                                   "2F4A4020-FE8C-4686-A65D-501A19A06716:10.0.0.2:3,4\n";
-        m = hf_hostmap_parse("SNMP-PDU.hosts", two, sizeof two - 1, HF_HOSTMAP_JOIN_LINES, &err);
-        ok(m && hf_hostmap_count(m) == 2, "joined lines: two hosts");
-        ok(m && strcmp(hf_hostmap_lookup(m, "2f4a4020-fe8c-4686-a65d-501a19a06716"), "10.0.0.1:1;10.0.0.2:3,4") == 0,
+        m = hfc_hostmap_parse("SNMP-PDU.hosts", two, sizeof two - 1, HFC_HOSTMAP_JOIN_LINES, &err);
+        ok(m && hfc_hostmap_count(m) == 2, "joined lines: two hosts");
+        ok(m && strcmp(hfc_hostmap_lookup(m, "2f4a4020-fe8c-4686-a65d-501a19a06716"), "10.0.0.1:1;10.0.0.2:3,4") == 0,
            "  ... the host on two PDUs has both targets, ';'-joined in file order");
-        hf_hostmap_free(m);
-        m = hf_hostmap_parse("ILO.hosts", two, sizeof two - 1, 0, &err);
+        hfc_hostmap_free(m);
+        m = hfc_hostmap_parse("ILO.hosts", two, sizeof two - 1, 0, &err);
         ok(m == NULL && strstr(err.message, "more than once"), "  ... and without the flag, still an error");
-        hf_hostmap_free(m);
+        hfc_hostmap_free(m);
     }
-    m = hf_hostmap_load("/nonexistent/ILO/ILO.hosts", 0, &err);
+    m = hfc_hostmap_load("/nonexistent/ILO/ILO.hosts", 0, &err);
     ok(m == NULL && strstr(err.message, "/nonexistent/ILO/ILO.hosts"), "missing file named");
     return tap_done();
 }

@@ -10,27 +10,27 @@
 #include <unistd.h>
 
 static char dir[] = "/tmp/hafence-isolation-XXXXXX";
-static hf_plugin *dummy, *script;
+static hfc_plugin *dummy, *script;
 
-static void run(hf_plugin *p, hf_action action, const char *target, int64_t timeout_ms,
-                const char *const *pairs, hf_outcome *out)
+static void run(hfc_plugin *p, hfc_action action, const char *target, int64_t timeout_ms,
+                const char *const *pairs, hfc_outcome *out)
 {
-    hf_paramset *set = hf_paramset_new();
-    hf_error err = {0};
+    hfc_paramset *set = hfc_paramset_new();
+    hfc_error err = {0};
     hf_param *params;
-    hf_engine_options o;
-    hf_request req;
-    hf_engine_options_init(&o);
+    hfc_engine_options o;
+    hfc_request req;
+    hfc_engine_options_init(&o);
     o.timeout_ms = timeout_ms;
     for (; pairs && *pairs; pairs += 2)
-        hf_paramset_set(set, pairs[0], pairs[1]);
-    params = hf_params_validate(hf_plugin_descriptor_of(p)->params, set, hf_plugin_name(p), &err);
+        hfc_paramset_set(set, pairs[0], pairs[1]);
+    params = hfc_params_validate(hfc_plugin_descriptor_of(p)->params, set, hfc_plugin_name(p), &err);
     if (!params)
         diag("params: %s", err.message);
-    req = (hf_request){p, params, NULL, target, action, -1};
-    hf_engine_run(&o, &req, 1, out);
-    hf_params_free(params);
-    hf_paramset_free(set);
+    req = (hfc_request){p, params, NULL, target, action, -1};
+    hfc_engine_run(&o, &req, 1, out);
+    hfc_params_free(params);
+    hfc_paramset_free(set);
 }
 
 static volatile sig_atomic_t caller_signalled;
@@ -64,7 +64,7 @@ static bool pid_alive(const char *pidfile)
         state = strrchr(stat, ')');
         if (!state || state[2] == 'Z')
             return false;
-        hf_sleep_ms(20, NULL);
+        hfc_sleep_ms(20, NULL);
     }
     return pid > 0;
 }
@@ -72,17 +72,17 @@ static bool pid_alive(const char *pidfile)
 int main(void)
 {
     char file[4096], path[4200];
-    hf_error err = {0};
-    hf_outcome out;
+    hfc_error err = {0};
+    hfc_outcome out;
     FILE *f;
 
     signal(SIGTERM, on_signal);
     signal(SIGINT, on_signal);
     signal(SIGHUP, on_signal);
-    hf_log_set_level(HF_LOG_ERROR);
+    hfc_log_set_level(HF_LOG_ERROR);
     ok(mkdtemp(dir) != NULL, "temp dir");
-    dummy = hf_plugin_load(plugin_file("dummy", file, sizeof file), &err);
-    script = hf_plugin_load(plugin_file("script", file, sizeof file), &err);
+    dummy = hfc_plugin_load(plugin_file("dummy", file, sizeof file), &err);
+    script = hfc_plugin_load(plugin_file("script", file, sizeof file), &err);
     ok(dummy && script, "plugins load");
     if (!dummy || !script)
         return tap_done();
@@ -91,29 +91,29 @@ int main(void)
     fputs("on\n", f);
     fclose(f);
 
-    run(dummy, HF_ACTION_OFF, "t1", 5000,
+    run(dummy, HFC_ACTION_OFF, "t1", 5000,
         (const char *const[]){"state_dir", dir, "misbehave", "crash", NULL}, &out);
     ok(out.code == HF_E_PLUGIN_FAILED && out.signal == SIGSEGV,
        "segfaulting plugin: plugin-failed with SIGSEGV: %s", out.message);
     ok_has(out.message, "signal 11", "the message names the signal");
-    hf_outcome_clear(&out);
+    hfc_outcome_clear(&out);
 
-    run(dummy, HF_ACTION_OFF, "t1", 1500,
+    run(dummy, HFC_ACTION_OFF, "t1", 1500,
         (const char *const[]){"state_dir", dir, "misbehave", "hang", NULL}, &out);
     ok(out.code == HF_E_TIMED_OUT && out.signal == SIGKILL,
        "hanging plugin: killed at the deadline, timed-out: %s", out.message);
-    hf_outcome_clear(&out);
+    hfc_outcome_clear(&out);
 
-    run(dummy, HF_ACTION_OFF, "t1", 5000,
+    run(dummy, HFC_ACTION_OFF, "t1", 5000,
         (const char *const[]){"state_dir", dir, "misbehave", "exit", NULL}, &out);
     ok(out.code == HF_E_PLUGIN_FAILED && strstr(out.message, "exit status 3"),
        "plugin calling exit(): plugin-failed: %s", out.message);
-    hf_outcome_clear(&out);
+    hfc_outcome_clear(&out);
 
-    run(dummy, HF_ACTION_OFF, "t1", 5000,
+    run(dummy, HFC_ACTION_OFF, "t1", 5000,
         (const char *const[]){"state_dir", dir, "misbehave", "crash", "misbehave_on", "create", NULL}, &out);
     ok(out.code == HF_E_PLUGIN_FAILED, "crash inside create: plugin-failed");
-    hf_outcome_clear(&out);
+    hfc_outcome_clear(&out);
 
     /* a fence script that hangs and leaves a child: both killed */
     {
@@ -126,28 +126,28 @@ int main(void)
         fprintf(f, "#!/bin/sh\nsleep 300 &\necho $! > '%s'\nexec sleep 300\n", pidfile);
         fclose(f);
         chmod(sh, 0755);
-        run(script, HF_ACTION_OFF, "2f4a4020-fe8c-4686-a65d-501a19a06716", 1500,
+        run(script, HFC_ACTION_OFF, "2f4a4020-fe8c-4686-a65d-501a19a06716", 1500,
             (const char *const[]){"method", "HANG", "file_loc", dir, NULL}, &out);
         ok(out.code == HF_E_TIMED_OUT, "hanging script: timed out: %s", out.message);
-        hf_outcome_clear(&out);
+        hfc_outcome_clear(&out);
         ok(!pid_alive(pidfile), "the script's background child was killed with its group");
     }
     {
         /* the plugin ignores the deadline while the script sleeps: the
          * isolation layer still ends it, and the caller is untouched */
-        run(dummy, HF_ACTION_STATUS, "t1", 800,
+        run(dummy, HFC_ACTION_STATUS, "t1", 800,
             (const char *const[]){"state_dir", dir, "misbehave", "hang", "misbehave_on", "status", NULL}, &out);
         ok(out.code == HF_E_TIMED_OUT, "status that hangs: timed out");
-        hf_outcome_clear(&out);
+        hfc_outcome_clear(&out);
     }
     ok(!caller_signalled, "the caller was never signalled");
 
-    run(dummy, HF_ACTION_OFF, "t1", 5000, (const char *const[]){"state_dir", dir, NULL}, &out);
+    run(dummy, HFC_ACTION_OFF, "t1", 5000, (const char *const[]){"state_dir", dir, NULL}, &out);
     ok(out.code == HF_OK && out.verified, "after all that, a good operation works: %s", out.message);
-    hf_outcome_clear(&out);
+    hfc_outcome_clear(&out);
 
-    hf_plugin_unload(dummy);
-    hf_plugin_unload(script);
+    hfc_plugin_unload(dummy);
+    hfc_plugin_unload(script);
     {
         char cmd[256];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -11,42 +11,42 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static void settings(hf_settings *s, const char *text)
+static void settings(hfc_settings *s, const char *text)
 {
-    hf_config *cfg = hf_config_new();
-    hf_error err;
-    hf_config_parse(cfg, "t", text, strlen(text), &err);
-    hf_settings_load(cfg, s, &err);
-    hf_config_free(cfg);
+    hfc_config *cfg = hfc_config_new();
+    hfc_error err;
+    hfc_config_parse(cfg, "t", text, strlen(text), &err);
+    hfc_settings_load(cfg, s, &err);
+    hfc_config_free(cfg);
 }
 
 int main(void)
 {
-    hf_settings s;
-    hf_peer_watch w;
+    hfc_settings s;
+    hfc_peer_watch w;
     int64_t t = 1000000;
     char why[256];
 
     settings(&s, "FENCE_METHOD=IPMI\nXAPI_COUNT=3\nXAPI_DELAY=2\n");
-    hf_peer_watch_init(&w);
-    ok(hf_peer_check_due(&w, t), "a new peer is checked at once");
-    ok(hf_peer_observe(&w, false, &s, t) == HF_PEER_SUSPECT, "one miss: suspect");
-    ok(!hf_peer_check_due(&w, t + 1999) && hf_peer_check_due(&w, t + 2000), "next check XAPI_DELAY later");
-    ok(hf_peer_observe(&w, false, &s, t + 2000) == HF_PEER_SUSPECT, "two misses: still suspect");
-    ok(hf_peer_observe(&w, true, &s, t + 4000) == HF_PEER_OK && w.misses == 0,
+    hfc_peer_watch_init(&w);
+    ok(hfc_peer_check_due(&w, t), "a new peer is checked at once");
+    ok(hfc_peer_observe(&w, false, &s, t) == HFC_PEER_SUSPECT, "one miss: suspect");
+    ok(!hfc_peer_check_due(&w, t + 1999) && hfc_peer_check_due(&w, t + 2000), "next check XAPI_DELAY later");
+    ok(hfc_peer_observe(&w, false, &s, t + 2000) == HFC_PEER_SUSPECT, "two misses: still suspect");
+    ok(hfc_peer_observe(&w, true, &s, t + 4000) == HFC_PEER_OK && w.misses == 0,
        "a peer that answers in the meantime starts over");
-    ok(hf_peer_observe(&w, false, &s, t + 6000) == HF_PEER_SUSPECT, "the first miss again");
-    ok(hf_peer_observe(&w, false, &s, t + 8000) == HF_PEER_SUSPECT, "retry 1 of 3 missed");
-    ok(hf_peer_observe(&w, false, &s, t + 10000) == HF_PEER_SUSPECT, "retry 2 of 3 missed");
-    ok(hf_peer_observe(&w, false, &s, t + 12000) == HF_PEER_FAILED, "retry 3 of 3 (XAPI_COUNT) missed: failed");
-    ok(!hf_peer_check_due(&w, t + 99999), "a failed peer is not checked again (it is the fence's now)");
-    hf_settings_free(&s);
+    ok(hfc_peer_observe(&w, false, &s, t + 6000) == HFC_PEER_SUSPECT, "the first miss again");
+    ok(hfc_peer_observe(&w, false, &s, t + 8000) == HFC_PEER_SUSPECT, "retry 1 of 3 missed");
+    ok(hfc_peer_observe(&w, false, &s, t + 10000) == HFC_PEER_SUSPECT, "retry 2 of 3 missed");
+    ok(hfc_peer_observe(&w, false, &s, t + 12000) == HFC_PEER_FAILED, "retry 3 of 3 (XAPI_COUNT) missed: failed");
+    ok(!hfc_peer_check_due(&w, t + 99999), "a failed peer is not checked again (it is the fence's now)");
+    hfc_settings_free(&s);
 
     settings(&s, "FENCE_METHOD=IPMI\nXAPI_COUNT=1\n");
-    hf_peer_watch_init(&w);
-    ok(hf_peer_observe(&w, false, &s, t) == HF_PEER_SUSPECT, "XAPI_COUNT=1: the first miss is not enough");
-    ok(hf_peer_observe(&w, false, &s, t + 1) == HF_PEER_FAILED, "  ... its one retry missed fails it");
-    hf_settings_free(&s);
+    hfc_peer_watch_init(&w);
+    ok(hfc_peer_observe(&w, false, &s, t) == HFC_PEER_SUSPECT, "XAPI_COUNT=1: the first miss is not enough");
+    ok(hfc_peer_observe(&w, false, &s, t + 1) == HFC_PEER_FAILED, "  ... its one retry missed fails it");
+    hfc_settings_free(&s);
 
     /* the TCP probe */
     {
@@ -60,10 +60,10 @@ int main(void)
                getsockname(l, (struct sockaddr *)&a, &len) == 0,
            "a listener on loopback");
         snprintf(port, sizeof port, "%d", ntohs(a.sin_port));
-        ok(hf_probe_tcp("127.0.0.1", port, 1000, why, sizeof why), "TCP probe of the listener: answered (%s)", why);
+        ok(hfc_probe_tcp("127.0.0.1", port, 1000, why, sizeof why), "TCP probe of the listener: answered (%s)", why);
         close(l);
-        ok(!hf_probe_tcp("127.0.0.1", port, 1000, why, sizeof why), "after it closed: no answer (%s)", why);
-        ok(!hf_probe_tcp("not-an-address", port, 1000, why, sizeof why), "a name is refused (no resolver wait): %s",
+        ok(!hfc_probe_tcp("127.0.0.1", port, 1000, why, sizeof why), "after it closed: no answer (%s)", why);
+        ok(!hfc_probe_tcp("not-an-address", port, 1000, why, sizeof why), "a name is refused (no resolver wait): %s",
            why);
     }
     return tap_done();

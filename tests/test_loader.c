@@ -10,23 +10,23 @@
 
 static char buf[4096];
 
-static hf_plugin *load(const char *name, hf_error *err)
+static hfc_plugin *load(const char *name, hfc_error *err)
 {
-    return hf_plugin_load(plugin_file(name, buf, sizeof buf), err);
+    return hfc_plugin_load(plugin_file(name, buf, sizeof buf), err);
 }
 
 static void refused(const char *name, const char *needle, const char *what)
 {
-    hf_error err = {0};
-    hf_plugin *p = load(name, &err);
+    hfc_error err = {0};
+    hfc_plugin *p = load(name, &err);
     ok(p == NULL, "refused: %s", what);
     ok_has(err.message, needle, "%s: message says '%s'", what, needle);
     ok_has(err.message, name, "%s: message names the file", what);
-    hf_plugin_unload(p);
+    hfc_plugin_unload(p);
 }
 
 static int visited, visit_failures, dummies, scripts, pings;
-static void visit(const char *file, hf_plugin *p, const hf_error *err, void *arg)
+static void visit(const char *file, hfc_plugin *p, const hfc_error *err, void *arg)
 {
     (void)file; (void)err; (void)arg;
     visited++;
@@ -34,27 +34,27 @@ static void visit(const char *file, hf_plugin *p, const hf_error *err, void *arg
         visit_failures++;
         return;
     }
-    dummies += strcmp(hf_plugin_name(p), "dummy") == 0;
-    scripts += strcmp(hf_plugin_name(p), "script") == 0;
-    pings += strcmp(hf_plugin_name(p), "ping") == 0;
-    hf_plugin_unload(p);
+    dummies += strcmp(hfc_plugin_name(p), "dummy") == 0;
+    scripts += strcmp(hfc_plugin_name(p), "script") == 0;
+    pings += strcmp(hfc_plugin_name(p), "ping") == 0;
+    hfc_plugin_unload(p);
 }
 
 int main(void)
 {
-    hf_error err = {0};
-    hf_plugin *p, *q;
+    hfc_error err = {0};
+    hfc_plugin *p, *q;
 
     p = load("dummy", &err);
     ok(p != NULL, "dummy loads: %s", err.message);
-    ok(p && strcmp(hf_plugin_name(p), "dummy") == 0, "name from the descriptor");
-    ok(p && hf_plugin_fn(p, HF_FN_FENCE_OFF) != NULL, "off entry point found");
-    ok(p && hf_plugin_fn(p, HF_FN_FENCE_CYCLE) == NULL, "absent optional entry point is NULL");
-    ok(p && hf_plugin_fn(p, 9999) == NULL, "unknown id is NULL");
+    ok(p && strcmp(hfc_plugin_name(p), "dummy") == 0, "name from the descriptor");
+    ok(p && hfc_plugin_fn(p, HF_FN_FENCE_OFF) != NULL, "off entry point found");
+    ok(p && hfc_plugin_fn(p, HF_FN_FENCE_CYCLE) == NULL, "absent optional entry point is NULL");
+    ok(p && hfc_plugin_fn(p, 9999) == NULL, "unknown id is NULL");
     q = load("dummy", &err);
     ok(q != NULL, "the same plugin loads twice (instances side by side)");
-    hf_plugin_unload(q);
-    hf_plugin_unload(p);
+    hfc_plugin_unload(q);
+    hfc_plugin_unload(p);
 
     refused("abi_other_major", "plugin built for ABI 2.0, this hafence supports 1.0 to 1.2",
             "another major");
@@ -62,31 +62,31 @@ int main(void)
             "a newer minor");
     p = load("abi_older_minor", &err);
     ok(p != NULL, "an older (or equal) minor loads: %s", err.message);
-    ok(p && hf_plugin_fn(p, 9999) == NULL, "its unknown dispatch id is ignored");
-    hf_plugin_unload(p);
+    ok(p && hfc_plugin_fn(p, 9999) == NULL, "its unknown dispatch id is ignored");
+    hfc_plugin_unload(p);
 
     /* a later minor's larger parameter table elements: walked with the
      * plugin's stride (ABI 1.2 param_def_size), every parameter whole */
     p = load("wide_params", &err);
     ok(p != NULL, "a plugin whose parameter elements are larger than ours loads: %s", err.message);
     if (p) {
-        const hf_param_def *d = hf_plugin_descriptor_of(p)->params;
+        const hf_param_def *d = hfc_plugin_descriptor_of(p)->params;
         ok(d[0].name && strcmp(d[0].name, "address") == 0 && d[1].name && strcmp(d[1].name, "port") == 0 &&
                d[2].name && strcmp(d[2].name, "password") == 0 && d[3].name == NULL,
            "  ... its three parameters are read in order, and the end");
         ok(d[1].type == HF_PARAM_INTEGER && d[1].int_max == 65535 && strcmp(d[1].default_value, "623") == 0 &&
                (d[2].flags & HF_PARAM_SECRET),
            "  ... each whole (type, bounds, default, flags)");
-        ok(strcmp(hf_plugin_descriptor_of(p)->vendor_url, "https://vendor.example/wide") == 0,
+        ok(strcmp(hfc_plugin_descriptor_of(p)->vendor_url, "https://vendor.example/wide") == 0,
            "  ... and its 1.2 fields (vendor_url)");
-        ok(hf_plugin_fence_status(p) != NULL && hf_plugin_fence_cycle(p) == NULL,
+        ok(hfc_plugin_fence_status(p) != NULL && hfc_plugin_fence_cycle(p) == NULL,
            "typed entry point getters: status present, cycle absent");
     }
-    hf_plugin_unload(p);
+    hfc_plugin_unload(p);
     p = load("abi_older_minor", &err);
-    ok(p && hf_plugin_descriptor_of(p)->capabilities == 0 && hf_plugin_descriptor_of(p)->vendor_url == NULL,
+    ok(p && hfc_plugin_descriptor_of(p)->capabilities == 0 && hfc_plugin_descriptor_of(p)->vendor_url == NULL,
        "a 1.0 descriptor: the fields it never wrote read as zero");
-    hf_plugin_unload(p);
+    hfc_plugin_unload(p);
 
     refused("no_entry", "not a hafence plugin: no symbol hafence_plugin_entry", "no entry symbol");
     refused("bad_descriptor", "lacks the required entry point 'fence status'", "missing entry point");
@@ -99,7 +99,7 @@ int main(void)
         ok(fd >= 0 && write(fd, "hello\n", 6) == 6, "text file written");
         close(fd);
         chmod(path, 0644);
-        p = hf_plugin_load(path, &err);
+        p = hfc_plugin_load(path, &err);
         ok(p == NULL && strstr(err.message, "not a loadable plugin") && strstr(err.message, path),
            "text file refused, named: %s", err.message);
         unlink(path);
@@ -114,58 +114,58 @@ int main(void)
         snprintf(cmd, sizeof cmd, "cp '%s' '%s'", src, dst);
         ok(system(cmd) == 0, "copied plugin");
         chmod(dst, 0757);
-        p = hf_plugin_load(dst, &err);
+        p = hfc_plugin_load(dst, &err);
         ok(p == NULL && strstr(err.message, "writable by others"), "world-writable plugin refused: %s",
            err.message);
         chmod(dst, 0755);
-        p = hf_plugin_load(dst, &err);
+        p = hfc_plugin_load(dst, &err);
         ok(p != NULL, "same file with mode 0755 loads");
-        hf_plugin_unload(p);
+        hfc_plugin_unload(p);
 
         /* discovery: configured dir first, then HAFENCE_PLUGIN_PATH */
         {
-            hf_search_path path;
+            hfc_search_path path;
             char env[8300];
             snprintf(env, sizeof env, "%s", getenv("HAFENCE_TEST_PLUGINS") ? getenv("HAFENCE_TEST_PLUGINS") : "");
             setenv("HAFENCE_PLUGIN_PATH", env, 1);
-            hf_search_path_init(&path, dir);
+            hfc_search_path_init(&path, dir);
             ok(path.count >= 2 && strcmp(path.dirs[0], dir) == 0, "configured directory comes first");
-            p = hf_plugin_find(&path, "dummy", &err);
-            ok(p && strncmp(hf_plugin_path(p), dir, strlen(dir)) == 0,
+            p = hfc_plugin_find(&path, "dummy", &err);
+            ok(p && strncmp(hfc_plugin_path(p), dir, strlen(dir)) == 0,
                "a name in the configured directory wins");
-            hf_plugin_unload(p);
-            p = hf_plugin_find(&path, "ping", &err);
+            hfc_plugin_unload(p);
+            p = hfc_plugin_find(&path, "ping", &err);
             ok(p != NULL, "a name only on HAFENCE_PLUGIN_PATH is found: %s", err.message);
-            hf_plugin_unload(p);
-            p = hf_plugin_find(&path, "nonesuch", &err);
+            hfc_plugin_unload(p);
+            p = hfc_plugin_find(&path, "nonesuch", &err);
             ok(p == NULL && strstr(err.message, "plugin 'nonesuch' not found") && strstr(err.message, dir),
                "missing plugin names the directories: %s", err.message);
-            p = hf_plugin_find(&path, "../etc", &err);
+            p = hfc_plugin_find(&path, "../etc", &err);
             ok(p == NULL, "a name with a path component is not a plugin name");
             visited = visit_failures = dummies = scripts = pings = 0;
-            hf_plugin_discover(&path, visit, NULL);
+            hfc_plugin_discover(&path, visit, NULL);
             ok(dummies == 1 && scripts == 1 && pings == 1 && visit_failures == 0,
                "discovery visits dummy once (the configured directory hides the other), script and ping "
                "(%d plugins, %d failures)",
                visited, visit_failures);
 
             /* the plugins the daemon uses itself: found by capability */
-            p = hf_plugin_find_capable(&path, HF_CAP_PEER_PROBE, "the peer probe", &err);
-            ok(p && strcmp(hf_plugin_name(p), "ping") == 0, "the peer probe is found by its capability: %s",
-               p ? hf_plugin_name(p) : err.message);
-            hf_plugin_unload(p);
-            p = hf_plugin_find_capable(&path, 0x40000000ul, "the nothing", &err);
+            p = hfc_plugin_find_capable(&path, HF_CAP_PEER_PROBE, "the peer probe", &err);
+            ok(p && strcmp(hfc_plugin_name(p), "ping") == 0, "the peer probe is found by its capability: %s",
+               p ? hfc_plugin_name(p) : err.message);
+            hfc_plugin_unload(p);
+            p = hfc_plugin_find_capable(&path, 0x40000000ul, "the nothing", &err);
             ok(p == NULL && strstr(err.message, "no installed plugin is the nothing") && strstr(err.message, dir),
                "no plugin with the capability: an error naming the directories: %s", err.message);
             plugin_file("ping", src, sizeof src);
             snprintf(cmd, sizeof cmd, "cp '%s' '%s/ping2.so'", src, dir);
             ok(system(cmd) == 0, "a second peer probe installed");
-            p = hf_plugin_find_capable(&path, HF_CAP_PEER_PROBE, "the peer probe", &err);
+            p = hfc_plugin_find_capable(&path, HF_CAP_PEER_PROBE, "the peer probe", &err);
             ok(p == NULL && strstr(err.message, "several plugins are the peer probe: ping, ping"),
                "two plugins with one role: refused, both named: %s", err.message);
             snprintf(cmd, sizeof cmd, "%s/ping2.so", dir);
             unlink(cmd);
-            hf_search_path_free(&path);
+            hfc_search_path_free(&path);
         }
         unlink(dst);
         rmdir(dir);

@@ -14,29 +14,29 @@ static const hf_param_def defs[] = {
     {NULL, 0, 0, NULL, NULL, 0, 0, NULL},
 };
 
-static hf_param *validate(const char *const *pairs, hf_error *err)
+static hf_param *validate(const char *const *pairs, hfc_error *err)
 {
-    hf_paramset *set = hf_paramset_new();
+    hfc_paramset *set = hfc_paramset_new();
     hf_param *p;
     for (; *pairs; pairs += 2)
-        hf_paramset_set(set, pairs[0], pairs[1]);
-    p = hf_params_validate(defs, set, "test", err);
-    hf_paramset_free(set);
+        hfc_paramset_set(set, pairs[0], pairs[1]);
+    p = hfc_params_validate(defs, set, "test", err);
+    hfc_paramset_free(set);
     return p;
 }
 
 static void refused(const char *const *pairs, const char *needle, const char *what)
 {
-    hf_error err = {0};
+    hfc_error err = {0};
     hf_param *p = validate(pairs, &err);
     ok(p == NULL, "refused: %s", what);
     ok_has(err.message, needle, "%s: error names '%s'", what, needle);
-    hf_params_free(p);
+    hfc_params_free(p);
 }
 
 int main(void)
 {
-    hf_error err = {0};
+    hfc_error err = {0};
     hf_param *p;
 
     p = validate((const char *const[]){"address", "10.0.0.5", NULL}, &err);
@@ -45,7 +45,7 @@ int main(void)
     ok(p && hf_param_bool(p, "verify", 0) == 1 && strcmp(hf_param_get(p, "verify"), "1") == 0,
        "boolean default normalised to 1");
     ok(p && hf_param_get(p, "password") == NULL, "unset optional parameter absent");
-    hf_params_free(p);
+    hfc_params_free(p);
 
     p = validate((const char *const[]){"address", "[fe80::1]:623", "mode", "LAN", "verify", "no",
                                         "port", "6230", "ca_file", "/etc/ssl/ca.pem",
@@ -55,10 +55,10 @@ int main(void)
     ok(p && strcmp(hf_param_get(p, "mode"), "lan") == 0, "enum matched case-insensitively, table spelling");
     ok(p && strcmp(hf_param_get(p, "verify"), "0") == 0, "boolean 'no' -> 0");
     ok(p && hf_param_int(p, "port", 0) == 6230, "integer read back");
-    hf_params_free(p);
+    hfc_params_free(p);
     {
         char msg[64] = "auth failed for pw-123";
-        hf_redact(msg, sizeof msg);
+        hfc_redact(msg, sizeof msg);
         ok(strstr(msg, "pw-123") == NULL, "secret parameter registered for redaction");
     }
 
@@ -70,13 +70,13 @@ int main(void)
         const char *a = *g;
         p = validate((const char *const[]){"address", a, NULL}, &err);
         ok(p != NULL, "address '%s' accepted", a);
-        hf_params_free(p);
+        hfc_params_free(p);
     }
     for (const char *const *b = bad; *b; b++) {
         const char *a = *b;
         p = validate((const char *const[]){"address", a, NULL}, &err);
         ok(p == NULL && strstr(err.message, "address"), "address '%s' refused", a);
-        hf_params_free(p);
+        hfc_params_free(p);
     }
 
     refused((const char *const[]){NULL}, "missing required parameter 'address'", "missing required");
@@ -89,6 +89,6 @@ int main(void)
     refused((const char *const[]){"address", "h", "ca_file", "ca.pem", NULL}, "absolute path", "path");
     refused((const char *const[]){"address", "h", "password", "a\nb", NULL}, "control characters",
             "newline in a value (agent stdin injection)");
-    hf_secrets_forget();
+    hfc_secrets_forget();
     return tap_done();
 }

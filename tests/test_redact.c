@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The redaction rule (hf_mask_secret in sdk/hafence/plugin.h, hf_redact and
- * hf_format_redacted in the core): secrets never survive, cut or whole,
+/* The redaction rule (hf_mask_secret in sdk/hafence/plugin.h, hfc_redact and
+ * hfc_format_redacted in the core): secrets never survive, cut or whole,
  * and ordinary words are neither mangled nor made to point at a secret. */
 #include "hafence-core.h"
 #include "tap.h"
@@ -53,31 +53,31 @@ int main(void)
     memset(buf, 'A', sizeof buf);
     memcpy(buf + sizeof buf - 1 - 200, secret, 200); /* cut after 200 of its 496 */
     buf[sizeof buf - 1] = '\0';
-    hf_secret_register(secret);
-    hf_redact(buf, sizeof buf);
+    hfc_secret_register(secret);
+    hfc_redact(buf, sizeof buf);
     ok(!holds_piece(buf, secret, 3), "a message cut in the middle of a secret: the piece is masked");
     ok(strlen(buf) > 800 && strcmp(buf + strlen(buf) - 3, "***") == 0, "  ... with stars at the cut, the rest kept");
     memset(buf, 'A', sizeof buf);
     memcpy(buf + sizeof buf - 3, "ab", 2);
     buf[sizeof buf - 1] = '\0';
-    hf_secrets_forget();
-    hf_secret_register("abXYZ123");
-    hf_redact(buf, sizeof buf);
+    hfc_secrets_forget();
+    hfc_secret_register("abXYZ123");
+    hfc_redact(buf, sizeof buf);
     ok(buf[sizeof buf - 2] == 'b', "  ... but two letters inside a word at the cut are not a secret's start");
-    hf_secrets_forget();
+    hfc_secrets_forget();
 
     /* formatting: redacted before the cut */
-    hf_secret_register(secret);
+    hfc_secret_register(secret);
     memset(big, 'B', 1000);
     big[1000] = '\0';
-    hf_format_redacted(buf, sizeof buf, "%s: %s and more", big, secret);
-    ok(!holds_piece(buf, secret, 3), "hf_format_redacted: a secret that would be cut is masked first");
-    hf_format_redacted(buf, sizeof buf, "id %s", "x");
+    hfc_format_redacted(buf, sizeof buf, "%s: %s and more", big, secret);
+    ok(!holds_piece(buf, secret, 3), "hfc_format_redacted: a secret that would be cut is masked first");
+    hfc_format_redacted(buf, sizeof buf, "id %s", "x");
     ok(strcmp(buf, "id x") == 0, "  ... other text is untouched");
-    hf_secrets_forget();
-    hf_secret_register("x");
-    hf_format_redacted(buf, sizeof buf, "%s %s", "hex", "x");
+    hfc_secrets_forget();
+    hfc_secret_register("x");
+    hfc_format_redacted(buf, sizeof buf, "%s %s", "hex", "x");
     ok(strcmp(buf, "hex ***") == 0, "  ... and room is made for the stars of a one-letter secret: '%s'", buf);
-    hf_secrets_forget();
+    hfc_secrets_forget();
     return tap_done();
 }

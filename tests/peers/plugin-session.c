@@ -22,9 +22,9 @@ static int64_t now(const hf_context *ctx) { (void)ctx; return hf_now_ms(); }
 
 int main(int argc, char **argv)
 {
-    hf_error err = {0};
-    hf_plugin *plugin;
-    hf_paramset *set = hf_paramset_new();
+    hfc_error err = {0};
+    hfc_plugin *plugin;
+    hfc_paramset *set = hfc_paramset_new();
     hf_param *params;
     const hf_plugin_descriptor *d;
     hf_context ctx = {sizeof ctx, 0, NULL, log_line, never, NULL, now};
@@ -35,11 +35,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: plugin-session PLUGIN.so [name=value|name=@FILE...]\n");
         return 64;
     }
-    if (!(plugin = hf_plugin_load(argv[1], &err))) {
+    if (!(plugin = hfc_plugin_load(argv[1], &err))) {
         fprintf(stderr, "%s\n", err.message);
         return 1;
     }
-    d = hf_plugin_descriptor_of(plugin);
+    d = hfc_plugin_descriptor_of(plugin);
     for (int i = 2; i < argc; i++) {
         char *eq = strchr(argv[i], '=');
         char value[1024] = "";
@@ -55,14 +55,14 @@ int main(int argc, char **argv)
         } else {
             snprintf(value, sizeof value, "%s", eq + 1);
         }
-        hf_paramset_set(set, argv[i], value);
+        hfc_paramset_set(set, argv[i], value);
     }
-    if (!(params = hf_params_validate(d->params, set, d->name, &err))) {
+    if (!(params = hfc_params_validate(d->params, set, d->name, &err))) {
         fprintf(stderr, "%s\n", err.message);
         return 78;
     }
     ctx.deadline_ms = hf_now_ms() + 20000;
-    if (hf_plugin_fence_create(plugin)(&ctx, params, &instance, &reply) != HF_OK) {
+    if (hfc_plugin_fence_create(plugin)(&ctx, params, &instance, &reply) != HF_OK) {
         fprintf(stderr, "create: %s\n", reply.message);
         return 1;
     }
@@ -78,17 +78,17 @@ int main(int argc, char **argv)
         }
         if (sscanf(line, "%15s %399s", action, target) != 2)
             continue;
-        fn = !strcmp(action, "off") ? hf_plugin_fence_off(plugin)
-             : !strcmp(action, "on") ? hf_plugin_fence_on(plugin) : hf_plugin_fence_status(plugin);
+        fn = !strcmp(action, "off") ? hfc_plugin_fence_off(plugin)
+             : !strcmp(action, "on") ? hfc_plugin_fence_on(plugin) : hfc_plugin_fence_status(plugin);
         memset(&reply, 0, sizeof reply);
         ctx.deadline_ms = hf_now_ms() + 20000;
         r = fn(instance, &ctx, target, &reply);
         printf("%s %s %s %s\n", action, hf_result_name(r), hf_power_name(reply.power), reply.message);
         fflush(stdout);
     }
-    hf_plugin_fence_destroy(plugin)(instance);
-    hf_params_free(params);
-    hf_paramset_free(set);
-    hf_plugin_unload(plugin);
+    hfc_plugin_fence_destroy(plugin)(instance);
+    hfc_params_free(params);
+    hfc_paramset_free(set);
+    hfc_plugin_unload(plugin);
     return 0;
 }
