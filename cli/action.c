@@ -2,7 +2,19 @@
 /* off/on/reboot/cycle/status/monitor/list/fence and heuristics: build the
  * requests (from a HA-Lizard config or the command line), run them through
  * the engine, print and record the outcomes. */
-#include "cli.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "core/params.h"
+#include "core/loader.h"
+#include "core/engine.h"
+#include "core/config.h"
+#include "core/keys.h"
+#include "core/method.h"
+#include "core/hostmap.h"
+#include "core/history.h"
+#include "core/hastate.h"
+#include "cli/cli.h"
 
 #include <json-c/json.h>
 #include <dirent.h>

@@ -6,7 +6,12 @@
  * deadline, and (with --target) that off is verified and status agrees.
  * One line per item, pass or fail, and an exit code.
  */
-#include "cli.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/params.h"
+#include "core/loader.h"
+#include "core/engine.h"
+#include "cli/cli.h"
 
 #include <json-c/json.h>
 

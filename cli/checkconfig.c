@@ -5,7 +5,7 @@
  * about a configuration.  hafenced is taken from beside this program (a
  * build tree, or one prefix), else from where it is installed.
  */
-#include "cli.h"
+#include "cli/cli.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -3,7 +3,10 @@
 #ifndef HAFENCE_CLI_H
 #define HAFENCE_CLI_H
 
-#include "hafence-core.h"
+#include "core/error.h"
+#include "core/params.h"
+#include "core/loader.h"
+#include "core/engine.h"
 
 /* Exit codes (documented in hafence(1)). */
 #define EXIT_OK 0

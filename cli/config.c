@@ -12,10 +12,17 @@
  * XAPI is reached as hafenced reaches it: the HAFENCE_XAPI_* keys of the
  * configs given (the pool plugin's parameters), by default this host's
  * local socket, without a password. */
-#include "cli.h"
+#include "core/error.h"
+#include "core/util.h"
+#include "core/params.h"
+#include "core/loader.h"
+#include "core/config.h"
+#include "core/keys.h"
+#include "core/method.h"
+#include "cli/cli.h"
 
 #ifdef HAVE_XAPI_CLIENT
-#include "xapi.h"
+#include "proto/xapi/xapi.h"
 
 #include <ctype.h>
 #include <strings.h>

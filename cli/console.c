@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* console: what a host's console showed before it was fenced, or its live
  * console (--follow, through a plugin that offers it). */
-#include "cli.h"
+#include "core/error.h"
+#include "core/util.h"
+#include "core/engine.h"
+#include "core/history.h"
+#include "cli/cli.h"
 
 #include <dirent.h>
 #include <sys/stat.h>

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* history: who fenced what, when, and did it work. */
-#include "cli.h"
+#include "core/error.h"
+#include "core/history.h"
+#include "cli/cli.h"
 
 #include <json-c/json.h>
 

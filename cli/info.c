@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* plugins and info: what is installed and what each plugin takes. */
-#include "cli.h"
+#include "core/error.h"
+#include "core/params.h"
+#include "core/loader.h"
+#include "cli/cli.h"
 
 #include <json-c/json.h>
 #include <libxml/xmlwriter.h>

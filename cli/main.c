@@ -1,6 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hafence: the plugin test harness and operator's command line. */
-#include "cli.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "core/params.h"
+#include "core/loader.h"
+#include "core/engine.h"
+#include "core/method.h"
+#include "core/secret.h"
+#include "core/history.h"
+#include "cli/cli.h"
 
 #include <ctype.h>
 #include <errno.h>

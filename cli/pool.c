@@ -2,7 +2,11 @@
 /* status-pool: the dom0 daemon's view (role, peers, quorum, suspension),
  * read from its state directory; recover: clear a self-fence suspension
  * (HA-Lizard's recover_fenced_host). */
-#include "cli.h"
+#include "core/error.h"
+#include "core/util.h"
+#include "core/history.h"
+#include "core/hastate.h"
+#include "cli/cli.h"
 
 #include <json-c/json.h>
 #include <unistd.h>

@@ -5,7 +5,14 @@
  * shell expansion ($VAR, $(...), `...`) is refused rather than silently
  * taken literally.  Keys are case-insensitive; a later file wins.
  */
-#include "hafence-core.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "core/params.h"
+#include "core/engine.h"
+#include "core/config.h"
+#include "core/keys.h"
+#include "core/secret.h"
 
 #include <unistd.h>
 

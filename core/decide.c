@@ -31,7 +31,8 @@
  *    slave may then take the storage role over).
  *  - PROMOTE_SLAVE=0: nobody fences or replaces a failed master.
  */
-#include "hafence-core.h"
+#include "core/keys.h"
+#include "core/decide.h"
 
 const char *hfc_role_name(hfc_role r)
 {

@@ -13,7 +13,10 @@
  * ok with verified false, shown as "done (unverified by hafence)": the
  * device's own word is all there is.
  */
-#include "hafence-core.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "core/loader.h"
+#include "core/engine.h"
 
 #include <pthread.h>
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Error values and the names of result codes, power states and votes. */
-#include "hafence-core.h"
+#include "core/error.h"
+#include "core/log.h"
 
 void hfc_error_set(hfc_error *err, hf_result code, const char *fmt, ...)
 {

@@ -9,7 +9,9 @@
  * starting VMs after its reboot, so it fails safe: a marker that cannot be
  * read still means "suspended".
  */
-#include "hafence-core.h"
+#include "core/error.h"
+#include "core/util.h"
+#include "core/hastate.h"
 
 #include <errno.h>
 #include <fcntl.h>

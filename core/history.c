@@ -3,7 +3,10 @@
  * The fence history: one JSON object per line, appended atomically, so an
  * operator can always answer "who fenced what, when, and did it work".
  */
-#include "hafence-core.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "core/history.h"
 
 #include <errno.h>
 #include <fcntl.h>

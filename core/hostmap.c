@@ -6,7 +6,9 @@
  * allowed; a malformed UUID, a duplicate host or an empty target is an
  * error naming the line.
  */
-#include "hafence-core.h"
+#include "core/error.h"
+#include "core/util.h"
+#include "core/hostmap.h"
 
 #include <ctype.h>
 #include <strings.h>

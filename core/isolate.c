@@ -6,7 +6,8 @@
  * a pipe (never by parsing stderr).  A child that crashes, hangs or writes
  * garbage costs that operation and never its caller.
  */
-#include "hafence-core.h"
+#include "core/util.h"
+#include "core/engine.h"
 
 #include <errno.h>
 #include <fcntl.h>

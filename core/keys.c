@@ -12,7 +12,9 @@
  * reaches XAPI with; those are checked against the plugin's own table
  * (method.c).
  */
-#include "hafence-core.h"
+#include "core/util.h"
+#include "core/config.h"
+#include "core/keys.h"
 
 #include <ctype.h>
 #include <strings.h>

@@ -6,7 +6,8 @@
  * meantime starts over.  The watch is a small state machine (no I/O); the
  * TCP probe is here too, bounded by its timeout.
  */
-#include "hafence-core.h"
+#include "core/keys.h"
+#include "core/liveness.h"
 
 #include <errno.h>
 #include <fcntl.h>

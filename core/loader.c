@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Plugin loading with libltdl: ABI version check, descriptor consistency,
  * file permission check, and discovery along the plugin path. */
-#include "hafence-core.h"
-#include "trust.h"
+#include "core/error.h"
+#include "core/util.h"
+#include "core/params.h"
+#include "core/loader.h"
+#include "proto/trust/trust.h"
 
 #include <ctype.h>
 #include <dirent.h>

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Logging with levels, and redaction of every secret the process knows. */
-#include "hafence-core.h"
+#include "core/log.h"
+#include "core/util.h"
 
 #include <pthread.h>
 

@@ -4,9 +4,19 @@
  * parameters from the config.  The mapping of method names is data here,
  * not knowledge of the devices: the core calls whatever plugin is named.
  */
-#include "hafence-core.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "core/params.h"
+#include "core/loader.h"
+#include "core/config.h"
+#include "core/keys.h"
+#include "core/method.h"
+#include "core/hostmap.h"
+#include "core/secret.h"
+#include "core/history.h"
 
-#include "trust.h"
+#include "proto/trust/trust.h"
 
 #include <ctype.h>
 #include <strings.h>

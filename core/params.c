@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Parameter sets and their validation against a plugin's parameter table. */
-#include "hafence-core.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "core/params.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>

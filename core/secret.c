@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Secrets from files and file descriptors: never from argv. */
-#include "hafence-core.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "core/secret.h"
 
 #include <errno.h>
 #include <sys/stat.h>

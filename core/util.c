@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Small helpers: allocation, strings, number and boolean words, files. */
-#include "hafence-core.h"
-#include "trust.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "proto/trust/trust.h"
 
 #include <ctype.h>
 #include <errno.h>

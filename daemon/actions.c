@@ -10,7 +10,16 @@
  *   FENCE_HA_ONFAIL=1; the autopromote slave that cannot fence the master
  *   fences itself instead.
  */
-#include "hafenced.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "core/loader.h"
+#include "core/engine.h"
+#include "core/keys.h"
+#include "core/decide.h"
+#include "core/liveness.h"
+#include "core/hostmap.h"
+#include "daemon/hafenced.h"
 
 #include <json-c/json.h>
 #include <pthread.h>

@@ -12,7 +12,14 @@
  * key, or host map line); 1: the configuration is right but something it
  * needs does not work (XAPI, a device).
  */
-#include "hafenced.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "core/loader.h"
+#include "core/engine.h"
+#include "core/config.h"
+#include "core/hostmap.h"
+#include "daemon/hafenced.h"
 
 #include <stdarg.h>
 #include <unistd.h>

@@ -5,7 +5,14 @@
  * failed ask the decision (core/decide.c) and act on it.  Then write the
  * status that 'hafence status-pool' shows.
  */
-#include "hafenced.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "core/decide.h"
+#include "core/liveness.h"
+#include "core/history.h"
+#include "core/hastate.h"
+#include "daemon/hafenced.h"
 
 #include <json-c/json.h>
 #include <strings.h>

@@ -9,8 +9,15 @@
 #ifndef HAFENCED_H
 #define HAFENCED_H
 
-#include "hafence-core.h"
-#include "xapi.h"
+#include "core/error.h"
+#include "core/loader.h"
+#include "core/config.h"
+#include "core/keys.h"
+#include "core/decide.h"
+#include "core/liveness.h"
+#include "core/hostmap.h"
+#include "core/hastate.h"
+#include "proto/xapi/xapi.h"
 
 #define UUID_TEXT 37
 

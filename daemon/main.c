@@ -4,7 +4,14 @@
  * foreground), signals (SIGHUP reloads, SIGTERM stops), one instance per
  * state directory, and the main loop around hafenced_cycle().
  */
-#include "hafenced.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "core/keys.h"
+#include "core/decide.h"
+#include "core/history.h"
+#include "core/hastate.h"
+#include "daemon/hafenced.h"
 
 #include <errno.h>
 #include <fcntl.h>

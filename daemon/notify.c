@@ -5,7 +5,7 @@
  * a hardware watchdog configured, the host is reset), STATUS= lines for
  * 'systemctl status'.  Without libsystemd, or outside systemd, no-ops.
  */
-#include "hafenced.h"
+#include "daemon/hafenced.h"
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"

@@ -6,7 +6,10 @@
  * view in its state directory: when the master is gone, XAPI does not
  * answer, and the cache is what a slave knows of its pool.
  */
-#include "hafenced.h"
+#include "core/error.h"
+#include "core/util.h"
+#include "core/hastate.h"
+#include "daemon/hafenced.h"
 
 #include <json-c/json.h>
 

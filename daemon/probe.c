@@ -7,7 +7,13 @@
  * manage it, and the log says which of the two went silent.  All peers are
  * checked at once, each within the same timeout.
  */
-#include "hafenced.h"
+#include "core/error.h"
+#include "core/util.h"
+#include "core/params.h"
+#include "core/loader.h"
+#include "core/engine.h"
+#include "core/liveness.h"
+#include "daemon/hafenced.h"
 
 #include <pthread.h>
 

@@ -7,7 +7,11 @@
  * reboot command is configurable (HAFENCE_REBOOT_COMMAND) so that a lab
  * can stand in for it.
  */
-#include "hafenced.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "core/hastate.h"
+#include "daemon/hafenced.h"
 
 #include <errno.h>
 #include <signal.h>

@@ -7,7 +7,16 @@
  * validated parameters.  Built whole or not at all, so that a reload that
  * fails leaves the running configuration as it was.
  */
-#include "hafenced.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "core/params.h"
+#include "core/loader.h"
+#include "core/config.h"
+#include "core/keys.h"
+#include "core/method.h"
+#include "core/hostmap.h"
+#include "daemon/hafenced.h"
 
 #include <errno.h>
 #include <json-c/json.h>

@@ -7,7 +7,10 @@
  * latest result each pass; a poke asks for a read at once (after a
  * takeover, say).
  */
-#include "hafenced.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "daemon/hafenced.h"
 
 #include <pthread.h>
 

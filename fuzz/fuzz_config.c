@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the HA-Lizard config parser and the FENCE_* settings. */
-#include "hafence-core.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/config.h"
+#include "core/keys.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

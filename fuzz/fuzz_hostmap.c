@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the host map parser. */
-#include "hafence-core.h"
+#include "core/error.h"
+#include "core/hostmap.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

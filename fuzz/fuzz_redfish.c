@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the Redfish reply parsers shared by ilo and irmc (the
  * service root, a collection, a system, an error). */
-#include "redfish.h"
+#include "proto/redfish/redfish.h"
 
 #include <stdint.h>
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the RIBCL reply parser of the ilo plugin (several XML
  * documents back to back, each with RESPONSE statuses). */
-#include "ribcl.h"
+#include "proto/ribcl/ribcl.h"
 
 #include <libxml/parser.h>
 #include <stdint.h>

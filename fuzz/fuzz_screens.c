@@ -2,8 +2,8 @@
 /* libFuzzer target: the screens read over SSH: the iRMC text menu and the
  * iLO CLP's answers (text from the device, NUL-terminated as the SSH
  * client hands it over). */
-#include "clp.h"
-#include "menu.h"
+#include "plugins/ilo/clp.h"
+#include "plugins/irmc/menu.h"
 
 #include <stdint.h>
 #include <stdlib.h>

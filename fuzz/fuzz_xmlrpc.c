@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the XML-RPC reply parser of the XAPI client. */
-#include "xmlrpc.h"
+#include "proto/xapi/xmlrpc.h"
 
 #include <libxml/parser.h>
 #include <stdint.h>

@@ -13,29 +13,29 @@ seconds=${1:-60}
 out=${FUZZ_OUT:-$top/fuzz/out}
 mkdir -p "$out"
 CLANG=${CLANG:-clang}
-FLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
+FLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I$top/sdk -I$top"
 CORE="$top/core/config.c $top/core/keys.c $top/core/hostmap.c $top/core/util.c $top/core/log.c $top/core/error.c $top/core/secret.c $top/core/params.c $top/proto/trust/trust.c"
 status=0
 for target in config hostmap xmlrpc ribcl redfish screens; do
     bin=$out/fuzz_$target
     if [ $target = ribcl ]; then
         # shellcheck disable=SC2086
-        $CLANG $FLAGS $(pkg-config --cflags libxml-2.0) -I"$top/sdk" -I"$top/proto/ribcl" -I"$top/proto/http" \
-            "$here/fuzz_ribcl.c" "$top/proto/ribcl/ribcl-parse.c" $(pkg-config --libs libxml-2.0) -o "$bin"
+        $CLANG $FLAGS $(pkg-config --cflags libxml-2.0) \
+ "$here/fuzz_ribcl.c" "$top/proto/ribcl/ribcl-parse.c" $(pkg-config --libs libxml-2.0) -o "$bin"
     elif [ $target = redfish ]; then
         # shellcheck disable=SC2086
-        $CLANG $FLAGS $(pkg-config --cflags json-c) -I"$top/sdk" -I"$top/proto/redfish" -I"$top/proto/http" \
-            "$here/fuzz_redfish.c" "$top/proto/redfish/redfish-parse.c" $(pkg-config --libs json-c) -o "$bin"
+        $CLANG $FLAGS $(pkg-config --cflags json-c) \
+ "$here/fuzz_redfish.c" "$top/proto/redfish/redfish-parse.c" $(pkg-config --libs json-c) -o "$bin"
     elif [ $target = screens ]; then
-        $CLANG $FLAGS -I"$top/sdk" -I"$top/plugins/ilo" -I"$top/plugins/irmc" "$here/fuzz_screens.c" \
+        $CLANG $FLAGS "$here/fuzz_screens.c" \
             "$top/plugins/ilo/clp.c" "$top/plugins/irmc/menu.c" -o "$bin"
     elif [ $target = xmlrpc ]; then
         # shellcheck disable=SC2086
-        $CLANG $FLAGS $(pkg-config --cflags libxml-2.0) -I"$top/proto/xapi" "$here/fuzz_xmlrpc.c" \
+        $CLANG $FLAGS $(pkg-config --cflags libxml-2.0) "$here/fuzz_xmlrpc.c" \
             "$top/proto/xapi/xmlrpc.c" $(pkg-config --libs libxml-2.0) -o "$bin"
     else
         # shellcheck disable=SC2086
-        $CLANG $FLAGS -I"$top/sdk" -I"$top/core" -I"$top/proto/trust" "$here/fuzz_$target.c" $CORE -lpthread -o "$bin"
+        $CLANG $FLAGS "$here/fuzz_$target.c" $CORE -lpthread -o "$bin"
     fi
     work=$out/corpus_$target
     mkdir -p "$work" "$out/artifacts_$target"

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Config parsing: valid HA-Lizard files, malformed lines, hostile input. */
-#include "hafence-core.h"
-#include "tap.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/config.h"
+#include "core/keys.h"
+#include "tests/tap.h"
 
 #include <sys/stat.h>
 #include <unistd.h>

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The fencing decision, row by row: role, pool size, live hosts, the
  * heuristic vote and the FENCE_* settings -> the decision and its reason. */
-#include "hafence-core.h"
-#include "tap.h"
+#include "core/error.h"
+#include "core/config.h"
+#include "core/keys.h"
+#include "core/decide.h"
+#include "tests/tap.h"
 
 /* the table's last columns (enabled hosts, maintenance, HA off) are
  * optional: most rows leave them zero */

@@ -2,9 +2,13 @@
 /* The fence engine through the dummy plugin: verify polling, a device that
  * never reports off, timeouts, retries, reboot semantics, parallel targets.
  * Durations are never asserted (no timing assertion in unit tests). */
-#include "hafence-core.h"
-#include "tap.h"
-#include "test_env.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/params.h"
+#include "core/loader.h"
+#include "core/engine.h"
+#include "tests/tap.h"
+#include "tests/test_env.h"
 
 #include <sys/stat.h>
 #include <unistd.h>

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The daemon's state directory: the suspension marker fails safe (a marker
  * that cannot be read still suspends), state files are replaced whole. */
-#include "hafence-core.h"
-#include "tap.h"
+#include "core/error.h"
+#include "core/util.h"
+#include "core/hastate.h"
+#include "tests/tap.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The history file: JSON lines, appended atomically, filtered on read. */
-#include "hafence-core.h"
-#include "tap.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/history.h"
+#include "tests/tap.h"
 
 #include <json-c/json.h>
 #include <sys/stat.h>

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Host maps: <host-uuid>:<target> lines. */
-#include "hafence-core.h"
-#include "tap.h"
+#include "core/error.h"
+#include "core/hostmap.h"
+#include "tests/tap.h"
 
 static hfc_hostmap *parse(const char *text, hfc_error *err)
 {

@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Isolation: plugins that segfault, hang, exit or leave children behind
  * cost their operation, never the caller. */
-#include "hafence-core.h"
-#include "tap.h"
-#include "test_env.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "core/params.h"
+#include "core/loader.h"
+#include "core/engine.h"
+#include "tests/tap.h"
+#include "tests/test_env.h"
 
 #include <signal.h>
 #include <sys/stat.h>

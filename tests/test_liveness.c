@@ -3,8 +3,11 @@
  * make a peer failed (HA-Lizard's reading of XAPI_COUNT), an
  * answer in between starts over; the TCP probe against a listener on
  * loopback and a port where nothing listens. */
-#include "hafence-core.h"
-#include "tap.h"
+#include "core/error.h"
+#include "core/config.h"
+#include "core/keys.h"
+#include "core/liveness.h"
+#include "tests/tap.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The loader: ABI versions, not-a-plugin, inconsistent descriptors,
  * permissions, discovery along the plugin path, two instances side by side. */
-#include "hafence-core.h"
-#include "tap.h"
-#include "test_env.h"
+#include "core/error.h"
+#include "core/loader.h"
+#include "tests/tap.h"
+#include "tests/test_env.h"
 
 #include <sys/stat.h>
 #include <unistd.h>

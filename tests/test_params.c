@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Parameter validation against a table: names, types, defaults, secrets. */
-#include "hafence-core.h"
-#include "tap.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/params.h"
+#include "tests/tap.h"
 
 static const char *const modes[] = {"lanplus", "lan", NULL};
 static const hf_param_def defs[] = {

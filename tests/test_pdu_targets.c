@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The snmp-pdu plugin's pure parts: targets ("<pdu>[:port]:<outlet>,...;...")
  * and profile detection from sysObjectID. */
-#include "profiles.h"
-#include "tap.h"
-#include "targets.h"
+#include "plugins/snmp-pdu/profiles.h"
+#include "tests/tap.h"
+#include "plugins/snmp-pdu/targets.h"
 
 static void refused(const char *text, const char *why_part)
 {

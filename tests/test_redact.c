@@ -2,8 +2,8 @@
 /* The redaction rule (hf_mask_secret in sdk/hafence/plugin.h, hfc_redact and
  * hfc_format_redacted in the core): secrets never survive, cut or whole,
  * and ordinary words are neither mangled nor made to point at a secret. */
-#include "hafence-core.h"
-#include "tap.h"
+#include "core/log.h"
+#include "tests/tap.h"
 
 static void masked(const char *secret, const char *text, const char *want, const char *what)
 {

@@ -3,8 +3,8 @@
  * guests that must never reach a shell, the exact commands per toolstack,
  * and power states read from each toolstack's output, where anything not
  * understood is an error and never "off". */
-#include "tap.h"
-#include "toolstack.h"
+#include "tests/tap.h"
+#include "plugins/xvm/toolstack.h"
 
 #define UUID "0838afcc-1c6c-549b-a28c-d7916ca7753a"
 

@@ -4,7 +4,7 @@
  *     status_tag=COMMAND COMPLETED
  *     power: server power is currently: On
  * or  status=2 / status_tag=COMMAND PROCESSING FAILED / error_tag=COMMAND ERROR-UNSPECIFIED */
-#include "clp.h"
+#include "plugins/ilo/clp.h"
 
 #include <ctype.h>
 #include <strings.h>

@@ -15,8 +15,8 @@
  * The target is the iLO's address, from ILO.hosts (<host-uuid>:<address>),
  * exactly HA-Lizard's format; a port there is the HTTPS one.
  */
-#include "board.h"
-#include "clp.h"
+#include "proto/board/board.h"
+#include "plugins/ilo/clp.h"
 
 typedef enum ilo_protocol { ILO_AUTO, ILO_REDFISH, ILO_RIBCL, ILO_SSH } ilo_protocol;
 

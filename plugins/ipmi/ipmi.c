@@ -18,8 +18,8 @@
  * is logged and never fails the fence.  The console entry point follows the
  * live console.
  */
-#include "ipmi-console.h"
-#include "ipmi-link.h"
+#include "proto/ipmi/ipmi-console.h"
+#include "proto/ipmi/ipmi-link.h"
 
 #include <ctype.h>
 #include <errno.h>

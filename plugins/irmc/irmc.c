@@ -13,9 +13,9 @@
  * (HA-Lizard's IRMC script took "no ping" for success).
  * The target is the iRMC's address, from IRMC.hosts (<host-uuid>:<address>).
  */
-#include "board.h"
-#include "ipmi-link.h"
-#include "menu.h"
+#include "proto/board/board.h"
+#include "proto/ipmi/ipmi-link.h"
+#include "plugins/irmc/menu.h"
 
 #include <freeipmi/freeipmi.h>
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The iRMC text menu's screens (menu.h). */
-#include "menu.h"
+#include "plugins/irmc/menu.h"
 
 #include <ctype.h>
 #include <strings.h>

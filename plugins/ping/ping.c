@@ -8,7 +8,7 @@
  * (net.ipv4.ping_group_range), else a raw socket (CAP_NET_RAW), else a
  * clear error.  Names are resolved with the call's deadline.
  */
-#include "resolve.h"
+#include "proto/net/resolve.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>

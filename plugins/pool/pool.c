@@ -18,7 +18,7 @@
  * or this host's own XAPI is used over its local socket (no password, as
  * HA-Lizard's xe; a slave's XAPI forwards to the master).
  */
-#include "xapi.h"
+#include "proto/xapi/xapi.h"
 
 typedef struct pool_plugin {
     xapi_settings xs;

@@ -17,8 +17,8 @@
  * opened once, checked through that descriptor, and that descriptor is
  * what runs (fexecve), so it cannot be swapped between check and exec.
  */
-#include "run.h"
-#include "trust.h"
+#include "plugins/script/run.h"
+#include "proto/trust/trust.h"
 
 #include <ctype.h>
 #include <errno.h>

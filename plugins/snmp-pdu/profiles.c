@@ -11,7 +11,7 @@
  *   Raritan PDU2-MIB (PX2, PX3, pdu 1): switchingOperation off 0 / on 1 /
  *     cycle 2; state from the outlet's onOff sensor (type 14): on 7, off 8
  */
-#include "profiles.h"
+#include "plugins/snmp-pdu/profiles.h"
 
 static const pdu_profile profiles[] = {
     {"apc-rpdu", "APC rPDU / MasterSwitch (PowerNet-MIB sPDUOutletCtl)",

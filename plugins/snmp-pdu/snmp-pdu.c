@@ -12,10 +12,10 @@
  * "<pdu-address>:<outlet>[,<outlet>...]" (';' between PDUs), from
  * SNMP-PDU.hosts, where a host may have one line per PDU.
  */
-#include "address.h"
-#include "profiles.h"
-#include "snmp.h"
-#include "targets.h"
+#include "proto/net/address.h"
+#include "plugins/snmp-pdu/profiles.h"
+#include "plugins/snmp-pdu/snmp.h"
+#include "plugins/snmp-pdu/targets.h"
 
 #define NAME_WALK_MAX 512
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* SNMP sessions with net-snmp (snmp.h). */
-#include "snmp.h"
+#include "plugins/snmp-pdu/snmp.h"
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Parsing "<pdu-address>:<outlet>[,<outlet>...][;...]" (targets.h). */
-#include "targets.h"
+#include "plugins/snmp-pdu/targets.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
  * kept SSH connection (proto/ssh).  Every guest is validated and quoted
  * before it reaches the remote command line (toolstack.c).
  */
-#include "xvm.h"
+#include "plugins/xvm/xvm.h"
 
 #include <ctype.h>
 

@@ -5,7 +5,7 @@
  * state, VM.hard_shutdown, VM.start.  The Dom0 itself (the control domain)
  * is never a target.
  */
-#include "xvm.h"
+#include "plugins/xvm/xvm.h"
 
 /* The guest's reference: by UUID, or by name when exactly one has it. */
 static hf_result vm_ref(xvm *x, const hf_context *ctx, const char *guest, char **ref, hf_reply *reply)

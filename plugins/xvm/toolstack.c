@@ -18,8 +18,8 @@
  * plugin, which saw it listed and destroyed it itself, may read that as
  * off (xvm.c).
  */
-#include "toolstack.h"
-#include "ssh-conn.h"
+#include "plugins/xvm/toolstack.h"
+#include "proto/ssh/ssh-conn.h"
 
 #include <ctype.h>
 #include <strings.h>

@@ -15,8 +15,8 @@
  * The target is the guest's UUID or name, from the host map XVM.hosts
  * (<pool-host-uuid>:<guest>), exactly as HA-Lizard's.
  */
-#include "address.h"
-#include "xvm.h"
+#include "proto/net/address.h"
+#include "plugins/xvm/xvm.h"
 
 
 static const char *const transports[] = {"ssh", "xapi", NULL};

@@ -7,9 +7,9 @@
 #ifndef HAFENCE_XVM_H
 #define HAFENCE_XVM_H
 
-#include "ssh-conn.h"
-#include "toolstack.h"
-#include "xapi.h"
+#include "proto/ssh/ssh-conn.h"
+#include "plugins/xvm/toolstack.h"
+#include "proto/xapi/xapi.h"
 
 typedef struct xvm xvm;
 

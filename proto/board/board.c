@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Management boards and their protocol clients (board.h). */
-#include "board.h"
-#include "address.h"
+#include "proto/board/board.h"
+#include "proto/net/address.h"
 
 
 bool board_settings_read(board_settings *s, const char *kind, const hf_param *p, const hf_context *ctx,

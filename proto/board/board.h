@@ -9,9 +9,9 @@
 #ifndef HAFENCE_PROTO_BOARD_H
 #define HAFENCE_PROTO_BOARD_H
 
-#include "redfish.h"
-#include "ribcl.h"
-#include "ssh-conn.h"
+#include "proto/redfish/redfish.h"
+#include "proto/ribcl/ribcl.h"
+#include "proto/ssh/ssh-conn.h"
 
 typedef struct board_settings {
     const char *kind;            /* "iLO", "iRMC": for messages */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* HTTP(S) requests and raw TLS streams with libcurl (http-client.h). */
-#include "http-client.h"
+#include "proto/http/http-client.h"
 
 #include <curl/curl.h>
 #include <poll.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Serial-over-LAN console sessions with libipmiconsole (ipmi-console.h). */
-#include "ipmi-console.h"
+#include "proto/ipmi/ipmi-console.h"
 
 #include <errno.h>
 #include <freeipmi/freeipmi.h>

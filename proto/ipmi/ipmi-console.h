@@ -7,7 +7,7 @@
 #ifndef HAFENCE_PROTO_IPMI_CONSOLE_H
 #define HAFENCE_PROTO_IPMI_CONSOLE_H
 
-#include "ipmi-link.h"
+#include "proto/ipmi/ipmi-link.h"
 
 typedef struct ipmi_console ipmi_console;
 

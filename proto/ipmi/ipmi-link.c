@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One IPMI LAN session to one BMC, on FreeIPMI (see ipmi-link.h). */
-#include "ipmi-link.h"
+#include "proto/ipmi/ipmi-link.h"
 
 #include <freeipmi/freeipmi.h>
 #include <strings.h>

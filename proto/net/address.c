@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Device addresses (address.h). */
-#include "address.h"
+#include "proto/net/address.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Name resolution within a deadline (resolve.h). */
-#include "resolve.h"
+#include "proto/net/resolve.h"
 
 #include <pthread.h>
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Redfish replies read with json-c: every field checked for presence and
  * type, nothing trusted (redfish.h). */
-#include "redfish.h"
+#include "proto/redfish/redfish.h"
 
 #include <json-c/json.h>
 

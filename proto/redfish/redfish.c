@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The Redfish client (redfish.h). */
-#include "redfish.h"
+#include "proto/redfish/redfish.h"
 
 #include <json-c/json.h>
 

@@ -13,7 +13,7 @@
 #ifndef HAFENCE_PROTO_REDFISH_H
 #define HAFENCE_PROTO_REDFISH_H
 
-#include "http-client.h"
+#include "proto/http/http-client.h"
 
 typedef enum redfish_intent { REDFISH_FORCE_OFF, REDFISH_ON, REDFISH_FORCE_RESTART } redfish_intent;
 

@@ -2,7 +2,7 @@
 /* RIBCL requests written and replies read with libxml2 (ribcl.h).  A reply
  * is several XML documents back to back, each starting "<?xml": each is
  * parsed on its own, without network access or entity expansion. */
-#include "ribcl.h"
+#include "proto/ribcl/ribcl.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The RIBCL client (ribcl.h): transports; the XML is in ribcl-parse.c. */
-#include "ribcl.h"
+#include "proto/ribcl/ribcl.h"
 
 #include <stdbool.h>
 

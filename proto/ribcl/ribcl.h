@@ -9,7 +9,7 @@
 #ifndef HAFENCE_PROTO_RIBCL_H
 #define HAFENCE_PROTO_RIBCL_H
 
-#include "http-client.h"
+#include "proto/http/http-client.h"
 
 typedef enum ribcl_transport { RIBCL_AUTO, RIBCL_POST, RIBCL_RAW } ribcl_transport;
 typedef enum ribcl_command {

@@ -4,7 +4,7 @@
  * libssh2 runs non-blocking; every wait is a poll() bounded by the step's
  * end and the call's deadline, in 200 ms slices to notice cancellation.
  */
-#include "ssh-internal.h"
+#include "proto/ssh/ssh-internal.h"
 
 #include <errno.h>
 #include <poll.h>

@@ -7,7 +7,7 @@
  * for; it is then added to the file (created 0600) and logged with its
  * fingerprint.
  */
-#include "ssh-internal.h"
+#include "proto/ssh/ssh-internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

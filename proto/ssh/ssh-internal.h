@@ -3,7 +3,7 @@
 #ifndef HAFENCE_PROTO_SSH_INTERNAL_H
 #define HAFENCE_PROTO_SSH_INTERNAL_H
 
-#include "ssh-conn.h"
+#include "proto/ssh/ssh-conn.h"
 
 #include <libssh2.h>
 

@@ -3,8 +3,8 @@
  * A TCP connection made within a deadline: the name resolved within it
  * (proto/net), each address tried in turn with a non-blocking connect().
  */
-#include "resolve.h"
-#include "ssh-internal.h"
+#include "proto/net/resolve.h"
+#include "proto/ssh/ssh-internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The trust rule for files run or believed as root (see trust.h). */
-#include "trust.h"
+#include "proto/trust/trust.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A XAPI client: XML-RPC (xmlrpc.c) over HTTP(S) (proto/http) (xapi.h). */
-#include "xapi.h"
+#include "proto/xapi/xapi.h"
 
-#include "http-client.h"
+#include "proto/http/http-client.h"
 
 #include <sys/stat.h>
 

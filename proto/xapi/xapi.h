@@ -10,7 +10,7 @@
 #ifndef HAFENCE_PROTO_XAPI_H
 #define HAFENCE_PROTO_XAPI_H
 
-#include "xmlrpc.h"
+#include "proto/xapi/xmlrpc.h"
 #include <hafence/plugin.h>
 
 typedef struct xapi_options {

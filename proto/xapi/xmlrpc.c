@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* XML-RPC values, requests and responses with libxml2 (xmlrpc.h). */
-#include "xmlrpc.h"
+#include "proto/xapi/xmlrpc.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>

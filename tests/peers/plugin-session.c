@@ -9,7 +9,9 @@
  * Parameters as name=value arguments; name=@FILE reads a secret's value
  * from FILE (never argv).  The plugin's log goes to stderr.
  */
-#include "hafence-core.h"
+#include "core/error.h"
+#include "core/params.h"
+#include "core/loader.h"
 
 static void log_line(const hf_context *ctx, hf_log_level level, const char *message)
 {

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The dom0 daemon's state directory (core/hastate.c) */
+#ifndef HFC_HASTATE_H
+#define HFC_HASTATE_H
+
+#include <hafence/plugin.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "core/error.h"
+
+/* $HAFENCE_STATE_DIR, else the built-in /var/lib/hafence. */
+const char *hfc_state_dir_default(void);
+/* $HAFENCE_RUNTIME_DIR, else the built-in /run/hafence (tmpfs): where the
+ * daemon's status goes when the state directory does not take it, and the
+ * operator's recover request for a suspension held in memory only. */
+const char *hfc_runtime_dir_default(void);
+char *hfc_state_path(const char *state_dir, const char *name); /* free() it */
+/* Replace state_dir/name with text atomically (temporary file, fsync, rename). */
+bool hfc_state_write(const char *state_dir, const char *name, const char *text, hfc_error *err);
+int64_t hfc_wall_ms(void); /* ms since the epoch */
+
+/* A host that fenced itself stays suspended (no fencing, no VM starts)
+ * until the operator clears the marker with 'hafence recover'. */
+typedef struct hfc_suspension {
+    int64_t since_ms;  /* wall clock */
+    char reason[512];
+    bool rebooted;     /* the one reboot was started */
+} hfc_suspension;
+/* 1: suspended (s filled); 0: not; -1: a marker that cannot be read, which
+ * still counts as suspended (err says why). */
+int hfc_suspension_read(const char *state_dir, hfc_suspension *s, hfc_error *err);
+bool hfc_suspension_write(const char *state_dir, const hfc_suspension *s, hfc_error *err);
+bool hfc_suspension_clear(const char *state_dir, hfc_error *err); /* no marker: true */
+/* 'hafence recover' for a suspension whose marker could not be written: a
+ * request naming the suspension (its since_ms) in the runtime directory.
+ * take: true when one names since_ms; any request found is removed. */
+bool hfc_recover_request_write(const char *runtime_dir, int64_t since_ms, hfc_error *err);
+bool hfc_recover_request_take(const char *runtime_dir, int64_t since_ms);
+
+#endif
