@@ -32,6 +32,7 @@ top_srcdir=$top top_builddir=$build HAFENCED=$build/hafenced
 BMC_POWER_MODULE=$build/tests/peers/.libs/bmc-power.so
 HAFENCE_PLUGIN_PATH=$build/plugins/ipmi/.libs:$build/plugins/pool/.libs:$build/plugins/ping/.libs:$build/plugins/script/.libs
 export BMC_POWER_MODULE HAFENCE_PLUGIN_PATH
+# shellcheck source=tests/peers/pool-lab.sh
 . "$top/tests/peers/pool-lab.sh"
 LAB_PIDS="" LAB=$work/none
 trap 'lab_stop; [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"' EXIT
@@ -41,7 +42,9 @@ now_ms() { date +%s%3N; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # host 3 runs VMS VMs, hosts 1 and 2 one each
+# shellcheck disable=SC2089,SC2090 # a jq program for lab.sh: its quotes are its own
 LAB_POOL_JQ=".vms |= map(select((.host | endswith(\"03\")) or (.name | endswith(\"-1\"))))"
+# shellcheck disable=SC2090
 export LAB_POOL_JQ
 load_before=$(load)
 : > "$work/times"

@@ -51,13 +51,13 @@ targets=""
 on_all=""
 i=1
 while [ $i -le 32 ]; do
-    targets="$targets 127.0.0.1:$(cat "$work/many/bmc$i/port")"
+    targets="${targets:+$targets }127.0.0.1:$(cat "$work/many/bmc$i/port")"
     on_all="$on_all echo 1 > $work/many/bmc$i/power;"
     i=$((i + 1))
 done
 many="ipmi username=admin workarounds=opensesspriv"
 hyperfine --warmup 2 --runs "$RUNS" --export-json "$results/ipmi-fence32.json" \
-    --prepare "$on_all" -n one "$hf off $many $(echo $targets | cut -d' ' -f1) $hfopts" \
+    --prepare "$on_all" -n one "$hf off $many ${targets%% *} $hfopts" \
     --prepare "$on_all" -n thirty-two "$hf off $many $targets $hfopts" >/dev/null 2>"$work/err3" || { cat "$work/err3"; exit 1; }
 
 median() { jq -r --arg n "$2" '.results[] | select(.command==$n) | .median * 1000' "$1"; }

@@ -34,6 +34,7 @@ p=$(median plugins)
 i=$(median status-in-process)
 s=$(median status-isolated)
 h=$(median heuristics-ping)
+# shellcheck disable=SC2086 # the common options, split into words
 nplugins=$("$hf" plugins $common | tail -n +2 | wc -l)
 echo "hafence core benchmarks (medians over >= 200 runs, whole processes)"
 printf '  %-40s %8.2f ms   (target < 20 ms)\n' "hafence plugins ($nplugins plugins loaded)" "$p"

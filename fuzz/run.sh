@@ -19,22 +19,23 @@ status=0
 for target in config hostmap xmlrpc ribcl redfish screens; do
     bin=$out/fuzz_$target
     if [ $target = ribcl ]; then
-        # shellcheck disable=SC2086
+        # shellcheck disable=SC2086,SC2046 # flags and pkg-config output split into words
         $CLANG $FLAGS $(pkg-config --cflags libxml-2.0) \
  "$here/fuzz_ribcl.c" "$top/proto/ribcl/ribcl-parse.c" $(pkg-config --libs libxml-2.0) -o "$bin"
     elif [ $target = redfish ]; then
-        # shellcheck disable=SC2086
+        # shellcheck disable=SC2086,SC2046 # flags and pkg-config output split into words
         $CLANG $FLAGS $(pkg-config --cflags json-c) \
  "$here/fuzz_redfish.c" "$top/proto/redfish/redfish-parse.c" $(pkg-config --libs json-c) -o "$bin"
     elif [ $target = screens ]; then
+        # shellcheck disable=SC2086 # the flags, split into words
         $CLANG $FLAGS "$here/fuzz_screens.c" \
             "$top/plugins/ilo/clp.c" "$top/plugins/irmc/menu.c" -o "$bin"
     elif [ $target = xmlrpc ]; then
-        # shellcheck disable=SC2086
+        # shellcheck disable=SC2086,SC2046 # flags and pkg-config output split into words
         $CLANG $FLAGS $(pkg-config --cflags libxml-2.0) "$here/fuzz_xmlrpc.c" \
             "$top/proto/xapi/xmlrpc.c" $(pkg-config --libs libxml-2.0) -o "$bin"
     else
-        # shellcheck disable=SC2086
+        # shellcheck disable=SC2086,SC2046 # flags and pkg-config output split into words
         $CLANG $FLAGS "$here/fuzz_$target.c" $CORE -lpthread -o "$bin"
     fi
     work=$out/corpus_$target

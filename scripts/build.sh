@@ -10,7 +10,7 @@ build=${1:-$top/_build}
 [ -x "$top/configure" ] || "$top/autogen.sh" >/dev/null
 mkdir -p "$build"
 cd "$build"
-if [ ! -f Makefile ] || [ "$top/configure" -nt Makefile ]; then
+if [ ! -f Makefile ] || [ -n "$(find "$top/configure" -newer Makefile)" ]; then
     "$top/configure" --enable-werror "$@" >configure.out || { cat configure.out; exit 1; }
     sed -n '/^hafence .* configured$/,$p' configure.out
 fi

@@ -107,6 +107,7 @@ chmod 600 "$lab/ha-lizard.conf"
 echo "\$LAB/ha-lizard.conf:"; sed "s|$lab|\$LAB|g; s/^/    /" "$lab/ha-lizard.conf"
 echo "\$LAB/fence/IPMI/IPMI.hosts:"; sed 's/^/    /' "$lab/fence/IPMI/IPMI.hosts"
 echo
+# shellcheck disable=SC2086 # the host list, one word each
 set -- $hosts
 echo "-- the heuristic vote a survivor would add to its quorum count"
 show heuristics -c "$lab/ha-lizard.conf"

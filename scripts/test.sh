@@ -11,7 +11,7 @@
 # and ends with one line: "N passed, N failed".
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 passed=0
 failed=0

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=sh
 # Shell test helpers: TAP output for automake's tap-driver.sh.
 # Every test sources this, then calls check/is/has, then done_testing.
 
@@ -18,6 +19,7 @@ run() {
     out=$("$@" 2>&1); rc=$?
 }
 
+# shellcheck disable=SC2034 # $rc, $out, $err: read by the test that ran it
 # run_json COMMAND...: like run, but $out is stdout alone (for jq) and
 # $err is stderr
 run_json() {

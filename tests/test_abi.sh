@@ -5,6 +5,8 @@
 # 1.1 headers (tests/fixtures/abi) load, show their parameters and pass
 # hafence check with the core of today; sdk/hafence/plugin.h compiles by
 # itself as C99, C11, C17 (-pedantic) and C++.
+: "${top_srcdir:?make check sets it}" "${top_builddir:?make check sets it}"
+# shellcheck source=tests/lib.sh
 . "$top_srcdir/tests/lib.sh"
 
 for v in 10 11; do

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck disable=SC2086 # $I, $R, $S, $M, $Q, $PW: argument bundles (plugin and parameters), split into words on purpose
 # The ilo and irmc plugins against emulated boards (no iLO or iRMC can run
 # here): tests/emulators/bmc_https.py for Redfish and RIBCL over HTTPS with
 # a test CA, the iLO CLP and iRMC menu programs behind a real sshd
@@ -9,6 +10,8 @@
 # not answer, hafence check.  The emulators are proved faithful with
 # clients no one here wrote: fence_redfish, fence_ilo, fence_ilo_ssh,
 # redfishtool and ilorest.
+: "${top_srcdir:?make check sets it}" "${top_builddir:?make check sets it}"
+# shellcheck source=tests/lib.sh
 . "$top_srcdir/tests/lib.sh"
 
 if [ "$(id -u)" -ne 0 ] || [ ! -x /usr/sbin/sshd ]; then
@@ -51,36 +54,36 @@ board_power() { cat "$D/home/board/power"; }
 
 # ---- ilo over Redfish ------------------------------------------------------------
 I="ilo ca_file=$CA"
-run hafence status $I protocol=redfish $ILO $PW
+run hafence status $I protocol=redfish "$ILO" $PW
 is 0 "$rc" "ilo redfish: status on"
 has "(redfish): power On" "$out" "  ... the board's PowerState"
 check "  ... with a session, deleted at the end" sh -c "grep -q 'POST /redfish/v1/SessionService/Sessions' '$TMP/ilo/log' && grep -q 'DELETE /redfish/v1/SessionService/Sessions/' '$TMP/ilo/log'"
-run hafence off $I protocol=redfish $ILO $PW
+run hafence off $I protocol=redfish "$ILO" $PW
 is 0 "$rc" "ilo redfish: off"
 has "done (verified)" "$out" "  ... verified off"
 has "RESET ForceOff" "$(sent ilo)" "  ... with ResetType ForceOff"
 is Off "$(power ilo)" "  ... the board is off"
-run hafence on $I protocol=redfish $ILO $PW
+run hafence on $I protocol=redfish "$ILO" $PW
 is 0 "$rc" "ilo redfish: on"
 is On "$(power ilo)" "  ... on again"
-run hafence reboot $I protocol=redfish $ILO $PW
+run hafence reboot $I protocol=redfish "$ILO" $PW
 is 0 "$rc" "ilo redfish: reboot (off verified, then on)"
-run hafence status $I $ILO $PW -v
+run hafence status $I "$ILO" $PW -v
 is 0 "$rc" "ilo auto: status"
 has "protocol redfish" "$out" "  ... auto picked Redfish where the board offers it"
 
 # ---- ilo over RIBCL ------------------------------------------------------------------
 : > "$TMP/ilo/log"
-run hafence off $I protocol=ribcl $ILO $PW
+run hafence off $I protocol=ribcl "$ILO" $PW
 is 0 "$rc" "ilo ribcl (POST /ribcl): off"
 has "POST /ribcl" "$(sent ilo)" "  ... POSTed"
 has "RIBCL HOLD_PWR_BTN TOGGLE=No" "$(sent ilo)" "  ... HOLD_PWR_BTN TOGGLE=No (forced, never a toggle on)"
 is Off "$(power ilo)" "  ... off"
-run hafence on $I protocol=ribcl $ILO $PW
+run hafence on $I protocol=ribcl "$ILO" $PW
 is 0 "$rc" "ilo ribcl: on (SET_HOST_POWER)"
-run hafence status $I protocol=ribcl ribcl_transport=raw $ILO2 $PW
+run hafence status $I protocol=ribcl ribcl_transport=raw "$ILO2" $PW
 is 0 "$rc" "ilo ribcl raw over TLS (iLO 2): status"
-run hafence reboot $I protocol=ribcl ribcl_transport=raw $ILO2 $PW
+run hafence reboot $I protocol=ribcl ribcl_transport=raw "$ILO2" $PW
 is 0 "$rc" "ilo ribcl raw: reboot"
 check "  ... no HTTP request was made" sh -c "! grep -q '^POST' '$TMP/ilo2/log'"
 
@@ -99,28 +102,28 @@ is 0 "$rc" "ilo ssh: reboot"
 
 # ---- refusals and misbehaving boards ---------------------------------------------------
 for p in redfish ribcl; do
-    run_json hafence status $I protocol=$p $ILO --password-file "$TMP/wrong" --json
+    run_json hafence status $I protocol=$p "$ILO" --password-file "$TMP/wrong" --json
     json_check "ilo $p: wrong password: auth-refused" '.result=="auth-refused"'
 done
 has "Login failed" "$out" "  ... RIBCL's own words (0x005F)"
 run_json hafence status $S 127.0.0.1 --password-file "$TMP/wrong" --json
 json_check "ilo ssh: wrong password: auth-refused" '.result=="auth-refused"'
-run_json hafence status $I protocol=redfish $ROGUE $PW --json
+run_json hafence status $I protocol=redfish "$ROGUE" $PW --json
 json_check "a certificate our CA did not sign: auth-refused" '.result=="auth-refused"'
 has "not trusted" "$out" "  ... saying the certificate is not trusted"
 is "" "$(sent rogue)" "  ... and nothing was sent to it"
 pin=$(openssl x509 -in "$TMP/certs/rogue.pem" -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)
-run hafence status ilo protocol=redfish fingerprint=sha256//$pin $ROGUE $PW
+run hafence status ilo protocol=redfish fingerprint=sha256//"$pin" "$ROGUE" $PW
 is 0 "$rc" "the same board trusted by its pinned key (fingerprint=)"
 other=$(openssl x509 -in "$TMP/certs/server.pem" -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)
-run_json hafence status ilo protocol=redfish fingerprint=sha256//$other $ROGUE $PW --json
+run_json hafence status ilo protocol=redfish fingerprint=sha256//"$other" "$ROGUE" $PW --json
 json_check "  ... and refused with another key pinned" '.result=="auth-refused"'
-run hafence status ilo protocol=redfish insecure=1 $ROGUE $PW
+run hafence status ilo protocol=redfish insecure=1 "$ROGUE" $PW
 is 0 "$rc" "insecure=1: accepted, as the operator explicitly asked"
 has "TLS verification is OFF" "$out" "  ... and said loudly"
 touch "$TMP/ilo/stuck"
 for p in redfish ribcl; do
-    run_json hafence off $I protocol=$p $ILO $PW --power-timeout 2 --json
+    run_json hafence off $I protocol=$p "$ILO" $PW --power-timeout 2 --json
     json_check "ilo $p: a board that accepts off and never powers off: unverified, not fenced" '.result=="unverified"'
 done
 touch "$D/home/board/stuck"
@@ -129,7 +132,7 @@ json_check "ilo ssh: the same: unverified" '.result=="unverified"'
 rm -f "$TMP/ilo/stuck" "$D/home/board/stuck"
 touch "$TMP/ilo/malformed"
 for p in redfish ribcl; do
-    run_json hafence status $I protocol=$p $ILO $PW --json
+    run_json hafence status $I protocol=$p "$ILO" $PW --json
     json_check "ilo $p: malformed replies: an error, no crash" '.result=="device-refused"'
 done
 has "not well-formed" "$out" "  ... RIBCL: the XML is not well-formed"
@@ -140,34 +143,34 @@ json_check "ilo ssh: an answer without a status line: an error" '.result=="devic
 rm -f "$D/home/board/malformed"
 touch "$TMP/ilo/silent"
 t0=$(date +%s)
-run_json hafence off $I protocol=redfish $ILO $PW --timeout 3 --json
+run_json hafence off $I protocol=redfish "$ILO" $PW --timeout 3 --json
 t1=$(date +%s)
 json_check "ilo: a board that does not answer: the fence fails" '.result=="timed-out" or .result=="unreachable"'
 check "  ... within the deadline (3 s; $((t1 - t0)) s)" [ $((t1 - t0)) -le 5 ]
 rm -f "$TMP/ilo/silent"
-run_json hafence off ilo protocol=redfish ca_file=$CA 127.0.0.1:1 $PW --json
+run_json hafence off ilo protocol=redfish ca_file="$CA" 127.0.0.1:1 $PW --json
 json_check "ilo: nothing listening: unreachable, never done" '.result=="unreachable"'
 
 # ---- Redfish services no one here wrote: what they answer must not lose a fence -----------
 touch "$TMP/ilo/no-sessions"
 : > "$TMP/ilo/log"
-run hafence off $I protocol=redfish $ILO $PW
+run hafence off $I protocol=redfish "$ILO" $PW
 is 0 "$rc" "a Redfish service without sessions (root names none): fenced with HTTP Basic"
 is Off "$(power ilo)" "  ... the board is off"
 hasnt "POST /redfish/v1/SessionService/Sessions" "$(sent ilo)" "  ... the password went to no path the service did not advertise"
-run_json hafence status $I protocol=redfish $ILO --password-file "$TMP/wrong" --json
+run_json hafence status $I protocol=redfish "$ILO" --password-file "$TMP/wrong" --json
 json_check "  ... a wrong password with Basic: still auth-refused" '.result=="auth-refused"'
 rm -f "$TMP/ilo/no-sessions"
-run hafence on $I protocol=redfish $ILO $PW
+run hafence on $I protocol=redfish "$ILO" $PW
 touch "$TMP/ilo/session-204"
 : > "$TMP/ilo/log"
-run hafence off $I protocol=redfish $ILO $PW
+run hafence off $I protocol=redfish "$ILO" $PW
 is 0 "$rc" "a session created with 204 and X-Auth-Token (DMTF's mockup server): accepted, fenced"
 has "DELETE /redfish/v1/SessionService/Sessions/" "$(sent ilo)" "  ... and the session deleted at the end"
 rm -f "$TMP/ilo/session-204"
-run hafence on $I protocol=redfish $ILO $PW
+run hafence on $I protocol=redfish "$ILO" $PW
 touch "$TMP/ilo/refuse-reset"
-run_json hafence off $I protocol=redfish $ILO $PW --json
+run_json hafence off $I protocol=redfish "$ILO" $PW --json
 json_check "a refused reset: device-refused" '.result=="device-refused"'
 has "Base.1.0.GeneralError: Power operation not allowed: the system is in POST" "$out" \
     "  ... with the board's reason beside its MessageId"
@@ -179,34 +182,34 @@ has "iLO 127.0.0.1:1 (redfish)" "$out" "  ... naming the device one way"
 
 # ---- irmc: Redfish, IPMI, the SSH menu -------------------------------------------------
 R="irmc username=Administrator ca_file=$CA"
-run hafence status $R protocol=redfish $IRMC $PW
+run hafence status $R protocol=redfish "$IRMC" $PW
 is 0 "$rc" "irmc redfish: status"
 has "GET /redfish/v1/Systems/0" "$(sent irmc)" "  ... the same Redfish client finds iRMC's system 0"
-run hafence off $R $IRMC $PW
+run hafence off $R "$IRMC" $PW
 is 0 "$rc" "irmc auto (Redfish): off"
 is Off "$(power irmc)" "  ... off"
-run hafence on $R $IRMC $PW
+run hafence on $R "$IRMC" $PW
 is 0 "$rc" "irmc: on"
-run hafence reboot $R protocol=redfish $IRMC $PW
+run hafence reboot $R protocol=redfish "$IRMC" $PW
 is 0 "$rc" "irmc redfish: reboot"
-run_json hafence status $R protocol=redfish $IRMC --password-file "$TMP/wrong" --json
+run_json hafence status $R protocol=redfish "$IRMC" --password-file "$TMP/wrong" --json
 json_check "irmc redfish: wrong password: auth-refused" '.result=="auth-refused"'
-run_json hafence status $R $IRMC_ROGUE $PW --json
+run_json hafence status $R "$IRMC_ROGUE" $PW --json
 json_check "irmc: a certificate our CA did not sign: auth-refused (auto does not fall back)" '.result=="auth-refused"'
 is "" "$(sent irmc-rogue)" "  ... nothing was sent to it"
 touch "$TMP/irmc/silent"
 t0=$(date +%s)
-run_json hafence off $R protocol=redfish $IRMC $PW --timeout 3 --json
+run_json hafence off $R protocol=redfish "$IRMC" $PW --timeout 3 --json
 t1=$(date +%s)
 json_check "irmc redfish: a board that does not answer: the fence fails" '.result=="timed-out" or .result=="unreachable"'
 check "  ... within the deadline (3 s; $((t1 - t0)) s)" [ $((t1 - t0)) -le 5 ]
 rm -f "$TMP/irmc/silent"
 touch "$TMP/irmc/stuck"
-run_json hafence off $R protocol=redfish $IRMC $PW --power-timeout 2 --json
+run_json hafence off $R protocol=redfish "$IRMC" $PW --power-timeout 2 --json
 json_check "irmc redfish: never powers off: unverified" '.result=="unverified"'
 rm -f "$TMP/irmc/stuck"
 touch "$TMP/irmc/malformed"
-run_json hafence status $R protocol=redfish $IRMC $PW --json
+run_json hafence status $R protocol=redfish "$IRMC" $PW --json
 json_check "irmc redfish: malformed JSON: an error, no crash" '.result=="device-refused"'
 rm -f "$TMP/irmc/malformed"
 
@@ -240,7 +243,7 @@ t1=$(date +%s)
 json_check "irmc ssh: a menu that answers too slowly: the fence fails" '.result=="timed-out"'
 check "  ... within the deadline (3 s; $((t1 - t0)) s)" [ $((t1 - t0)) -le 5 ]
 rm -f "$D/home/board/slow"
-run_json hafence off irmc protocol=redfish ca_file=$CA 127.0.0.1:1 $PW --json
+run_json hafence off irmc protocol=redfish ca_file="$CA" 127.0.0.1:1 $PW --json
 json_check "irmc: a board that cannot be reached is a failed fence (not HA-Lizard's 'no ping = done')" '.result=="unreachable"'
 
 if command -v ipmi_sim >/dev/null; then
@@ -258,9 +261,9 @@ else
 fi
 
 # ---- hafence check -----------------------------------------------------------------------
-run hafence check "$top_builddir/plugins/ilo/.libs/ilo.so" ca_file=$CA --target $ILO $PW
+run hafence check "$top_builddir/plugins/ilo/.libs/ilo.so" ca_file="$CA" --target "$ILO" $PW
 is 0 "$rc" "hafence check passes on ilo"
-run hafence check "$top_builddir/plugins/irmc/.libs/irmc.so" username=Administrator ca_file=$CA --target $IRMC $PW
+run hafence check "$top_builddir/plugins/irmc/.libs/irmc.so" username=Administrator ca_file="$CA" --target "$IRMC" $PW
 is 0 "$rc" "hafence check passes on irmc"
 
 # ---- the emulators, proved with clients no one here wrote -----------------------------------

@@ -10,7 +10,10 @@
 #   - misspellings and configurations that cannot fence are found, each
 #     naming file:line:key, with the exit codes hafence(1) documents;
 #   - FENCE_METHOD finds a plugin by its own name, in any case, '-' or '_'.
+: "${top_srcdir:?make check sets it}" "${top_builddir:?make check sets it}"
+# shellcheck source=tests/lib.sh
 . "$top_srcdir/tests/lib.sh"
+# shellcheck source=tests/peers/pool-lab.sh
 . "$top_srcdir/tests/peers/pool-lab.sh"
 
 command -v ipmi_sim >/dev/null || { fail "ipmi_sim is missing (Debian package openipmi: scripts/setup-debian.sh)"; done_testing; exit 0; }
@@ -70,6 +73,7 @@ has "configuration OK" "$out" "  ... the same report"
 # the key table: every key of HA-Lizard's files, and hafenced(8) shows it
 "$HAFENCED" --keys > "$TMP/keys"
 missing=""
+# shellcheck disable=SC2013 # key names: one word each
 for k in $(sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' "$FIX/install.params" "$FIX/ha-lizard.conf"); do
     grep -q "^$k	" "$TMP/keys" || missing="$missing $k"
 done
@@ -77,6 +81,7 @@ is "" "$missing" "every key of install.params and ha-lizard.conf is in the key t
 has "SLAVE_VM_STAT	0	ignored	" "$(cat "$TMP/keys")" "  ... an ignored key says so, with its default"
 has "GLOBAL_VM_HA	1	honoured	" "$(cat "$TMP/keys")" "  ... a honoured one too"
 undocumented=""
+# shellcheck disable=SC2013 # key names: one word each
 for k in $(cut -f1 "$TMP/keys" | sed 1d | grep -v '^LOG_\|^MAIL_[a-z]\|^PRIORITY_\|^<\|^HAFENCE_XAPI_<'); do
     grep -q "^\.B $k\$\|^\.BR $k " "$top_srcdir/doc/hafenced.8" || undocumented="$undocumented $k"
 done
@@ -204,9 +209,11 @@ is 78 "$rc" "a credential file that cannot be read: exit 78"
 has "$TMP/o.conf:$(line_of HAFENCE_XAPI_PASSWORD_FILE "$TMP/o.conf"): HAFENCE_XAPI_PASSWORD_FILE: " "$out" "  ... naming the key"
 
 # shell forms: $HOSTNAME where HA-Lizard's files use it; nothing else
+# shellcheck disable=SC2016 # expanded later, by the program it is written for
 override 'MAIL_SUBJECT="alert from $HOSTNAME"' 'DISABLED_VAPPS=()'
 checkcfg -c "$LAB/pool.conf" -o "$TMP/o.conf" --host-uuid "$U1"
 is 0 "$rc" "MAIL_SUBJECT=\"... \$HOSTNAME\" and DISABLED_VAPPS=(): accepted"
+# shellcheck disable=SC2016 # expanded later, by the program it is written for
 override 'FENCE_IPADDRESS=$(reboot)'
 checkcfg -c "$LAB/pool.conf" -o "$TMP/o.conf" --host-uuid "$U1"
 is 78 "$rc" "FENCE_IPADDRESS=\$(reboot): refused, never run"

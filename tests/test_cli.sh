@@ -1,8 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck disable=SC2086 # $D: an argument bundle (plugin and parameters), split into words on purpose
 # The hafence harness end to end, through the dummy plugin and the script
 # shim: plugins, info, actions, exit codes, secrets, config mode, history,
 # check.
+: "${top_srcdir:?make check sets it}" "${top_builddir:?make check sets it}"
+# shellcheck source=tests/lib.sh
 . "$top_srcdir/tests/lib.sh"
 
 UUID1=2f4a4020-fe8c-4686-a65d-501a19a06716

@@ -5,7 +5,10 @@
 # daemon per host.  A slave dies, the master dies, no quorum, a fence that
 # fails (with and without FENCE_HA_ONFAIL), a peer that comes back in time,
 # the two-host split, reload on SIGHUP, systemd's notify protocol.
+: "${top_srcdir:?make check sets it}" "${top_builddir:?make check sets it}"
+# shellcheck source=tests/lib.sh
 . "$top_srcdir/tests/lib.sh"
+# shellcheck source=tests/peers/pool-lab.sh
 . "$top_srcdir/tests/peers/pool-lab.sh"
 
 command -v ipmi_sim >/dev/null || { fail "ipmi_sim is missing (Debian package openipmi: scripts/setup-debian.sh)"; done_testing; exit 0; }
@@ -23,7 +26,7 @@ state_read_only() {
         cp -a "$LAB/state$1/." "$LAB/ro$1/" && mount -o remount,ro "$LAB/ro$1" &&
         mount --bind "$LAB/ro$1" "$LAB/state$1" && MOUNTS="$LAB/state$1 $MOUNTS"
 }
-reboots() { cat "$LAB/host$1.reboots" 2>/dev/null | wc -l; }
+reboots() { if [ -f "$LAB/host$1.reboots" ]; then wc -l < "$LAB/host$1.reboots"; else echo 0; fi; }
 
 U1=$(lab_uuid 1) U2=$(lab_uuid 2) U3=$(lab_uuid 3)
 # jq over host I's history: the records of one action
@@ -118,6 +121,7 @@ script_lab() {
     name=$1; shift
     new_lab "$name" 3
     mkdir -p "$LAB/fence/POWEROFF"
+    # shellcheck disable=SC2016 # expanded later, by the program it is written for
     printf '#!/bin/sh\necho "$1 $2" >> %s/script-fences\nexit 0\n' "$LAB" > "$LAB/fence/POWEROFF/POWEROFF.sh"
     chmod 755 "$LAB/fence/POWEROFF/POWEROFF.sh"
     lab_config FENCE_METHOD=POWEROFF "$@"
@@ -180,7 +184,7 @@ is 0 "$(reboots 2)" "  ... no reboot"
 run "$HAFENCE" status-pool --state-dir "$LAB/state2" --runtime-dir "$LAB/run2"
 is 2 "$rc" "  ... status-pool says suspended (exit 2)"
 # the pool is whole again (the operator's condition for recover)
-for i in 1 3; do lab_xapi_start $i; echo 1 > "$LAB/control/live/$(lab_uuid $i)"; lab_daemon_start $i; done
+for i in 1 3; do lab_xapi_start "$i"; echo 1 > "$LAB/control/live/$(lab_uuid "$i")"; lab_daemon_start "$i"; done
 lab_wait 30 sh -c "jq -e '.peers | all(.state == \"ok\")' '$LAB/run2/status.json'"
 run "$HAFENCE" recover --state-dir "$LAB/state2" --runtime-dir "$LAB/run2" --history "$LAB/history2.jsonl" --yes
 is 0 "$rc" "hafence recover clears a suspension held in memory"

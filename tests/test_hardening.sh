@@ -5,6 +5,8 @@
 # request is "cancelled", no process holding a secret leaves a core file,
 # code and config run as root cannot be replaced by anyone else, bad
 # numbers on the command line are refused.
+: "${top_srcdir:?make check sets it}" "${top_builddir:?make check sets it}"
+# shellcheck source=tests/lib.sh
 . "$top_srcdir/tests/lib.sh"
 
 UUID=2f4a4020-fe8c-4686-a65d-501a19a06716
@@ -45,7 +47,7 @@ mkscript DEAF "trap '' TERM; sleep 300 & echo \$! > '$TMP/helper.pid'; echo \$\$
 # gives them back their default, as a terminal's foreground job has them)
 start_fence() {
     rm -f "$TMP/helper.pid" "$TMP/script.pid" "$H"
-    env --default-signal=INT,QUIT "$HAFENCE" off script method=$1 file_loc="$FL" $UUID --timeout 60 --history "$H" \
+    env --default-signal=INT,QUIT "$HAFENCE" off script method="$1" file_loc="$FL" $UUID --timeout 60 --history "$H" \
         --plugin-dir "$TMP/no-plugins" >"$TMP/fence.out" 2>&1 &
     echo $! > "$TMP/hafence.pid"
     wait_file "$TMP/helper.pid" && wait_file "$TMP/script.pid"
@@ -96,6 +98,7 @@ done
 # ---- no core file with the password in it ------------------------------------------
 mkdir -p "$TMP/cwd"
 (
+    # shellcheck disable=SC3045 # dash and bash both have ulimit -c
     cd "$TMP/cwd" && ulimit -c unlimited 2>/dev/null
     exec env --default-signal=QUIT "$HAFENCE" off script method=LINGER file_loc="$FL" $UUID --password-file "$TMP/pw" --no-history \
         --plugin-dir "$TMP/no-plugins" >/dev/null 2>&1
@@ -158,6 +161,7 @@ mkscript NOBODYS "exit 0"
 chown nobody "$FL/NOBODYS/NOBODYS.sh"
 run hafence off script method=NOBODYS file_loc="$FL" $UUID
 is 1 "$rc" "a fence script owned by another user: refused"
+# shellcheck disable=SC2016 # expanded later, by the program it is written for
 mkscript SHOWME 'echo "script=$HAFENCE_SCRIPT" > "$(dirname "$HAFENCE_SCRIPT")/seen"'
 run hafence off script method=SHOWME file_loc="$FL" $UUID
 is "script=$FL/SHOWME/SHOWME.sh" "$(cat "$FL/SHOWME/seen" 2>/dev/null)" "a script run by descriptor finds its own path in HAFENCE_SCRIPT"
@@ -186,6 +190,7 @@ has "writable by its group" "$out" "  ... saying why"
 # ---- a message cut in the middle of a password keeps no part of it ----------------
 LONGPW=$(head -c 2000 /dev/urandom | tr -dc 'A-Za-z0-9' | head -c 496)
 printf '%s\n' "$LONGPW" > "$TMP/longpw"; chmod 600 "$TMP/longpw"
+# shellcheck disable=SC2016 # expanded later, by the program it is written for
 mkscript ECHOPW 'printf "%030d%s\n" 0 "$FENCE_PASSWD"; exit 1'
 run_json hafence off script method=ECHOPW file_loc="$FL" $UUID --password-file "$TMP/longpw" --history "$H" --json
 piece=$(printf '%s' "$LONGPW" | cut -c 100-140)

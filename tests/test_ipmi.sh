@@ -1,7 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck disable=SC2086 # $B1, $PW: argument bundles (plugin and parameters), split into words on purpose
 # The ipmi plugin against real simulated BMCs: OpenIPMI's ipmi_sim on
 # loopback, one per simulated host, whose chassis power really changes.
+: "${top_srcdir:?make check sets it}" "${top_builddir:?make check sets it}"
+# shellcheck source=tests/lib.sh
 . "$top_srcdir/tests/lib.sh"
 
 SIM=$top_srcdir/tests/peers/bmc-sim.sh
@@ -52,7 +55,7 @@ run hafence monitor $B1 --password-file "$TMP/pw"
 is 0 "$rc" "monitor: session opened and chassis status read"
 
 # IPMI 1.5 on request
-run hafence status ipmi address=127.0.0.1:$(port 1) username=admin lanplus=0 --password-file "$TMP/pw"
+run hafence status ipmi "address=127.0.0.1:$(port 1)" username=admin lanplus=0 --password-file "$TMP/pw"
 is 0 "$rc" "IPMI 1.5 LAN (lanplus=0) works too"
 
 # cycle (on request): ipmi_sim powers the chassis back on a second later
@@ -68,7 +71,7 @@ run_json hafence status $B1 --password-file "$TMP/wrong" --json
 is 1 "$rc" "wrong password: exit 1"
 json_check "wrong password: auth-refused" '.result=="auth-refused"'
 has "wrong password" "$out" "the message says it was the password"
-run hafence status ipmi address=127.0.0.1:$(port 1) username=nobody workarounds=opensesspriv --password-file "$TMP/pw"
+run hafence status ipmi "address=127.0.0.1:$(port 1)" username=nobody workarounds=opensesspriv --password-file "$TMP/pw"
 has "auth-refused" "$out" "wrong user: auth-refused"
 has "unknown user" "$out" "the message says it was the user"
 run hafence status $B1 cipher=17 --password-file "$TMP/pw"
@@ -77,7 +80,7 @@ has "cipher suite 17" "$out" "the message names the cipher suite"
 # (ipmi_sim 2.0.33 with opensesspriv grants a user-level account an
 # operator session when asked; a real BMC refuses it.  The refusal of the
 # power command itself is what a simulator can show:)
-run hafence off ipmi address=127.0.0.1:$(port 1) username=viewer privilege=user workarounds=opensesspriv --password-file "$TMP/viewpw"
+run hafence off ipmi "address=127.0.0.1:$(port 1)" username=viewer privilege=user workarounds=opensesspriv --password-file "$TMP/viewpw"
 is 1 "$rc" "power control at user privilege fails"
 has "privilege too low" "$out" "the BMC refused the command for privilege"
 is 1 "$(power 1)" "and the host stayed on"
@@ -87,13 +90,13 @@ has "unknown workaround flag 'bogus'" "$out" "an unknown workaround flag is refu
 # a port where nothing listens: unreachable, reported by the plugin itself
 # before the deadline (not killed at it)
 "$SIM" stop "$LAB" 8 >/dev/null
-run_json hafence status ipmi address=127.0.0.1:$(port 8) username=admin --password-file "$TMP/pw" --timeout 4 --json
+run_json hafence status ipmi "address=127.0.0.1:$(port 8)" username=admin --password-file "$TMP/pw" --timeout 4 --json
 is 1 "$rc" "nothing listening: exit 1"
 json_check "nothing listening: unreachable, within the deadline" '.result=="unreachable" and (has("signal")|not)'
 
 # a BMC that stops answering in the middle of a fence: never "done"
 echo 3000 > "$LAB/bmc9/delay_ms"
-"$HAFENCE" off ipmi address=127.0.0.1:$(port 9) username=admin workarounds=opensesspriv \
+"$HAFENCE" off ipmi "address=127.0.0.1:$(port 9)" username=admin workarounds=opensesspriv \
     --password-file "$TMP/pw" --timeout 8 --power-timeout 6 --json --plugin-dir "$TMP/none" > "$TMP/mid.json" 2>"$TMP/mid.err" &
 fence=$!
 sleep 1
@@ -180,13 +183,13 @@ kill $serial 2>/dev/null; wait $serial 2>/dev/null
 # a BMC without Serial-over-LAN: the capture fails, the fence does not
 run_json hafence off $B1 console=1 console_seconds=1 console_workarounds=opensesspriv,solchannelsupport,solpayloadsize --password-file "$TMP/pw" --json
 json_check "no console to capture: the fence is still done and verified" '.result=="ok" and .verified==true'
-run hafence console 127.0.0.1:$(port 1)
+run hafence console "127.0.0.1:$(port 1)"
 has "no console capture" "$out" "  ... and the capture says why there is none"
 run hafence on $B1 --password-file "$TMP/pw"
 
 # ---- the vendor's conformance run ------------------------------------------------
 run hafence check "$top_builddir/plugins/ipmi/.libs/ipmi.so" username=admin workarounds=opensesspriv \
-    --password-file "$TMP/pw" --target 127.0.0.1:$(port 2)
+    --password-file "$TMP/pw" --target "127.0.0.1:$(port 2)"
 is 0 "$rc" "hafence check passes on the ipmi plugin against a simulated BMC"
 has "PASS  off is verified" "$out" "  ... off verified"
 has "0 failed" "$out" "  ... nothing failed"

@@ -3,6 +3,8 @@
 # A third party builds plugins against the installed SDK alone
 # (make install DESTDIR=..., pkg-config hafence-plugin, nothing from the
 # source tree), and they load and pass hafence check.
+: "${top_srcdir:?make check sets it}" "${top_builddir:?make check sets it}"
+# shellcheck source=tests/lib.sh
 . "$top_srcdir/tests/lib.sh"
 
 ROOT=$TMP/root
@@ -26,7 +28,7 @@ cflags=$(pkg-config --cflags hafence-plugin)
 abi=$(sed -n 's/^#define HAFENCE_ABI_MINOR \([0-9]*\)$/\1/p' "$top_srcdir/sdk/hafence/plugin.h")
 is "$abi" "$(pkg-config --variable=abi_minor hafence-plugin)" "hafence-plugin.pc states the SDK's ABI minor"
 pdir=$(pkg-config --variable=plugindir hafence-plugin)
-check "hafence-plugin.pc names the installed plugin directory" test -f "$ROOT${pdir#$ROOT}/script.so"
+check "hafence-plugin.pc names the installed plugin directory" test -f "$ROOT${pdir#"$ROOT"}/script.so"
 has "-I$ROOT" "$cflags" "pkg-config points into the installed tree"
 hasnt "$top_srcdir" "$cflags" "and not into the source tree"
 
@@ -61,13 +63,13 @@ while os.getppid() == parent:
 " &
 listener=$!
 n=0; while [ ! -e "$TMP/witness.ready" ] && [ $n -lt 600 ]; do sleep 0.05; n=$((n + 1)); done
-run hafence check "$TMP/vendor/witness.so" host=127.0.0.1 port=$port
+run hafence check "$TMP/vendor/witness.so" host=127.0.0.1 port="$port"
 is 0 "$rc" "hafence check passes on the out-of-tree heuristic"
 has "PASS  check returns by its deadline" "$out" "its check returned in time"
-run hafence heuristics "$TMP/vendor/witness.so" host=127.0.0.1 port=$port
+run hafence heuristics "$TMP/vendor/witness.so" host=127.0.0.1 port="$port"
 is 0 "$rc" "the witness answers: pass"
 kill $listener 2>/dev/null; wait $listener 2>/dev/null
-run hafence heuristics "$TMP/vendor/witness.so" host=127.0.0.1 port=$port
+run hafence heuristics "$TMP/vendor/witness.so" host=127.0.0.1 port="$port"
 is 1 "$rc" "the witness is gone: fail"
 
 # the SDK example fence plugin, on a fake relay board
@@ -84,6 +86,7 @@ is 1 "$rc" "a target that is not a relay number is refused"
 
 # ---- the vendor's plugin in the daemon: a pool fences with FENCE_METHOD=RELAY ----
 # installed under a file name of the vendor's choosing: found by its own name
+# shellcheck source=tests/peers/pool-lab.sh
 . "$top_srcdir/tests/peers/pool-lab.sh"
 if ! command -v ipmi_sim >/dev/null || [ ! -x "$HAFENCED" ]; then
     fail "the pool lab needs ipmi_sim and hafenced (scripts/setup-debian.sh)"

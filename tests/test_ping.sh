@@ -3,6 +3,8 @@
 # The ping heuristic: loopback answers; an address that does not answer,
 # inside a network namespace this test creates; the three socket paths
 # (ICMP datagram, raw, neither).
+: "${top_srcdir:?make check sets it}" "${top_builddir:?make check sets it}"
+# shellcheck source=tests/lib.sh
 . "$top_srcdir/tests/lib.sh"
 
 run hafence heuristics ping addresses=127.0.0.1

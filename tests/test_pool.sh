@@ -1,11 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck disable=SC2086 # $P: an argument bundle (plugin and parameters), split into words on purpose
 # The pool plugin and the XAPI client against the XAPI emulator (no XAPI
 # can run here): a full fence of a host with running VMs, a second fence,
 # a wrong password, an unknown host, a master that does not answer, TLS with
 # a test CA and a certificate it did not sign, an older server without
 # host.declare_dead, FENCE_HOST_FORGET, and fence-agents' fence_xenapi
 # (with XenServer's own XenAPI.py) working unchanged against the emulator.
+: "${top_srcdir:?make check sets it}" "${top_builddir:?make check sets it}"
+# shellcheck source=tests/lib.sh
 . "$top_srcdir/tests/lib.sh"
 
 EMU=$top_srcdir/tests/emulators/xapi.py
@@ -23,7 +26,8 @@ cat > "$TMP/pool.json" <<JSON
          {"uuid": "2dcea2bd-b47c-cee3-fcda-c7b6f3953555", "name": "db01", "host": "$LIVE"}]}
 JSON
 pids=""
-trap 'for p in $pids; do kill $p 2>/dev/null; done; rm -rf "$TMP"' EXIT
+cleanup() { for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$TMP"; }
+trap cleanup EXIT
 # start_emulator NAME [options]: sets $port
 start_emulator() {
     name=$1; shift
@@ -78,17 +82,17 @@ has "is not a host UUID" "$out" "a target that is not a UUID is refused before a
 # ---- a slave points at its master (HOST_IS_SLAVE), as a real pool does -----------
 start_emulator slave --slave-of 127.0.0.2
 slave=$port
-start_emulator master --bind 127.0.0.2 --port $slave
-run hafence status pool address=127.0.0.1 port=$slave scheme=http $DEAD --password-file "$TMP/pw" -v
+start_emulator master --bind 127.0.0.2 --port "$slave"
+run hafence status pool address=127.0.0.1 port="$slave" scheme=http $DEAD --password-file "$TMP/pw" -v
 is 0 "$rc" "asking a slave: the client follows HOST_IS_SLAVE to the master"
 has "the master is http://127.0.0.2:$slave/" "$out" "  ... and says where the master is"
 
 # ---- an older server without host.declare_dead -------------------------------------
 start_emulator old --no-declare-dead
-run hafence off pool address=127.0.0.1 port=$port scheme=http $DEAD --password-file "$TMP/pw"
+run hafence off pool address=127.0.0.1 port="$port" scheme=http $DEAD --password-file "$TMP/pw"
 is 0 "$rc" "without host.declare_dead: done"
 check "  ... host.disable, then VM.power_state_reset per resident VM" sh -c "grep -q '^host.disable' '$TMP/old.log' && [ \$(grep -c '^VM.power_state_reset' '$TMP/old.log') = 2 ]"
-run hafence off pool address=127.0.0.1 port=$port scheme=http $LIVE --password-file "$TMP/pw"
+run hafence off pool address=127.0.0.1 port="$port" scheme=http $LIVE --password-file "$TMP/pw"
 has "HOST_IS_LIVE" "$out" "  ... and a live host's VMs are still not reset"
 
 # ---- FENCE_HOST_FORGET through a HA-Lizard config --------------------------------
@@ -113,30 +117,30 @@ is "$n0" "$(grep -c '^host.destroy' "$TMP/forget.log")" "  ... and harmless: not
 
 # ---- TLS: verified against a CA file; a certificate the CA did not sign ----------
 start_emulator tls --tls "$TMP/certs/server.pem" "$TMP/certs/server.key"
-run hafence status pool address=127.0.0.1 port=$port ca_file="$TMP/certs/ca.pem" $DEAD --password-file "$TMP/pw"
+run hafence status pool address=127.0.0.1 port="$port" ca_file="$TMP/certs/ca.pem" $DEAD --password-file "$TMP/pw"
 is 0 "$rc" "https with the test CA: verified and working"
-run hafence status pool address=127.0.0.1 port=$port $DEAD --password-file "$TMP/pw"
+run hafence status pool address=127.0.0.1 port="$port" $DEAD --password-file "$TMP/pw"
 has "not trusted" "$out" "https without the CA: refused (verification is on by default)"
 start_emulator rogue --tls "$TMP/certs/rogue.pem" "$TMP/certs/rogue.key"
-run_json hafence status pool address=127.0.0.1 port=$port ca_file="$TMP/certs/ca.pem" $DEAD --password-file "$TMP/pw" --json
+run_json hafence status pool address=127.0.0.1 port="$port" ca_file="$TMP/certs/ca.pem" $DEAD --password-file "$TMP/pw" --json
 json_check "a certificate the CA did not sign: auth-refused" '.result=="auth-refused"'
 has "not trusted" "$out" "  ... the message says the certificate is not trusted"
-run hafence status pool address=127.0.0.1 port=$port insecure=1 $DEAD --password-file "$TMP/pw" -v
+run hafence status pool address=127.0.0.1 port="$port" insecure=1 $DEAD --password-file "$TMP/pw" -v
 is 0 "$rc" "insecure=1: an explicit opt-in works"
 has "TLS verification is OFF" "$out" "  ... and is logged"
 
 # plain HTTP (or garbage) on the HTTPS port: a protocol error, not a refused credential
 start_emulator plain
-run_json hafence status pool address=127.0.0.1 port=$port insecure=1 $DEAD --password-file "$TMP/pw" --json
+run_json hafence status pool address=127.0.0.1 port="$port" insecure=1 $DEAD --password-file "$TMP/pw" --json
 json_check "https to a plain-TCP port with insecure=1: not auth-refused (nothing was refused)" '.result!="auth-refused" and .result!="ok"'
 json_check "  ... a protocol error the engine may retry (device-refused)" '.result=="device-refused"'
 has "TLS handshake failed" "$out" "  ... saying the handshake failed"
-run_json hafence status pool address=127.0.0.1 port=$port ca_file="$TMP/certs/ca.pem" $DEAD --password-file "$TMP/pw" --json
+run_json hafence status pool address=127.0.0.1 port="$port" ca_file="$TMP/certs/ca.pem" $DEAD --password-file "$TMP/pw" --json
 json_check "  ... the same with a CA file" '.result=="device-refused"'
 
 # ---- a master that does not answer ------------------------------------------------
 start_emulator hang --hang
-run_json hafence status pool address=127.0.0.1 port=$port scheme=http $DEAD --password-file "$TMP/pw" --timeout 3 --json
+run_json hafence status pool address=127.0.0.1 port="$port" scheme=http $DEAD --password-file "$TMP/pw" --timeout 3 --json
 is 1 "$rc" "a master that does not answer: fails"
 json_check "  ... by itself within the deadline (not killed)" '(.result=="timed-out" or .result=="unreachable") and (has("signal")|not)'
 
@@ -144,7 +148,7 @@ json_check "  ... by itself within the deadline (not killed)" '(.result=="timed-
 start_emulator check
 # (no --target: check powers its target back on at the end, and XAPI does
 # not enable a host that is not live; off is verified above)
-run hafence check "$top_builddir/plugins/pool/.libs/pool.so" address=127.0.0.1 port=$port scheme=http \
+run hafence check "$top_builddir/plugins/pool/.libs/pool.so" address=127.0.0.1 port="$port" scheme=http \
     --password-file "$TMP/pw"
 is 0 "$rc" "hafence check passes on the pool plugin"
 has "PASS  monitor returns by its deadline" "$out" "  ... its calls return by their deadline"

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck disable=SC2086 # $CFG: argument bundles (plugin and parameters), split into words on purpose
 # A pool HA-Lizard runs today, taken over by hafenced (tests/peers/pool-lab.sh:
 # XAPI emulators with their local sockets, ipmi_sim BMCs, one daemon per
 # host): which VMs come back and in what order (GLOBAL_VM_HA and the
@@ -8,7 +9,10 @@
 # health marks, the configuration in the pool database, quorum among
 # enabled hosts, maintenance, PROMOTE_SLAVE and SLAVE_HA, the master always
 # fenced with stop, no password on the local socket.
+: "${top_srcdir:?make check sets it}" "${top_builddir:?make check sets it}"
+# shellcheck source=tests/lib.sh
 . "$top_srcdir/tests/lib.sh"
+# shellcheck source=tests/peers/pool-lab.sh
 . "$top_srcdir/tests/peers/pool-lab.sh"
 
 command -v ipmi_sim >/dev/null || { fail "ipmi_sim is missing (Debian package openipmi: scripts/setup-debian.sh)"; done_testing; exit 0; }
@@ -38,8 +42,8 @@ new_lab() {
 }
 ready() { lab_wait 30 sh -c "[ -s '$LAB/state$1/status.json' ] && jq -e '.peers | length > 0 and all(.state == \"ok\")' '$LAB/state$1/status.json'"; }
 pool_set() { # KEY VALUE: the pool's other-config, as ha-cfg, XenCenter or XO set it
-    lab_xapi 1 pool.remove_from_other_config "$(lab_pool_ref)" "$1" >/dev/null
-    lab_xapi 1 pool.add_to_other_config "$(lab_pool_ref)" "$1" "$2" >/dev/null
+    lab_xapi 1 pool.remove_from_other_config "$(lab_pool_ref 1)" "$1" >/dev/null
+    lab_xapi 1 pool.add_to_other_config "$(lab_pool_ref 1)" "$1" "$2" >/dev/null
 }
 
 # ---- a default HA-Lizard pool: GLOBAL_VM_HA=1 recovers every VM of the host ---------
@@ -114,7 +118,7 @@ pool_set "$XC" true
 check "switched on again: the dead host is fenced now" lab_wait 25 fenced_by 1 "$U3"
 
 new_lab native-ha 3 2
-lab_xapi 1 pool.set_ha_enabled_for_tests "$(lab_pool_ref)" true >/dev/null
+lab_xapi 1 pool.set_ha_enabled_for_tests "$(lab_pool_ref 1)" true >/dev/null
 check "XenServer's own HA enabled on the pool (pool.ha_enabled): hafenced stands aside" \
     lab_wait 30 sh -c "jq -e '.pool_ha==\"off\" and (.pool_ha_off|test(\"own HA\"))' '$LAB/state1/status.json'"
 lab_host_die 3

@@ -1,8 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck disable=SC2086 # $A: argument bundles (plugin and parameters), split into words on purpose
 # The script shim with real scripts: HA-Lizard custom fence scripts
 # (NAME.sh <host-uuid> <start|stop|reset>) and fence-agents style agents
 # (key=value on stdin).
+: "${top_srcdir:?make check sets it}" "${top_builddir:?make check sets it}"
+# shellcheck source=tests/lib.sh
 . "$top_srcdir/tests/lib.sh"
 
 UUID=2f4a4020-fe8c-4686-a65d-501a19a06716
@@ -109,7 +112,7 @@ has "2,db01" "$out" "agent list"
 run hafence off $A 1
 is 1 "$rc" "agent without the password fails"
 has "Unable to obtain correct plug status" "$out" "the agent's own message is reported"
-run hafence off script agent=$TMP/fence_fake agent_options=password=x 1
+run hafence off script agent="$TMP"/fence_fake agent_options=password=x 1
 is 1 "$rc" "a password smuggled in agent_options is refused"
 
 done_testing

@@ -6,6 +6,8 @@
 # recover_slaves (the other slaves then name the new master),
 # host.get_all_records, VM.start_on, host liveness from a control directory, and
 # a master that stops answering (SIGUSR1) and answers again.
+: "${top_srcdir:?make check sets it}" "${top_builddir:?make check sets it}"
+# shellcheck source=tests/lib.sh
 . "$top_srcdir/tests/lib.sh"
 
 EMU=$top_srcdir/tests/emulators/xapi.py
@@ -22,7 +24,8 @@ cat > "$TMP/pool.json" <<JSON
 JSON
 mkdir -p "$TMP/control/live"
 pids=""
-trap 'for p in $pids; do kill $p 2>/dev/null; done; rm -rf "$TMP"' EXIT
+cleanup() { for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$TMP"; }
+trap cleanup EXIT
 start() { # NAME [options]: sets $port and $pid
     name=$1; shift
     python3 "$EMU" --port-file "$TMP/$name.port" --pool "$TMP/pool.json" --password-file "$TMP/pw" \
@@ -51,7 +54,7 @@ start master
 master=$port
 master_pid=$pid
 pool_ref='p = ok(x.pool.get_all(s))[0]'
-run xapi $master "$pool_ref
+run xapi "$master" "$pool_ref
 ok(x.pool.add_to_other_config(s, p, 'ha-lizard-autopromote', '$S1'))
 print(ok(x.pool.get_other_config(s, p)))
 r = x.pool.add_to_other_config(s, p, 'ha-lizard-autopromote', 'x')
@@ -62,7 +65,7 @@ has "'ha-lizard-autopromote': '$S1'" "$out" "pool other_config: add and read (th
 has "MAP_DUPLICATE_KEY" "$out" "  ... a second add of the key is refused as XAPI does"
 has "after: {}" "$out" "  ... and removed"
 
-run xapi $master "h = ok(x.host.get_by_uuid(s, '$S2'))
+run xapi "$master" "h = ok(x.host.get_by_uuid(s, '$S2'))
 vm = ok(x.VM.get_by_name_label(s, 'web01'))[0]
 ok(x.VM.start_on(s, vm, h, False, False))
 r = ok(x.VM.get_record(s, vm))
@@ -70,7 +73,7 @@ print(r['power_state'], r['resident_on'] == h)"
 is "Running True" "$out" "VM.start_on starts a VM on the chosen host"
 
 echo 0 > "$TMP/control/live/$S1"
-run xapi $master "h = ok(x.host.get_by_uuid(s, '$S1'))
+run xapi "$master" "h = ok(x.host.get_by_uuid(s, '$S1'))
 print(ok(x.host_metrics.get_live(s, ok(x.host.get_metrics(s, h)))))"
 is "False" "$out" "host liveness follows the control directory"
 echo 1 > "$TMP/control/live/$S1"
@@ -107,7 +110,7 @@ print("login:", x.session.login_with_password("root", "xapi-Secret-1", "1.0", "t
 PY
 has "login: ['HOST_IS_SLAVE', '127.0.0.1']" "$out" "  ... and the other slaves name it as their master"
 
-run xapi $master "r = ok(x.host.get_all_records(s))
+run xapi "$master" "r = ok(x.host.get_all_records(s))
 print(len(r), sorted(h['uuid'] for h in r.values()) == sorted(['$M', '$S1', '$S2']), all('address' in h and 'enabled' in h for h in r.values()))"
 is "3 True True" "$out" "host.get_all_records: every host's record by reference"
 
@@ -123,7 +126,7 @@ except Exception as e:
     print('no answer:', type(e).__name__)"
 has "no answer" "$out" "SIGUSR1: the master stops answering"
 kill -USR1 $master_pid
-run xapi $master "print(len(ok(x.host.get_all(s))))"
+run xapi "$master" "print(len(ok(x.host.get_all(s))))"
 is "3" "$out" "  ... and a second SIGUSR1 makes it answer again"
 
 done_testing

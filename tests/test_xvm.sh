@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck disable=SC2086 # $X, $XA, $PW: argument bundles (plugin and parameters), split into words on purpose
 # The xvm plugin against a real OpenSSH sshd on loopback (tests/peers/
 # sshd-peer.sh: its own account, keys and config, a fake xe/xl/virsh that
 # keep each guest's power state), and against the XAPI emulator for
@@ -8,6 +9,8 @@
 # keys, trust on first use, hostile guests refused before anything is
 # sent, output no toolstack prints, a Dom0 that lies, hangs or goes away,
 # one connection per operation (re-opened when it drops), and hafence check.
+: "${top_srcdir:?make check sets it}" "${top_builddir:?make check sets it}"
+# shellcheck source=tests/lib.sh
 . "$top_srcdir/tests/lib.sh"
 
 if [ "$(id -u)" -ne 0 ] || [ ! -x /usr/sbin/sshd ]; then
@@ -23,7 +26,8 @@ HOST1=9b9a243a-abf3-485f-bb37-e43b29555cbe
 HOST2=1ae14847-6169-4cb0-ad8b-79ef0219e1ee
 HOST3=8b8470a5-8848-41a4-bf31-7ce6f1c7ea5e
 pids=""
-trap '"$PEER" stop "$D"; for p in $pids; do kill $p 2>/dev/null; done; rm -rf "$TMP"' EXIT
+cleanup() { "$PEER" stop "$D"; for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$TMP"; }
+trap cleanup EXIT
 if ! "$PEER" start "$D" "$XS1:xs1:running" "$XS2:xs2:halted" "$XS3:xs3:running" 2>"$TMP/peer.err"; then
     echo "Bail out! the sshd peer did not start: $(cat "$TMP/peer.err")"
     exit 1
@@ -128,13 +132,13 @@ has "not its UUID" "$out" "  ... saying why"
 # ---- logins ---------------------------------------------------------------------
 printf 'key-Phrase-7\n' > "$TMP/phrase"; chmod 600 "$TMP/phrase"
 printf 'not-the-phrase\n' > "$TMP/badphrase"; chmod 600 "$TMP/badphrase"
-run hafence status $X key_file=$D/id_ed25519 $XS1 --secret-file key_passphrase="$TMP/phrase"
+run hafence status $X key_file="$D"/id_ed25519 $XS1 --secret-file key_passphrase="$TMP/phrase"
 is 0 "$rc" "key login (ed25519 with a passphrase), no password at all"
 check "  ... sshd accepted the public key" grep -q "Accepted publickey for $USER" "$D/sshd.log"
-run_json hafence status $X key_file=$D/id_ed25519 $XS1 --secret-file key_passphrase="$TMP/badphrase" --json
+run_json hafence status $X key_file="$D"/id_ed25519 $XS1 --secret-file key_passphrase="$TMP/badphrase" --json
 json_check "a wrong key passphrase: bad-parameter" '.result=="bad-parameter"'
 has "cannot use private key $D/id_ed25519" "$out" "  ... naming the key file"
-run hafence status xvm address=127.0.0.1 port=$PORT2 username=$USER known_hosts=$D/known_hosts $XS1 $PW
+run hafence status xvm address=127.0.0.1 port="$PORT2" username="$USER" known_hosts="$D"/known_hosts $XS1 $PW
 is 0 "$rc" "keyboard-interactive where the server offers no 'password' method"
 check "  ... sshd accepted keyboard-interactive" grep -q "Accepted keyboard-interactive/pam for $USER" "$D/sshd.log"
 printf 'wrong-one\n' > "$TMP/wrong"; chmod 600 "$TMP/wrong"
@@ -142,7 +146,7 @@ run_json hafence off $X $XS1 --password-file "$TMP/wrong" --json
 json_check "a wrong password: auth-refused" '.result=="auth-refused"'
 has "$USER@127.0.0.1:$PORT" "$out" "  ... naming the account and the Dom0"
 is running "$(state $XS1)" "  ... and the guest was not touched"
-run_json hafence status xvm address=127.0.0.1 port=$PORT known_hosts=$D/known_hosts $XS1 --json
+run_json hafence status xvm address=127.0.0.1 port="$PORT" known_hosts="$D"/known_hosts $XS1 --json
 json_check "no password and no key: bad-parameter" '.result=="bad-parameter"'
 has "no password" "$out" "  ... saying so"
 hasnt "$(cat "$D/password")" "$(cat "$D/sshd.log" "$HAFENCE_HISTORY" 2>/dev/null; ps -eo args)" "the password is in no log, history or argv"
@@ -151,7 +155,7 @@ hasnt "$(cat "$D/password")" "$(cat "$D/sshd.log" "$HAFENCE_HISTORY" 2>/dev/null
 : > "$TMP/empty_known"
 : > "$D/home/commands.log"
 n0=$(logins)
-run_json hafence off xvm address=127.0.0.1 port=$PORT username=$USER known_hosts=$TMP/empty_known $XS1 $PW --json
+run_json hafence off xvm address=127.0.0.1 port="$PORT" username="$USER" known_hosts="$TMP"/empty_known $XS1 $PW --json
 json_check "an unknown host key: refused (auth-refused)" '.result=="auth-refused"'
 has "unknown host key" "$out" "  ... saying so"
 has "SHA256:" "$out" "  ... with its fingerprint, as ssh-keygen -l shows it"
@@ -159,19 +163,19 @@ fp=$(ssh-keygen -lf "$D/hostkeys/ssh_host_ed25519_key.pub" | cut -d' ' -f2)
 has "$fp" "$out" "  ... the server's real ed25519 fingerprint"
 is "$n0" "$(logins)" "  ... no login was attempted"
 is "" "$(sent)" "  ... and nothing was run"
-run hafence status xvm address=127.0.0.1 port=$PORT username=$USER known_hosts=$TMP/tofu_known accept_new_host_key=1 $XS1 $PW
+run hafence status xvm address=127.0.0.1 port="$PORT" username="$USER" known_hosts="$TMP"/tofu_known accept_new_host_key=1 $XS1 $PW
 is 0 "$rc" "trust on first use (accept_new_host_key=1): accepted"
 check "  ... the key was added to the known-hosts file" grep -q "^\[127.0.0.1\]:$PORT ssh-ed25519 " "$TMP/tofu_known"
 is 600 "$(stat -c %a "$TMP/tofu_known")" "  ... a file created 0600"
-run hafence status xvm address=127.0.0.1 port=$PORT username=$USER known_hosts=$TMP/tofu_known $XS1 $PW
+run hafence status xvm address=127.0.0.1 port="$PORT" username="$USER" known_hosts="$TMP"/tofu_known $XS1 $PW
 is 0 "$rc" "  ... and known from then on without the opt-in"
 cp "$D/known_hosts" "$TMP/hashed_known"
 ssh-keygen -q -H -f "$TMP/hashed_known" >/dev/null 2>&1
-run hafence status xvm address=127.0.0.1 port=$PORT username=$USER known_hosts=$TMP/hashed_known $XS1 $PW
+run hafence status xvm address=127.0.0.1 port="$PORT" username="$USER" known_hosts="$TMP"/hashed_known $XS1 $PW
 is 0 "$rc" "a known-hosts file with hashed names (ssh-keygen -H) works"
 ssh-keygen -q -t ed25519 -N '' -f "$TMP/other_key"
 { printf '# a comment the operator wrote\n'; printf '[127.0.0.1]:%s %s\n' "$PORT" "$(cut -d' ' -f1-2 "$TMP/other_key.pub")"; } > "$TMP/changed_known"
-run_json hafence off xvm address=127.0.0.1 port=$PORT username=$USER known_hosts=$TMP/changed_known accept_new_host_key=1 $XS1 $PW --json
+run_json hafence off xvm address=127.0.0.1 port="$PORT" username="$USER" known_hosts="$TMP"/changed_known accept_new_host_key=1 $XS1 $PW --json
 json_check "a changed host key: refused, even with accept_new_host_key=1" '.result=="auth-refused"'
 has "HOST KEY CHANGED" "$out" "  ... loudly"
 is running "$(state $XS1)" "  ... the guest was not touched"
@@ -180,6 +184,7 @@ is 2 "$(wc -l < "$TMP/changed_known")" "  ... and the known-hosts file was left 
 # ---- hostile guests: refused before anything is sent ---------------------------------
 : > "$D/home/commands.log"
 n0=$(logins)
+# shellcheck disable=SC2016 # expanded later, by the program it is written for
 for g in "'; reboot; '" '$(reboot)' '`reboot`' 'xs1;reboot' '-force' 'a|b'; do
     run_json hafence off $X "$g" $PW --json
     json_check "hostile guest '$g': bad-parameter" '.result=="bad-parameter"'
@@ -274,14 +279,14 @@ is $((n0 + 1)) "$(logins)" "two calls on one instance: one login"
 sleep 0.3
 printf 'status %s\n' $XS1 >&7
 exec 7>&-
-wait_n=0; while kill -0 ${pids##* } 2>/dev/null && [ $wait_n -lt 100 ]; do sleep 0.05; wait_n=$((wait_n + 1)); done
+wait_n=0; while kill -0 "${pids##* }" 2>/dev/null && [ $wait_n -lt 100 ]; do sleep 0.05; wait_n=$((wait_n + 1)); done
 is 3 "$(grep -c '^status ok on' "$TMP/session.out")" "the call after the connection dropped still succeeds"
 has "connecting again" "$(cat "$TMP/session.err")" "  ... on a connection opened again (logged)"
 is $((n0 + 2)) "$(logins)" "  ... one new login"
 
 # ---- hafence check ----------------------------------------------------------------------
-run hafence check "$top_builddir/plugins/xvm/.libs/xvm.so" address=127.0.0.1 port=$PORT username=$USER \
-    known_hosts=$D/known_hosts --target xs3 $PW
+run hafence check "$top_builddir/plugins/xvm/.libs/xvm.so" address=127.0.0.1 port="$PORT" username="$USER" \
+    known_hosts="$D"/known_hosts --target xs3 $PW
 is 0 "$rc" "hafence check passes on the plugin (with a test guest powered off and on)"
 hasnt "FAIL" "$out" "  ... no item fails"
 

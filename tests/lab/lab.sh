@@ -45,12 +45,14 @@ cmd=${1:?usage: lab.sh up|down|start|stop|power|reboot|fault|exec DIR ...}
 DIR=${2:?usage: lab.sh COMMAND DIR ...}
 shift 2
 
+# shellcheck source=tests/peers/pool-json.sh
 . "$top/tests/peers/pool-json.sh"
 uuid() { pool_uuid "$1"; }
 mgmt() { echo "10.77.0.$((10 + $1))"; }
 oob() { echo "10.78.0.$((10 + $1))"; }
 bmc() { echo "10.78.0.$((100 + $1))"; }
 die() { echo "lab: $*" >&2; exit 1; }
+# shellcheck source=/dev/null # the lab's env, written by "up"
 load() { [ -f "$DIR/env" ] || die "$DIR: no lab here"; . "$DIR/env"; }
 ns() { echo "${P}h$1"; }
 in_ns() { n=$1; shift; ip netns exec "$(ns "$n")" "$@"; }
@@ -112,6 +114,7 @@ up() {
     BMC_SIM_ADDRESS="10.78.0.10%d" BMC_SIM_PORT=623 ip netns exec "${P}sw" \
         "$top/tests/peers/bmc-sim.sh" start "$DIR/bmcs" "$N" > "$DIR/bmcs.txt" 2>&1 || { cat "$DIR/bmcs.txt" >&2; die "BMCs did not start"; }
     i=1; while [ $i -le "$N" ]; do
+        # shellcheck disable=SC2016 # expanded later, by the program it is written for
         printf '#!/bin/sh\nexec "%s" power "%s" %d "$1"\n' "$here/lab.sh" "$DIR" $i > "$DIR/bmcs/bmc$i/hook"
         chmod 755 "$DIR/bmcs/bmc$i/hook"
         echo "$(uuid $i):$(bmc $i):623" >> "$DIR/fence/IPMI/IPMI.hosts"
@@ -120,6 +123,7 @@ up() {
     done
     pool_json "$N" "${LAB_VMS:-2}" 10.77.0 > "$DIR/pool.json"
     if [ -n "${LAB_POOL_JQ:-}" ]; then
+        # shellcheck disable=SC2015 # die when either step fails
         jq "$LAB_POOL_JQ" "$DIR/pool.json" > "$DIR/pool.json.new" && mv "$DIR/pool.json.new" "$DIR/pool.json" ||
             die "LAB_POOL_JQ: $LAB_POOL_JQ"
     fi
@@ -145,6 +149,7 @@ up() {
 
 down() {
     [ -f "$DIR/env" ] || return 0
+    # shellcheck source=/dev/null # written by this script at "up"
     . "$DIR/env"
     i=1; while [ $i -le "$N" ]; do host_stop $i; i=$((i + 1)); done
     [ -d "$DIR/bmcs" ] && ip netns exec "${P}sw" "$top/tests/peers/bmc-sim.sh" stop "$DIR/bmcs" >/dev/null 2>&1
@@ -220,6 +225,7 @@ routes() { # I ACTION ADDRESS: a route in host I that makes ADDRESS unreachable 
 
 fault() {
     f=${1:?lab.sh fault DIR FAULT ...}; shift
+    # shellcheck disable=SC2015 # "a && b || die": die when either step fails
     case "$f" in
     crash) # a hung host: nothing runs, nothing answers (not even ICMP)
         for p in $(ip netns pids "$(ns "$1")"); do kill -STOP "$p"; done

@@ -21,6 +21,7 @@ dir=${2:?usage: bmc-sim.sh start|stop DIR ...}
 # BMC_SIM_ADDRESS (a printf format of the BMC's index, default 127.0.0.1)
 # and BMC_SIM_PORT (default: a free one) place the BMCs elsewhere: the pool
 # lab puts them on its out-of-band network, port 623 each.
+# shellcheck disable=SC2059 # the format is the operator's, by design
 address_of() { printf "${BMC_SIM_ADDRESS:-127.0.0.1}" "$1"; }
 port_free() { ! ss -Hlun "sport = :$1" 2>/dev/null | grep -q "${2:-}"; }
 

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=sh
 # A simulated pool's description for the XAPI emulator, shared by the
 # loopback pool (pool-lab.sh) and the namespace lab (tests/lab/lab.sh).
 # Sourced (POSIX sh).

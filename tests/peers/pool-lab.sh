@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=sh
 # A pool of simulated XenServer hosts on loopback, for the daemon's tests
 # and benchmark (sourced, POSIX sh).  Host i has:
 #   - its management address 127.0.0.(10+i), where its own XAPI (the
@@ -24,6 +25,7 @@
 #   lab_xapi I METHOD [ARG...]           a XAPI call at host I (its master), value as JSON
 #   lab_stop                             everything down
 
+: "${top_srcdir:?make check sets it}"
 LAB_EMU=$top_srcdir/tests/emulators/xapi.py
 LAB_SIM=$top_srcdir/tests/peers/bmc-sim.sh
 : "${HAFENCED:=$top_builddir/hafenced}"

@@ -117,7 +117,7 @@ for t in ed25519 ecdsa; do
     [ -s "$dir/hostkeys/ssh_host_${t}_key" ] || ssh-keygen -q -t $t -N '' -f "$dir/hostkeys/ssh_host_${t}_key"
 done
 port=$(free_port); port2=$(free_port); port3=$(free_port); port4=$(free_port)
-while [ "$(printf '%s\n' $port $port2 $port3 $port4 | sort -u | wc -l)" -ne 4 ]; do
+while [ "$(printf '%s\n' "$port" "$port2" "$port3" "$port4" | sort -u | wc -l)" -ne 4 ]; do
     port2=$(free_port); port3=$(free_port); port4=$(free_port)
 done
 cat > "$dir/sshd_config" <<CFG
@@ -162,6 +162,7 @@ done > "$dir/known_hosts"
 
 stop
 : > "$dir/sshd.log"
+# shellcheck disable=SC2016 # expanded later, by the program it is written for
 unshare --mount --pid --fork --kill-child --propagation private sh -c '
     d=$1
     mount -t tmpfs tmpfs /run && mkdir -p /run/sshd && chmod 755 /run/sshd

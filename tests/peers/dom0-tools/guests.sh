@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=sh
 # The simulated Dom0's guests, shared by the fake xe, xl and virsh (sourced).
 # $HOME/guests/<uuid>/name and .../state (running, halted, paused,
 # suspended); every command is recorded in $HOME/commands.log.  A file in
