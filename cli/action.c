@@ -26,7 +26,7 @@
 typedef struct setup {
     hfc_plugin *plugin;
     hf_param *params;
-    char **hosts;    /* host UUIDs (config mode) or NULL */
+    char **hosts; /* host UUIDs (config mode) or NULL */
     char **targets;
     size_t count;
     hfc_settings settings;
@@ -114,8 +114,7 @@ static int setup_from_config(const cli *c, setup *s, bool needs_targets, bool he
         goto out;
     }
     cli_param_defaults(c, s->plugin, set);
-    s->params = hfc_params_validate(hfc_plugin_descriptor_of(s->plugin)->params, set,
-                                   hfc_plugin_name(s->plugin), &err);
+    s->params = hfc_params_validate(hfc_plugin_descriptor_of(s->plugin)->params, set, hfc_plugin_name(s->plugin), &err);
     if (!s->params) {
         rc = cli_config_error(&err);
         goto out;
@@ -127,7 +126,8 @@ static int setup_from_config(const cli *c, setup *s, bool needs_targets, bool he
     if (rest_count) {
         char *map_path = hfc_method_hostmap_path(&s->settings);
         hfc_hostmap *map = NULL;
-        if (access(map_path, F_OK) == 0 && !(map = hfc_hostmap_load(map_path, hfc_method_hostmap_flags(s->plugin), &err))) {
+        if (access(map_path, F_OK) == 0 &&
+            !(map = hfc_hostmap_load(map_path, hfc_method_hostmap_flags(s->plugin), &err))) {
             free(map_path);
             rc = cli_config_error(&err);
             goto out;
@@ -183,8 +183,8 @@ static int setup_direct(const cli *c, setup *s)
         rc = cli_config_error(&err);
     if (rc == EXIT_OK) {
         cli_param_defaults(c, s->plugin, set);
-        s->params = hfc_params_validate(hfc_plugin_descriptor_of(s->plugin)->params, set,
-                                       hfc_plugin_name(s->plugin), &err);
+        s->params =
+            hfc_params_validate(hfc_plugin_descriptor_of(s->plugin)->params, set, hfc_plugin_name(s->plugin), &err);
         if (!s->params)
             rc = cli_usage_error("%s", err.message);
     }
@@ -250,8 +250,8 @@ static json_object *outcome_json(const setup *s, size_t i, hfc_action action, co
 static void print_text(const setup *s, size_t i, hfc_action action, const hfc_outcome *o)
 {
     const char *who = s->hosts && s->hosts[i] ? s->hosts[i]
-                      : *s->targets[i]       ? s->targets[i]
-                                             : hfc_plugin_name(s->plugin);
+                      : *s->targets[i]        ? s->targets[i]
+                                              : hfc_plugin_name(s->plugin);
     FILE *out = o->code == HF_OK ? stdout : stderr;
     if (action == HFC_ACTION_STATUS && o->code == HF_OK) {
         printf("%s: %s (%s)\n", who, hf_power_name(o->power), o->message);
@@ -305,8 +305,7 @@ static int exit_code(hfc_action action, const hfc_outcome *outs, size_t n)
 
 /* The newest console capture of a host taken since start (wall clock, s),
  * or NULL. */
-static char *capture_since(const cli *c, const char *host, const char *target, const char *address,
-                           time_t start)
+static char *capture_since(const cli *c, const char *host, const char *target, const char *address, time_t start)
 {
     char name[300], *dir = hfc_console_dir(cli_history_path(c)), *best = NULL;
     char folder[4096];
@@ -324,8 +323,7 @@ static char *capture_since(const cli *c, const char *host, const char *target, c
         if (de->d_name[0] == '.')
             continue;
         snprintf(file, sizeof file, "%s/%s", folder, de->d_name);
-        if (stat(file, &st) == 0 && S_ISREG(st.st_mode) && st.st_mtime >= start &&
-            st.st_mtime >= best_time) {
+        if (stat(file, &st) == 0 && S_ISREG(st.st_mode) && st.st_mtime >= start && st.st_mtime >= best_time) {
             free(best);
             best = hfc_strdup(file);
             best_time = st.st_mtime;
@@ -360,8 +358,7 @@ static void record_one(const cli *c, const setup *s, size_t i, hfc_action action
     free(capture);
 }
 
-static void record(const cli *c, const setup *s, hfc_action action, const hfc_outcome *outs,
-                   time_t start)
+static void record(const cli *c, const setup *s, hfc_action action, const hfc_outcome *outs, time_t start)
 {
     char who_buf[256];
     const char *who;
@@ -457,8 +454,10 @@ int cmd_action(cli *c, hfc_action action, bool from_config_action)
         if (rc == EXIT_OK && s.count == 0)
             add_target(&s, NULL, "");
         if (rc == EXIT_OK && is_fence_action(action) && !s.settings.fence_enabled)
-            fprintf(stderr, "hafence: note: FENCE_ENABLED=0 stops the daemon from fencing; "
-                            "this manual %s goes ahead\n", hfc_action_name(action));
+            fprintf(stderr,
+                    "hafence: note: FENCE_ENABLED=0 stops the daemon from fencing; "
+                    "this manual %s goes ahead\n",
+                    hfc_action_name(action));
     } else {
         rc = setup_direct(c, &s);
     }

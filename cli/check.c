@@ -23,8 +23,7 @@ typedef struct report {
     int passed, failed, skipped;
 } report;
 
-static void item(report *r, const char *verdict, const char *name, const char *fmt, ...)
-    HF_PRINTF(4, 5);
+static void item(report *r, const char *verdict, const char *name, const char *fmt, ...) HF_PRINTF(4, 5);
 static void item(report *r, const char *verdict, const char *name, const char *fmt, ...)
 {
     char detail[HF_MESSAGE_MAX + 256];
@@ -46,7 +45,10 @@ static void item(report *r, const char *verdict, const char *name, const char *f
         json_object_object_add(o, "detail", json_object_new_string(detail));
         json_object_array_add(r->items, o);
     } else {
-        printf("%-4s  %-38s %s\n", strcmp(verdict, "pass") == 0 ? "PASS" : strcmp(verdict, "fail") == 0 ? "FAIL" : "SKIP",
+        printf("%-4s  %-38s %s\n",
+               strcmp(verdict, "pass") == 0   ? "PASS"
+               : strcmp(verdict, "fail") == 0 ? "FAIL"
+                                              : "SKIP",
                name, detail);
     }
 }
@@ -66,8 +68,8 @@ static const char *bad_value(hf_param_type type)
 
 /* Does the core refuse the given parameters, less `drop`, plus name=value?
  * (either may be NULL) */
-static bool refused(const hf_plugin_descriptor *d, const hfc_paramset *given, const char *drop,
-                    const char *name, const char *value, hfc_error *err)
+static bool refused(const hf_plugin_descriptor *d, const hfc_paramset *given, const char *drop, const char *name,
+                    const char *value, hfc_error *err)
 {
     hfc_paramset *set = hfc_paramset_new();
     hf_param *v;
@@ -109,18 +111,18 @@ static void check_refusals(report *r, const hfc_plugin *p, const hfc_paramset *g
             typed++;
             if (!refused(d, given, NULL, q->name, bad_value(q->type), &err) || !strstr(err.message, q->name)) {
                 bad++;
-                item(r, "fail", "refuses a value of the wrong type", "%s='%s' was not refused by name",
-                     q->name, bad_value(q->type));
+                item(r, "fail", "refuses a value of the wrong type", "%s='%s' was not refused by name", q->name,
+                     bad_value(q->type));
             }
         }
     }
     if (!bad)
-        item(r, "pass", "refuses missing and mistyped values", "%d required, %d typed parameters tried",
-             required, typed);
+        item(r, "pass", "refuses missing and mistyped values", "%d required, %d typed parameters tried", required,
+             typed);
 }
 
-static void run_one(const cli *c, const hfc_plugin *p, const hf_param *params, const char *target,
-                    hfc_action action, int64_t timeout_ms, hfc_outcome *out)
+static void run_one(const cli *c, const hfc_plugin *p, const hf_param *params, const char *target, hfc_action action,
+                    int64_t timeout_ms, hfc_outcome *out)
 {
     hfc_engine_options opts = c->engine;
     hfc_request req = {p, params, NULL, target ? target : "", action, -1};
@@ -153,8 +155,8 @@ static bool check_deadlines(report *r, const hfc_plugin *p, const hf_param *para
             item(r, "fail", name, "%s", out.message);
             all = false;
         } else {
-            item(r, "pass", name, "%s in %lld ms: %s", hf_result_name(out.code),
-                 (long long)out.duration_ms, out.message);
+            item(r, "pass", name, "%s in %lld ms: %s", hf_result_name(out.code), (long long)out.duration_ms,
+                 out.message);
         }
         hfc_outcome_clear(&out);
     }
@@ -162,8 +164,8 @@ static bool check_deadlines(report *r, const hfc_plugin *p, const hf_param *para
 }
 
 /* Two items: the action reads back verified, then status agrees. */
-static void power_and_agree(report *r, const hfc_plugin *p, const hf_param *params,
-                            const char *target, hfc_action action, hf_power want)
+static void power_and_agree(report *r, const hfc_plugin *p, const hf_param *params, const char *target,
+                            hfc_action action, hf_power want)
 {
     int64_t t = r->c->engine.timeout_ms;
     char verified[64], agrees[64];
@@ -180,8 +182,8 @@ static void power_and_agree(report *r, const hfc_plugin *p, const hf_param *para
     if (after.code == HF_OK && after.power == want)
         item(r, "pass", agrees, "%s", after.message);
     else
-        item(r, "fail", agrees, "%s, reads %s: %s", hf_result_name(after.code),
-             hf_power_name(after.power), after.message);
+        item(r, "fail", agrees, "%s, reads %s: %s", hf_result_name(after.code), hf_power_name(after.power),
+             after.message);
     hfc_outcome_clear(&after);
 }
 
@@ -238,12 +240,14 @@ int cmd_check(cli *c)
         const hf_plugin_descriptor *d = hfc_plugin_descriptor_of(p);
         size_t np = 0, ns = 0;
         item(&r, "pass", "loads as a plugin", "%s %s (%s)", d->name, d->version, hfc_plugin_path(p));
-        item(&r, "pass", "ABI version accepted", "built for %u.%u, this hafence %d.%d", d->abi_major,
-             d->abi_minor, HAFENCE_ABI_MAJOR, HAFENCE_ABI_MINOR);
+        item(&r, "pass", "ABI version accepted", "built for %u.%u, this hafence %d.%d", d->abi_major, d->abi_minor,
+             HAFENCE_ABI_MAJOR, HAFENCE_ABI_MINOR);
         for (const hf_param_def *q = d->params; q && q->name; q++, np++)
             ns += (q->flags & HF_PARAM_SECRET) != 0;
-        item(&r, "pass", "descriptor and parameter table", "%zu parameters (%zu secret), names unique, "
-             "types, defaults and help valid", np, ns);
+        item(&r, "pass", "descriptor and parameter table",
+             "%zu parameters (%zu secret), names unique, "
+             "types, defaults and help valid",
+             np, ns);
     }
     set = hfc_paramset_new();
     rc = cli_params(c, p, c->args + 1, c->arg_count - 1, set, &rest, &rest_count);
@@ -268,8 +272,7 @@ int cmd_check(cli *c)
     params = hfc_params_validate(hfc_plugin_descriptor_of(p)->params, set, hfc_plugin_name(p), &err);
     hfc_paramset_free(set);
     if (!params) {
-        item(&r, "skip", "entry points", "no valid parameter set to create an instance with: %s",
-             err.message);
+        item(&r, "skip", "entry points", "no valid parameter set to create an instance with: %s", err.message);
     } else {
         bool timely = check_deadlines(&r, p, params, c->target);
         if (c->target && hfc_plugin_descriptor_of(p)->kind == HF_KIND_FENCE && !timely)

@@ -9,17 +9,17 @@
 #include "core/engine.h"
 
 /* Exit codes (documented in hafence(1)). */
-#define EXIT_OK 0
-#define EXIT_FAILED 1
-#define EXIT_STATUS_OFF 2   /* status: fence-agents convention */
+#define EXIT_OK           0
+#define EXIT_FAILED       1
+#define EXIT_STATUS_OFF   2 /* status: fence-agents convention */
 #define EXIT_VOTE_UNKNOWN 2 /* heuristics */
-#define EXIT_USAGE 64
-#define EXIT_CONFIG 78
+#define EXIT_USAGE        64
+#define EXIT_CONFIG       78
 
 typedef struct secret_source {
-    char *name;   /* parameter */
-    char *file;   /* --secret-file NAME=FILE */
-    char *env;    /* --secret-env NAME=VAR */
+    char *name; /* parameter */
+    char *file; /* --secret-file NAME=FILE */
+    char *env;  /* --secret-env NAME=VAR */
 } secret_source;
 
 typedef struct cli {
@@ -27,7 +27,7 @@ typedef struct cli {
     const char *configs[8];
     size_t config_count;
     const char *plugin_dir;
-    const char *history;      /* NULL: default */
+    const char *history; /* NULL: default */
     bool no_history;
     bool json;
     bool xml;
@@ -39,17 +39,17 @@ typedef struct cli {
     size_t secret_count;
     const char *host_filter;
     int64_t since_ms, until_ms;
-    const char *target;       /* check */
+    const char *target; /* check */
     const char *requested_by;
-    bool follow;              /* console --follow */
-    const char *state_dir;    /* status-pool, recover */
-    const char *runtime_dir;  /* status-pool, recover: the daemon's fallback status, recover requests */
-    bool yes;                 /* recover: no question */
-    bool probe;               /* check-config: ask each host's device */
-    const char *host_uuid;    /* check-config: this host (default: the inventory's) */
+    bool follow;             /* console --follow */
+    const char *state_dir;   /* status-pool, recover */
+    const char *runtime_dir; /* status-pool, recover: the daemon's fallback status, recover requests */
+    bool yes;                /* recover: no question */
+    bool probe;              /* check-config: ask each host's device */
+    const char *host_uuid;   /* check-config: this host (default: the inventory's) */
     bool timeout_given;
     hfc_engine_options engine;
-    char **args;              /* positional arguments after the command */
+    char **args; /* positional arguments after the command */
     int arg_count;
     char *history_buf, *state_dir_buf, *runtime_dir_buf; /* the absolute forms, owned */
 } cli;
@@ -67,8 +67,8 @@ void cli_plugin_path(const cli *c, hfc_search_path *path);
 bool cli_secrets(const cli *c, const hfc_plugin *plugin, hfc_paramset *set, hfc_error *err);
 /* Parse name=value arguments into set; a secret given this way is refused.
  * Other arguments are left in *rest. */
-int cli_params(const cli *c, const hfc_plugin *plugin, char **args, int n, hfc_paramset *set,
-               char ***rest, int *rest_count);
+int cli_params(const cli *c, const hfc_plugin *plugin, char **args, int n, hfc_paramset *set, char ***rest,
+               int *rest_count);
 
 int cmd_plugins(cli *c);
 int cmd_info(cli *c);

@@ -30,11 +30,11 @@
 #define POOL_DB_PREFIX "HA_"
 
 typedef struct pool_db {
-    hfc_config *files;  /* the configs given, for XAPI access and the check */
+    hfc_config *files; /* the configs given, for XAPI access and the check */
     hfc_plugin *pool;
     hf_param *params;
     xapi *x;
-    char ref[128];     /* the pool object */
+    char ref[128]; /* the pool object */
     int64_t deadline;
 } pool_db;
 
@@ -69,7 +69,8 @@ static int pool_db_open(const cli *c, pool_db *db)
     db->pool = hfc_plugin_find_capable(&path, HF_CAP_POOL_CLIENT, "the pool client", &err);
     hfc_search_path_free(&path);
     if (!db->pool || !hfc_params_from_keys(db->files, "HAFENCE_XAPI", db->pool, set, &err) ||
-        !(db->params = hfc_params_validate(hfc_plugin_descriptor_of(db->pool)->params, set, hfc_plugin_name(db->pool), &err)))
+        !(db->params =
+              hfc_params_validate(hfc_plugin_descriptor_of(db->pool)->params, set, hfc_plugin_name(db->pool), &err)))
         rc = cli_config_error(&err);
     hfc_paramset_free(set);
     if (rc != EXIT_OK)
@@ -158,8 +159,10 @@ static bool loads(const cli *c, xv *oc, const char *key, const char *value, hfc_
         /* fencing off with no method: nothing more to check */
         plugin = !s.fence_enabled && !*s.fence_method ? NULL : hfc_method_resolve(&path, cfg, &s, err);
         hfc_search_path_free(&path);
-        ok = (!s.fence_enabled && !*s.fence_method) || (plugin && hfc_method_params(cfg, &s, plugin, set, err) &&
-             (params = hfc_params_validate(hfc_plugin_descriptor_of(plugin)->params, set, hfc_plugin_name(plugin), err)));
+        ok = (!s.fence_enabled && !*s.fence_method) ||
+             (plugin && hfc_method_params(cfg, &s, plugin, set, err) &&
+              (params =
+                   hfc_params_validate(hfc_plugin_descriptor_of(plugin)->params, set, hfc_plugin_name(plugin), err)));
         hfc_params_free(params);
         hfc_paramset_free(set);
         hfc_plugin_unload(plugin);
@@ -202,8 +205,8 @@ static int config_set(const cli *c, pool_db *db, const char *key, const char *va
     if (rc == EXIT_OK && value)
         rc = map_call(db, "pool.add_to_other_config", entry, value);
     if (rc == EXIT_OK)
-        printf("%s %s%s%s in the pool database (other-config %s): every hafenced reloads on its next read\n",
-               key, value ? "set to '" : "removed", value ? value : "", value ? "'" : "", entry);
+        printf("%s %s%s%s in the pool database (other-config %s): every hafenced reloads on its next read\n", key,
+               value ? "set to '" : "removed", value ? value : "", value ? "'" : "", entry);
     return rc;
 }
 
@@ -228,8 +231,7 @@ static int config_show(const cli *c, pool_db *db, const char *key)
     }
     xv_free(oc);
     if (key && !found) {
-        fprintf(stderr, "hafence: %s is not set in the pool database (other-config %s%s)\n", key, POOL_DB_PREFIX,
-                key);
+        fprintf(stderr, "hafence: %s is not set in the pool database (other-config %s%s)\n", key, POOL_DB_PREFIX, key);
         return EXIT_FAILED;
     }
     return EXIT_OK;
@@ -240,13 +242,17 @@ int cmd_config(cli *c)
     const char *verb = c->arg_count ? c->args[0] : "";
     char key[128] = "";
     pool_db db;
-    int rc, want = !strcmp(verb, "list") ? 1 : !strcmp(verb, "get") || !strcmp(verb, "unset") ? 2
-                                             : !strcmp(verb, "set")                           ? 3
-                                                                                              : 0;
+    int rc, want = !strcmp(verb, "list")                            ? 1
+                   : !strcmp(verb, "get") || !strcmp(verb, "unset") ? 2
+                   : !strcmp(verb, "set")                           ? 3
+                                                                    : 0;
     if (!want)
         return cli_usage_error("config takes list, get KEY, set KEY VALUE or unset KEY");
     if (c->arg_count != want)
-        return cli_usage_error("config %s takes %s", verb, want == 1 ? "nothing more" : want == 2 ? "a KEY" : "KEY VALUE");
+        return cli_usage_error("config %s takes %s", verb,
+                               want == 1   ? "nothing more"
+                               : want == 2 ? "a KEY"
+                                           : "KEY VALUE");
     if (want > 1) {
         if (!is_key(c->args[1]))
             return cli_usage_error("'%s' is not a configuration key", c->args[1]);
@@ -257,10 +263,11 @@ int cmd_config(cli *c)
     }
     if (want == 3 && hfc_config_key_is_secret(key))
         return cli_usage_error("%s is a secret: the pool database is readable by every pool administrator; "
-                               "keep it in a file (%s_FILE)", key, key);
+                               "keep it in a file (%s_FILE)",
+                               key, key);
     if ((rc = pool_db_open(c, &db)) == EXIT_OK)
-        rc = want == 1 ? config_show(c, &db, NULL)
-             : !strcmp(verb, "get") ? config_show(c, &db, key)
+        rc = want == 1                ? config_show(c, &db, NULL)
+             : !strcmp(verb, "get")   ? config_show(c, &db, key)
              : !strcmp(verb, "unset") ? config_set(c, &db, key, NULL)
                                       : config_set(c, &db, key, c->args[2]);
     pool_db_close(&db);

@@ -32,10 +32,10 @@ static bool visit(const char *line, void *arg)
         return true;
     }
     printf("%s  %-36s %-7s %-15s %-8s %s%s  %sms  %s  [%s]\n", field(o, "time"),
-           strcmp(field(o, "host"), "-") != 0 ? field(o, "host") : field(o, "target"),
-           field(o, "action"), field(o, "result"), field(o, "plugin"),
-           strcmp(field(o, "verified"), "true") == 0 ? "verified" : "unverified",
-           "", field(o, "duration_ms"), field(o, "message"), field(o, "requested_by"));
+           strcmp(field(o, "host"), "-") != 0 ? field(o, "host") : field(o, "target"), field(o, "action"),
+           field(o, "result"), field(o, "plugin"),
+           strcmp(field(o, "verified"), "true") == 0 ? "verified" : "unverified", "", field(o, "duration_ms"),
+           field(o, "message"), field(o, "requested_by"));
     json_object_put(o);
     return true;
 }

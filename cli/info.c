@@ -115,7 +115,7 @@ static int print_xml(const hfc_plugin *p)
             xmlTextWriterWriteAttribute(w, BAD_CAST "default", BAD_CAST q->default_value);
         for (const char *const *e = q->type == HF_PARAM_ENUM ? q->enum_values : NULL; e && *e; e++) {
             xmlTextWriterStartElement(w, BAD_CAST "option");
-            xmlTextWriterWriteAttribute(w, BAD_CAST "value", BAD_CAST *e);
+            xmlTextWriterWriteAttribute(w, BAD_CAST "value", BAD_CAST * e);
             xmlTextWriterEndElement(w);
         }
         xmlTextWriterEndElement(w);
@@ -129,7 +129,7 @@ static int print_xml(const hfc_plugin *p)
     xmlTextWriterStartElement(w, BAD_CAST "actions");
     for (const char *const *a = fence_actions; d->kind == HF_KIND_FENCE && *a; a++) {
         xmlTextWriterStartElement(w, BAD_CAST "action");
-        xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST *a);
+        xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST * a);
         if (strcmp(*a, "on") == 0)
             xmlTextWriterWriteAttribute(w, BAD_CAST "automatic", BAD_CAST "0");
         xmlTextWriterEndElement(w);
@@ -188,12 +188,11 @@ int cmd_info(cli *c)
         puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
         json_object_put(o);
     } else {
-        printf("%s %s (%s plugin, ABI %u.%u)\n%s\nfile: %s\n\nparameters:\n", d->name, d->version,
-               kind_name(d->kind), d->abi_major, d->abi_minor, d->description, hfc_plugin_path(p));
+        printf("%s %s (%s plugin, ABI %u.%u)\n%s\nfile: %s\n\nparameters:\n", d->name, d->version, kind_name(d->kind),
+               d->abi_major, d->abi_minor, d->description, hfc_plugin_path(p));
         for (const hf_param_def *q = d->params; q && q->name; q++) {
             printf("  %-18s %-8s%s%s", q->name, hfc_param_type_name(q->type),
-                   (q->flags & HF_PARAM_REQUIRED) ? " required" : "",
-                   (q->flags & HF_PARAM_SECRET) ? " secret" : "");
+                   (q->flags & HF_PARAM_REQUIRED) ? " required" : "", (q->flags & HF_PARAM_SECRET) ? " secret" : "");
             if (q->default_value && *q->default_value)
                 printf(" (default %s)", q->default_value);
             printf("\n      %s\n", q->help);

@@ -20,59 +20,58 @@
 
 static void usage(FILE *out)
 {
-    fputs(
-        "usage: hafence COMMAND [options] [arguments]\n"
-        "\n"
-        "commands:\n"
-        "  plugins                         list every plugin found\n"
-        "  info PLUGIN [--xml|--json]      a plugin's parameters (--xml: fence-agents metadata)\n"
-        "  off|on|reboot|cycle|status|monitor|list PLUGIN [name=value...] [TARGET...]\n"
-        "  off|on|reboot|cycle|status|monitor|list -c CONFIG [-c OVERRIDE] HOST-UUID...\n"
-        "  fence -c CONFIG HOST-UUID...    the configured FENCE_ACTION\n"
-        "  heuristics -c CONFIG | heuristics PLUGIN [name=value...]\n"
-        "  check PLUGIN.so [name=value...] [--target TARGET]\n"
-        "  history [--host UUID] [--since TIME] [--until TIME]\n"
-        "  console HOST                    the console captured before HOST was fenced\n"
-        "  console --follow (-c CONFIG HOST-UUID | PLUGIN [name=value...] [TARGET])\n"
-        "  status-pool [--state-dir DIR]   the dom0 daemon's view: role, peers, quorum, suspension\n"
-        "  recover [--state-dir DIR] [--yes]  clear this host's self-fence suspension\n"
-        "  config list|get KEY|set KEY VALUE|unset KEY [-c CONFIG]\n"
-        "                                  HA-Lizard's pool-wide configuration in the pool database\n"
-        "  check-config [-c CONFIG [-c OVERRIDE]] [--probe] [--host-uuid UUID]\n"
-        "                                  prove the configuration can fence (hafenced --check-config)\n"
-        "\n"
-        "options:\n"
-        "  -c, --config FILE        HA-Lizard config; twice: pool-wide then host override\n"
-        "      --plugin-dir DIR     look for plugins here (then in $HAFENCE_PLUGIN_PATH)\n"
-        "      --password-file FILE read the password parameter from FILE\n"
-        "      --password-stdin     read the password parameter from standard input\n"
-        "      --password-env VAR   read the password parameter from environment variable VAR\n"
-        "      --secret-file NAME=FILE, --secret-env NAME=VAR   any other secret parameter\n"
-        "                           (also: environment HAFENCE_<NAME>, e.g. HAFENCE_PASSWORD)\n"
-        "      --timeout SEC        whole operation deadline (default 60)\n"
-        "      --power-timeout SEC  wait for the power state to read back (default 20)\n"
-        "      --retries N          extra power requests (default 1)\n"
-        "      --parallel N         at most N operations at once (default: all)\n"
-        "      --in-process         run plugins in this process (no isolation)\n"
-        "      --history FILE       history file (default $HAFENCE_HISTORY or " HAFENCE_STATEDIR "/history.jsonl)\n"
-        "      --no-history         do not record this operation\n"
-        "      --requested-by WHO   recorded in the history\n"
-        "      --target TARGET      check: a test target to power off and on\n"
-        "      --follow             console: attach to the live console (until --timeout, default 3600)\n"
-        "      --state-dir DIR      hafenced's state (default $HAFENCE_STATE_DIR or " HAFENCE_STATEDIR ")\n"
-        "      --runtime-dir DIR    hafenced's runtime files (default $HAFENCE_RUNTIME_DIR or " HAFENCE_RUNDIR ")\n"
-        "      --yes                recover: do not ask\n"
-        "      --probe              check-config: ask each host's fence device for its power state\n"
-        "      --host-uuid UUID     check-config: this host (default: the XenServer inventory's)\n"
-        "      --host UUID, --since TIME, --until TIME   history filters (TIME: epoch seconds\n"
-        "                           or YYYY-MM-DD[THH:MM:SS], UTC)\n"
-        "      --json               machine-readable output\n"
-        "  -v, --verbose            more logging (twice: debug)\n"
-        "  -h, --help, --version\n"
-        "\n"
-        "exit codes: 0 success; 1 operation failed; status: 0 on, 2 off, 1 unknown or error;\n"
-        "heuristics: 0 pass, 1 fail, 2 unknown; 64 usage error; 78 configuration error.\n",
-        out);
+    fputs("usage: hafence COMMAND [options] [arguments]\n"
+          "\n"
+          "commands:\n"
+          "  plugins                         list every plugin found\n"
+          "  info PLUGIN [--xml|--json]      a plugin's parameters (--xml: fence-agents metadata)\n"
+          "  off|on|reboot|cycle|status|monitor|list PLUGIN [name=value...] [TARGET...]\n"
+          "  off|on|reboot|cycle|status|monitor|list -c CONFIG [-c OVERRIDE] HOST-UUID...\n"
+          "  fence -c CONFIG HOST-UUID...    the configured FENCE_ACTION\n"
+          "  heuristics -c CONFIG | heuristics PLUGIN [name=value...]\n"
+          "  check PLUGIN.so [name=value...] [--target TARGET]\n"
+          "  history [--host UUID] [--since TIME] [--until TIME]\n"
+          "  console HOST                    the console captured before HOST was fenced\n"
+          "  console --follow (-c CONFIG HOST-UUID | PLUGIN [name=value...] [TARGET])\n"
+          "  status-pool [--state-dir DIR]   the dom0 daemon's view: role, peers, quorum, suspension\n"
+          "  recover [--state-dir DIR] [--yes]  clear this host's self-fence suspension\n"
+          "  config list|get KEY|set KEY VALUE|unset KEY [-c CONFIG]\n"
+          "                                  HA-Lizard's pool-wide configuration in the pool database\n"
+          "  check-config [-c CONFIG [-c OVERRIDE]] [--probe] [--host-uuid UUID]\n"
+          "                                  prove the configuration can fence (hafenced --check-config)\n"
+          "\n"
+          "options:\n"
+          "  -c, --config FILE        HA-Lizard config; twice: pool-wide then host override\n"
+          "      --plugin-dir DIR     look for plugins here (then in $HAFENCE_PLUGIN_PATH)\n"
+          "      --password-file FILE read the password parameter from FILE\n"
+          "      --password-stdin     read the password parameter from standard input\n"
+          "      --password-env VAR   read the password parameter from environment variable VAR\n"
+          "      --secret-file NAME=FILE, --secret-env NAME=VAR   any other secret parameter\n"
+          "                           (also: environment HAFENCE_<NAME>, e.g. HAFENCE_PASSWORD)\n"
+          "      --timeout SEC        whole operation deadline (default 60)\n"
+          "      --power-timeout SEC  wait for the power state to read back (default 20)\n"
+          "      --retries N          extra power requests (default 1)\n"
+          "      --parallel N         at most N operations at once (default: all)\n"
+          "      --in-process         run plugins in this process (no isolation)\n"
+          "      --history FILE       history file (default $HAFENCE_HISTORY or " HAFENCE_STATEDIR "/history.jsonl)\n"
+          "      --no-history         do not record this operation\n"
+          "      --requested-by WHO   recorded in the history\n"
+          "      --target TARGET      check: a test target to power off and on\n"
+          "      --follow             console: attach to the live console (until --timeout, default 3600)\n"
+          "      --state-dir DIR      hafenced's state (default $HAFENCE_STATE_DIR or " HAFENCE_STATEDIR ")\n"
+          "      --runtime-dir DIR    hafenced's runtime files (default $HAFENCE_RUNTIME_DIR or " HAFENCE_RUNDIR ")\n"
+          "      --yes                recover: do not ask\n"
+          "      --probe              check-config: ask each host's fence device for its power state\n"
+          "      --host-uuid UUID     check-config: this host (default: the XenServer inventory's)\n"
+          "      --host UUID, --since TIME, --until TIME   history filters (TIME: epoch seconds\n"
+          "                           or YYYY-MM-DD[THH:MM:SS], UTC)\n"
+          "      --json               machine-readable output\n"
+          "  -v, --verbose            more logging (twice: debug)\n"
+          "  -h, --help, --version\n"
+          "\n"
+          "exit codes: 0 success; 1 operation failed; status: 0 on, 2 off, 1 unknown or error;\n"
+          "heuristics: 0 pass, 1 fail, 2 unknown; 64 usage error; 78 configuration error.\n",
+          out);
 }
 
 int cli_usage_error(const char *fmt, ...)
@@ -138,8 +137,7 @@ bool cli_secrets(const cli *c, const hfc_plugin *plugin, hfc_paramset *set, hfc_
             if (c->password_env) {
                 v = getenv(c->password_env);
                 if (!v || !*v) {
-                    hfc_error_set(err, HF_E_BAD_PARAMETER, "environment variable %s is not set",
-                                 c->password_env);
+                    hfc_error_set(err, HF_E_BAD_PARAMETER, "environment variable %s is not set", c->password_env);
                     return false;
                 }
                 hfc_secret_register(v);
@@ -179,8 +177,8 @@ bool cli_secrets(const cli *c, const hfc_plugin *plugin, hfc_paramset *set, hfc_
     return true;
 }
 
-int cli_params(const cli *c, const hfc_plugin *plugin, char **args, int n, hfc_paramset *set,
-               char ***rest, int *rest_count)
+int cli_params(const cli *c, const hfc_plugin *plugin, char **args, int n, hfc_paramset *set, char ***rest,
+               int *rest_count)
 {
     const hf_plugin_descriptor *d = hfc_plugin_descriptor_of(plugin);
     (void)c;
@@ -271,11 +269,33 @@ static bool add_secret_source(cli *c, const char *arg, bool file)
 }
 
 enum {
-    OPT_PLUGIN_DIR = 256, OPT_HISTORY, OPT_NO_HISTORY, OPT_JSON, OPT_XML, OPT_PASSWORD_FILE,
-    OPT_PASSWORD_STDIN, OPT_PASSWORD_ENV, OPT_SECRET_FILE, OPT_SECRET_ENV, OPT_TIMEOUT,
-    OPT_POWER_TIMEOUT, OPT_RETRIES, OPT_PARALLEL, OPT_IN_PROCESS, OPT_HOST, OPT_SINCE,
-    OPT_UNTIL, OPT_TARGET, OPT_REQUESTED_BY, OPT_VERSION, OPT_FOLLOW,
-    OPT_STATE_DIR, OPT_YES, OPT_RUNTIME_DIR, OPT_PROBE, OPT_HOST_UUID
+    OPT_PLUGIN_DIR = 256,
+    OPT_HISTORY,
+    OPT_NO_HISTORY,
+    OPT_JSON,
+    OPT_XML,
+    OPT_PASSWORD_FILE,
+    OPT_PASSWORD_STDIN,
+    OPT_PASSWORD_ENV,
+    OPT_SECRET_FILE,
+    OPT_SECRET_ENV,
+    OPT_TIMEOUT,
+    OPT_POWER_TIMEOUT,
+    OPT_RETRIES,
+    OPT_PARALLEL,
+    OPT_IN_PROCESS,
+    OPT_HOST,
+    OPT_SINCE,
+    OPT_UNTIL,
+    OPT_TARGET,
+    OPT_REQUESTED_BY,
+    OPT_VERSION,
+    OPT_FOLLOW,
+    OPT_STATE_DIR,
+    OPT_YES,
+    OPT_RUNTIME_DIR,
+    OPT_PROBE,
+    OPT_HOST_UUID
 };
 
 static const struct option options[] = {
@@ -314,8 +334,7 @@ static const struct option options[] = {
 
 static int run(cli *c)
 {
-    static const char *const actions[] = {"off", "on", "reboot", "cycle", "status", "monitor",
-                                          "list"};
+    static const char *const actions[] = {"off", "on", "reboot", "cycle", "status", "monitor", "list"};
     hfc_action action;
     if (strcmp(c->command, "plugins") == 0)
         return cmd_plugins(c);
@@ -377,8 +396,7 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0)
         return usage(stdout), EXIT_OK;
     if (strcmp(argv[1], "--version") == 0) {
-        printf("hafence %s (plugin ABI %d.%d)\n", HAFENCE_VERSION, HAFENCE_ABI_MAJOR,
-               HAFENCE_ABI_MINOR);
+        printf("hafence %s (plugin ABI %d.%d)\n", HAFENCE_VERSION, HAFENCE_ABI_MAJOR, HAFENCE_ABI_MINOR);
         return EXIT_OK;
     }
     c.command = argv[1];
@@ -443,8 +461,7 @@ int main(int argc, char **argv)
         case OPT_VERSION:
             printf("hafence %s (plugin ABI %d.%d)\n", HAFENCE_VERSION, HAFENCE_ABI_MAJOR, HAFENCE_ABI_MINOR);
             return EXIT_OK;
-        default:
-            return cli_usage_error("bad option");
+        default: return cli_usage_error("bad option");
         }
     }
     if ((c.password_file != NULL) + c.password_stdin + (c.password_env != NULL) > 1)

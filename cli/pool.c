@@ -37,7 +37,6 @@ static bool stale(json_object *o)
     return age > 10000 + 3 * interval;
 }
 
-
 /* The daemon's newest status: the state directory's, or the runtime
  * directory's when the daemon could not write the former (full,
  * read-only).  *where gets its path; NULL with err when there is none. */
@@ -63,7 +62,7 @@ static json_object *daemon_status(const cli *c, const char *state_dir, char **wh
         json_object_put(o);
         if (i == 0)
             hfc_error_set(err, HF_E_BAD_PARAMETER, "no daemon status in %s: %s", path,
-                         e.message[0] ? e.message : "not JSON");
+                          e.message[0] ? e.message : "not JSON");
         free(path);
     }
     if (best)
@@ -75,8 +74,8 @@ static json_object *daemon_status(const cli *c, const char *state_dir, char **wh
 static bool held_in_memory(json_object *o)
 {
     json_object *v;
-    return o && !flag(o, "stale") && flag(o, "suspended") &&
-           json_object_object_get_ex(o, "suspension_recorded", &v) && !json_object_get_boolean(v);
+    return o && !flag(o, "stale") && flag(o, "suspended") && json_object_object_get_ex(o, "suspension_recorded", &v) &&
+           !json_object_get_boolean(v);
 }
 
 static void print_peers(json_object *o)
@@ -130,8 +129,7 @@ int cmd_status_pool(cli *c)
         printf("pool view   %s%s%s\n", flag(o, "view_cached") ? "cached (XAPI does not answer: " : "from XAPI",
                flag(o, "view_cached") ? text(o, "view_error") : "", flag(o, "view_cached") ? ")" : "");
         printf("quorum      %s: %lld of %lld hosts live (without the heuristic vote)\n",
-               flag(o, "quorum") ? "yes" : "no", (long long)number(o, "live_hosts"),
-               (long long)number(o, "pool_size"));
+               flag(o, "quorum") ? "yes" : "no", (long long)number(o, "live_hosts"), (long long)number(o, "pool_size"));
         printf("fencing     %s, method %s\n", flag(o, "fence_enabled") ? "enabled" : "DISABLED (FENCE_ENABLED=0)",
                text(o, "fence_method"));
         if (memory_only)
@@ -140,7 +138,8 @@ int cmd_status_pool(cli *c)
                    s.reason, text(o, "suspension_error"));
         else if (suspended)
             printf("SUSPENDED   %s\n            since this host fenced itself; clear with 'hafence recover' once "
-                   "the pool is whole\n", s.reason);
+                   "the pool is whole\n",
+                   s.reason);
         else
             printf("suspended   no\n");
         print_peers(o);
@@ -196,11 +195,14 @@ static int recover_in_memory(const cli *c, json_object *o, const char *where)
         fprintf(stderr, "hafence: cannot ask the daemon to resume: %s\n", err.message);
         return EXIT_FAILED;
     }
-    snprintf(message, sizeof message, "suspension held in memory by the daemon (pid %lld, status %s) cleared by "
-             "the operator (was: %.400s)", (long long)number(o, "pid"), where, text(o, "suspension"));
+    snprintf(message, sizeof message,
+             "suspension held in memory by the daemon (pid %lld, status %s) cleared by "
+             "the operator (was: %.400s)",
+             (long long)number(o, "pid"), where, text(o, "suspension"));
     record_recover(c, message);
     printf("hafence: the daemon holds this suspension in memory only (its marker could not be written);\n"
-           "asked it to resume HA (%s/recover): it does on its next pass\n", runtime);
+           "asked it to resume HA (%s/recover): it does on its next pass\n",
+           runtime);
     return EXIT_OK;
 }
 

@@ -23,7 +23,7 @@
 #define CONFIG_MAX_BYTES (1u << 20)
 
 typedef struct entry {
-    char *key;    /* upper case */
+    char *key; /* upper case */
     char *value;
     char *origin; /* "file:line" */
 } entry;
@@ -33,7 +33,10 @@ struct hfc_config {
     size_t count;
 };
 
-hfc_config *hfc_config_new(void) { return hfc_calloc(1, sizeof(hfc_config)); }
+hfc_config *hfc_config_new(void)
+{
+    return hfc_calloc(1, sizeof(hfc_config));
+}
 
 void hfc_config_free(hfc_config *cfg)
 {
@@ -69,7 +72,10 @@ const char *hfc_config_origin(const hfc_config *cfg, const char *key)
     return e ? e->origin : "(default)";
 }
 
-size_t hfc_config_count(const hfc_config *cfg) { return cfg->count; }
+size_t hfc_config_count(const hfc_config *cfg)
+{
+    return cfg->count;
+}
 
 const char *hfc_config_key_at(const hfc_config *cfg, size_t i)
 {
@@ -207,8 +213,7 @@ static const char *parse_value(const char *v, const char *end, char *out, size_t
                 return "trailing backslash";
             *o++ = v[1];
             v += 2;
-        } else if (c == ';' || c == '&' || c == '|' || c == '<' || c == '>' || c == '(' ||
-                   c == ')') {
+        } else if (c == ';' || c == '&' || c == '|' || c == '<' || c == '>' || c == '(' || c == ')') {
             return "shell syntax in value (quote the value)";
         } else {
             *o++ = c;
@@ -219,15 +224,13 @@ static const char *parse_value(const char *v, const char *end, char *out, size_t
     return NULL;
 }
 
-bool hfc_config_parse(hfc_config *cfg, const char *origin, const char *text, size_t len,
-                     hfc_error *err)
+bool hfc_config_parse(hfc_config *cfg, const char *origin, const char *text, size_t len, hfc_error *err)
 {
     const char *p = text, *end = text + len;
     size_t lineno = 0;
     char where[512];
     if (len > CONFIG_MAX_BYTES) {
-        hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: larger than %u bytes", origin,
-                     CONFIG_MAX_BYTES);
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: larger than %u bytes", origin, CONFIG_MAX_BYTES);
         return false;
     }
     while (p < end) {
@@ -259,9 +262,9 @@ bool hfc_config_parse(hfc_config *cfg, const char *origin, const char *text, siz
         eq = p;
         if (k == ke || isdigit((unsigned char)*k) || eq >= eol || *eq != '=') {
             hfc_error_set(err, HF_E_BAD_PARAMETER,
-                         "%s: expected KEY=VALUE (KEY of letters, digits and _, no spaces "
-                         "around =)",
-                         where);
+                          "%s: expected KEY=VALUE (KEY of letters, digits and _, no spaces "
+                          "around =)",
+                          where);
             return false;
         }
         if ((size_t)(ke - k) >= sizeof key) {
@@ -319,8 +322,7 @@ bool hfc_config_set(hfc_config *cfg, const char *origin, const char *key, const 
 
 bool hfc_config_key_is_secret(const char *key)
 {
-    static const char *const marks[] = {"PASSW", "SECRET", "PASSPHRASE", "COMMUNITY",
-                                        "AUTH_KEY", "PRIV_KEY", "_KG"};
+    static const char *const marks[] = {"PASSW", "SECRET", "PASSPHRASE", "COMMUNITY", "AUTH_KEY", "PRIV_KEY", "_KG"};
     char up[128];
     size_t i;
     for (i = 0; key[i] && i < sizeof up - 1; i++)
@@ -350,15 +352,14 @@ bool hfc_config_load(hfc_config *cfg, const char *path, hfc_error *err)
     for (size_t i = 0; i < cfg->count; i++) {
         size_t olen = strlen(path);
         /* entries this file set (new ones, or overridden: origin is ours) */
-        if ((i >= before || (strncmp(cfg->entries[i].origin, path, olen) == 0 &&
-                             cfg->entries[i].origin[olen] == ':')) &&
+        if ((i >= before ||
+             (strncmp(cfg->entries[i].origin, path, olen) == 0 && cfg->entries[i].origin[olen] == ':')) &&
             hfc_config_key_is_secret(cfg->entries[i].key) && *cfg->entries[i].value)
             secret = true;
     }
     if (secret && stat(path, &st) == 0 && (st.st_mode & 077))
-        hfc_log(HF_LOG_WARNING, "%s holds secrets and is readable by %s (mode %04o): chmod 600 %s",
-               path, (st.st_mode & 007) ? "others" : "its group", (unsigned)(st.st_mode & 07777),
-               path);
+        hfc_log(HF_LOG_WARNING, "%s holds secrets and is readable by %s (mode %04o): chmod 600 %s", path,
+                (st.st_mode & 007) ? "others" : "its group", (unsigned)(st.st_mode & 07777), path);
     return true;
 }
 
@@ -388,7 +389,7 @@ static bool value_ok(const hfc_key_def *k, const char *v, const char *where, hfc
     case HFC_KEY_INT:
         if (!hfc_parse_ll(v, &n) || n < k->min || n > k->max) {
             hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: %s=%s: expected an integer from %lld to %lld", where, k->name,
-                         v, k->min, k->max);
+                          v, k->min, k->max);
             return false;
         }
         return true;
@@ -401,9 +402,9 @@ static bool value_ok(const hfc_key_def *k, const char *v, const char *where, hfc
     case HFC_KEY_METHOD:
         if (*v && !valid_method(v)) {
             hfc_error_set(err, HF_E_BAD_PARAMETER,
-                         "%s: %s=%s: a method is a plugin's name (ILO, IRMC, XVM, POOL, IPMI, SNMP-PDU, ...) or a "
-                         "script name of letters, digits, '_', '-' and '.'",
-                         where, k->name, v);
+                          "%s: %s=%s: a method is a plugin's name (ILO, IRMC, XVM, POOL, IPMI, SNMP-PDU, ...) or a "
+                          "script name of letters, digits, '_', '-' and '.'",
+                          where, k->name, v);
             return false;
         }
         return true;
@@ -426,7 +427,7 @@ static bool value_ok(const hfc_key_def *k, const char *v, const char *where, hfc
         for (const char *c = v; *c; c++)
             if (!isxdigit((unsigned char)*c) && *c != '-' && *c != ':') {
                 hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: %s=%s: expected UUIDs separated by ':' (or ())", where,
-                             k->name, v);
+                              k->name, v);
                 return false;
             }
         return true;
@@ -442,14 +443,19 @@ static bool value_ok(const hfc_key_def *k, const char *v, const char *where, hfc
             return false;
         }
         return true;
-    default:
-        return true;
+    default: return true;
     }
 }
 
-static bool flag(const hfc_config *cfg, const char *key) { return hfc_key_int(cfg, key) != 0; }
+static bool flag(const hfc_config *cfg, const char *key)
+{
+    return hfc_key_int(cfg, key) != 0;
+}
 
-static char *text(const hfc_config *cfg, const char *key) { return hfc_strdup(hfc_key_value(cfg, key)); }
+static char *text(const hfc_config *cfg, const char *key)
+{
+    return hfc_strdup(hfc_key_value(cfg, key));
+}
 
 /* The keys a plugin's parameter table answers for: the fence method's
  * <METHOD>_ (with '-' as '_') and the daemon's HAFENCE_XAPI_. */
@@ -460,8 +466,7 @@ static bool plugin_key(const char *key, const char *method)
     for (char *c = prefix; *c; c++)
         if (*c == '-' || *c == '.')
             *c = '_';
-    return (*method && strncasecmp(key, prefix, strlen(prefix)) == 0) ||
-           strncasecmp(key, "HAFENCE_XAPI_", 13) == 0;
+    return (*method && strncasecmp(key, prefix, strlen(prefix)) == 0) || strncasecmp(key, "HAFENCE_XAPI_", 13) == 0;
 }
 
 /* Is v the key's default (HA-Lizard's), $HOSTNAME expanded as in a file? */
@@ -491,7 +496,7 @@ static void warn_keys(const hfc_config *cfg, const char *method)
         char base[128];
         if (k && !k->honoured && !is_default(k, v))
             hfc_log(HF_LOG_WARNING, "%s: %s=%s is accepted and has no effect: %s", cfg->entries[i].origin, key,
-                   k->type == HFC_KEY_SECRET ? "***" : v, k->ignored_why);
+                    k->type == HFC_KEY_SECRET ? "***" : v, k->ignored_why);
         if (k || plugin_key(key, method))
             continue;
         /* a secret's _FILE form */
@@ -506,9 +511,9 @@ static void warn_keys(const hfc_config *cfg, const char *method)
             const char *near = hfc_key_nearest(key);
             bool other_method = !near && strchr(key, '_') && *method;
             hfc_log(HF_LOG_WARNING, "%s: unknown key %s (ignored)%s%s%s%s%s", cfg->entries[i].origin, key,
-                   near ? ": did you mean " : "", near ? near : "", near ? "?" : "",
-                   other_method ? ": a parameter of another method than FENCE_METHOD=" : "",
-                   other_method ? method : "");
+                    near ? ": did you mean " : "", near ? near : "", near ? "?" : "",
+                    other_method ? ": a parameter of another method than FENCE_METHOD=" : "",
+                    other_method ? method : "");
         }
     }
 }
@@ -526,7 +531,7 @@ bool hfc_settings_load(const hfc_config *cfg, hfc_settings *s, hfc_error *err)
     }
     s->fence_enabled = flag(cfg, "FENCE_ENABLED");
     action = hfc_key_value(cfg, "FENCE_ACTION");
-    s->fence_action = !strcasecmp(action, "start") ? HFC_FENCE_START
+    s->fence_action = !strcasecmp(action, "start")   ? HFC_FENCE_START
                       : !strcasecmp(action, "reset") ? HFC_FENCE_RESET
                                                      : HFC_FENCE_STOP;
     s->fence_method = hfc_strdup(hfc_config_get(cfg, "FENCE_METHOD") ? hfc_config_get(cfg, "FENCE_METHOD") : "");
@@ -540,8 +545,8 @@ bool hfc_settings_load(const hfc_config *cfg, hfc_settings *s, hfc_error *err)
                 strcmp(hfc_key_nearest(cfg->entries[i].key), "FENCE_METHOD") == 0)
                 typo = cfg->entries[i].origin;
         hfc_error_set(err, HF_E_BAD_PARAMETER,
-                     "FENCE_METHOD is required with FENCE_ENABLED=1 (a plugin's name or a custom script's)%s%s%s",
-                     typo ? "; " : "", typo ? typo : "", typo ? " is a key close to it: a typo?" : "");
+                      "FENCE_METHOD is required with FENCE_ENABLED=1 (a plugin's name or a custom script's)%s%s%s",
+                      typo ? "; " : "", typo ? typo : "", typo ? " is a key close to it: a typo?" : "");
         hfc_settings_free(s);
         return false;
     }

@@ -16,8 +16,7 @@ hfc_config *hfc_config_new(void);
 void hfc_config_free(hfc_config *cfg);
 /* Parse KEY=VALUE text; later files and lines override earlier ones.
  * A bad line is an error naming origin and line. */
-bool hfc_config_parse(hfc_config *cfg, const char *origin, const char *text, size_t len,
-                     hfc_error *err);
+bool hfc_config_parse(hfc_config *cfg, const char *origin, const char *text, size_t len, hfc_error *err);
 bool hfc_config_load(hfc_config *cfg, const char *path, hfc_error *err);
 /* One KEY and its value text (as a file's line would hold it after '='),
  * from origin (e.g. "pool other-config HA_FENCE_METHOD"): the same
@@ -29,6 +28,5 @@ const char *hfc_config_get(const hfc_config *cfg, const char *key);
 const char *hfc_config_origin(const hfc_config *cfg, const char *key);
 size_t hfc_config_count(const hfc_config *cfg);
 const char *hfc_config_key_at(const hfc_config *cfg, size_t i);
-
 
 #endif

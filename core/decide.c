@@ -43,8 +43,7 @@ const char *hfc_role_name(hfc_role r)
     }
 }
 
-static hfc_decision decided(hfc_decision d, char *reason, size_t size, const char *fmt, ...)
-    HF_PRINTF(4, 5);
+static hfc_decision decided(hfc_decision d, char *reason, size_t size, const char *fmt, ...) HF_PRINTF(4, 5);
 static hfc_decision decided(hfc_decision d, char *reason, size_t size, const char *fmt, ...)
 {
     va_list ap;
@@ -80,7 +79,8 @@ hfc_decision hfc_decide(const hfc_situation *s, char *reason, size_t size)
     if (s->ha_off)
         return decided(HFC_DECIDE_NOTHING, reason, size, "%s", s->ha_off);
     if (s->in_maintenance)
-        return decided(HFC_DECIDE_NOTHING, reason, size, "this host is in maintenance mode (disabled): it fences nobody");
+        return decided(HFC_DECIDE_NOTHING, reason, size,
+                       "this host is in maintenance mode (disabled): it fences nobody");
     if (s->role == HFC_ROLE_SLAVE)
         return decided(HFC_DECIDE_NOTHING, reason, size, "only the master and the autopromote slave fence");
     if (s->role == HFC_ROLE_MASTER && s->peer_is_master)
@@ -95,8 +95,7 @@ hfc_decision hfc_decide(const hfc_situation *s, char *reason, size_t size)
     if (s->role == HFC_ROLE_MASTER && cfg->fence_reboot_lone_host && s->live_hosts == 1 && voters >= 3)
         return decided(HFC_DECIDE_SELF_FENCE, reason, size,
                        "FENCE_REBOOT_LONE_HOST=1 and this master sees none of its %lld peers", voters - 1);
-    if (s->role == HFC_ROLE_MASTER && cfg->fence_reboot_lone_host && s->live_hosts == 1 && voters == 2 &&
-        !quorum)
+    if (s->role == HFC_ROLE_MASTER && cfg->fence_reboot_lone_host && s->live_hosts == 1 && voters == 2 && !quorum)
         return decided(HFC_DECIDE_SELF_FENCE, reason, size,
                        "FENCE_REBOOT_LONE_HOST=1: this master of a two-host pool sees no peer and has no quorum "
                        "(the heuristic vote fails): it reboots, so that the slave may take over");
@@ -106,15 +105,15 @@ hfc_decision hfc_decide(const hfc_situation *s, char *reason, size_t size)
      * 2-node pool", where one host is all that answers) */
     if (s->pool_size < cfg->fence_min_hosts) {
         may_fence = false;
-        decided(HFC_DECIDE_NOTHING, reason, size, "the pool has %lld host%s, FENCE_MIN_HOSTS=%lld",
-                s->pool_size, s->pool_size == 1 ? "" : "s", cfg->fence_min_hosts);
+        decided(HFC_DECIDE_NOTHING, reason, size, "the pool has %lld host%s, FENCE_MIN_HOSTS=%lld", s->pool_size,
+                s->pool_size == 1 ? "" : "s", cfg->fence_min_hosts);
     } else if (cfg->fence_quorum_required && !quorum) {
         may_fence = false;
-        decided(HFC_DECIDE_NOTHING, reason, size,
-                "no quorum: %lld live host%s of %lld enabled is not more than half%s",
+        decided(HFC_DECIDE_NOTHING, reason, size, "no quorum: %lld live host%s of %lld enabled is not more than half%s",
                 s->live_hosts, s->live_hosts == 1 ? "" : "s", voters,
                 2 * s->live_hosts == voters ? " (a tie, and no heuristic vote to break it)"
-                : heuristic_vote ? " (the heuristic vote breaks a tie only)" : "");
+                : heuristic_vote            ? " (the heuristic vote breaks a tie only)"
+                                            : "");
     }
     if (!may_fence) {
         if (s->role == HFC_ROLE_AUTOPROMOTE) {
@@ -137,5 +136,7 @@ hfc_decision hfc_decide(const hfc_situation *s, char *reason, size_t size)
     return decided(HFC_DECIDE_FENCE, reason, size, "%s may fence: %lld of %lld %shosts live%s%s",
                    hfc_role_name(s->role), s->live_hosts, voters, voters < s->pool_size ? "enabled " : "",
                    heuristic_vote ? ", heuristic vote pass" : "",
-                   !cfg->fence_quorum_required ? "" : majority ? ", quorum" : ", quorum by the tie-break");
+                   !cfg->fence_quorum_required ? ""
+                   : majority                  ? ", quorum"
+                                               : ", quorum by the tie-break");
 }

@@ -37,10 +37,9 @@ static void context_log(const hf_context *ctx, hf_log_level level, const char *m
         hfc_redact(cut, sizeof cut);
         message = cut;
     }
-    hfc_log(level, "%s%s%s%s%s: %s", hfc_plugin_name(req->plugin),
-           req->host ? " host " : "", req->host ? req->host : "",
-           req->target && *req->target ? " target " : "",
-           req->target && *req->target ? req->target : "", message);
+    hfc_log(level, "%s%s%s%s%s: %s", hfc_plugin_name(req->plugin), req->host ? " host " : "",
+            req->host ? req->host : "", req->target && *req->target ? " target " : "",
+            req->target && *req->target ? req->target : "", message);
 }
 
 static int context_cancelled(const hf_context *ctx)
@@ -69,8 +68,8 @@ static void context_init(hf_context *ctx, call_scope *scope, int64_t deadline_ms
 
 const char *hfc_action_name(hfc_action action)
 {
-    static const char *const names[] = {"off", "on", "reboot", "cycle", "status",
-                                        "monitor", "list", "check", "console", "validate"};
+    static const char *const names[] = {"off",     "on",   "reboot", "cycle",   "status",
+                                        "monitor", "list", "check",  "console", "validate"};
     return (unsigned)action < sizeof names / sizeof names[0] ? names[action] : "unknown";
 }
 
@@ -108,8 +107,8 @@ void hfc_outcome_clear(hfc_outcome *out)
 /* Errors that retrying the same request cannot mend. */
 static bool final_error(hf_result code)
 {
-    return code == HF_E_BAD_PARAMETER || code == HF_E_AUTH_REFUSED ||
-           code == HF_E_UNSUPPORTED || code == HF_E_CANCELLED || code == HF_E_PLUGIN_FAILED;
+    return code == HF_E_BAD_PARAMETER || code == HF_E_AUTH_REFUSED || code == HF_E_UNSUPPORTED ||
+           code == HF_E_CANCELLED || code == HF_E_PLUGIN_FAILED;
 }
 
 /* One plugin call's reply normalised: an empty message gets the code's name,
@@ -117,8 +116,8 @@ static bool final_error(hf_result code)
 static hf_result settle(hf_result code, hf_reply *reply)
 {
     if ((unsigned)code >= HF_RESULT_COUNT) {
-        snprintf(reply->message, sizeof reply->message,
-                 "plugin returned result code %d, which is not part of the ABI", (int)code);
+        snprintf(reply->message, sizeof reply->message, "plugin returned result code %d, which is not part of the ABI",
+                 (int)code);
         return HF_E_PLUGIN_FAILED;
     }
     reply->message[sizeof reply->message - 1] = '\0';
@@ -153,8 +152,7 @@ static hf_result call_power(fence_call *c, hf_fence_power_fn *fn, hf_reply *repl
 {
     memset(reply, 0, sizeof *reply);
     if (!fn)
-        return hf_reply_set(reply, HF_E_UNSUPPORTED, "%s does not offer this action",
-                            hfc_plugin_name(c->req->plugin));
+        return hf_reply_set(reply, HF_E_UNSUPPORTED, "%s does not offer this action", hfc_plugin_name(c->req->plugin));
     return settle(fn(c->instance, &c->ctx, c->req->target, reply), reply);
 }
 
@@ -214,8 +212,7 @@ static void power_verified(fence_call *c, hf_fence_power_fn *fn, hf_power want, 
         if (r != HF_OK) {
             last = r;
             snprintf(last_msg, sizeof last_msg, "power %s request: %s", word, reply.message);
-            hfc_log(HF_LOG_WARNING, "%s: attempt %d: %s", hfc_plugin_name(c->req->plugin),
-                   attempt + 1, last_msg);
+            hfc_log(HF_LOG_WARNING, "%s: attempt %d: %s", hfc_plugin_name(c->req->plugin), attempt + 1, last_msg);
             if (final_error(r))
                 break;
             /* a busy or flapping device gets a moment before the next try */
@@ -239,14 +236,13 @@ static void power_verified(fence_call *c, hf_fence_power_fn *fn, hf_power want, 
             out->power = now;
             if (r == HF_OK && now == want) {
                 out->verified = true;
-                finish(out, HF_OK, "power %s verified (read back %s after %d request%s)", word,
-                       word, out->attempts, out->attempts > 1 ? "s" : "");
+                finish(out, HF_OK, "power %s verified (read back %s after %d request%s)", word, word, out->attempts,
+                       out->attempts > 1 ? "s" : "");
                 return;
             }
             last = r == HF_OK ? HF_E_UNVERIFIED : r;
-            snprintf(last_msg, sizeof last_msg, "asked for power %s, device still reads %s%s%s",
-                     word, hf_power_name(now), r == HF_OK ? "" : ": ",
-                     r == HF_OK ? "" : reply.message);
+            snprintf(last_msg, sizeof last_msg, "asked for power %s, device still reads %s%s%s", word,
+                     hf_power_name(now), r == HF_OK ? "" : ": ", r == HF_OK ? "" : reply.message);
             if (final_error(r))
                 break;
             /* short first, growing: most devices answer within a second,
@@ -282,17 +278,12 @@ static void run_fence(fence_call *c, hfc_outcome *out)
     hf_reply reply;
     hf_result r;
     switch (c->req->action) {
-    case HFC_ACTION_OFF:
-        power_verified(c, hfc_plugin_fence_off(c->req->plugin), HF_POWER_OFF, out);
-        return;
-    case HFC_ACTION_ON:
-        power_verified(c, hfc_plugin_fence_on(c->req->plugin), HF_POWER_ON, out);
-        return;
+    case HFC_ACTION_OFF: power_verified(c, hfc_plugin_fence_off(c->req->plugin), HF_POWER_OFF, out); return;
+    case HFC_ACTION_ON: power_verified(c, hfc_plugin_fence_on(c->req->plugin), HF_POWER_ON, out); return;
     case HFC_ACTION_REBOOT: {
         hf_power now;
         /* a plugin that cannot read state back: its own reboot, if any */
-        if (call_status(c, &now, &reply) == HF_E_UNSUPPORTED &&
-            hfc_plugin_fence_reboot(c->req->plugin)) {
+        if (call_status(c, &now, &reply) == HF_E_UNSUPPORTED && hfc_plugin_fence_reboot(c->req->plugin)) {
             r = call_power(c, hfc_plugin_fence_reboot(c->req->plugin), &reply);
             out->attempts = 1;
             out->unverifiable = true;
@@ -314,16 +305,14 @@ static void run_fence(fence_call *c, hfc_outcome *out)
             out->attempts += on.attempts;
             out->power = on.power;
             if (on.code == HF_OK) {
-                snprintf(out->message, sizeof out->message, "rebooted: %.480s; %.480s", off_msg,
-                         on.message);
+                snprintf(out->message, sizeof out->message, "rebooted: %.480s; %.480s", off_msg, on.message);
                 out->verified = off_verified && on.verified;
             } else {
                 /* fenced all the same: the off was verified */
                 out->warning = true;
                 out->verified = off_verified;
-                snprintf(out->message, sizeof out->message,
-                         "fenced (%.400s); warning: power on failed: %s: %.400s", off_msg,
-                         hf_result_name(on.code), on.message);
+                snprintf(out->message, sizeof out->message, "fenced (%.400s); warning: power on failed: %s: %.400s",
+                         off_msg, hf_result_name(on.code), on.message);
             }
             hfc_outcome_clear(&on);
         }
@@ -343,8 +332,7 @@ static void run_fence(fence_call *c, hfc_outcome *out)
         finish(out, r, "%s", reply.message);
         return;
     case HFC_ACTION_MONITOR: {
-        hf_fence_monitor_fn *fn =
-            hfc_plugin_fence_monitor(c->req->plugin);
+        hf_fence_monitor_fn *fn = hfc_plugin_fence_monitor(c->req->plugin);
         memset(&reply, 0, sizeof reply);
         r = settle(fn(c->instance, &c->ctx, &reply), &reply);
         finish(out, r, "%s", reply.message);
@@ -362,8 +350,7 @@ static void run_fence(fence_call *c, hfc_outcome *out)
         return;
     }
     case HFC_ACTION_CONSOLE: {
-        hf_fence_console_fn *fn =
-            hfc_plugin_fence_console(c->req->plugin);
+        hf_fence_console_fn *fn = hfc_plugin_fence_console(c->req->plugin);
         memset(&reply, 0, sizeof reply);
         if (!fn) {
             finish(out, HF_E_UNSUPPORTED, "%s cannot show a console", hfc_plugin_name(c->req->plugin));
@@ -373,21 +360,16 @@ static void run_fence(fence_call *c, hfc_outcome *out)
         finish(out, r, "%s", reply.message);
         return;
     }
-    case HFC_ACTION_VALIDATE:
-        finish(out, HF_OK, "%s accepts the parameters", hfc_plugin_name(c->req->plugin));
-        return;
-    case HFC_ACTION_CHECK:
-        break;
+    case HFC_ACTION_VALIDATE: finish(out, HF_OK, "%s accepts the parameters", hfc_plugin_name(c->req->plugin)); return;
+    case HFC_ACTION_CHECK: break;
     }
-    finish(out, HF_E_UNSUPPORTED, "action %s does not apply to a fence plugin",
-           hfc_action_name(c->req->action));
+    finish(out, HF_E_UNSUPPORTED, "action %s does not apply to a fence plugin", hfc_action_name(c->req->action));
 }
 
 static void run_heuristic(const hfc_request *req, hf_context *ctx, hfc_outcome *out)
 {
     hf_heur_create_fn *create = hfc_plugin_heur_create(req->plugin);
-    hf_heur_destroy_fn *destroy =
-        hfc_plugin_heur_destroy(req->plugin);
+    hf_heur_destroy_fn *destroy = hfc_plugin_heur_destroy(req->plugin);
     hf_heur_check_fn *check = hfc_plugin_heur_check(req->plugin);
     hf_reply reply = {0};
     void *instance = NULL;
@@ -395,8 +377,7 @@ static void run_heuristic(const hfc_request *req, hf_context *ctx, hfc_outcome *
 
     out->vote = HF_VOTE_UNKNOWN;
     if (req->action != HFC_ACTION_CHECK) {
-        finish(out, HF_E_UNSUPPORTED, "a heuristic plugin only checks (asked: %s)",
-               hfc_action_name(req->action));
+        finish(out, HF_E_UNSUPPORTED, "a heuristic plugin only checks (asked: %s)", hfc_action_name(req->action));
         return;
     }
     r = settle(create(ctx, req->params, &instance, &reply), &reply);
@@ -413,8 +394,8 @@ static void run_heuristic(const hfc_request *req, hf_context *ctx, hfc_outcome *
     destroy(instance);
 }
 
-void hfc_engine_execute(const hfc_engine_options *opts, const hfc_request *req,
-                       int64_t deadline_ms, volatile sig_atomic_t *cancel, hfc_outcome *out)
+void hfc_engine_execute(const hfc_engine_options *opts, const hfc_request *req, int64_t deadline_ms,
+                        volatile sig_atomic_t *cancel, hfc_outcome *out)
 {
     fence_call c = {.req = req, .opts = opts, .deadline_ms = deadline_ms};
     int64_t start = hf_now_ms();
@@ -429,10 +410,8 @@ void hfc_engine_execute(const hfc_engine_options *opts, const hfc_request *req,
     if (hfc_plugin_descriptor_of(req->plugin)->kind == HF_KIND_HEURISTIC) {
         run_heuristic(req, &c.ctx, out);
     } else {
-        hf_fence_create_fn *create =
-            hfc_plugin_fence_create(req->plugin);
-        hf_fence_destroy_fn *destroy =
-            hfc_plugin_fence_destroy(req->plugin);
+        hf_fence_create_fn *create = hfc_plugin_fence_create(req->plugin);
+        hf_fence_destroy_fn *destroy = hfc_plugin_fence_destroy(req->plugin);
         r = settle(create(&c.ctx, req->params, &c.instance, &reply), &reply);
         if (r != HF_OK) {
             finish(out, r, "create: %s", reply.message);
@@ -473,8 +452,7 @@ typedef struct job {
     volatile sig_atomic_t cancel;
 } job;
 
-static void isolated_entry(void *arg, int64_t deadline_ms, volatile sig_atomic_t *cancel,
-                           hfc_outcome *out)
+static void isolated_entry(void *arg, int64_t deadline_ms, volatile sig_atomic_t *cancel, hfc_outcome *out)
 {
     job *j = arg;
     hfc_engine_execute(j->opts, j->req, deadline_ms, cancel, out);
@@ -498,8 +476,8 @@ static void run_isolated(job *jobs, size_t n, size_t width)
             if (slots[s])
                 continue;
             jobs[next].deadline_ms = hf_now_ms() + jobs[next].opts->timeout_ms;
-            slots[s] = hfc_child_start(isolated_entry, isolated_orphan, &jobs[next], jobs[next].deadline_ms,
-                                      jobs[next].out);
+            slots[s] =
+                hfc_child_start(isolated_entry, isolated_orphan, &jobs[next], jobs[next].deadline_ms, jobs[next].out);
             next++;
             active++;
         }
@@ -542,7 +520,7 @@ static void *worker(void *arg)
         j->deadline_ms = hf_now_ms() + j->opts->timeout_ms;
         /* the caller's cancel flag, when it has one, reaches running calls */
         hfc_engine_execute(j->opts, j->req, plugin_deadline(j->deadline_ms, j->opts->timeout_ms),
-                          j->opts->cancel ? j->opts->cancel : &j->cancel, j->out);
+                           j->opts->cancel ? j->opts->cancel : &j->cancel, j->out);
     }
 }
 
@@ -560,8 +538,7 @@ static void run_in_process(job *jobs, size_t n, size_t width)
     free(threads);
 }
 
-void hfc_engine_run(const hfc_engine_options *opts, const hfc_request *requests, size_t n,
-                   hfc_outcome *outcomes)
+void hfc_engine_run(const hfc_engine_options *opts, const hfc_request *requests, size_t n, hfc_outcome *outcomes)
 {
     size_t width = opts->max_parallel && opts->max_parallel < n ? opts->max_parallel : n;
     job *jobs;

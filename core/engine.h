@@ -19,7 +19,7 @@ typedef enum hfc_action {
     HFC_ACTION_STATUS,
     HFC_ACTION_MONITOR,
     HFC_ACTION_LIST,
-    HFC_ACTION_CHECK,  /* heuristic vote */
+    HFC_ACTION_CHECK,   /* heuristic vote */
     HFC_ACTION_CONSOLE, /* follow the live console (to hfc_request.console_fd) */
     HFC_ACTION_VALIDATE /* the plugin accepts the parameters (create, destroy): nothing is sent to the device */
 } hfc_action;
@@ -46,11 +46,11 @@ void hfc_engine_options_init(hfc_engine_options *opts);
 
 typedef struct hfc_request {
     const hfc_plugin *plugin;
-    const hf_param *params;  /* validated */
-    const char *host;        /* host UUID, or NULL */
-    const char *target;      /* "" when the device is the target */
+    const hf_param *params; /* validated */
+    const char *host;       /* host UUID, or NULL */
+    const char *target;     /* "" when the device is the target */
     hfc_action action;
-    int console_fd;          /* HFC_ACTION_CONSOLE: where the console goes */
+    int console_fd; /* HFC_ACTION_CONSOLE: where the console goes */
 } hfc_request;
 
 typedef struct hfc_list_item {
@@ -60,34 +60,32 @@ typedef struct hfc_list_item {
 
 typedef struct hfc_outcome {
     hf_result code;
-    hf_power power;       /* status, and the state last read */
-    hf_vote vote;         /* heuristics */
-    bool verified;        /* the wanted state was read back from the device */
-    bool already;         /* off/on: the target was already in that state */
-    bool warning;         /* done, with a warning in message (reboot's power-on) */
-    bool unverifiable;    /* the method cannot read power (its status is unsupported):
+    hf_power power;    /* status, and the state last read */
+    hf_vote vote;      /* heuristics */
+    bool verified;     /* the wanted state was read back from the device */
+    bool already;      /* off/on: the target was already in that state */
+    bool warning;      /* done, with a warning in message (reboot's power-on) */
+    bool unverifiable; /* the method cannot read power (its status is unsupported):
                            * a done is the method's own word */
-    int signal;           /* isolated child died of this signal */
-    int attempts;         /* power requests sent */
+    int signal;        /* isolated child died of this signal */
+    int attempts;      /* power requests sent */
     int64_t duration_ms;
     char message[HF_MESSAGE_MAX];
-    hfc_list_item *items;  /* list */
+    hfc_list_item *items; /* list */
     size_t item_count;
 } hfc_outcome;
 void hfc_outcome_clear(hfc_outcome *out); /* frees items */
 
 /* Run n requests, in parallel, each bounded by opts->timeout_ms.  Never
  * fails as a whole: each outcome says what happened to its request. */
-void hfc_engine_run(const hfc_engine_options *opts, const hfc_request *requests, size_t n,
-                   hfc_outcome *outcomes);
+void hfc_engine_run(const hfc_engine_options *opts, const hfc_request *requests, size_t n, hfc_outcome *outcomes);
 /* One request in the calling thread (what the isolated child runs). */
-void hfc_engine_execute(const hfc_engine_options *opts, const hfc_request *req,
-                       int64_t deadline_ms, volatile sig_atomic_t *cancel, hfc_outcome *out);
+void hfc_engine_execute(const hfc_engine_options *opts, const hfc_request *req, int64_t deadline_ms,
+                        volatile sig_atomic_t *cancel, hfc_outcome *out);
 
 /* Isolation (isolate.c): run fn in a child process of its own process
  * group; kill the group at the deadline; carry the outcome back as data. */
-typedef void hfc_isolated_fn(void *arg, int64_t deadline_ms, volatile sig_atomic_t *cancel,
-                            hfc_outcome *out);
+typedef void hfc_isolated_fn(void *arg, int64_t deadline_ms, volatile sig_atomic_t *cancel, hfc_outcome *out);
 /* Called in the child, once, when its caller died during the operation
  * (the operation was cancelled; out says how it ended): the caller can no
  * longer record it.  The child then kills its whole process group. */
@@ -97,7 +95,7 @@ typedef struct hfc_child hfc_child;
  * SIGKILL) the operation is cancelled, orphan(arg) runs, and the child's
  * group ends within a second; it never outlives its deadline. */
 hfc_child *hfc_child_start(hfc_isolated_fn *fn, hfc_isolated_orphan_fn *orphan, void *arg, int64_t deadline_ms,
-                         hfc_outcome *out);
+                           hfc_outcome *out);
 /* Ask a running child to stop (SIGTERM to its group); killed a second
  * later if it has not ended by then. */
 void hfc_child_cancel(hfc_child *child);
@@ -109,6 +107,5 @@ bool hfc_child_finished(const hfc_child *child);
 void hfc_child_free(hfc_child *child);
 /* Step until every child finished or was killed at its deadline; frees them. */
 void hfc_children_wait(hfc_child **children, size_t n);
-
 
 #endif

@@ -12,12 +12,11 @@
 
 #define HFC_ERROR_MAX 1024
 typedef struct hfc_error {
-    hf_result code;          /* closest result code, for programs */
+    hf_result code; /* closest result code, for programs */
     char message[HFC_ERROR_MAX];
 } hfc_error;
 
 void hfc_error_set(hfc_error *err, hf_result code, const char *fmt, ...) HF_PRINTF(3, 4);
-const char *hfc_vote_name(hf_vote vote);       /* "pass", "fail", "unknown" */
-
+const char *hfc_vote_name(hf_vote vote); /* "pass", "fail", "unknown" */
 
 #endif

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #define SUSPENSION_FILE "suspended"
-#define RECOVER_FILE "recover"
+#define RECOVER_FILE    "recover"
 
 const char *hfc_state_dir_default(void)
 {
@@ -127,8 +127,7 @@ bool hfc_suspension_write(const char *state_dir, const hfc_suspension *s, hfc_er
     json_object_object_add(o, "since_ms", json_object_new_int64(s->since_ms));
     json_object_object_add(o, "reason", json_object_new_string(s->reason));
     json_object_object_add(o, "rebooted", json_object_new_boolean(s->rebooted));
-    ok = hfc_state_write(state_dir, SUSPENSION_FILE,
-                        json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), err);
+    ok = hfc_state_write(state_dir, SUSPENSION_FILE, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), err);
     json_object_put(o);
     return ok;
 }

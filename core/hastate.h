@@ -25,9 +25,9 @@ int64_t hfc_wall_ms(void); /* ms since the epoch */
 /* A host that fenced itself stays suspended (no fencing, no VM starts)
  * until the operator clears the marker with 'hafence recover'. */
 typedef struct hfc_suspension {
-    int64_t since_ms;  /* wall clock */
+    int64_t since_ms; /* wall clock */
     char reason[512];
-    bool rebooted;     /* the one reboot was started */
+    bool rebooted; /* the one reboot was started */
 } hfc_suspension;
 /* 1: suspended (s filled); 0: not; -1: a marker that cannot be read, which
  * still counts as suspended (err says why). */

@@ -45,8 +45,8 @@ static void iso_time(int64_t ms, char *out, size_t size)
     time_t secs = (time_t)(ms / 1000);
     struct tm tm;
     gmtime_r(&secs, &tm);
-    snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+    snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+             tm.tm_min, tm.tm_sec, (int)(ms % 1000));
 }
 
 static void add_string(json_object *o, const char *key, const char *value)
@@ -96,8 +96,7 @@ bool hfc_history_append(const char *path, const hfc_history_record *rec, hfc_err
      * writers (daemon, CLI) never interleave */
     flock(fd, LOCK_EX);
     if (write(fd, line, len) != (ssize_t)len) {
-        hfc_error_set(err, HF_E_BAD_PARAMETER, "history %s: cannot write: %s", path,
-                     strerror(errno));
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "history %s: cannot write: %s", path, strerror(errno));
         ok = false;
     }
     flock(fd, LOCK_UN);
@@ -106,8 +105,8 @@ bool hfc_history_append(const char *path, const hfc_history_record *rec, hfc_err
     return ok;
 }
 
-bool hfc_history_read(const char *path, const char *host, int64_t since_ms, int64_t until_ms,
-                     hfc_history_visit_fn *fn, void *arg, hfc_error *err)
+bool hfc_history_read(const char *path, const char *host, int64_t since_ms, int64_t until_ms, hfc_history_visit_fn *fn,
+                      void *arg, hfc_error *err)
 {
     FILE *f = fopen(path, "re");
     char *line = NULL;
@@ -136,8 +135,7 @@ bool hfc_history_read(const char *path, const char *host, int64_t since_ms, int6
             continue;
         }
         t = json_object_object_get_ex(o, "time_ms", &v) ? json_object_get_int64(v) : 0;
-        if ((!host || (json_object_object_get_ex(o, "host", &v) &&
-                       json_object_is_type(v, json_type_string) &&
+        if ((!host || (json_object_object_get_ex(o, "host", &v) && json_object_is_type(v, json_type_string) &&
                        strcmp(json_object_get_string(v), host) == 0)) &&
             (!since_ms || t >= since_ms) && (!until_ms || t <= until_ms)) {
             bool go_on = fn(line, arg);

@@ -12,28 +12,27 @@
 #include "core/error.h"
 
 typedef struct hfc_history_record {
-    int64_t time_ms;        /* wall clock, ms since the epoch */
+    int64_t time_ms; /* wall clock, ms since the epoch */
     const char *host;
     const char *target;
     const char *plugin;
     const char *action;
-    const char *result;     /* hf_result_name */
+    const char *result; /* hf_result_name */
     bool verified;
     const char *message;
     int64_t duration_ms;
     const char *requested_by;
-    const char *console;    /* a console capture taken before the fence, or NULL */
+    const char *console; /* a console capture taken before the fence, or NULL */
 } hfc_history_record;
 /* Append one JSON line, atomically (O_APPEND, one write, flock). */
 bool hfc_history_append(const char *path, const hfc_history_record *rec, hfc_error *err);
 typedef bool hfc_history_visit_fn(const char *json_line, void *arg);
 /* Read records, filtered by host (NULL: all) and [since, until] (0: open). */
-bool hfc_history_read(const char *path, const char *host, int64_t since_ms, int64_t until_ms,
-                     hfc_history_visit_fn *fn, void *arg, hfc_error *err);
+bool hfc_history_read(const char *path, const char *host, int64_t since_ms, int64_t until_ms, hfc_history_visit_fn *fn,
+                      void *arg, hfc_error *err);
 const char *hfc_history_default_path(void);
 /* Where console captures are kept: $HAFENCE_CONSOLE_DIR, else "console"
  * beside the history file.  Captures of a host are <dir>/<host>/<time>.log. */
 char *hfc_console_dir(const char *history_path);
-
 
 #endif

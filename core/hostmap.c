@@ -52,8 +52,7 @@ hfc_hostmap *hfc_hostmap_parse(const char *origin, const char *text, size_t len,
     const char *p = text, *end = text + len;
     size_t lineno = 0;
     if (len > HOSTMAP_MAX_BYTES) {
-        hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: larger than %u bytes", origin,
-                     HOSTMAP_MAX_BYTES);
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: larger than %u bytes", origin, HOSTMAP_MAX_BYTES);
         goto fail;
     }
     while (p < end) {
@@ -72,22 +71,20 @@ hfc_hostmap *hfc_hostmap_parse(const char *origin, const char *text, size_t len,
         }
         colon = memchr(s, ':', (size_t)(eol - s));
         if (!colon) {
-            hfc_error_set(err, HF_E_BAD_PARAMETER,
-                         "%s:%zu: expected <host-uuid>:<target>, found no ':'", origin, lineno);
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "%s:%zu: expected <host-uuid>:<target>, found no ':'", origin,
+                          lineno);
             goto fail;
         }
         host = trimmed(s, colon);
         target = trimmed(colon + 1, eol);
         if (!hfc_is_uuid(host)) {
-            hfc_error_set(err, HF_E_BAD_PARAMETER, "%s:%zu: '%.60s' is not a host UUID", origin,
-                         lineno, host);
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "%s:%zu: '%.60s' is not a host UUID", origin, lineno, host);
             free(host);
             free(target);
             goto fail;
         }
         if (!*target) {
-            hfc_error_set(err, HF_E_BAD_PARAMETER, "%s:%zu: host %s has an empty target", origin,
-                         lineno, host);
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "%s:%zu: host %s has an empty target", origin, lineno, host);
             free(host);
             free(target);
             goto fail;
@@ -95,8 +92,7 @@ hfc_hostmap *hfc_hostmap_parse(const char *origin, const char *text, size_t len,
         for (const char *t = target; *t; t++) {
             if (iscntrl((unsigned char)*t) || isspace((unsigned char)*t)) {
                 hfc_error_set(err, HF_E_BAD_PARAMETER,
-                             "%s:%zu: target of host %s contains a space or control character",
-                             origin, lineno, host);
+                              "%s:%zu: target of host %s contains a space or control character", origin, lineno, host);
                 free(host);
                 free(target);
                 goto fail;
@@ -105,8 +101,7 @@ hfc_hostmap *hfc_hostmap_parse(const char *origin, const char *text, size_t len,
         if (hfc_hostmap_lookup(map, host)) {
             size_t i = 0;
             if (!(flags & HFC_HOSTMAP_JOIN_LINES)) {
-                hfc_error_set(err, HF_E_BAD_PARAMETER, "%s:%zu: host %s appears more than once", origin,
-                             lineno, host);
+                hfc_error_set(err, HF_E_BAD_PARAMETER, "%s:%zu: host %s appears more than once", origin, lineno, host);
                 free(host);
                 free(target);
                 goto fail;
@@ -152,7 +147,10 @@ const char *hfc_hostmap_lookup(const hfc_hostmap *map, const char *host_uuid)
     return NULL;
 }
 
-size_t hfc_hostmap_count(const hfc_hostmap *map) { return map->count; }
+size_t hfc_hostmap_count(const hfc_hostmap *map)
+{
+    return map->count;
+}
 
 const char *hfc_hostmap_host_at(const hfc_hostmap *map, size_t i)
 {

@@ -24,5 +24,4 @@ size_t hfc_hostmap_count(const hfc_hostmap *map);
 /* The i-th host UUID of the map, in file order (NULL past the end). */
 const char *hfc_hostmap_host_at(const hfc_hostmap *map, size_t i);
 
-
 #endif

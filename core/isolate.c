@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #define WIRE_MAGIC 0x68664f31u /* "hfO1" */
-#define WIRE_MAX (4u << 20)    /* what a child may send back at most */
+#define WIRE_MAX   (4u << 20)  /* what a child may send back at most */
 
 /* The fixed part of an outcome on the wire. */
 typedef struct wire_outcome {
@@ -34,8 +34,8 @@ typedef struct wire_outcome {
 
 struct hfc_child {
     pid_t pid;
-    int fd;            /* read end; -1 once EOF was seen */
-    int pidfd;         /* readable when the child exits; -1 where unsupported */
+    int fd;    /* read end; -1 once EOF was seen */
+    int pidfd; /* readable when the child exits; -1 where unsupported */
     int64_t deadline_ms;
     hfc_outcome *out;
     unsigned char *buf;
@@ -127,9 +127,8 @@ static _Noreturn void end_orphaned(child_watch *w, hfc_outcome *out)
         snprintf(was, sizeof was, "%s", out->message);
         if (out->code != HF_OK)
             out->code = HF_E_CANCELLED;
-        snprintf(out->message, sizeof out->message,
-                 "the caller (pid %ld) died during the operation: %s%.900s", (long)child_caller,
-                 out->code == HF_OK ? "done all the same: " : "stopped: ", was);
+        snprintf(out->message, sizeof out->message, "the caller (pid %ld) died during the operation: %s%.900s",
+                 (long)child_caller, out->code == HF_OK ? "done all the same: " : "stopped: ", was);
         w->orphan(w->arg, out);
     }
     kill(0, SIGKILL);
@@ -210,7 +209,7 @@ static _Noreturn void child_main(int fd, hfc_isolated_fn *fn, hfc_isolated_orpha
 }
 
 hfc_child *hfc_child_start(hfc_isolated_fn *fn, hfc_isolated_orphan_fn *orphan, void *arg, int64_t deadline_ms,
-                         hfc_outcome *out)
+                           hfc_outcome *out)
 {
     hfc_child *c = hfc_calloc(1, sizeof *c);
     int fds[2];
@@ -222,8 +221,7 @@ hfc_child *hfc_child_start(hfc_isolated_fn *fn, hfc_isolated_orphan_fn *orphan, 
     c->pid = -1;
     if (pipe2(fds, O_CLOEXEC) != 0) {
         out->code = HF_E_PLUGIN_FAILED;
-        snprintf(out->message, sizeof out->message, "cannot create a pipe for the child: %s",
-                 strerror(errno));
+        snprintf(out->message, sizeof out->message, "cannot create a pipe for the child: %s", strerror(errno));
         return c;
     }
     fflush(NULL); /* nothing buffered may be written twice */
@@ -231,8 +229,7 @@ hfc_child *hfc_child_start(hfc_isolated_fn *fn, hfc_isolated_orphan_fn *orphan, 
     c->pid = fork();
     if (c->pid < 0) {
         out->code = HF_E_PLUGIN_FAILED;
-        snprintf(out->message, sizeof out->message, "cannot fork the operation's child: %s",
-                 strerror(errno));
+        snprintf(out->message, sizeof out->message, "cannot fork the operation's child: %s", strerror(errno));
         close(fds[0]);
         close(fds[1]);
         return c;
@@ -278,10 +275,8 @@ static bool decode(hfc_child *c)
     if (w.magic != WIRE_MAGIC || w.code < 0 || w.code >= HF_RESULT_COUNT)
         return false;
     out->code = (hf_result)w.code;
-    out->power = (w.power == HF_POWER_ON || w.power == HF_POWER_OFF) ? (hf_power)w.power
-                                                                      : HF_POWER_UNKNOWN;
-    out->vote = (w.vote == HF_VOTE_PASS || w.vote == HF_VOTE_FAIL) ? (hf_vote)w.vote
-                                                                    : HF_VOTE_UNKNOWN;
+    out->power = (w.power == HF_POWER_ON || w.power == HF_POWER_OFF) ? (hf_power)w.power : HF_POWER_UNKNOWN;
+    out->vote = (w.vote == HF_VOTE_PASS || w.vote == HF_VOTE_FAIL) ? (hf_vote)w.vote : HF_VOTE_UNKNOWN;
     out->verified = w.verified != 0;
     out->already = w.already != 0;
     out->warning = w.warning != 0;
@@ -293,8 +288,7 @@ static bool decode(hfc_child *c)
         return false;
     out->items = hfc_calloc(w.item_count, sizeof *out->items);
     for (uint32_t i = 0; i < w.item_count; i++) {
-        if (!read_string(&p, end, &out->items[i].target) ||
-            !read_string(&p, end, &out->items[i].name)) {
+        if (!read_string(&p, end, &out->items[i].target) || !read_string(&p, end, &out->items[i].name)) {
             free(out->items[i].target);
             out->item_count = i;
             return false;
@@ -367,17 +361,15 @@ static void settle_child(hfc_child *c)
     } else if (WIFSIGNALED(c->status)) {
         out->code = HF_E_PLUGIN_FAILED;
         out->signal = WTERMSIG(c->status);
-        snprintf(out->message, sizeof out->message, "plugin crashed: killed by signal %d (%s)",
-                 out->signal, strsignal(out->signal));
+        snprintf(out->message, sizeof out->message, "plugin crashed: killed by signal %d (%s)", out->signal,
+                 strsignal(out->signal));
     } else if (!whole && WIFEXITED(c->status) && WEXITSTATUS(c->status) != 0) {
         out->code = HF_E_PLUGIN_FAILED;
         snprintf(out->message, sizeof out->message,
-                 "plugin ended the operation's process with exit status %d, without a result",
-                 WEXITSTATUS(c->status));
+                 "plugin ended the operation's process with exit status %d, without a result", WEXITSTATUS(c->status));
     } else if (!whole) {
         out->code = HF_E_PLUGIN_FAILED;
-        snprintf(out->message, sizeof out->message,
-                 "operation's process sent no valid result (%zu bytes%s)", c->len,
+        snprintf(out->message, sizeof out->message, "operation's process sent no valid result (%zu bytes%s)", c->len,
                  c->overflow ? ", over the limit" : "");
     }
     out->duration_ms = hf_now_ms() - c->start_ms;
@@ -388,8 +380,7 @@ static bool exited(hfc_child *c)
 {
     siginfo_t info;
     memset(&info, 0, sizeof info);
-    return waitid(P_PID, (id_t)c->pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-           info.si_pid == c->pid;
+    return waitid(P_PID, (id_t)c->pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == c->pid;
 }
 
 void hfc_child_cancel(hfc_child *c)

@@ -21,57 +21,73 @@
 
 /* HA-Lizard's functions, each with a LOG_, MAIL_ and PRIORITY_ switch in
  * ha-lizard.conf (name, LOG_ default, MAIL_ default, PRIORITY_ default) */
-#define HA_LIZARD_FUNCTIONS(X) \
-    X(check_logger_processes, 1, 1, 0) \
-    X(log_experimental, 1, 1, 0) \
-    X(log, 1, 1, 0) \
-    X(xe_raise_alert, 1, 1, 0) \
-    X(email, 1, 1, 0) \
-    X(xe_wrapper, 1, 1, 1) \
-    X(xe_variable_wrapper, 1, 1, 1) \
-    X(watch_proc, 1, 1, 1) \
-    X(get_pool_host_list, 1, 1, 3) \
-    X(get_pool_ip_list, 1, 1, 3) \
-    X(master_ip, 1, 1, 3) \
-    X(ha_disabled, 1, 1, 1) \
-    X(check_xapi, 1, 1, 1) \
-    X(get_app_vms, 1, 1, 3) \
-    X(vm_state, 1, 1, 3) \
-    X(vm_state_check, 1, 1, 3) \
-    X(vm_mon, 1, 1, 1) \
+#define HA_LIZARD_FUNCTIONS(X)                 \
+    X(check_logger_processes, 1, 1, 0)         \
+    X(log_experimental, 1, 1, 0)               \
+    X(log, 1, 1, 0)                            \
+    X(xe_raise_alert, 1, 1, 0)                 \
+    X(email, 1, 1, 0)                          \
+    X(xe_wrapper, 1, 1, 1)                     \
+    X(xe_variable_wrapper, 1, 1, 1)            \
+    X(watch_proc, 1, 1, 1)                     \
+    X(get_pool_host_list, 1, 1, 3)             \
+    X(get_pool_ip_list, 1, 1, 3)               \
+    X(master_ip, 1, 1, 3)                      \
+    X(ha_disabled, 1, 1, 1)                    \
+    X(check_xapi, 1, 1, 1)                     \
+    X(get_app_vms, 1, 1, 3)                    \
+    X(vm_state, 1, 1, 3)                       \
+    X(vm_state_check, 1, 1, 3)                 \
+    X(vm_mon, 1, 1, 1)                         \
     X(validate_vm_safe_to_start_here, 1, 1, 3) \
-    X(validate_vm_home_pool, 1, 1, 3) \
-    X(vm_start, 1, 1, 1) \
-    X(promote_slave, 1, 1, 1) \
-    X(get_vms_on_host, 1, 1, 3) \
-    X(get_vms_on_host_local, 1, 1, 3) \
-    X(check_vm_managed, 1, 1, 3) \
-    X(write_pool_state, 1, 1, 3) \
-    X(check_slave_status, 1, 1, 1) \
-    X(fence_host, 1, 1, 1) \
-    X(autoselect_slave, 1, 1, 3) \
-    X(check_ha_enabled, 1, 1, 3) \
-    X(check_quorum, 1, 1, 1) \
-    X(check_logging_enabled, 1, 1, 0) \
-    X(check_email_enabled, 1, 1, 0) \
-    X(check_xs_ha, 1, 1, 1) \
-    X(disable_ha_lizard, 1, 1, 1) \
-    X(update_global_conf_params, 1, 1, 3) \
-    X(check_master_mgt_link_state, 1, 1, 1) \
-    X(stop_vms_on_host, 1, 1, 1) \
-    X(stop_vms_on_host_slow, 1, 1, 1) \
-    X(service_execute, 1, 1, 0) \
-    X(make_box, 1, 1, 0) \
-    X(write_status_report, 1, 1, 3) \
-    X(validate_vm_ha_state, 1, 1, 3) \
-    X(reset_vm_vdi, 1, 1, 1) \
+    X(validate_vm_home_pool, 1, 1, 3)          \
+    X(vm_start, 1, 1, 1)                       \
+    X(promote_slave, 1, 1, 1)                  \
+    X(get_vms_on_host, 1, 1, 3)                \
+    X(get_vms_on_host_local, 1, 1, 3)          \
+    X(check_vm_managed, 1, 1, 3)               \
+    X(write_pool_state, 1, 1, 3)               \
+    X(check_slave_status, 1, 1, 1)             \
+    X(fence_host, 1, 1, 1)                     \
+    X(autoselect_slave, 1, 1, 3)               \
+    X(check_ha_enabled, 1, 1, 3)               \
+    X(check_quorum, 1, 1, 1)                   \
+    X(check_logging_enabled, 1, 1, 0)          \
+    X(check_email_enabled, 1, 1, 0)            \
+    X(check_xs_ha, 1, 1, 1)                    \
+    X(disable_ha_lizard, 1, 1, 1)              \
+    X(update_global_conf_params, 1, 1, 3)      \
+    X(check_master_mgt_link_state, 1, 1, 1)    \
+    X(stop_vms_on_host, 1, 1, 1)               \
+    X(stop_vms_on_host_slow, 1, 1, 1)          \
+    X(service_execute, 1, 1, 0)                \
+    X(make_box, 1, 1, 0)                       \
+    X(write_status_report, 1, 1, 3)            \
+    X(validate_vm_ha_state, 1, 1, 3)           \
+    X(reset_vm_vdi, 1, 1, 1)                   \
     X(validate_this_host_vm_states_1, 1, 1, 1) \
-    X(validate_this_host_vm_states, 1, 1, 1) \
+    X(validate_this_host_vm_states, 1, 1, 1)   \
     X(get_alert_level, 0, 0, 0)
 
-#define LOG_KEY(fn, log, mail, prio) {"LOG_" #fn, HFC_KEY_BOOL, 0, 1, #log, "HA-Lizard's log switch for its function " #fn, false, "hafenced logs its own decisions (-v for more)"},
-#define MAIL_KEY(fn, log, mail, prio) {"MAIL_" #fn, HFC_KEY_BOOL, 0, 1, #mail, "HA-Lizard's mail switch for its function " #fn, false, "hafenced mails no function's messages"},
-#define PRIORITY_KEY(fn, log, mail, prio) {"PRIORITY_" #fn, HFC_KEY_INT, 0, 9, #prio, "HA-Lizard's log priority for its function " #fn, false, "hafenced's priorities are its own"},
+#define LOG_KEY(fn, log, mail, prio)                             \
+    {"LOG_" #fn, HFC_KEY_BOOL,                                   \
+     0,          1,                                              \
+     #log,       "HA-Lizard's log switch for its function " #fn, \
+     false,      "hafenced logs its own decisions (-v for more)"},
+#define MAIL_KEY(fn, log, mail, prio)                              \
+    {"MAIL_" #fn, HFC_KEY_BOOL,                                    \
+     0,           1,                                               \
+     #mail,       "HA-Lizard's mail switch for its function " #fn, \
+     false,       "hafenced mails no function's messages"},
+#define PRIORITY_KEY(fn, log, mail, prio)              \
+    {"PRIORITY_" #fn,                                  \
+     HFC_KEY_INT,                                      \
+     0,                                                \
+     9,                                                \
+     #prio,                                            \
+     "HA-Lizard's log priority for its function " #fn, \
+     false,                                            \
+     "hafenced's priorities are its own"},
 
 /* The defaults are SPEC.md's where they favour safety over HA-Lizard's
  * examples (FENCE_MIN_HOSTS=3, no heuristic address, XAPI_COUNT=5,
@@ -84,20 +100,21 @@ static const hfc_key_def keys[] = {
      NULL},
     {"FENCE_METHOD", HFC_KEY_METHOD, 0, 0, NULL,
      "an installed fence plugin's name (ILO, IRMC, XVM, POOL, IPMI, SNMP-PDU, a vendor's) or a custom script "
-     "FENCE_FILE_LOC/NAME/NAME.sh; required when FENCE_ENABLED=1", true, NULL},
+     "FENCE_FILE_LOC/NAME/NAME.sh; required when FENCE_ENABLED=1",
+     true, NULL},
     {"FENCE_FILE_LOC", HFC_KEY_PATH, 0, 0, "/etc/ha-lizard/fence", "directory of method folders and host maps", true,
      NULL},
     {"FENCE_IPADDRESS", HFC_KEY_ADDRESS, 0, 0, "", "a static device address (XVM's Dom0, a PDU): the method's address",
      true, NULL},
-    {"FENCE_PASSWD", HFC_KEY_SECRET, 0, 0, "", "the device's password (a secret: FENCE_PASSWD_FILE keeps it out of the file)",
-     true, NULL},
+    {"FENCE_PASSWD", HFC_KEY_SECRET, 0, 0, "",
+     "the device's password (a secret: FENCE_PASSWD_FILE keeps it out of the file)", true, NULL},
     {"FENCE_PASSWD_FILE", HFC_KEY_PATH, 0, 0, "", "a file holding FENCE_PASSWD", true, NULL},
     {"FENCE_MIN_HOSTS", HFC_KEY_INT, 1, 1000, "3", "never fence in a pool of fewer hosts than this", true, NULL},
     {"FENCE_QUORUM_REQUIRED", HFC_KEY_BOOL, 0, 1, "1", "fence only with quorum (more than half the enabled hosts live)",
      true, NULL},
     {"FENCE_USE_IP_HEURISTICS", HFC_KEY_BOOL, 0, 1, "1", "the ping heuristic breaks a quorum tie", true, NULL},
-    {"FENCE_HEURISTICS_IPS", HFC_KEY_STRING, 0, 0, "", "':'-separated addresses: all must answer for the vote",
-     true, NULL},
+    {"FENCE_HEURISTICS_IPS", HFC_KEY_STRING, 0, 0, "", "':'-separated addresses: all must answer for the vote", true,
+     NULL},
     {"FENCE_HA_ONFAIL", HFC_KEY_BOOL, 0, 1, "0", "start a host's VMs elsewhere even when its fence failed", true, NULL},
     {"FENCE_REBOOT_LONE_HOST", HFC_KEY_BOOL, 0, 1, "0", "a master that sees no peer reboots instead of fencing", true,
      NULL},
@@ -134,8 +151,10 @@ static const hfc_key_def keys[] = {
      "hafenced does not send alerts yet: decisions go to syslog and the history"},
     {"MAIL_ON", HFC_KEY_BOOL, 0, 1, "1", "alerts by mail", false,
      "hafenced does not send mail yet: decisions go to syslog and the history"},
-    {"MAIL_FROM", HFC_KEY_STRING, 0, 0, "root@localhost", "alert mail sender", false, "hafenced does not send mail yet"},
-    {"MAIL_TO", HFC_KEY_STRING, 0, 0, "root@localhost", "alert mail recipient", false, "hafenced does not send mail yet"},
+    {"MAIL_FROM", HFC_KEY_STRING, 0, 0, "root@localhost", "alert mail sender", false,
+     "hafenced does not send mail yet"},
+    {"MAIL_TO", HFC_KEY_STRING, 0, 0, "root@localhost", "alert mail recipient", false,
+     "hafenced does not send mail yet"},
     {"MAIL_SUBJECT", HFC_KEY_STRING, 0, 0, "SYSTEM_ALERT-FROM_HOST:$HOSTNAME", "alert mail subject", false,
      "hafenced does not send mail yet"},
     {"MAIL_SCREEN_TIME", HFC_KEY_INT, 0, 100000, "60", "minutes a repeated alert mail is held back", false,
@@ -153,15 +172,15 @@ static const hfc_key_def keys[] = {
     /* ---- hafenced's own ---- */
     {"HAFENCE_SPLIT_DELAY", HFC_KEY_INT, 0, 600, "5", "s the slave of a tie waits before fencing the master", true,
      NULL},
-    {"HAFENCE_REBOOT_COMMAND", HFC_KEY_COMMAND, 0, 0, "systemctl reboot --force", "the self-fence's reboot", true, NULL},
+    {"HAFENCE_REBOOT_COMMAND", HFC_KEY_COMMAND, 0, 0, "systemctl reboot --force", "the self-fence's reboot", true,
+     NULL},
     {"HAFENCE_POOL_INTERVAL", HFC_KEY_INT, 1, 3600, "10", "s between reads of the pool view", true, NULL},
     {"HAFENCE_FENCE_TIMEOUT", HFC_KEY_INT, 1, 3600, "60", "s for one fence, one marking dead", true, NULL},
     {"HAFENCE_VM_START_PARALLEL", HFC_KEY_INT, 1, 64, "8", "VMs started at once after a fence", true, NULL},
     {"HAFENCE_UNVERIFIED_FENCE", HFC_KEY_ENUM, 0, 0, "auto",
      "auto, trust or fail: a fence reported done that nothing read back", true, NULL},
     /* ---- ha-lizard.conf's switches per HA-Lizard function ---- */
-    HA_LIZARD_FUNCTIONS(LOG_KEY) HA_LIZARD_FUNCTIONS(MAIL_KEY) HA_LIZARD_FUNCTIONS(PRIORITY_KEY)
-};
+    HA_LIZARD_FUNCTIONS(LOG_KEY) HA_LIZARD_FUNCTIONS(MAIL_KEY) HA_LIZARD_FUNCTIONS(PRIORITY_KEY)};
 
 #define KEY_COUNT (sizeof keys / sizeof keys[0])
 
@@ -241,7 +260,8 @@ const char *hfc_key_nearest(const char *word)
 
 const char *hfc_key_type_name(hfc_key_type t)
 {
-    static const char *const names[] = {"0 or 1", "integer", "stop, start or reset", "method", "absolute path",
-                                        "address", "text", "secret", "(UUID:UUID)", "command", "word"};
+    static const char *const names[] = {
+        "0 or 1", "integer", "stop, start or reset", "method",  "absolute path", "address",
+        "text",   "secret",  "(UUID:UUID)",          "command", "word"};
     return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "?";
 }

@@ -14,14 +14,23 @@
 #include "core/config.h"
 
 typedef enum hfc_key_type {
-    HFC_KEY_BOOL, HFC_KEY_INT, HFC_KEY_ACTION, HFC_KEY_METHOD, HFC_KEY_PATH, HFC_KEY_ADDRESS, HFC_KEY_STRING,
-    HFC_KEY_SECRET, HFC_KEY_LIST, HFC_KEY_COMMAND, HFC_KEY_ENUM
+    HFC_KEY_BOOL,
+    HFC_KEY_INT,
+    HFC_KEY_ACTION,
+    HFC_KEY_METHOD,
+    HFC_KEY_PATH,
+    HFC_KEY_ADDRESS,
+    HFC_KEY_STRING,
+    HFC_KEY_SECRET,
+    HFC_KEY_LIST,
+    HFC_KEY_COMMAND,
+    HFC_KEY_ENUM
 } hfc_key_type;
 typedef struct hfc_key_def {
     const char *name;
     hfc_key_type type;
-    long long min, max;      /* HFC_KEY_INT, HFC_KEY_BOOL */
-    const char *dflt;        /* NULL: none (required where it matters) */
+    long long min, max; /* HFC_KEY_INT, HFC_KEY_BOOL */
+    const char *dflt;   /* NULL: none (required where it matters) */
     const char *meaning;
     bool honoured;           /* false: accepted, and has no effect ... */
     const char *ignored_why; /* ... for this reason */
@@ -39,7 +48,11 @@ long long hfc_key_int(const hfc_config *cfg, const char *name);
 const char *hfc_nearest(const char *word, const char *const *candidates, size_t count);
 const char *hfc_key_nearest(const char *word);
 
-typedef enum hfc_fence_action { HFC_FENCE_STOP, HFC_FENCE_START, HFC_FENCE_RESET } hfc_fence_action;
+typedef enum hfc_fence_action {
+    HFC_FENCE_STOP,
+    HFC_FENCE_START,
+    HFC_FENCE_RESET
+} hfc_fence_action;
 
 typedef struct hfc_settings {
     bool fence_enabled;
@@ -47,7 +60,7 @@ typedef struct hfc_settings {
     char *fence_method;
     char *fence_file_loc;
     char *fence_ipaddress;
-    char *fence_passwd;            /* secret */
+    char *fence_passwd; /* secret */
     long long fence_min_hosts;
     bool fence_quorum_required;
     bool fence_use_ip_heuristics;
@@ -55,13 +68,13 @@ typedef struct hfc_settings {
     bool fence_ha_onfail;
     bool fence_reboot_lone_host;
     bool fence_host_forget;
-    long long xapi_count;          /* retries after the first failed check */
+    long long xapi_count; /* retries after the first failed check */
     long long xapi_delay;
-    bool global_vm_ha;             /* 1: every VM of a failed host is recovered; 0: those flagged */
-    int op_mode;                   /* 2: VMs, 1: vApps (appliances) */
-    char *disabled_vapps;          /* OP_MODE=1: ':'-separated appliance UUIDs never started */
-    bool slave_ha;                 /* the promoted slave recovers the old master's VMs */
-    bool promote_slave;            /* the autopromote slave may fence and replace the master */
+    bool global_vm_ha;    /* 1: every VM of a failed host is recovered; 0: those flagged */
+    int op_mode;          /* 2: VMs, 1: vApps (appliances) */
+    char *disabled_vapps; /* OP_MODE=1: ':'-separated appliance UUIDs never started */
+    bool slave_ha;        /* the promoted slave recovers the old master's VMs */
+    bool promote_slave;   /* the autopromote slave may fence and replace the master */
 } hfc_settings;
 /* Validate the FENCE_* keys and fill settings with defaults for the rest.
  * Unknown keys (other than <METHOD>_<PARAM> and HA-Lizard's own) warn. */
@@ -69,6 +82,5 @@ bool hfc_settings_load(const hfc_config *cfg, hfc_settings *settings, hfc_error 
 void hfc_settings_free(hfc_settings *settings);
 hfc_action hfc_fence_action_to_action(hfc_fence_action a);
 bool hfc_config_key_is_secret(const char *key);
-
 
 #endif

@@ -11,23 +11,25 @@
 #include <sys/types.h>
 #include "core/keys.h"
 
-typedef enum hfc_peer_state { HFC_PEER_OK, HFC_PEER_SUSPECT, HFC_PEER_FAILED } hfc_peer_state;
+typedef enum hfc_peer_state {
+    HFC_PEER_OK,
+    HFC_PEER_SUSPECT,
+    HFC_PEER_FAILED
+} hfc_peer_state;
 typedef struct hfc_peer_watch {
     hfc_peer_state state;
-    long long misses;        /* failed checks in a row */
-    int64_t next_check_ms;   /* when the next check is due (CLOCK_MONOTONIC) */
+    long long misses;      /* failed checks in a row */
+    int64_t next_check_ms; /* when the next check is due (CLOCK_MONOTONIC) */
 } hfc_peer_watch;
 void hfc_peer_watch_init(hfc_peer_watch *watch);
 bool hfc_peer_check_due(const hfc_peer_watch *watch, int64_t now_ms);
 /* One check's result: the first miss and XAPI_COUNT retries after it,
  * XAPI_DELAY apart, unanswered make a peer failed (HA-Lizard's reading);
  * an answer before that starts over. */
-hfc_peer_state hfc_peer_observe(hfc_peer_watch *watch, bool answered, const hfc_settings *settings,
-                              int64_t now_ms);
+hfc_peer_state hfc_peer_observe(hfc_peer_watch *watch, bool answered, const hfc_settings *settings, int64_t now_ms);
 const char *hfc_peer_state_name(hfc_peer_state state);
 /* Does host (numeric address) accept a TCP connection on port within
  * timeout_ms?  why says what happened. */
 bool hfc_probe_tcp(const char *host, const char *port, int64_t timeout_ms, char *why, size_t why_size);
-
 
 #endif

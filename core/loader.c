@@ -31,7 +31,10 @@ struct hfc_plugin {
 static pthread_once_t ltdl_once = PTHREAD_ONCE_INIT;
 static int ltdl_status;
 
-static void ltdl_init(void) { ltdl_status = lt_dlinit(); }
+static void ltdl_init(void)
+{
+    ltdl_status = lt_dlinit();
+}
 
 /* Every entry point this core knows (sdk: HF_FUNCTIONS): its id, the kind
  * of plugin it belongs to, whether that kind must provide it, its label. */
@@ -84,46 +87,40 @@ static bool params_check(const hf_param_def *defs, const char *path, hfc_error *
     for (const hf_param_def *d = defs; d && d->name; d++) {
         hfc_error verr;
         if (!valid_name(d->name, "_")) {
-            hfc_error_set(err, HF_E_PLUGIN_FAILED,
-                         "%s: parameter name '%s' is not of the form [a-z][a-z0-9_]*", path,
-                         d->name);
+            hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: parameter name '%s' is not of the form [a-z][a-z0-9_]*", path,
+                          d->name);
             return false;
         }
         for (const hf_param_def *e = defs; e != d; e++) {
             if (strcmp(e->name, d->name) == 0) {
-                hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: duplicate parameter '%s'", path,
-                             d->name);
+                hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: duplicate parameter '%s'", path, d->name);
                 return false;
             }
         }
         if (d->type < HF_PARAM_STRING || d->type > HF_PARAM_PATH) {
-            hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: parameter '%s' has unknown type %d", path,
-                         d->name, (int)d->type);
+            hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: parameter '%s' has unknown type %d", path, d->name,
+                          (int)d->type);
             return false;
         }
         if (d->type == HF_PARAM_ENUM && (!d->enum_values || !d->enum_values[0])) {
-            hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: enum parameter '%s' lists no values",
-                         path, d->name);
+            hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: enum parameter '%s' lists no values", path, d->name);
             return false;
         }
         if (d->flags & ~(HF_PARAM_REQUIRED | HF_PARAM_SECRET)) {
-            hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: parameter '%s' has unknown flags 0x%x",
-                         path, d->name, d->flags);
+            hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: parameter '%s' has unknown flags 0x%x", path, d->name,
+                          d->flags);
             return false;
         }
         if ((d->flags & HF_PARAM_SECRET) && d->default_value && *d->default_value) {
-            hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: secret parameter '%s' has a default",
-                         path, d->name);
+            hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: secret parameter '%s' has a default", path, d->name);
             return false;
         }
-        if (d->default_value && *d->default_value &&
-            !hfc_param_value_valid(d, d->default_value, &verr)) {
+        if (d->default_value && *d->default_value && !hfc_param_value_valid(d, d->default_value, &verr)) {
             hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: default of %s", path, verr.message);
             return false;
         }
         if (!d->help || !*d->help) {
-            hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: parameter '%s' has no help text", path,
-                         d->name);
+            hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: parameter '%s' has no help text", path, d->name);
             return false;
         }
     }
@@ -133,21 +130,18 @@ static bool params_check(const hf_param_def *defs, const char *path, hfc_error *
 bool hfc_descriptor_check(const hf_plugin_descriptor *d, const char *path, hfc_error *err)
 {
     if (!d) {
-        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: hafence_plugin_entry() returned no descriptor",
-                     path);
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: hafence_plugin_entry() returned no descriptor", path);
         return false;
     }
     if (d->abi_major != HAFENCE_ABI_MAJOR || d->abi_minor > HAFENCE_ABI_MINOR) {
-        hfc_error_set(err, HF_E_PLUGIN_FAILED,
-                     "%s: plugin built for ABI %u.%u, this hafence supports %d.0 to %d.%d",
-                     path, d->abi_major, d->abi_minor, HAFENCE_ABI_MAJOR, HAFENCE_ABI_MAJOR,
-                     HAFENCE_ABI_MINOR);
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: plugin built for ABI %u.%u, this hafence supports %d.0 to %d.%d",
+                      path, d->abi_major, d->abi_minor, HAFENCE_ABI_MAJOR, HAFENCE_ABI_MAJOR, HAFENCE_ABI_MINOR);
         return false;
     }
     /* ABI 1.0's descriptor ends with dispatch: every 1.x descriptor has it */
     if (d->size < offsetof(hf_plugin_descriptor, dispatch) + sizeof d->dispatch) {
-        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: descriptor size %zu is too small for ABI %u.%u",
-                     path, d->size, d->abi_major, d->abi_minor);
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: descriptor size %zu is too small for ABI %u.%u", path, d->size,
+                      d->abi_major, d->abi_minor);
         return false;
     }
     if (d->kind != HF_KIND_FENCE && d->kind != HF_KIND_HEURISTIC) {
@@ -155,30 +149,27 @@ bool hfc_descriptor_check(const hf_plugin_descriptor *d, const char *path, hfc_e
         return false;
     }
     if (!valid_name(d->name, "-")) {
-        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: plugin name '%s' is not of the form [a-z][a-z0-9-]*",
-                     path, d->name ? d->name : "(null)");
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: plugin name '%s' is not of the form [a-z][a-z0-9-]*", path,
+                      d->name ? d->name : "(null)");
         return false;
     }
     if (!d->version || !*d->version || !d->description || !*d->description) {
-        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: plugin '%s' lacks a version or description",
-                     path, d->name);
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: plugin '%s' lacks a version or description", path, d->name);
         return false;
     }
     if (!d->dispatch) {
-        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: plugin '%s' has no dispatch table", path,
-                     d->name);
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: plugin '%s' has no dispatch table", path, d->name);
         return false;
     }
     for (const hf_dispatch *a = d->dispatch; a->id; a++) {
         if (!a->fn) {
-            hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: entry point %d (%s) is NULL", path, a->id,
-                         fn_name(a->id));
+            hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: entry point %d (%s) is NULL", path, a->id, fn_name(a->id));
             return false;
         }
         for (const hf_dispatch *b = d->dispatch; b != a; b++) {
             if (b->id == a->id) {
-                hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: entry point %d (%s) appears twice",
-                             path, a->id, fn_name(a->id));
+                hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: entry point %d (%s) appears twice", path, a->id,
+                              fn_name(a->id));
                 return false;
             }
         }
@@ -190,8 +181,8 @@ bool hfc_descriptor_check(const hf_plugin_descriptor *d, const char *path, hfc_e
         while (a->id && a->id != functions[i].id)
             a++;
         if (!a->id) {
-            hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: plugin '%s' lacks the required entry point '%s' (id %d)",
-                         path, d->name, functions[i].label, functions[i].id);
+            hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: plugin '%s' lacks the required entry point '%s' (id %d)", path,
+                          d->name, functions[i].label, functions[i].id);
             return false;
         }
     }
@@ -237,8 +228,7 @@ static bool normalise(hfc_plugin *p, const hf_plugin_descriptor *d, const char *
         memset((char *)&p->desc + d->size, 0, have - d->size);
     stride = p->desc.param_def_size ? p->desc.param_def_size : sizeof(param_def_1x);
     if (stride < sizeof(param_def_1x) || stride % sizeof(void *)) {
-        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: parameter table element size %zu is not of ABI 1.x", path,
-                     stride);
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: parameter table element size %zu is not of ABI 1.x", path, stride);
         return false;
     }
     table = (const char *)d->params;
@@ -276,7 +266,7 @@ hfc_plugin *hfc_plugin_load(const char *path, hfc_error *err)
      * checked below, on what was mapped */
     if ((fd = trust_open(path, why, sizeof why)) < 0) {
         hfc_error_set(err, errno == ENOENT && !strstr(why, "refused") ? HF_E_BAD_PARAMETER : HF_E_PLUGIN_FAILED,
-                     "plugin %s", why);
+                      "plugin %s", why);
         return NULL;
     }
     fstat(fd, &checked);
@@ -301,12 +291,14 @@ hfc_plugin *hfc_plugin_load(const char *path, hfc_error *err)
     entry = (hafence_plugin_entry_fn *)lt_dlsym(p->handle, HAFENCE_PLUGIN_ENTRY_SYMBOL);
     if (!entry) {
         hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: not a hafence plugin: no symbol %s", path,
-                     HAFENCE_PLUGIN_ENTRY_SYMBOL);
+                      HAFENCE_PLUGIN_ENTRY_SYMBOL);
         goto fail;
     }
     if (!mapped_from(entry, &checked)) {
-        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: refused: the file loaded is not the file checked (replaced "
-                     "while it was loaded)", path);
+        hfc_error_set(err, HF_E_PLUGIN_FAILED,
+                      "%s: refused: the file loaded is not the file checked (replaced "
+                      "while it was loaded)",
+                      path);
         goto fail;
     }
     if (!normalise(p, entry(), path, err) || !hfc_descriptor_check(&p->desc, path, err))
@@ -333,9 +325,18 @@ void hfc_plugin_unload(hfc_plugin *plugin)
     free(plugin);
 }
 
-const hf_plugin_descriptor *hfc_plugin_descriptor_of(const hfc_plugin *plugin) { return &plugin->desc; }
-const char *hfc_plugin_path(const hfc_plugin *plugin) { return plugin->path; }
-const char *hfc_plugin_name(const hfc_plugin *plugin) { return plugin->desc.name; }
+const hf_plugin_descriptor *hfc_plugin_descriptor_of(const hfc_plugin *plugin)
+{
+    return &plugin->desc;
+}
+const char *hfc_plugin_path(const hfc_plugin *plugin)
+{
+    return plugin->path;
+}
+const char *hfc_plugin_name(const hfc_plugin *plugin)
+{
+    return plugin->desc.name;
+}
 
 bool hfc_plugin_can(const hfc_plugin *plugin, unsigned long capability)
 {
@@ -431,7 +432,7 @@ static void visit_capable(const char *file, hfc_plugin *plugin, const hfc_error 
 }
 
 hfc_plugin *hfc_plugin_find_capable(const hfc_search_path *path, unsigned long capability, const char *what,
-                                  hfc_error *err)
+                                    hfc_error *err)
 {
     capable_walk w = {.capability = capability};
     char dirs[2048];
@@ -440,8 +441,8 @@ hfc_plugin *hfc_plugin_find_capable(const hfc_search_path *path, unsigned long c
         return w.found;
     path_text(path, dirs, sizeof dirs);
     if (w.found)
-        hfc_error_set(err, HF_E_BAD_PARAMETER, "several plugins are %s: %s, %s (in %s): remove all but one",
-                     what, hfc_plugin_name(w.found), w.others, dirs);
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "several plugins are %s: %s, %s (in %s): remove all but one", what,
+                      hfc_plugin_name(w.found), w.others, dirs);
     else
         hfc_error_set(err, HF_E_BAD_PARAMETER, "no installed plugin is %s (looked in %s)", what, dirs);
     hfc_plugin_unload(w.found);

@@ -24,7 +24,10 @@ hf_fn hfc_plugin_fn(const hfc_plugin *plugin, int id);
 /* Typed: hfc_plugin_fence_off(plugin) is the plugin's hf_fence_power_fn for
  * HF_FN_FENCE_OFF, or NULL; one per row of the SDK's HF_FUNCTIONS. */
 #define HFC_PLUGIN_GETTER_(NAME, name, id, type, kind, required, label) \
-    static inline type *hfc_plugin_##name(const hfc_plugin *plugin) { return (type *)hfc_plugin_fn(plugin, id); }
+    static inline type *hfc_plugin_##name(const hfc_plugin *plugin)     \
+    {                                                                   \
+        return (type *)hfc_plugin_fn(plugin, id);                       \
+    }
 HF_FUNCTIONS(HFC_PLUGIN_GETTER_)
 #undef HFC_PLUGIN_GETTER_
 /* Does the plugin say it has capability (HF_CAP_*)? */
@@ -48,11 +51,9 @@ hfc_plugin *hfc_plugin_find(const hfc_search_path *path, const char *name, hfc_e
  * and the daemon find the plugins they use themselves, by what they do,
  * never by name. */
 hfc_plugin *hfc_plugin_find_capable(const hfc_search_path *path, unsigned long capability, const char *what,
-                                  hfc_error *err);
+                                    hfc_error *err);
 /* Call fn for every plugin file found (loaded or failing to load). */
-typedef void hfc_plugin_visit_fn(const char *file, hfc_plugin *plugin, const hfc_error *err,
-                                void *arg);
+typedef void hfc_plugin_visit_fn(const char *file, hfc_plugin *plugin, const hfc_error *err, void *arg);
 void hfc_plugin_discover(const hfc_search_path *path, hfc_plugin_visit_fn *fn, void *arg);
-
 
 #endif

@@ -15,7 +15,10 @@ static char *secrets[SECRETS_MAX];
 static size_t secret_count;
 static pthread_mutex_t secret_lock = PTHREAD_MUTEX_INITIALIZER;
 
-void hfc_log_set_level(hf_log_level max_level) { log_max = max_level; }
+void hfc_log_set_level(hf_log_level max_level)
+{
+    log_max = max_level;
+}
 
 void hfc_log_set_sink(hfc_log_sink *sink, void *arg)
 {

@@ -27,5 +27,4 @@ void hfc_vformat_redacted(char *out, size_t size, const char *fmt, va_list ap);
 /* Overwrite memory in a way the compiler does not drop. */
 void hfc_wipe(void *p, size_t n);
 
-
 #endif

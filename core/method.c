@@ -44,7 +44,7 @@ static bool same_name(const char *a, const char *b)
 typedef struct by_name {
     const char *name;
     hfc_plugin *found;
-    char **names;     /* every fence plugin seen, for "did you mean" */
+    char **names; /* every fence plugin seen, for "did you mean" */
     size_t count;
 } by_name;
 
@@ -93,7 +93,7 @@ static hfc_plugin *plugin_named(const hfc_search_path *path, const char *name, b
  * run as root (the trust rule) and executable: found out now, when the
  * config is read, not at the first fence. */
 static hfc_plugin *script_checked(const hfc_search_path *path, const char *script, const char *where,
-                                 const char *method, hfc_error *err)
+                                  const char *method, hfc_error *err)
 {
     char why[900];
     struct stat st;
@@ -102,14 +102,15 @@ static hfc_plugin *script_checked(const hfc_search_path *path, const char *scrip
     if (fd >= 0)
         close(fd);
     if (fd < 0 || !exec) {
-        hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: FENCE_METHOD=%s: the custom script %s%s",
-                     where, method, fd < 0 ? why : script, fd < 0 ? "" : " is not executable");
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: FENCE_METHOD=%s: the custom script %s%s", where, method,
+                      fd < 0 ? why : script, fd < 0 ? "" : " is not executable");
         return NULL;
     }
     return hfc_plugin_find_capable(path, HF_CAP_CUSTOM_SCRIPT, "the runner of custom fence scripts", err);
 }
 
-hfc_plugin *hfc_method_resolve(const hfc_search_path *path, const hfc_config *cfg, const hfc_settings *s, hfc_error *err)
+hfc_plugin *hfc_method_resolve(const hfc_search_path *path, const hfc_config *cfg, const hfc_settings *s,
+                               hfc_error *err)
 {
     const char *method = s->fence_method, *where = hfc_config_origin(cfg, "FENCE_METHOD");
     size_t n = strlen(s->fence_file_loc) + 2 * strlen(method) + 8;
@@ -127,24 +128,24 @@ hfc_plugin *hfc_method_resolve(const hfc_search_path *path, const hfc_config *cf
     plugin = plugin_named(path, method, &b);
     if (plugin && hfc_plugin_descriptor_of(plugin)->kind != HF_KIND_FENCE) {
         hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: FENCE_METHOD=%s: plugin %s (%s) is a heuristic, not a fence method",
-                     where, method, hfc_plugin_name(plugin), hfc_plugin_path(plugin));
+                      where, method, hfc_plugin_name(plugin), hfc_plugin_path(plugin));
         hfc_plugin_unload(plugin);
         plugin = NULL;
     } else if (plugin && has_script) {
         hfc_error_set(err, HF_E_BAD_PARAMETER,
-                     "%s: FENCE_METHOD=%s is ambiguous: the installed plugin %s (%s) and the custom script %s both "
-                     "answer to it; rename the script's folder",
-                     where, method, hfc_plugin_name(plugin), hfc_plugin_path(plugin), script);
+                      "%s: FENCE_METHOD=%s is ambiguous: the installed plugin %s (%s) and the custom script %s both "
+                      "answer to it; rename the script's folder",
+                      where, method, hfc_plugin_name(plugin), hfc_plugin_path(plugin), script);
         hfc_plugin_unload(plugin);
         plugin = NULL;
     } else if (!plugin && has_script) {
         plugin = script_checked(path, script, where, method, err);
     } else if (!plugin) {
         const char *near = hfc_nearest(method, (const char *const *)b.names, b.count);
-        hfc_error_set(err, HF_E_BAD_PARAMETER,
-                     "%s: FENCE_METHOD=%s: no installed fence plugin is named so, and there is no custom script %s%s%s%s",
-                     where, method, script, near ? " (did you mean " : "", near ? near : "",
-                     near ? "?)" : "");
+        hfc_error_set(
+            err, HF_E_BAD_PARAMETER,
+            "%s: FENCE_METHOD=%s: no installed fence plugin is named so, and there is no custom script %s%s%s%s", where,
+            method, script, near ? " (did you mean " : "", near ? near : "", near ? "?)" : "");
     }
     for (size_t i = 0; i < b.count; i++)
         free(b.names[i]);
@@ -163,8 +164,7 @@ static void key_prefix(const char *method, char *out, size_t size)
     out[i] = '\0';
 }
 
-static void param_key(const char *prefix, const char *name, const char *suffix, char *out,
-                      size_t size)
+static void param_key(const char *prefix, const char *name, const char *suffix, char *out, size_t size)
 {
     size_t i = (size_t)snprintf(out, size, "%s", prefix);
     for (; *name && i + 1 < size; name++)
@@ -229,7 +229,7 @@ static void warn_unknown_keys(const hfc_config *cfg, const char *prefix, const h
             continue;
         near = hfc_nearest(k, (const char *const *)names, n);
         hfc_log(HF_LOG_WARNING, "%s: %s names no parameter of plugin %s (ignored)%s%s%s", hfc_config_origin(cfg, k), k,
-               d->name, near ? ": did you mean " : "", near ? near : "", near ? "?" : "");
+                d->name, near ? ": did you mean " : "", near ? near : "", near ? "?" : "");
     }
     for (size_t j = 0; j < n; j++)
         free(names[j]);
@@ -237,7 +237,7 @@ static void warn_unknown_keys(const hfc_config *cfg, const char *prefix, const h
 }
 
 bool hfc_params_from_keys(const hfc_config *cfg, const char *name, const hfc_plugin *plugin, hfc_paramset *out,
-                         hfc_error *err)
+                          hfc_error *err)
 {
     const hf_plugin_descriptor *d = hfc_plugin_descriptor_of(plugin);
     char prefix[96], key[256];
@@ -258,8 +258,8 @@ bool hfc_params_from_keys(const hfc_config *cfg, const char *name, const hfc_plu
     return true;
 }
 
-bool hfc_method_params(const hfc_config *cfg, const hfc_settings *s, const hfc_plugin *plugin,
-                      hfc_paramset *out, hfc_error *err)
+bool hfc_method_params(const hfc_config *cfg, const hfc_settings *s, const hfc_plugin *plugin, hfc_paramset *out,
+                       hfc_error *err)
 {
     /* HA-Lizard's generic keys feed the parameters of the same meaning,
      * where the method's own keys did not; the values as the settings hold

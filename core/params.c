@@ -59,7 +59,10 @@ const char *hfc_paramset_get(const hfc_paramset *set, const char *name)
     return NULL;
 }
 
-size_t hfc_paramset_count(const hfc_paramset *set) { return set->count; }
+size_t hfc_paramset_count(const hfc_paramset *set)
+{
+    return set->count;
+}
 
 const char *hfc_paramset_name(const hfc_paramset *set, size_t i)
 {
@@ -145,32 +148,27 @@ bool hfc_param_value_valid(const hf_param_def *def, const char *value, hfc_error
     long long n;
     for (const char *p = value; *p; p++) {
         if (iscntrl((unsigned char)*p)) {
-            hfc_error_set(err, HF_E_BAD_PARAMETER,
-                         "parameter '%s': control characters are not allowed", def->name);
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "parameter '%s': control characters are not allowed", def->name);
             return false;
         }
     }
     switch (def->type) {
-    case HF_PARAM_STRING:
-        return true;
+    case HF_PARAM_STRING: return true;
     case HF_PARAM_INTEGER:
         if (!hfc_parse_ll(value, &n)) {
-            hfc_error_set(err, HF_E_BAD_PARAMETER, "parameter '%s': '%s' is not an integer",
-                         def->name, value);
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "parameter '%s': '%s' is not an integer", def->name, value);
             return false;
         }
         if ((def->int_min || def->int_max) && (n < def->int_min || n > def->int_max)) {
-            hfc_error_set(err, HF_E_BAD_PARAMETER,
-                         "parameter '%s': %lld is outside %lld..%lld", def->name, n,
-                         def->int_min, def->int_max);
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "parameter '%s': %lld is outside %lld..%lld", def->name, n,
+                          def->int_min, def->int_max);
             return false;
         }
         return true;
     case HF_PARAM_BOOLEAN:
         if (hfc_parse_bool(value) < 0) {
-            hfc_error_set(err, HF_E_BAD_PARAMETER,
-                         "parameter '%s': '%s' is not a boolean (1/0, true/false, yes/no)",
-                         def->name, value);
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "parameter '%s': '%s' is not a boolean (1/0, true/false, yes/no)",
+                          def->name, value);
             return false;
         }
         return true;
@@ -184,29 +182,26 @@ bool hfc_param_value_valid(const hf_param_def *def, const char *value, hfc_error
                 size_t used = strlen(allowed);
                 snprintf(allowed + used, sizeof allowed - used, "%s%s", used ? ", " : "", *e);
             }
-            hfc_error_set(err, HF_E_BAD_PARAMETER, "parameter '%s': '%s' is not one of: %s",
-                         def->name, value, allowed);
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "parameter '%s': '%s' is not one of: %s", def->name, value, allowed);
         }
         return false;
     case HF_PARAM_ADDRESS:
         if (!valid_address(value)) {
             hfc_error_set(err, HF_E_BAD_PARAMETER,
-                         "parameter '%s': '%s' is not a host name or IP address "
-                         "(with optional :port, IPv6 in brackets)",
-                         def->name, value);
+                          "parameter '%s': '%s' is not a host name or IP address "
+                          "(with optional :port, IPv6 in brackets)",
+                          def->name, value);
             return false;
         }
         return true;
     case HF_PARAM_PATH:
         if (value[0] != '/') {
-            hfc_error_set(err, HF_E_BAD_PARAMETER, "parameter '%s': '%s' is not an absolute path",
-                         def->name, value);
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "parameter '%s': '%s' is not an absolute path", def->name, value);
             return false;
         }
         return true;
     }
-    hfc_error_set(err, HF_E_BAD_PARAMETER, "parameter '%s': unknown type %d", def->name,
-                 (int)def->type);
+    hfc_error_set(err, HF_E_BAD_PARAMETER, "parameter '%s': unknown type %d", def->name, (int)def->type);
     return false;
 }
 
@@ -234,15 +229,14 @@ void hfc_params_free(hf_param *params)
     free(params);
 }
 
-hf_param *hfc_params_validate(const hf_param_def *defs, const hfc_paramset *given,
-                             const char *plugin, hfc_error *err)
+hf_param *hfc_params_validate(const hf_param_def *defs, const hfc_paramset *given, const char *plugin, hfc_error *err)
 {
     size_t ndefs = 0, n = 0;
     hf_param *out;
     for (size_t i = 0; i < given->count; i++) {
         if (!hfc_param_def_find(defs, given->names[i])) {
-            hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: unknown parameter '%s' (see 'hafence info %s')",
-                         plugin, given->names[i], plugin);
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: unknown parameter '%s' (see 'hafence info %s')", plugin,
+                          given->names[i], plugin);
             return NULL;
         }
     }
@@ -256,8 +250,7 @@ hf_param *hfc_params_validate(const hf_param_def *defs, const hfc_paramset *give
             v = d->default_value;
         if (!v || !*v) {
             if (d->flags & HF_PARAM_REQUIRED) {
-                hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: missing required parameter '%s'",
-                             plugin, d->name);
+                hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: missing required parameter '%s'", plugin, d->name);
                 goto fail;
             }
             continue;

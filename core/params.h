@@ -24,13 +24,11 @@ const char *hfc_paramset_name(const hfc_paramset *set, size_t i);
 /* Validate against a parameter table: unknown name, missing required, wrong
  * type are refused naming the parameter.  Returns the validated array (every
  * parameter with a value, defaults filled, booleans as 1/0), or NULL. */
-hf_param *hfc_params_validate(const hf_param_def *defs, const hfc_paramset *given,
-                             const char *plugin, hfc_error *err);
+hf_param *hfc_params_validate(const hf_param_def *defs, const hfc_paramset *given, const char *plugin, hfc_error *err);
 void hfc_params_free(hf_param *params); /* wipes values */
 const hf_param_def *hfc_param_def_find(const hf_param_def *defs, const char *name);
 /* Check a value against one definition; false with err set. */
 bool hfc_param_value_valid(const hf_param_def *def, const char *value, hfc_error *err);
 const char *hfc_param_type_name(hf_param_type type);
-
 
 #endif

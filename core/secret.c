@@ -27,7 +27,7 @@ char *hfc_secret_from_file(const char *path, hfc_error *err)
         return NULL;
     if (stat(path, &st) == 0 && (st.st_mode & 077))
         hfc_log(HF_LOG_WARNING, "secret file %s is readable by %s (mode %04o): chmod 600 %s", path,
-               (st.st_mode & 007) ? "others" : "its group", (unsigned)(st.st_mode & 07777), path);
+                (st.st_mode & 007) ? "others" : "its group", (unsigned)(st.st_mode & 07777), path);
     first_line(text);
     if (!*text) {
         hfc_error_set(err, HF_E_BAD_PARAMETER, "secret file %s is empty", path);

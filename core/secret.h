@@ -18,5 +18,4 @@ char *hfc_secret_from_file(const char *path, hfc_error *err);
 char *hfc_secret_from_fd(int fd, const char *what, hfc_error *err);
 void hfc_secret_free(char *secret);
 
-
 #endif

@@ -11,8 +11,8 @@
 #include <sys/types.h>
 #include "core/error.h"
 
-char *hfc_strdup(const char *s);            /* aborts on out-of-memory */
-void *hfc_calloc(size_t n, size_t size);    /* aborts on out-of-memory */
+char *hfc_strdup(const char *s);         /* aborts on out-of-memory */
+void *hfc_calloc(size_t n, size_t size); /* aborts on out-of-memory */
 void *hfc_realloc(void *p, size_t size);
 int hfc_strcaseeq(const char *a, const char *b);
 void hfc_strlcpy(char *dst, const char *src, size_t size);
@@ -37,6 +37,5 @@ char *hfc_absolute_path(const char *path);
 void hfc_process_protect(void);
 /* Sleep up to ms, returning early (false) when *cancel becomes non-zero. */
 bool hfc_sleep_ms(int64_t ms, volatile sig_atomic_t *cancel);
-
 
 #endif

@@ -30,10 +30,10 @@
  * order, or its vApps (OP_MODE=1). */
 typedef struct vm_item {
     char uuid[UUID_TEXT];
-    char ref[96];           /* XAPI's reference: started without a look-up */
+    char ref[96]; /* XAPI's reference: started without a look-up */
     char name[256];
-    long long order;        /* XAPI's VM.order: lower starts first */
-    long long start_delay;  /* s to wait after its order group */
+    long long order;       /* XAPI's VM.order: lower starts first */
+    long long start_delay; /* s to wait after its order group */
 } vm_item;
 
 typedef struct vm_list {
@@ -134,8 +134,8 @@ static hf_result plan_appliances(hafenced *d, xv *vms, vm_list *out, int64_t dea
         out->appliance_name = hfc_realloc(out->appliance_name, (out->appliances + 1) * sizeof *out->appliance_name);
         hfc_strlcpy(out->appliance[out->appliances], aref, sizeof *out->appliance);
         hfc_strlcpy(out->appliance_name[out->appliances],
-                   xv_str(xv_get(app, "name_label")) ? xv_str(xv_get(app, "name_label")) : auuid,
-                   sizeof *out->appliance_name);
+                    xv_str(xv_get(app, "name_label")) ? xv_str(xv_get(app, "name_label")) : auuid,
+                    sizeof *out->appliance_name);
         out->appliances++;
     }
     xv_free(apps);
@@ -255,9 +255,11 @@ static bool fence_peer(hafenced *d, peer *p, const char *label, bool master)
                     done && !trusted ? "unverified" : hf_result_name(out.code), out.verified, out.duration_ms,
                     "fence %s of %s (%s, target %s): %s%s: %s", hfc_action_name(action), label,
                     hfc_plugin_name(d->dc.fence_plugin), target,
-                    trusted ? "done" : done ? "NOT TAKEN FOR FENCED" : "FAILED",
+                    trusted ? "done"
+                    : done  ? "NOT TAKEN FOR FENCED"
+                            : "FAILED",
                     !done || out.verified ? ""
-                    : trusted ? " (unverified: the method's own word, trusted: HAFENCE_UNVERIFIED_FENCE)"
+                    : trusted             ? " (unverified: the method's own word, trusted: HAFENCE_UNVERIFIED_FENCE)"
                               : " (reported done, but the power was not read back: HAFENCE_UNVERIFIED_FENCE)",
                     out.message);
     hfc_outcome_clear(&out);
@@ -306,7 +308,8 @@ static hf_result start_vm_on(hafenced *d, xapi *x, const vm_item *vm, const char
     hf_result r = *vm->ref ? ((vref = xv_string(vm->ref)), HF_OK)
                            : xapi_call1(x, "VM.get_by_uuid", vm->uuid, &vref, deadline, reply);
     if (r == HF_OK)
-        r = h && *h->ref ? ((href = xv_string(h->ref)), HF_OK) : xapi_call1(x, "host.get_by_uuid", host, &href, deadline, reply);
+        r = h && *h->ref ? ((href = xv_string(h->ref)), HF_OK)
+                         : xapi_call1(x, "host.get_by_uuid", host, &href, deadline, reply);
     if (r == HF_OK && (!xv_str(vref) || !xv_str(href)))
         r = hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI: get_by_uuid returned no reference");
     if (r == HF_OK) {
@@ -350,7 +353,7 @@ static void start_one(start_batch *b, xapi *x, const vm_item *vm)
         at = atomic_fetch_add(&b->next_host, 1) % b->n;
         if ((r = start_vm_on(b->d, x, vm, b->hosts[at], &reply)) != HF_OK)
             hfc_log(HF_LOG_WARNING, "VM %s (%s) does not start on %s: %s", vm->name, vm->uuid,
-                   host_label(b->d, b->hosts[at], host_text, sizeof host_text), reply.message);
+                    host_label(b->d, b->hosts[at], host_text, sizeof host_text), reply.message);
     }
     hafenced_record(b->d, r == HF_OK ? HF_LOG_WARNING : HF_LOG_ERROR, b->p->uuid, "vm-start", hf_result_name(r),
                     r == HF_OK, hf_now_ms() - t0, "VM %s (%s) of %s %s %s", vm->name, vm->uuid, b->label,
@@ -419,7 +422,8 @@ static void start_appliances(hafenced *d, const peer *p, const vm_list *vms, con
         xv_free(v);
         hafenced_record(d, r == HF_OK ? HF_LOG_WARNING : HF_LOG_ERROR, p->uuid, "vm-start", hf_result_name(r),
                         r == HF_OK, hf_now_ms() - t0, "vApp %s of %s %s%s", vms->appliance_name[a], label,
-                        r == HF_OK ? "started (VM_appliance.start, in the appliance's order)" : "could not be started: ",
+                        r == HF_OK ? "started (VM_appliance.start, in the appliance's order)"
+                                   : "could not be started: ",
                         r == HF_OK ? "" : reply.message);
         notify_alive();
     }
@@ -441,8 +445,8 @@ static void start_vms(hafenced *d, const peer *p, const vm_list *vms, const char
         return;
     }
     if (!vms->count) {
-        hafenced_record(d, HF_LOG_INFO, p->uuid, "vm-start", "ok", false, 0, "%s ran no VM that HA manages (%s)",
-                        label, d->dc.settings.global_vm_ha ? "GLOBAL_VM_HA=1" : "GLOBAL_VM_HA=0, none flagged true");
+        hafenced_record(d, HF_LOG_INFO, p->uuid, "vm-start", "ok", false, 0, "%s ran no VM that HA manages (%s)", label,
+                        d->dc.settings.global_vm_ha ? "GLOBAL_VM_HA=1" : "GLOBAL_VM_HA=0, none flagged true");
         return;
     }
     for (size_t v = 0; v < vms->count && !*d->stop;) {
@@ -460,7 +464,7 @@ static void start_vms(hafenced *d, const peer *p, const vm_list *vms, const char
         start_group(d, &b);
         if (end < vms->count && delay > 0) {
             hfc_log(HF_LOG_INFO, "VMs of order %lld started: %lld s before order %lld", vms->vm[v].order, delay,
-                   vms->vm[end].order);
+                    vms->vm[end].order);
             for (long long s = 0; s < delay && !*d->stop; s++) {
                 hfc_sleep_ms(1000, d->stop);
                 notify_alive();
@@ -511,8 +515,7 @@ static bool promote(hafenced *d, const char *old_master_label)
     } while (r != HF_OK && hf_now_ms() < deadline && !*d->stop);
     hafenced_record(d, r == HF_OK ? HF_LOG_WARNING : HF_LOG_ERROR, d->self, "recover-slaves", hf_result_name(r),
                     r == HF_OK, hf_now_ms() - t0, "pool.recover_slaves: %s%s",
-                    r == HF_OK ? "the slaves follow this master" : "FAILED: ",
-                    r == HF_OK ? "" : reply.message);
+                    r == HF_OK ? "the slaves follow this master" : "FAILED: ", r == HF_OK ? "" : reply.message);
     xv_free(v);
     /* this host is master now: read the view from it and choose a new
      * autopromote slave */
@@ -559,7 +562,8 @@ void act_fence(hafenced *d, peer *p)
         if (!d->dc.settings.fence_ha_onfail) {
             hafenced_record(d, HF_LOG_ERROR, p->uuid, "vm-start", "skipped", false, 0,
                             "the fence of %s failed: its VMs stay down (FENCE_HA_ONFAIL=0); trying again after "
-                            "another %lld checks", label, d->dc.settings.xapi_count + 1);
+                            "another %lld checks",
+                            label, d->dc.settings.xapi_count + 1);
             vm_list_free(&vms);
             peer_check_again(d, p);
             return;
@@ -617,7 +621,7 @@ void mark_health(hafenced *d, const char *host, const char *health)
         xv_free(args[i]);
     if (r != HF_OK) {
         hfc_log(HF_LOG_WARNING, "cannot mark %s %s in the pool (%s): %s", host_label(d, host, label, sizeof label),
-               health, key, reply.message);
+                health, key, reply.message);
         return;
     }
     if (!h->fields)

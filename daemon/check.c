@@ -26,7 +26,12 @@
 
 #define CHECK_PROBE_TIMEOUT_MS 15000 /* each host's status, all at once */
 
-typedef enum item { ITEM_OK, ITEM_WARN, ITEM_CONFIG, ITEM_FAILED } item;
+typedef enum item {
+    ITEM_OK,
+    ITEM_WARN,
+    ITEM_CONFIG,
+    ITEM_FAILED
+} item;
 
 typedef struct report {
     int config_problems; /* -> 78 */
@@ -67,8 +72,7 @@ static bool check_xapi(hafenced *d, report *r, pool_view *v)
         const pool_host *m = pool_view_host(v, v->master);
         say(r, ITEM_OK, "XAPI %s%s: login accepted; pool of %zu host%s, master %s%s",
             s.opt.unix_socket ? "on this host's socket " : "", s.opt.unix_socket ? s.opt.unix_socket : xapi_url(x),
-            v->count,
-            v->count == 1 ? "" : "s", m ? m->name : v->master,
+            v->count, v->count == 1 ? "" : "s", m ? m->name : v->master,
             v->native_ha ? " (XenServer's own HA is on: hafenced stands by while it is)" : "");
     }
     xapi_free(x);
@@ -95,12 +99,13 @@ static bool check_xapi(hafenced *d, report *r, pool_view *v)
 static void check_method(hafenced *d, report *r)
 {
     hfc_engine_options eo;
-    hfc_request req = {.plugin = d->dc.fence_plugin, .params = d->dc.fence_params, .target = "",
-                      .action = HFC_ACTION_VALIDATE};
+    hfc_request req = {
+        .plugin = d->dc.fence_plugin, .params = d->dc.fence_params, .target = "", .action = HFC_ACTION_VALIDATE};
     hfc_outcome out = {0};
     const hf_plugin_descriptor *desc = hfc_plugin_descriptor_of(d->dc.fence_plugin);
     say(r, ITEM_OK, "FENCE_METHOD=%s (%s): plugin %s %s, %s", d->dc.settings.fence_method,
-        hfc_config_origin(d->dc.config, "FENCE_METHOD"), desc->name, desc->version, hfc_plugin_path(d->dc.fence_plugin));
+        hfc_config_origin(d->dc.config, "FENCE_METHOD"), desc->name, desc->version,
+        hfc_plugin_path(d->dc.fence_plugin));
     hfc_engine_options_init(&eo);
     eo.timeout_ms = 10000;
     hfc_engine_run(&eo, &req, 1, &out);
@@ -139,8 +144,10 @@ static size_t host_targets(hafenced *d, const pool_view *v, bool probe, report *
         if (map && !(h[i].target = hfc_hostmap_lookup(map, uuid)))
             say(r, ITEM_CONFIG, "%s: %s has no line for it: it cannot be fenced", h[i].label, d->dc.hostmap_path);
         else if (!map && !by_uuid)
-            say(r, ITEM_CONFIG, "%s: no host map %s: plugin %s's targets are devices, one line <host-uuid>:<target> "
-                "per host", h[i].label, d->dc.hostmap_path, hfc_plugin_name(d->dc.fence_plugin));
+            say(r, ITEM_CONFIG,
+                "%s: no host map %s: plugin %s's targets are devices, one line <host-uuid>:<target> "
+                "per host",
+                h[i].label, d->dc.hostmap_path, hfc_plugin_name(d->dc.fence_plugin));
         else if (!map)
             h[i].target = uuid;
         if (h[i].target && !probe)
@@ -167,8 +174,11 @@ static void probe_hosts(hafenced *d, host_check *h, size_t n, report *r)
     eo.cancel = d->stop;
     for (size_t i = 0; i < n; i++)
         if (h[i].target)
-            req[k++] = (hfc_request){.plugin = d->dc.fence_plugin, .params = d->dc.fence_params, .host = h[i].uuid,
-                                    .target = h[i].target, .action = HFC_ACTION_STATUS};
+            req[k++] = (hfc_request){.plugin = d->dc.fence_plugin,
+                                     .params = d->dc.fence_params,
+                                     .host = h[i].uuid,
+                                     .target = h[i].target,
+                                     .action = HFC_ACTION_STATUS};
     hfc_engine_run(&eo, req, k, out);
     for (size_t i = 0, j = 0; i < n; i++) {
         hfc_outcome *o;

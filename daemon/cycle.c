@@ -59,16 +59,16 @@ void hafenced_record(hafenced *d, hf_log_level level, const char *host, const ch
 static void set_role(hafenced *d)
 {
     hfc_role role = strcmp(d->view.master, d->self) == 0        ? HFC_ROLE_MASTER
-                   : strcmp(d->view.autopromote, d->self) == 0 ? HFC_ROLE_AUTOPROMOTE
-                                                               : HFC_ROLE_SLAVE;
+                    : strcmp(d->view.autopromote, d->self) == 0 ? HFC_ROLE_AUTOPROMOTE
+                                                                : HFC_ROLE_SLAVE;
     if (role != d->role || !*d->requested_by) {
         char self[512];
         if (*d->requested_by)
             hfc_log(HF_LOG_WARNING, "this host is now the pool's %s (was %s)", hfc_role_name(role),
-                   hfc_role_name(d->role));
+                    hfc_role_name(d->role));
         else
             hfc_log(HF_LOG_INFO, "this host %s is the pool's %s", host_label(d, d->self, self, sizeof self),
-                   hfc_role_name(role));
+                    hfc_role_name(role));
         d->role = role;
     }
     snprintf(d->requested_by, sizeof d->requested_by, "hafenced on %s (%s)",
@@ -101,7 +101,8 @@ static void sync_peers(hafenced *d)
         p->seen = true;
         if (p->phase == PEER_FENCED && ph->enabled && !d->view.cached) {
             char label[512];
-            hfc_log(HF_LOG_WARNING, "%s is enabled in the pool again: watching it", host_label(d, p->uuid, label, sizeof label));
+            hfc_log(HF_LOG_WARNING, "%s is enabled in the pool again: watching it",
+                    host_label(d, p->uuid, label, sizeof label));
             p->phase = PEER_WATCHED;
             p->not_fenced = false;
             hfc_peer_watch_init(&p->watch);
@@ -128,7 +129,8 @@ static void note_pool_ha(hafenced *d)
     if (d->view.native_ha)
         snprintf(why, sizeof why, "XenServer's own HA is enabled on the pool (pool.ha_enabled): hafenced stands aside");
     else if (v && strcasecmp(v, "false") == 0)
-        snprintf(why, sizeof why, "HA is switched off for the pool (its custom field %s=false)", d->dc.ds.xc_field_name);
+        snprintf(why, sizeof why, "HA is switched off for the pool (its custom field %s=false)",
+                 d->dc.ds.xc_field_name);
     else if (v && strcasecmp(v, "true") != 0)
         snprintf(why, sizeof why, "the pool's custom field %s reads '%.60s', neither true nor false: HA stays off",
                  d->dc.ds.xc_field_name, v);
@@ -161,7 +163,7 @@ static void refresh_view(hafenced *d)
     } else if (got < 0) {
         if (strcmp(d->view_error, error) != 0)
             hfc_log(HF_LOG_WARNING, "the pool's XAPI does not answer: %s; using the pool view cached in %s", error,
-                   d->opt.state_dir);
+                    d->opt.state_dir);
         hfc_strlcpy(d->view_error, error, sizeof d->view_error);
         if (!d->view.count && !pool_view_load(&d->view, d->opt.state_dir, &err))
             hfc_log(HF_LOG_ERROR, "no pool view: XAPI does not answer and there is no cache: %s", err.message);
@@ -201,7 +203,7 @@ static void observe(hafenced *d, peer *p, const probe_result *r)
     hfc_log(HF_LOG_DEBUG, "check of %s: %s", label, r->why);
     if (now == HFC_PEER_SUSPECT)
         hfc_log(HF_LOG_WARNING, "%s missed check %lld of %lld: %s", label, p->watch.misses,
-               d->dc.settings.xapi_count + 1, r->why);
+                d->dc.settings.xapi_count + 1, r->why);
     else if (now == HFC_PEER_OK && before != HFC_PEER_OK)
         hfc_log(HF_LOG_WARNING, "%s answers again: not failed (%s)", label, r->why);
     else if (now == HFC_PEER_FAILED && before != HFC_PEER_FAILED)
@@ -341,8 +343,8 @@ static void decide_and_act(hafenced *d, peer *p)
     situation_of(d, p, false, &s, vote_why, sizeof vote_why);
     decision = hfc_decide(&s, reason, sizeof reason);
     if (decision == HFC_DECIDE_WAIT) {
-        hafenced_record(d, HF_LOG_WARNING, p->uuid, "decision", "wait", false, 0, "%s: %s (wait %lld s)", label,
-                        reason, d->dc.ds.split_delay);
+        hafenced_record(d, HF_LOG_WARNING, p->uuid, "decision", "wait", false, 0, "%s: %s (wait %lld s)", label, reason,
+                        d->dc.ds.split_delay);
         if (!still_failed_after_split_delay(d, p))
             return;
         situation_of(d, p, true, &s, vote_why, sizeof vote_why);
@@ -354,12 +356,8 @@ static void decide_and_act(hafenced *d, peer *p)
                     "%s failed; %s decides: %s: %s (heuristic vote %s: %s)", label, hfc_role_name(d->role),
                     hfc_decision_name(decision), reason, hfc_vote_name(s.heuristic), vote_why);
     switch (decision) {
-    case HFC_DECIDE_FENCE:
-        act_fence(d, p);
-        break;
-    case HFC_DECIDE_SELF_FENCE:
-        self_fence(d, reason);
-        break;
+    case HFC_DECIDE_FENCE: act_fence(d, p); break;
+    case HFC_DECIDE_SELF_FENCE: self_fence(d, reason); break;
     default:
         /* not ours to fence, or not now */
         peer_check_again(d, p);
@@ -452,7 +450,7 @@ static void write_status(hafenced *d)
             d->status_text = NULL;
         } else if (!d->status_fallback) {
             hfc_log(HF_LOG_ERROR, "cannot write the status: %s; written to %s instead", err.message,
-                   d->opt.runtime_dir);
+                    d->opt.runtime_dir);
         }
         d->status_fallback = true;
     } else if (d->status_fallback) {

@@ -30,15 +30,19 @@ struct json_object;
 #define DAEMON_XAPI_KEYS "HAFENCE_XAPI" /* HAFENCE_XAPI_<PARAM>: the pool plugin's parameters */
 
 typedef struct daemon_settings {
-    char *xc_field_name;     /* other-config key of the VMs HA manages */
-    long long split_delay;   /* s: the two-host slave's wait */
-    char *reboot_command;    /* self-fence */
-    long long pool_interval; /* s between reads of the pool view */
-    long long fence_timeout; /* s: one fence, one marking */
+    char *xc_field_name;         /* other-config key of the VMs HA manages */
+    long long split_delay;       /* s: the two-host slave's wait */
+    char *reboot_command;        /* self-fence */
+    long long pool_interval;     /* s between reads of the pool view */
+    long long fence_timeout;     /* s: one fence, one marking */
     long long vm_start_parallel; /* VMs started at once after a fence */
     /* a fence the method reports done but nothing read back (HA-Lizard's
      * custom scripts): trusted as a fence, or taken for a failed one */
-    enum { UNVERIFIED_AUTO, UNVERIFIED_TRUST, UNVERIFIED_FAIL } unverified_fence;
+    enum {
+        UNVERIFIED_AUTO,
+        UNVERIFIED_TRUST,
+        UNVERIFIED_FAIL
+    } unverified_fence;
 } daemon_settings;
 
 /* Everything the daemon acts with, built from the config files; a reload
@@ -47,25 +51,25 @@ typedef struct daemon_config {
     hfc_config *config;
     hfc_settings settings;
     daemon_settings ds;
-    hfc_plugin *fence_plugin;   /* FENCE_METHOD */
+    hfc_plugin *fence_plugin; /* FENCE_METHOD */
     hf_param *fence_params;
-    hfc_hostmap *hostmap;       /* NULL: the host UUID is the target */
+    hfc_hostmap *hostmap; /* NULL: the host UUID is the target */
     char *hostmap_path;
-    hfc_plugin *pool_plugin;    /* marking dead: the pool plugin's steps */
+    hfc_plugin *pool_plugin; /* marking dead: the pool plugin's steps */
     hf_param *pool_params;
-    hfc_plugin *ping_plugin;    /* ICMP of peers and the IP heuristic */
+    hfc_plugin *ping_plugin; /* ICMP of peers and the IP heuristic */
     hf_param *heuristic_params;
-    char *pool_db;             /* the pool database's HA_<KEY> entries applied ("KEY=VALUE\n", sorted) */
+    char *pool_db; /* the pool database's HA_<KEY> entries applied ("KEY=VALUE\n", sorted) */
 } daemon_config;
 
 typedef struct daemon_options {
     const char *config_path;
     const char *override_path;
     const char *state_dir;
-    const char *runtime_dir;   /* status fallback, recover requests */
+    const char *runtime_dir; /* status fallback, recover requests */
     const char *history_path;
     const char *plugin_dir;
-    const char *host_uuid;     /* NULL: from the inventory */
+    const char *host_uuid; /* NULL: from the inventory */
     const char *inventory;
     bool foreground;
     bool syslog;
@@ -94,10 +98,10 @@ bool daemon_read_inventory(const char *path, char *uuid, hfc_error *err);
 
 typedef struct pool_host {
     char uuid[UUID_TEXT];
-    char ref[96];   /* XAPI's OpaqueRef, for calls about it */
+    char ref[96]; /* XAPI's OpaqueRef, for calls about it */
     char name[256];
     char address[256];
-    bool enabled;   /* false: maintenance, or already fenced */
+    bool enabled; /* false: maintenance, or already fenced */
     /* its other-config XenCenter.CustomFields.* entries (HA-Lizard's
      * health mark: master, healthy, failed); a JSON object, owned */
     struct json_object *fields;
@@ -132,17 +136,17 @@ bool pool_record_autopromote(xapi *x, const char *uuid, int64_t deadline_ms, hfc
 /* ---- reading the view in the background (viewreader.c) ------------------ */
 typedef struct view_reader view_reader;
 view_reader *view_reader_start(const daemon_config *dc);
-void view_reader_poke(view_reader *r);   /* read again now */
+void view_reader_poke(view_reader *r); /* read again now */
 /* The latest read since the last take: 1 a view (moved into *into, url is
  * the XAPI that answered), -1 a failure (error), 0 nothing new. */
 int view_reader_take(view_reader *r, pool_view *into, char *error, size_t error_size, char *url, size_t url_size);
-void view_reader_stop(view_reader *r);   /* joins; bounded by one call */
+void view_reader_stop(view_reader *r); /* joins; bounded by one call */
 
 /* ---- checking peers (probe.c) -------------------------------------------- */
 typedef struct probe_result {
-    bool icmp;       /* answered an echo request */
-    bool tcp;        /* accepted a connection on the management port */
-    char why[256];   /* what did not answer */
+    bool icmp;     /* answered an echo request */
+    bool tcp;      /* accepted a connection on the management port */
+    char why[256]; /* what did not answer */
 } probe_result;
 /* Probe every address at once (ICMP through the ping plugin, TCP to the
  * management port), within timeout_ms.  A check passes when both answer. */
@@ -153,27 +157,27 @@ hf_vote heuristic_vote(const daemon_config *dc, char *why, size_t why_size);
 
 /* ---- the daemon's state and cycle (cycle.c) ------------------------------ */
 typedef enum peer_phase {
-    PEER_WATCHED,   /* checks run */
-    PEER_FENCED,    /* fenced by us: not watched until it is back in the pool */
+    PEER_WATCHED, /* checks run */
+    PEER_FENCED,  /* fenced by us: not watched until it is back in the pool */
 } peer_phase;
 
 typedef struct peer {
     char uuid[UUID_TEXT];
     hfc_peer_watch watch;
     peer_phase phase;
-    char why[256];       /* the last check's result */
-    char decision[512];  /* the last decision about it */
+    char why[256];          /* the last check's result */
+    char decision[512];     /* the last decision about it */
     bool fenced_unverified; /* PEER_FENCED on the method's own word */
-    bool not_fenced;     /* failed, and the decision was not to fence: checked again */
-    bool seen;           /* still in the pool view */
+    bool not_fenced;        /* failed, and the decision was not to fence: checked again */
+    bool seen;              /* still in the pool view */
 } peer;
 
 typedef struct hafenced {
     daemon_options opt;
     daemon_config dc;
     char self[UUID_TEXT];
-    xapi *x;                   /* this host's XAPI (redirected to the master), for actions */
-    view_reader *reader;       /* the pool view, read in the background */
+    xapi *x;             /* this host's XAPI (redirected to the master), for actions */
+    view_reader *reader; /* the pool view, read in the background */
     pool_view view;
     peer *peers;
     size_t peer_count;
@@ -188,13 +192,13 @@ typedef struct hafenced {
     char view_error[512];
     char autopromote_recorded[UUID_TEXT]; /* the last choice written, and when */
     int64_t autopromote_recorded_ms;
-    char requested_by[384];    /* for the history */
-    char *status_text;         /* the status last written, without its time */
+    char requested_by[384]; /* for the history */
+    char *status_text;      /* the status last written, without its time */
     int64_t status_written_ms;
-    bool status_fallback;      /* the status went to the runtime directory */
-    bool reload_wanted;        /* the pool database's configuration changed */
-    char ha_off[256];          /* why HA is off for the whole pool, "" when on */
-    char *pool_db_refused;     /* ... to entries that did not load: not tried again */
+    bool status_fallback;  /* the status went to the runtime directory */
+    bool reload_wanted;    /* the pool database's configuration changed */
+    char ha_off[256];      /* why HA is off for the whole pool, "" when on */
+    char *pool_db_refused; /* ... to entries that did not load: not tried again */
     volatile sig_atomic_t *stop;
 } hafenced;
 
@@ -238,7 +242,7 @@ int daemon_check_config(hafenced *d, bool probe);
 
 /* ---- systemd (notify.c) -------------------------------------------------- */
 void notify_ready(void);
-void notify_alive(void);     /* the watchdog's keep-alive, rate-limited */
+void notify_alive(void); /* the watchdog's keep-alive, rate-limited */
 void notify_status(const char *fmt, ...) HF_PRINTF(1, 2);
 void notify_stopping(void);
 int64_t notify_watchdog_ms(void); /* 0: no watchdog */

@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define EXIT_USAGE 64
+#define EXIT_USAGE  64
 #define EXIT_CONFIG 78
 
 static volatile sig_atomic_t stop_requested, reload_requested, woken;
@@ -52,8 +52,8 @@ static void stderr_sink(hf_log_level level, const char *line, void *arg)
     (void)arg;
     clock_gettime(CLOCK_REALTIME, &now);
     localtime_r(&now.tv_sec, &tm);
-    fprintf(stderr, "%02d:%02d:%02d.%03ld hafenced: %s: %s\n", tm.tm_hour, tm.tm_min, tm.tm_sec,
-            now.tv_nsec / 1000000, names[level <= HF_LOG_DEBUG ? level : HF_LOG_DEBUG], line);
+    fprintf(stderr, "%02d:%02d:%02d.%03ld hafenced: %s: %s\n", tm.tm_hour, tm.tm_min, tm.tm_sec, now.tv_nsec / 1000000,
+            names[level <= HF_LOG_DEBUG ? level : HF_LOG_DEBUG], line);
 }
 
 static void usage(FILE *f)
@@ -90,8 +90,8 @@ static void print_keys(void)
     printf("KEY\tDEFAULT\tEFFECT\tMEANING\n");
     for (size_t i = 0; i < n; i++)
         printf("%s\t%s\t%s\t%s%s%s\n", k[i].name, k[i].dflt ? (*k[i].dflt ? k[i].dflt : "\"\"") : "(required)",
-               k[i].honoured ? "honoured" : "ignored", k[i].meaning, k[i].honoured ? "" : "; ignored: ",
-               k[i].honoured ? "" : k[i].ignored_why);
+               k[i].honoured ? "honoured" : "ignored", k[i].meaning,
+               k[i].honoured ? "" : "; ignored: ", k[i].honoured ? "" : k[i].ignored_why);
     printf("<METHOD>_<PARAM>\t\thonoured\tthe fence method's plugin's parameter (IPMI_USERNAME: ipmi's username; "
            "'-' in a name is '_'; secrets also as <METHOD>_<PARAM>_FILE)\n");
     printf("HAFENCE_XAPI_<PARAM>\t\thonoured\thow hafenced reaches XAPI: the pool plugin's parameters "
@@ -137,9 +137,9 @@ static void reload(hafenced *d)
     xapi_free(d->x);
     d->x = NULL;
     hfc_log(HF_LOG_WARNING, "configuration reloaded from %s%s%s%s", d->opt.config_path,
-           *d->dc.pool_db ? ", the pool database (other-config HA_*)" : "",
-           d->opt.override_path && access(d->opt.override_path, F_OK) == 0 ? " and " : "",
-           d->opt.override_path && access(d->opt.override_path, F_OK) == 0 ? d->opt.override_path : "");
+            *d->dc.pool_db ? ", the pool database (other-config HA_*)" : "",
+            d->opt.override_path && access(d->opt.override_path, F_OK) == 0 ? " and " : "",
+            d->opt.override_path && access(d->opt.override_path, F_OK) == 0 ? d->opt.override_path : "");
 }
 
 /* The options' paths made absolute (freed at exit, whichever way). */
@@ -154,14 +154,22 @@ static void free_paths(void)
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"config", required_argument, NULL, 'c'},   {"override", required_argument, NULL, 'o'},
-        {"state-dir", required_argument, NULL, 'S'}, {"history", required_argument, NULL, 'H'},
-        {"plugin-dir", required_argument, NULL, 'P'}, {"host-uuid", required_argument, NULL, 'U'},
-        {"inventory", required_argument, NULL, 'I'}, {"foreground", no_argument, NULL, 'f'},
-        {"syslog", no_argument, NULL, 'L'},          {"check-config", no_argument, NULL, 'C'},
-        {"verbose", no_argument, NULL, 'v'},         {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},         {"runtime-dir", required_argument, NULL, 'R'},
-        {"probe", no_argument, NULL, 'p'},           {"keys", no_argument, NULL, 'K'},
+        {"config", required_argument, NULL, 'c'},
+        {"override", required_argument, NULL, 'o'},
+        {"state-dir", required_argument, NULL, 'S'},
+        {"history", required_argument, NULL, 'H'},
+        {"plugin-dir", required_argument, NULL, 'P'},
+        {"host-uuid", required_argument, NULL, 'U'},
+        {"inventory", required_argument, NULL, 'I'},
+        {"foreground", no_argument, NULL, 'f'},
+        {"syslog", no_argument, NULL, 'L'},
+        {"check-config", no_argument, NULL, 'C'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {"runtime-dir", required_argument, NULL, 'R'},
+        {"probe", no_argument, NULL, 'p'},
+        {"keys", no_argument, NULL, 'K'},
         {NULL, 0, NULL, 0},
     };
     hafenced d;
@@ -190,7 +198,10 @@ int main(int argc, char **argv)
         case 'I': d.opt.inventory = optarg; break;
         case 'f': d.opt.foreground = true; break;
         case 'L': d.opt.syslog = true; break;
-        case 'C': check_only = true; d.opt.foreground = true; break;
+        case 'C':
+            check_only = true;
+            d.opt.foreground = true;
+            break;
         case 'v': d.opt.verbose++; break;
         case 'p': probe = true; break;
         case 'K': print_keys(); return 0;
@@ -285,8 +296,8 @@ int main(int argc, char **argv)
     d.stop = &stop_requested;
 
     hfc_log(HF_LOG_WARNING, "hafenced %s started: host %s, config %s, method %s, XAPI_COUNT=%lld XAPI_DELAY=%lld",
-           HAFENCE_VERSION, d.self, d.opt.config_path, d.dc.settings.fence_method, d.dc.settings.xapi_count,
-           d.dc.settings.xapi_delay);
+            HAFENCE_VERSION, d.self, d.opt.config_path, d.dc.settings.fence_method, d.dc.settings.xapi_count,
+            d.dc.settings.xapi_delay);
     d.reader = view_reader_start(&d.dc);
     notify_ready();
     while (!stop_requested) {
@@ -299,7 +310,9 @@ int main(int argc, char **argv)
         wait_ms = hafenced_cycle(&d);
         notify_alive();
         notify_status("%s; %zu peers; %s", hfc_role_name(d.role), d.peer_count,
-                      !d.suspended ? "watching" : d.suspension_unrecorded ? "SUSPENDED (in memory only: marker not written)" : "SUSPENDED");
+                      !d.suspended              ? "watching"
+                      : d.suspension_unrecorded ? "SUSPENDED (in memory only: marker not written)"
+                                                : "SUSPENDED");
         if (!stop_requested && !reload_requested) {
             woken = 0;
             hfc_sleep_ms(wait_ms, &woken);

@@ -32,7 +32,10 @@ static const char *json_text(struct json_object *o, const char *key)
                : NULL;
 }
 
-const char *pool_view_config(const pool_view *v, const char *key) { return json_text(v->other_config, key); }
+const char *pool_view_config(const pool_view *v, const char *key)
+{
+    return json_text(v->other_config, key);
+}
 
 const char *pool_host_field(const pool_host *h, const char *field)
 {
@@ -113,8 +116,8 @@ bool pool_view_read(xapi *x, pool_view *out, int64_t deadline_ms, hfc_error *err
     if (oc && oc->type == XV_STRUCT && hfc_is_uuid(member(oc, AUTOPROMOTE_KEY)))
         hfc_strlcpy(v.autopromote, member(oc, AUTOPROMOTE_KEY), sizeof v.autopromote);
     v.other_config = map_json(oc, NULL);
-    v.native_ha = xv_get(pool, "ha_enabled") && xv_get(pool, "ha_enabled")->type == XV_BOOL &&
-                  xv_get(pool, "ha_enabled")->num;
+    v.native_ha =
+        xv_get(pool, "ha_enabled") && xv_get(pool, "ha_enabled")->type == XV_BOOL && xv_get(pool, "ha_enabled")->num;
 
     v.hosts = hfc_calloc(hosts->count ? hosts->count : 1, sizeof *v.hosts);
     for (size_t i = 0; i < hosts->count; i++) {
@@ -122,7 +125,7 @@ bool pool_view_read(xapi *x, pool_view *out, int64_t deadline_ms, hfc_error *err
         pool_host *ph = &v.hosts[v.count];
         if (h->type != XV_STRUCT || !hfc_is_uuid(member(h, "uuid"))) {
             hfc_error_set(err, HF_E_DEVICE_REFUSED, "XAPI %s: host %s: a record without a UUID", xapi_url(x),
-                         hosts->keys[i]);
+                          hosts->keys[i]);
             goto out;
         }
         hfc_strlcpy(ph->uuid, member(h, "uuid"), sizeof ph->uuid);
@@ -136,8 +139,8 @@ bool pool_view_read(xapi *x, pool_view *out, int64_t deadline_ms, hfc_error *err
         v.count++;
     }
     if (!*v.master) {
-        hfc_error_set(err, HF_E_DEVICE_REFUSED, "XAPI %s: the pool's master %s is not one of its hosts",
-                     xapi_url(x), master_ref);
+        hfc_error_set(err, HF_E_DEVICE_REFUSED, "XAPI %s: the pool's master %s is not one of its hosts", xapi_url(x),
+                      master_ref);
         goto out;
     }
     v.read_ms = hfc_wall_ms();

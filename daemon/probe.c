@@ -62,11 +62,12 @@ static void icmp_probes(const daemon_config *dc, const char *const *addresses, s
         hfc_paramset_set(set, "addresses", addresses[i]);
         hfc_paramset_set(set, "timeout_ms", timeout);
         hfc_paramset_set(set, "tries", "2");
-        params[i] = hfc_params_validate(hfc_plugin_descriptor_of(dc->ping_plugin)->params, set, hfc_plugin_name(dc->ping_plugin), &err);
+        params[i] = hfc_params_validate(hfc_plugin_descriptor_of(dc->ping_plugin)->params, set,
+                                        hfc_plugin_name(dc->ping_plugin), &err);
         hfc_paramset_free(set);
         if (params[i]) {
-            req[runs] = (hfc_request){.plugin = dc->ping_plugin, .params = params[i], .target = "",
-                                     .action = HFC_ACTION_CHECK};
+            req[runs] =
+                (hfc_request){.plugin = dc->ping_plugin, .params = params[i], .target = "", .action = HFC_ACTION_CHECK};
             index[runs++] = i;
         } else {
             /* an address the ping plugin refuses: the peer does not answer */
@@ -86,8 +87,7 @@ static void icmp_probes(const daemon_config *dc, const char *const *addresses, s
     free(req);
 }
 
-void probe_peers(const daemon_config *dc, const char *const *addresses, size_t n, int64_t timeout_ms,
-                 probe_result *out)
+void probe_peers(const daemon_config *dc, const char *const *addresses, size_t n, int64_t timeout_ms, probe_result *out)
 {
     tcp_probe *tcp = hfc_calloc(n ? n : 1, sizeof *tcp);
     hfc_outcome *icmp = hfc_calloc(n ? n : 1, sizeof *icmp);
@@ -124,8 +124,8 @@ void probe_peers(const daemon_config *dc, const char *const *addresses, size_t n
 hf_vote heuristic_vote(const daemon_config *dc, char *why, size_t why_size)
 {
     hfc_engine_options eo;
-    hfc_request req = {.plugin = dc->ping_plugin, .params = dc->heuristic_params, .target = "",
-                      .action = HFC_ACTION_CHECK};
+    hfc_request req = {
+        .plugin = dc->ping_plugin, .params = dc->heuristic_params, .target = "", .action = HFC_ACTION_CHECK};
     hfc_outcome out = {0};
     hf_vote vote;
     hfc_engine_options_init(&eo);

@@ -46,10 +46,10 @@ static void run_reboot(hafenced *d)
         kill(pid, SIGKILL);
         waitpid(pid, &status, 0);
         hfc_log(HF_LOG_ERROR, "self-fence: '%s' did not return within %d s; HA stays suspended", cmd,
-               REBOOT_WAIT_MS / 1000);
+                REBOOT_WAIT_MS / 1000);
     } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         hfc_log(HF_LOG_ERROR, "self-fence: '%s' failed (status %d); HA stays suspended", cmd,
-               WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+                WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
     }
 }
 
@@ -89,7 +89,8 @@ void self_fence(hafenced *d, const char *reason)
     }
     hafenced_record(d, HF_LOG_ERROR, d->self, "self-fence", "suspended", false, 0,
                     "self-fence: HA suspended on this host and rebooting once: %s; clear with 'hafence recover' "
-                    "once the pool is whole again", reason);
+                    "once the pool is whole again",
+                    reason);
     run_reboot(d);
 }
 
@@ -109,7 +110,7 @@ static void keep_unrecorded(hafenced *d)
     if (hfc_suspension_write(d->opt.state_dir, &d->suspension, &err)) {
         d->suspension_unrecorded = false;
         hfc_log(HF_LOG_ERROR, "self-fence: the suspension marker is written now (%s); rebooting once",
-               d->suspension.reason);
+                d->suspension.reason);
         run_reboot(d);
         return;
     }
@@ -117,8 +118,10 @@ static void keep_unrecorded(hafenced *d)
     hfc_strlcpy(d->suspension_error, err.message, sizeof d->suspension_error);
     if (hf_now_ms() - d->suspension_told_ms >= 60000) {
         d->suspension_told_ms = hf_now_ms();
-        hfc_log(HF_LOG_ERROR, "HA is SUSPENDED on this host in memory only (%s): the marker still cannot be "
-               "written (%s); not rebooting; 'hafence recover' clears it", d->suspension.reason, err.message);
+        hfc_log(HF_LOG_ERROR,
+                "HA is SUSPENDED on this host in memory only (%s): the marker still cannot be "
+                "written (%s); not rebooting; 'hafence recover' clears it",
+                d->suspension.reason, err.message);
     }
 }
 
@@ -142,8 +145,10 @@ void suspension_refresh(hafenced *d)
     if (state < 0 && !d->suspended)
         hfc_log(HF_LOG_ERROR, "%s: this host stays suspended", err.message);
     if (!d->suspended)
-        hfc_log(HF_LOG_ERROR, "HA is suspended on this host since it fenced itself (%s): no fencing, no VM "
-               "starts until 'hafence recover'", s.reason);
+        hfc_log(HF_LOG_ERROR,
+                "HA is suspended on this host since it fenced itself (%s): no fencing, no VM "
+                "starts until 'hafence recover'",
+                s.reason);
     d->suspended = true;
     d->suspension = s;
     if (!s.rebooted) {

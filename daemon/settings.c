@@ -30,12 +30,12 @@ static bool daemon_settings_load(const hfc_config *cfg, daemon_settings *ds, hfc
     const char *unverified = hfc_key_value(cfg, "HAFENCE_UNVERIFIED_FENCE");
     if (!*field || strpbrk(field, " \t\r\n")) {
         hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: XC_FIELD_NAME='%s': expected an other-config key",
-                     hfc_config_origin(cfg, "XC_FIELD_NAME"), field);
+                      hfc_config_origin(cfg, "XC_FIELD_NAME"), field);
         return false;
     }
     ds->unverified_fence = hfc_strcaseeq(unverified, "trust")  ? UNVERIFIED_TRUST
                            : hfc_strcaseeq(unverified, "fail") ? UNVERIFIED_FAIL
-                                                              : UNVERIFIED_AUTO;
+                                                               : UNVERIFIED_AUTO;
     ds->xc_field_name = hfc_strdup(field);
     ds->reboot_command = hfc_strdup(hfc_key_value(cfg, "HAFENCE_REBOOT_COMMAND"));
     ds->split_delay = hfc_key_int(cfg, "HAFENCE_SPLIT_DELAY");
@@ -78,7 +78,10 @@ out:
 
 #define POOL_DB_PREFIX "HA_" /* HA-Lizard's ha-cfg: pool other-config HA_<KEY> */
 
-static int by_text(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static int by_text(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 char *pool_db_entries(json_object *pool_oc)
 {
@@ -139,15 +142,15 @@ bool daemon_config_load(const daemon_options *o, json_object *pool_oc, daemon_co
     if (!load_pool_db(dc->config, dc->pool_db, err))
         goto out;
     /* the host's override file is optional, as HA-Lizard's is */
-    if (o->override_path && access(o->override_path, F_OK) == 0 &&
-        !hfc_config_load(dc->config, o->override_path, err))
+    if (o->override_path && access(o->override_path, F_OK) == 0 && !hfc_config_load(dc->config, o->override_path, err))
         goto out;
     if (!hfc_settings_load(dc->config, &dc->settings, err) || !daemon_settings_load(dc->config, &dc->ds, err))
         goto out;
     if (dc->settings.fence_action == HFC_FENCE_START) {
         hfc_error_set(err, HF_E_BAD_PARAMETER,
-                     "%s: FENCE_ACTION=start powers nothing off: hafenced fences with stop or reset (the master "
-                     "always with stop)", hfc_config_origin(dc->config, "FENCE_ACTION"));
+                      "%s: FENCE_ACTION=start powers nothing off: hafenced fences with stop or reset (the master "
+                      "always with stop)",
+                      hfc_config_origin(dc->config, "FENCE_ACTION"));
         goto out;
     }
 

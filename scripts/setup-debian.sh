@@ -11,7 +11,7 @@ PACKAGES="
   libfreeipmi-dev libsnmp-dev libssh2-1-dev libcurl4-openssl-dev libxml2-dev
   libsystemd-dev openssh-server openssh-client gnutls-bin redfishtool ilorest snmpd snmp
   iproute2 iputils-ping procps util-linux jq libxml2-utils bc python3
-  hyperfine
+  hyperfine clang-format shellcheck
   openipmi libopenipmi-dev ipmitool fence-agents freeipmi-tools libipmiconsole-dev
 "
 

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The whole test suite, from a fresh Debian 12 machine:
 #   1. installs the Debian packages it needs (scripts/setup-debian.sh)
-#   2. builds with -Werror and runs every test (make check)
+#   2. builds with -Werror, checks the conventions (scripts/lint.sh: clang-format,
+#      the shell checker, SPDX lines) and runs every test (make check)
 #   3. the pool lab's split-brain campaign, short form (real hafenced in
 #      network namespaces: the scripted scenarios and a few random ones)
 #   4. builds again with ASan+UBSan and runs the tests once more
@@ -39,6 +40,12 @@ step "setup: Debian packages"
 
 step "build (-Werror)"
 if "$top/scripts/build.sh" "$top/_build"; then one "build with -Werror" 0; else one "build with -Werror" 1; fi
+
+step "lint: clang-format, shellcheck, SPDX lines (scripts/lint.sh)"
+"$top/scripts/lint.sh" > "$top/_build/lint.log" 2>&1
+cat "$top/_build/lint.log"
+passed=$((passed + $(grep -c '^PASS: lint' "$top/_build/lint.log")))
+failed=$((failed + $(grep -c '^FAIL: lint' "$top/_build/lint.log")))
 
 step "make check"
 make -C "$top/_build" -j"$(nproc)" check >"$top/_build/check.out" 2>&1

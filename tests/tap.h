@@ -40,8 +40,8 @@ __attribute__((unused)) static void diag(const char *fmt, ...)
 }
 
 /* ok(), when hay contains needle; shows both when it does not */
-__attribute__((format(printf, 3, 4), unused)) static int ok_has(const char *hay, const char *needle,
-                                                                const char *fmt, ...)
+__attribute__((format(printf, 3, 4), unused)) static int ok_has(const char *hay, const char *needle, const char *fmt,
+                                                                ...)
 {
     int cond = hay != NULL && strstr(hay, needle) != NULL;
     va_list ap;

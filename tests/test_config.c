@@ -69,7 +69,8 @@ int main(void)
     memset(warnings, 0, sizeof warnings);
     cfg = parse("FENCE_ENABLED=0\nFENCE_METOD=IPMI\nMONITOR_TYPO=3\n", &err);
     ok(cfg && hfc_settings_load(cfg, &s, &err), "with FENCE_ENABLED=0 no method is needed");
-    ok_has(warnings, "unknown key FENCE_METOD (ignored): did you mean FENCE_METHOD?", "  ... a typo gets a did-you-mean");
+    ok_has(warnings, "unknown key FENCE_METOD (ignored): did you mean FENCE_METHOD?",
+           "  ... a typo gets a did-you-mean");
     ok_has(warnings, "unknown key MONITOR_TYPO", "  ... whatever its prefix (MONITOR_TYPO)");
     hfc_settings_free(&s);
     hfc_config_free(cfg);

@@ -13,15 +13,15 @@
 
 typedef struct row {
     const char *what;
-    const char *config;   /* FENCE_* lines over the defaults */
+    const char *config; /* FENCE_* lines over the defaults */
     hfc_role role;
     bool peer_is_master;
     long long pool, live;
     hf_vote vote;
     bool suspended, waited;
     hfc_decision want;
-    const char *reason;   /* a part of the reason */
-    long long enabled;    /* enabled hosts (0: all) */
+    const char *reason; /* a part of the reason */
+    long long enabled;  /* enabled hosts (0: all) */
     bool maintenance;
     const char *ha_off;
 } row;
@@ -42,18 +42,18 @@ static const row rows[] = {
     {"fencing disabled", "FENCE_ENABLED=0", M, false, 3, 2, P, false, false, HFC_DECIDE_NOTHING, "FENCE_ENABLED=0"},
     /* 3-host pool, quorum required (defaults) */
     {"3 hosts, 2 live", "", M, false, 3, 2, U, false, false, HFC_DECIDE_FENCE, "2 of 3 hosts live"},
-    {"3 hosts, 1 live + heuristic: the vote breaks ties only", "", M, false, 3, 1, P, false, false,
-     HFC_DECIDE_NOTHING, "breaks a tie only"},
+    {"3 hosts, 1 live + heuristic: the vote breaks ties only", "", M, false, 3, 1, P, false, false, HFC_DECIDE_NOTHING,
+     "breaks a tie only"},
     {"3 hosts, 1 live, heuristic fails", "", M, false, 3, 1, F, false, false, HFC_DECIDE_NOTHING, "no quorum"},
     {"3 hosts, 1 live, heuristic unknown", "", M, false, 3, 1, U, false, false, HFC_DECIDE_NOTHING, "no quorum"},
     {"autopromote without quorum", "", A, true, 3, 1, F, false, false, HFC_DECIDE_SELF_FENCE, "suspend HA"},
     {"autopromote with quorum", "", A, true, 3, 2, U, false, false, HFC_DECIDE_FENCE, "autopromote slave may fence"},
     {"heuristics off: the vote does not count", "FENCE_USE_IP_HEURISTICS=0", M, false, 3, 1, P, false, false,
      HFC_DECIDE_NOTHING, "no quorum"},
-    {"quorum not required", "FENCE_QUORUM_REQUIRED=0", M, false, 3, 1, F, false, false, HFC_DECIDE_FENCE,
-     "may fence"},
+    {"quorum not required", "FENCE_QUORUM_REQUIRED=0", M, false, 3, 1, F, false, false, HFC_DECIDE_FENCE, "may fence"},
     /* FENCE_MIN_HOSTS edges */
-    {"pool of 3, FENCE_MIN_HOSTS=3", "FENCE_MIN_HOSTS=3", M, false, 3, 2, U, false, false, HFC_DECIDE_FENCE, "may fence"},
+    {"pool of 3, FENCE_MIN_HOSTS=3", "FENCE_MIN_HOSTS=3", M, false, 3, 2, U, false, false, HFC_DECIDE_FENCE,
+     "may fence"},
     {"pool of 3, FENCE_MIN_HOSTS=4", "FENCE_MIN_HOSTS=4", M, false, 3, 2, P, false, false, HFC_DECIDE_NOTHING,
      "FENCE_MIN_HOSTS=4"},
     {"autopromote, too few hosts", "FENCE_MIN_HOSTS=4", A, true, 3, 2, P, false, false, HFC_DECIDE_SELF_FENCE,
@@ -61,7 +61,8 @@ static const row rows[] = {
     {"pool of 2 under the default FENCE_MIN_HOSTS=3", "", M, false, 2, 1, P, false, false, HFC_DECIDE_NOTHING,
      "FENCE_MIN_HOSTS=3"},
     /* two-host pool (FENCE_MIN_HOSTS=2, as HA-Lizard suggests for it) */
-    {"2 hosts: master + heuristic", "FENCE_MIN_HOSTS=2", M, false, 2, 1, P, false, false, HFC_DECIDE_FENCE, "may fence"},
+    {"2 hosts: master + heuristic", "FENCE_MIN_HOSTS=2", M, false, 2, 1, P, false, false, HFC_DECIDE_FENCE,
+     "may fence"},
     {"2 hosts: master, heuristic fails", "FENCE_MIN_HOSTS=2", M, false, 2, 1, F, false, false, HFC_DECIDE_NOTHING,
      "no quorum"},
     {"2 hosts: slave waits first", "FENCE_MIN_HOSTS=2", A, true, 2, 1, P, false, false, HFC_DECIDE_WAIT, "waits"},
@@ -71,8 +72,7 @@ static const row rows[] = {
      "no quorum"},
     /* five hosts */
     {"5 hosts, 3 live", "", M, false, 5, 3, U, false, false, HFC_DECIDE_FENCE, "3 of 5"},
-    {"5 hosts, 2 live + heuristic: a minority", "", M, false, 5, 2, P, false, false, HFC_DECIDE_NOTHING,
-     "no quorum"},
+    {"5 hosts, 2 live + heuristic: a minority", "", M, false, 5, 2, P, false, false, HFC_DECIDE_NOTHING, "no quorum"},
     {"5 hosts, autopromote with 2 live + heuristic", "", A, true, 5, 2, P, false, false, HFC_DECIDE_SELF_FENCE,
      "no quorum"},
     /* four hosts: a 2/2 split is a tie */
@@ -88,8 +88,8 @@ static const row rows[] = {
      "FENCE_REBOOT_LONE_HOST"},
     {"lone master of two with the vote: fences", "FENCE_REBOOT_LONE_HOST=1\nFENCE_MIN_HOSTS=2", M, false, 2, 1, P,
      false, false, HFC_DECIDE_FENCE, "may fence"},
-    {"lone master of two without quorum: reboots (1.8.9)", "FENCE_REBOOT_LONE_HOST=1\nFENCE_MIN_HOSTS=2", M, false,
-     2, 1, F, false, false, HFC_DECIDE_SELF_FENCE, "two-host pool"},
+    {"lone master of two without quorum: reboots (1.8.9)", "FENCE_REBOOT_LONE_HOST=1\nFENCE_MIN_HOSTS=2", M, false, 2,
+     1, F, false, false, HFC_DECIDE_SELF_FENCE, "two-host pool"},
     {"lone master of two without the setting: nothing", "FENCE_MIN_HOSTS=2", M, false, 2, 1, F, false, false,
      HFC_DECIDE_NOTHING, "no quorum"},
     /* quorum among enabled hosts (HA-Lizard's host-list enabled=true) */
@@ -99,17 +99,17 @@ static const row rows[] = {
      "1 live host of 2 enabled", 2},
     {"5 hosts, two in maintenance: 2 of 3 live fences", "", M, false, 5, 2, U, false, false, HFC_DECIDE_FENCE,
      "2 of 3 enabled hosts live", 3},
-    {"FENCE_MIN_HOSTS still counts the pool", "FENCE_MIN_HOSTS=3", M, false, 3, 1, P, false, false,
-     HFC_DECIDE_FENCE, "may fence", 2},
+    {"FENCE_MIN_HOSTS still counts the pool", "FENCE_MIN_HOSTS=3", M, false, 3, 1, P, false, false, HFC_DECIDE_FENCE,
+     "may fence", 2},
     /* HA off, maintenance, PROMOTE_SLAVE */
-    {"this host in maintenance fences nobody", "", M, false, 3, 2, P, false, false, HFC_DECIDE_NOTHING,
-     "maintenance", 0, true},
-    {"HA switched off for the pool", "", M, false, 3, 2, P, false, false, HFC_DECIDE_NOTHING, "switched off", 0,
-     false, "HA is switched off for the pool"},
+    {"this host in maintenance fences nobody", "", M, false, 3, 2, P, false, false, HFC_DECIDE_NOTHING, "maintenance",
+     0, true},
+    {"HA switched off for the pool", "", M, false, 3, 2, P, false, false, HFC_DECIDE_NOTHING, "switched off", 0, false,
+     "HA is switched off for the pool"},
     {"PROMOTE_SLAVE=0: the autopromote slave does not act", "PROMOTE_SLAVE=0", A, true, 3, 2, P, false, false,
      HFC_DECIDE_NOTHING, "PROMOTE_SLAVE=0"},
-    {"PROMOTE_SLAVE=0 does not stop the master", "PROMOTE_SLAVE=0", M, false, 3, 2, P, false, false,
-     HFC_DECIDE_FENCE, "may fence"},
+    {"PROMOTE_SLAVE=0 does not stop the master", "PROMOTE_SLAVE=0", M, false, 3, 2, P, false, false, HFC_DECIDE_FENCE,
+     "may fence"},
 };
 
 int main(void)
@@ -128,8 +128,8 @@ int main(void)
             hfc_config_free(cfg);
             continue;
         }
-        sit = (hfc_situation){r->role, r->peer_is_master, r->pool, r->live, r->vote, r->suspended, r->waited, &s,
-                             r->enabled, r->maintenance, r->ha_off};
+        sit = (hfc_situation){r->role, r->peer_is_master, r->pool,        r->live,  r->vote, r->suspended, r->waited,
+                              &s,      r->enabled,        r->maintenance, r->ha_off};
         d = hfc_decide(&sit, reason, sizeof reason);
         if (!ok(d == r->want && strstr(reason, r->reason), "%s: %s", r->what, hfc_decision_name(r->want)))
             diag("    got %s: %s", hfc_decision_name(d), reason);

@@ -48,8 +48,8 @@ static const char *get_state(const char *target)
 }
 
 /* Run one action on target with dummy parameters given as name, value... */
-static void run(bool isolate, hfc_action action, const char *target, hfc_engine_options *o,
-                hfc_outcome *out, const char *const *pairs)
+static void run(bool isolate, hfc_action action, const char *target, hfc_engine_options *o, hfc_outcome *out,
+                const char *const *pairs)
 {
     hfc_paramset *set = hfc_paramset_new();
     hfc_error err = {0};
@@ -112,28 +112,23 @@ static void both_modes(bool isolate)
     o.power_timeout_ms = 600;
     o.retries = 1;
     run(isolate, HFC_ACTION_OFF, "h2", &o, &out, (const char *const[]){"misbehave", "lie", NULL});
-    ok(out.code == HF_E_UNVERIFIED && !out.verified, "%s: lying device: unverified, not done: %s", mode,
-       out.message);
+    ok(out.code == HF_E_UNVERIFIED && !out.verified, "%s: lying device: unverified, not done: %s", mode, out.message);
     ok(out.attempts == 2, "%s: the request was retried once (%d attempts)", mode, out.attempts);
     hfc_outcome_clear(&out);
     o = fast();
 
     /* retry: the first request fails, the second works */
     set_state("h3", "on");
-    run(isolate, HFC_ACTION_OFF, "h3", &o, &out,
-        (const char *const[]){"misbehave", "fail", "fail_times", "1", NULL});
+    run(isolate, HFC_ACTION_OFF, "h3", &o, &out, (const char *const[]){"misbehave", "fail", "fail_times", "1", NULL});
     ok(out.code == HF_OK && out.verified && out.attempts == 2, "%s: retry after unreachable: %s", mode, out.message);
     hfc_outcome_clear(&out);
     set_state("h3", "on");
-    run(isolate, HFC_ACTION_OFF, "h3", &o, &out,
-        (const char *const[]){"misbehave", "fail", "fail_times", "5", NULL});
-    ok(out.code == HF_E_UNREACHABLE && out.attempts == 2, "%s: retries exhausted: unreachable: %s", mode,
-       out.message);
+    run(isolate, HFC_ACTION_OFF, "h3", &o, &out, (const char *const[]){"misbehave", "fail", "fail_times", "5", NULL});
+    ok(out.code == HF_E_UNREACHABLE && out.attempts == 2, "%s: retries exhausted: unreachable: %s", mode, out.message);
     ok(strcmp(get_state("h3"), "on") == 0, "%s: still on", mode);
     hfc_outcome_clear(&out);
     o.retries = 3;
-    run(isolate, HFC_ACTION_OFF, "h3", &o, &out,
-        (const char *const[]){"misbehave", "fail", "fail_times", "3", NULL});
+    run(isolate, HFC_ACTION_OFF, "h3", &o, &out, (const char *const[]){"misbehave", "fail", "fail_times", "3", NULL});
     ok(out.code == HF_OK && out.attempts == 4, "%s: retries option honoured (%d attempts)", mode, out.attempts);
     hfc_outcome_clear(&out);
     o = fast();
@@ -146,8 +141,7 @@ static void both_modes(bool isolate)
 
     run(isolate, HFC_ACTION_OFF, "h4", &o, &out,
         (const char *const[]){"password", "wrong-one", "expect_password", "right-one", NULL});
-    ok(out.code == HF_E_AUTH_REFUSED && out.attempts == 0, "%s: auth refused, no power request: %s", mode,
-       out.message);
+    ok(out.code == HF_E_AUTH_REFUSED && out.attempts == 0, "%s: auth refused, no power request: %s", mode, out.message);
     hfc_outcome_clear(&out);
 
     /* the whole operation's deadline */
@@ -185,8 +179,7 @@ static void both_modes(bool isolate)
     hfc_outcome_clear(&out);
 
     run(isolate, HFC_ACTION_LIST, "", &o, &out, NULL);
-    ok(out.code == HF_OK && out.item_count >= 6, "%s: list returns the device's targets (%zu)", mode,
-       out.item_count);
+    ok(out.code == HF_OK && out.item_count >= 6, "%s: list returns the device's targets (%zu)", mode, out.item_count);
     hfc_outcome_clear(&out);
 
     run(isolate, HFC_ACTION_MONITOR, "", &o, &out, NULL);
@@ -196,7 +189,9 @@ static void both_modes(bool isolate)
 
 static void parallel(bool isolate)
 {
-    enum { N = 8 };
+    enum {
+        N = 8
+    };
     hfc_engine_options o = fast();
     hfc_request reqs[N];
     hfc_outcome outs[N];

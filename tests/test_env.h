@@ -12,8 +12,7 @@
 static inline const char *plugin_file(const char *name, char *buf, size_t size)
 {
     const char *top = getenv("top_builddir");
-    const char *dirs[] = {"plugins/dummy/.libs", "plugins/script/.libs", "plugins/ping/.libs",
-                          "tests/plugins/.libs"};
+    const char *dirs[] = {"plugins/dummy/.libs", "plugins/script/.libs", "plugins/ping/.libs", "tests/plugins/.libs"};
     if (!top)
         top = ".";
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {

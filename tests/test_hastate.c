@@ -37,7 +37,8 @@ int main(void)
     s.rebooted = true;
     ok(hfc_suspension_write(dir, &s, &err), "a marker is written");
     ok(hfc_suspension_read(dir, &got, &err) == 1, "  ... and read back: suspended");
-    ok(got.since_ms == s.since_ms && strcmp(got.reason, s.reason) == 0 && got.rebooted, "  ... with its time, reason and reboot");
+    ok(got.since_ms == s.since_ms && strcmp(got.reason, s.reason) == 0 && got.rebooted,
+       "  ... with its time, reason and reboot");
     path = hfc_state_path(dir, "suspended");
     ok(stat(path, &st) == 0 && (st.st_mode & 0007) == 0, "  ... not readable by others");
     free(path);

@@ -26,8 +26,17 @@ int main(void)
     char path[] = "/tmp/hafence-history-XXXXXX";
     int fd = mkstemp(path);
     hfc_error err = {0};
-    hfc_history_record rec = {1700000000000LL, "2f4a4020-fe8c-4686-a65d-501a19a06716", "10.0.0.5", "ipmi",
-                             "off", "ok", true, "power off verified", 1234, "test", NULL};
+    hfc_history_record rec = {1700000000000LL,
+                              "2f4a4020-fe8c-4686-a65d-501a19a06716",
+                              "10.0.0.5",
+                              "ipmi",
+                              "off",
+                              "ok",
+                              true,
+                              "power off verified",
+                              1234,
+                              "test",
+                              NULL};
     struct stat st;
     close(fd);
     unlink(path);
@@ -47,10 +56,11 @@ int main(void)
     {
         json_object *o = json_tokener_parse(last), *v = NULL;
         ok(o != NULL, "each line is JSON");
-        ok(json_object_object_get_ex(o, "message", &v) &&
-               strstr(json_object_get_string(v), "\"no\"") && !strstr(json_object_get_string(v), "TopSecret99"),
+        ok(json_object_object_get_ex(o, "message", &v) && strstr(json_object_get_string(v), "\"no\"") &&
+               !strstr(json_object_get_string(v), "TopSecret99"),
            "quotes survive, secrets are redacted: %s", v ? json_object_get_string(v) : "");
-        ok(json_object_object_get_ex(o, "time", &v) && strcmp(json_object_get_string(v), "2023-11-14T22:15:00.000Z") == 0,
+        ok(json_object_object_get_ex(o, "time", &v) &&
+               strcmp(json_object_get_string(v), "2023-11-14T22:15:00.000Z") == 0,
            "ISO time in UTC");
         ok(json_object_object_get_ex(o, "requested_by", &v) && strcmp(json_object_get_string(v), "test") == 0,
            "who asked is recorded");

@@ -22,12 +22,12 @@ int main(void)
 {
     hfc_error err = {0};
     hfc_hostmap *m = parse("# HA-Lizard's sample\n"
-                          "2f4a4020-fe8c-4686-a65d-501a19a06716:192.168.1.141\n"
-                          "\n"
-                          "   33E68E2C-5b7b-4d5e-ae9c-7baef5b1566b:192.168.1.132  \n"
-                          "9b9a243a-abf3-485f-bb37-e43b29555cbe:[fe80::1]:623\n"
-                          "1ae14847-6169-4cb0-ad8b-79ef0219e1ee:0838afcc-1c6c-549b-a28c-d7916ca7753a",
-                          &err);
+                           "2f4a4020-fe8c-4686-a65d-501a19a06716:192.168.1.141\n"
+                           "\n"
+                           "   33E68E2C-5b7b-4d5e-ae9c-7baef5b1566b:192.168.1.132  \n"
+                           "9b9a243a-abf3-485f-bb37-e43b29555cbe:[fe80::1]:623\n"
+                           "1ae14847-6169-4cb0-ad8b-79ef0219e1ee:0838afcc-1c6c-549b-a28c-d7916ca7753a",
+                           &err);
     ok(m != NULL, "HA-Lizard sample parses: %s", err.message);
     ok(m && hfc_hostmap_count(m) == 4, "four hosts");
     ok(m && strcmp(hfc_hostmap_lookup(m, "2f4a4020-fe8c-4686-a65d-501a19a06716"), "192.168.1.141") == 0,
@@ -52,8 +52,7 @@ int main(void)
     expect_error("2f4a4020-fe8c-4686-a65d-501a19a06716:\n", "empty target", "empty target");
     expect_error("2f4a4020-fe8c-4686-a65d-501a19a06716:10.0.0.1\n"
                  "2F4A4020-FE8C-4686-A65D-501A19A06716:10.0.0.2\n",
-                 "ILO.hosts:2: host 2F4A4020-FE8C-4686-A65D-501A19A06716 appears more than once",
-                 "duplicate host");
+                 "ILO.hosts:2: host 2F4A4020-FE8C-4686-A65D-501A19A06716 appears more than once", "duplicate host");
     expect_error("2f4a4020-fe8c-4686-a65d-501a19a06716:10.0.0.1 ; reboot\n", "space or control",
                  "space inside the target");
     {

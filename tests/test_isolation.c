@@ -17,8 +17,8 @@
 static char dir[] = "/tmp/hafence-isolation-XXXXXX";
 static hfc_plugin *dummy, *script;
 
-static void run(hfc_plugin *p, hfc_action action, const char *target, int64_t timeout_ms,
-                const char *const *pairs, hfc_outcome *out)
+static void run(hfc_plugin *p, hfc_action action, const char *target, int64_t timeout_ms, const char *const *pairs,
+                hfc_outcome *out)
 {
     hfc_paramset *set = hfc_paramset_new();
     hfc_error err = {0};
@@ -96,21 +96,18 @@ int main(void)
     fputs("on\n", f);
     fclose(f);
 
-    run(dummy, HFC_ACTION_OFF, "t1", 5000,
-        (const char *const[]){"state_dir", dir, "misbehave", "crash", NULL}, &out);
-    ok(out.code == HF_E_PLUGIN_FAILED && out.signal == SIGSEGV,
-       "segfaulting plugin: plugin-failed with SIGSEGV: %s", out.message);
+    run(dummy, HFC_ACTION_OFF, "t1", 5000, (const char *const[]){"state_dir", dir, "misbehave", "crash", NULL}, &out);
+    ok(out.code == HF_E_PLUGIN_FAILED && out.signal == SIGSEGV, "segfaulting plugin: plugin-failed with SIGSEGV: %s",
+       out.message);
     ok_has(out.message, "signal 11", "the message names the signal");
     hfc_outcome_clear(&out);
 
-    run(dummy, HFC_ACTION_OFF, "t1", 1500,
-        (const char *const[]){"state_dir", dir, "misbehave", "hang", NULL}, &out);
-    ok(out.code == HF_E_TIMED_OUT && out.signal == SIGKILL,
-       "hanging plugin: killed at the deadline, timed-out: %s", out.message);
+    run(dummy, HFC_ACTION_OFF, "t1", 1500, (const char *const[]){"state_dir", dir, "misbehave", "hang", NULL}, &out);
+    ok(out.code == HF_E_TIMED_OUT && out.signal == SIGKILL, "hanging plugin: killed at the deadline, timed-out: %s",
+       out.message);
     hfc_outcome_clear(&out);
 
-    run(dummy, HFC_ACTION_OFF, "t1", 5000,
-        (const char *const[]){"state_dir", dir, "misbehave", "exit", NULL}, &out);
+    run(dummy, HFC_ACTION_OFF, "t1", 5000, (const char *const[]){"state_dir", dir, "misbehave", "exit", NULL}, &out);
     ok(out.code == HF_E_PLUGIN_FAILED && strstr(out.message, "exit status 3"),
        "plugin calling exit(): plugin-failed: %s", out.message);
     hfc_outcome_clear(&out);

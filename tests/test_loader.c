@@ -29,7 +29,9 @@ static void refused(const char *name, const char *needle, const char *what)
 static int visited, visit_failures, dummies, scripts, pings;
 static void visit(const char *file, hfc_plugin *p, const hfc_error *err, void *arg)
 {
-    (void)file; (void)err; (void)arg;
+    (void)file;
+    (void)err;
+    (void)arg;
     visited++;
     if (!p) {
         visit_failures++;
@@ -57,10 +59,8 @@ int main(void)
     hfc_plugin_unload(q);
     hfc_plugin_unload(p);
 
-    refused("abi_other_major", "plugin built for ABI 2.0, this hafence supports 1.0 to 1.2",
-            "another major");
-    refused("abi_newer_minor", "plugin built for ABI 1.99, this hafence supports 1.0 to 1.2",
-            "a newer minor");
+    refused("abi_other_major", "plugin built for ABI 2.0, this hafence supports 1.0 to 1.2", "another major");
+    refused("abi_newer_minor", "plugin built for ABI 1.99, this hafence supports 1.0 to 1.2", "a newer minor");
     p = load("abi_older_minor", &err);
     ok(p != NULL, "an older (or equal) minor loads: %s", err.message);
     ok(p && hfc_plugin_fn(p, 9999) == NULL, "its unknown dispatch id is ignored");
@@ -72,8 +72,8 @@ int main(void)
     ok(p != NULL, "a plugin whose parameter elements are larger than ours loads: %s", err.message);
     if (p) {
         const hf_param_def *d = hfc_plugin_descriptor_of(p)->params;
-        ok(d[0].name && strcmp(d[0].name, "address") == 0 && d[1].name && strcmp(d[1].name, "port") == 0 &&
-               d[2].name && strcmp(d[2].name, "password") == 0 && d[3].name == NULL,
+        ok(d[0].name && strcmp(d[0].name, "address") == 0 && d[1].name && strcmp(d[1].name, "port") == 0 && d[2].name &&
+               strcmp(d[2].name, "password") == 0 && d[3].name == NULL,
            "  ... its three parameters are read in order, and the end");
         ok(d[1].type == HF_PARAM_INTEGER && d[1].int_max == 65535 && strcmp(d[1].default_value, "623") == 0 &&
                (d[2].flags & HF_PARAM_SECRET),
@@ -116,8 +116,7 @@ int main(void)
         ok(system(cmd) == 0, "copied plugin");
         chmod(dst, 0757);
         p = hfc_plugin_load(dst, &err);
-        ok(p == NULL && strstr(err.message, "writable by others"), "world-writable plugin refused: %s",
-           err.message);
+        ok(p == NULL && strstr(err.message, "writable by others"), "world-writable plugin refused: %s", err.message);
         chmod(dst, 0755);
         p = hfc_plugin_load(dst, &err);
         ok(p != NULL, "same file with mode 0755 loads");
@@ -132,8 +131,7 @@ int main(void)
             hfc_search_path_init(&path, dir);
             ok(path.count >= 2 && strcmp(path.dirs[0], dir) == 0, "configured directory comes first");
             p = hfc_plugin_find(&path, "dummy", &err);
-            ok(p && strncmp(hfc_plugin_path(p), dir, strlen(dir)) == 0,
-               "a name in the configured directory wins");
+            ok(p && strncmp(hfc_plugin_path(p), dir, strlen(dir)) == 0, "a name in the configured directory wins");
             hfc_plugin_unload(p);
             p = hfc_plugin_find(&path, "ping", &err);
             ok(p != NULL, "a name only on HAFENCE_PLUGIN_PATH is found: %s", err.message);

@@ -49,9 +49,8 @@ int main(void)
     ok(p && hf_param_get(p, "password") == NULL, "unset optional parameter absent");
     hfc_params_free(p);
 
-    p = validate((const char *const[]){"address", "[fe80::1]:623", "mode", "LAN", "verify", "no",
-                                        "port", "6230", "ca_file", "/etc/ssl/ca.pem",
-                                        "password", "pw-123", NULL},
+    p = validate((const char *const[]){"address", "[fe80::1]:623", "mode", "LAN", "verify", "no", "port", "6230",
+                                       "ca_file", "/etc/ssl/ca.pem", "password", "pw-123", NULL},
                  &err);
     ok(p != NULL, "full set valid: %s", err.message);
     ok(p && strcmp(hf_param_get(p, "mode"), "lan") == 0, "enum matched case-insensitively, table spelling");
@@ -64,10 +63,9 @@ int main(void)
         ok(strstr(msg, "pw-123") == NULL, "secret parameter registered for redaction");
     }
 
-    static const char *const good[] = {"127.0.0.1", "127.0.0.1:9623", "bmc-1.example.org", "::1",
-                                       "[::1]:623", NULL};
-    static const char *const bad[] = {"10.0.0.1:0", "host:99999", "a b", "[::1", "::1:623:x:y:z:w:q",
-                                      "-", "..", "-bmc", "bmc-", NULL};
+    static const char *const good[] = {"127.0.0.1", "127.0.0.1:9623", "bmc-1.example.org", "::1", "[::1]:623", NULL};
+    static const char *const bad[] = {"10.0.0.1:0", "host:99999", "a b",  "[::1", "::1:623:x:y:z:w:q",
+                                      "-",          "..",         "-bmc", "bmc-", NULL};
     for (const char *const *g = good; *g; g++) {
         const char *a = *g;
         p = validate((const char *const[]){"address", a, NULL}, &err);
@@ -82,8 +80,7 @@ int main(void)
     }
 
     refused((const char *const[]){NULL}, "missing required parameter 'address'", "missing required");
-    refused((const char *const[]){"address", "h", "colour", "red", NULL}, "unknown parameter 'colour'",
-            "unknown name");
+    refused((const char *const[]){"address", "h", "colour", "red", NULL}, "unknown parameter 'colour'", "unknown name");
     refused((const char *const[]){"address", "h", "port", "x", NULL}, "'port'", "integer type");
     refused((const char *const[]){"address", "h", "port", "70000", NULL}, "outside 1..65535", "integer range");
     refused((const char *const[]){"address", "h", "verify", "perhaps", NULL}, "'verify'", "boolean");

@@ -33,8 +33,8 @@ static void status_is(xvm_toolstack ts, const char *guest, int rc, const char *o
     char state[64], name[256], why[600] = "";
     hf_power p;
     bool absent;
-    hf_result r = xvm_parse_status(ts, guest, rc, out, err, &p, &absent, state, sizeof state, name, sizeof name,
-                                   why, sizeof why);
+    hf_result r =
+        xvm_parse_status(ts, guest, rc, out, err, &p, &absent, state, sizeof state, name, sizeof name, why, sizeof why);
     ok(r == want && (r != HF_OK || p == power), "%s status: %s", xvm_toolstack_name(ts), what);
     if (p == HF_POWER_OFF)
         ok(!absent, "  ... off is the toolstack's own word, never an absence");
@@ -53,8 +53,9 @@ static void count_sink(void *arg, const char *target, const char *name)
 
 int main(void)
 {
-    const char *hostile[] = {"'; reboot; '", "$(reboot)", "`reboot`", "vm; rm -rf /", "a|b", "a&b", "a>b",
-                             "-force", " lead", "a\"b", "a\\b", "line\nbreak", "tab\there", "", NULL};
+    const char *hostile[] = {"'; reboot; '", "$(reboot)", "`reboot`", "vm; rm -rf /", "a|b",  "a&b",
+                             "a>b",          "-force",    " lead",    "a\"b",         "a\\b", "line\nbreak",
+                             "tab\there",    "",          NULL};
     char why[300];
     const char *xl_list =
         "Name                                        ID   Mem VCPUs\tState\tTime(s)   UUID                            "
@@ -105,8 +106,8 @@ int main(void)
         char state[64], name[256], reason[600] = "";
         hf_power p = HF_POWER_OFF;
         bool absent = false;
-        xvm_parse_status(XVM_XL, "xs-1", 0, xl_list, "", &p, &absent, state, sizeof state, name, sizeof name,
-                         reason, sizeof reason);
+        xvm_parse_status(XVM_XL, "xs-1", 0, xl_list, "", &p, &absent, state, sizeof state, name, sizeof name, reason,
+                         sizeof reason);
         ok(absent && p == HF_POWER_UNKNOWN, "xl: a misspelt name (xs-1 for xs1) is absent, power unknown");
     }
     status_is(XVM_XL, "xs2", 0, "sudo: a password is required\n", "", HF_E_DEVICE_REFUSED, 0,

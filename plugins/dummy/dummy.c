@@ -25,10 +25,8 @@ typedef struct dummy {
     char expect_password[256];
 } dummy;
 
-static const char *const misbehaviours[] = {"none", "crash", "hang", "exit", "lie",
-                                            "refuse", "fail", "garbage", NULL};
-static const char *const moments[] = {"create", "off", "on", "status", "monitor", "list",
-                                      "any", NULL};
+static const char *const misbehaviours[] = {"none", "crash", "hang", "exit", "lie", "refuse", "fail", "garbage", NULL};
+static const char *const moments[] = {"create", "off", "on", "status", "monitor", "list", "any", NULL};
 
 static const hf_param_def params[] = {
     {"state_dir", HF_PARAM_PATH, HF_PARAM_REQUIRED, NULL, NULL, 0, 0,
@@ -39,10 +37,8 @@ static const hf_param_def params[] = {
     {"misbehave_on", HF_PARAM_ENUM, 0, "off", moments, 0, 0, "which call misbehaves"},
     {"delay_ms", HF_PARAM_INTEGER, 0, "0", NULL, 0, 600000,
      "a power change takes effect this long after it was asked for"},
-    {"fail_times", HF_PARAM_INTEGER, 0, "1", NULL, 0, 1000,
-     "with misbehave=fail: how many calls fail before it works"},
-    {"password", HF_PARAM_STRING, HF_PARAM_SECRET, NULL, NULL, 0, 0,
-     "device password (compared with expect_password)"},
+    {"fail_times", HF_PARAM_INTEGER, 0, "1", NULL, 0, 1000, "with misbehave=fail: how many calls fail before it works"},
+    {"password", HF_PARAM_STRING, HF_PARAM_SECRET, NULL, NULL, 0, 0, "device password (compared with expect_password)"},
     {"expect_password", HF_PARAM_STRING, HF_PARAM_SECRET, NULL, NULL, 0, 0,
      "when set, create refuses any other password"},
     {NULL, 0, 0, NULL, NULL, 0, 0, NULL},
@@ -72,14 +68,13 @@ static hf_result misbehave(dummy *d, const char *moment, hf_reply *reply)
         return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "dummy device refused %s", moment);
     } else if (strcmp(d->misbehave, "fail") == 0 && d->failures < d->fail_times) {
         d->failures++;
-        return hf_reply_set(reply, HF_E_UNREACHABLE, "dummy device unreachable (failure %lld of %lld)",
-                            d->failures, d->fail_times);
+        return hf_reply_set(reply, HF_E_UNREACHABLE, "dummy device unreachable (failure %lld of %lld)", d->failures,
+                            d->fail_times);
     } else if (strcmp(d->misbehave, "garbage") == 0) {
         return (hf_result)77;
     }
     return HF_OK;
 }
-
 
 /* A target names a file: keep it to one path component. */
 static int target_ok(const char *t)
@@ -117,8 +112,7 @@ static hf_result read_state(dummy *d, const char *target, hf_power *power, hf_re
         return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "dummy target %s: unreadable state", target);
     if (n == 3 && wall_ms() >= when)
         memcpy(now, next, sizeof now);
-    *power = strcmp(now, "on") == 0 ? HF_POWER_ON : strcmp(now, "off") == 0 ? HF_POWER_OFF
-                                                                           : HF_POWER_UNKNOWN;
+    *power = strcmp(now, "on") == 0 ? HF_POWER_ON : strcmp(now, "off") == 0 ? HF_POWER_OFF : HF_POWER_UNKNOWN;
     return HF_OK;
 }
 
@@ -136,18 +130,16 @@ static hf_result write_state(dummy *d, const char *target, hf_power want, hf_rep
     if (!f)
         return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "dummy target %s: %s", target, strerror(errno));
     if (d->delay_ms)
-        fprintf(f, "%s %s %lld\n", was == HF_POWER_ON ? "on" : "off",
-                hf_power_name(want), (long long)(wall_ms() + d->delay_ms));
+        fprintf(f, "%s %s %lld\n", was == HF_POWER_ON ? "on" : "off", hf_power_name(want),
+                (long long)(wall_ms() + d->delay_ms));
     else
         fprintf(f, "%s\n", hf_power_name(want));
     fclose(f);
     rename(tmp, path);
-    return hf_reply_set(reply, HF_OK, "dummy target %s: power %s requested", target,
-                        hf_power_name(want));
+    return hf_reply_set(reply, HF_OK, "dummy target %s: power %s requested", target, hf_power_name(want));
 }
 
-static hf_result dummy_create(const hf_context *ctx, const hf_param *p, void **instance,
-                              hf_reply *reply)
+static hf_result dummy_create(const hf_context *ctx, const hf_param *p, void **instance, hf_reply *reply)
 {
     dummy *d = calloc(1, sizeof *d);
     const char *pw = hf_param_get(p, "password"), *expect = hf_param_get(p, "expect_password");
@@ -181,8 +173,7 @@ static void dummy_destroy(void *instance)
     free(d);
 }
 
-static hf_result power(void *instance, const char *moment, const char *target, hf_power want,
-                       hf_reply *reply)
+static hf_result power(void *instance, const char *moment, const char *target, hf_power want, hf_reply *reply)
 {
     dummy *d = instance;
     hf_result r;
@@ -207,8 +198,7 @@ static hf_result dummy_on(void *instance, const hf_context *ctx, const char *tar
     return power(instance, "on", target, HF_POWER_ON, reply);
 }
 
-static hf_result dummy_status(void *instance, const hf_context *ctx, const char *target,
-                              hf_reply *reply)
+static hf_result dummy_status(void *instance, const hf_context *ctx, const char *target, hf_reply *reply)
 {
     dummy *d = instance;
     hf_result r;
@@ -220,8 +210,7 @@ static hf_result dummy_status(void *instance, const hf_context *ctx, const char 
     r = read_state(d, target, &reply->power, reply);
     if (r != HF_OK)
         return r;
-    return hf_reply_set(reply, HF_OK, "dummy target %s is %s", target,
-                        hf_power_name(reply->power));
+    return hf_reply_set(reply, HF_OK, "dummy target %s is %s", target, hf_power_name(reply->power));
 }
 
 static hf_result dummy_monitor(void *instance, const hf_context *ctx, hf_reply *reply)
@@ -236,8 +225,8 @@ static hf_result dummy_monitor(void *instance, const hf_context *ctx, hf_reply *
     return hf_reply_set(reply, HF_OK, "dummy device %s reachable", d->state_dir);
 }
 
-static hf_result dummy_list(void *instance, const hf_context *ctx, hf_target_sink *sink,
-                            void *sink_arg, hf_reply *reply)
+static hf_result dummy_list(void *instance, const hf_context *ctx, hf_target_sink *sink, void *sink_arg,
+                            hf_reply *reply)
 {
     dummy *d = instance;
     DIR *dir;
@@ -261,14 +250,10 @@ static hf_result dummy_list(void *instance, const hf_context *ctx, hf_target_sin
 }
 
 static const hf_dispatch dispatch[] = {
-    HF_DISPATCH_FENCE_CREATE(dummy_create),
-    HF_DISPATCH_FENCE_DESTROY(dummy_destroy),
-    HF_DISPATCH_FENCE_OFF(dummy_off),
-    HF_DISPATCH_FENCE_ON(dummy_on),
-    HF_DISPATCH_FENCE_STATUS(dummy_status),
-    HF_DISPATCH_FENCE_MONITOR(dummy_monitor),
-    HF_DISPATCH_FENCE_LIST(dummy_list),
-    HF_DISPATCH_END,
+    HF_DISPATCH_FENCE_CREATE(dummy_create), HF_DISPATCH_FENCE_DESTROY(dummy_destroy),
+    HF_DISPATCH_FENCE_OFF(dummy_off),       HF_DISPATCH_FENCE_ON(dummy_on),
+    HF_DISPATCH_FENCE_STATUS(dummy_status), HF_DISPATCH_FENCE_MONITOR(dummy_monitor),
+    HF_DISPATCH_FENCE_LIST(dummy_list),     HF_DISPATCH_END,
 };
 
 static const hf_plugin_descriptor descriptor = {

@@ -14,9 +14,9 @@
 #define CLP_PROMPT "hpiLO->"
 
 typedef struct clp_answer {
-    int status;            /* -1 when the answer had no status line */
+    int status; /* -1 when the answer had no status line */
     char status_tag[64];
-    char error[200];       /* error_tag and the text after it */
+    char error[200]; /* error_tag and the text after it */
     bool has_power;
     hf_power power;
 } clp_answer;

@@ -18,24 +18,31 @@
 #include "proto/board/board.h"
 #include "plugins/ilo/clp.h"
 
-typedef enum ilo_protocol { ILO_AUTO, ILO_REDFISH, ILO_RIBCL, ILO_SSH } ilo_protocol;
+typedef enum ilo_protocol {
+    ILO_AUTO,
+    ILO_REDFISH,
+    ILO_RIBCL,
+    ILO_SSH
+} ilo_protocol;
 
 typedef struct ilo {
     board_settings s;
     ilo_protocol want, chosen;
     ribcl_transport ribcl_transport;
     char system[200];
-    char address[300];   /* the address parameter: the target when none is given */
+    char address[300]; /* the address parameter: the target when none is given */
     board b;
-    bool clp_ready;      /* the CLP shell is at its prompt */
+    bool clp_ready; /* the CLP shell is at its prompt */
 } ilo;
 
 static const char *const protocols[] = {"auto", "redfish", "ribcl", "ssh", NULL};
 static const char *const ribcl_transports[] = {"auto", "post", "raw", NULL};
 
 static const hf_param_def params[] = {
-    {"address", HF_PARAM_ADDRESS, 0, NULL, NULL, 0, 0, "the iLO, when no target is given (ILO.hosts gives one per host)"},
-    {"protocol", HF_PARAM_ENUM, 0, "auto", protocols, 0, 0, "auto (Redfish, then RIBCL, then SSH), redfish, ribcl, ssh"},
+    {"address", HF_PARAM_ADDRESS, 0, NULL, NULL, 0, 0,
+     "the iLO, when no target is given (ILO.hosts gives one per host)"},
+    {"protocol", HF_PARAM_ENUM, 0, "auto", protocols, 0, 0,
+     "auto (Redfish, then RIBCL, then SSH), redfish, ribcl, ssh"},
     {"ribcl_transport", HF_PARAM_ENUM, 0, "auto", ribcl_transports, 0, 0,
      "RIBCL: POST to /ribcl (iLO 3, 4), raw over TLS (iLO 2), or auto"},
     {"system", HF_PARAM_STRING, 0, NULL, NULL, 0, 0, "Redfish: the system's Id or path (default: the only one)"},
@@ -45,7 +52,10 @@ static const hf_param_def params[] = {
 
 static ilo_protocol protocol_of(const char *s)
 {
-    return !strcmp(s, "redfish") ? ILO_REDFISH : !strcmp(s, "ribcl") ? ILO_RIBCL : !strcmp(s, "ssh") ? ILO_SSH : ILO_AUTO;
+    return !strcmp(s, "redfish") ? ILO_REDFISH
+           : !strcmp(s, "ribcl") ? ILO_RIBCL
+           : !strcmp(s, "ssh")   ? ILO_SSH
+                                 : ILO_AUTO;
 }
 
 static const char *protocol_name(ilo_protocol p)
@@ -161,7 +171,12 @@ static hf_result choose(ilo *x, const hf_context *ctx, hf_reply *reply)
     return HF_OK;
 }
 
-typedef enum ilo_op { OP_STATUS, OP_OFF, OP_ON, OP_CYCLE } ilo_op;
+typedef enum ilo_op {
+    OP_STATUS,
+    OP_OFF,
+    OP_ON,
+    OP_CYCLE
+} ilo_op;
 
 static hf_result act(ilo *x, const hf_context *ctx, const char *target, ilo_op op, hf_reply *reply)
 {
@@ -179,7 +194,8 @@ static hf_result act(ilo *x, const hf_context *ctx, const char *target, ilo_op o
         redfish *c = board_redfish(&x->b, &x->s, x->system);
         if (!c)
             return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "out of memory");
-        r = op == OP_STATUS ? redfish_power(c, ctx, &power, word, sizeof word, reply) : redfish_reset(c, ctx, rf[op], reply);
+        r = op == OP_STATUS ? redfish_power(c, ctx, &power, word, sizeof word, reply)
+                            : redfish_reset(c, ctx, rf[op], reply);
         break;
     }
     case ILO_RIBCL: {
@@ -203,15 +219,29 @@ static hf_result act(ilo *x, const hf_context *ctx, const char *target, ilo_op o
     if (r == HF_OK && op == OP_STATUS) {
         reply->power = power;
         return hf_reply_set(reply, HF_OK, "%s (%s): power %s", x->b.name, protocol_name(x->chosen),
-                            *word ? word : power == HF_POWER_OFF ? "off" : "on");
+                            *word                   ? word
+                            : power == HF_POWER_OFF ? "off"
+                                                    : "on");
     }
     return board_explain(&x->b, r, reply);
 }
 
-static hf_result ilo_status(void *i, const hf_context *ctx, const char *t, hf_reply *r) { return act(i, ctx, t, OP_STATUS, r); }
-static hf_result ilo_off(void *i, const hf_context *ctx, const char *t, hf_reply *r) { return act(i, ctx, t, OP_OFF, r); }
-static hf_result ilo_on(void *i, const hf_context *ctx, const char *t, hf_reply *r) { return act(i, ctx, t, OP_ON, r); }
-static hf_result ilo_cycle(void *i, const hf_context *ctx, const char *t, hf_reply *r) { return act(i, ctx, t, OP_CYCLE, r); }
+static hf_result ilo_status(void *i, const hf_context *ctx, const char *t, hf_reply *r)
+{
+    return act(i, ctx, t, OP_STATUS, r);
+}
+static hf_result ilo_off(void *i, const hf_context *ctx, const char *t, hf_reply *r)
+{
+    return act(i, ctx, t, OP_OFF, r);
+}
+static hf_result ilo_on(void *i, const hf_context *ctx, const char *t, hf_reply *r)
+{
+    return act(i, ctx, t, OP_ON, r);
+}
+static hf_result ilo_cycle(void *i, const hf_context *ctx, const char *t, hf_reply *r)
+{
+    return act(i, ctx, t, OP_CYCLE, r);
+}
 
 static hf_result ilo_monitor(void *instance, const hf_context *ctx, hf_reply *reply)
 {
@@ -219,14 +249,10 @@ static hf_result ilo_monitor(void *instance, const hf_context *ctx, hf_reply *re
 }
 
 static const hf_dispatch dispatch[] = {
-    HF_DISPATCH_FENCE_CREATE(ilo_create),
-    HF_DISPATCH_FENCE_DESTROY(ilo_destroy),
-    HF_DISPATCH_FENCE_OFF(ilo_off),
-    HF_DISPATCH_FENCE_ON(ilo_on),
-    HF_DISPATCH_FENCE_CYCLE(ilo_cycle),
-    HF_DISPATCH_FENCE_STATUS(ilo_status),
-    HF_DISPATCH_FENCE_MONITOR(ilo_monitor),
-    HF_DISPATCH_END,
+    HF_DISPATCH_FENCE_CREATE(ilo_create),   HF_DISPATCH_FENCE_DESTROY(ilo_destroy),
+    HF_DISPATCH_FENCE_OFF(ilo_off),         HF_DISPATCH_FENCE_ON(ilo_on),
+    HF_DISPATCH_FENCE_CYCLE(ilo_cycle),     HF_DISPATCH_FENCE_STATUS(ilo_status),
+    HF_DISPATCH_FENCE_MONITOR(ilo_monitor), HF_DISPATCH_END,
 };
 
 static const hf_plugin_descriptor descriptor = {

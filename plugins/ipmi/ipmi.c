@@ -64,8 +64,7 @@ static const hf_param_def params[] = {
      "how long one session exchange may take (never past the call's deadline)"},
     {"retransmission_timeout_ms", HF_PARAM_INTEGER, 0, "500", NULL, 10, 60000,
      "resend a packet the BMC did not answer after this long"},
-    {"console", HF_PARAM_BOOLEAN, 0, "0", NULL, 0, 0,
-     "capture the Serial-over-LAN console before powering a host off"},
+    {"console", HF_PARAM_BOOLEAN, 0, "0", NULL, 0, 0, "capture the Serial-over-LAN console before powering a host off"},
     {"console_seconds", HF_PARAM_INTEGER, 0, "5", NULL, 1, 60,
      "how long to capture (at most a third of the time the fence has left)"},
     {"console_workarounds", HF_PARAM_STRING, 0, NULL, NULL, 0, 0,
@@ -144,28 +143,26 @@ static hf_result ipmi_create(const hf_context *ctx, const hf_param *p, void **in
     cipher = (int)hf_param_int(p, "cipher", 3);
     if (!IPMI_CIPHER_SUITE_ID_SUPPORTED(cipher)) {
         free(ip);
-        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "ipmi: FreeIPMI does not support cipher suite %d",
-                            cipher);
+        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "ipmi: FreeIPMI does not support cipher suite %d", cipher);
     }
     ip->opt.cipher_suite = (unsigned char)cipher;
     ip->opt.authtype = strcmp(auth, "none") == 0       ? IPMI_AUTHENTICATION_TYPE_NONE
                        : strcmp(auth, "straight") == 0 ? IPMI_AUTHENTICATION_TYPE_STRAIGHT_PASSWORD_KEY
                        : strcmp(auth, "md2") == 0      ? IPMI_AUTHENTICATION_TYPE_MD2
                                                        : IPMI_AUTHENTICATION_TYPE_MD5;
-    if (!ipmi_workaround_flags_parse(hf_param_str(p, "workarounds", ""), ip->opt.lanplus,
-                                     &ip->opt.workaround_flags, bad, sizeof bad)) {
+    if (!ipmi_workaround_flags_parse(hf_param_str(p, "workarounds", ""), ip->opt.lanplus, &ip->opt.workaround_flags,
+                                     bad, sizeof bad)) {
         free(ip);
         return hf_reply_set(reply, HF_E_BAD_PARAMETER, "ipmi: unknown workaround flag '%s'", bad);
     }
-    if (!ipmi_console_workarounds_parse(hf_param_str(p, "console_workarounds", ""),
-                                        &ip->console_workarounds, bad, sizeof bad)) {
+    if (!ipmi_console_workarounds_parse(hf_param_str(p, "console_workarounds", ""), &ip->console_workarounds, bad,
+                                        sizeof bad)) {
         free(ip);
         return hf_reply_set(reply, HF_E_BAD_PARAMETER, "ipmi: unknown console workaround flag '%s'", bad);
     }
     ip->console = hf_param_bool(p, "console", 0);
     ip->console_seconds = hf_param_int(p, "console_seconds", 5);
-    snprintf(ip->console_dir, sizeof ip->console_dir, "%s",
-             hf_param_str(p, "console_dir", "/var/lib/hafence/console"));
+    snprintf(ip->console_dir, sizeof ip->console_dir, "%s", hf_param_str(p, "console_dir", "/var/lib/hafence/console"));
     ip->opt.session_timeout_ms = (unsigned int)hf_param_int(p, "session_timeout_ms", 10000);
     ip->opt.retransmission_timeout_ms = (unsigned int)hf_param_int(p, "retransmission_timeout_ms", 500);
     ip->link = ipmi_link_new();
@@ -214,16 +211,14 @@ static hf_result session(ipmi_plugin *ip, const hf_context *ctx, const char *tar
 {
     char host[300];
     if (!bmc_host(ip, target, host, sizeof host))
-        return hf_reply_set(reply, HF_E_BAD_PARAMETER,
-                            "ipmi: no BMC address (target '%s', address parameter '%s')",
+        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "ipmi: no BMC address (target '%s', address parameter '%s')",
                             target ? target : "", ip->address);
     if (hf_ctx_cancelled(ctx))
         return hf_reply_set(reply, HF_E_TIMED_OUT, "BMC %s: deadline passed before the session", host);
     return ipmi_link_open(ip->link, host, &ip->opt, hf_ctx_remaining_ms(ctx), reply);
 }
 
-static hf_result control(void *instance, const hf_context *ctx, const char *target,
-                         unsigned char what, hf_reply *reply)
+static hf_result control(void *instance, const hf_context *ctx, const char *target, unsigned char what, hf_reply *reply)
 {
     ipmi_plugin *ip = instance;
     hf_result r = session(ip, ctx, target, reply);
@@ -272,8 +267,7 @@ static void capture_console(ipmi_plugin *ip, const hf_context *ctx, const char *
     gmtime_r(&now, &tm);
     strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
     snprintf(path, sizeof path, "%s/%s.log", dir, stamp);
-    if (mkdir_p(dir) != 0 ||
-        (fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
+    if (mkdir_p(dir) != 0 || (fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
         hf_logf(ctx, HF_LOG_WARNING, "console capture skipped: %s: %s", path, strerror(errno));
         return;
     }
@@ -287,8 +281,8 @@ static void capture_console(ipmi_plugin *ip, const hf_context *ctx, const char *
     got = ipmi_console_copy(console, fd, start + window, NULL, NULL, &reply);
     ipmi_console_close(console);
     close(fd);
-    hf_logf(ctx, got < 0 ? HF_LOG_WARNING : HF_LOG_INFO, "console of %s captured to %s (%ld bytes)%s%s",
-            host, path, got < 0 ? 0 : got, got < 0 ? ": " : "", got < 0 ? reply.message : "");
+    hf_logf(ctx, got < 0 ? HF_LOG_WARNING : HF_LOG_INFO, "console of %s captured to %s (%ld bytes)%s%s", host, path,
+            got < 0 ? 0 : got, got < 0 ? ": " : "", got < 0 ? reply.message : "");
 }
 
 static hf_result ipmi_off(void *instance, const hf_context *ctx, const char *target, hf_reply *reply)
@@ -304,8 +298,7 @@ static int console_stop(void *arg)
     return hf_ctx_cancelled(arg);
 }
 
-static hf_result ipmi_follow_console(void *instance, const hf_context *ctx, const char *target, int fd,
-                              hf_reply *reply)
+static hf_result ipmi_follow_console(void *instance, const hf_context *ctx, const char *target, int fd, hf_reply *reply)
 {
     ipmi_plugin *ip = instance;
     ipmi_console *console = NULL;
@@ -314,8 +307,7 @@ static hf_result ipmi_follow_console(void *instance, const hf_context *ctx, cons
     long got;
     if (!bmc_host(ip, target, host, sizeof host))
         return hf_reply_set(reply, HF_E_BAD_PARAMETER, "ipmi: no BMC address");
-    r = ipmi_console_open(host, &ip->opt, ip->console_workarounds, hf_ctx_remaining_ms(ctx), &console,
-                          reply);
+    r = ipmi_console_open(host, &ip->opt, ip->console_workarounds, hf_ctx_remaining_ms(ctx), &console, reply);
     if (r != HF_OK)
         return r;
     got = ipmi_console_copy(console, fd, ctx->deadline_ms, console_stop, (void *)ctx, reply);

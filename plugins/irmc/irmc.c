@@ -21,7 +21,12 @@
 
 #define IPMI_PROBE_MS 3000
 
-typedef enum irmc_protocol { IRMC_AUTO, IRMC_REDFISH, IRMC_IPMI, IRMC_SSH } irmc_protocol;
+typedef enum irmc_protocol {
+    IRMC_AUTO,
+    IRMC_REDFISH,
+    IRMC_IPMI,
+    IRMC_SSH
+} irmc_protocol;
 
 typedef struct irmc {
     board_settings s;
@@ -37,7 +42,8 @@ typedef struct irmc {
 static const char *const protocols[] = {"auto", "redfish", "ipmi", "ssh", NULL};
 
 static const hf_param_def params[] = {
-    {"address", HF_PARAM_ADDRESS, 0, NULL, NULL, 0, 0, "the iRMC, when no target is given (IRMC.hosts gives one per host)"},
+    {"address", HF_PARAM_ADDRESS, 0, NULL, NULL, 0, 0,
+     "the iRMC, when no target is given (IRMC.hosts gives one per host)"},
     {"protocol", HF_PARAM_ENUM, 0, "auto", protocols, 0, 0, "auto (Redfish, then IPMI, then SSH), redfish, ipmi, ssh"},
     {"system", HF_PARAM_STRING, 0, NULL, NULL, 0, 0, "Redfish: the system's Id or path (default: the only one)"},
     {"ipmi_port", HF_PARAM_INTEGER, 0, "623", NULL, 1, 65535, "IPMI: UDP port"},
@@ -49,7 +55,10 @@ static const hf_param_def params[] = {
 
 static irmc_protocol protocol_of(const char *s)
 {
-    return !strcmp(s, "redfish") ? IRMC_REDFISH : !strcmp(s, "ipmi") ? IRMC_IPMI : !strcmp(s, "ssh") ? IRMC_SSH : IRMC_AUTO;
+    return !strcmp(s, "redfish") ? IRMC_REDFISH
+           : !strcmp(s, "ipmi")  ? IRMC_IPMI
+           : !strcmp(s, "ssh")   ? IRMC_SSH
+                                 : IRMC_AUTO;
 }
 
 static const char *protocol_name(irmc_protocol p)
@@ -224,7 +233,12 @@ static hf_result choose(irmc *x, const hf_context *ctx, hf_reply *reply)
     return HF_OK;
 }
 
-typedef enum irmc_op { OP_STATUS, OP_OFF, OP_ON, OP_CYCLE } irmc_op;
+typedef enum irmc_op {
+    OP_STATUS,
+    OP_OFF,
+    OP_ON,
+    OP_CYCLE
+} irmc_op;
 
 static hf_result act(irmc *x, const hf_context *ctx, const char *target, irmc_op op, hf_reply *reply)
 {
@@ -242,7 +256,8 @@ static hf_result act(irmc *x, const hf_context *ctx, const char *target, irmc_op
         redfish *c = board_redfish(&x->b, &x->s, x->system);
         if (!c)
             return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "out of memory");
-        r = op == OP_STATUS ? redfish_power(c, ctx, &power, word, sizeof word, reply) : redfish_reset(c, ctx, rf[op], reply);
+        r = op == OP_STATUS ? redfish_power(c, ctx, &power, word, sizeof word, reply)
+                            : redfish_reset(c, ctx, rf[op], reply);
         break;
     }
     case IRMC_IPMI:
@@ -250,21 +265,34 @@ static hf_result act(irmc *x, const hf_context *ctx, const char *target, irmc_op
             r = op == OP_STATUS ? ipmi_link_power_state(x->ipmi, &power, reply)
                                 : ipmi_link_chassis_control(x->ipmi, chassis[op], reply);
         break;
-    default:
-        r = menu_run(x, ctx, item[op], &power, reply);
+    default: r = menu_run(x, ctx, item[op], &power, reply);
     }
     if (r == HF_OK && op == OP_STATUS) {
         reply->power = power;
         return hf_reply_set(reply, HF_OK, "%s (%s): power %s", x->b.name, protocol_name(x->chosen),
-                            *word ? word : power == HF_POWER_OFF ? "off" : "on");
+                            *word                   ? word
+                            : power == HF_POWER_OFF ? "off"
+                                                    : "on");
     }
     return board_explain(&x->b, r, reply);
 }
 
-static hf_result irmc_status(void *i, const hf_context *ctx, const char *t, hf_reply *r) { return act(i, ctx, t, OP_STATUS, r); }
-static hf_result irmc_off(void *i, const hf_context *ctx, const char *t, hf_reply *r) { return act(i, ctx, t, OP_OFF, r); }
-static hf_result irmc_on(void *i, const hf_context *ctx, const char *t, hf_reply *r) { return act(i, ctx, t, OP_ON, r); }
-static hf_result irmc_cycle(void *i, const hf_context *ctx, const char *t, hf_reply *r) { return act(i, ctx, t, OP_CYCLE, r); }
+static hf_result irmc_status(void *i, const hf_context *ctx, const char *t, hf_reply *r)
+{
+    return act(i, ctx, t, OP_STATUS, r);
+}
+static hf_result irmc_off(void *i, const hf_context *ctx, const char *t, hf_reply *r)
+{
+    return act(i, ctx, t, OP_OFF, r);
+}
+static hf_result irmc_on(void *i, const hf_context *ctx, const char *t, hf_reply *r)
+{
+    return act(i, ctx, t, OP_ON, r);
+}
+static hf_result irmc_cycle(void *i, const hf_context *ctx, const char *t, hf_reply *r)
+{
+    return act(i, ctx, t, OP_CYCLE, r);
+}
 
 static hf_result irmc_monitor(void *instance, const hf_context *ctx, hf_reply *reply)
 {
@@ -272,14 +300,10 @@ static hf_result irmc_monitor(void *instance, const hf_context *ctx, hf_reply *r
 }
 
 static const hf_dispatch dispatch[] = {
-    HF_DISPATCH_FENCE_CREATE(irmc_create),
-    HF_DISPATCH_FENCE_DESTROY(irmc_destroy),
-    HF_DISPATCH_FENCE_OFF(irmc_off),
-    HF_DISPATCH_FENCE_ON(irmc_on),
-    HF_DISPATCH_FENCE_CYCLE(irmc_cycle),
-    HF_DISPATCH_FENCE_STATUS(irmc_status),
-    HF_DISPATCH_FENCE_MONITOR(irmc_monitor),
-    HF_DISPATCH_END,
+    HF_DISPATCH_FENCE_CREATE(irmc_create),   HF_DISPATCH_FENCE_DESTROY(irmc_destroy),
+    HF_DISPATCH_FENCE_OFF(irmc_off),         HF_DISPATCH_FENCE_ON(irmc_on),
+    HF_DISPATCH_FENCE_CYCLE(irmc_cycle),     HF_DISPATCH_FENCE_STATUS(irmc_status),
+    HF_DISPATCH_FENCE_MONITOR(irmc_monitor), HF_DISPATCH_END,
 };
 
 static const hf_plugin_descriptor descriptor = {

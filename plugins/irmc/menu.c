@@ -37,5 +37,7 @@ void menu_read(const char *screen, menu_screen *s)
     while (*p == ' ' || *p == '\t')
         p++;
     s->has_power = true;
-    s->power = strncasecmp(p, "Off", 3) == 0 ? HF_POWER_OFF : strncasecmp(p, "On", 2) == 0 ? HF_POWER_ON : HF_POWER_UNKNOWN;
+    s->power = strncasecmp(p, "Off", 3) == 0  ? HF_POWER_OFF
+               : strncasecmp(p, "On", 2) == 0 ? HF_POWER_ON
+                                              : HF_POWER_UNKNOWN;
 }

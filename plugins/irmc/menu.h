@@ -12,8 +12,8 @@
 #include <hafence/plugin.h>
 #include <stdbool.h>
 
-#define MENU_PROMPT "Enter selection"
-#define MENU_CONFIRM "(yes/no)"
+#define MENU_PROMPT   "Enter selection"
+#define MENU_CONFIRM  "(yes/no)"
 #define MENU_CONTINUE "Press any key"
 
 typedef struct menu_screen {

@@ -45,7 +45,8 @@ static const hf_param_def params[] = {
     {"addresses", HF_PARAM_STRING, 0, NULL, NULL, 0, 0,
      "addresses or names to ping, separated by ':' (HA-Lizard's FENCE_HEURISTICS_IPS), ',' or "
      "spaces; IPv6 in brackets when ':'-separated"},
-    {"timeout_ms", HF_PARAM_INTEGER, 0, "1000", NULL, 10, 60000, "time each address has to answer, spread over its tries"},
+    {"timeout_ms", HF_PARAM_INTEGER, 0, "1000", NULL, 10, 60000,
+     "time each address has to answer, spread over its tries"},
     {"tries", HF_PARAM_INTEGER, 0, "3", NULL, 1, 20, "echo requests per address before it counts as silent"},
     {NULL, 0, 0, NULL, NULL, 0, 0, NULL},
 };
@@ -108,8 +109,7 @@ static int parse_list(ping *p, const char *list, hf_reply *reply)
     return 1;
 }
 
-static hf_result ping_create(const hf_context *ctx, const hf_param *prm, void **instance,
-                             hf_reply *reply)
+static hf_result ping_create(const hf_context *ctx, const hf_param *prm, void **instance, hf_reply *reply)
 {
     ping *p = calloc(1, sizeof *p);
     const char *list = hf_param_get(prm, "addresses");
@@ -126,7 +126,10 @@ static hf_result ping_create(const hf_context *ctx, const hf_param *prm, void **
     return HF_OK;
 }
 
-static void ping_destroy(void *instance) { free(instance); }
+static void ping_destroy(void *instance)
+{
+    free(instance);
+}
 
 /* Resolve every target at once (numeric ones without a thread), all
  * bounded by the call's deadline: a name has as long to resolve as an
@@ -221,10 +224,9 @@ static int same_host(const struct sockaddr_storage *a, const struct sockaddr_sto
     if (a->ss_family != b->ss_family)
         return 0;
     if (a->ss_family == AF_INET)
-        return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
-               ((const struct sockaddr_in *)b)->sin_addr.s_addr;
-    return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
-                  &((const struct sockaddr_in6 *)b)->sin6_addr, sizeof(struct in6_addr)) == 0;
+        return ((const struct sockaddr_in *)a)->sin_addr.s_addr == ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+    return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr, &((const struct sockaddr_in6 *)b)->sin6_addr,
+                  sizeof(struct in6_addr)) == 0;
 }
 
 static void receive(const icmp_socket *s, ping *p, uint16_t id)
@@ -338,8 +340,7 @@ static hf_result ping_check(void *instance, const hf_context *ctx, hf_reply *rep
         return hf_reply_set(reply, HF_OK, "all %zu addresses answered", p->count);
     }
     reply->vote = HF_VOTE_FAIL;
-    return hf_reply_set(reply, HF_OK, "%zu of %zu addresses answered; silent: %s", answered,
-                        p->count, failed);
+    return hf_reply_set(reply, HF_OK, "%zu of %zu addresses answered; silent: %s", answered, p->count, failed);
 }
 
 static const hf_dispatch dispatch[] = {

@@ -64,7 +64,8 @@ static hf_result pool_create(const hf_context *ctx, const hf_param *p, void **in
                                    "%s takes none, and it is %s",
                                    pp->xs.url, hf_param_str(p, "unix_socket", XAPI_UNIX_SOCKET),
                                    strcmp(hf_param_str(p, "address", "localhost"), "localhost") == 0
-                                       ? "not there (is xapi running?)" : "not used for another address");
+                                       ? "not there (is xapi running?)"
+                                       : "not used for another address");
         xapi_settings_wipe(&pp->xs);
         free(pp);
         return r;
@@ -292,8 +293,10 @@ static hf_result pool_status(void *instance, const hf_context *ctx, const char *
         reply->power = !enabled->num && running == 0 ? HF_POWER_OFF : HF_POWER_ON;
         r = hf_reply_set(reply, HF_OK, "host %s: %s, %s, %d VM%s running on it", target,
                          enabled->num ? "enabled" : "disabled",
-                         !live ? "liveness unknown" : live->num ? "live" : "not live", running,
-                         running == 1 ? "" : "s");
+                         !live       ? "liveness unknown"
+                         : live->num ? "live"
+                                     : "not live",
+                         running, running == 1 ? "" : "s");
     }
     xv_free(live);
     xv_free(rec);
@@ -312,8 +315,7 @@ static hf_result pool_monitor(void *instance, const hf_context *ctx, hf_reply *r
     return r == HF_OK ? hf_reply_set(reply, HF_OK, "XAPI %s: logged in and out", pp->xs.url) : r;
 }
 
-static hf_result pool_list(void *instance, const hf_context *ctx, hf_target_sink *sink, void *arg,
-                           hf_reply *reply)
+static hf_result pool_list(void *instance, const hf_context *ctx, hf_target_sink *sink, void *arg, hf_reply *reply)
 {
     pool_plugin *pp = instance;
     xv *hosts = NULL;
@@ -337,14 +339,10 @@ static hf_result pool_list(void *instance, const hf_context *ctx, hf_target_sink
 }
 
 static const hf_dispatch dispatch[] = {
-    HF_DISPATCH_FENCE_CREATE(pool_create),
-    HF_DISPATCH_FENCE_DESTROY(pool_destroy),
-    HF_DISPATCH_FENCE_OFF(pool_off),
-    HF_DISPATCH_FENCE_ON(pool_on),
-    HF_DISPATCH_FENCE_STATUS(pool_status),
-    HF_DISPATCH_FENCE_MONITOR(pool_monitor),
-    HF_DISPATCH_FENCE_LIST(pool_list),
-    HF_DISPATCH_END,
+    HF_DISPATCH_FENCE_CREATE(pool_create), HF_DISPATCH_FENCE_DESTROY(pool_destroy),
+    HF_DISPATCH_FENCE_OFF(pool_off),       HF_DISPATCH_FENCE_ON(pool_on),
+    HF_DISPATCH_FENCE_STATUS(pool_status), HF_DISPATCH_FENCE_MONITOR(pool_monitor),
+    HF_DISPATCH_FENCE_LIST(pool_list),     HF_DISPATCH_END,
 };
 
 static const hf_plugin_descriptor descriptor = {

@@ -52,7 +52,10 @@ int run_program(const hf_context *ctx, int fd, char *const argv[], char *const e
     pid = fork();
     if (pid < 0) {
         int e = errno;
-        close(in[0]); close(in[1]); close(out[0]); close(out[1]);
+        close(in[0]);
+        close(in[1]);
+        close(out[0]);
+        close(out[1]);
         return e;
     }
     if (pid == 0) {

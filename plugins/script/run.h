@@ -8,11 +8,11 @@
 #define RUN_OUTPUT_MAX (64 * 1024)
 
 typedef struct run_result {
-    int exited;       /* 1: exit_status is valid */
+    int exited; /* 1: exit_status is valid */
     int exit_status;
-    int signal;       /* killed by this signal */
-    int timed_out;    /* killed at the deadline */
-    int cancelled;    /* killed because the call was cancelled */
+    int signal;                      /* killed by this signal */
+    int timed_out;                   /* killed at the deadline */
+    int cancelled;                   /* killed because the call was cancelled */
     char output[RUN_OUTPUT_MAX + 1]; /* stdout and stderr, truncated */
     size_t output_len;
 } run_result;

@@ -27,23 +27,20 @@
 
 typedef struct script {
     char program[1024];
-    int fd;                 /* the checked program, executed by descriptor */
-    int agent;              /* fence-agent mode */
+    int fd;    /* the checked program, executed by descriptor */
+    int agent; /* fence-agent mode */
     char address[256];
     char username[256];
     char password[512];
-    char options[1024];     /* agent: extra key=value lines */
+    char options[1024]; /* agent: extra key=value lines */
 } script;
 
 static const hf_param_def params[] = {
     {"method", HF_PARAM_STRING, 0, NULL, NULL, 0, 0,
      "HA-Lizard method name: runs FILE_LOC/METHOD/METHOD.sh (FENCE_METHOD)"},
-    {"file_loc", HF_PARAM_PATH, 0, "/etc/ha-lizard/fence", NULL, 0, 0,
-     "directory of method folders (FENCE_FILE_LOC)"},
-    {"agent", HF_PARAM_PATH, 0, NULL, NULL, 0, 0,
-     "a fence-agents style agent (fence_*) to run instead of a script"},
-    {"address", HF_PARAM_ADDRESS, 0, NULL, NULL, 0, 0,
-     "device address: FENCE_IPADDRESS for scripts, ip= for agents"},
+    {"file_loc", HF_PARAM_PATH, 0, "/etc/ha-lizard/fence", NULL, 0, 0, "directory of method folders (FENCE_FILE_LOC)"},
+    {"agent", HF_PARAM_PATH, 0, NULL, NULL, 0, 0, "a fence-agents style agent (fence_*) to run instead of a script"},
+    {"address", HF_PARAM_ADDRESS, 0, NULL, NULL, 0, 0, "device address: FENCE_IPADDRESS for scripts, ip= for agents"},
     {"username", HF_PARAM_STRING, 0, NULL, NULL, 0, 0, "agent login (username=)"},
     {"password", HF_PARAM_STRING, HF_PARAM_SECRET, NULL, NULL, 0, 0,
      "device password: FENCE_PASSWD in the script's environment, password= on the agent's stdin"},
@@ -77,8 +74,7 @@ static hf_result program_open(const char *path, int *fd, hf_reply *reply)
     return HF_OK;
 }
 
-static hf_result script_create(const hf_context *ctx, const hf_param *p, void **instance,
-                               hf_reply *reply)
+static hf_result script_create(const hf_context *ctx, const hf_param *p, void **instance, hf_reply *reply)
 {
     const char *method = hf_param_get(p, "method"), *agent = hf_param_get(p, "agent");
     const char *v;
@@ -91,8 +87,8 @@ static hf_result script_create(const hf_context *ctx, const hf_param *p, void **
     if (agent && method)
         return hf_reply_set(reply, HF_E_BAD_PARAMETER, "script: method and agent exclude each other");
     if (method && !valid_method_name(method))
-        return hf_reply_set(reply, HF_E_BAD_PARAMETER,
-                            "script: method '%s' must be letters, digits, '_', '-' or '.'", method);
+        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "script: method '%s' must be letters, digits, '_', '-' or '.'",
+                            method);
     s = calloc(1, sizeof *s);
     if (!s)
         return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "out of memory");
@@ -100,8 +96,8 @@ static hf_result script_create(const hf_context *ctx, const hf_param *p, void **
         s->agent = 1;
         snprintf(s->program, sizeof s->program, "%s", agent);
     } else {
-        snprintf(s->program, sizeof s->program, "%s/%s/%s.sh", hf_param_str(p, "file_loc", "/etc/ha-lizard/fence"), method,
-                 method);
+        snprintf(s->program, sizeof s->program, "%s/%s/%s.sh", hf_param_str(p, "file_loc", "/etc/ha-lizard/fence"),
+                 method, method);
     }
     if ((v = hf_param_get(p, "address")))
         snprintf(s->address, sizeof s->address, "%s", v);
@@ -129,8 +125,7 @@ static hf_result script_create(const hf_context *ctx, const hf_param *p, void **
         free(s);
         return r;
     }
-    hf_logf(ctx, HF_LOG_DEBUG, "fence program %s (%s mode)", s->program,
-            s->agent ? "fence-agent" : "HA-Lizard script");
+    hf_logf(ctx, HF_LOG_DEBUG, "fence program %s (%s mode)", s->program, s->agent ? "fence-agent" : "HA-Lizard script");
     *instance = s;
     return HF_OK;
 }
@@ -144,33 +139,30 @@ static void script_destroy(void *instance)
     free(s);
 }
 
-static hf_result outcome(const script *s, const char *what, const run_result *res, int rc_err,
-                         hf_reply *reply)
+static hf_result outcome(const script *s, const char *what, const run_result *res, int rc_err, hf_reply *reply)
 {
     char last[512];
     if (rc_err)
-        return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "cannot run %s: %s", s->program,
-                            strerror(rc_err));
+        return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "cannot run %s: %s", s->program, strerror(rc_err));
     run_last_line(res, s->password, last, sizeof last);
     if (res->cancelled)
         return hf_reply_set(reply, HF_E_CANCELLED, "%s %s: cancelled on request, stopped with its process group%s%s",
                             s->program, what, *last ? ": " : "", last);
     if (res->timed_out)
-        return hf_reply_set(reply, HF_E_TIMED_OUT, "%s %s: killed at the deadline%s%s", s->program,
-                            what, *last ? ": " : "", last);
+        return hf_reply_set(reply, HF_E_TIMED_OUT, "%s %s: killed at the deadline%s%s", s->program, what,
+                            *last ? ": " : "", last);
     if (res->signal)
-        return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "%s %s: killed by signal %d%s%s", s->program,
-                            what, res->signal, *last ? ": " : "", last);
+        return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "%s %s: killed by signal %d%s%s", s->program, what, res->signal,
+                            *last ? ": " : "", last);
     if (res->exit_status == 127 && !*last)
         return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "%s %s: could not be executed", s->program, what);
-    return hf_reply_set(reply, res->exit_status == 0 ? HF_OK : HF_E_DEVICE_REFUSED,
-                        "%s %s: exit status %d%s%s", s->program, what, res->exit_status,
-                        *last ? ": " : "", last);
+    return hf_reply_set(reply, res->exit_status == 0 ? HF_OK : HF_E_DEVICE_REFUSED, "%s %s: exit status %d%s%s",
+                        s->program, what, res->exit_status, *last ? ": " : "", last);
 }
 
 /* HA-Lizard mode: NAME.sh <host-uuid> <start|stop|reset> */
-static hf_result run_script(script *s, const hf_context *ctx, const char *target,
-                            const char *action, hf_reply *reply, run_result *res)
+static hf_result run_script(script *s, const hf_context *ctx, const char *target, const char *action, hf_reply *reply,
+                            run_result *res)
 {
     /* HA-Lizard hands its scripts the host UUID and lets them map it; the
      * target (a host map's entry, when there is one) goes in the environment */
@@ -206,8 +198,7 @@ static hf_result run_script(script *s, const hf_context *ctx, const char *target
 }
 
 /* fence-agent mode: options on stdin */
-static int run_agent(script *s, const hf_context *ctx, const char *target, const char *action,
-                     run_result *res)
+static int run_agent(script *s, const hf_context *ctx, const char *target, const char *action, run_result *res)
 {
     char *argv[] = {s->program, NULL};
     char *envp[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL};
@@ -233,8 +224,8 @@ static int run_agent(script *s, const hf_context *ctx, const char *target, const
     return rc;
 }
 
-static hf_result power(void *instance, const hf_context *ctx, const char *target,
-                       const char *script_action, const char *agent_action, hf_reply *reply)
+static hf_result power(void *instance, const hf_context *ctx, const char *target, const char *script_action,
+                       const char *agent_action, hf_reply *reply)
 {
     script *s = instance;
     run_result *res = calloc(1, sizeof *res);
@@ -264,16 +255,14 @@ static hf_result script_reboot(void *i, const hf_context *ctx, const char *t, hf
     return power(i, ctx, t, "reset", "reboot", r);
 }
 
-static hf_result script_status(void *instance, const hf_context *ctx, const char *target,
-                               hf_reply *reply)
+static hf_result script_status(void *instance, const hf_context *ctx, const char *target, hf_reply *reply)
 {
     script *s = instance;
     run_result *res;
     char last[512];
     int rc;
     if (!s->agent)
-        return hf_reply_set(reply, HF_E_UNSUPPORTED,
-                            "HA-Lizard fence scripts cannot report power state");
+        return hf_reply_set(reply, HF_E_UNSUPPORTED, "HA-Lizard fence scripts cannot report power state");
     res = calloc(1, sizeof *res);
     if (!res)
         return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "out of memory");
@@ -287,8 +276,8 @@ static hf_result script_status(void *instance, const hf_context *ctx, const char
     /* fence-agents: 0 on, 2 off */
     reply->power = res->exit_status == 0 ? HF_POWER_ON : HF_POWER_OFF;
     free(res);
-    return hf_reply_set(reply, HF_OK, "%s status: %s%s%s", s->program,
-                        reply->power == HF_POWER_ON ? "on" : "off", *last ? ": " : "", last);
+    return hf_reply_set(reply, HF_OK, "%s status: %s%s%s", s->program, reply->power == HF_POWER_ON ? "on" : "off",
+                        *last ? ": " : "", last);
 }
 
 static hf_result script_monitor(void *instance, const hf_context *ctx, hf_reply *reply)
@@ -313,8 +302,8 @@ static hf_result script_monitor(void *instance, const hf_context *ctx, hf_reply 
     return r;
 }
 
-static hf_result script_list(void *instance, const hf_context *ctx, hf_target_sink *sink,
-                             void *sink_arg, hf_reply *reply)
+static hf_result script_list(void *instance, const hf_context *ctx, hf_target_sink *sink, void *sink_arg,
+                             hf_reply *reply)
 {
     script *s = instance;
     run_result *res;

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 
 typedef struct pdu_command {
-    char base[128];   /* "" when the PDU has no such command */
+    char base[128]; /* "" when the PDU has no such command */
     long value;
 } pdu_command;
 

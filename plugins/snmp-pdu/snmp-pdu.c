@@ -53,7 +53,8 @@ static const hf_param_def params[] = {
     {"priv_protocol", HF_PARAM_ENUM, 0, "AES", priv_protocols, 0, 0, "v3: privacy (with priv_password: authPriv)"},
     {"priv_password", HF_PARAM_STRING, HF_PARAM_SECRET, NULL, NULL, 0, 0, "v3: privacy passphrase (none: authNoPriv)"},
     {"profile", HF_PARAM_ENUM, 0, "auto", profiles, 0, 0, "the PDU's MIB: detected from sysObjectID, or named"},
-    {"generic_status_oid", HF_PARAM_STRING, 0, NULL, NULL, 0, 0, "generic: the outlet state column (.<outlet> appended)"},
+    {"generic_status_oid", HF_PARAM_STRING, 0, NULL, NULL, 0, 0,
+     "generic: the outlet state column (.<outlet> appended)"},
     {"generic_status_on", HF_PARAM_INTEGER, 0, "1", NULL, 0, 0, "generic: the state value for on"},
     {"generic_status_off", HF_PARAM_INTEGER, 0, "2", NULL, 0, 0, "generic: the state value for off"},
     {"generic_control_oid", HF_PARAM_STRING, 0, NULL, NULL, 0, 0, "generic: the outlet command column"},
@@ -68,7 +69,7 @@ static const hf_param_def params[] = {
 
 static bool oid_text(const char *s)
 {
-    return s && *s && strspn(s, ".0123456789") == strlen(s) && strlen(s) < sizeof ((pdu_command *)0)->base;
+    return s && *s && strspn(s, ".0123456789") == strlen(s) && strlen(s) < sizeof((pdu_command *)0)->base;
 }
 
 static void pdu_destroy(void *instance)
@@ -115,7 +116,8 @@ static hf_result pdu_create(const hf_context *ctx, const hf_param *prm, void **i
     }
     if (strcmp(p->profile, "generic") == 0) {
         pdu_profile *g = &p->generic;
-        const char *st = hf_param_str(prm, "generic_status_oid", ""), *ct = hf_param_str(prm, "generic_control_oid", "");
+        const char *st = hf_param_str(prm, "generic_status_oid", ""),
+                   *ct = hf_param_str(prm, "generic_control_oid", "");
         const char *nm = hf_param_str(prm, "generic_name_oid", "");
         if (!oid_text(st) || !oid_text(ct) || (*nm && !oid_text(nm))) {
             pdu_destroy(p);
@@ -244,7 +246,12 @@ static hf_result outlet_number(pdu_conn *c, const hf_context *ctx, pdu_outlet *o
     return hf_reply_set(reply, HF_E_BAD_PARAMETER, "%s: no outlet is named '%s'", snmp_link_name(c->link), o->name);
 }
 
-typedef enum pdu_op { OP_STATUS, OP_OFF, OP_ON, OP_CYCLE } pdu_op;
+typedef enum pdu_op {
+    OP_STATUS,
+    OP_OFF,
+    OP_ON,
+    OP_CYCLE
+} pdu_op;
 
 /* Append to the reply's message (what each outlet did or read). */
 static void note(hf_reply *reply, const char *fmt, ...) HF_PRINTF(2, 3);
@@ -319,10 +326,22 @@ static hf_result act(snmp_pdu *p, const hf_context *ctx, const char *target, pdu
     return r;
 }
 
-static hf_result pdu_status(void *i, const hf_context *ctx, const char *t, hf_reply *r) { return act(i, ctx, t, OP_STATUS, r); }
-static hf_result pdu_off(void *i, const hf_context *ctx, const char *t, hf_reply *r) { return act(i, ctx, t, OP_OFF, r); }
-static hf_result pdu_on(void *i, const hf_context *ctx, const char *t, hf_reply *r) { return act(i, ctx, t, OP_ON, r); }
-static hf_result pdu_cycle(void *i, const hf_context *ctx, const char *t, hf_reply *r) { return act(i, ctx, t, OP_CYCLE, r); }
+static hf_result pdu_status(void *i, const hf_context *ctx, const char *t, hf_reply *r)
+{
+    return act(i, ctx, t, OP_STATUS, r);
+}
+static hf_result pdu_off(void *i, const hf_context *ctx, const char *t, hf_reply *r)
+{
+    return act(i, ctx, t, OP_OFF, r);
+}
+static hf_result pdu_on(void *i, const hf_context *ctx, const char *t, hf_reply *r)
+{
+    return act(i, ctx, t, OP_ON, r);
+}
+static hf_result pdu_cycle(void *i, const hf_context *ctx, const char *t, hf_reply *r)
+{
+    return act(i, ctx, t, OP_CYCLE, r);
+}
 
 static hf_result pdu_monitor(void *instance, const hf_context *ctx, hf_reply *reply)
 {

@@ -7,8 +7,8 @@
 #include <pthread.h>
 
 struct snmp_link {
-    void *sess;           /* snmp_sess_open's handle */
-    char name[300];       /* "PDU 10.0.0.7:161 (v2c)" */
+    void *sess;     /* snmp_sess_open's handle */
+    char name[300]; /* "PDU 10.0.0.7:161 (v2c)" */
     long timeout_ms;
     int retries;
 };
@@ -27,7 +27,7 @@ static void snmp_setup(void)
     netsnmp_set_mib_directory("");
     if (!getenv("MIBS"))
         setenv("MIBS", "", 0); /* no MIB modules: every OID is numeric here */
-    snmp_disable_log(); /* errors come back through snmp_sess_error(), into messages */
+    snmp_disable_log();        /* errors come back through snmp_sess_error(), into messages */
     init_snmp("hafence");
 }
 
@@ -56,10 +56,11 @@ snmp_link *snmp_link_new(const snmp_options *o, char *why, size_t why_size)
         snprintf(why, why_size, "out of memory");
         return NULL;
     }
-    snprintf(peer, sizeof peer, "%s:%s%s%s:%d", v6 ? "udp6" : "udp", v6 ? "[" : "",
-             o->address, v6 ? "]" : "", o->port);
+    snprintf(peer, sizeof peer, "%s:%s%s%s:%d", v6 ? "udp6" : "udp", v6 ? "[" : "", o->address, v6 ? "]" : "", o->port);
     snprintf(l->name, sizeof l->name, "PDU %s%s%s:%d (v%s)", v6 ? "[" : "", o->address, v6 ? "]" : "", o->port,
-             o->version == 1 ? "1" : o->version == 2 ? "2c" : "3");
+             o->version == 1   ? "1"
+             : o->version == 2 ? "2c"
+                               : "3");
     l->timeout_ms = o->timeout_ms;
     l->retries = o->retries;
     snmp_sess_init(&s);
@@ -76,16 +77,16 @@ snmp_link *snmp_link_new(const snmp_options *o, char *why, size_t why_size)
         s.securityAuthKeyLen = USM_AUTH_KU_LEN;
         if (generate_Ku(a, (u_int)alen, (const u_char *)o->auth_key, strlen(o->auth_key), s.securityAuthKey,
                         &s.securityAuthKeyLen) != SNMPERR_SUCCESS) {
-            snprintf(why, why_size, "%s: cannot make a key from the v3 authentication passphrase (8 characters at least)",
-                     l->name);
+            snprintf(why, why_size,
+                     "%s: cannot make a key from the v3 authentication passphrase (8 characters at least)", l->name);
             free(s.securityAuthProto);
             free(l);
             return NULL;
         }
         if (s.securityLevel == SNMP_SEC_LEVEL_AUTHPRIV) {
             bool des = o->priv_protocol && strcmp(o->priv_protocol, "DES") == 0;
-            s.securityPrivProto = snmp_duplicate_objid(des ? usmDESPrivProtocol : usmAESPrivProtocol,
-                                                       OID_LENGTH(usmAESPrivProtocol));
+            s.securityPrivProto =
+                snmp_duplicate_objid(des ? usmDESPrivProtocol : usmAESPrivProtocol, OID_LENGTH(usmAESPrivProtocol));
             s.securityPrivProtoLen = OID_LENGTH(usmAESPrivProtocol);
             s.securityPrivKeyLen = USM_PRIV_KU_LEN;
             if (generate_Ku(a, (u_int)alen, (const u_char *)o->priv_key, strlen(o->priv_key), s.securityPrivKey,
@@ -125,7 +126,10 @@ void snmp_link_free(snmp_link *l)
     free(l);
 }
 
-const char *snmp_link_name(const snmp_link *l) { return l->name; }
+const char *snmp_link_name(const snmp_link *l)
+{
+    return l->name;
+}
 
 /* Send pdu, wait within the deadline: the response, or NULL with reply set. */
 static hf_result exchange(snmp_link *l, const hf_context *ctx, netsnmp_pdu *pdu, const char *oid_text,
@@ -195,8 +199,8 @@ static bool parse_oid(const char *text, oid *out, size_t *len)
 }
 
 /* A GET or GETNEXT of one OID: its variable, or NULL with reply set. */
-static hf_result get_var(snmp_link *l, const hf_context *ctx, int type, const char *oid_text,
-                         netsnmp_pdu **response, netsnmp_variable_list **var, hf_reply *reply)
+static hf_result get_var(snmp_link *l, const hf_context *ctx, int type, const char *oid_text, netsnmp_pdu **response,
+                         netsnmp_variable_list **var, hf_reply *reply)
 {
     oid name[MAX_OID_LEN];
     size_t len;
@@ -225,7 +229,8 @@ hf_result snmp_get_int(snmp_link *l, const hf_context *ctx, const char *oid_text
     if (r != HF_OK)
         return r;
     if (v->type != ASN_INTEGER || !v->val.integer)
-        r = hf_reply_set(reply, HF_E_DEVICE_REFUSED, "%s: %s: not an INTEGER (type 0x%02x)", l->name, oid_text, v->type);
+        r = hf_reply_set(reply, HF_E_DEVICE_REFUSED, "%s: %s: not an INTEGER (type 0x%02x)", l->name, oid_text,
+                         v->type);
     else
         *value = *v->val.integer;
     snmp_free_pdu(resp);
@@ -277,14 +282,14 @@ hf_result snmp_next_text(snmp_link *l, const hf_context *ctx, const char *base, 
         return hf_reply_set(reply, HF_E_BAD_PARAMETER, "%s: '%s' is not an OID", l->name, base);
     if ((r = get_var(l, ctx, SNMP_MSG_GETNEXT, from, &resp, &v, reply)) != HF_OK)
         return r;
-    if (v->type == SNMP_ENDOFMIBVIEW || v->name_length <= blen ||
-        snmp_oid_compare(b, blen, v->name, blen) != 0) {
+    if (v->type == SNMP_ENDOFMIBVIEW || v->name_length <= blen || snmp_oid_compare(b, blen, v->name, blen) != 0) {
         *done = true;
     } else {
         size_t used = 0;
         next_oid[0] = '\0';
         for (size_t i = 0; i < v->name_length && used + 12 < oid_size; i++)
-            used += (size_t)snprintf(next_oid + used, oid_size - used, "%s%lu", i ? "." : "", (unsigned long)v->name[i]);
+            used +=
+                (size_t)snprintf(next_oid + used, oid_size - used, "%s%lu", i ? "." : "", (unsigned long)v->name[i]);
         value_text(v, text, size);
     }
     snmp_free_pdu(resp);

@@ -14,15 +14,15 @@
 #include <stdbool.h>
 
 typedef struct snmp_options {
-    const char *address;      /* host, IPv4, IPv6 or [IPv6] */
+    const char *address; /* host, IPv4, IPv6 or [IPv6] */
     int port;
-    int version;              /* 1, 2 (v2c) or 3 */
-    const char *community;    /* secret: v1, v2c */
-    const char *username;     /* v3 */
-    const char *auth_protocol;/* "SHA", "SHA-256", "MD5" */
-    const char *auth_key;     /* secret: v3 (authNoPriv and up) */
-    const char *priv_protocol;/* "AES", "DES" */
-    const char *priv_key;     /* secret: v3 authPriv, or NULL */
+    int version;               /* 1, 2 (v2c) or 3 */
+    const char *community;     /* secret: v1, v2c */
+    const char *username;      /* v3 */
+    const char *auth_protocol; /* "SHA", "SHA-256", "MD5" */
+    const char *auth_key;      /* secret: v3 (authNoPriv and up) */
+    const char *priv_protocol; /* "AES", "DES" */
+    const char *priv_key;      /* secret: v3 authPriv, or NULL */
     long timeout_ms;
     int retries;
 } snmp_options;
@@ -35,8 +35,7 @@ const char *snmp_link_name(const snmp_link *s);
 
 /* GET oid (numeric, dotted): an integer value, or a string (name, OID). */
 hf_result snmp_get_int(snmp_link *s, const hf_context *ctx, const char *oid, long *value, hf_reply *reply);
-hf_result snmp_get_text(snmp_link *s, const hf_context *ctx, const char *oid, char *text, size_t size,
-                        hf_reply *reply);
+hf_result snmp_get_text(snmp_link *s, const hf_context *ctx, const char *oid, char *text, size_t size, hf_reply *reply);
 /* SET oid to an INTEGER. */
 hf_result snmp_set_int(snmp_link *s, const hf_context *ctx, const char *oid, long value, hf_reply *reply);
 /* GETNEXT from oid: the next OID (dotted) and its value as text; *done

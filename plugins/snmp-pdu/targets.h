@@ -12,16 +12,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define PDU_MAX_PDUS 8
+#define PDU_MAX_PDUS    8
 #define PDU_MAX_OUTLETS 16
 
 typedef struct pdu_outlet {
-    char name[64];  /* as given */
-    long number;    /* 0 until known (a name is looked up) */
+    char name[64]; /* as given */
+    long number;   /* 0 until known (a name is looked up) */
 } pdu_outlet;
 
 typedef struct pdu_target {
-    char address[256];  /* "" : the address parameter's */
+    char address[256]; /* "" : the address parameter's */
     pdu_outlet outlets[PDU_MAX_OUTLETS];
     int count;
 } pdu_target;

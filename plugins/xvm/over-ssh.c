@@ -76,8 +76,7 @@ static hf_result ssh_power(xvm *x, const hf_context *ctx, xvm_op op, const guest
     return r;
 }
 
-static hf_result ssh_list(xvm *x, const hf_context *ctx, hf_target_sink *sink, void *arg, int *count,
-                          hf_reply *reply)
+static hf_result ssh_list(xvm *x, const hf_context *ctx, hf_target_sink *sink, void *arg, int *count, hf_reply *reply)
 {
     char command[1024];
     ssh_output *o = x->output;
@@ -86,8 +85,7 @@ static hf_result ssh_list(xvm *x, const hf_context *ctx, hf_target_sink *sink, v
     if (r == HF_OK && o->exit_status != 0)
         r = command_failed(x, NULL, command, o, reply);
     else if (r == HF_OK && (*count = xvm_parse_list(x->commands.toolstack, o->out, sink, arg)) < 0) {
-        r = hf_reply_set(reply, HF_E_DEVICE_REFUSED, "Dom0 %s: the output of `%s` is not understood", x->dom0,
-                         command);
+        r = hf_reply_set(reply, HF_E_DEVICE_REFUSED, "Dom0 %s: the output of `%s` is not understood", x->dom0, command);
     }
     return r;
 }

@@ -53,10 +53,11 @@ static hf_result xapi_status(xvm *x, const hf_context *ctx, const char *guest, g
     state = xv_str(xv_get(rec, "power_state"));
     dom0 = xv_get(rec, "is_control_domain");
     snprintf(st->word, sizeof st->word, "%s", state ? state : "");
-    snprintf(st->name, sizeof st->name, "%s", xv_str(xv_get(rec, "name_label")) ? xv_get(rec, "name_label")->str : guest);
+    snprintf(st->name, sizeof st->name, "%s",
+             xv_str(xv_get(rec, "name_label")) ? xv_get(rec, "name_label")->str : guest);
     if (dom0 && dom0->num)
-        r = hf_reply_set(reply, HF_E_BAD_PARAMETER, "Dom0 %s: %s is the control domain itself: never a target",
-                         x->dom0, guest);
+        r = hf_reply_set(reply, HF_E_BAD_PARAMETER, "Dom0 %s: %s is the control domain itself: never a target", x->dom0,
+                         guest);
     else if (state && strcmp(state, "Halted") == 0)
         st->power = HF_POWER_OFF;
     else if (state && (!strcmp(state, "Running") || !strcmp(state, "Paused") || !strcmp(state, "Suspended")))
@@ -92,8 +93,7 @@ static hf_result xapi_power(xvm *x, const hf_context *ctx, xvm_op op, const gues
     return hf_reply_set(reply, HF_OK, "Dom0 %s: guest %s: %s done", x->dom0, guest, method);
 }
 
-static hf_result xapi_list(xvm *x, const hf_context *ctx, hf_target_sink *sink, void *arg, int *count,
-                           hf_reply *reply)
+static hf_result xapi_list(xvm *x, const hf_context *ctx, hf_target_sink *sink, void *arg, int *count, hf_reply *reply)
 {
     xv *vms = NULL;
     hf_result r = xapi_call(x->x, "VM.get_all", NULL, 0, &vms, ctx->deadline_ms, reply);

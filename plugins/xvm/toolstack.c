@@ -48,8 +48,9 @@ bool xvm_guest_valid(const char *guest, char *why, size_t why_size)
     }
     for (const char *p = guest; *p; p++)
         if (!isalnum((unsigned char)*p) && !strchr("._-+@: ", *p)) {
-            snprintf(why, why_size, "guest '%.128s' holds '%c': only a UUID, or a name of letters, digits, "
-                                    "spaces and . _ - + @ :",
+            snprintf(why, why_size,
+                     "guest '%.128s' holds '%c': only a UUID, or a name of letters, digits, "
+                     "spaces and . _ - + @ :",
                      guest, isprint((unsigned char)*p) ? *p : '?');
             return false;
         }
@@ -96,9 +97,9 @@ bool xvm_command(const xvm_commands *cmd, xvm_op op, const char *guest, char *ou
     case XVM_XE:
         ok = op == XVM_STATUS ? (uuid ? add(out, size, "xe vm-param-get uuid=%s param-name=power-state", q)
                                       : add(out, size, "xe vm-list name-label=%s params=power-state --minimal", q))
-             : op == XVM_OFF ? add(out, size, "xe vm-shutdown --force %s=%s", uuid ? "uuid" : "vm", q)
-             : op == XVM_ON  ? add(out, size, "xe vm-start %s=%s", uuid ? "uuid" : "vm", q)
-                             : add(out, size, "xe vm-list is-control-domain=false params=uuid,name-label");
+             : op == XVM_OFF  ? add(out, size, "xe vm-shutdown --force %s=%s", uuid ? "uuid" : "vm", q)
+             : op == XVM_ON   ? add(out, size, "xe vm-start %s=%s", uuid ? "uuid" : "vm", q)
+                              : add(out, size, "xe vm-list is-control-domain=false params=uuid,name-label");
         break;
     case XVM_XL:
         if ((op == XVM_OFF || op == XVM_ON) && uuid) {
@@ -116,7 +117,7 @@ bool xvm_command(const xvm_commands *cmd, xvm_op op, const char *guest, char *ou
                 return false;
             }
         }
-        ok = op == XVM_OFF ? add(out, size, "xl destroy %s", q)
+        ok = op == XVM_OFF  ? add(out, size, "xl destroy %s", q)
              : op == XVM_ON ? add(out, size, "xl create %s", q)
                             : add(out, size, "xl list -v");
         break;
@@ -171,8 +172,7 @@ static void excerpt(const char *out, const char *err, char *buf, size_t size)
     for (char *p = e; *p; p++)
         if (!isprint((unsigned char)*p))
             *p = '?';
-    snprintf(buf, size, "%s%s%s%s%s", *o ? "output '" : "", o, *o ? "'" : "", *o && *e ? ", " : "",
-             *e ? e : "");
+    snprintf(buf, size, "%s%s%s%s%s", *o ? "output '" : "", o, *o ? "'" : "", *o && *e ? ", " : "", *e ? e : "");
     if (!*o && !*e)
         snprintf(buf, size, "no output");
 }
@@ -280,8 +280,8 @@ static hf_result xl_status(const char *guest, int status, const char *out, const
 static hf_result virsh_status(const char *guest, int status, const char *out, const char *err, hf_power *power,
                               char *state, size_t state_size, char *why, size_t why_size)
 {
-    static const char *const on[] = {"running", "idle", "paused", "in shutdown", "blocked", "pmsuspended",
-                                     "crashed", "no state", NULL};
+    static const char *const on[] = {"running",     "idle",    "paused",   "in shutdown", "blocked",
+                                     "pmsuspended", "crashed", "no state", NULL};
     char word[64];
     if (status != 0 && contains(out, err, "failed to get domain")) {
         snprintf(why, why_size, "virsh: the Dom0 has no guest '%s'", guest);
@@ -303,9 +303,9 @@ static hf_result virsh_status(const char *guest, int status, const char *out, co
     return not_understood("virsh", status, out, err, why, why_size);
 }
 
-hf_result xvm_parse_status(xvm_toolstack ts, const char *guest, int exit_status, const char *out,
-                           const char *err, hf_power *power, bool *absent, char *state, size_t state_size,
-                           char *name, size_t name_size, char *why, size_t why_size)
+hf_result xvm_parse_status(xvm_toolstack ts, const char *guest, int exit_status, const char *out, const char *err,
+                           hf_power *power, bool *absent, char *state, size_t state_size, char *name, size_t name_size,
+                           char *why, size_t why_size)
 {
     *power = HF_POWER_UNKNOWN;
     *absent = false;

@@ -11,8 +11,17 @@
 #include <hafence/plugin.h>
 #include <stdbool.h>
 
-typedef enum xvm_toolstack { XVM_XE, XVM_XL, XVM_VIRSH } xvm_toolstack;
-typedef enum xvm_op { XVM_STATUS, XVM_OFF, XVM_ON, XVM_LIST } xvm_op;
+typedef enum xvm_toolstack {
+    XVM_XE,
+    XVM_XL,
+    XVM_VIRSH
+} xvm_toolstack;
+typedef enum xvm_op {
+    XVM_STATUS,
+    XVM_OFF,
+    XVM_ON,
+    XVM_LIST
+} xvm_op;
 
 typedef struct xvm_commands {
     xvm_toolstack toolstack;
@@ -41,9 +50,9 @@ bool xvm_command(const xvm_commands *cmd, xvm_op op, const char *guest, char *ou
  * guests only: one it does not list is HF_OK with *absent set and the
  * power UNKNOWN (stopped, or a name it never had: absent is never off).
  * For xl, name gets the guest's name (off and on need it). */
-hf_result xvm_parse_status(xvm_toolstack ts, const char *guest, int exit_status, const char *out,
-                           const char *err, hf_power *power, bool *absent, char *state, size_t state_size,
-                           char *name, size_t name_size, char *why, size_t why_size);
+hf_result xvm_parse_status(xvm_toolstack ts, const char *guest, int exit_status, const char *out, const char *err,
+                           hf_power *power, bool *absent, char *state, size_t state_size, char *name, size_t name_size,
+                           char *why, size_t why_size);
 
 /* Guests in a list command's output, (target, name) to sink; the number
  * found, or -1 when the output is not understood. */

@@ -18,7 +18,6 @@
 #include "proto/net/address.h"
 #include "plugins/xvm/xvm.h"
 
-
 static const char *const transports[] = {"ssh", "xapi", NULL};
 static const char *const toolstacks[] = {"xe", "xl", "virsh", NULL};
 static const char *const schemes[] = {"https", "http", NULL};
@@ -69,8 +68,7 @@ static hf_result create_ssh(xvm *x, const hf_context *ctx, const hf_param *p, hf
         return hf_reply_set(reply, HF_E_BAD_PARAMETER, "xvm: virsh_uri '%s' holds characters a URI does not",
                             x->virsh_uri);
     if (!xvm_word_valid(x->xl_config_dir))
-        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "xvm: xl_config_dir '%s' is not a plain path",
-                            x->xl_config_dir);
+        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "xvm: xl_config_dir '%s' is not a plain path", x->xl_config_dir);
     x->commands.virsh_uri = x->virsh_uri;
     x->commands.xl_config_dir = x->xl_config_dir;
     if (hf_param_get(p, "known_hosts"))
@@ -191,8 +189,8 @@ static hf_result set_power(xvm *x, const hf_context *ctx, const char *target, xv
     if (r != HF_OK)
         return r;
     if (st.power == want)
-        return hf_reply_set(reply, HF_OK, "Dom0 %s: guest %s: already %s (%s)", x->dom0, target,
-                            hf_power_name(want), st.word);
+        return hf_reply_set(reply, HF_OK, "Dom0 %s: guest %s: already %s (%s)", x->dom0, target, hf_power_name(want),
+                            st.word);
     if (st.power == HF_POWER_UNKNOWN && st.absent && op == XVM_OFF)
         return absent_reply(x, target, reply, HF_E_BAD_PARAMETER, "; nothing was destroyed");
     r = x->transport->power(x, ctx, op, &st, target, reply);
@@ -207,8 +205,8 @@ static hf_result set_power(xvm *x, const hf_context *ctx, const char *target, xv
     {
         hf_reply again = {0};
         if (read_state(x, ctx, target, &after, &again) == HF_OK && after.power == want)
-            return hf_reply_set(reply, HF_OK, "Dom0 %s: guest %s: %s (%s) although the command failed", x->dom0,
-                                target, hf_power_name(want), after.word);
+            return hf_reply_set(reply, HF_OK, "Dom0 %s: guest %s: %s (%s) although the command failed", x->dom0, target,
+                                hf_power_name(want), after.word);
     }
     return r;
 }
@@ -231,7 +229,10 @@ static hf_result xvm_list(void *instance, const hf_context *ctx, hf_target_sink 
     return r == HF_OK ? hf_reply_set(reply, HF_OK, "Dom0 %s: %d guest%s", x->dom0, n, n == 1 ? "" : "s") : r;
 }
 
-static void no_sink(void *arg, const char *target, const char *name) { (void)arg, (void)target, (void)name; }
+static void no_sink(void *arg, const char *target, const char *name)
+{
+    (void)arg, (void)target, (void)name;
+}
 
 static hf_result xvm_monitor(void *instance, const hf_context *ctx, hf_reply *reply)
 {
@@ -239,14 +240,10 @@ static hf_result xvm_monitor(void *instance, const hf_context *ctx, hf_reply *re
 }
 
 static const hf_dispatch dispatch[] = {
-    HF_DISPATCH_FENCE_CREATE(xvm_create),
-    HF_DISPATCH_FENCE_DESTROY(xvm_destroy),
-    HF_DISPATCH_FENCE_OFF(xvm_off),
-    HF_DISPATCH_FENCE_ON(xvm_on),
-    HF_DISPATCH_FENCE_STATUS(xvm_status),
-    HF_DISPATCH_FENCE_MONITOR(xvm_monitor),
-    HF_DISPATCH_FENCE_LIST(xvm_list),
-    HF_DISPATCH_END,
+    HF_DISPATCH_FENCE_CREATE(xvm_create), HF_DISPATCH_FENCE_DESTROY(xvm_destroy),
+    HF_DISPATCH_FENCE_OFF(xvm_off),       HF_DISPATCH_FENCE_ON(xvm_on),
+    HF_DISPATCH_FENCE_STATUS(xvm_status), HF_DISPATCH_FENCE_MONITOR(xvm_monitor),
+    HF_DISPATCH_FENCE_LIST(xvm_list),     HF_DISPATCH_END,
 };
 
 static const hf_plugin_descriptor descriptor = {

@@ -29,16 +29,15 @@ typedef struct xvm_transport {
     /* Ask for op (XVM_OFF or XVM_ON); HF_OK when the Dom0 accepted it. */
     hf_result (*power)(xvm *x, const hf_context *ctx, xvm_op op, const guest_state *st, const char *guest,
                        hf_reply *reply);
-    hf_result (*list)(xvm *x, const hf_context *ctx, hf_target_sink *sink, void *arg, int *count,
-                      hf_reply *reply);
+    hf_result (*list)(xvm *x, const hf_context *ctx, hf_target_sink *sink, void *arg, int *count, hf_reply *reply);
 } xvm_transport;
 
 struct xvm {
     const xvm_transport *transport;
-    char dom0[300];      /* the Dom0, for messages: user@address:port or the XAPI URL */
+    char dom0[300]; /* the Dom0, for messages: user@address:port or the XAPI URL */
     /* ssh */
     ssh_conn *ssh;
-    ssh_output *output;  /* the last command's (one call at a time) */
+    ssh_output *output; /* the last command's (one call at a time) */
     xvm_commands commands;
     char virsh_uri[256];
     char xl_config_dir[512];

@@ -3,9 +3,7 @@
 #include "proto/board/board.h"
 #include "proto/net/address.h"
 
-
-bool board_settings_read(board_settings *s, const char *kind, const hf_param *p, const hf_context *ctx,
-                         hf_reply *reply)
+bool board_settings_read(board_settings *s, const char *kind, const hf_param *p, const hf_context *ctx, hf_reply *reply)
 {
     const char *fp = hf_param_str(p, "fingerprint", "");
     memset(s, 0, sizeof *s);
@@ -23,7 +21,8 @@ bool board_settings_read(board_settings *s, const char *kind, const hf_param *p,
         /* sha256//<base64 of the SHA-256 of the public key>, as curl takes it */
         const char *b64 = strncmp(fp, "sha256//", 8) == 0 ? fp + 8 : fp;
         size_t n = strlen(b64);
-        if (n != 44 || b64[43] != '=' || strspn(b64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") != n) {
+        if (n != 44 || b64[43] != '=' ||
+            strspn(b64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") != n) {
             hf_reply_set(reply, HF_E_BAD_PARAMETER,
                          "%s: fingerprint must be sha256// and the 44-character base64 SHA-256 of the board's public "
                          "key (openssl x509 -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 "
@@ -43,7 +42,10 @@ bool board_settings_read(board_settings *s, const char *kind, const hf_param *p,
     return true;
 }
 
-void board_settings_wipe(board_settings *s) { memset(s, 0, sizeof *s); }
+void board_settings_wipe(board_settings *s)
+{
+    memset(s, 0, sizeof *s);
+}
 
 bool board_open(board *b, const board_settings *s, const char *target, hf_reply *reply)
 {

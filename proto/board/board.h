@@ -14,15 +14,15 @@
 #include "proto/ssh/ssh-conn.h"
 
 typedef struct board_settings {
-    const char *kind;            /* "iLO", "iRMC": for messages */
+    const char *kind; /* "iLO", "iRMC": for messages */
     char username[128];
-    char password[256];          /* secret */
+    char password[256]; /* secret */
     char ca_file[1024];
-    char pin[160];               /* "sha256//<base64>" or "" */
+    char pin[160]; /* "sha256//<base64>" or "" */
     bool insecure;
     char known_hosts[1024];
     bool accept_new_host_key;
-    int https_port, ssh_port;    /* 0: 443, 22 */
+    int https_port, ssh_port; /* 0: 443, 22 */
     long call_timeout_ms;
     long connect_timeout_ms;
 } board_settings;
@@ -30,22 +30,48 @@ typedef struct board_settings {
 /* The shared parameters: username, password, ca_file, insecure,
  * fingerprint, known_hosts, accept_new_host_key, https_port, ssh_port,
  * call_timeout_ms, connect_timeout_ms. */
-#define BOARD_PARAMS(default_user)                                                                                  \
-    {"username", HF_PARAM_STRING, 0, default_user, NULL, 0, 0, "the board's account"},                             \
-        {"password", HF_PARAM_STRING, HF_PARAM_SECRET, NULL, NULL, 0, 0, "its password (FENCE_PASSWD)"},           \
-        {"ca_file", HF_PARAM_PATH, 0, NULL, NULL, 0, 0, "HTTPS: CA certificate(s) the board's must chain to"},     \
-        {"fingerprint", HF_PARAM_STRING, 0, NULL, NULL, 0, 0,                                                      \
-         "HTTPS: trust the board's (self-signed) certificate by its public key: sha256//<base64>"},                \
+#define BOARD_PARAMS(default_user)                                                                                     \
+    {"username", HF_PARAM_STRING, 0, default_user, NULL, 0, 0, "the board's account"},                                 \
+        {"password", HF_PARAM_STRING, HF_PARAM_SECRET, NULL, NULL, 0, 0, "its password (FENCE_PASSWD)"},               \
+        {"ca_file", HF_PARAM_PATH, 0, NULL, NULL, 0, 0, "HTTPS: CA certificate(s) the board's must chain to"},         \
+        {"fingerprint",                                                                                                \
+         HF_PARAM_STRING,                                                                                              \
+         0,                                                                                                            \
+         NULL,                                                                                                         \
+         NULL,                                                                                                         \
+         0,                                                                                                            \
+         0,                                                                                                            \
+         "HTTPS: trust the board's (self-signed) certificate by its public key: sha256//<base64>"},                    \
         {"insecure", HF_PARAM_BOOLEAN, 0, "0", NULL, 0, 0, "HTTPS: no TLS verification (an explicit, logged opt-in)"}, \
-        {"known_hosts", HF_PARAM_PATH, 0, NULL, NULL, 0, 0,                                                        \
-         "SSH: known-hosts file the board's key must be in (default ~/.ssh/known_hosts)"},                          \
-        {"accept_new_host_key", HF_PARAM_BOOLEAN, 0, "0", NULL, 0, 0,                                              \
-         "SSH: trust an unknown host key on first use (a changed key is always refused)"},                         \
-        {"https_port", HF_PARAM_INTEGER, 0, "443", NULL, 1, 65535, "HTTPS port, when the address has none"},       \
-        {"ssh_port", HF_PARAM_INTEGER, 0, "22", NULL, 1, 65535, "SSH port (a port in the address is the HTTPS one)"}, \
-        {"call_timeout_ms", HF_PARAM_INTEGER, 0, "10000", NULL, 100, 600000,                                       \
-         "each request or dialogue step (never past the call's deadline)"},                                        \
-        {"connect_timeout_ms", HF_PARAM_INTEGER, 0, "10000", NULL, 100, 600000, "SSH: connect and log in within this"}
+        {"known_hosts",                                                                                                \
+         HF_PARAM_PATH,                                                                                                \
+         0,                                                                                                            \
+         NULL,                                                                                                         \
+         NULL,                                                                                                         \
+         0,                                                                                                            \
+         0,                                                                                                            \
+         "SSH: known-hosts file the board's key must be in (default ~/.ssh/known_hosts)"},                             \
+        {"accept_new_host_key",                                                                                        \
+         HF_PARAM_BOOLEAN,                                                                                             \
+         0,                                                                                                            \
+         "0",                                                                                                          \
+         NULL,                                                                                                         \
+         0,                                                                                                            \
+         0,                                                                                                            \
+         "SSH: trust an unknown host key on first use (a changed key is always refused)"},                             \
+        {"https_port", HF_PARAM_INTEGER, 0, "443", NULL, 1, 65535, "HTTPS port, when the address has none"},           \
+        {"ssh_port", HF_PARAM_INTEGER, 0, "22", NULL, 1, 65535, "SSH port (a port in the address is the HTTPS one)"},  \
+        {"call_timeout_ms",                                                                                            \
+         HF_PARAM_INTEGER,                                                                                             \
+         0,                                                                                                            \
+         "10000",                                                                                                      \
+         NULL,                                                                                                         \
+         100,                                                                                                          \
+         600000,                                                                                                       \
+         "each request or dialogue step (never past the call's deadline)"},                                            \
+    {                                                                                                                  \
+        "connect_timeout_ms", HF_PARAM_INTEGER, 0, "10000", NULL, 100, 600000, "SSH: connect and log in within this"   \
+    }
 
 /* From a validated parameter set; false (with reply set) on a bad value. */
 bool board_settings_read(board_settings *s, const char *kind, const hf_param *p, const hf_context *ctx,
@@ -54,15 +80,15 @@ void board_settings_wipe(board_settings *s);
 
 typedef struct board {
     bool open;
-    char address[300];   /* as given: the target */
+    char address[300]; /* as given: the target */
     char host[256];
     int https_port;
-    char url[300];       /* https://host:port */
-    char name[340];      /* "iLO 10.0.0.5": for messages */
+    char url[300];  /* https://host:port */
+    char name[340]; /* "iLO 10.0.0.5": for messages */
     redfish *redfish;
     ribcl *ribcl;
     ssh_conn *ssh;
-    char tried[700];     /* protocol=auto: what the protocols passed over said */
+    char tried[700]; /* protocol=auto: what the protocols passed over said */
 } board;
 
 /* A board for target (else the address parameter).  False with reply set

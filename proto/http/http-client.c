@@ -10,8 +10,8 @@
 struct http_client {
     http_options opt; /* strings are the copies below */
     char *device, *ca_file, *pin, *unix_socket;
-    CURL *curl;       /* requests: kept, so that connections are reused */
-    CURL *stream;     /* the raw TLS stream, when open */
+    CURL *curl;   /* requests: kept, so that connections are reused */
+    CURL *stream; /* the raw TLS stream, when open */
 };
 
 typedef struct transfer {
@@ -22,9 +22,15 @@ typedef struct transfer {
 } transfer;
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static void curl_init(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
+static void curl_init(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+}
 
-static char *dup_or_null(const char *s) { return s && *s ? strdup(s) : NULL; }
+static char *dup_or_null(const char *s)
+{
+    return s && *s ? strdup(s) : NULL;
+}
 
 http_client *http_client_new(const http_options *opt)
 {
@@ -162,15 +168,13 @@ static hf_result transport_error(const http_client *c, const hf_context *ctx, CU
     case CURLE_COULDNT_CONNECT:
     case CURLE_SEND_ERROR:
     case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-        return hf_reply_set(reply, HF_E_UNREACHABLE, "%s: cannot reach it: %s", c->device, msg);
+    case CURLE_GOT_NOTHING: return hf_reply_set(reply, HF_E_UNREACHABLE, "%s: cannot reach it: %s", c->device, msg);
     case CURLE_OPERATION_TIMEDOUT:
         return hf_reply_set(reply, hf_ctx_remaining_ms(ctx) == 0 ? HF_E_TIMED_OUT : HF_E_UNREACHABLE,
                             "%s: no answer within %ld ms", c->device, timeout);
     case CURLE_ABORTED_BY_CALLBACK:
-        return hf_reply_set(reply, hf_ctx_remaining_ms(ctx) == 0 ? HF_E_TIMED_OUT : HF_E_CANCELLED,
-                            "%s: stopped: %s", c->device,
-                            hf_ctx_remaining_ms(ctx) == 0 ? "deadline passed" : "cancelled");
+        return hf_reply_set(reply, hf_ctx_remaining_ms(ctx) == 0 ? HF_E_TIMED_OUT : HF_E_CANCELLED, "%s: stopped: %s",
+                            c->device, hf_ctx_remaining_ms(ctx) == 0 ? "deadline passed" : "cancelled");
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
         return hf_reply_set(reply, HF_E_AUTH_REFUSED,
                             "%s: TLS: its public key is not the pinned one (a man in the middle, or a new "
@@ -191,8 +195,7 @@ static hf_result transport_error(const http_client *c, const hf_context *ctx, CU
          * credential (and worth a retry) */
         return hf_reply_set(reply, HF_E_DEVICE_REFUSED,
                             "%s: TLS handshake failed (%s): is this port a TLS (HTTPS) service?", c->device, msg);
-    default:
-        return hf_reply_set(reply, HF_E_UNREACHABLE, "%s: %s", c->device, msg);
+    default: return hf_reply_set(reply, HF_E_UNREACHABLE, "%s: %s", c->device, msg);
     }
 }
 
@@ -245,10 +248,10 @@ hf_result http_request(http_client *c, const hf_context *ctx, const char *method
     curl_easy_setopt(h, CURLOPT_PASSWORD, NULL);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
     if (rc != CURLE_OK) {
-        hf_result r = t.overflow ? hf_reply_set(reply, HF_E_DEVICE_REFUSED, "%s: %s %s: reply larger than %zu bytes",
-                                                c->device, method, url, t.max)
-                                 : transport_error(c, ctx, rc, timeout, *errbuf ? errbuf : curl_easy_strerror(rc),
-                                                   reply);
+        hf_result r = t.overflow
+                          ? hf_reply_set(reply, HF_E_DEVICE_REFUSED, "%s: %s %s: reply larger than %zu bytes",
+                                         c->device, method, url, t.max)
+                          : transport_error(c, ctx, rc, timeout, *errbuf ? errbuf : curl_easy_strerror(rc), reply);
         http_reply_clear(out);
         return r;
     }
@@ -322,16 +325,14 @@ hf_result http_stream_send(http_client *c, const hf_context *ctx, const char *da
             continue;
         }
         if (rc != CURLE_OK)
-            return hf_reply_set(reply, HF_E_UNREACHABLE, "%s: connection lost: %s", c->device,
-                                curl_easy_strerror(rc));
+            return hf_reply_set(reply, HF_E_UNREACHABLE, "%s: connection lost: %s", c->device, curl_easy_strerror(rc));
         data += sent;
         len -= sent;
     }
     return HF_OK;
 }
 
-hf_result http_stream_recv(http_client *c, const hf_context *ctx, char *buf, size_t size, size_t *got,
-                           hf_reply *reply)
+hf_result http_stream_recv(http_client *c, const hf_context *ctx, char *buf, size_t size, size_t *got, hf_reply *reply)
 {
     int64_t until = stream_until(c, ctx);
     *got = 0;
@@ -340,8 +341,7 @@ hf_result http_stream_recv(http_client *c, const hf_context *ctx, char *buf, siz
         if (rc == CURLE_OK)
             return HF_OK; /* *got == 0: the board closed the stream */
         if (rc != CURLE_AGAIN)
-            return hf_reply_set(reply, HF_E_UNREACHABLE, "%s: connection lost: %s", c->device,
-                                curl_easy_strerror(rc));
+            return hf_reply_set(reply, HF_E_UNREACHABLE, "%s: connection lost: %s", c->device, curl_easy_strerror(rc));
         if (!stream_wait(c, ctx, true, until))
             return hf_reply_set(reply, hf_ctx_remaining_ms(ctx) ? HF_E_UNREACHABLE : HF_E_TIMED_OUT,
                                 "%s: no answer in time", c->device);

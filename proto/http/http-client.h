@@ -27,8 +27,8 @@ typedef struct http_reply {
     long status;
     char *body; /* NUL-terminated; free with http_reply_clear */
     size_t len;
-    char location[512];    /* the Location header */
-    char auth_token[256];  /* the X-Auth-Token header (Redfish sessions); a secret */
+    char location[512];   /* the Location header */
+    char auth_token[256]; /* the X-Auth-Token header (Redfish sessions); a secret */
 } http_reply;
 
 /* What a protocol client keeps of its device: the base URL (no '/' at
@@ -65,8 +65,7 @@ void http_deadline_context(hf_context *ctx, int64_t deadline_ms);
  * (*got = 0) or the deadline. */
 hf_result http_stream_open(http_client *c, const hf_context *ctx, const char *url, hf_reply *reply);
 hf_result http_stream_send(http_client *c, const hf_context *ctx, const char *data, size_t len, hf_reply *reply);
-hf_result http_stream_recv(http_client *c, const hf_context *ctx, char *buf, size_t size, size_t *got,
-                           hf_reply *reply);
+hf_result http_stream_recv(http_client *c, const hf_context *ctx, char *buf, size_t size, size_t *got, hf_reply *reply);
 void http_stream_close(http_client *c);
 
 #endif

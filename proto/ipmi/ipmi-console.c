@@ -64,14 +64,12 @@ static hf_result console_error(ipmiconsole_ctx_t ctx, const char *host, hf_reply
     case IPMICONSOLE_ERR_BMC_BUSY:
     case IPMICONSOLE_ERR_BMC_ERROR:
     case IPMICONSOLE_ERR_BMC_IMPLEMENTATION:
-    default:
-        return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "BMC %s: console: %s", host, msg);
+    default: return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "BMC %s: console: %s", host, msg);
     }
 }
 
-hf_result ipmi_console_open(const char *host, const ipmi_link_options *opt,
-                            unsigned int workarounds, int64_t timeout_ms, ipmi_console **out,
-                            hf_reply *reply)
+hf_result ipmi_console_open(const char *host, const ipmi_link_options *opt, unsigned int workarounds,
+                            int64_t timeout_ms, ipmi_console **out, hf_reply *reply)
 {
     struct ipmiconsole_ipmi_config ic;
     struct ipmiconsole_protocol_config pc;
@@ -92,14 +90,14 @@ hf_result ipmi_console_open(const char *host, const ipmi_link_options *opt,
                                 "BMC %s: console: libipmiconsole cannot reach ports above 32767", host);
     }
     if (!engine_get())
-        return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "BMC %s: console: cannot start libipmiconsole: %s",
-                            host, strerror(errno));
+        return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "BMC %s: console: cannot start libipmiconsole: %s", host,
+                            strerror(errno));
     memset(&ic, 0, sizeof ic);
     ic.username = (char *)opt->username;
     ic.password = (char *)opt->password;
     ic.k_g = (unsigned char *)opt->k_g;
     ic.k_g_len = opt->k_g_len;
-    ic.privilege_level = opt->privilege == IPMI_PRIVILEGE_LEVEL_USER     ? IPMICONSOLE_PRIVILEGE_USER
+    ic.privilege_level = opt->privilege == IPMI_PRIVILEGE_LEVEL_USER    ? IPMICONSOLE_PRIVILEGE_USER
                          : opt->privilege == IPMI_PRIVILEGE_LEVEL_ADMIN ? IPMICONSOLE_PRIVILEGE_ADMIN
                                                                         : IPMICONSOLE_PRIVILEGE_OPERATOR;
     ic.cipher_suite_id = opt->cipher_suite;
@@ -135,8 +133,8 @@ hf_result ipmi_console_open(const char *host, const ipmi_link_options *opt,
     return hf_reply_set(reply, HF_OK, "BMC %s: console session established", host);
 }
 
-long ipmi_console_copy(ipmi_console *c, int fd, int64_t deadline_ms, int (*stop)(void *arg),
-                       void *stop_arg, hf_reply *reply)
+long ipmi_console_copy(ipmi_console *c, int fd, int64_t deadline_ms, int (*stop)(void *arg), void *stop_arg,
+                       hf_reply *reply)
 {
     int in = ipmiconsole_ctx_fd(c->ctx);
     long total = 0;
@@ -162,8 +160,8 @@ long ipmi_console_copy(ipmi_console *c, int fd, int64_t deadline_ms, int (*stop)
             if (w < 0 && errno == EINTR)
                 continue;
             if (w <= 0) {
-                hf_reply_set(reply, HF_E_DEVICE_REFUSED, "BMC %s: console: cannot write the capture: %s",
-                             c->host, strerror(errno));
+                hf_reply_set(reply, HF_E_DEVICE_REFUSED, "BMC %s: console: cannot write the capture: %s", c->host,
+                             strerror(errno));
                 return -1;
             }
             off += w;
@@ -197,9 +195,7 @@ static const ipmi_flag_name workarounds[] = {
     {"solchannelsupport", IPMICONSOLE_WORKAROUND_SKIP_CHANNEL_PAYLOAD_SUPPORT},
 };
 
-bool ipmi_console_workarounds_parse(const char *names, unsigned int *flags, char *bad,
-                                    size_t bad_size)
+bool ipmi_console_workarounds_parse(const char *names, unsigned int *flags, char *bad, size_t bad_size)
 {
-    return ipmi_flag_names_parse(workarounds, sizeof workarounds / sizeof workarounds[0], names, flags, bad,
-                                 bad_size);
+    return ipmi_flag_names_parse(workarounds, sizeof workarounds / sizeof workarounds[0], names, flags, bad, bad_size);
 }

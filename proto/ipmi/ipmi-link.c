@@ -45,31 +45,31 @@ static hf_result link_error(ipmi_link *link, const char *what, hf_reply *reply)
     const char *host = link->host;
     switch (e) {
     case IPMI_ERR_USERNAME_INVALID:
-        return hf_reply_set(reply, HF_E_AUTH_REFUSED, "BMC %s: %s: authentication refused: unknown user (%s)",
-                            host, what, msg);
+        return hf_reply_set(reply, HF_E_AUTH_REFUSED, "BMC %s: %s: authentication refused: unknown user (%s)", host,
+                            what, msg);
     case IPMI_ERR_PASSWORD_INVALID:
     case IPMI_ERR_PASSWORD_VERIFICATION_TIMEOUT:
-        return hf_reply_set(reply, HF_E_AUTH_REFUSED, "BMC %s: %s: authentication refused: wrong password (%s)",
-                            host, what, msg);
+        return hf_reply_set(reply, HF_E_AUTH_REFUSED, "BMC %s: %s: authentication refused: wrong password (%s)", host,
+                            what, msg);
     case IPMI_ERR_K_G_INVALID:
-        return hf_reply_set(reply, HF_E_AUTH_REFUSED, "BMC %s: %s: authentication refused: wrong K_g key (%s)",
-                            host, what, msg);
+        return hf_reply_set(reply, HF_E_AUTH_REFUSED, "BMC %s: %s: authentication refused: wrong K_g key (%s)", host,
+                            what, msg);
     case IPMI_ERR_CIPHER_SUITE_ID_UNAVAILABLE:
         return hf_reply_set(reply, HF_E_AUTH_REFUSED,
-                            "BMC %s: %s: authentication refused: cipher suite not supported by the BMC (%s)",
-                            host, what, msg);
+                            "BMC %s: %s: authentication refused: cipher suite not supported by the BMC (%s)", host,
+                            what, msg);
     case IPMI_ERR_AUTHENTICATION_TYPE_UNAVAILABLE:
         return hf_reply_set(reply, HF_E_AUTH_REFUSED,
-                            "BMC %s: %s: authentication refused: authentication type not supported (%s)",
-                            host, what, msg);
+                            "BMC %s: %s: authentication refused: authentication type not supported (%s)", host, what,
+                            msg);
     case IPMI_ERR_IPMI_2_0_UNAVAILABLE:
-        return hf_reply_set(reply, HF_E_AUTH_REFUSED,
-                            "BMC %s: %s: the BMC does not offer IPMI 2.0 (try lanplus=0): %s", host, what, msg);
+        return hf_reply_set(reply, HF_E_AUTH_REFUSED, "BMC %s: %s: the BMC does not offer IPMI 2.0 (try lanplus=0): %s",
+                            host, what, msg);
     case IPMI_ERR_PRIVILEGE_LEVEL_INSUFFICIENT:
     case IPMI_ERR_PRIVILEGE_LEVEL_CANNOT_BE_OBTAINED:
         return hf_reply_set(reply, HF_E_AUTH_REFUSED,
-                            "BMC %s: %s: privilege too low: the user cannot get the privilege needed (%s)",
-                            host, what, msg);
+                            "BMC %s: %s: privilege too low: the user cannot get the privilege needed (%s)", host, what,
+                            msg);
     case IPMI_ERR_CONNECTION_TIMEOUT:
     case IPMI_ERR_SESSION_TIMEOUT:
     case IPMI_ERR_MESSAGE_TIMEOUT:
@@ -80,25 +80,24 @@ static hf_result link_error(ipmi_link *link, const char *what, hf_reply *reply)
     case IPMI_ERR_DRIVER_BUSY:
         return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "BMC %s: %s: BMC busy, try again: %s", host, what, msg);
     case IPMI_ERR_COMMAND_INVALID_OR_UNSUPPORTED:
-        return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "BMC %s: %s: command refused (not supported): %s",
-                            host, what, msg);
+        return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "BMC %s: %s: command refused (not supported): %s", host, what,
+                            msg);
     case IPMI_ERR_BAD_COMPLETION_CODE:
         return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "BMC %s: %s: command refused: %s", host, what, msg);
     case IPMI_ERR_BAD_RMCPPLUS_STATUS_CODE:
         return hf_reply_set(reply, HF_E_AUTH_REFUSED, "BMC %s: %s: session refused: %s", host, what, msg);
     case IPMI_ERR_SYSTEM_ERROR:
         return hf_reply_set(reply, HF_E_UNREACHABLE, "BMC %s: %s: system error: %s", host, what, msg);
-    default:
-        return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "BMC %s: %s: %s", host, what, msg);
+    default: return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "BMC %s: %s: %s", host, what, msg);
     }
 }
 
-hf_result ipmi_link_open(ipmi_link *link, const char *host, const ipmi_link_options *opt,
-                         int64_t timeout_ms, hf_reply *reply)
+hf_result ipmi_link_open(ipmi_link *link, const char *host, const ipmi_link_options *opt, int64_t timeout_ms,
+                         hf_reply *reply)
 {
     unsigned int session = opt->session_timeout_ms ? opt->session_timeout_ms : IPMI_SESSION_TIMEOUT_DEFAULT;
-    unsigned int retrans = opt->retransmission_timeout_ms ? opt->retransmission_timeout_ms
-                                                          : IPMI_RETRANSMISSION_TIMEOUT_DEFAULT;
+    unsigned int retrans =
+        opt->retransmission_timeout_ms ? opt->retransmission_timeout_ms : IPMI_RETRANSMISSION_TIMEOUT_DEFAULT;
     int rc;
     if (link->open && strcmp(link->host, host) == 0)
         return HF_OK;
@@ -118,18 +117,17 @@ hf_result ipmi_link_open(ipmi_link *link, const char *host, const ipmi_link_opti
     if (!link->ctx)
         return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "BMC %s: cannot create an IPMI context", host);
     if (opt->lanplus)
-        rc = ipmi_ctx_open_outofband_2_0(link->ctx, host, opt->username, opt->password, opt->k_g,
-                                         opt->k_g_len, opt->privilege, opt->cipher_suite, session,
-                                         retrans, opt->workaround_flags, IPMI_FLAGS_DEFAULT);
+        rc = ipmi_ctx_open_outofband_2_0(link->ctx, host, opt->username, opt->password, opt->k_g, opt->k_g_len,
+                                         opt->privilege, opt->cipher_suite, session, retrans, opt->workaround_flags,
+                                         IPMI_FLAGS_DEFAULT);
     else
-        rc = ipmi_ctx_open_outofband(link->ctx, host, opt->username, opt->password, opt->authtype,
-                                     opt->privilege, session, retrans, opt->workaround_flags,
-                                     IPMI_FLAGS_DEFAULT);
+        rc = ipmi_ctx_open_outofband(link->ctx, host, opt->username, opt->password, opt->authtype, opt->privilege,
+                                     session, retrans, opt->workaround_flags, IPMI_FLAGS_DEFAULT);
     if (rc < 0) {
         int e = ipmi_ctx_errnum(link->ctx);
         hf_result r;
-        if (opt->lanplus && (e == IPMI_ERR_IPMI_ERROR || e == IPMI_ERR_INTERNAL_ERROR ||
-                            e == IPMI_ERR_BAD_RMCPPLUS_STATUS_CODE))
+        if (opt->lanplus &&
+            (e == IPMI_ERR_IPMI_ERROR || e == IPMI_ERR_INTERNAL_ERROR || e == IPMI_ERR_BAD_RMCPPLUS_STATUS_CODE))
             /* FreeIPMI reports a refused RMCP+ open-session (e.g. status 04h,
              * invalid authentication algorithm) this way */
             r = hf_reply_set(reply, HF_E_AUTH_REFUSED,
@@ -157,8 +155,8 @@ hf_result ipmi_link_power_state(ipmi_link *link, hf_power *power, hf_reply *repl
     if (ipmi_cmd_get_chassis_status(link->ctx, rs) < 0)
         r = link_error(link, "get chassis status", reply);
     else if (FIID_OBJ_GET(rs, "current_power_state.power_is_on", &on) < 0)
-        r = hf_reply_set(reply, HF_E_DEVICE_REFUSED, "BMC %s: chassis status without a power state: %s",
-                         link->host, fiid_obj_errormsg(rs));
+        r = hf_reply_set(reply, HF_E_DEVICE_REFUSED, "BMC %s: chassis status without a power state: %s", link->host,
+                         fiid_obj_errormsg(rs));
     else {
         *power = on ? HF_POWER_ON : HF_POWER_OFF;
         r = hf_reply_set(reply, HF_OK, "BMC %s: chassis power is %s", link->host, on ? "on" : "off");
@@ -171,8 +169,8 @@ hf_result ipmi_link_power_state(ipmi_link *link, hf_power *power, hf_reply *repl
 
 hf_result ipmi_link_chassis_control(ipmi_link *link, unsigned char control, hf_reply *reply)
 {
-    static const char *const names[] = {"power down", "power up", "power cycle", "hard reset",
-                                        "pulse diagnostic interrupt", "soft shutdown"};
+    static const char *const names[] = {
+        "power down", "power up", "power cycle", "hard reset", "pulse diagnostic interrupt", "soft shutdown"};
     const char *name = control < 6 ? names[control] : "chassis control";
     fiid_obj_t rs = fiid_obj_create(tmpl_cmd_chassis_control_rs);
     hf_result r;
@@ -213,8 +211,8 @@ static const ipmi_flag_name lan_workarounds[] = {
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-bool ipmi_flag_names_parse(const ipmi_flag_name *table, size_t n, const char *names,
-                           unsigned int *flags, char *bad, size_t bad_size)
+bool ipmi_flag_names_parse(const ipmi_flag_name *table, size_t n, const char *names, unsigned int *flags, char *bad,
+                           size_t bad_size)
 {
     const char *p = names;
     *flags = 0;
@@ -238,18 +236,15 @@ bool ipmi_flag_names_parse(const ipmi_flag_name *table, size_t n, const char *na
     return true;
 }
 
-bool ipmi_workaround_flags_parse(const char *names, bool lanplus, unsigned int *flags, char *bad,
-                                 size_t bad_size)
+bool ipmi_workaround_flags_parse(const char *names, bool lanplus, unsigned int *flags, char *bad, size_t bad_size)
 {
     unsigned int other;
     char ignored[8];
-    if (lanplus ? ipmi_flag_names_parse(lanplus_workarounds, COUNT(lanplus_workarounds), names, flags, bad,
-                                        bad_size)
+    if (lanplus ? ipmi_flag_names_parse(lanplus_workarounds, COUNT(lanplus_workarounds), names, flags, bad, bad_size)
                 : ipmi_flag_names_parse(lan_workarounds, COUNT(lan_workarounds), names, flags, bad, bad_size))
         return true;
     /* a flag of the other IPMI version: say so */
-    if (lanplus ? ipmi_flag_names_parse(lan_workarounds, COUNT(lan_workarounds), bad, &other, ignored,
-                                        sizeof ignored)
+    if (lanplus ? ipmi_flag_names_parse(lan_workarounds, COUNT(lan_workarounds), bad, &other, ignored, sizeof ignored)
                 : ipmi_flag_names_parse(lanplus_workarounds, COUNT(lanplus_workarounds), bad, &other, ignored,
                                         sizeof ignored))
         strncat(bad, lanplus ? " (only for IPMI 1.5)" : " (only for IPMI 2.0)", bad_size - strlen(bad) - 1);

@@ -15,12 +15,12 @@
 typedef struct ipmi_link_options {
     const char *username;
     const char *password;
-    const unsigned char *k_g;     /* may be NULL */
+    const unsigned char *k_g; /* may be NULL */
     unsigned int k_g_len;
-    bool lanplus;                 /* IPMI 2.0 RMCP+ (else IPMI 1.5 LAN) */
-    unsigned char privilege;      /* IPMI_PRIVILEGE_LEVEL_* */
-    unsigned char cipher_suite;   /* lanplus */
-    unsigned char authtype;       /* IPMI 1.5: IPMI_AUTHENTICATION_TYPE_* */
+    bool lanplus;               /* IPMI 2.0 RMCP+ (else IPMI 1.5 LAN) */
+    unsigned char privilege;    /* IPMI_PRIVILEGE_LEVEL_* */
+    unsigned char cipher_suite; /* lanplus */
+    unsigned char authtype;     /* IPMI 1.5: IPMI_AUTHENTICATION_TYPE_* */
     unsigned int workaround_flags;
     unsigned int session_timeout_ms;
     unsigned int retransmission_timeout_ms;
@@ -33,8 +33,8 @@ void ipmi_link_free(ipmi_link *link);
 
 /* Open a session to host ("name", "name:port", "[v6]:port"), unless one is
  * open to that host already.  The session timeout is cut to timeout_ms. */
-hf_result ipmi_link_open(ipmi_link *link, const char *host, const ipmi_link_options *opt,
-                         int64_t timeout_ms, hf_reply *reply);
+hf_result ipmi_link_open(ipmi_link *link, const char *host, const ipmi_link_options *opt, int64_t timeout_ms,
+                         hf_reply *reply);
 void ipmi_link_close(ipmi_link *link);
 
 /* Get Chassis Status: the current power state. */
@@ -48,13 +48,12 @@ typedef struct ipmi_flag_name {
     const char *name;
     unsigned int flag;
 } ipmi_flag_name;
-bool ipmi_flag_names_parse(const ipmi_flag_name *table, size_t n, const char *names,
-                           unsigned int *flags, char *bad, size_t bad_size);
+bool ipmi_flag_names_parse(const ipmi_flag_name *table, size_t n, const char *names, unsigned int *flags, char *bad,
+                           size_t bad_size);
 
 /* FreeIPMI workaround flag names (as ipmipower -W takes them), comma
  * separated, into flags for a lanplus or IPMI 1.5 session.  Returns false
  * and names the unknown word in bad. */
-bool ipmi_workaround_flags_parse(const char *names, bool lanplus, unsigned int *flags, char *bad,
-                                 size_t bad_size);
+bool ipmi_workaround_flags_parse(const char *names, bool lanplus, unsigned int *flags, char *bad, size_t bad_size);
 
 #endif

@@ -6,8 +6,9 @@
 #include <json-c/json.h>
 
 const char *const redfish_reset_type_names[REDFISH_RESET_TYPES + 1] = {
-    "On", "ForceOff", "GracefulShutdown", "GracefulRestart", "ForceRestart", "Nmi",
-    "ForceOn", "PushPowerButton", "PowerCycle", "Suspend", "Pause", "Resume", NULL};
+    "On",      "ForceOff",        "GracefulShutdown", "GracefulRestart", "ForceRestart", "Nmi",
+    "ForceOn", "PushPowerButton", "PowerCycle",       "Suspend",         "Pause",        "Resume",
+    NULL};
 
 /* Parse at most len bytes; NULL with why set. */
 static json_object *parse(const char *json, size_t len, char *why, size_t why_size)

@@ -9,11 +9,11 @@ struct redfish {
     http_endpoint ep;
     char system_hint[300];
     http_client *http;
-    char token[256];       /* X-Auth-Token of our session; a secret */
-    char session[512];     /* its path, to delete it */
-    bool basic;            /* the service offers no sessions: HTTP Basic */
-    char system[512];      /* the system's path, once found */
-    char systems[512];     /* the Systems collection's path, from the root */
+    char token[256];   /* X-Auth-Token of our session; a secret */
+    char session[512]; /* its path, to delete it */
+    bool basic;        /* the service offers no sessions: HTTP Basic */
+    char system[512];  /* the system's path, once found */
+    char systems[512]; /* the Systems collection's path, from the root */
 };
 
 static const char *const json_headers[] = {"Accept: application/json", "OData-Version: 4.0", NULL};
@@ -80,8 +80,9 @@ static hf_result call(redfish *r, const hf_context *ctx, const char *method, con
         snprintf(token, sizeof token, "X-Auth-Token: %s", r->token);
         headers[n++] = token;
     }
-    res = http_request(r->http, ctx, method, url, headers, body, body ? strlen(body) : 0,
-                       !anon && r->basic ? r->ep.username : NULL, !anon && r->basic ? r->ep.password : NULL, out, reply);
+    res =
+        http_request(r->http, ctx, method, url, headers, body, body ? strlen(body) : 0,
+                     !anon && r->basic ? r->ep.username : NULL, !anon && r->basic ? r->ep.password : NULL, out, reply);
     memset(token, 0, sizeof token);
     return res;
 }
@@ -189,8 +190,8 @@ hf_result redfish_probe(redfish *r, const hf_context *ctx, hf_reply *reply)
     hf_result res = call(r, ctx, "GET", "/redfish/v1/", NULL, true, &h, reply);
     if (res != HF_OK)
         return res;
-    if (h.status != 200 || !redfish_parse_root(h.body, h.len, systems, sizeof systems, sessions, sizeof sessions,
-                                               why, sizeof why))
+    if (h.status != 200 ||
+        !redfish_parse_root(h.body, h.len, systems, sizeof systems, sessions, sizeof sessions, why, sizeof why))
         res = hf_reply_set(reply, HF_E_UNSUPPORTED, "%s: no Redfish service (HTTP %ld)", r->ep.device, h.status);
     http_reply_clear(&h);
     return res;
@@ -252,7 +253,8 @@ static hf_result find_system(redfish *r, const hf_context *ctx, hf_reply *reply)
         return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "%s: the service lists no system", r->ep.device);
     if (count > 1)
         return hf_reply_set(reply, HF_E_BAD_PARAMETER,
-                            "%s: the service lists %d systems: name one with the system parameter", r->ep.device, count);
+                            "%s: the service lists %d systems: name one with the system parameter", r->ep.device,
+                            count);
     path_of(first, r->system, sizeof r->system);
     return HF_OK;
 }
@@ -323,7 +325,9 @@ hf_result redfish_reset(redfish *r, const hf_context *ctx, redfish_intent intent
                             r->system);
     if (!(type = reset_type(&s, intent)))
         return hf_reply_set(reply, HF_E_UNSUPPORTED, "%s: %s allows no %s reset", r->ep.device, r->system,
-                            intent == REDFISH_FORCE_OFF ? "ForceOff" : intent == REDFISH_ON ? "On" : "ForceRestart");
+                            intent == REDFISH_FORCE_OFF ? "ForceOff"
+                            : intent == REDFISH_ON      ? "On"
+                                                        : "ForceRestart");
     snprintf(body, sizeof body, "{\"ResetType\": \"%s\"}", type);
     path_of(s.reset_target, target, sizeof target);
     if ((res = call(r, ctx, "POST", target, body, false, &h, reply)) != HF_OK)

@@ -15,14 +15,18 @@
 
 #include "proto/http/http-client.h"
 
-typedef enum redfish_intent { REDFISH_FORCE_OFF, REDFISH_ON, REDFISH_FORCE_RESTART } redfish_intent;
+typedef enum redfish_intent {
+    REDFISH_FORCE_OFF,
+    REDFISH_ON,
+    REDFISH_FORCE_RESTART
+} redfish_intent;
 
 typedef struct redfish_options {
-    const char *base_url;  /* https://host[:port] */
+    const char *base_url; /* https://host[:port] */
     const char *username;
-    const char *password;  /* secret */
-    const char *system;    /* a system's @odata.id or Id; NULL: the service's only (first) one */
-    const char *device;    /* the caller's name for the device ("iLO 10.0.0.5"); NULL: "Redfish <url>" */
+    const char *password; /* secret */
+    const char *system;   /* a system's @odata.id or Id; NULL: the service's only (first) one */
+    const char *device;   /* the caller's name for the device ("iLO 10.0.0.5"); NULL: "Redfish <url>" */
     http_options http;
 } redfish_options;
 

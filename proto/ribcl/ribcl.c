@@ -50,8 +50,7 @@ const char *ribcl_transport_name(const ribcl *r)
 
 /* iLO 3 and 4: the document POSTed to /ribcl.  HF_E_UNSUPPORTED when the
  * board has no such page (an iLO 2). */
-static hf_result over_post(ribcl *r, const hf_context *ctx, const char *doc, size_t len, http_reply *h,
-                           hf_reply *reply)
+static hf_result over_post(ribcl *r, const hf_context *ctx, const char *doc, size_t len, http_reply *h, hf_reply *reply)
 {
     static const char *const headers[] = {"Content-Type: text/xml", NULL};
     char url[400];
@@ -130,8 +129,8 @@ static hf_result over_stream(ribcl *r, const hf_context *ctx, const char *doc, s
         res = read_documents(r, ctx, h, 1, reply);
     http_stream_close(r->http);
     if (res == HF_OK && !h->body)
-        res = hf_reply_set(reply, HF_E_DEVICE_REFUSED, "%s: the board closed the stream without an answer",
-                           r->ep.device);
+        res =
+            hf_reply_set(reply, HF_E_DEVICE_REFUSED, "%s: the board closed the stream without an answer", r->ep.device);
     if (res != HF_OK)
         http_reply_clear(h);
     return res;
@@ -139,8 +138,7 @@ static hf_result over_stream(ribcl *r, const hf_context *ctx, const char *doc, s
 
 hf_result ribcl_run(ribcl *r, const hf_context *ctx, ribcl_command cmd, hf_power *power, hf_reply *reply)
 {
-    static const char *const names[] = {"GET_HOST_POWER_STATUS", "HOLD_PWR_BTN", "SET_HOST_POWER",
-                                        "COLD_BOOT_SERVER"};
+    static const char *const names[] = {"GET_HOST_POWER_STATUS", "HOLD_PWR_BTN", "SET_HOST_POWER", "COLD_BOOT_SERVER"};
     size_t len = 0;
     char *doc = ribcl_request(cmd, r->ep.username, r->ep.password, &len), why[200];
     http_reply h = {0};
@@ -168,8 +166,8 @@ hf_result ribcl_run(ribcl *r, const hf_context *ctx, ribcl_command cmd, hf_power
     }
     http_reply_clear(&h);
     if (result.status == RIBCL_LOGIN_FAILED)
-        return hf_reply_set(reply, HF_E_AUTH_REFUSED, "%s: login as %s refused (0x%04X: %s)", r->ep.device, r->ep.username,
-                            result.status, result.message);
+        return hf_reply_set(reply, HF_E_AUTH_REFUSED, "%s: login as %s refused (0x%04X: %s)", r->ep.device,
+                            r->ep.username, result.status, result.message);
     if (result.status)
         return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "%s: %s refused (0x%04X: %s)", r->ep.device, names[cmd],
                             result.status, result.message);

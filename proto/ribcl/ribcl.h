@@ -11,12 +11,16 @@
 
 #include "proto/http/http-client.h"
 
-typedef enum ribcl_transport { RIBCL_AUTO, RIBCL_POST, RIBCL_RAW } ribcl_transport;
+typedef enum ribcl_transport {
+    RIBCL_AUTO,
+    RIBCL_POST,
+    RIBCL_RAW
+} ribcl_transport;
 typedef enum ribcl_command {
-    RIBCL_GET_POWER,   /* GET_HOST_POWER_STATUS */
-    RIBCL_FORCE_OFF,   /* HOLD_PWR_BTN TOGGLE="No": off now, never on */
-    RIBCL_POWER_ON,    /* SET_HOST_POWER HOST_POWER="Yes" */
-    RIBCL_COLD_BOOT    /* COLD_BOOT_SERVER */
+    RIBCL_GET_POWER, /* GET_HOST_POWER_STATUS */
+    RIBCL_FORCE_OFF, /* HOLD_PWR_BTN TOGGLE="No": off now, never on */
+    RIBCL_POWER_ON,  /* SET_HOST_POWER HOST_POWER="Yes" */
+    RIBCL_COLD_BOOT  /* COLD_BOOT_SERVER */
 } ribcl_command;
 
 typedef struct ribcl_options {
@@ -24,7 +28,7 @@ typedef struct ribcl_options {
     const char *username;
     const char *password; /* secret */
     ribcl_transport transport;
-    const char *device;   /* the caller's name for the device ("iLO 10.0.0.5"); NULL: "RIBCL <url>" */
+    const char *device; /* the caller's name for the device ("iLO 10.0.0.5"); NULL: "RIBCL <url>" */
     http_options http;
 } ribcl_options;
 
@@ -40,10 +44,10 @@ const char *ribcl_transport_name(const ribcl *r);
 
 /* ---- the reply parser (ribcl-parse.c): untrusted input, no I/O ------------ */
 typedef struct ribcl_result {
-    int documents;          /* <?xml?> documents read */
-    unsigned status;        /* the first non-zero RESPONSE STATUS, else 0 */
-    char message[256];      /* its MESSAGE */
-    bool has_power;         /* a GET_HOST_POWER was in the reply */
+    int documents;     /* <?xml?> documents read */
+    unsigned status;   /* the first non-zero RESPONSE STATUS, else 0 */
+    char message[256]; /* its MESSAGE */
+    bool has_power;    /* a GET_HOST_POWER was in the reply */
     hf_power power;
 } ribcl_result;
 #define RIBCL_LOGIN_FAILED 0x005F

@@ -14,12 +14,15 @@
 
 /* How long a command may wait for a channel on a connection kept from an
  * earlier call before the connection is taken for dead and re-opened. */
-#define REUSE_PROBE_MS 3000
+#define REUSE_PROBE_MS    3000
 #define KBDINT_ROUNDS_MAX 4
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static int init_rc = -1;
-static void init_libssh2(void) { init_rc = libssh2_init(0); }
+static void init_libssh2(void)
+{
+    init_rc = libssh2_init(0);
+}
 
 static void copy_opt(char *dst, size_t size, const char *src, const char **field)
 {
@@ -49,7 +52,10 @@ ssh_conn *ssh_conn_new(const ssh_conn_options *opt)
     return c;
 }
 
-const char *ssh_conn_name(const ssh_conn *c) { return c->name; }
+const char *ssh_conn_name(const ssh_conn *c)
+{
+    return c->name;
+}
 
 void ssh_default_known_hosts(char *out, size_t size)
 {
@@ -79,8 +85,7 @@ void ssh_conn_close(ssh_conn *c)
         struct pollfd p = {.fd = c->fd, .events = POLLOUT};
         int64_t until = hf_now_ms() + 500;
         /* a goodbye, briefly: the connection is closed either way */
-        while (libssh2_session_disconnect(c->session, "hafence: done") == LIBSSH2_ERROR_EAGAIN &&
-               hf_now_ms() < until)
+        while (libssh2_session_disconnect(c->session, "hafence: done") == LIBSSH2_ERROR_EAGAIN && hf_now_ms() < until)
             poll(&p, 1, 50);
     }
     drop(c);
@@ -169,9 +174,9 @@ static hf_result authenticate(ssh_conn *c, hf_reply *reply)
     if (c->opt.key_file && strstr(offered, "publickey")) {
         tried = true;
         do
-            rc = libssh2_userauth_publickey_fromfile_ex(c->session, c->username, (unsigned int)strlen(c->username),
-                                                        NULL, c->key_file,
-                                                        c->opt.key_passphrase ? c->key_passphrase : NULL);
+            rc =
+                libssh2_userauth_publickey_fromfile_ex(c->session, c->username, (unsigned int)strlen(c->username), NULL,
+                                                       c->key_file, c->opt.key_passphrase ? c->key_passphrase : NULL);
         while (ssh_again(c, rc, &late));
         if (rc == 0)
             return HF_OK;
@@ -179,16 +184,16 @@ static hf_result authenticate(ssh_conn *c, hf_reply *reply)
             return hf_reply_set(reply, out_of_time(c), "%s: no answer while authenticating", c->name);
         if (rc == LIBSSH2_ERROR_FILE)
             return hf_reply_set(reply, HF_E_BAD_PARAMETER,
-                                "%s: cannot use private key %s (unreadable, wrong format or wrong passphrase)",
-                                c->name, c->key_file);
+                                "%s: cannot use private key %s (unreadable, wrong format or wrong passphrase)", c->name,
+                                c->key_file);
         if (rc != LIBSSH2_ERROR_AUTHENTICATION_FAILED && rc != LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED)
             return hf_reply_set(reply, HF_E_UNREACHABLE, "%s: authentication failed: %s", c->name, last_error(c));
     }
     if (c->opt.password && strstr(offered, "password")) {
         tried = true;
         do
-            rc = libssh2_userauth_password_ex(c->session, c->username, (unsigned int)strlen(c->username),
-                                              c->password, (unsigned int)strlen(c->password), NULL);
+            rc = libssh2_userauth_password_ex(c->session, c->username, (unsigned int)strlen(c->username), c->password,
+                                              (unsigned int)strlen(c->password), NULL);
         while (ssh_again(c, rc, &late));
         if (rc == 0)
             return HF_OK;
@@ -206,9 +211,8 @@ static hf_result authenticate(ssh_conn *c, hf_reply *reply)
             return hf_reply_set(reply, out_of_time(c), "%s: no answer while authenticating", c->name);
     }
     if (!tried)
-        return hf_reply_set(reply, HF_E_AUTH_REFUSED,
-                            "%s: the server offers %s, and no %s was given for them", c->name, offered,
-                            c->opt.key_file ? "password" : "password or private key");
+        return hf_reply_set(reply, HF_E_AUTH_REFUSED, "%s: the server offers %s, and no %s was given for them", c->name,
+                            offered, c->opt.key_file ? "password" : "password or private key");
     return hf_reply_set(reply, HF_E_AUTH_REFUSED, "%s: authentication refused (%s; the server offers %s)", c->name,
                         c->opt.key_file && c->opt.password ? "key and password"
                         : c->opt.key_file                  ? "key"
@@ -306,8 +310,7 @@ static LIBSSH2_CHANNEL *open_channel(ssh_conn *c, const hf_context *ctx, hf_repl
     return NULL;
 }
 
-hf_result ssh_conn_exec(ssh_conn *c, const hf_context *ctx, const char *command, ssh_output *out,
-                        hf_reply *reply)
+hf_result ssh_conn_exec(ssh_conn *c, const hf_context *ctx, const char *command, ssh_output *out, hf_reply *reply)
 {
     LIBSSH2_CHANNEL *ch;
     hf_result r;
@@ -458,8 +461,8 @@ hf_result ssh_shell_send(ssh_conn *c, const hf_context *ctx, const char *text, h
     return HF_OK;
 }
 
-hf_result ssh_shell_expect(ssh_conn *c, const hf_context *ctx, const char *const *patterns, int *which,
-                           char *screen, size_t size, hf_reply *reply)
+hf_result ssh_shell_expect(ssh_conn *c, const hf_context *ctx, const char *const *patterns, int *which, char *screen,
+                           size_t size, hf_reply *reply)
 {
     size_t used = 0;
     bool late = false;
@@ -501,8 +504,8 @@ hf_result ssh_shell_expect(ssh_conn *c, const hf_context *ctx, const char *const
             return r;
         }
         if (!ssh_again(c, LIBSSH2_ERROR_EAGAIN, &late)) {
-            hf_result r = hf_reply_set(reply, out_of_time(c), "%s: the device did not answer as expected in time",
-                                       c->name);
+            hf_result r =
+                hf_reply_set(reply, out_of_time(c), "%s: the device did not answer as expected in time", c->name);
             drop(c); /* mid-dialogue: start afresh next time */
             return r;
         }

@@ -20,8 +20,8 @@
 #include <stdbool.h>
 
 typedef struct ssh_conn_options {
-    const char *address;        /* host name or address (no port) */
-    int port;                   /* 22 */
+    const char *address; /* host name or address (no port) */
+    int port;            /* 22 */
     const char *username;
     const char *password;       /* secret: password / keyboard-interactive */
     const char *key_file;       /* private key file, or NULL */
@@ -52,8 +52,7 @@ void ssh_conn_close(ssh_conn *c);
 
 /* Run command on the device, wait for it to end; out gets what it wrote and
  * its exit status.  HF_OK means the command ran, whatever its status. */
-hf_result ssh_conn_exec(ssh_conn *c, const hf_context *ctx, const char *command, ssh_output *out,
-                        hf_reply *reply);
+hf_result ssh_conn_exec(ssh_conn *c, const hf_context *ctx, const char *command, ssh_output *out, hf_reply *reply);
 
 /* An interactive shell on a terminal, as a person's login gets: for
  * devices that offer only a command line or a menu (iLO's CLP, iRMC's
@@ -62,8 +61,8 @@ hf_result ssh_conn_exec(ssh_conn *c, const hf_context *ctx, const char *command,
  * text that came is in screen (NUL-terminated, its end kept when long). */
 hf_result ssh_shell_open(ssh_conn *c, const hf_context *ctx, hf_reply *reply);
 hf_result ssh_shell_send(ssh_conn *c, const hf_context *ctx, const char *text, hf_reply *reply);
-hf_result ssh_shell_expect(ssh_conn *c, const hf_context *ctx, const char *const *patterns, int *which,
-                           char *screen, size_t size, hf_reply *reply);
+hf_result ssh_shell_expect(ssh_conn *c, const hf_context *ctx, const char *const *patterns, int *which, char *screen,
+                           size_t size, hf_reply *reply);
 /* Close the shell (ctx NULL: no time for a goodbye, the connection goes too). */
 void ssh_shell_close(ssh_conn *c, const hf_context *ctx);
 

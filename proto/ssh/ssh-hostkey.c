@@ -107,8 +107,8 @@ static const key_kind *kind_of(int hostkey_type)
 
 /* Append the key to the file (created 0600): one line, so that comments
  * and other entries stay as the operator wrote them. */
-static hf_result trust_new_key(ssh_conn *c, LIBSSH2_KNOWNHOSTS *kh, const char *key, size_t len,
-                               const key_kind *kind, const char *fp, const hf_context *ctx, hf_reply *reply)
+static hf_result trust_new_key(ssh_conn *c, LIBSSH2_KNOWNHOSTS *kh, const char *key, size_t len, const key_kind *kind,
+                               const char *fp, const hf_context *ctx, hf_reply *reply)
 {
     char name[300], line[4096];
     struct libssh2_knownhost *entry = NULL;
@@ -117,20 +117,17 @@ static hf_result trust_new_key(ssh_conn *c, LIBSSH2_KNOWNHOSTS *kh, const char *
     ssize_t w;
     known_name(c, name, sizeof name);
     if (libssh2_knownhost_addc(kh, name, NULL, key, len, NULL, 0,
-                               LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW |
-                                   kind->knownhost_type,
+                               LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | kind->knownhost_type,
                                &entry) != 0 ||
         libssh2_knownhost_writeline(kh, entry, line, sizeof line, &n, LIBSSH2_KNOWNHOST_FILE_OPENSSH) != 0)
-        return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "%s: cannot write its host key as a known-hosts line",
-                            c->name);
+        return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "%s: cannot write its host key as a known-hosts line", c->name);
     fd = open(c->known_hosts, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (fd < 0)
         return hf_reply_set(reply, HF_E_BAD_PARAMETER, "%s: cannot write known-hosts file %s: %s", c->name,
                             c->known_hosts, strerror(errno));
     w = write(fd, line, n);
     if (close(fd) != 0 || w != (ssize_t)n)
-        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "%s: cannot write known-hosts file %s", c->name,
-                            c->known_hosts);
+        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "%s: cannot write known-hosts file %s", c->name, c->known_hosts);
     hf_logf(ctx, HF_LOG_WARNING,
             "%s: unknown host key %s %s trusted on first use (accept_new_host_key) and added to %s", c->name,
             kind->method, fp, c->known_hosts);
@@ -153,17 +150,13 @@ hf_result ssh_hostkey_verify(ssh_conn *c, const hf_context *ctx, hf_reply *reply
         return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "out of memory");
     if (lines < 0) {
         libssh2_knownhost_free(kh);
-        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "%s: cannot read known-hosts file %s", c->name,
-                            c->known_hosts);
+        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "%s: cannot read known-hosts file %s", c->name, c->known_hosts);
     }
     check = libssh2_knownhost_checkp(kh, c->address, c->opt.port, key, len,
-                                     LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW |
-                                         kind->knownhost_type,
+                                     LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | kind->knownhost_type,
                                      NULL);
     switch (check) {
-    case LIBSSH2_KNOWNHOST_CHECK_MATCH:
-        r = HF_OK;
-        break;
+    case LIBSSH2_KNOWNHOST_CHECK_MATCH: r = HF_OK; break;
     case LIBSSH2_KNOWNHOST_CHECK_MISMATCH:
         r = hf_reply_set(reply, HF_E_AUTH_REFUSED,
                          "%s: HOST KEY CHANGED: its %s key %s is not the one in %s (a man in the middle, or a "

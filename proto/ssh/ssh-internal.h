@@ -15,18 +15,18 @@ struct ssh_conn {
     char key_file[1024];
     char key_passphrase[256];
     char known_hosts[1024];
-    char name[420];       /* user@address:port */
+    char name[420]; /* user@address:port */
     int fd;
     LIBSSH2_SESSION *session;
     LIBSSH2_CHANNEL *shell; /* the interactive shell, when open */
-    int64_t until;        /* the current step's end (monotonic ms) */
+    int64_t until;          /* the current step's end (monotonic ms) */
     const hf_context *ctx;
 };
 
 /* A TCP connection to address:port by `until` (and the call's deadline).
  * -1 with *code and why set. */
-int ssh_socket_connect(const char *address, int port, const hf_context *ctx, int64_t until, hf_result *code,
-                       char *why, size_t why_size);
+int ssh_socket_connect(const char *address, int port, const hf_context *ctx, int64_t until, hf_result *code, char *why,
+                       size_t why_size);
 
 /* Before the handshake: prefer the host key types the known-hosts file
  * holds for this server, as OpenSSH does, so a known key is the one

@@ -72,8 +72,8 @@ static int connect_one(const struct addrinfo *ai, const hf_context *ctx, int64_t
     }
 }
 
-int ssh_socket_connect(const char *address, int port, const hf_context *ctx, int64_t until, hf_result *code,
-                       char *why, size_t why_size)
+int ssh_socket_connect(const char *address, int port, const hf_context *ctx, int64_t until, hf_result *code, char *why,
+                       size_t why_size)
 {
     struct addrinfo *res = resolve(address, port, ctx, until, why, why_size), *ai;
     int fd = -1, err = 0, one = 1;
@@ -86,8 +86,8 @@ int ssh_socket_connect(const char *address, int port, const hf_context *ctx, int
     if (fd < 0) {
         if (err == ETIMEDOUT)
             *code = hf_ctx_remaining_ms(ctx) == 0 ? HF_E_TIMED_OUT
-                    : ctx->cancelled(ctx)        ? HF_E_CANCELLED
-                                                 : HF_E_UNREACHABLE;
+                    : ctx->cancelled(ctx)         ? HF_E_CANCELLED
+                                                  : HF_E_UNREACHABLE;
         snprintf(why, why_size, "cannot connect: %s", err == ETIMEDOUT ? "no answer in time" : strerror(err));
         return -1;
     }

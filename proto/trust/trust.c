@@ -30,15 +30,19 @@ static bool object_ok(const struct stat *st, const char *path, char *why, size_t
     if (st->st_uid != 0 && st->st_uid != geteuid()) {
         char who[64];
         owner_name(st->st_uid, who, sizeof who);
-        snprintf(why, why_size, "%s: owned by %s, neither root nor the user hafence runs as: refused (it could "
-                 "be replaced by someone else)", path, who);
+        snprintf(why, why_size,
+                 "%s: owned by %s, neither root nor the user hafence runs as: refused (it could "
+                 "be replaced by someone else)",
+                 path, who);
         return false;
     }
     if (S_ISDIR(m) && (m & S_ISVTX))
         return true; /* sticky: nobody else may rename or remove our entries */
     if (m & (S_IWGRP | S_IWOTH)) {
-        snprintf(why, why_size, "%s: writable by %s (mode %04o): refused (it could be replaced by someone "
-                 "else; chmod go-w %s)", path, (m & S_IWOTH) ? "others" : "its group", (unsigned)(m & 07777), path);
+        snprintf(why, why_size,
+                 "%s: writable by %s (mode %04o): refused (it could be replaced by someone "
+                 "else; chmod go-w %s)",
+                 path, (m & S_IWOTH) ? "others" : "its group", (unsigned)(m & 07777), path);
         return false;
     }
     return true;
@@ -57,7 +61,7 @@ bool trust_fd_ok(int fd, const char *path, char *why, size_t why_size)
 /* The walk: `rest` holds the components still to go ('/'-separated);
  * `done` the path walked so far, for messages. */
 typedef struct walk {
-    int dir;             /* the checked directory we stand in */
+    int dir; /* the checked directory we stand in */
     char done[PATH_MAX];
     char rest[PATH_MAX];
     int links;

@@ -7,13 +7,13 @@
 #include <sys/stat.h>
 
 struct xapi {
-    xapi_options opt;         /* its strings are the copies below */
+    xapi_options opt; /* its strings are the copies below */
     char *username, *password, *ca_file, *unix_socket;
     char *url;
     char *session;
     char error[128];
-    char error_arg[256];      /* the ErrorDescription's second element */
-    http_client *http;        /* made again when the URL changes (a slave names its master) */
+    char error_arg[256]; /* the ErrorDescription's second element */
+    http_client *http;   /* made again when the URL changes (a slave names its master) */
 };
 
 static http_client *http_for(xapi *x);
@@ -57,9 +57,18 @@ void xapi_free(xapi *x)
     free(x);
 }
 
-bool xapi_logged_in(const xapi *x) { return x->session != NULL; }
-const char *xapi_error(const xapi *x) { return x->error; }
-const char *xapi_url(const xapi *x) { return x->url; }
+bool xapi_logged_in(const xapi *x)
+{
+    return x->session != NULL;
+}
+const char *xapi_error(const xapi *x)
+{
+    return x->error;
+}
+const char *xapi_url(const xapi *x)
+{
+    return x->url;
+}
 
 /* The HTTP client for the current URL: XAPI over HTTP(S), TLS verified
  * against ca_file unless insecure. */
@@ -83,8 +92,8 @@ static http_client *http_for(xapi *x)
 }
 
 /* One XML-RPC exchange: method(params) -> the response's value. */
-static hf_result rpc(xapi *x, const char *method, xv *const *params, size_t count, xv **out,
-                     int64_t deadline_ms, hf_reply *reply)
+static hf_result rpc(xapi *x, const char *method, xv *const *params, size_t count, xv **out, int64_t deadline_ms,
+                     hf_reply *reply)
 {
     static const char *const headers[] = {"Content-Type: text/xml", NULL};
     char why[256] = "";
@@ -122,7 +131,7 @@ static hf_result rpc(xapi *x, const char *method, xv *const *params, size_t coun
     if (fault) {
         const char *fs = xv_str(xv_get(*out, "faultString"));
         r = hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI %s: %s: XML-RPC fault: %s", x->url, method,
-                                   fs ? fs : "(no faultString)");
+                         fs ? fs : "(no faultString)");
         xv_free(*out);
         *out = NULL;
         return r;
@@ -150,15 +159,18 @@ static hf_result unwrap(xapi *x, const char *method, xv *reply_value, xv **value
         }
         *value = (xv *)v;
         xv_free(reply_value);
-        return *value ? HF_OK : hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI %s: %s: Success without a Value",
-                                             x->url, method);
+        return *value
+                   ? HF_OK
+                   : hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI %s: %s: Success without a Value", x->url, method);
     }
     desc = xv_get(reply_value, "ErrorDescription");
     if (!status || strcmp(status, "Failure") != 0 || !desc || desc->type != XV_ARRAY || !desc->count ||
         !xv_str(desc->items[0])) {
         xv_free(reply_value);
-        return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI %s: %s: a reply that is neither Success nor "
-                            "Failure with an ErrorDescription", x->url, method);
+        return hf_reply_set(reply, HF_E_DEVICE_REFUSED,
+                            "XAPI %s: %s: a reply that is neither Success nor "
+                            "Failure with an ErrorDescription",
+                            x->url, method);
     }
     for (size_t i = 0; i < desc->count; i++) {
         size_t used = strlen(text);
@@ -167,18 +179,19 @@ static hf_result unwrap(xapi *x, const char *method, xv *reply_value, xv **value
     }
     code = xv_str(desc->items[0]);
     snprintf(x->error, sizeof x->error, "%s", code);
-    snprintf(x->error_arg, sizeof x->error_arg, "%s", desc->count > 1 && xv_str(desc->items[1]) ? xv_str(desc->items[1]) : "");
+    snprintf(x->error_arg, sizeof x->error_arg, "%s",
+             desc->count > 1 && xv_str(desc->items[1]) ? xv_str(desc->items[1]) : "");
     xv_free(reply_value);
     if (strcmp(x->error, "SESSION_AUTHENTICATION_FAILED") == 0)
         return hf_reply_set(reply, HF_E_AUTH_REFUSED, "XAPI %s: login refused: %s", x->url, text);
     if (strcmp(x->error, "HANDLE_INVALID") == 0 || strcmp(x->error, "UUID_INVALID") == 0)
         return hf_reply_set(reply, HF_E_BAD_PARAMETER, "XAPI %s: %s: no such object: %s", x->url, method, text);
     if (strcmp(x->error, "MESSAGE_METHOD_UNKNOWN") == 0)
-        return hf_reply_set(reply, HF_E_UNSUPPORTED, "XAPI %s: %s: not offered by this server: %s", x->url,
-                            method, text);
+        return hf_reply_set(reply, HF_E_UNSUPPORTED, "XAPI %s: %s: not offered by this server: %s", x->url, method,
+                            text);
     if (strcmp(x->error, "HOST_IS_SLAVE") == 0)
-        return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI %s: %s: this host is not the pool master: %s",
-                            x->url, method, text);
+        return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI %s: %s: this host is not the pool master: %s", x->url,
+                            method, text);
     return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI %s: %s: %s", x->url, method, text);
 }
 
@@ -199,8 +212,8 @@ static bool follow_master(xapi *x, hf_reply *reply)
     n = (size_t)(host - x->url) + strlen(x->error_arg) + strlen(rest) + 3;
     if (!(url = malloc(n)))
         return false;
-    snprintf(url, n, "%.*s%s%s%s%s", (int)(host - x->url), x->url, strchr(x->error_arg, ':') ? "[" : "",
-             x->error_arg, strchr(x->error_arg, ':') ? "]" : "", rest);
+    snprintf(url, n, "%.*s%s%s%s%s", (int)(host - x->url), x->url, strchr(x->error_arg, ':') ? "[" : "", x->error_arg,
+             strchr(x->error_arg, ':') ? "]" : "", rest);
     hf_reply_set(reply, HF_OK, "XAPI %s is a pool slave: the master is %s", x->url, url);
     free(x->url);
     x->url = url;
@@ -219,11 +232,9 @@ hf_result xapi_login(xapi *x, int64_t deadline_ms, hf_reply *reply)
 
 static hf_result login_once(xapi *x, int64_t deadline_ms, hf_reply *reply)
 {
-    xv *params[4] = {xv_string(x->opt.username), xv_string(x->opt.password), xv_string("1.0"),
-                     xv_string("hafence")};
+    xv *params[4] = {xv_string(x->opt.username), xv_string(x->opt.password), xv_string("1.0"), xv_string("hafence")};
     xv *raw = NULL, *value = NULL;
-    const char *method = x->opt.slave_local ? "session.slave_local_login_with_password"
-                                            : "session.login_with_password";
+    const char *method = x->opt.slave_local ? "session.slave_local_login_with_password" : "session.login_with_password";
     hf_result r = rpc(x, method, params, x->opt.slave_local ? 2 : 4, &raw, deadline_ms, reply);
     for (int i = 0; i < 4; i++) {
         if (params[i] && params[i]->str)
@@ -262,8 +273,8 @@ hf_result xapi_logout(xapi *x, int64_t deadline_ms, hf_reply *reply)
     return r;
 }
 
-hf_result xapi_call(xapi *x, const char *method, xv *const *args, size_t count, xv **value,
-                    int64_t deadline_ms, hf_reply *reply)
+hf_result xapi_call(xapi *x, const char *method, xv *const *args, size_t count, xv **value, int64_t deadline_ms,
+                    hf_reply *reply)
 {
     hf_result r = HF_OK;
     *value = NULL;
@@ -293,8 +304,7 @@ hf_result xapi_call(xapi *x, const char *method, xv *const *args, size_t count, 
     return r;
 }
 
-hf_result xapi_call1(xapi *x, const char *method, const char *arg, xv **value, int64_t deadline_ms,
-                     hf_reply *reply)
+hf_result xapi_call1(xapi *x, const char *method, const char *arg, xv **value, int64_t deadline_ms, hf_reply *reply)
 {
     xv *a = xv_string(arg);
     hf_result r = xapi_call(x, method, &a, 1, value, deadline_ms, reply);
@@ -331,4 +341,7 @@ void xapi_settings_from_params(xapi_settings *s, const hf_param *p)
     s->opt.unix_socket = *s->unix_socket ? s->unix_socket : NULL;
 }
 
-void xapi_settings_wipe(xapi_settings *s) { memset(s, 0, sizeof *s); }
+void xapi_settings_wipe(xapi_settings *s)
+{
+    memset(s, 0, sizeof *s);
+}

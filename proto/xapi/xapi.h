@@ -14,12 +14,12 @@
 #include <hafence/plugin.h>
 
 typedef struct xapi_options {
-    const char *url;          /* https://master[:port]/ */
+    const char *url; /* https://master[:port]/ */
     const char *username;
-    const char *password;     /* secret */
-    const char *ca_file;      /* NULL: the system's CAs */
-    bool insecure;            /* no TLS verification: an explicit opt-in */
-    long call_timeout_ms;     /* each call, never past the deadline */
+    const char *password; /* secret */
+    const char *ca_file;  /* NULL: the system's CAs */
+    bool insecure;        /* no TLS verification: an explicit opt-in */
+    long call_timeout_ms; /* each call, never past the deadline */
     /* this host's XAPI over its local socket (/var/lib/xcp/xapi), as xe
      * talks to it: root on the socket needs no password, and a slave's
      * XAPI forwards the calls to its master; NULL: over the network */
@@ -52,7 +52,7 @@ typedef struct xapi xapi;
 
 /* Copies the options, strings included. */
 xapi *xapi_new(const xapi_options *opt);
-void xapi_free(xapi *x);      /* does not log out: call xapi_logout */
+void xapi_free(xapi *x); /* does not log out: call xapi_logout */
 
 hf_result xapi_login(xapi *x, int64_t deadline_ms, hf_reply *reply);
 hf_result xapi_logout(xapi *x, int64_t deadline_ms, hf_reply *reply);
@@ -61,11 +61,10 @@ bool xapi_logged_in(const xapi *x);
 /* method(session, args...): *value gets the Value (free with xv_free).  A
  * Failure becomes a result code, its ErrorDescription in the message and
  * its first element in xapi_error(); an expired session is renewed once. */
-hf_result xapi_call(xapi *x, const char *method, xv *const *args, size_t count, xv **value,
-                    int64_t deadline_ms, hf_reply *reply);
+hf_result xapi_call(xapi *x, const char *method, xv *const *args, size_t count, xv **value, int64_t deadline_ms,
+                    hf_reply *reply);
 /* Shorthand: method(session, one string argument). */
-hf_result xapi_call1(xapi *x, const char *method, const char *arg, xv **value, int64_t deadline_ms,
-                     hf_reply *reply);
+hf_result xapi_call1(xapi *x, const char *method, const char *arg, xv **value, int64_t deadline_ms, hf_reply *reply);
 /* The URL in use: the configured one, or the master's a slave named. */
 const char *xapi_url(const xapi *x);
 /* The XAPI error code of the last failed call ("HOST_IS_LIVE"...), or "". */

@@ -46,8 +46,14 @@ xv *xv_int(long long n)
     return v;
 }
 
-xv *xv_array(void) { return xv_new(XV_ARRAY); }
-xv *xv_struct(void) { return xv_new(XV_STRUCT); }
+xv *xv_array(void)
+{
+    return xv_new(XV_ARRAY);
+}
+xv *xv_struct(void)
+{
+    return xv_new(XV_STRUCT);
+}
 
 static bool grow(xv *v)
 {
@@ -125,18 +131,14 @@ static void write_value(xmlTextWriterPtr w, const xv *v)
 {
     xmlTextWriterStartElement(w, BAD_CAST "value");
     switch (v->type) {
-    case XV_STRING:
-        xmlTextWriterWriteElement(w, BAD_CAST "string", BAD_CAST v->str);
-        break;
+    case XV_STRING: xmlTextWriterWriteElement(w, BAD_CAST "string", BAD_CAST v->str); break;
     case XV_INT: {
         char n[32];
         snprintf(n, sizeof n, "%lld", v->num);
         xmlTextWriterWriteElement(w, BAD_CAST "int", BAD_CAST n);
         break;
     }
-    case XV_BOOL:
-        xmlTextWriterWriteElement(w, BAD_CAST "boolean", BAD_CAST(v->num ? "1" : "0"));
-        break;
+    case XV_BOOL: xmlTextWriterWriteElement(w, BAD_CAST "boolean", BAD_CAST(v->num ? "1" : "0")); break;
     case XV_DOUBLE: {
         char n[64];
         snprintf(n, sizeof n, "%.17g", v->dbl);
@@ -342,8 +344,8 @@ xv *xmlrpc_parse_response(const char *text, size_t len, bool *fault, char *why, 
         return NULL;
     }
     /* no network, no entity substitution, no DTD loading */
-    doc = xmlReadMemory(text, (int)len, "response.xml", NULL,
-                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    doc =
+        xmlReadMemory(text, (int)len, "response.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!doc) {
         snprintf(why, why_size, "not well-formed XML");
         return NULL;

@@ -10,16 +10,24 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-typedef enum xv_type { XV_STRING, XV_INT, XV_BOOL, XV_DOUBLE, XV_ARRAY, XV_STRUCT, XV_NIL } xv_type;
+typedef enum xv_type {
+    XV_STRING,
+    XV_INT,
+    XV_BOOL,
+    XV_DOUBLE,
+    XV_ARRAY,
+    XV_STRUCT,
+    XV_NIL
+} xv_type;
 
 typedef struct xv {
     xv_type type;
-    char *str;            /* XV_STRING (also dateTime and base64, as text) */
-    long long num;        /* XV_INT, XV_BOOL */
-    double dbl;           /* XV_DOUBLE */
-    size_t count;         /* XV_ARRAY, XV_STRUCT */
+    char *str;     /* XV_STRING (also dateTime and base64, as text) */
+    long long num; /* XV_INT, XV_BOOL */
+    double dbl;    /* XV_DOUBLE */
+    size_t count;  /* XV_ARRAY, XV_STRUCT */
     struct xv **items;
-    char **keys;          /* XV_STRUCT */
+    char **keys; /* XV_STRUCT */
 } xv;
 
 xv *xv_string(const char *s);

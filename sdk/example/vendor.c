@@ -25,7 +25,7 @@
 
 typedef struct relay {
     char base_dir[512];
-    int inverted;      /* 1: writing 1 opens the relay */
+    int inverted; /* 1: writing 1 opens the relay */
 } relay;
 
 static const hf_param_def params[] = {
@@ -35,8 +35,7 @@ static const hf_param_def params[] = {
     {NULL, 0, 0, NULL, NULL, 0, 0, NULL},
 };
 
-static hf_result relay_create(const hf_context *ctx, const hf_param *p, void **instance,
-                              hf_reply *reply)
+static hf_result relay_create(const hf_context *ctx, const hf_param *p, void **instance, hf_reply *reply)
 {
     relay *r;
     const char *dir = hf_param_str(p, "base_dir", "");
@@ -52,12 +51,14 @@ static hf_result relay_create(const hf_context *ctx, const hf_param *p, void **i
     return HF_OK;
 }
 
-static void relay_destroy(void *instance) { free(instance); }
+static void relay_destroy(void *instance)
+{
+    free(instance);
+}
 
 /* The target is a relay number: digits only, so it can never name another
  * file. */
-static hf_result relay_path(const relay *r, const char *target, char *path, size_t size,
-                            hf_reply *reply)
+static hf_result relay_path(const relay *r, const char *target, char *path, size_t size, hf_reply *reply)
 {
     if (!*target || strlen(target) > 6)
         return hf_reply_set(reply, HF_E_BAD_PARAMETER, "relay target '%s' is not a relay number", target);
@@ -68,8 +69,7 @@ static hf_result relay_path(const relay *r, const char *target, char *path, size
     return HF_OK;
 }
 
-static hf_result relay_write(void *instance, const hf_context *ctx, const char *target, int on,
-                             hf_reply *reply)
+static hf_result relay_write(void *instance, const hf_context *ctx, const char *target, int on, hf_reply *reply)
 {
     relay *r = instance;
     char path[700], value = (char)('0' + (on ^ r->inverted));
@@ -81,8 +81,8 @@ static hf_result relay_write(void *instance, const hf_context *ctx, const char *
         return hf_reply_set(reply, HF_E_CANCELLED, "relay %s: deadline passed before writing", target);
     fd = open(path, O_WRONLY | O_CLOEXEC);
     if (fd < 0)
-        return hf_reply_set(reply, errno == ENOENT ? HF_E_BAD_PARAMETER : HF_E_DEVICE_REFUSED,
-                            "relay %s: %s: %s", target, path, strerror(errno));
+        return hf_reply_set(reply, errno == ENOENT ? HF_E_BAD_PARAMETER : HF_E_DEVICE_REFUSED, "relay %s: %s: %s",
+                            target, path, strerror(errno));
     if (write(fd, &value, 1) != 1) {
         int e = errno;
         close(fd);
@@ -113,8 +113,8 @@ static hf_result relay_status(void *instance, const hf_context *ctx, const char 
         return res;
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return hf_reply_set(reply, errno == ENOENT ? HF_E_BAD_PARAMETER : HF_E_UNREACHABLE,
-                            "relay %s: %s: %s", target, path, strerror(errno));
+        return hf_reply_set(reply, errno == ENOENT ? HF_E_BAD_PARAMETER : HF_E_UNREACHABLE, "relay %s: %s: %s", target,
+                            path, strerror(errno));
     if (read(fd, &value, 1) != 1 || (value != '0' && value != '1')) {
         close(fd);
         reply->power = HF_POWER_UNKNOWN;

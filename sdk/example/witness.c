@@ -43,7 +43,10 @@ static hf_result w_create(const hf_context *ctx, const hf_param *p, void **insta
     return HF_OK;
 }
 
-static void w_destroy(void *instance) { free(instance); }
+static void w_destroy(void *instance)
+{
+    free(instance);
+}
 
 static hf_result w_check(void *instance, const hf_context *ctx, hf_reply *reply)
 {

@@ -42,7 +42,7 @@ extern "C" {
 
 #if defined(__GNUC__)
 #define HAFENCE_PLUGIN_EXPORT __attribute__((visibility("default")))
-#define HF_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define HF_PRINTF(f, a)       __attribute__((format(printf, f, a)))
 #else
 #define HAFENCE_PLUGIN_EXPORT
 #define HF_PRINTF(f, a)
@@ -77,9 +77,9 @@ static inline const char *hf_power_name(hf_power power)
 
 static inline const char *hf_result_name(hf_result code)
 {
-    static const char *const names[HF_RESULT_COUNT] = {
-        "ok", "bad-parameter", "auth-refused", "unreachable", "timed-out",
-        "device-refused", "unverified", "unsupported", "cancelled", "plugin-failed"};
+    static const char *const names[HF_RESULT_COUNT] = {"ok",        "bad-parameter",  "auth-refused", "unreachable",
+                                                       "timed-out", "device-refused", "unverified",   "unsupported",
+                                                       "cancelled", "plugin-failed"};
     return (unsigned)code < HF_RESULT_COUNT ? names[code] : "plugin-failed";
 }
 
@@ -112,25 +112,25 @@ typedef enum hf_param_type {
 } hf_param_type;
 
 #define HF_PARAM_REQUIRED 0x1u
-#define HF_PARAM_SECRET 0x2u /* never printed, logged, put in argv or metadata */
+#define HF_PARAM_SECRET   0x2u /* never printed, logged, put in argv or metadata */
 
 typedef struct hf_param_def {
-    const char *name;                /* [a-z][a-z0-9_]*, unique in the table */
+    const char *name; /* [a-z][a-z0-9_]*, unique in the table */
     hf_param_type type;
-    unsigned flags;                  /* HF_PARAM_REQUIRED | HF_PARAM_SECRET */
-    const char *default_value;       /* NULL: none; never for a secret */
-    const char *const *enum_values;  /* HF_PARAM_ENUM: NULL-terminated */
-    long long int_min, int_max;      /* HF_PARAM_INTEGER: bounds (both 0: any) */
-    const char *help;                /* one line, for people */
+    unsigned flags;                 /* HF_PARAM_REQUIRED | HF_PARAM_SECRET */
+    const char *default_value;      /* NULL: none; never for a secret */
+    const char *const *enum_values; /* HF_PARAM_ENUM: NULL-terminated */
+    long long int_min, int_max;     /* HF_PARAM_INTEGER: bounds (both 0: any) */
+    const char *help;               /* one line, for people */
 } hf_param_def;
 
 /* Parameter names with a meaning to the core: a plugin that declares one
  * gets it filled from the HA-Lizard configuration (or by the harness)
  * where the operator did not set it.  Declare them with these types. */
-#define HF_PARAM_NAME_ADDRESS "address"         /* HF_PARAM_ADDRESS: FENCE_IPADDRESS */
-#define HF_PARAM_NAME_PASSWORD "password"       /* secret string: FENCE_PASSWD */
-#define HF_PARAM_NAME_FILE_LOC "file_loc"       /* HF_PARAM_PATH: FENCE_FILE_LOC */
-#define HF_PARAM_NAME_METHOD "method"           /* string: FENCE_METHOD as written */
+#define HF_PARAM_NAME_ADDRESS     "address"     /* HF_PARAM_ADDRESS: FENCE_IPADDRESS */
+#define HF_PARAM_NAME_PASSWORD    "password"    /* secret string: FENCE_PASSWD */
+#define HF_PARAM_NAME_FILE_LOC    "file_loc"    /* HF_PARAM_PATH: FENCE_FILE_LOC */
+#define HF_PARAM_NAME_METHOD      "method"      /* string: FENCE_METHOD as written */
 #define HF_PARAM_NAME_HOST_FORGET "host_forget" /* boolean: FENCE_HOST_FORGET */
 #define HF_PARAM_NAME_CONSOLE_DIR "console_dir" /* HF_PARAM_PATH: where console captures go, beside the history */
 
@@ -145,9 +145,9 @@ typedef struct hf_param {
 /* ---- per-call context from the core ------------------------------------- */
 typedef struct hf_context hf_context;
 struct hf_context {
-    size_t size;            /* sizeof(hf_context) as the core knows it */
-    int64_t deadline_ms;    /* absolute, CLOCK_MONOTONIC, milliseconds */
-    const char *host;       /* host UUID being acted on, or NULL */
+    size_t size;         /* sizeof(hf_context) as the core knows it */
+    int64_t deadline_ms; /* absolute, CLOCK_MONOTONIC, milliseconds */
+    const char *host;    /* host UUID being acted on, or NULL */
     /* Log a message; the core adds plugin, instance, target and redacts
      * secrets.  Never NULL. */
     void (*log)(const hf_context *ctx, hf_log_level level, const char *message);
@@ -164,8 +164,8 @@ struct hf_context {
  * device for people, and the state read. */
 #define HF_MESSAGE_MAX 1024
 typedef struct hf_reply {
-    hf_power power;  /* status: the state read */
-    hf_vote vote;    /* heuristic check: the vote */
+    hf_power power; /* status: the state read */
+    hf_vote vote;   /* heuristic check: the vote */
     char message[HF_MESSAGE_MAX];
 } hf_reply;
 
@@ -180,126 +180,130 @@ typedef struct hf_dispatch {
 } hf_dispatch;
 
 /* Function ids.  Never reused, never renumbered. */
-#define HF_FN_FENCE_CREATE 1    /* required for fence */
+#define HF_FN_FENCE_CREATE  1   /* required for fence */
 #define HF_FN_FENCE_DESTROY 2   /* required for fence */
-#define HF_FN_FENCE_OFF 3       /* required for fence */
-#define HF_FN_FENCE_ON 4        /* required for fence */
-#define HF_FN_FENCE_REBOOT 5    /* optional: else the engine does off + on */
-#define HF_FN_FENCE_CYCLE 6     /* optional: single power-cycle command */
-#define HF_FN_FENCE_STATUS 7    /* required for fence (may return unsupported) */
-#define HF_FN_FENCE_LIST 8      /* optional */
+#define HF_FN_FENCE_OFF     3   /* required for fence */
+#define HF_FN_FENCE_ON      4   /* required for fence */
+#define HF_FN_FENCE_REBOOT  5   /* optional: else the engine does off + on */
+#define HF_FN_FENCE_CYCLE   6   /* optional: single power-cycle command */
+#define HF_FN_FENCE_STATUS  7   /* required for fence (may return unsupported) */
+#define HF_FN_FENCE_LIST    8   /* optional */
 #define HF_FN_FENCE_MONITOR 9   /* required for fence */
 #define HF_FN_FENCE_CONSOLE 10  /* optional, since ABI 1.1: follow a live console */
-#define HF_FN_HEUR_CREATE 101   /* required for heuristic */
-#define HF_FN_HEUR_DESTROY 102  /* required for heuristic */
-#define HF_FN_HEUR_CHECK 103    /* required for heuristic */
+#define HF_FN_HEUR_CREATE   101 /* required for heuristic */
+#define HF_FN_HEUR_DESTROY  102 /* required for heuristic */
+#define HF_FN_HEUR_CHECK    103 /* required for heuristic */
 
-typedef hf_result hf_fence_create_fn(const hf_context *ctx, const hf_param *params,
-                                     void **instance, hf_reply *reply);
+typedef hf_result hf_fence_create_fn(const hf_context *ctx, const hf_param *params, void **instance, hf_reply *reply);
 typedef void hf_fence_destroy_fn(void *instance);
 /* off, on, reboot, cycle: target may be "" when the device is the target */
-typedef hf_result hf_fence_power_fn(void *instance, const hf_context *ctx,
-                                    const char *target, hf_reply *reply);
-typedef hf_result hf_fence_status_fn(void *instance, const hf_context *ctx,
-                                     const char *target, hf_reply *reply);
-typedef hf_result hf_fence_list_fn(void *instance, const hf_context *ctx,
-                                   hf_target_sink *sink, void *sink_arg,
+typedef hf_result hf_fence_power_fn(void *instance, const hf_context *ctx, const char *target, hf_reply *reply);
+typedef hf_result hf_fence_status_fn(void *instance, const hf_context *ctx, const char *target, hf_reply *reply);
+typedef hf_result hf_fence_list_fn(void *instance, const hf_context *ctx, hf_target_sink *sink, void *sink_arg,
                                    hf_reply *reply);
-typedef hf_result hf_fence_monitor_fn(void *instance, const hf_context *ctx,
-                                      hf_reply *reply);
+typedef hf_result hf_fence_monitor_fn(void *instance, const hf_context *ctx, hf_reply *reply);
 /* console (ABI 1.1): copy the target's live console to fd until the
  * deadline or cancellation. */
-typedef hf_result hf_fence_console_fn(void *instance, const hf_context *ctx, const char *target,
-                                      int fd, hf_reply *reply);
-typedef hf_result hf_heur_create_fn(const hf_context *ctx, const hf_param *params,
-                                    void **instance, hf_reply *reply);
+typedef hf_result hf_fence_console_fn(void *instance, const hf_context *ctx, const char *target, int fd,
+                                      hf_reply *reply);
+typedef hf_result hf_heur_create_fn(const hf_context *ctx, const hf_param *params, void **instance, hf_reply *reply);
 typedef void hf_heur_destroy_fn(void *instance);
-typedef hf_result hf_heur_check_fn(void *instance, const hf_context *ctx,
-                                   hf_reply *reply);
+typedef hf_result hf_heur_check_fn(void *instance, const hf_context *ctx, hf_reply *reply);
 
 /* Every entry point in one list: X(NAME, name, id, type, kind, required,
  * "label").  The core derives from it what it checks (required entry
  * points, labels) and its typed getters; HF_DISPATCH_<NAME>(f) below is the
  * plugin's side.  Appending a row is how a minor adds an entry point. */
-#define HF_FUNCTIONS(X) \
-    X(FENCE_CREATE, fence_create, HF_FN_FENCE_CREATE, hf_fence_create_fn, HF_KIND_FENCE, 1, "fence create") \
-    X(FENCE_DESTROY, fence_destroy, HF_FN_FENCE_DESTROY, hf_fence_destroy_fn, HF_KIND_FENCE, 1, "fence destroy") \
-    X(FENCE_OFF, fence_off, HF_FN_FENCE_OFF, hf_fence_power_fn, HF_KIND_FENCE, 1, "fence off") \
-    X(FENCE_ON, fence_on, HF_FN_FENCE_ON, hf_fence_power_fn, HF_KIND_FENCE, 1, "fence on") \
-    X(FENCE_REBOOT, fence_reboot, HF_FN_FENCE_REBOOT, hf_fence_power_fn, HF_KIND_FENCE, 0, "fence reboot") \
-    X(FENCE_CYCLE, fence_cycle, HF_FN_FENCE_CYCLE, hf_fence_power_fn, HF_KIND_FENCE, 0, "fence cycle") \
-    X(FENCE_STATUS, fence_status, HF_FN_FENCE_STATUS, hf_fence_status_fn, HF_KIND_FENCE, 1, "fence status") \
-    X(FENCE_LIST, fence_list, HF_FN_FENCE_LIST, hf_fence_list_fn, HF_KIND_FENCE, 0, "fence list") \
-    X(FENCE_MONITOR, fence_monitor, HF_FN_FENCE_MONITOR, hf_fence_monitor_fn, HF_KIND_FENCE, 1, "fence monitor") \
-    X(FENCE_CONSOLE, fence_console, HF_FN_FENCE_CONSOLE, hf_fence_console_fn, HF_KIND_FENCE, 0, "fence console") \
-    X(HEUR_CREATE, heur_create, HF_FN_HEUR_CREATE, hf_heur_create_fn, HF_KIND_HEURISTIC, 1, "heuristic create") \
+#define HF_FUNCTIONS(X)                                                                                              \
+    X(FENCE_CREATE, fence_create, HF_FN_FENCE_CREATE, hf_fence_create_fn, HF_KIND_FENCE, 1, "fence create")          \
+    X(FENCE_DESTROY, fence_destroy, HF_FN_FENCE_DESTROY, hf_fence_destroy_fn, HF_KIND_FENCE, 1, "fence destroy")     \
+    X(FENCE_OFF, fence_off, HF_FN_FENCE_OFF, hf_fence_power_fn, HF_KIND_FENCE, 1, "fence off")                       \
+    X(FENCE_ON, fence_on, HF_FN_FENCE_ON, hf_fence_power_fn, HF_KIND_FENCE, 1, "fence on")                           \
+    X(FENCE_REBOOT, fence_reboot, HF_FN_FENCE_REBOOT, hf_fence_power_fn, HF_KIND_FENCE, 0, "fence reboot")           \
+    X(FENCE_CYCLE, fence_cycle, HF_FN_FENCE_CYCLE, hf_fence_power_fn, HF_KIND_FENCE, 0, "fence cycle")               \
+    X(FENCE_STATUS, fence_status, HF_FN_FENCE_STATUS, hf_fence_status_fn, HF_KIND_FENCE, 1, "fence status")          \
+    X(FENCE_LIST, fence_list, HF_FN_FENCE_LIST, hf_fence_list_fn, HF_KIND_FENCE, 0, "fence list")                    \
+    X(FENCE_MONITOR, fence_monitor, HF_FN_FENCE_MONITOR, hf_fence_monitor_fn, HF_KIND_FENCE, 1, "fence monitor")     \
+    X(FENCE_CONSOLE, fence_console, HF_FN_FENCE_CONSOLE, hf_fence_console_fn, HF_KIND_FENCE, 0, "fence console")     \
+    X(HEUR_CREATE, heur_create, HF_FN_HEUR_CREATE, hf_heur_create_fn, HF_KIND_HEURISTIC, 1, "heuristic create")      \
     X(HEUR_DESTROY, heur_destroy, HF_FN_HEUR_DESTROY, hf_heur_destroy_fn, HF_KIND_HEURISTIC, 1, "heuristic destroy") \
     X(HEUR_CHECK, heur_check, HF_FN_HEUR_CHECK, hf_heur_check_fn, HF_KIND_HEURISTIC, 1, "heuristic check")
 
 /* Typed dispatch entries: the cast lives here, not in plugins.  A function
  * of the wrong type is a compile error. */
-#define HF_DISPATCH_(id_, type_, f_) \
-    { (id_), (hf_fn)(1 ? (f_) : (type_ *)0) }
-#define HF_DISPATCH_FENCE_CREATE(f) HF_DISPATCH_(HF_FN_FENCE_CREATE, hf_fence_create_fn, f)
+#define HF_DISPATCH_(id_, type_, f_)          \
+    {                                         \
+        (id_), (hf_fn)(1 ? (f_) : (type_ *)0) \
+    }
+#define HF_DISPATCH_FENCE_CREATE(f)  HF_DISPATCH_(HF_FN_FENCE_CREATE, hf_fence_create_fn, f)
 #define HF_DISPATCH_FENCE_DESTROY(f) HF_DISPATCH_(HF_FN_FENCE_DESTROY, hf_fence_destroy_fn, f)
-#define HF_DISPATCH_FENCE_OFF(f) HF_DISPATCH_(HF_FN_FENCE_OFF, hf_fence_power_fn, f)
-#define HF_DISPATCH_FENCE_ON(f) HF_DISPATCH_(HF_FN_FENCE_ON, hf_fence_power_fn, f)
-#define HF_DISPATCH_FENCE_REBOOT(f) HF_DISPATCH_(HF_FN_FENCE_REBOOT, hf_fence_power_fn, f)
-#define HF_DISPATCH_FENCE_CYCLE(f) HF_DISPATCH_(HF_FN_FENCE_CYCLE, hf_fence_power_fn, f)
-#define HF_DISPATCH_FENCE_STATUS(f) HF_DISPATCH_(HF_FN_FENCE_STATUS, hf_fence_status_fn, f)
-#define HF_DISPATCH_FENCE_LIST(f) HF_DISPATCH_(HF_FN_FENCE_LIST, hf_fence_list_fn, f)
+#define HF_DISPATCH_FENCE_OFF(f)     HF_DISPATCH_(HF_FN_FENCE_OFF, hf_fence_power_fn, f)
+#define HF_DISPATCH_FENCE_ON(f)      HF_DISPATCH_(HF_FN_FENCE_ON, hf_fence_power_fn, f)
+#define HF_DISPATCH_FENCE_REBOOT(f)  HF_DISPATCH_(HF_FN_FENCE_REBOOT, hf_fence_power_fn, f)
+#define HF_DISPATCH_FENCE_CYCLE(f)   HF_DISPATCH_(HF_FN_FENCE_CYCLE, hf_fence_power_fn, f)
+#define HF_DISPATCH_FENCE_STATUS(f)  HF_DISPATCH_(HF_FN_FENCE_STATUS, hf_fence_status_fn, f)
+#define HF_DISPATCH_FENCE_LIST(f)    HF_DISPATCH_(HF_FN_FENCE_LIST, hf_fence_list_fn, f)
 #define HF_DISPATCH_FENCE_MONITOR(f) HF_DISPATCH_(HF_FN_FENCE_MONITOR, hf_fence_monitor_fn, f)
 #define HF_DISPATCH_FENCE_CONSOLE(f) HF_DISPATCH_(HF_FN_FENCE_CONSOLE, hf_fence_console_fn, f)
-#define HF_DISPATCH_HEUR_CREATE(f) HF_DISPATCH_(HF_FN_HEUR_CREATE, hf_heur_create_fn, f)
-#define HF_DISPATCH_HEUR_DESTROY(f) HF_DISPATCH_(HF_FN_HEUR_DESTROY, hf_heur_destroy_fn, f)
-#define HF_DISPATCH_HEUR_CHECK(f) HF_DISPATCH_(HF_FN_HEUR_CHECK, hf_heur_check_fn, f)
-#define HF_DISPATCH_END { 0, NULL }
+#define HF_DISPATCH_HEUR_CREATE(f)   HF_DISPATCH_(HF_FN_HEUR_CREATE, hf_heur_create_fn, f)
+#define HF_DISPATCH_HEUR_DESTROY(f)  HF_DISPATCH_(HF_FN_HEUR_DESTROY, hf_heur_destroy_fn, f)
+#define HF_DISPATCH_HEUR_CHECK(f)    HF_DISPATCH_(HF_FN_HEUR_CHECK, hf_heur_check_fn, f)
+#define HF_DISPATCH_END \
+    {                   \
+        0, NULL         \
+    }
 
 /* ---- the descriptor ---------------------------------------------------- */
 typedef struct hf_plugin_descriptor {
-    size_t size;          /* sizeof(hf_plugin_descriptor) the plugin was built with */
+    size_t size; /* sizeof(hf_plugin_descriptor) the plugin was built with */
     uint16_t abi_major;
     uint16_t abi_minor;
     hf_kind kind;
-    const char *name;     /* [a-z][a-z0-9-]*: what operators type */
-    const char *version;  /* the plugin's own version */
-    const char *description; /* one line */
+    const char *name;            /* [a-z][a-z0-9-]*: what operators type */
+    const char *version;         /* the plugin's own version */
+    const char *description;     /* one line */
     const hf_param_def *params;  /* terminated by an entry with name NULL */
     const hf_dispatch *dispatch; /* terminated by HF_DISPATCH_END */
     /* ---- ABI 1.2 ---- */
     /* sizeof(hf_param_def) the plugin was built with: the core walks params
      * with it (a 1.0 or 1.1 plugin has none: the 1.x layout) */
     size_t param_def_size;
-    unsigned long capabilities;  /* HF_CAP_*: what the plugin is, for the daemon */
-    const char *vendor_url;      /* the plugin's home page, for metadata; NULL: none */
+    unsigned long capabilities; /* HF_CAP_*: what the plugin is, for the daemon */
+    const char *vendor_url;     /* the plugin's home page, for metadata; NULL: none */
 } hf_plugin_descriptor;
 
 /* Capabilities: how the core and the daemon use a fence plugin, said by
  * the plugin (the core knows no plugin by name). */
-#define HF_CAP_TARGET_IS_HOST 0x1ul  /* its target is the host's UUID: no host map needed */
-#define HF_CAP_HOSTMAP_LINES 0x2ul   /* a host may have several host-map lines (several PDUs):
+#define HF_CAP_TARGET_IS_HOST 0x1ul /* its target is the host's UUID: no host map needed */
+#define HF_CAP_HOSTMAP_LINES \
+    0x2ul /* a host may have several host-map lines (several PDUs):
                                       * its target is their targets joined with ';' */
-#define HF_CAP_VIA_POOL_MASTER 0x4ul /* acts through the pool master: to fence the master the
+#define HF_CAP_VIA_POOL_MASTER \
+    0x4ul /* acts through the pool master: to fence the master the
                                       * daemon first takes the pool over */
-#define HF_CAP_POOL_CLIENT 0x8ul     /* speaks to the pool's toolstack: the daemon marks a fenced
+#define HF_CAP_POOL_CLIENT \
+    0x8ul /* speaks to the pool's toolstack: the daemon marks a fenced
                                       * host dead in the pool with its `off` */
-#define HF_CAP_CUSTOM_SCRIPT 0x10ul  /* runs an operator's custom fence script: an HA-Lizard
+#define HF_CAP_CUSTOM_SCRIPT \
+    0x10ul /* runs an operator's custom fence script: an HA-Lizard
                                       * FENCE_METHOD naming a script is served by it */
-#define HF_CAP_PEER_PROBE 0x20ul     /* a heuristic whose `addresses` are probed one by one: the
+#define HF_CAP_PEER_PROBE \
+    0x20ul /* a heuristic whose `addresses` are probed one by one: the
                                       * daemon's reachability of peers and of FENCE_HEURISTICS_IPS */
 
-#define HF_DESCRIPTOR_HEADER \
-    .size = sizeof(hf_plugin_descriptor), \
-    .abi_major = HAFENCE_ABI_MAJOR, .abi_minor = HAFENCE_ABI_MINOR, \
+#define HF_DESCRIPTOR_HEADER                                                                              \
+    .size = sizeof(hf_plugin_descriptor), .abi_major = HAFENCE_ABI_MAJOR, .abi_minor = HAFENCE_ABI_MINOR, \
     .param_def_size = sizeof(hf_param_def)
 
 typedef const hf_plugin_descriptor *hafence_plugin_entry_fn(void);
 
 /* Every plugin defines exactly this function. */
-#define HAFENCE_PLUGIN(descriptor_) \
+#define HAFENCE_PLUGIN(descriptor_)                                               \
     HAFENCE_PLUGIN_EXPORT const hf_plugin_descriptor *hafence_plugin_entry(void); \
-    HAFENCE_PLUGIN_EXPORT const hf_plugin_descriptor *hafence_plugin_entry(void) \
-    { return &(descriptor_); }
+    HAFENCE_PLUGIN_EXPORT const hf_plugin_descriptor *hafence_plugin_entry(void)  \
+    {                                                                             \
+        return &(descriptor_);                                                    \
+    }
 
 /* ---- helpers for plugins (inline: a plugin links nothing of ours) ------- */
 
@@ -326,8 +330,7 @@ static inline int hf_ctx_cancelled(const hf_context *ctx)
     return ctx->cancelled(ctx) || hf_ctx_remaining_ms(ctx) == 0;
 }
 
-static inline void hf_logf(const hf_context *ctx, hf_log_level level, const char *fmt, ...)
-    HF_PRINTF(3, 4);
+static inline void hf_logf(const hf_context *ctx, hf_log_level level, const char *fmt, ...) HF_PRINTF(3, 4);
 static inline void hf_logf(const hf_context *ctx, hf_log_level level, const char *fmt, ...)
 {
     char buf[HF_MESSAGE_MAX];
@@ -339,8 +342,7 @@ static inline void hf_logf(const hf_context *ctx, hf_log_level level, const char
 }
 
 /* Set the reply's message and return the code: `return hf_reply_set(reply, r, ...)`. */
-static inline hf_result hf_reply_set(hf_reply *reply, hf_result code, const char *fmt, ...)
-    HF_PRINTF(3, 4);
+static inline hf_result hf_reply_set(hf_reply *reply, hf_result code, const char *fmt, ...) HF_PRINTF(3, 4);
 static inline hf_result hf_reply_set(hf_reply *reply, hf_result code, const char *fmt, ...)
 {
     va_list ap;
@@ -374,7 +376,7 @@ static inline int hf_is_word_char_(char c)
 static inline void hf_mask_at_(char *text, size_t size, size_t at, size_t n)
 {
     size_t len = strlen(text), tail = len - at - n, keep;
-    size_t room = size - 1 - at;   /* what may follow text[at] */
+    size_t room = size - 1 - at; /* what may follow text[at] */
     size_t m = room < 3 ? room : 3;
     keep = tail < room - m ? tail : room - m;
     memmove(text + at + m, text + at + n, keep);
@@ -392,8 +394,7 @@ static inline void hf_mask_secret(char *text, size_t size, const char *secret)
     full = strlen(text) + 1 >= size;
     while ((hit = strstr(from, secret)) != NULL) {
         size_t at = (size_t)(hit - text);
-        if (slen < HF_SECRET_WORD_MAX &&
-            ((at > 0 && hf_is_word_char_(text[at - 1])) || hf_is_word_char_(hit[slen]))) {
+        if (slen < HF_SECRET_WORD_MAX && ((at > 0 && hf_is_word_char_(text[at - 1])) || hf_is_word_char_(hit[slen]))) {
             from = hit + 1;
             continue;
         }
@@ -437,8 +438,8 @@ static inline int hf_is_uuid_text(const char *s)
  * consoles (changing it bumps the major): the
  * host UUID, else the target, else the plugin's address parameter, with
  * every character outside [A-Za-z0-9._-] replaced by '_'. */
-static inline void hf_capture_folder_name(const char *host, const char *target, const char *address,
-                                          char *out, size_t size)
+static inline void hf_capture_folder_name(const char *host, const char *target, const char *address, char *out,
+                                          size_t size)
 {
     const char *name = host && *host ? host : target && *target ? target : address ? address : "";
     size_t i = 0;
@@ -446,8 +447,8 @@ static inline void hf_capture_folder_name(const char *host, const char *target, 
         return;
     for (; name[i] && i + 1 < size; i++) {
         char c = name[i];
-        int safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                   c == '-' || c == '_' || c == '.';
+        int safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+                   c == '.';
         out[i] = safe ? c : '_';
     }
     out[i] = '\0';
@@ -482,8 +483,7 @@ static inline int hf_param_bool(const hf_param *params, const char *name, int df
     const char *v = hf_param_get(params, name);
     if (!v || !*v)
         return dflt;
-    return strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 ||
-           strcmp(v, "on") == 0;
+    return strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 || strcmp(v, "on") == 0;
 }
 
 #ifdef __cplusplus

@@ -18,9 +18,16 @@ static void log_line(const hf_context *ctx, hf_log_level level, const char *mess
     (void)ctx;
     fprintf(stderr, "[%d] %s\n", (int)level, message);
 }
-static int never(const hf_context *ctx) { (void)ctx; return 0; }
-static int64_t now(const hf_context *ctx) { (void)ctx; return hf_now_ms(); }
-
+static int never(const hf_context *ctx)
+{
+    (void)ctx;
+    return 0;
+}
+static int64_t now(const hf_context *ctx)
+{
+    (void)ctx;
+    return hf_now_ms();
+}
 
 int main(int argc, char **argv)
 {
@@ -80,8 +87,9 @@ int main(int argc, char **argv)
         }
         if (sscanf(line, "%15s %399s", action, target) != 2)
             continue;
-        fn = !strcmp(action, "off") ? hfc_plugin_fence_off(plugin)
-             : !strcmp(action, "on") ? hfc_plugin_fence_on(plugin) : hfc_plugin_fence_status(plugin);
+        fn = !strcmp(action, "off")  ? hfc_plugin_fence_off(plugin)
+             : !strcmp(action, "on") ? hfc_plugin_fence_on(plugin)
+                                     : hfc_plugin_fence_status(plugin);
         memset(&reply, 0, sizeof reply);
         ctx.deadline_ms = hf_now_ms() + 20000;
         r = fn(instance, &ctx, target, &reply);

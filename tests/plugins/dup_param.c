@@ -4,14 +4,20 @@
 
 static hf_result create(const hf_context *c, const hf_param *p, void **i, hf_reply *r)
 {
-    (void)c; (void)p; (void)r;
+    (void)c;
+    (void)p;
+    (void)r;
     *i = NULL;
     return HF_OK;
 }
-static void destroy(void *i) { (void)i; }
+static void destroy(void *i)
+{
+    (void)i;
+}
 static hf_result check(void *i, const hf_context *c, hf_reply *r)
 {
-    (void)i; (void)c;
+    (void)i;
+    (void)c;
     r->vote = HF_VOTE_PASS;
     return HF_OK;
 }
@@ -23,8 +29,10 @@ static const hf_param_def params[] = {
 };
 
 static const hf_dispatch dispatch[] = {
-    HF_DISPATCH_HEUR_CREATE(create), HF_DISPATCH_HEUR_DESTROY(destroy),
-    HF_DISPATCH_HEUR_CHECK(check), HF_DISPATCH_END,
+    HF_DISPATCH_HEUR_CREATE(create),
+    HF_DISPATCH_HEUR_DESTROY(destroy),
+    HF_DISPATCH_HEUR_CHECK(check),
+    HF_DISPATCH_END,
 };
 
 static const hf_plugin_descriptor descriptor = {

@@ -3,7 +3,9 @@
  * two instances of one plugin side by side. */
 #include <hafence/plugin.h>
 
-typedef struct heur { char vote[16]; } heur;
+typedef struct heur {
+    char vote[16];
+} heur;
 static const char *const votes[] = {"pass", "fail", "unknown", NULL};
 
 static const hf_param_def params[] = {
@@ -21,19 +23,25 @@ static hf_result create(const hf_context *c, const hf_param *p, void **i, hf_rep
     *i = h;
     return HF_OK;
 }
-static void destroy(void *i) { free(i); }
+static void destroy(void *i)
+{
+    free(i);
+}
 static hf_result check(void *i, const hf_context *c, hf_reply *r)
 {
     heur *h = i;
     (void)c;
-    r->vote = strcmp(h->vote, "pass") == 0 ? HF_VOTE_PASS
-            : strcmp(h->vote, "fail") == 0 ? HF_VOTE_FAIL : HF_VOTE_UNKNOWN;
+    r->vote = strcmp(h->vote, "pass") == 0   ? HF_VOTE_PASS
+              : strcmp(h->vote, "fail") == 0 ? HF_VOTE_FAIL
+                                             : HF_VOTE_UNKNOWN;
     return hf_reply_set(r, HF_OK, "static vote %s", h->vote);
 }
 
 static const hf_dispatch dispatch[] = {
-    HF_DISPATCH_HEUR_CREATE(create), HF_DISPATCH_HEUR_DESTROY(destroy),
-    HF_DISPATCH_HEUR_CHECK(check), HF_DISPATCH_END,
+    HF_DISPATCH_HEUR_CREATE(create),
+    HF_DISPATCH_HEUR_DESTROY(destroy),
+    HF_DISPATCH_HEUR_CHECK(check),
+    HF_DISPATCH_END,
 };
 
 static const hf_plugin_descriptor descriptor = {

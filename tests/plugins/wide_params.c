@@ -24,23 +24,32 @@ static hf_result create(const hf_context *c, const hf_param *p, void **i, hf_rep
     /* the core validated what it read through the stride */
     return hf_param_get(p, "port") ? HF_OK : hf_reply_set(r, HF_E_BAD_PARAMETER, "no port");
 }
-static void destroy(void *i) { (void)i; }
+static void destroy(void *i)
+{
+    (void)i;
+}
 static hf_result status(void *i, const hf_context *c, const char *t, hf_reply *r)
 {
-    (void)i; (void)c; (void)t;
+    (void)i;
+    (void)c;
+    (void)t;
     r->power = HF_POWER_ON;
     return hf_reply_set(r, HF_OK, "on");
 }
 static hf_result monitor(void *i, const hf_context *c, hf_reply *r)
 {
-    (void)i; (void)c;
+    (void)i;
+    (void)c;
     return hf_reply_set(r, HF_OK, "ok");
 }
 
 static const hf_dispatch dispatch[] = {
-    HF_DISPATCH_FENCE_CREATE(create), HF_DISPATCH_FENCE_DESTROY(destroy),
-    HF_DISPATCH_FENCE_OFF(status),    HF_DISPATCH_FENCE_ON(status),
-    HF_DISPATCH_FENCE_STATUS(status), HF_DISPATCH_FENCE_MONITOR(monitor),
+    HF_DISPATCH_FENCE_CREATE(create),
+    HF_DISPATCH_FENCE_DESTROY(destroy),
+    HF_DISPATCH_FENCE_OFF(status),
+    HF_DISPATCH_FENCE_ON(status),
+    HF_DISPATCH_FENCE_STATUS(status),
+    HF_DISPATCH_FENCE_MONITOR(monitor),
     HF_DISPATCH_END,
 };
 
