@@ -211,7 +211,7 @@ static void power_verified(fence_call *c, hf_fence_power_fn *fn, hf_power want, 
         r = call_power(c, fn, &reply);
         if (r != HF_OK) {
             last = r;
-            snprintf(last_msg, sizeof last_msg, "power %s request: %s", word, reply.message);
+            snprintf(last_msg, sizeof last_msg, "power %s request: %.960s", word, reply.message);
             hfc_log(HF_LOG_WARNING, "%s: attempt %d: %s", hfc_plugin_name(c->req->plugin), attempt + 1, last_msg);
             if (final_error(r))
                 break;
@@ -241,7 +241,7 @@ static void power_verified(fence_call *c, hf_fence_power_fn *fn, hf_power want, 
                 return;
             }
             last = r == HF_OK ? HF_E_UNVERIFIED : r;
-            snprintf(last_msg, sizeof last_msg, "asked for power %s, device still reads %s%s%s", word,
+            snprintf(last_msg, sizeof last_msg, "asked for power %s, device still reads %s%s%.900s", word,
                      hf_power_name(now), r == HF_OK ? "" : ": ", r == HF_OK ? "" : reply.message);
             if (final_error(r))
                 break;

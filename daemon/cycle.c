@@ -350,7 +350,8 @@ static void decide_and_act(hafenced *d, peer *p)
         situation_of(d, p, true, &s, vote_why, sizeof vote_why);
         decision = hfc_decide(&s, reason, sizeof reason);
     }
-    snprintf(p->decision, sizeof p->decision, "%s: %s", hfc_decision_name(decision), reason);
+    /* a reason is prose: cut to fit, with room for the decision's name */
+    snprintf(p->decision, sizeof p->decision, "%s: %.480s", hfc_decision_name(decision), reason);
     hafenced_record(d, decision == HFC_DECIDE_NOTHING && d->role == HFC_ROLE_SLAVE ? HF_LOG_INFO : HF_LOG_WARNING,
                     p->uuid, "decision", hfc_decision_name(decision), false, 0,
                     "%s failed; %s decides: %s: %s (heuristic vote %s: %s)", label, hfc_role_name(d->role),

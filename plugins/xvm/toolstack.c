@@ -357,7 +357,9 @@ static int xe_list(const char *out, hf_target_sink *sink, void *arg)
         len = end ? (size_t)(end - colon) : strlen(colon);
         snprintf(value, sizeof value, "%.*s", (int)len, colon);
         if (strncmp(line, "uuid ", 5) == 0) {
-            snprintf(uuid, sizeof uuid, "%s", value);
+            /* a value too long for a UUID is not one: no cut UUID is named */
+            if ((size_t)snprintf(uuid, sizeof uuid, "%s", value) >= sizeof uuid)
+                *uuid = '\0';
         } else if (strncmp(line, "name-label ", 11) == 0 && *uuid) {
             sink(arg, uuid, value);
             *uuid = '\0';

@@ -230,11 +230,17 @@ static hf_result find_system(redfish *r, const hf_context *ctx, hf_reply *reply)
     }
     if ((res = login(r, ctx, reply)) != HF_OK)
         return res;
-    /* login read the service root: r->systems is its Systems collection */
-    snprintf(first, sizeof first, "%s", r->systems);
+    /* login read the service root: r->systems is its Systems collection;
+     * a path that does not fit is an error, never a cut path */
+    if ((size_t)snprintf(first, sizeof first, "%s", r->systems) >= sizeof first)
+        return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "Redfish: the Systems path %.60s... is too long", r->systems);
     if (*r->system_hint) {
-        snprintf(r->system, sizeof r->system, "%s%s%s", first, first[strlen(first) - 1] == '/' ? "" : "/",
-                 r->system_hint);
+        if ((size_t)snprintf(r->system, sizeof r->system, "%s%s%s", first, first[strlen(first) - 1] == '/' ? "" : "/",
+                             r->system_hint) >= sizeof r->system) {
+            *r->system = '\0';
+            return hf_reply_set(reply, HF_E_BAD_PARAMETER, "Redfish: the system path %s/%.60s... is too long", first,
+                                r->system_hint);
+        }
         return HF_OK;
     }
     if ((res = get(r, ctx, first, &h, reply)) != HF_OK)
