@@ -11,7 +11,8 @@
 #include <sys/types.h>
 #include "core/error.h"
 
-/* $HAFENCE_STATE_DIR, else the built-in /var/lib/hafence. */
+/* $HAFENCE_STATE_DIR, else the built-in /var/lib/hafence (the
+ * environment's or a constant: not freed; so for the runtime directory). */
 const char *hfc_state_dir_default(void);
 /* $HAFENCE_RUNTIME_DIR, else the built-in /run/hafence (tmpfs): where the
  * daemon's status goes when the state directory does not take it, and the

@@ -30,9 +30,10 @@ typedef bool hfc_history_visit_fn(const char *json_line, void *arg);
 /* Read records, filtered by host (NULL: all) and [since, until] (0: open). */
 bool hfc_history_read(const char *path, const char *host, int64_t since_ms, int64_t until_ms, hfc_history_visit_fn *fn,
                       void *arg, hfc_error *err);
-const char *hfc_history_default_path(void);
+const char *hfc_history_default_path(void); /* the environment's or a constant: not freed */
 /* Where console captures are kept: $HAFENCE_CONSOLE_DIR, else "console"
- * beside the history file.  Captures of a host are <dir>/<host>/<time>.log. */
+ * beside the history file.  Captures of a host are <dir>/<host>/<time>.log.
+ * A copy: free() it. */
 char *hfc_console_dir(const char *history_path);
 
 #endif

@@ -16,6 +16,9 @@ typedef struct hfc_hostmap hfc_hostmap;
  * PDUs); its target is their targets joined with ';', in file order.
  * Without it a second line for a host is an error. */
 #define HFC_HOSTMAP_JOIN_LINES 0x1u
+/* A new host map (NULL with err set); the caller frees it with
+ * hfc_hostmap_free().  The strings lookup and host_at return belong to the
+ * map. */
 hfc_hostmap *hfc_hostmap_parse(const char *origin, const char *text, size_t len, unsigned flags, hfc_error *err);
 hfc_hostmap *hfc_hostmap_load(const char *path, unsigned flags, hfc_error *err);
 void hfc_hostmap_free(hfc_hostmap *map);

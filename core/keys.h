@@ -35,16 +35,18 @@ typedef struct hfc_key_def {
     bool honoured;           /* false: accepted, and has no effect ... */
     const char *ignored_why; /* ... for this reason */
 } hfc_key_def;
-/* The table, and one of its keys (case-insensitive), or NULL. */
+/* The table, and one of its keys (case-insensitive), or NULL: static,
+ * never freed. */
 const hfc_key_def *hfc_keys(size_t *count);
 const hfc_key_def *hfc_key_find(const char *name);
 const char *hfc_key_type_name(hfc_key_type type);
 /* A key's value in cfg, else its default (the table's); checked by
- * hfc_settings_load() before. */
+ * hfc_settings_load() before.  Belongs to cfg or to the table: not freed. */
 const char *hfc_key_value(const hfc_config *cfg, const char *name);
 long long hfc_key_int(const hfc_config *cfg, const char *name);
 /* The candidate nearest to word (a typo's correction), or NULL when none
- * is close; hfc_key_nearest: among the table's keys. */
+ * is close; hfc_key_nearest: among the table's keys.  One of the
+ * candidates, not a copy. */
 const char *hfc_nearest(const char *word, const char *const *candidates, size_t count);
 const char *hfc_key_nearest(const char *word);
 

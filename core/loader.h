@@ -13,7 +13,9 @@
 
 typedef struct hfc_plugin hfc_plugin;
 /* Load one file; refuses other majors, newer minors, non-plugins,
- * inconsistent descriptors and files writable by others. */
+ * inconsistent descriptors and files writable by others.  The caller
+ * unloads it with hfc_plugin_unload(); the descriptor, path and name the
+ * getters below return belong to the plugin and die with it. */
 hfc_plugin *hfc_plugin_load(const char *path, hfc_error *err);
 void hfc_plugin_unload(hfc_plugin *plugin);
 const hf_plugin_descriptor *hfc_plugin_descriptor_of(const hfc_plugin *plugin);
@@ -44,12 +46,13 @@ typedef struct hfc_search_path {
 void hfc_search_path_init(hfc_search_path *path, const char *configured_dir);
 void hfc_search_path_free(hfc_search_path *path);
 /* Load the plugin called name (file NAME.so in the first directory that
- * has it), or a path when name contains '/'. */
+ * has it), or a path when name contains '/'.  Unload it with
+ * hfc_plugin_unload(). */
 hfc_plugin *hfc_plugin_find(const hfc_search_path *path, const char *name, hfc_error *err);
 /* Load the one installed plugin that has capability (HF_CAP_*); what says
  * what it is, for the error when none or several have it.  How the core
  * and the daemon find the plugins they use themselves, by what they do,
- * never by name. */
+ * never by name.  Unload it with hfc_plugin_unload(). */
 hfc_plugin *hfc_plugin_find_capable(const hfc_search_path *path, unsigned long capability, const char *what,
                                     hfc_error *err);
 /* Call fn for every plugin file found (loaded or failing to load). */

@@ -19,7 +19,8 @@
  * (its own, case and '-'/'_' aside: ILO -> ilo, SNMP-PDU -> snmp-pdu, a
  * vendor's ACMERELAY -> acmerelay), or the script plugin for a custom
  * script FENCE_FILE_LOC/NAME/NAME.sh; both is ambiguous, neither is an
- * error naming the key's file and line (with the nearest plugin name). */
+ * error naming the key's file and line (with the nearest plugin name).
+ * Unload it with hfc_plugin_unload(). */
 hfc_plugin *hfc_method_resolve(const hfc_search_path *path, const hfc_config *cfg, const hfc_settings *s,
                                hfc_error *err);
 /* Fill a paramset for plugin from the config: <METHOD>_<PARAM> keys,
@@ -36,7 +37,8 @@ bool hfc_params_from_keys(const hfc_config *cfg, const char *name, const hfc_plu
 /* Parameters filled in when the operator did not: console_dir (captures
  * kept beside the history). */
 void hfc_method_param_defaults(const hfc_plugin *plugin, hfc_paramset *set, const char *history_path);
-/* FENCE_FILE_LOC/<METHOD>/<METHOD>.hosts */
+/* FENCE_FILE_LOC/<METHOD>/<METHOD>.hosts (a copy: free() it; NULL when no
+ * method is set) */
 char *hfc_method_hostmap_path(const hfc_settings *s);
 /* How the host map of the method plugin serves is read: several lines
  * per host where it says HF_CAP_HOSTMAP_LINES. */

@@ -12,7 +12,8 @@
 #include "core/error.h"
 
 /* Read a secret from a file (first line, no newline); warns when the file
- * is readable by group or others. */
+ * is readable by group or others.  Both readers return a copy the caller
+ * must release with hfc_secret_free() (which wipes it), never free(). */
 char *hfc_secret_from_file(const char *path, hfc_error *err);
 /* Read one line from a file descriptor (stdin), without echo concerns. */
 char *hfc_secret_from_fd(int fd, const char *what, hfc_error *err);

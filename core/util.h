@@ -13,7 +13,7 @@
 
 char *hfc_strdup(const char *s);         /* aborts on out-of-memory */
 void *hfc_calloc(size_t n, size_t size); /* aborts on out-of-memory */
-void *hfc_realloc(void *p, size_t size);
+void *hfc_realloc(void *p, size_t size); /* aborts on out-of-memory; free() what they return */
 int hfc_strcaseeq(const char *a, const char *b);
 void hfc_strlcpy(char *dst, const char *src, size_t size);
 /* Parse a decimal integer; whole string, no overflow. */
@@ -21,11 +21,11 @@ bool hfc_parse_ll(const char *s, long long *out);
 /* Normalise a boolean word into 1/0; -1 when not a boolean. */
 int hfc_parse_bool(const char *s);
 bool hfc_is_uuid(const char *s);
-/* Read a whole small file (<= max bytes); NUL-terminated. */
+/* Read a whole small file (<= max bytes); NUL-terminated; free() it. */
 char *hfc_read_file(const char *path, size_t max, size_t *len, hfc_error *err);
 /* The same for a file hafence believes as root (a config, a host map):
  * refused unless it and every directory above it are owned by root or the
- * running user and writable by nobody else (proto/trust: SPEC 9). */
+ * running user and writable by nobody else (proto/trust: SPEC 9); free() it. */
 char *hfc_read_trusted(const char *path, size_t max, size_t *len, hfc_error *err);
 /* path made absolute against the working directory, once, before anything
  * derives other paths from it or the process changes directory (a copy;
