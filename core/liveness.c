@@ -9,11 +9,9 @@
 #include "core/keys.h"
 #include "core/liveness.h"
 
+#include <hafence/net.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <netdb.h>
-#include <poll.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 void hfc_peer_watch_init(hfc_peer_watch *w)
@@ -70,26 +68,12 @@ bool hfc_probe_tcp(const char *host, const char *port, int64_t timeout_ms, char 
     }
     snprintf(why, why_size, "%s port %s: no answer", host, port);
     for (a = ai; a && !ok; a = a->ai_next) {
-        int fd = socket(a->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        int err = 0;
-        socklen_t len = sizeof err;
-        struct pollfd p;
-        int64_t left = end - hf_now_ms();
-        if (fd < 0)
-            continue;
-        if (connect(fd, a->ai_addr, a->ai_addrlen) == 0) {
-            ok = true;
-        } else if (errno == EINPROGRESS && left > 0) {
-            p.fd = fd;
-            p.events = POLLOUT;
-            if (poll(&p, 1, (int)left) == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0)
-                ok = err == 0;
-            if (err)
-                snprintf(why, why_size, "%s port %s: %s", host, port, strerror(err));
-        } else {
-            snprintf(why, why_size, "%s port %s: %s", host, port, strerror(errno));
-        }
-        close(fd);
+        int err = 0, fd = hf_net_connect(a, NULL, end, &err);
+        ok = fd >= 0;
+        if (ok)
+            close(fd);
+        else
+            snprintf(why, why_size, "%s port %s: %s", host, port, err == ETIMEDOUT ? "no answer" : strerror(err));
     }
     freeaddrinfo(ai);
     if (ok)

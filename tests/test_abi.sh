@@ -36,6 +36,21 @@ for std in c99 c11 c17; do
     is 0 "$rc" "the SDK header compiles alone: -std=$std -pedantic"
     [ "$rc" = 0 ] || diag "$out"
 done
+# the network helpers: POSIX, said so in strict modes rather than failing obscurely
+printf '#include <hafence/net.h>\nint main(void) { char h[64]; int p = 0; return !hf_net_split_address("[::1]:22", h, sizeof h, &p); }\n' > "$TMP/net.c"
+cp "$TMP/net.c" "$TMP/net.cc"
+for std in c99 c11; do
+    run ${CC:-cc} -std=$std -pedantic -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -I"$top_srcdir/sdk" -c "$TMP/net.c" -o "$TMP/net.o"
+    is 0 "$rc" "hafence/net.h compiles alone: -std=$std -pedantic -D_POSIX_C_SOURCE=200809L"
+done
+run ${CC:-cc} -std=c11 -pedantic -I"$top_srcdir/sdk" -c "$TMP/net.c" -o "$TMP/net.o"
+has "define _POSIX_C_SOURCE 200809L" "$out" "  ... and without POSIX in strict C11, the error says what to define"
+run ${CC:-cc} -Wall -Wextra -Werror -I"$top_srcdir/sdk" "$TMP/net.c" -o "$TMP/net"
+is 0 "$rc" "  ... and in the compiler's default mode it needs nothing"
+if command -v c++ >/dev/null; then
+    run c++ -std=c++17 -pedantic -Wall -Wextra -Werror -I"$top_srcdir/sdk" -c "$TMP/net.cc" -o "$TMP/net.o"
+    is 0 "$rc" "hafence/net.h compiles alone: c++17"
+fi
 if command -v c++ >/dev/null; then
     for std in c++11 c++17; do
         run c++ -std=$std -pedantic -Wall -Wextra -Werror -I"$top_srcdir/sdk" -c "$TMP/alone.cc" -o "$TMP/alone.o"

@@ -7,6 +7,7 @@
 #include "core/config.h"
 #include "core/keys.h"
 #include "core/liveness.h"
+#include <hafence/net.h>
 #include "tests/tap.h"
 
 #include <arpa/inet.h>
@@ -68,6 +69,29 @@ int main(void)
         ok(!hfc_probe_tcp("127.0.0.1", port, 1000, why, sizeof why), "after it closed: no answer (%s)", why);
         ok(!hfc_probe_tcp("not-an-address", port, 1000, why, sizeof why), "a name is refused (no resolver wait): %s",
            why);
+    }
+    {
+        /* the SDK's address splitting, which the plugins use */
+        char host[16];
+        int port = 623;
+        ok(hf_net_split_address("10.0.0.12", host, sizeof host, &port) && strcmp(host, "10.0.0.12") == 0 && port == 623,
+           "an address without a port keeps the default");
+        ok(hf_net_split_address("bmc1:6230", host, sizeof host, &port) && strcmp(host, "bmc1") == 0 && port == 6230,
+           "host:port");
+        ok(hf_net_split_address("[fe80::1]:24", host, sizeof host, &port) && strcmp(host, "fe80::1") == 0 && port == 24,
+           "[v6]:port");
+        port = 1;
+        ok(hf_net_split_address("fe80::1", host, sizeof host, &port) && strcmp(host, "fe80::1") == 0 && port == 1,
+           "a bare IPv6 address has no port");
+        ok(!hf_net_split_address("host:0", host, sizeof host, &port) &&
+               !hf_net_split_address("host:65536", host, sizeof host, &port) &&
+               !hf_net_split_address("[::1]x", host, sizeof host, &port) &&
+               !hf_net_split_address("", host, sizeof host, &port) &&
+               !hf_net_split_address(":22", host, sizeof host, &port),
+           "bad ports, stray text, empty hosts refused");
+        ok(!hf_net_split_address("a-very-long-bmc-name.example:623", host, sizeof host, &port) &&
+               !hf_net_split_address("[1234:5678:9abc::1]", host, sizeof host, &port),
+           "a host that does not fit is refused, never cut");
     }
     return tap_done();
 }

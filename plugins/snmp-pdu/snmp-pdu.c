@@ -12,7 +12,7 @@
  * "<pdu-address>:<outlet>[,<outlet>...]" (';' between PDUs), from
  * SNMP-PDU.hosts, where a host may have one line per PDU.
  */
-#include "proto/net/address.h"
+#include <hafence/net.h>
 #include "plugins/snmp-pdu/profiles.h"
 #include "plugins/snmp-pdu/snmp.h"
 #include "plugins/snmp-pdu/targets.h"
@@ -166,7 +166,7 @@ static hf_result conn_for(snmp_pdu *p, const hf_context *ctx, const char *addres
         snprintf(c->address, sizeof c->address, "%s", address);
         /* "host", "host:port", "[v6]" or "[v6]:port": a port there wins */
         port = (int)p->default_port;
-        if (!net_split_address(address, host, sizeof host, &port))
+        if (!hf_net_split_address(address, host, sizeof host, &port))
             return hf_reply_set(reply, HF_E_BAD_PARAMETER,
                                 "snmp-pdu: PDU address '%s' is not host, host:port or [v6]:port", address);
         p->opt.address = host;

@@ -15,7 +15,7 @@
  * The target is the guest's UUID or name, from the host map XVM.hosts
  * (<pool-host-uuid>:<guest>), exactly as HA-Lizard's.
  */
-#include "proto/net/address.h"
+#include <hafence/net.h>
 #include "plugins/xvm/xvm.h"
 
 static const char *const transports[] = {"ssh", "xapi", NULL};
@@ -54,7 +54,7 @@ static hf_result create_ssh(xvm *x, const hf_context *ctx, const hf_param *p, hf
     char host[256], known[1024];
     int port = (int)hf_param_int(p, "port", 0);
     ssh_conn_options o = {0};
-    if (!net_split_address(hf_param_str(p, "address", ""), host, sizeof host, &port))
+    if (!hf_net_split_address(hf_param_str(p, "address", ""), host, sizeof host, &port))
         return hf_reply_set(reply, HF_E_BAD_PARAMETER, "xvm: address '%s' is not host, host:port or [v6]:port",
                             hf_param_str(p, "address", ""));
     if (!password && !key)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Management boards and their protocol clients (board.h). */
 #include "proto/board/board.h"
-#include "proto/net/address.h"
+#include <hafence/net.h>
 
 bool board_settings_read(board_settings *s, const char *kind, const hf_param *p, const hf_context *ctx, hf_reply *reply)
 {
@@ -58,7 +58,7 @@ bool board_open(board *b, const board_settings *s, const char *target, hf_reply 
                      s->kind);
         return false;
     }
-    if (!net_split_address(b->address, b->host, sizeof b->host, &port)) {
+    if (!hf_net_split_address(b->address, b->host, sizeof b->host, &port)) {
         hf_reply_set(reply, HF_E_BAD_PARAMETER, "%s: '%s' is not host, host:port or [v6]:port", s->kind, b->address);
         return false;
     }

@@ -4,6 +4,7 @@
  * (proto/net), each address tried in turn with a non-blocking connect().
  */
 #include "proto/net/resolve.h"
+#include <hafence/net.h>
 #include "proto/ssh/ssh-internal.h"
 
 #include <errno.h>
@@ -30,48 +31,6 @@ static struct addrinfo *resolve(const char *name, int port, const hf_context *ct
     return net_resolve_finish(job, why, why_size);
 }
 
-static int connect_one(const struct addrinfo *ai, const hf_context *ctx, int64_t until, int *err)
-{
-    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
-    if (fd < 0) {
-        *err = errno;
-        return -1;
-    }
-    if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-        return fd;
-    if (errno != EINPROGRESS) {
-        *err = errno;
-        close(fd);
-        return -1;
-    }
-    for (;;) {
-        struct pollfd p = {.fd = fd, .events = POLLOUT};
-        int64_t left = until - hf_now_ms();
-        int e = 0, n;
-        socklen_t len = sizeof e;
-        if (left <= 0 || ctx->cancelled(ctx)) {
-            *err = ETIMEDOUT;
-            close(fd);
-            return -1;
-        }
-        n = poll(&p, 1, (int)(left > 200 ? 200 : left));
-        if (n < 0 && errno != EINTR) {
-            *err = errno;
-            close(fd);
-            return -1;
-        }
-        if (n <= 0)
-            continue;
-        getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len);
-        if (e) {
-            *err = e;
-            close(fd);
-            return -1;
-        }
-        return fd;
-    }
-}
-
 int ssh_socket_connect(const char *address, int port, const hf_context *ctx, int64_t until, hf_result *code, char *why,
                        size_t why_size)
 {
@@ -81,14 +40,17 @@ int ssh_socket_connect(const char *address, int port, const hf_context *ctx, int
     if (!res)
         return -1;
     for (ai = res; ai && fd < 0; ai = ai->ai_next)
-        fd = connect_one(ai, ctx, until, &err);
+        fd = hf_net_connect(ai, ctx, until, &err);
     freeaddrinfo(res);
     if (fd < 0) {
-        if (err == ETIMEDOUT)
-            *code = hf_ctx_remaining_ms(ctx) == 0 ? HF_E_TIMED_OUT
-                    : ctx->cancelled(ctx)         ? HF_E_CANCELLED
-                                                  : HF_E_UNREACHABLE;
-        snprintf(why, why_size, "cannot connect: %s", err == ETIMEDOUT ? "no answer in time" : strerror(err));
+        if (err == ECANCELED)
+            *code = HF_E_CANCELLED;
+        else if (err == ETIMEDOUT && hf_ctx_remaining_ms(ctx) == 0)
+            *code = HF_E_TIMED_OUT;
+        snprintf(why, why_size, "cannot connect: %s",
+                 err == ETIMEDOUT   ? "no answer in time"
+                 : err == ECANCELED ? "cancelled"
+                                    : strerror(err));
         return -1;
     }
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);

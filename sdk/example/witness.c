@@ -8,14 +8,7 @@
  * times out.
  */
 #include <hafence/plugin.h>
-
-#include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <netdb.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <hafence/net.h> /* hf_net_connect(): a connect bounded by the deadline */
 
 typedef struct witness {
     char host[256];
@@ -52,38 +45,25 @@ static hf_result w_check(void *instance, const hf_context *ctx, hf_reply *reply)
 {
     witness *w = instance;
     struct addrinfo hints, *ai = NULL;
-    struct pollfd pfd;
     int fd, err = 0, e;
-    socklen_t len = sizeof err;
-    int64_t wait = hf_ctx_remaining_ms(ctx);
+    int64_t until = ctx->now_ms(ctx) + w->timeout_ms;
 
+    if (until > ctx->deadline_ms)
+        until = ctx->deadline_ms;
     memset(&hints, 0, sizeof hints);
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_NUMERICHOST; /* no blocking name lookup */
     if ((e = getaddrinfo(w->host, w->port, &hints, &ai)) != 0)
         return hf_reply_set(reply, HF_E_BAD_PARAMETER, "witness %s: %s", w->host, gai_strerror(e));
-    fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        freeaddrinfo(ai);
-        return hf_reply_set(reply, HF_E_UNREACHABLE, "witness %s: socket: %s", w->host, strerror(errno));
-    }
-    if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 && errno != EINPROGRESS)
-        err = errno;
+    fd = hf_net_connect(ai, ctx, until, &err);
     freeaddrinfo(ai);
-    if (!err) {
-        if (wait > w->timeout_ms)
-            wait = w->timeout_ms;
-        pfd.fd = fd;
-        pfd.events = POLLOUT;
-        if (poll(&pfd, 1, (int)wait) != 1)
-            err = ETIMEDOUT;
-        else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
-            err = errno;
-    }
-    close(fd);
-    reply->vote = err ? HF_VOTE_FAIL : HF_VOTE_PASS;
+    if (fd >= 0)
+        close(fd);
+    if (err == ECANCELED)
+        return hf_reply_set(reply, HF_E_CANCELLED, "witness %s: cancelled", w->host);
+    reply->vote = fd < 0 ? HF_VOTE_FAIL : HF_VOTE_PASS;
     return hf_reply_set(reply, HF_OK, "witness %s port %s %s%s", w->host, w->port,
-                        err ? "did not answer: " : "answered", err ? strerror(err) : "");
+                        fd < 0 ? "did not answer: " : "answered", fd < 0 ? strerror(err) : "");
 }
 
 static const hf_dispatch dispatch[] = {
