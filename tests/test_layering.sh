@@ -59,6 +59,11 @@ for src in sources(*layers):
         a, b = os.path.dirname(src), os.path.dirname(inc)
         if a != b:
             edges.setdefault(a, set()).add(b)
+# the protocol libraries hide the libraries they wrap: a plugin speaks
+# proto/ipmi's and proto/ssh's names, never FreeIPMI's or libssh2's
+leaks = ["%s: <%s>" % (src, inc) for src in sources("plugins") for kind, inc in includes(src)
+         if kind == "<" and inc.split("/")[0] in ("freeipmi", "ipmiconsole.h", "libssh2.h", "libssh2_sftp.h")]
+report(not leaks, "no plugin includes FreeIPMI or libssh2 (proto/ipmi and proto/ssh hide them)", leaks)
 report(quoted > 50 and not folderless, "every project include is written with its folder (%d read)" % quoted, folderless)
 report(not bad, "plugins include only the SDK and proto/, proto/ only proto/, the core no daemon, "
        "CLI or plugin, the daemon and the CLI not each other", bad)

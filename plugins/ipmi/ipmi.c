@@ -24,7 +24,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <freeipmi/freeipmi.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -35,7 +34,7 @@ typedef struct ipmi_plugin {
     long long port;
     char username[64];
     char password[64];
-    unsigned char k_g[IPMI_MAX_K_G_LENGTH];
+    unsigned char k_g[IPMI_LINK_MAX_K_G];
     bool console;
     bool captured;
     long long console_seconds;
@@ -81,7 +80,7 @@ static bool parse_kg(const char *v, unsigned char *out, unsigned int *len)
     if (n > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) {
         v += 2;
         n -= 2;
-        if (n % 2 || n / 2 > IPMI_MAX_K_G_LENGTH)
+        if (n % 2 || n / 2 > IPMI_LINK_MAX_K_G)
             return false;
         for (size_t i = 0; i < n / 2; i++) {
             unsigned int b;
@@ -93,7 +92,7 @@ static bool parse_kg(const char *v, unsigned char *out, unsigned int *len)
         *len = (unsigned int)(n / 2);
         return true;
     }
-    if (n > IPMI_MAX_K_G_LENGTH)
+    if (n > IPMI_LINK_MAX_K_G)
         return false;
     memcpy(out, v, n);
     *len = (unsigned int)n;
@@ -111,45 +110,45 @@ static hf_result ipmi_create(const hf_context *ctx, const hf_param *p, void **in
         return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "out of memory");
     snprintf(ip->address, sizeof ip->address, "%s", hf_param_str(p, "address", ""));
     ip->port = hf_param_int(p, "port", 623);
-    if (strlen(hf_param_str(p, "username", "")) > IPMI_MAX_USER_NAME_LENGTH ||
-        strlen(hf_param_str(p, "password", "")) > IPMI_2_0_MAX_PASSWORD_LENGTH) {
+    if (strlen(hf_param_str(p, "username", "")) > IPMI_LINK_MAX_USERNAME ||
+        strlen(hf_param_str(p, "password", "")) > IPMI_LINK_MAX_PASSWORD) {
         free(ip);
         return hf_reply_set(reply, HF_E_BAD_PARAMETER, "ipmi: user name over %d or password over %d characters",
-                            IPMI_MAX_USER_NAME_LENGTH, IPMI_2_0_MAX_PASSWORD_LENGTH);
+                            IPMI_LINK_MAX_USERNAME, IPMI_LINK_MAX_PASSWORD);
     }
     snprintf(ip->username, sizeof ip->username, "%s", hf_param_str(p, "username", ""));
     snprintf(ip->password, sizeof ip->password, "%s", hf_param_str(p, "password", ""));
     ip->opt.username = ip->username;
     ip->opt.password = ip->password;
     ip->opt.lanplus = hf_param_bool(p, "lanplus", 1);
-    if (!ip->opt.lanplus && strlen(ip->password) > IPMI_1_5_MAX_PASSWORD_LENGTH) {
+    if (!ip->opt.lanplus && strlen(ip->password) > IPMI_LINK_MAX_PASSWORD_1_5) {
         free(ip);
         return hf_reply_set(reply, HF_E_BAD_PARAMETER, "ipmi: IPMI 1.5 passwords have at most %d characters",
-                            IPMI_1_5_MAX_PASSWORD_LENGTH);
+                            IPMI_LINK_MAX_PASSWORD_1_5);
     }
     if ((v = hf_param_get(p, "kg_key")) && *v) {
         if (!parse_kg(v, ip->k_g, &ip->opt.k_g_len)) {
             memset(ip, 0, sizeof *ip);
             free(ip);
             return hf_reply_set(reply, HF_E_BAD_PARAMETER,
-                                "ipmi: kg_key is up to %d characters, or 0x and up to %d hex bytes",
-                                IPMI_MAX_K_G_LENGTH, IPMI_MAX_K_G_LENGTH);
+                                "ipmi: kg_key is up to %d characters, or 0x and up to %d hex bytes", IPMI_LINK_MAX_K_G,
+                                IPMI_LINK_MAX_K_G);
         }
         ip->opt.k_g = ip->k_g;
     }
-    ip->opt.privilege = strcmp(priv, "user") == 0    ? IPMI_PRIVILEGE_LEVEL_USER
-                        : strcmp(priv, "admin") == 0 ? IPMI_PRIVILEGE_LEVEL_ADMIN
-                                                     : IPMI_PRIVILEGE_LEVEL_OPERATOR;
+    ip->opt.privilege = strcmp(priv, "user") == 0    ? IPMI_LINK_PRIVILEGE_USER
+                        : strcmp(priv, "admin") == 0 ? IPMI_LINK_PRIVILEGE_ADMIN
+                                                     : IPMI_LINK_PRIVILEGE_OPERATOR;
     cipher = (int)hf_param_int(p, "cipher", 3);
-    if (!IPMI_CIPHER_SUITE_ID_SUPPORTED(cipher)) {
+    if (!ipmi_link_cipher_suite_supported(cipher)) {
         free(ip);
         return hf_reply_set(reply, HF_E_BAD_PARAMETER, "ipmi: FreeIPMI does not support cipher suite %d", cipher);
     }
     ip->opt.cipher_suite = (unsigned char)cipher;
-    ip->opt.authtype = strcmp(auth, "none") == 0       ? IPMI_AUTHENTICATION_TYPE_NONE
-                       : strcmp(auth, "straight") == 0 ? IPMI_AUTHENTICATION_TYPE_STRAIGHT_PASSWORD_KEY
-                       : strcmp(auth, "md2") == 0      ? IPMI_AUTHENTICATION_TYPE_MD2
-                                                       : IPMI_AUTHENTICATION_TYPE_MD5;
+    ip->opt.authtype = strcmp(auth, "none") == 0       ? IPMI_LINK_AUTH_NONE
+                       : strcmp(auth, "straight") == 0 ? IPMI_LINK_AUTH_STRAIGHT
+                       : strcmp(auth, "md2") == 0      ? IPMI_LINK_AUTH_MD2
+                                                       : IPMI_LINK_AUTH_MD5;
     if (!ipmi_workaround_flags_parse(hf_param_str(p, "workarounds", ""), ip->opt.lanplus, &ip->opt.workaround_flags,
                                      bad, sizeof bad)) {
         free(ip);
@@ -218,7 +217,8 @@ static hf_result session(ipmi_plugin *ip, const hf_context *ctx, const char *tar
     return ipmi_link_open(ip->link, host, &ip->opt, hf_ctx_remaining_ms(ctx), reply);
 }
 
-static hf_result control(void *instance, const hf_context *ctx, const char *target, unsigned char what, hf_reply *reply)
+static hf_result control(void *instance, const hf_context *ctx, const char *target, ipmi_link_control what,
+                         hf_reply *reply)
 {
     ipmi_plugin *ip = instance;
     hf_result r = session(ip, ctx, target, reply);
@@ -290,7 +290,7 @@ static hf_result ipmi_off(void *instance, const hf_context *ctx, const char *tar
     ipmi_plugin *ip = instance;
     if (ip->console && !ip->captured)
         capture_console(ip, ctx, target);
-    return control(instance, ctx, target, IPMI_CHASSIS_CONTROL_POWER_DOWN, reply);
+    return control(instance, ctx, target, IPMI_LINK_POWER_OFF, reply);
 }
 
 static int console_stop(void *arg)
@@ -319,12 +319,12 @@ static hf_result ipmi_follow_console(void *instance, const hf_context *ctx, cons
 
 static hf_result ipmi_on(void *instance, const hf_context *ctx, const char *target, hf_reply *reply)
 {
-    return control(instance, ctx, target, IPMI_CHASSIS_CONTROL_POWER_UP, reply);
+    return control(instance, ctx, target, IPMI_LINK_POWER_ON, reply);
 }
 
 static hf_result ipmi_cycle(void *instance, const hf_context *ctx, const char *target, hf_reply *reply)
 {
-    return control(instance, ctx, target, IPMI_CHASSIS_CONTROL_POWER_CYCLE, reply);
+    return control(instance, ctx, target, IPMI_LINK_POWER_CYCLE, reply);
 }
 
 static hf_result ipmi_status(void *instance, const hf_context *ctx, const char *target, hf_reply *reply)

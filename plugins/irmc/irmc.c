@@ -17,8 +17,6 @@
 #include "proto/ipmi/ipmi-link.h"
 #include "plugins/irmc/menu.h"
 
-#include <freeipmi/freeipmi.h>
-
 #define IPMI_PROBE_MS 3000
 
 typedef enum irmc_protocol {
@@ -93,7 +91,7 @@ static hf_result irmc_create(const hf_context *ctx, const hf_param *p, void **in
     x->ipmi_opt.username = x->s.username;
     x->ipmi_opt.password = x->s.password;
     x->ipmi_opt.lanplus = true;
-    x->ipmi_opt.privilege = IPMI_PRIVILEGE_LEVEL_OPERATOR;
+    x->ipmi_opt.privilege = IPMI_LINK_PRIVILEGE_OPERATOR;
     x->ipmi_opt.cipher_suite = (unsigned char)hf_param_int(p, "ipmi_cipher", 3);
     x->ipmi_opt.session_timeout_ms = (unsigned int)x->s.call_timeout_ms;
     x->ipmi_opt.retransmission_timeout_ms = 500;
@@ -243,8 +241,7 @@ typedef enum irmc_op {
 static hf_result act(irmc *x, const hf_context *ctx, const char *target, irmc_op op, hf_reply *reply)
 {
     static const redfish_intent rf[] = {0, REDFISH_FORCE_OFF, REDFISH_ON, REDFISH_FORCE_RESTART};
-    static const unsigned char chassis[] = {0, IPMI_CHASSIS_CONTROL_POWER_DOWN, IPMI_CHASSIS_CONTROL_POWER_UP,
-                                            IPMI_CHASSIS_CONTROL_POWER_CYCLE};
+    static const ipmi_link_control chassis[] = {0, IPMI_LINK_POWER_OFF, IPMI_LINK_POWER_ON, IPMI_LINK_POWER_CYCLE};
     static const char *const item[] = {NULL, "Immediate Power Off", "Power On", "Power Cycle"};
     hf_power power = HF_POWER_UNKNOWN;
     char word[32] = "";

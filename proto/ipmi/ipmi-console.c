@@ -97,9 +97,9 @@ hf_result ipmi_console_open(const char *host, const ipmi_link_options *opt, unsi
     ic.password = (char *)opt->password;
     ic.k_g = (unsigned char *)opt->k_g;
     ic.k_g_len = opt->k_g_len;
-    ic.privilege_level = opt->privilege == IPMI_PRIVILEGE_LEVEL_USER    ? IPMICONSOLE_PRIVILEGE_USER
-                         : opt->privilege == IPMI_PRIVILEGE_LEVEL_ADMIN ? IPMICONSOLE_PRIVILEGE_ADMIN
-                                                                        : IPMICONSOLE_PRIVILEGE_OPERATOR;
+    ic.privilege_level = opt->privilege == IPMI_LINK_PRIVILEGE_USER    ? IPMICONSOLE_PRIVILEGE_USER
+                         : opt->privilege == IPMI_LINK_PRIVILEGE_ADMIN ? IPMICONSOLE_PRIVILEGE_ADMIN
+                                                                       : IPMICONSOLE_PRIVILEGE_OPERATOR;
     ic.cipher_suite_id = opt->cipher_suite;
     ic.workaround_flags = workarounds;
     /* all within the bound: libipmiconsole insists keepalive < session */

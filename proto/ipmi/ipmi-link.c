@@ -5,6 +5,32 @@
 #include <freeipmi/freeipmi.h>
 #include <strings.h>
 
+_Static_assert(IPMI_LINK_MAX_USERNAME == IPMI_MAX_USER_NAME_LENGTH, "user name limit");
+_Static_assert(IPMI_LINK_MAX_PASSWORD == IPMI_2_0_MAX_PASSWORD_LENGTH, "IPMI 2.0 password limit");
+_Static_assert(IPMI_LINK_MAX_PASSWORD_1_5 == IPMI_1_5_MAX_PASSWORD_LENGTH, "IPMI 1.5 password limit");
+_Static_assert(IPMI_LINK_MAX_K_G == IPMI_MAX_K_G_LENGTH, "K_g limit");
+
+/* Our names to FreeIPMI's (ipmi-console.c maps privileges to its own) */
+static uint8_t privilege_level(ipmi_link_privilege p)
+{
+    return p == IPMI_LINK_PRIVILEGE_USER    ? IPMI_PRIVILEGE_LEVEL_USER
+           : p == IPMI_LINK_PRIVILEGE_ADMIN ? IPMI_PRIVILEGE_LEVEL_ADMIN
+                                            : IPMI_PRIVILEGE_LEVEL_OPERATOR;
+}
+
+static uint8_t authentication_type(ipmi_link_authtype a)
+{
+    return a == IPMI_LINK_AUTH_NONE       ? IPMI_AUTHENTICATION_TYPE_NONE
+           : a == IPMI_LINK_AUTH_STRAIGHT ? IPMI_AUTHENTICATION_TYPE_STRAIGHT_PASSWORD_KEY
+           : a == IPMI_LINK_AUTH_MD2      ? IPMI_AUTHENTICATION_TYPE_MD2
+                                          : IPMI_AUTHENTICATION_TYPE_MD5;
+}
+
+bool ipmi_link_cipher_suite_supported(int id)
+{
+    return id >= 0 && id <= 255 && IPMI_CIPHER_SUITE_ID_SUPPORTED(id);
+}
+
 struct ipmi_link {
     ipmi_ctx_t ctx;
     char host[300];
@@ -118,11 +144,12 @@ hf_result ipmi_link_open(ipmi_link *link, const char *host, const ipmi_link_opti
         return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "BMC %s: cannot create an IPMI context", host);
     if (opt->lanplus)
         rc = ipmi_ctx_open_outofband_2_0(link->ctx, host, opt->username, opt->password, opt->k_g, opt->k_g_len,
-                                         opt->privilege, opt->cipher_suite, session, retrans, opt->workaround_flags,
-                                         IPMI_FLAGS_DEFAULT);
+                                         privilege_level(opt->privilege), opt->cipher_suite, session, retrans,
+                                         opt->workaround_flags, IPMI_FLAGS_DEFAULT);
     else
-        rc = ipmi_ctx_open_outofband(link->ctx, host, opt->username, opt->password, opt->authtype, opt->privilege,
-                                     session, retrans, opt->workaround_flags, IPMI_FLAGS_DEFAULT);
+        rc = ipmi_ctx_open_outofband(link->ctx, host, opt->username, opt->password, authentication_type(opt->authtype),
+                                     privilege_level(opt->privilege), session, retrans, opt->workaround_flags,
+                                     IPMI_FLAGS_DEFAULT);
     if (rc < 0) {
         int e = ipmi_ctx_errnum(link->ctx);
         hf_result r;
@@ -167,16 +194,17 @@ hf_result ipmi_link_power_state(ipmi_link *link, hf_power *power, hf_reply *repl
     return r;
 }
 
-hf_result ipmi_link_chassis_control(ipmi_link *link, unsigned char control, hf_reply *reply)
+hf_result ipmi_link_chassis_control(ipmi_link *link, ipmi_link_control control, hf_reply *reply)
 {
-    static const char *const names[] = {
-        "power down", "power up", "power cycle", "hard reset", "pulse diagnostic interrupt", "soft shutdown"};
-    const char *name = control < 6 ? names[control] : "chassis control";
+    static const uint8_t code[] = {IPMI_CHASSIS_CONTROL_POWER_DOWN, IPMI_CHASSIS_CONTROL_POWER_UP,
+                                   IPMI_CHASSIS_CONTROL_POWER_CYCLE};
+    static const char *const names[] = {"power down", "power up", "power cycle"};
+    const char *name = names[control];
     fiid_obj_t rs = fiid_obj_create(tmpl_cmd_chassis_control_rs);
     hf_result r;
     if (!rs)
         return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "BMC %s: out of memory", link->host);
-    if (ipmi_cmd_chassis_control(link->ctx, control, rs) < 0) {
+    if (ipmi_cmd_chassis_control(link->ctx, code[control], rs) < 0) {
         char what[64];
         snprintf(what, sizeof what, "chassis control %s", name);
         r = link_error(link, what, reply);

@@ -5,6 +5,8 @@
  * mapped onto hafence's result codes, with messages that name the BMC and
  * say which: unreachable, authentication refused (user, password, K_g or
  * cipher suite), privilege too low, BMC busy, command refused.
+ * FreeIPMI stays behind this header: a plugin speaks the names below and
+ * never includes <freeipmi/freeipmi.h>.
  */
 #ifndef HAFENCE_PROTO_IPMI_LINK_H
 #define HAFENCE_PROTO_IPMI_LINK_H
@@ -12,15 +14,45 @@
 #include <hafence/plugin.h>
 #include <stdbool.h>
 
+/* The specification's limits, as FreeIPMI enforces them (checked against
+ * FreeIPMI's own constants where the library is built). */
+#define IPMI_LINK_MAX_USERNAME     16
+#define IPMI_LINK_MAX_PASSWORD     20 /* IPMI 2.0 */
+#define IPMI_LINK_MAX_PASSWORD_1_5 16
+#define IPMI_LINK_MAX_K_G          20
+
+typedef enum ipmi_link_privilege {
+    IPMI_LINK_PRIVILEGE_USER,
+    IPMI_LINK_PRIVILEGE_OPERATOR,
+    IPMI_LINK_PRIVILEGE_ADMIN
+} ipmi_link_privilege;
+
+typedef enum ipmi_link_authtype { /* IPMI 1.5 sessions */
+    IPMI_LINK_AUTH_NONE,
+    IPMI_LINK_AUTH_STRAIGHT,
+    IPMI_LINK_AUTH_MD2,
+    IPMI_LINK_AUTH_MD5
+} ipmi_link_authtype;
+
+/* Chassis Control requests */
+typedef enum ipmi_link_control {
+    IPMI_LINK_POWER_OFF,
+    IPMI_LINK_POWER_ON,
+    IPMI_LINK_POWER_CYCLE
+} ipmi_link_control;
+
+/* Does FreeIPMI speak this RMCP+ cipher suite? */
+bool ipmi_link_cipher_suite_supported(int id);
+
 typedef struct ipmi_link_options {
     const char *username;
     const char *password;
     const unsigned char *k_g; /* may be NULL */
     unsigned int k_g_len;
-    bool lanplus;               /* IPMI 2.0 RMCP+ (else IPMI 1.5 LAN) */
-    unsigned char privilege;    /* IPMI_PRIVILEGE_LEVEL_* */
-    unsigned char cipher_suite; /* lanplus */
-    unsigned char authtype;     /* IPMI 1.5: IPMI_AUTHENTICATION_TYPE_* */
+    bool lanplus; /* IPMI 2.0 RMCP+ (else IPMI 1.5 LAN) */
+    ipmi_link_privilege privilege;
+    unsigned char cipher_suite;  /* lanplus */
+    ipmi_link_authtype authtype; /* IPMI 1.5 */
     unsigned int workaround_flags;
     unsigned int session_timeout_ms;
     unsigned int retransmission_timeout_ms;
@@ -39,8 +71,8 @@ void ipmi_link_close(ipmi_link *link);
 
 /* Get Chassis Status: the current power state. */
 hf_result ipmi_link_power_state(ipmi_link *link, hf_power *power, hf_reply *reply);
-/* Chassis Control: IPMI_CHASSIS_CONTROL_POWER_DOWN, _POWER_UP, _POWER_CYCLE... */
-hf_result ipmi_link_chassis_control(ipmi_link *link, unsigned char control, hf_reply *reply);
+/* Chassis Control: power off (down), on (up), or cycle. */
+hf_result ipmi_link_chassis_control(ipmi_link *link, ipmi_link_control control, hf_reply *reply);
 
 /* A table of flag names, and comma-separated names into flags: false with
  * the unknown word in bad. */
