@@ -49,14 +49,11 @@ static void expect_settings_error(const char *text, const char *needle, const ch
     hfc_config_free(cfg);
 }
 
-int main(void)
+TAP_CASE(method_required)
 {
     hfc_error err = {0};
     hfc_settings s;
     hfc_config *cfg;
-
-    hfc_log_set_sink(capture, NULL);
-
     /* no silent default method: a config that fences must name one */
     cfg = parse("", &err);
     ok(cfg && !hfc_settings_load(cfg, &s, &err), "an empty config is refused: FENCE_ENABLED=1 needs FENCE_METHOD");
@@ -74,7 +71,13 @@ int main(void)
     ok_has(warnings, "unknown key MONITOR_TYPO", "  ... whatever its prefix (MONITOR_TYPO)");
     hfc_settings_free(&s);
     hfc_config_free(cfg);
+}
 
+TAP_CASE(safe_defaults)
+{
+    hfc_error err = {0};
+    hfc_settings s;
+    hfc_config *cfg;
     /* the defaults favour safety */
     cfg = parse("FENCE_METHOD=POOL\n", &err);
     ok(cfg && hfc_settings_load(cfg, &s, &err), "a config with only FENCE_METHOD gives defaults");
@@ -89,7 +92,13 @@ int main(void)
     ok(*s.fence_heuristics_ips == '\0', "no heuristic address by default");
     hfc_settings_free(&s);
     hfc_config_free(cfg);
+}
 
+TAP_CASE(halizard_file)
+{
+    hfc_error err = {0};
+    hfc_settings s;
+    hfc_config *cfg;
     /* a HA-Lizard file: comments, quotes, case-insensitive keys */
     warnings[0] = '\0';
     cfg = parse("# HA-Lizard\n"
@@ -118,7 +127,13 @@ int main(void)
     ok(strstr(warnings, "unknown key") == NULL, "HA-Lizard's own keys and ILO_* raise no warning");
     hfc_settings_free(&s);
     hfc_config_free(cfg);
+}
 
+TAP_CASE(unknown_keys)
+{
+    hfc_error err = {0};
+    hfc_settings s;
+    hfc_config *cfg;
     /* unknown keys warn, naming file and line */
     warnings[0] = '\0';
     cfg = parse("FENCE_METHOD=IPMI\nFENCE_ENABLE=1\n", &err);
@@ -126,7 +141,12 @@ int main(void)
     ok_has(warnings, "test.conf:2: unknown key FENCE_ENABLE", "unknown key warns with file:line");
     hfc_settings_free(&s);
     hfc_config_free(cfg);
+}
 
+TAP_CASE(override_wins)
+{
+    hfc_error err = {0};
+    hfc_config *cfg;
     /* the override wins */
     cfg = hfc_config_new();
     hfc_config_parse(cfg, "pool.conf", "FENCE_METHOD=POOL\nFENCE_MIN_HOSTS=3\n", 35, &err);
@@ -135,7 +155,10 @@ int main(void)
     ok_has(hfc_config_origin(cfg, "FENCE_METHOD"), "host.conf:1", "origin follows the override");
     ok(strcmp(hfc_config_get(cfg, "FENCE_MIN_HOSTS"), "3") == 0, "keys not overridden stay");
     hfc_config_free(cfg);
+}
 
+TAP_CASE(malformed_lines)
+{
     /* malformed lines */
     expect_error("FENCE_ENABLED 1\n", "test.conf:1", "a line without '='");
     expect_error("\n\nFENCE_ENABLED = 1\n", "test.conf:3", "spaces around '='");
@@ -143,7 +166,12 @@ int main(void)
     expect_error("FENCE_PASSWD=\"abc\n", "unterminated double quote", "unterminated double quote");
     expect_error("1FENCE=1\n", "expected KEY=VALUE", "key starting with a digit");
     expect_error("FENCE_METHOD=ILO IRMC\n", "unquoted space", "unquoted space");
+}
 
+TAP_CASE(hostile_input)
+{
+    hfc_error err = {0};
+    hfc_config *cfg;
     /* hostile input: nothing is ever executed or expanded */
     expect_error("FENCE_PASSWD=$(reboot)\n", "shell expansion", "command substitution");
     expect_error("FENCE_PASSWD=`reboot`\n", "shell expansion", "backticks");
@@ -172,7 +200,10 @@ int main(void)
         ok_has(err.message, "nul.conf:1: NUL", "NUL byte error names the line");
         hfc_config_free(c2);
     }
+}
 
+TAP_CASE(bad_values)
+{
     /* bad values name file, line and key */
     expect_settings_error("FENCE_ENABLED=maybe\n", "test.conf:1: FENCE_ENABLED=maybe", "boolean");
     expect_settings_error("\nFENCE_ACTION=kill\n", "test.conf:2: FENCE_ACTION=kill", "action");
@@ -182,7 +213,13 @@ int main(void)
     expect_settings_error("FENCE_FILE_LOC=relative\n", "FENCE_FILE_LOC", "relative file loc");
     expect_settings_error("FENCE_IPADDRESS='not an address'\n", "FENCE_IPADDRESS", "bad address");
     expect_settings_error("XAPI_DELAY=x\n", "XAPI_DELAY", "non-numeric delay");
+}
 
+TAP_CASE(secrets_redacted)
+{
+    hfc_error err = {0};
+    hfc_settings s;
+    hfc_config *cfg;
     /* secrets: registered for redaction */
     cfg = parse("FENCE_METHOD=IPMI\nFENCE_PASSWD=Hunter2Hunter2\n", &err);
     ok(cfg && hfc_settings_load(cfg, &s, &err), "password config loads");
@@ -193,7 +230,12 @@ int main(void)
     }
     hfc_settings_free(&s);
     hfc_config_free(cfg);
+}
 
+TAP_CASE(secret_file_mode)
+{
+    hfc_error err = {0};
+    hfc_config *cfg;
     /* a file holding secrets readable by others warns */
     {
         char path[] = "/tmp/hafence-test-conf-XXXXXX";
@@ -220,6 +262,10 @@ int main(void)
         hfc_config_free(cfg);
     }
     hfc_secrets_forget();
+}
+
+TAP_CASE(star_secret)
+{
     {
         /* a password made of the mask's own '*': redacted, and no endless
          * loop (the config fuzzer found one: FENCE_PASSWD=* hung every
@@ -231,5 +277,22 @@ int main(void)
         ok(strstr(line, "value '*x*' has") == line, "a secret of '*': redaction ends (%s)", line);
         hfc_secrets_forget();
     }
+}
+
+int main(int argc, char **argv)
+{
+    tap_init(argc, argv);
+    hfc_log_set_sink(capture, NULL);
+    TAP_RUN(method_required);
+    TAP_RUN(safe_defaults);
+    TAP_RUN(halizard_file);
+    TAP_RUN(unknown_keys);
+    TAP_RUN(override_wins);
+    TAP_RUN(malformed_lines);
+    TAP_RUN(hostile_input);
+    TAP_RUN(bad_values);
+    TAP_RUN(secrets_redacted);
+    TAP_RUN(secret_file_mode);
+    TAP_RUN(star_secret);
     return tap_done();
 }

@@ -112,10 +112,13 @@ static const row rows[] = {
      "may fence"},
 };
 
-int main(void)
+int main(int argc, char **argv)
 {
+    tap_init(argc, argv);
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         const row *r = &rows[i];
+        if (!tap_case(r->what))
+            continue;
         hfc_config *cfg = hfc_config_new();
         hfc_settings s;
         hfc_error err;

@@ -286,23 +286,45 @@ static void cancellation(void)
     hfc_paramset_free(set);
 }
 
-int main(void)
+TAP_CASE(in_process)
+{
+    both_modes(false);
+}
+
+TAP_CASE(isolated)
+{
+    both_modes(true);
+}
+
+TAP_CASE(parallel_in_process)
+{
+    parallel(false);
+}
+
+TAP_CASE(parallel_isolated)
+{
+    parallel(true);
+}
+
+int main(int argc, char **argv)
 {
     char file[4096];
     hfc_error err = {0};
     char cmd[256];
+    tap_init(argc, argv);
+    /* the fixture of every case: a state directory and the dummy plugin */
     ok(mkdtemp(state_dir) != NULL, "state dir %s", state_dir);
     dummy = hfc_plugin_load(plugin_file("dummy", file, sizeof file), &err);
     ok(dummy != NULL, "dummy plugin loads: %s", err.message);
     if (!dummy)
         return tap_done();
     hfc_log_set_level(HF_LOG_ERROR);
-    both_modes(false);
-    both_modes(true);
-    parallel(false);
-    parallel(true);
-    heuristics();
-    cancellation();
+    TAP_RUN(in_process);
+    TAP_RUN(isolated);
+    TAP_RUN(parallel_in_process);
+    TAP_RUN(parallel_isolated);
+    TAP_RUN(heuristics);
+    TAP_RUN(cancellation);
     hfc_plugin_unload(dummy);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", state_dir);
     ok(system(cmd) == 0, "cleaned up");

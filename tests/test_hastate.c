@@ -21,16 +21,14 @@ static void put(const char *dir, const char *name, const char *text)
     free(path);
 }
 
-int main(void)
+static char dir[] = "/tmp/hafence-state-XXXXXX"; /* made by main for every case */
+
+TAP_CASE(suspension_marker)
 {
-    char dir[] = "/tmp/hafence-state-XXXXXX";
     hfc_suspension s = {0}, got;
     hfc_error err = {0};
     struct stat st;
-    char *path, *text;
-    if (!mkdtemp(dir))
-        return 1;
-
+    char *path;
     ok(hfc_suspension_read(dir, &got, &err) == 0, "no marker: not suspended");
     s.since_ms = 1795600000000LL;
     hfc_strlcpy(s.reason, "no quorum: 1 live host of a pool of 3", sizeof s.reason);
@@ -55,7 +53,12 @@ int main(void)
     ok(hfc_suspension_clear(dir, &err), "recover clears it");
     ok(hfc_suspension_read(dir, &got, &err) == 0, "  ... not suspended any more");
     ok(hfc_suspension_clear(dir, &err), "clearing twice is harmless");
+}
 
+TAP_CASE(state_files)
+{
+    hfc_error err = {0};
+    char *path, *text;
     ok(hfc_state_write(dir, "status.json", "{\"role\":\"master\"}", &err), "a state file is written");
     ok(hfc_state_write(dir, "status.json", "{}", &err), "  ... and replaced");
     path = hfc_state_path(dir, "status.json");
@@ -76,6 +79,15 @@ int main(void)
     memset(&err, 0, sizeof err);
     ok(!hfc_state_write("/proc/no-such-dir/x", "y", "1", &err) && strstr(err.message, "/proc/no-such-dir/x"),
        "a state directory that cannot be made: an error naming it");
+}
+
+int main(int argc, char **argv)
+{
+    tap_init(argc, argv);
+    if (!mkdtemp(dir))
+        return 1;
+    TAP_RUN(suspension_marker);
+    TAP_RUN(state_files);
     rmdir(dir);
     return tap_done();
 }

@@ -18,7 +18,7 @@ static void expect_error(const char *text, const char *needle, const char *what)
     hfc_hostmap_free(m);
 }
 
-int main(void)
+TAP_CASE(halizard_sample)
 {
     hfc_error err = {0};
     hfc_hostmap *m = parse("# HA-Lizard's sample\n"
@@ -41,11 +41,18 @@ int main(void)
        "XVM style UUID:UUID, last line without newline");
     ok(m && hfc_hostmap_lookup(m, "00000000-0000-0000-0000-000000000000") == NULL, "unknown host: NULL");
     hfc_hostmap_free(m);
+}
 
-    m = parse("", &err);
+TAP_CASE(empty_map)
+{
+    hfc_error err = {0};
+    hfc_hostmap *m = parse("", &err);
     ok(m && hfc_hostmap_count(m) == 0, "empty map is valid and empty");
     hfc_hostmap_free(m);
+}
 
+TAP_CASE(malformed_lines)
+{
     expect_error("\n\nnot-a-uuid:10.0.0.1\n", "ILO.hosts:3", "malformed UUID (line named)");
     expect_error("2f4a4020-fe8c-4686-a65d-501a19a0671:10.0.0.1\n", "not a host UUID", "short UUID");
     expect_error("2f4a4020-fe8c-4686-a65d-501a19a06716\n", "found no ':'", "line without ':'");
@@ -55,12 +62,24 @@ int main(void)
                  "ILO.hosts:2: host 2F4A4020-FE8C-4686-A65D-501A19A06716 appears more than once", "duplicate host");
     expect_error("2f4a4020-fe8c-4686-a65d-501a19a06716:10.0.0.1 ; reboot\n", "space or control",
                  "space inside the target");
+}
+
+TAP_CASE(nul_byte)
+{
+    hfc_error err = {0};
+    hfc_hostmap *m;
     {
         static const char nul[] = "2f4a4020-fe8c-4686-a65d-501a19a06716:10.0\0.0.1\n";
         m = hfc_hostmap_parse("ILO.hosts", nul, sizeof nul - 1, 0, &err);
         ok(m == NULL && strstr(err.message, "NUL"), "NUL byte refused");
         hfc_hostmap_free(m);
     }
+}
+
+TAP_CASE(hostile_size)
+{
+    hfc_error err = {0};
+    hfc_hostmap *m;
     {
         /* a large hostile map: bounded, no crash */
         size_t n = 2u << 20;
@@ -72,6 +91,12 @@ int main(void)
         hfc_hostmap_free(m);
         free(big);
     }
+}
+
+TAP_CASE(joined_lines)
+{
+    hfc_error err = {0};
+    hfc_hostmap *m;
     {
         /* SNMP-PDU: a host on two PDUs has two lines, joined in file order */
         static const char two[] = "2f4a4020-fe8c-4686-a65d-501a19a06716:10.0.0.1:1\n"
@@ -86,7 +111,24 @@ int main(void)
         ok(m == NULL && strstr(err.message, "more than once"), "  ... and without the flag, still an error");
         hfc_hostmap_free(m);
     }
-    m = hfc_hostmap_load("/nonexistent/ILO/ILO.hosts", 0, &err);
+}
+
+TAP_CASE(missing_file)
+{
+    hfc_error err = {0};
+    hfc_hostmap *m = hfc_hostmap_load("/nonexistent/ILO/ILO.hosts", 0, &err);
     ok(m == NULL && strstr(err.message, "/nonexistent/ILO/ILO.hosts"), "missing file named");
+}
+
+int main(int argc, char **argv)
+{
+    tap_init(argc, argv);
+    TAP_RUN(halizard_sample);
+    TAP_RUN(empty_map);
+    TAP_RUN(malformed_lines);
+    TAP_RUN(nul_byte);
+    TAP_RUN(hostile_size);
+    TAP_RUN(joined_lines);
+    TAP_RUN(missing_file);
     return tap_done();
 }

@@ -74,49 +74,47 @@ static bool pid_alive(const char *pidfile)
     return pid > 0;
 }
 
-int main(void)
+TAP_CASE(segfault)
 {
-    char file[4096], path[4200];
-    hfc_error err = {0};
     hfc_outcome out;
-    FILE *f;
-
-    signal(SIGTERM, on_signal);
-    signal(SIGINT, on_signal);
-    signal(SIGHUP, on_signal);
-    hfc_log_set_level(HF_LOG_ERROR);
-    ok(mkdtemp(dir) != NULL, "temp dir");
-    dummy = hfc_plugin_load(plugin_file("dummy", file, sizeof file), &err);
-    script = hfc_plugin_load(plugin_file("script", file, sizeof file), &err);
-    ok(dummy && script, "plugins load");
-    if (!dummy || !script)
-        return tap_done();
-    snprintf(path, sizeof path, "%s/t1", dir);
-    f = fopen(path, "w");
-    fputs("on\n", f);
-    fclose(f);
-
     run(dummy, HFC_ACTION_OFF, "t1", 5000, (const char *const[]){"state_dir", dir, "misbehave", "crash", NULL}, &out);
     ok(out.code == HF_E_PLUGIN_FAILED && out.signal == SIGSEGV, "segfaulting plugin: plugin-failed with SIGSEGV: %s",
        out.message);
     ok_has(out.message, "signal 11", "the message names the signal");
     hfc_outcome_clear(&out);
+}
 
+TAP_CASE(hang_killed)
+{
+    hfc_outcome out;
     run(dummy, HFC_ACTION_OFF, "t1", 1500, (const char *const[]){"state_dir", dir, "misbehave", "hang", NULL}, &out);
     ok(out.code == HF_E_TIMED_OUT && out.signal == SIGKILL, "hanging plugin: killed at the deadline, timed-out: %s",
        out.message);
     hfc_outcome_clear(&out);
+}
 
+TAP_CASE(exit_called)
+{
+    hfc_outcome out;
     run(dummy, HFC_ACTION_OFF, "t1", 5000, (const char *const[]){"state_dir", dir, "misbehave", "exit", NULL}, &out);
     ok(out.code == HF_E_PLUGIN_FAILED && strstr(out.message, "exit status 3"),
        "plugin calling exit(): plugin-failed: %s", out.message);
     hfc_outcome_clear(&out);
+}
 
+TAP_CASE(crash_in_create)
+{
+    hfc_outcome out;
     run(dummy, HFC_ACTION_OFF, "t1", 5000,
         (const char *const[]){"state_dir", dir, "misbehave", "crash", "misbehave_on", "create", NULL}, &out);
     ok(out.code == HF_E_PLUGIN_FAILED, "crash inside create: plugin-failed");
     hfc_outcome_clear(&out);
+}
 
+TAP_CASE(script_group_killed)
+{
+    hfc_outcome out;
+    FILE *f;
     /* a fence script that hangs and leaves a child: both killed */
     {
         char mdir[4300], sh[4400], pidfile[4400];
@@ -134,6 +132,11 @@ int main(void)
         hfc_outcome_clear(&out);
         ok(!pid_alive(pidfile), "the script's background child was killed with its group");
     }
+}
+
+TAP_CASE(status_hang)
+{
+    hfc_outcome out;
     {
         /* the plugin ignores the deadline while the script sleeps: the
          * isolation layer still ends it, and the caller is untouched */
@@ -142,12 +145,47 @@ int main(void)
         ok(out.code == HF_E_TIMED_OUT, "status that hangs: timed out");
         hfc_outcome_clear(&out);
     }
+}
+
+TAP_CASE(caller_untouched)
+{
+    hfc_outcome out;
     ok(!caller_signalled, "the caller was never signalled");
 
     run(dummy, HFC_ACTION_OFF, "t1", 5000, (const char *const[]){"state_dir", dir, NULL}, &out);
     ok(out.code == HF_OK && out.verified, "after all that, a good operation works: %s", out.message);
     hfc_outcome_clear(&out);
+}
 
+int main(int argc, char **argv)
+{
+    char file[4096], path[4200];
+    hfc_error err = {0};
+    FILE *f;
+    tap_init(argc, argv);
+    /* the fixture of every case: signals noted, a directory, the plugins */
+    signal(SIGTERM, on_signal);
+    signal(SIGINT, on_signal);
+    signal(SIGHUP, on_signal);
+    hfc_log_set_level(HF_LOG_ERROR);
+    ok(mkdtemp(dir) != NULL, "temp dir");
+    dummy = hfc_plugin_load(plugin_file("dummy", file, sizeof file), &err);
+    script = hfc_plugin_load(plugin_file("script", file, sizeof file), &err);
+    ok(dummy && script, "plugins load");
+    if (!dummy || !script)
+        return tap_done();
+    snprintf(path, sizeof path, "%s/t1", dir);
+    f = fopen(path, "w");
+    fputs("on\n", f);
+    fclose(f);
+
+    TAP_RUN(segfault);
+    TAP_RUN(hang_killed);
+    TAP_RUN(exit_called);
+    TAP_RUN(crash_in_create);
+    TAP_RUN(script_group_killed);
+    TAP_RUN(status_hang);
+    TAP_RUN(caller_untouched);
     hfc_plugin_unload(dummy);
     hfc_plugin_unload(script);
     {

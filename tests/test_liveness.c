@@ -24,13 +24,11 @@ static void settings(hfc_settings *s, const char *text)
     hfc_config_free(cfg);
 }
 
-int main(void)
+TAP_CASE(retries_apart)
 {
     hfc_settings s;
     hfc_peer_watch w;
     int64_t t = 1000000;
-    char why[256];
-
     settings(&s, "FENCE_METHOD=IPMI\nXAPI_COUNT=3\nXAPI_DELAY=2\n");
     hfc_peer_watch_init(&w);
     ok(hfc_peer_check_due(&w, t), "a new peer is checked at once");
@@ -45,13 +43,23 @@ int main(void)
     ok(hfc_peer_observe(&w, false, &s, t + 12000) == HFC_PEER_FAILED, "retry 3 of 3 (XAPI_COUNT) missed: failed");
     ok(!hfc_peer_check_due(&w, t + 99999), "a failed peer is not checked again (it is the fence's now)");
     hfc_settings_free(&s);
+}
 
+TAP_CASE(one_retry)
+{
+    hfc_settings s;
+    hfc_peer_watch w;
+    int64_t t = 1000000;
     settings(&s, "FENCE_METHOD=IPMI\nXAPI_COUNT=1\n");
     hfc_peer_watch_init(&w);
     ok(hfc_peer_observe(&w, false, &s, t) == HFC_PEER_SUSPECT, "XAPI_COUNT=1: the first miss is not enough");
     ok(hfc_peer_observe(&w, false, &s, t + 1) == HFC_PEER_FAILED, "  ... its one retry missed fails it");
     hfc_settings_free(&s);
+}
 
+TAP_CASE(tcp_probe)
+{
+    char why[256];
     /* the TCP probe */
     {
         int l = socket(AF_INET, SOCK_STREAM, 0);
@@ -70,6 +78,10 @@ int main(void)
         ok(!hfc_probe_tcp("not-an-address", port, 1000, why, sizeof why), "a name is refused (no resolver wait): %s",
            why);
     }
+}
+
+TAP_CASE(address_split)
+{
     {
         /* the SDK's address splitting, which the plugins use */
         char host[16];
@@ -93,5 +105,14 @@ int main(void)
                !hf_net_split_address("[1234:5678:9abc::1]", host, sizeof host, &port),
            "a host that does not fit is refused, never cut");
     }
+}
+
+int main(int argc, char **argv)
+{
+    tap_init(argc, argv);
+    TAP_RUN(retries_apart);
+    TAP_RUN(one_retry);
+    TAP_RUN(tcp_probe);
+    TAP_RUN(address_split);
     return tap_done();
 }

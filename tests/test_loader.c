@@ -43,11 +43,11 @@ static void visit(const char *file, hfc_plugin *p, const hfc_error *err, void *a
     hfc_plugin_unload(p);
 }
 
-int main(void)
+TAP_CASE(load_and_entry_points)
 {
     hfc_error err = {0};
-    hfc_plugin *p, *q;
-
+    hfc_plugin *p;
+    hfc_plugin *q;
     p = load("dummy", &err);
     ok(p != NULL, "dummy loads: %s", err.message);
     ok(p && strcmp(hfc_plugin_name(p), "dummy") == 0, "name from the descriptor");
@@ -58,14 +58,24 @@ int main(void)
     ok(q != NULL, "the same plugin loads twice (instances side by side)");
     hfc_plugin_unload(q);
     hfc_plugin_unload(p);
+}
 
+TAP_CASE(abi_versions)
+{
+    hfc_error err = {0};
+    hfc_plugin *p;
     refused("abi_other_major", "plugin built for ABI 2.0, this hafence supports 1.0 to 1.2", "another major");
     refused("abi_newer_minor", "plugin built for ABI 1.99, this hafence supports 1.0 to 1.2", "a newer minor");
     p = load("abi_older_minor", &err);
     ok(p != NULL, "an older (or equal) minor loads: %s", err.message);
     ok(p && hfc_plugin_fn(p, 9999) == NULL, "its unknown dispatch id is ignored");
     hfc_plugin_unload(p);
+}
 
+TAP_CASE(later_minor_stride)
+{
+    hfc_error err = {0};
+    hfc_plugin *p;
     /* a later minor's larger parameter table elements: walked with the
      * plugin's stride (ABI 1.2 param_def_size), every parameter whole */
     p = load("wide_params", &err);
@@ -88,11 +98,19 @@ int main(void)
     ok(p && hfc_plugin_descriptor_of(p)->capabilities == 0 && hfc_plugin_descriptor_of(p)->vendor_url == NULL,
        "a 1.0 descriptor: the fields it never wrote read as zero");
     hfc_plugin_unload(p);
+}
 
+TAP_CASE(bad_plugins)
+{
     refused("no_entry", "not a hafence plugin: no symbol hafence_plugin_entry", "no entry symbol");
     refused("bad_descriptor", "lacks the required entry point 'fence status'", "missing entry point");
     refused("dup_param", "duplicate parameter 'address'", "duplicate parameter");
+}
 
+TAP_CASE(text_file)
+{
+    hfc_error err = {0};
+    hfc_plugin *p;
     /* a text file is not a plugin */
     {
         char path[] = "/tmp/hafence-notplugin-XXXXXX";
@@ -105,6 +123,12 @@ int main(void)
            "text file refused, named: %s", err.message);
         unlink(path);
     }
+}
+
+TAP_CASE(trust_search_and_roles)
+{
+    hfc_error err = {0};
+    hfc_plugin *p;
     /* a plugin writable by others is refused */
     {
         char src[4096], dir[] = "/tmp/hafence-ww-XXXXXX", dst[4200];
@@ -169,5 +193,16 @@ int main(void)
         unlink(dst);
         rmdir(dir);
     }
+}
+
+int main(int argc, char **argv)
+{
+    tap_init(argc, argv);
+    TAP_RUN(load_and_entry_points);
+    TAP_RUN(abi_versions);
+    TAP_RUN(later_minor_stride);
+    TAP_RUN(bad_plugins);
+    TAP_RUN(text_file);
+    TAP_RUN(trust_search_and_roles);
     return tap_done();
 }

@@ -36,11 +36,10 @@ static void refused(const char *const *pairs, const char *needle, const char *wh
     hfc_params_free(p);
 }
 
-int main(void)
+TAP_CASE(minimal_set)
 {
     hfc_error err = {0};
     hf_param *p;
-
     p = validate((const char *const[]){"address", "10.0.0.5", NULL}, &err);
     ok(p != NULL, "minimal set valid: %s", err.message);
     ok(p && strcmp(hf_param_get(p, "port"), "623") == 0, "default filled");
@@ -48,7 +47,12 @@ int main(void)
        "boolean default normalised to 1");
     ok(p && hf_param_get(p, "password") == NULL, "unset optional parameter absent");
     hfc_params_free(p);
+}
 
+TAP_CASE(full_set_and_redaction)
+{
+    hfc_error err = {0};
+    hf_param *p;
     p = validate((const char *const[]){"address", "[fe80::1]:623", "mode", "LAN", "verify", "no", "port", "6230",
                                        "ca_file", "/etc/ssl/ca.pem", "password", "pw-123", NULL},
                  &err);
@@ -62,7 +66,12 @@ int main(void)
         hfc_redact(msg, sizeof msg);
         ok(strstr(msg, "pw-123") == NULL, "secret parameter registered for redaction");
     }
+}
 
+TAP_CASE(addresses)
+{
+    hfc_error err = {0};
+    hf_param *p;
     static const char *const good[] = {"127.0.0.1", "127.0.0.1:9623", "bmc-1.example.org", "::1", "[::1]:623", NULL};
     static const char *const bad[] = {"10.0.0.1:0", "host:99999", "a b",  "[::1", "::1:623:x:y:z:w:q",
                                       "-",          "..",         "-bmc", "bmc-", NULL};
@@ -78,7 +87,10 @@ int main(void)
         ok(p == NULL && strstr(err.message, "address"), "address '%s' refused", a);
         hfc_params_free(p);
     }
+}
 
+TAP_CASE(refusals)
+{
     refused((const char *const[]){NULL}, "missing required parameter 'address'", "missing required");
     refused((const char *const[]){"address", "h", "colour", "red", NULL}, "unknown parameter 'colour'", "unknown name");
     refused((const char *const[]){"address", "h", "port", "x", NULL}, "'port'", "integer type");
@@ -89,5 +101,14 @@ int main(void)
     refused((const char *const[]){"address", "h", "password", "a\nb", NULL}, "control characters",
             "newline in a value (agent stdin injection)");
     hfc_secrets_forget();
+}
+
+int main(int argc, char **argv)
+{
+    tap_init(argc, argv);
+    TAP_RUN(minimal_set);
+    TAP_RUN(full_set_and_redaction);
+    TAP_RUN(addresses);
+    TAP_RUN(refusals);
     return tap_done();
 }

@@ -13,7 +13,7 @@ static void refused(const char *text, const char *why_part)
     ok(!pdu_targets_parse(text, t, &n, why, sizeof why) && strstr(why, why_part), "'%s' refused: %s", text, why);
 }
 
-int main(void)
+TAP_CASE(targets)
 {
     pdu_target t[PDU_MAX_PDUS];
     int n = 0;
@@ -36,7 +36,10 @@ int main(void)
     refused(":3", "empty");
     refused("10.0.0.1:1;10.0.0.2:2;10.0.0.3:3;10.0.0.4:4;10.0.0.5:5;10.0.0.6:6;10.0.0.7:7;10.0.0.8:8;10.0.0.9:9",
             "more than");
+}
 
+TAP_CASE(profiles)
+{
     ok(pdu_profile_detect("1.3.6.1.4.1.318.1.3.4.5") == pdu_profile_find("apc-rpdu"), "APC rPDU sysObjectID: apc-rpdu");
     ok(pdu_profile_detect(".1.3.6.1.4.1.318.1.3.4.6") == pdu_profile_find("apc-rpdu2"),
        "APC .318.1.3.4.6: apc-rpdu2 (the longer prefix wins)");
@@ -50,5 +53,12 @@ int main(void)
                pdu_profile_power(e, 2) == HF_POWER_UNKNOWN && pdu_profile_power(e, 3) == HF_POWER_UNKNOWN,
            "Eaton: pendingOff and pendingOn are neither (a pending state is not off)");
     }
+}
+
+int main(int argc, char **argv)
+{
+    tap_init(argc, argv);
+    TAP_RUN(targets);
+    TAP_RUN(profiles);
     return tap_done();
 }

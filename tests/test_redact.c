@@ -29,10 +29,17 @@ static bool holds_piece(const char *text, const char *secret, size_t n)
     return false;
 }
 
-int main(void)
+/* A 496-character secret, as the case */
+static char secret[497];
+static void make_secret(void)
 {
-    char secret[497], buf[HF_MESSAGE_MAX], big[2048];
+    for (size_t i = 0; i < sizeof secret - 1; i++)
+        secret[i] = (char)('a' + (i * 7) % 26);
+    secret[sizeof secret - 1] = '\0';
+}
 
+TAP_CASE(word_rule)
+{
     /* short secrets: only as words of their own */
     masked("on", "session opened", "session opened", "a 2-letter password does not mangle words");
     masked("on", "power on", "power ***", "  ... and is masked where it stands alone");
@@ -44,12 +51,14 @@ int main(void)
     masked("abcdefghijklmnop", "[abcdefghijklmnop]", "[***]", "  ... three stars whatever its length");
     masked("*", "a * b", "a *** b", "a secret of '*' is masked and the rule ends");
     masked("Secret-99", "no secret here", "no secret here", "text without the secret is untouched");
+}
 
+TAP_CASE(cut_secret)
+{
+    char buf[HF_MESSAGE_MAX];
     /* the cut: a message that filled its buffer ends with the start of a
      * secret (the issue's case: 485 of 496 characters survived) */
-    for (size_t i = 0; i < sizeof secret - 1; i++)
-        secret[i] = (char)('a' + (i * 7) % 26);
-    secret[sizeof secret - 1] = '\0';
+    make_secret();
     memset(buf, 'A', sizeof buf);
     memcpy(buf + sizeof buf - 1 - 200, secret, 200); /* cut after 200 of its 496 */
     buf[sizeof buf - 1] = '\0';
@@ -65,8 +74,13 @@ int main(void)
     hfc_redact(buf, sizeof buf);
     ok(buf[sizeof buf - 2] == 'b', "  ... but two letters inside a word at the cut are not a secret's start");
     hfc_secrets_forget();
+}
 
+TAP_CASE(redacted_before_cut)
+{
+    char buf[HF_MESSAGE_MAX], big[2048];
     /* formatting: redacted before the cut */
+    make_secret();
     hfc_secret_register(secret);
     memset(big, 'B', 1000);
     big[1000] = '\0';
@@ -79,5 +93,13 @@ int main(void)
     hfc_format_redacted(buf, sizeof buf, "%s %s", "hex", "x");
     ok(strcmp(buf, "hex ***") == 0, "  ... and room is made for the stars of a one-letter secret: '%s'", buf);
     hfc_secrets_forget();
+}
+
+int main(int argc, char **argv)
+{
+    tap_init(argc, argv);
+    TAP_RUN(word_rule);
+    TAP_RUN(cut_secret);
+    TAP_RUN(redacted_before_cut);
     return tap_done();
 }

@@ -51,20 +51,20 @@ static void count_sink(void *arg, const char *target, const char *name)
     listed++;
 }
 
-int main(void)
-{
-    const char *hostile[] = {"'; reboot; '", "$(reboot)", "`reboot`", "vm; rm -rf /", "a|b",  "a&b",
-                             "a>b",          "-force",    " lead",    "a\"b",         "a\\b", "line\nbreak",
-                             "tab\there",    "",          NULL};
-    char why[300];
-    const char *xl_list =
-        "Name                                        ID   Mem VCPUs\tState\tTime(s)   UUID                            "
-        "Reason-Code\tSecurity Label\n"
-        "Domain-0                                     0  4096     4     r-----    1234.5 "
-        "00000000-0000-0000-0000-000000000000        -                -\n"
-        "xs1                                          3  2048     2     -b----      42.0 " UUID
-        "        -                -\n";
+static const char *const hostile[] = {"'; reboot; '", "$(reboot)", "`reboot`", "vm; rm -rf /", "a|b",  "a&b",
+                                      "a>b",          "-force",    " lead",    "a\"b",         "a\\b", "line\nbreak",
+                                      "tab\there",    "",          NULL};
+static const char *xl_list =
+    "Name                                        ID   Mem VCPUs\tState\tTime(s)   UUID                            "
+    "Reason-Code\tSecurity Label\n"
+    "Domain-0                                     0  4096     4     r-----    1234.5 "
+    "00000000-0000-0000-0000-000000000000        -                -\n"
+    "xs1                                          3  2048     2     -b----      42.0 " UUID
+    "        -                -\n";
 
+TAP_CASE(guest_names)
+{
+    char why[300];
     for (int i = 0; hostile[i]; i++)
         guest_refused(hostile[i]);
     ok(xvm_guest_valid(UUID, why, sizeof why), "a UUID is a guest");
@@ -72,7 +72,11 @@ int main(void)
     ok(xvm_guest_valid("web01.lab+b@x:1", why, sizeof why), "a name of . _ - + @ : is a guest");
     ok(!xvm_word_valid("xen:///system'; reboot"), "a virsh URI with a quote is refused");
     ok(xvm_word_valid("xen:///system"), "xen:///system is a URI");
+}
 
+TAP_CASE(commands)
+{
+    char why[300];
     command_is(XVM_XE, false, NULL, XVM_STATUS, UUID, "xe vm-param-get uuid='" UUID "' param-name=power-state");
     command_is(XVM_XE, false, NULL, XVM_STATUS, "xs 1", "xe vm-list name-label='xs 1' params=power-state --minimal");
     command_is(XVM_XE, false, NULL, XVM_OFF, UUID, "xe vm-shutdown --force uuid='" UUID "'");
@@ -88,7 +92,10 @@ int main(void)
         xvm_commands c = {XVM_XL, false, NULL, "/etc/xen"};
         ok(!xvm_command(&c, XVM_ON, UUID, cmd, sizeof cmd, why, sizeof why), "xl: on by UUID refused: %s", why);
     }
+}
 
+TAP_CASE(status_parsing)
+{
     status_is(XVM_XE, UUID, 0, "halted\n", "", HF_OK, HF_POWER_OFF, "halted is off");
     status_is(XVM_XE, UUID, 0, "running\n", "", HF_OK, HF_POWER_ON, "running is on");
     status_is(XVM_XE, UUID, 0, "suspended\n", "", HF_OK, HF_POWER_ON, "suspended is not off");
@@ -121,7 +128,10 @@ int main(void)
     status_is(XVM_VIRSH, "xs1", 1, "", "sudo: a terminal is required\n", HF_E_DEVICE_REFUSED, 0,
               "a missing sudo: unknown (fence_virsh says OFF)");
     status_is(XVM_VIRSH, "xs1", 0, "", "", HF_E_DEVICE_REFUSED, 0, "no output: unknown");
+}
 
+TAP_CASE(listing)
+{
     listed = 0;
     ok(xvm_parse_list(XVM_XL, xl_list, count_sink, NULL) == 1 && listed == 1, "xl list: one guest (not Domain-0)");
     listed = 0;
@@ -137,5 +147,14 @@ int main(void)
            listed == 2,
        "virsh list --all: two guests");
     ok(xvm_parse_list(XVM_VIRSH, "error: no connection\n", count_sink, NULL) < 0, "virsh: not a list: refused");
+}
+
+int main(int argc, char **argv)
+{
+    tap_init(argc, argv);
+    TAP_RUN(guest_names);
+    TAP_RUN(commands);
+    TAP_RUN(status_parsing);
+    TAP_RUN(listing);
     return tap_done();
 }
