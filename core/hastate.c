@@ -52,17 +52,22 @@ char *hfc_state_path(const char *state_dir, const char *name)
 
 bool hfc_state_write(const char *state_dir, const char *name, const char *text, hfc_error *err)
 {
-    char *path = hfc_state_path(state_dir, name);
+    if (mkdir(state_dir, 0750) != 0 && errno != EEXIST) {
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "state directory %s: %s", state_dir, strerror(errno));
+        return false;
+    }
+    return hfc_file_replace(state_dir, name, text, 0640, err);
+}
+
+bool hfc_file_replace(const char *dir, const char *name, const char *text, mode_t mode, hfc_error *err)
+{
+    char *path = hfc_state_path(dir, name);
     size_t n = strlen(path) + 16, len = strlen(text);
     char *tmp = hfc_calloc(1, n);
     bool ok = false;
     int fd;
     snprintf(tmp, n, "%s.%ld", path, (long)getpid());
-    if (mkdir(state_dir, 0750) != 0 && errno != EEXIST) {
-        hfc_error_set(err, HF_E_PLUGIN_FAILED, "state directory %s: %s", state_dir, strerror(errno));
-        goto out;
-    }
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0640);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
     if (fd < 0) {
         hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: %s", tmp, strerror(errno));
         goto out;

@@ -19,7 +19,11 @@ const char *hfc_state_dir_default(void);
  * operator's recover request for a suspension held in memory only. */
 const char *hfc_runtime_dir_default(void);
 char *hfc_state_path(const char *state_dir, const char *name); /* free() it */
-/* Replace state_dir/name with text atomically (temporary file, fsync, rename). */
+/* Replace dir/name with text atomically (a temporary file beside it,
+ * fsync, rename: a reader sees the old file or the new one, never half),
+ * created with mode (less the umask); the directory must exist. */
+bool hfc_file_replace(const char *dir, const char *name, const char *text, mode_t mode, hfc_error *err);
+/* The same in state_dir (made when missing), mode 0640. */
 bool hfc_state_write(const char *state_dir, const char *name, const char *text, hfc_error *err);
 int64_t hfc_wall_ms(void); /* ms since the epoch */
 

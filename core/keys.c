@@ -179,6 +179,8 @@ static const hfc_key_def keys[] = {
     {"HAFENCE_VM_START_PARALLEL", HFC_KEY_INT, 1, 64, "8", "VMs started at once after a fence", true, NULL},
     {"HAFENCE_UNVERIFIED_FENCE", HFC_KEY_ENUM, 0, 0, "auto",
      "auto, trust or fail: a fence reported done that nothing read back", true, NULL},
+    {"HAFENCE_METRICS_FILE", HFC_KEY_PATH, 0, 0, "",
+     "Prometheus metrics for node_exporter's textfile collector (a .prom file; empty: none)", true, NULL},
     /* ---- ha-lizard.conf's switches per HA-Lizard function ---- */
     HA_LIZARD_FUNCTIONS(LOG_KEY) HA_LIZARD_FUNCTIONS(MAIL_KEY) HA_LIZARD_FUNCTIONS(PRIORITY_KEY)};
 

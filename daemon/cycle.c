@@ -50,6 +50,7 @@ void hafenced_record(hafenced *d, hf_log_level level, const char *host, const ch
     rec.message = message;
     rec.duration_ms = duration_ms;
     rec.requested_by = d->requested_by;
+    metrics_count(d, action, result, duration_ms);
     if (!hfc_history_append(d->opt.history_path, &rec, &err))
         hfc_log(HF_LOG_ERROR, "%s", err.message);
 }
@@ -241,7 +242,7 @@ static void check_peers(hafenced *d)
 /* ---- deciding -------------------------------------------------------------- */
 
 /* Hosts that answer: this one and the peers whose last check passed. */
-static long long live_hosts(const hafenced *d)
+long long live_hosts(const hafenced *d)
 {
     long long live = 1;
     for (size_t i = 0; i < d->peer_count; i++)
@@ -272,7 +273,7 @@ static long long live_hosts_now(hafenced *d, const peer *failed)
     return live;
 }
 
-static long long enabled_hosts(const hafenced *d)
+long long enabled_hosts(const hafenced *d)
 {
     long long n = 0;
     for (size_t i = 0; i < d->view.count; i++)
@@ -368,7 +369,7 @@ static void decide_and_act(hafenced *d, peer *p)
 
 /* ---- status ---------------------------------------------------------------- */
 
-static const char *peer_state_text(const hafenced *d, const peer *p)
+const char *peer_state_text(const hafenced *d, const peer *p)
 {
     const pool_host *h = pool_view_host(&d->view, p->uuid);
     if (p->phase == PEER_FENCED)
@@ -481,6 +482,7 @@ int64_t hafenced_cycle(hafenced *d)
         }
     }
     write_status(d);
+    metrics_write(d);
     now = hf_now_ms();
     next = now + 1000;
     for (size_t i = 0; i < d->peer_count; i++)
@@ -502,6 +504,7 @@ void hafenced_free(hafenced *d)
     pool_view_free(&d->view);
     free(d->peers);
     free(d->status_text);
+    metrics_free(&d->metrics);
     free(d->pool_db_refused);
     daemon_config_free(&d->dc);
 }

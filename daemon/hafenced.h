@@ -36,6 +36,7 @@ typedef struct daemon_settings {
     long long pool_interval;     /* s between reads of the pool view */
     long long fence_timeout;     /* s: one fence, one marking */
     long long vm_start_parallel; /* VMs started at once after a fence */
+    char *metrics_file;          /* HAFENCE_METRICS_FILE: "" none */
     /* a fence the method reports done but nothing read back (HA-Lizard's
      * custom scripts): trusted as a fence, or taken for a failed one */
     enum {
@@ -172,6 +173,26 @@ typedef struct peer {
     bool seen;              /* still in the pool view */
 } peer;
 
+/* ---- Prometheus metrics (metrics.c) -------------------------------------- */
+#define METRICS_MAX_SERIES 64 /* (action, result, method) series of events_total */
+#define METRICS_BUCKETS    9  /* fence duration: 1 2 5 10 20 30 60 120 +Inf s */
+
+typedef struct metrics_series {
+    char action[32], result[32], method[64];
+    long long count;
+} metrics_series;
+
+typedef struct daemon_metrics {
+    metrics_series events[METRICS_MAX_SERIES];
+    size_t event_series;
+    long long fence_buckets[METRICS_BUCKETS]; /* cumulative, as Prometheus wants them */
+    double fence_seconds_sum;
+    long long fence_count;
+    char *text; /* the file as last written, to write only what changed */
+    int64_t written_ms;
+    bool error_told; /* a write error is logged once, not every pass */
+} daemon_metrics;
+
 typedef struct hafenced {
     daemon_options opt;
     daemon_config dc;
@@ -200,7 +221,16 @@ typedef struct hafenced {
     char ha_off[256];      /* why HA is off for the whole pool, "" when on */
     char *pool_db_refused; /* ... to entries that did not load: not tried again */
     volatile sig_atomic_t *stop;
+    daemon_metrics metrics;
 } hafenced;
+
+/* Count an event of the history (fence, mark-dead, vm-start, self-fence,
+ * ...) with its result; a fence's duration goes to the histogram. */
+void metrics_count(hafenced *d, const char *action, const char *result, int64_t duration_ms);
+/* Write HAFENCE_METRICS_FILE (when set) atomically, when it changed or
+ * every half minute; node_exporter's textfile collector reads it. */
+void metrics_write(hafenced *d);
+void metrics_free(daemon_metrics *m);
 
 /* One pass: refresh the view when due, check the peers that are due, act
  * on failed ones, write the status.  Returns ms until the next pass. */
@@ -210,6 +240,12 @@ void hafenced_free(hafenced *d);
 void hafenced_record(hafenced *d, hf_log_level level, const char *host, const char *action, const char *result,
                      bool verified, int64_t duration_ms, const char *fmt, ...) HF_PRINTF(8, 9);
 const char *host_label(const hafenced *d, const char *uuid, char *buf, size_t size);
+/* Hosts that answer (this one included), and hosts enabled in the pool:
+ * the quorum is live > enabled / 2. */
+long long live_hosts(const hafenced *d);
+long long enabled_hosts(const hafenced *d);
+/* A peer's state for people: ok, suspect, failed, fenced, disabled, ... */
+const char *peer_state_text(const hafenced *d, const peer *p);
 /* A failed peer left unfenced: checked again, and decided again should it
  * still be failed after another XAPI_COUNT checks. */
 void peer_check_again(const hafenced *d, peer *p);

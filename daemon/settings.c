@@ -42,6 +42,7 @@ static bool daemon_settings_load(const hfc_config *cfg, daemon_settings *ds, hfc
     ds->pool_interval = hfc_key_int(cfg, "HAFENCE_POOL_INTERVAL");
     ds->fence_timeout = hfc_key_int(cfg, "HAFENCE_FENCE_TIMEOUT");
     ds->vm_start_parallel = hfc_key_int(cfg, "HAFENCE_VM_START_PARALLEL");
+    ds->metrics_file = hfc_strdup(hfc_key_value(cfg, "HAFENCE_METRICS_FILE"));
     return true;
 }
 
@@ -49,6 +50,7 @@ static void daemon_settings_free(daemon_settings *ds)
 {
     free(ds->xc_field_name);
     free(ds->reboot_command);
+    free(ds->metrics_file);
     memset(ds, 0, sizeof *ds);
 }
 

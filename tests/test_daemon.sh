@@ -39,6 +39,9 @@ ready() { lab_wait 30 sh -c "[ -s '$LAB/state$1/status.json' ] && jq -e '.peers 
 
 # ---- a slave dies: the master fences it and starts its managed VMs ---------------
 new_lab slave-dies 3
+# host 1 also writes Prometheus metrics for node_exporter's textfile collector
+mkdir -p "$LAB/textfile"
+echo "HAFENCE_METRICS_FILE=$LAB/textfile/hafence.prom" >> "$LAB/host1.conf"
 for i in 1 2 3; do lab_daemon_start $i; done
 check "three daemons see their peers" ready 1
 ready 2; ready 3
@@ -66,6 +69,20 @@ has "fence: master may fence" "$(actions 1 decision)" "  ... the decision with i
 check "  ... logged by the daemon with the host names" grep -q "xs3 .*failed: 3 checks 1 s apart unanswered (XAPI_COUNT=2 retries)" "$LAB/daemon1.log"
 status_pool 1
 json_check "status-pool: host 3 fenced, 2 of 3 live, quorum" ".live_hosts==2 and .quorum and (.peers[] | select(.uuid==\"$U3\") | .state==\"fenced\")"
+PROM=$LAB/textfile/hafence.prom
+check "metrics: host 1 counts the fence (HAFENCE_METRICS_FILE)" lab_wait 20 grep -q '^hafence_events_total{action="fence",result="ok",method="IPMI"} 1$' "$PROM"
+has 'hafence_peer_state{peer="'"$U3"'",name="xs3",state="fenced"} 1' "$(cat "$PROM")" "  ... host 3's state: fenced"
+has 'hafence_role{role="master"} 1' "$(cat "$PROM")" "  ... this host's role"
+has "hafence_quorum 1" "$(cat "$PROM")" "  ... the quorum"
+has "hafence_fence_duration_seconds_count 1" "$(cat "$PROM")" "  ... the fence's duration in the histogram"
+is 644 "$(stat -c %a "$PROM")" "  ... readable by node_exporter (0644), written atomically (no temporary file left)"
+is "hafence.prom" "$(ls "$LAB/textfile")" "  ... and nothing else in its directory"
+if command -v promtool >/dev/null; then
+    run sh -c "promtool check metrics < '$PROM'"
+    is 0 "$rc" "  ... promtool check metrics accepts it"
+else
+    fail "  ... promtool check metrics: promtool is missing (Debian package prometheus: scripts/setup-debian.sh)"
+fi
 
 # ---- the master dies: the autopromote slave fences it and takes over ---------------
 new_lab master-dies 3
