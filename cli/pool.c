@@ -100,7 +100,7 @@ int cmd_status_pool(cli *c)
     hfc_error err = {0};
     hfc_suspension s;
     json_object *o;
-    int suspended;
+    bool suspended;
     bool memory_only;
     if (c->arg_count)
         return cli_usage_error("status-pool takes no arguments (--state-dir DIR)");
@@ -111,7 +111,7 @@ int cmd_status_pool(cli *c)
     free(where);
     /* the marker itself is the truth about suspension, even with no
      * daemon; and a running daemon that could not write it says so */
-    suspended = hfc_suspension_read(dir, &s, &err);
+    suspended = hfc_suspension_read(dir, &s, &err) != HFC_MARKER_NONE;
     memory_only = !suspended && held_in_memory(o);
     if (memory_only)
         hfc_strlcpy(s.reason, text(o, "suspension"), sizeof s.reason);
@@ -212,11 +212,12 @@ int cmd_recover(cli *c)
     hfc_error err = {0};
     hfc_suspension s;
     char message[768];
-    int state, rc = EXIT_OK;
+    hfc_marker_state state;
+    int rc = EXIT_OK;
     if (c->arg_count)
         return cli_usage_error("recover takes no arguments (--state-dir DIR, --yes)");
     state = hfc_suspension_read(dir, &s, &err);
-    if (state == 0) {
+    if (state == HFC_MARKER_NONE) {
         char *where;
         hfc_error e = {0};
         json_object *o = daemon_status(c, dir, &where, &e);
@@ -228,7 +229,7 @@ int cmd_recover(cli *c)
         free(where);
         return rc;
     }
-    if (!confirmed(c, state < 0 ? err.message : s.reason, &rc))
+    if (!confirmed(c, state == HFC_MARKER_UNREADABLE ? err.message : s.reason, &rc))
         return rc;
     if (!hfc_suspension_clear(dir, &err)) {
         fprintf(stderr, "hafence: %s\n", err.message);

@@ -91,7 +91,7 @@ out:
     return ok;
 }
 
-int hfc_suspension_read(const char *state_dir, hfc_suspension *s, hfc_error *err)
+hfc_marker_state hfc_suspension_read(const char *state_dir, hfc_suspension *s, hfc_error *err)
 {
     char *path = hfc_state_path(state_dir, SUSPENSION_FILE);
     char *text;
@@ -99,7 +99,7 @@ int hfc_suspension_read(const char *state_dir, hfc_suspension *s, hfc_error *err
     memset(s, 0, sizeof *s);
     if (access(path, F_OK) != 0 && errno == ENOENT) {
         free(path);
-        return 0;
+        return HFC_MARKER_NONE;
     }
     text = hfc_read_file(path, 64 * 1024, NULL, err);
     o = text ? json_tokener_parse(text) : NULL;
@@ -112,7 +112,7 @@ int hfc_suspension_read(const char *state_dir, hfc_suspension *s, hfc_error *err
             hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: not a suspension record", path);
         json_object_put(o);
         free(path);
-        return -1;
+        return HFC_MARKER_UNREADABLE;
     }
     if (json_object_object_get_ex(o, "since_ms", &v))
         s->since_ms = json_object_get_int64(v);
@@ -122,7 +122,7 @@ int hfc_suspension_read(const char *state_dir, hfc_suspension *s, hfc_error *err
         s->rebooted = json_object_get_boolean(v);
     json_object_put(o);
     free(path);
-    return 1;
+    return HFC_MARKER_SUSPENDED;
 }
 
 bool hfc_suspension_write(const char *state_dir, const hfc_suspension *s, hfc_error *err)

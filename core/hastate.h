@@ -34,9 +34,14 @@ typedef struct hfc_suspension {
     char reason[512];
     bool rebooted; /* the one reboot was started */
 } hfc_suspension;
-/* 1: suspended (s filled); 0: not; -1: a marker that cannot be read, which
- * still counts as suspended (err says why). */
-int hfc_suspension_read(const char *state_dir, hfc_suspension *s, hfc_error *err);
+/* What the suspension marker says.  Anything but NONE is suspended: a
+ * marker that cannot be read still is (fail safe). */
+typedef enum hfc_marker_state {
+    HFC_MARKER_UNREADABLE = -1, /* there, but not readable (err says why; s has a reason) */
+    HFC_MARKER_NONE = 0,        /* no marker: not suspended */
+    HFC_MARKER_SUSPENDED = 1    /* suspended, s filled */
+} hfc_marker_state;
+hfc_marker_state hfc_suspension_read(const char *state_dir, hfc_suspension *s, hfc_error *err);
 bool hfc_suspension_write(const char *state_dir, const hfc_suspension *s, hfc_error *err);
 bool hfc_suspension_clear(const char *state_dir, hfc_error *err); /* no marker: true */
 /* 'hafence recover' for a suspension whose marker could not be written: a

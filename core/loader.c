@@ -248,7 +248,7 @@ static bool normalise(hfc_plugin *p, const hf_plugin_descriptor *d, const char *
 
 hfc_plugin *hfc_plugin_load(const char *path, hfc_error *err)
 {
-    char why[HFC_ERROR_MAX - 64];
+    hf_reply why;
     struct stat checked;
     int fd;
     lt_dladvise advise;
@@ -264,9 +264,9 @@ hfc_plugin *hfc_plugin_load(const char *path, hfc_error *err)
      * owned by root or us and writable by nobody else, so nobody else can
      * swap it before dlopen() opens it again; that it did not change is
      * checked below, on what was mapped */
-    if ((fd = trust_open(path, why, sizeof why)) < 0) {
-        hfc_error_set(err, errno == ENOENT && !strstr(why, "refused") ? HF_E_BAD_PARAMETER : HF_E_PLUGIN_FAILED,
-                      "plugin %s", why);
+    if ((fd = trust_open(path, &why)) < 0) {
+        hfc_error_set(err, errno == ENOENT && !strstr(why.message, "refused") ? HF_E_BAD_PARAMETER : HF_E_PLUGIN_FAILED,
+                      "plugin %s", why.message);
         return NULL;
     }
     fstat(fd, &checked);

@@ -95,15 +95,15 @@ static hfc_plugin *plugin_named(const hfc_search_path *path, const char *name, b
 static hfc_plugin *script_checked(const hfc_search_path *path, const char *script, const char *where,
                                   const char *method, hfc_error *err)
 {
-    char why[900];
+    hf_reply why;
     struct stat st;
-    int fd = trust_open(script, why, sizeof why);
+    int fd = trust_open(script, &why);
     bool exec = fd >= 0 && fstat(fd, &st) == 0 && (st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH));
     if (fd >= 0)
         close(fd);
     if (fd < 0 || !exec) {
         hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: FENCE_METHOD=%s: the custom script %s%s", where, method,
-                      fd < 0 ? why : script, fd < 0 ? "" : " is not executable");
+                      fd < 0 ? why.message : script, fd < 0 ? "" : " is not executable");
         return NULL;
     }
     return hfc_plugin_find_capable(path, HF_CAP_CUSTOM_SCRIPT, "the runner of custom fence scripts", err);

@@ -145,10 +145,10 @@ char *hfc_read_file(const char *path, size_t max, size_t *len, hfc_error *err)
 
 char *hfc_read_trusted(const char *path, size_t max, size_t *len, hfc_error *err)
 {
-    char why[HFC_ERROR_MAX - 64];
-    int fd = trust_open(path, why, sizeof why);
+    hf_reply why;
+    int fd = trust_open(path, &why);
     if (fd < 0) {
-        hfc_error_set(err, HF_E_BAD_PARAMETER, "%s", why);
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "%s", why.message);
         return NULL;
     }
     return read_fd(fd, path, max, len, err);

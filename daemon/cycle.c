@@ -143,10 +143,10 @@ static void note_pool_ha(hafenced *d)
 
 static void refresh_view(hafenced *d)
 {
-    char error[HFC_ERROR_MAX] = "", url[512] = "";
-    hfc_error err = {0};
-    int got = d->reader ? view_reader_take(d->reader, &d->view, error, sizeof error, url, sizeof url) : 0;
-    if (got > 0) {
+    char url[512] = "";
+    hfc_error err = {0}, failed = {0};
+    view_take got = d->reader ? view_reader_take(d->reader, &d->view, &failed, url, sizeof url) : VIEW_NOTHING_NEW;
+    if (got == VIEW_NEW) {
         char *db = pool_db_entries(d->view.other_config);
         if (*d->view_error)
             hfc_log(HF_LOG_WARNING, "XAPI answers again (%s)", url);
@@ -161,11 +161,11 @@ static void refresh_view(hafenced *d)
         free(db);
         if (!pool_view_save(&d->view, d->opt.state_dir, &err))
             hfc_log(HF_LOG_ERROR, "cannot cache the pool view: %s", err.message);
-    } else if (got < 0) {
-        if (strcmp(d->view_error, error) != 0)
-            hfc_log(HF_LOG_WARNING, "the pool's XAPI does not answer: %s; using the pool view cached in %s", error,
-                    d->opt.state_dir);
-        hfc_strlcpy(d->view_error, error, sizeof d->view_error);
+    } else if (got == VIEW_FAILED) {
+        if (strcmp(d->view_error, failed.message) != 0)
+            hfc_log(HF_LOG_WARNING, "the pool's XAPI does not answer: %s; using the pool view cached in %s",
+                    failed.message, d->opt.state_dir);
+        hfc_strlcpy(d->view_error, failed.message, sizeof d->view_error);
         if (!d->view.count && !pool_view_load(&d->view, d->opt.state_dir, &err))
             hfc_log(HF_LOG_ERROR, "no pool view: XAPI does not answer and there is no cache: %s", err.message);
         d->view.cached = true;

@@ -138,9 +138,14 @@ bool pool_record_autopromote(xapi *x, const char *uuid, int64_t deadline_ms, hfc
 typedef struct view_reader view_reader;
 view_reader *view_reader_start(const daemon_config *dc);
 void view_reader_poke(view_reader *r); /* read again now */
-/* The latest read since the last take: 1 a view (moved into *into, url is
- * the XAPI that answered), -1 a failure (error), 0 nothing new. */
-int view_reader_take(view_reader *r, pool_view *into, char *error, size_t error_size, char *url, size_t url_size);
+/* The latest read since the last take: a new view (moved into *into, url
+ * is the XAPI that answered), a failure (err says why), or nothing new. */
+typedef enum view_take {
+    VIEW_NOTHING_NEW,
+    VIEW_NEW,
+    VIEW_FAILED
+} view_take;
+view_take view_reader_take(view_reader *r, pool_view *into, hfc_error *err, char *url, size_t url_size);
 void view_reader_stop(view_reader *r); /* joins; bounded by one call */
 
 /* ---- checking peers (probe.c) -------------------------------------------- */

@@ -129,20 +129,20 @@ void suspension_refresh(hafenced *d)
 {
     hfc_suspension s;
     hfc_error err = {0};
-    int state;
+    hfc_marker_state state;
     if (d->suspended && d->suspension_unrecorded) {
         keep_unrecorded(d);
         return;
     }
     state = hfc_suspension_read(d->opt.state_dir, &s, &err);
-    if (state == 0) {
+    if (state == HFC_MARKER_NONE) {
         if (d->suspended)
             hafenced_record(d, HF_LOG_WARNING, d->self, "recover", "ok", false, 0,
                             "the suspension was cleared by the operator: HA resumes on this host");
         d->suspended = false;
         return;
     }
-    if (state < 0 && !d->suspended)
+    if (state == HFC_MARKER_UNREADABLE && !d->suspended)
         hfc_log(HF_LOG_ERROR, "%s: this host stays suspended", err.message);
     if (!d->suspended)
         hfc_log(HF_LOG_ERROR,

@@ -106,9 +106,9 @@ void view_reader_poke(view_reader *r)
     pthread_mutex_unlock(&r->lock);
 }
 
-int view_reader_take(view_reader *r, pool_view *into, char *error, size_t error_size, char *url, size_t url_size)
+view_take view_reader_take(view_reader *r, pool_view *into, hfc_error *err, char *url, size_t url_size)
 {
-    int result = 0;
+    view_take result = VIEW_NOTHING_NEW;
     pthread_mutex_lock(&r->lock);
     if (r->fresh) {
         r->fresh = false;
@@ -117,10 +117,10 @@ int view_reader_take(view_reader *r, pool_view *into, char *error, size_t error_
             *into = r->view;
             memset(&r->view, 0, sizeof r->view);
             hfc_strlcpy(url, r->answered_url, url_size);
-            result = 1;
+            result = VIEW_NEW;
         } else {
-            hfc_strlcpy(error, r->error, error_size);
-            result = -1;
+            hfc_error_set(err, HF_E_UNREACHABLE, "%s", r->error);
+            result = VIEW_FAILED;
         }
     }
     pthread_mutex_unlock(&r->lock);

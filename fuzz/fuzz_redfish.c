@@ -9,13 +9,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char a[400], b[400], why[200], msg[300];
+    char a[400], b[400], msg[300];
+    hf_reply reply;
     redfish_system s;
     int count;
     const char *json = (const char *)data;
-    (void)redfish_parse_root(json, size, a, sizeof a, b, sizeof b, why, sizeof why);
-    (void)redfish_parse_collection(json, size, &count, a, sizeof a, why, sizeof why);
-    (void)redfish_parse_system(json, size, &s, why, sizeof why);
+    (void)redfish_parse_root(json, size, a, sizeof a, b, sizeof b, &reply);
+    (void)redfish_parse_collection(json, size, &count, a, sizeof a, &reply);
+    (void)redfish_parse_system(json, size, &s, &reply);
     redfish_parse_error(json, size, msg, sizeof msg);
     return 0;
 }

@@ -17,13 +17,13 @@ static void silent(void *ctx, const char *msg, ...)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static int once;
-    char why[256];
+    hf_reply reply;
     ribcl_result r;
     if (!once) {
         xmlSetGenericErrorFunc(NULL, silent);
         once = 1;
     }
-    if (ribcl_parse((const char *)data, size, &r, why, sizeof why) && r.has_power)
+    if (ribcl_parse((const char *)data, size, &r, &reply) == HF_OK && r.has_power)
         (void)r.power;
     return 0;
 }

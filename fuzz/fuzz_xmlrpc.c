@@ -16,14 +16,14 @@ static void silent(void *ctx, const char *msg, ...)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static int once;
-    char why[256];
+    hf_reply reply;
     bool fault;
     xv *v;
     if (!once) {
         xmlSetGenericErrorFunc(NULL, silent);
         once = 1;
     }
-    v = xmlrpc_parse_response((const char *)data, size, &fault, why, sizeof why);
+    v = xmlrpc_parse_response((const char *)data, size, &fault, &reply);
     if (v) {
         (void)xv_str(xv_get(v, "Status"));
         (void)xv_get(v, "ErrorDescription");

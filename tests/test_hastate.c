@@ -29,12 +29,12 @@ TAP_CASE(suspension_marker)
     hfc_error err = {0};
     struct stat st;
     char *path;
-    ok(hfc_suspension_read(dir, &got, &err) == 0, "no marker: not suspended");
+    ok(hfc_suspension_read(dir, &got, &err) == HFC_MARKER_NONE, "no marker: not suspended");
     s.since_ms = 1795600000000LL;
     hfc_strlcpy(s.reason, "no quorum: 1 live host of a pool of 3", sizeof s.reason);
     s.rebooted = true;
     ok(hfc_suspension_write(dir, &s, &err), "a marker is written");
-    ok(hfc_suspension_read(dir, &got, &err) == 1, "  ... and read back: suspended");
+    ok(hfc_suspension_read(dir, &got, &err) == HFC_MARKER_SUSPENDED, "  ... and read back: suspended");
     ok(got.since_ms == s.since_ms && strcmp(got.reason, s.reason) == 0 && got.rebooted,
        "  ... with its time, reason and reboot");
     path = hfc_state_path(dir, "suspended");
@@ -43,15 +43,17 @@ TAP_CASE(suspension_marker)
 
     put(dir, "suspended", "{ half a rec");
     memset(&err, 0, sizeof err);
-    ok(hfc_suspension_read(dir, &got, &err) == -1, "a marker that is not JSON: -1 (still suspended)");
+    ok(hfc_suspension_read(dir, &got, &err) == HFC_MARKER_UNREADABLE,
+       "a marker that is not JSON: -1 (still suspended)");
     ok(strstr(got.reason, "unreadable") != NULL && got.rebooted, "  ... with a reason, and no second reboot");
     ok(strstr(err.message, "not a suspension record") != NULL, "  ... and says why");
     put(dir, "suspended", "");
     memset(&err, 0, sizeof err);
-    ok(hfc_suspension_read(dir, &got, &err) == -1, "an empty marker (a crash mid-write): still suspended");
+    ok(hfc_suspension_read(dir, &got, &err) == HFC_MARKER_UNREADABLE,
+       "an empty marker (a crash mid-write): still suspended");
 
     ok(hfc_suspension_clear(dir, &err), "recover clears it");
-    ok(hfc_suspension_read(dir, &got, &err) == 0, "  ... not suspended any more");
+    ok(hfc_suspension_read(dir, &got, &err) == HFC_MARKER_NONE, "  ... not suspended any more");
     ok(hfc_suspension_clear(dir, &err), "clearing twice is harmless");
 }
 

@@ -9,24 +9,24 @@ static void refused(const char *text, const char *why_part)
 {
     pdu_target t[PDU_MAX_PDUS];
     int n;
-    char why[200] = "";
-    ok(!pdu_targets_parse(text, t, &n, why, sizeof why) && strstr(why, why_part), "'%s' refused: %s", text, why);
+    hf_reply why = {0};
+    ok(!pdu_targets_parse(text, t, &n, &why) && strstr(why.message, why_part), "'%s' refused: %s", text, why.message);
 }
 
 TAP_CASE(targets)
 {
     pdu_target t[PDU_MAX_PDUS];
     int n = 0;
-    char why[200] = "";
-    ok(pdu_targets_parse("10.0.9.21:7", t, &n, why, sizeof why) && n == 1 && !strcmp(t[0].address, "10.0.9.21") &&
+    hf_reply why = {0};
+    ok(pdu_targets_parse("10.0.9.21:7", t, &n, &why) && n == 1 && !strcmp(t[0].address, "10.0.9.21") &&
            t[0].count == 1 && t[0].outlets[0].number == 7,
        "one PDU, one outlet");
-    ok(pdu_targets_parse("10.0.9.21:1161:3,db1;[fe80::1]:161:4", t, &n, why, sizeof why) && n == 2 &&
+    ok(pdu_targets_parse("10.0.9.21:1161:3,db1;[fe80::1]:161:4", t, &n, &why) && n == 2 &&
            !strcmp(t[0].address, "10.0.9.21:1161") && t[0].count == 2 && t[0].outlets[0].number == 3 &&
            t[0].outlets[1].number == 0 && !strcmp(t[0].outlets[1].name, "db1") &&
            !strcmp(t[1].address, "[fe80::1]:161") && t[1].outlets[0].number == 4,
        "two PDUs (a port, IPv6 in brackets), an outlet by number and one by name");
-    ok(pdu_targets_parse("3,4", t, &n, why, sizeof why) && n == 1 && !*t[0].address && t[0].count == 2,
+    ok(pdu_targets_parse("3,4", t, &n, &why) && n == 1 && !*t[0].address && t[0].count == 2,
        "no address: the address parameter's PDU");
     refused("", "no outlet");
     refused("10.0.0.1:", "empty");

@@ -10,38 +10,39 @@
 
 static void guest_refused(const char *guest)
 {
-    char why[300] = "", cmd[1024] = "x";
+    hf_reply why = {0};
+    char cmd[1024] = "x";
     xvm_commands c = {XVM_XE, false, NULL, "/etc/xen"};
-    ok(!xvm_guest_valid(guest, why, sizeof why) && *why, "guest '%s' refused: %s", guest, why);
-    ok(!xvm_command(&c, XVM_OFF, guest, cmd, sizeof cmd, why, sizeof why) && cmd[0] == '\0',
-       "  ... no command built for it");
+    ok(!xvm_guest_valid(guest, &why) && *why.message, "guest '%s' refused: %s", guest, why.message);
+    ok(!xvm_command(&c, XVM_OFF, guest, cmd, sizeof cmd, &why) && cmd[0] == '\0', "  ... no command built for it");
 }
 
 static void command_is(xvm_toolstack ts, bool sudo, const char *uri, xvm_op op, const char *guest, const char *want)
 {
-    char why[300] = "", cmd[1024] = "";
+    hf_reply why = {0};
+    char cmd[1024] = "";
     xvm_commands c = {ts, sudo, uri, "/etc/xen"};
-    bool built = xvm_command(&c, op, guest, cmd, sizeof cmd, why, sizeof why);
+    bool built = xvm_command(&c, op, guest, cmd, sizeof cmd, &why);
     ok(built && strcmp(cmd, want) == 0, "%s: %s", xvm_toolstack_name(ts), want);
     if (!built || strcmp(cmd, want) != 0)
-        diag("got '%s' (%s)", cmd, why);
+        diag("got '%s' (%s)", cmd, why.message);
 }
 
 static void status_is(xvm_toolstack ts, const char *guest, int rc, const char *out, const char *err, hf_result want,
                       hf_power power, const char *what)
 {
-    char state[64], name[256], why[600] = "";
+    char state[64], name[256];
+    hf_reply why = {0};
     hf_power p;
     bool absent;
-    hf_result r =
-        xvm_parse_status(ts, guest, rc, out, err, &p, &absent, state, sizeof state, name, sizeof name, why, sizeof why);
+    hf_result r = xvm_parse_status(ts, guest, rc, out, err, &p, &absent, state, sizeof state, name, sizeof name, &why);
     ok(r == want && (r != HF_OK || p == power), "%s status: %s", xvm_toolstack_name(ts), what);
     if (p == HF_POWER_OFF)
         ok(!absent, "  ... off is the toolstack's own word, never an absence");
     if (r != want || (r == HF_OK && p != power))
-        diag("result %d power %d state '%s' why '%s'", r, p, state, why);
+        diag("result %d power %d state '%s' why '%s'", r, p, state, why.message);
     if (r != HF_OK)
-        ok(p == HF_POWER_UNKNOWN && *why, "  ... power unknown, with a reason: %s", why);
+        ok(p == HF_POWER_UNKNOWN && *why.message, "  ... power unknown, with a reason: %s", why.message);
 }
 
 static int listed;
@@ -64,19 +65,19 @@ static const char *xl_list =
 
 TAP_CASE(guest_names)
 {
-    char why[300];
+    hf_reply why = {0};
     for (int i = 0; hostile[i]; i++)
         guest_refused(hostile[i]);
-    ok(xvm_guest_valid(UUID, why, sizeof why), "a UUID is a guest");
-    ok(xvm_guest_valid("XCP-ng host 1", why, sizeof why), "a name with spaces is a guest (quoted)");
-    ok(xvm_guest_valid("web01.lab+b@x:1", why, sizeof why), "a name of . _ - + @ : is a guest");
+    ok(xvm_guest_valid(UUID, &why), "a UUID is a guest");
+    ok(xvm_guest_valid("XCP-ng host 1", &why), "a name with spaces is a guest (quoted)");
+    ok(xvm_guest_valid("web01.lab+b@x:1", &why), "a name of . _ - + @ : is a guest");
     ok(!xvm_word_valid("xen:///system'; reboot"), "a virsh URI with a quote is refused");
     ok(xvm_word_valid("xen:///system"), "xen:///system is a URI");
 }
 
 TAP_CASE(commands)
 {
-    char why[300];
+    hf_reply why = {0};
     command_is(XVM_XE, false, NULL, XVM_STATUS, UUID, "xe vm-param-get uuid='" UUID "' param-name=power-state");
     command_is(XVM_XE, false, NULL, XVM_STATUS, "xs 1", "xe vm-list name-label='xs 1' params=power-state --minimal");
     command_is(XVM_XE, false, NULL, XVM_OFF, UUID, "xe vm-shutdown --force uuid='" UUID "'");
@@ -90,7 +91,7 @@ TAP_CASE(commands)
     {
         char cmd[1024];
         xvm_commands c = {XVM_XL, false, NULL, "/etc/xen"};
-        ok(!xvm_command(&c, XVM_ON, UUID, cmd, sizeof cmd, why, sizeof why), "xl: on by UUID refused: %s", why);
+        ok(!xvm_command(&c, XVM_ON, UUID, cmd, sizeof cmd, &why), "xl: on by UUID refused: %s", why.message);
     }
 }
 
@@ -110,11 +111,11 @@ TAP_CASE(status_parsing)
     status_is(XVM_XL, UUID, 0, xl_list, "", HF_OK, HF_POWER_ON, "found by UUID");
     status_is(XVM_XL, "xs2", 0, xl_list, "", HF_OK, HF_POWER_UNKNOWN, "not listed is unknown, never off");
     {
-        char state[64], name[256], reason[600] = "";
+        char state[64], name[256];
+        hf_reply reason = {0};
         hf_power p = HF_POWER_OFF;
         bool absent = false;
-        xvm_parse_status(XVM_XL, "xs-1", 0, xl_list, "", &p, &absent, state, sizeof state, name, sizeof name, reason,
-                         sizeof reason);
+        xvm_parse_status(XVM_XL, "xs-1", 0, xl_list, "", &p, &absent, state, sizeof state, name, sizeof name, &reason);
         ok(absent && p == HF_POWER_UNKNOWN, "xl: a misspelt name (xs-1 for xs1) is absent, power unknown");
     }
     status_is(XVM_XL, "xs2", 0, "sudo: a password is required\n", "", HF_E_DEVICE_REFUSED, 0,

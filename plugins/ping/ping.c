@@ -145,9 +145,12 @@ static void resolve_all(ping *p, const hf_context *ctx)
     for (size_t i = 0; i < p->count; i++) {
         ping_target *t = &p->targets[i];
         struct addrinfo *res;
+        hf_reply why;
         if (!jobs[i])
             continue;
-        if ((res = net_resolve_finish(jobs[i], t->why, sizeof t->why)) != NULL) {
+        if (!(res = net_resolve_finish(jobs[i], &why))) {
+            snprintf(t->why, sizeof t->why, "%.120s", why.message); /* a detail of the target's line */
+        } else {
             memcpy(&t->addr, res->ai_addr, res->ai_addrlen);
             t->addr_len = res->ai_addrlen;
             t->resolved = 1;

@@ -62,10 +62,9 @@ static int valid_method_name(const char *m)
 /* The program, opened and checked by the trust rule; *fd keeps it. */
 static hf_result program_open(const char *path, int *fd, hf_reply *reply)
 {
-    char why[900];
     struct stat st;
-    if ((*fd = trust_open(path, why, sizeof why)) < 0)
-        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "fence program %s", why);
+    if ((*fd = trust_open(path, reply)) < 0)
+        return hf_reply_prefix(reply, HF_E_BAD_PARAMETER, "fence program ");
     if (fstat(*fd, &st) != 0 || !(st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH))) {
         close(*fd);
         *fd = -1;

@@ -146,7 +146,7 @@ static hf_result pdu_create(const hf_context *ctx, const hf_param *prm, void **i
 /* The session to one PDU, with its profile (detected once). */
 static hf_result conn_for(snmp_pdu *p, const hf_context *ctx, const char *address, pdu_conn **out, hf_reply *reply)
 {
-    char why[300], sys[256], host[256];
+    char sys[256], host[256];
     pdu_conn *c;
     hf_result r;
     int port;
@@ -171,8 +171,8 @@ static hf_result conn_for(snmp_pdu *p, const hf_context *ctx, const char *addres
                                 "snmp-pdu: PDU address '%s' is not host, host:port or [v6]:port", address);
         p->opt.address = host;
         p->opt.port = port;
-        if (!(c->link = snmp_link_new(&p->opt, why, sizeof why)))
-            return hf_reply_set(reply, HF_E_BAD_PARAMETER, "%s", why);
+        if (!(c->link = snmp_link_new(&p->opt, reply)))
+            return HF_E_BAD_PARAMETER;
         p->nconns++;
     }
     /* the profile: named, or detected (again, if an earlier try failed) */
@@ -268,11 +268,11 @@ static hf_result act(snmp_pdu *p, const hf_context *ctx, const char *target, pdu
 {
     pdu_target t[PDU_MAX_PDUS];
     int count, on = 0, off = 0;
-    char why[300], summary[HF_MESSAGE_MAX] = "";
+    char summary[HF_MESSAGE_MAX] = "";
     hf_reply step;
     hf_result r;
-    if (!pdu_targets_parse(target ? target : "", t, &count, why, sizeof why))
-        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "snmp-pdu: target '%.200s': %s", target ? target : "", why);
+    if (!pdu_targets_parse(target ? target : "", t, &count, reply))
+        return hf_reply_prefix(reply, HF_E_BAD_PARAMETER, "snmp-pdu: target '%.200s': ", target ? target : "");
     for (int i = 0; i < count; i++) {
         pdu_conn *c;
         memset(&step, 0, sizeof step);

@@ -45,7 +45,7 @@ static const oid *auth_oid(const char *name, size_t *len)
     return usmHMACSHA1AuthProtocol;
 }
 
-snmp_link *snmp_link_new(const snmp_options *o, char *why, size_t why_size)
+snmp_link *snmp_link_new(const snmp_options *o, hf_reply *reply)
 {
     netsnmp_session s;
     snmp_link *l = calloc(1, sizeof *l);
@@ -53,7 +53,7 @@ snmp_link *snmp_link_new(const snmp_options *o, char *why, size_t why_size)
     bool v6 = strchr(o->address, ':') != NULL; /* the address comes without brackets */
     pthread_once(&once, snmp_setup);
     if (!l) {
-        snprintf(why, why_size, "out of memory");
+        hf_reply_set(reply, HF_E_BAD_PARAMETER, "out of memory");
         return NULL;
     }
     snprintf(peer, sizeof peer, "%s:%s%s%s:%d", v6 ? "udp6" : "udp", v6 ? "[" : "", o->address, v6 ? "]" : "", o->port);
@@ -77,8 +77,9 @@ snmp_link *snmp_link_new(const snmp_options *o, char *why, size_t why_size)
         s.securityAuthKeyLen = USM_AUTH_KU_LEN;
         if (generate_Ku(a, (u_int)alen, (const u_char *)o->auth_key, strlen(o->auth_key), s.securityAuthKey,
                         &s.securityAuthKeyLen) != SNMPERR_SUCCESS) {
-            snprintf(why, why_size,
-                     "%s: cannot make a key from the v3 authentication passphrase (8 characters at least)", l->name);
+            hf_reply_set(reply, HF_E_BAD_PARAMETER,
+                         "%s: cannot make a key from the v3 authentication passphrase (8 characters at least)",
+                         l->name);
             free(s.securityAuthProto);
             free(l);
             return NULL;
@@ -91,8 +92,8 @@ snmp_link *snmp_link_new(const snmp_options *o, char *why, size_t why_size)
             s.securityPrivKeyLen = USM_PRIV_KU_LEN;
             if (generate_Ku(a, (u_int)alen, (const u_char *)o->priv_key, strlen(o->priv_key), s.securityPrivKey,
                             &s.securityPrivKeyLen) != SNMPERR_SUCCESS) {
-                snprintf(why, why_size, "%s: cannot make a key from the v3 privacy passphrase (8 characters at least)",
-                         l->name);
+                hf_reply_set(reply, HF_E_BAD_PARAMETER,
+                             "%s: cannot make a key from the v3 privacy passphrase (8 characters at least)", l->name);
                 free(s.securityAuthProto);
                 free(s.securityPrivProto);
                 free(l);
@@ -110,7 +111,7 @@ snmp_link *snmp_link_new(const snmp_options *o, char *why, size_t why_size)
     memset(s.securityAuthKey, 0, sizeof s.securityAuthKey);
     memset(s.securityPrivKey, 0, sizeof s.securityPrivKey);
     if (!l->sess) {
-        snprintf(why, why_size, "%s: cannot open an SNMP session", l->name);
+        hf_reply_set(reply, HF_E_BAD_PARAMETER, "%s: cannot open an SNMP session", l->name);
         free(l);
         return NULL;
     }

@@ -29,7 +29,7 @@ typedef struct snmp_options {
 
 typedef struct snmp_link snmp_link;
 
-snmp_link *snmp_link_new(const snmp_options *opt, char *why, size_t why_size);
+snmp_link *snmp_link_new(const snmp_options *opt, hf_reply *reply);
 void snmp_link_free(snmp_link *s);
 const char *snmp_link_name(const snmp_link *s);
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool parse_outlets(const char *s, size_t len, pdu_target *t, char *why, size_t why_size)
+static bool parse_outlets(const char *s, size_t len, pdu_target *t, hf_reply *reply)
 {
     const char *end = s + len;
     while (s <= end) {
@@ -17,11 +17,12 @@ static bool parse_outlets(const char *s, size_t len, pdu_target *t, char *why, s
         pdu_outlet *o;
         bool digits = n > 0;
         if (n == 0 || n >= sizeof t->outlets[0].name) {
-            snprintf(why, why_size, "an outlet is empty or longer than %zu characters", sizeof t->outlets[0].name - 1);
+            hf_reply_set(reply, HF_E_BAD_PARAMETER, "an outlet is empty or longer than %zu characters",
+                         sizeof t->outlets[0].name - 1);
             return false;
         }
         if (t->count == PDU_MAX_OUTLETS) {
-            snprintf(why, why_size, "more than %d outlets on one PDU", PDU_MAX_OUTLETS);
+            hf_reply_set(reply, HF_E_BAD_PARAMETER, "more than %d outlets on one PDU", PDU_MAX_OUTLETS);
             return false;
         }
         o = &t->outlets[t->count++];
@@ -31,7 +32,8 @@ static bool parse_outlets(const char *s, size_t len, pdu_target *t, char *why, s
             if (!isdigit((unsigned char)s[i]))
                 digits = false;
             if (!isalnum((unsigned char)s[i]) && !strchr("._-+/ ", s[i])) {
-                snprintf(why, why_size, "outlet '%s' holds '%c'", o->name, isprint((unsigned char)s[i]) ? s[i] : '?');
+                hf_reply_set(reply, HF_E_BAD_PARAMETER, "outlet '%s' holds '%c'", o->name,
+                             isprint((unsigned char)s[i]) ? s[i] : '?');
                 return false;
             }
         }
@@ -39,7 +41,7 @@ static bool parse_outlets(const char *s, size_t len, pdu_target *t, char *why, s
         if (digits) {
             o->number = strtol(o->name, NULL, 10);
             if (o->number < 1 || o->number > 100000) {
-                snprintf(why, why_size, "outlet number %s out of range", o->name);
+                hf_reply_set(reply, HF_E_BAD_PARAMETER, "outlet number %s out of range", o->name);
                 return false;
             }
         }
@@ -50,12 +52,12 @@ static bool parse_outlets(const char *s, size_t len, pdu_target *t, char *why, s
     return true;
 }
 
-bool pdu_targets_parse(const char *text, pdu_target *out, int *count, char *why, size_t why_size)
+bool pdu_targets_parse(const char *text, pdu_target *out, int *count, hf_reply *reply)
 {
     const char *s = text, *end = text + strlen(text);
     *count = 0;
     if (!*text) {
-        snprintf(why, why_size, "no outlet given");
+        hf_reply_set(reply, HF_E_BAD_PARAMETER, "no outlet given");
         return false;
     }
     while (s <= end) {
@@ -63,7 +65,7 @@ bool pdu_targets_parse(const char *text, pdu_target *out, int *count, char *why,
         const char *stop = semi ? semi : end, *colon = NULL;
         pdu_target *t;
         if (*count == PDU_MAX_PDUS) {
-            snprintf(why, why_size, "more than %d PDUs for one host", PDU_MAX_PDUS);
+            hf_reply_set(reply, HF_E_BAD_PARAMETER, "more than %d PDUs for one host", PDU_MAX_PDUS);
             return false;
         }
         t = &out[(*count)++];
@@ -75,13 +77,13 @@ bool pdu_targets_parse(const char *text, pdu_target *out, int *count, char *why,
         if (colon) {
             size_t n = (size_t)(colon - s);
             if (n == 0 || n >= sizeof t->address) {
-                snprintf(why, why_size, "a PDU address is empty or too long");
+                hf_reply_set(reply, HF_E_BAD_PARAMETER, "a PDU address is empty or too long");
                 return false;
             }
             memcpy(t->address, s, n);
             t->address[n] = '\0';
         }
-        if (!parse_outlets(colon ? colon + 1 : s, (size_t)(stop - (colon ? colon + 1 : s)), t, why, why_size))
+        if (!parse_outlets(colon ? colon + 1 : s, (size_t)(stop - (colon ? colon + 1 : s)), t, reply))
             return false;
         if (!semi)
             break;

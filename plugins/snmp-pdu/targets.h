@@ -9,6 +9,7 @@
 #ifndef HAFENCE_SNMP_PDU_TARGETS_H
 #define HAFENCE_SNMP_PDU_TARGETS_H
 
+#include <hafence/plugin.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -26,7 +27,7 @@ typedef struct pdu_target {
     int count;
 } pdu_target;
 
-/* False with why when the text is not such a list. */
-bool pdu_targets_parse(const char *text, pdu_target *out, int *count, char *why, size_t why_size);
+/* False with reply saying why when the text is not such a list. */
+bool pdu_targets_parse(const char *text, pdu_target *out, int *count, hf_reply *reply);
 
 #endif

@@ -25,24 +25,23 @@ static void stderr_line(const ssh_output *o, char *out, size_t size)
 static hf_result run(xvm *x, const hf_context *ctx, xvm_op op, const char *guest, char *command, size_t size,
                      ssh_output *o, hf_reply *reply)
 {
-    char why[300] = "";
-    if (!xvm_command(&x->commands, op, guest, command, size, why, sizeof why))
-        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "Dom0 %s: %s", x->dom0, why);
+    if (!xvm_command(&x->commands, op, guest, command, size, reply))
+        return hf_reply_prefix(reply, HF_E_BAD_PARAMETER, "Dom0 %s: ", x->dom0);
     hf_logf(ctx, HF_LOG_DEBUG, "Dom0 %s: %s", x->dom0, command);
     return ssh_conn_exec(x->ssh, ctx, command, o, reply);
 }
 
 static hf_result ssh_status(xvm *x, const hf_context *ctx, const char *guest, guest_state *st, hf_reply *reply)
 {
-    char command[1024], why[600] = "";
+    char command[1024];
     ssh_output *o = x->output;
     hf_result r;
     r = run(x, ctx, XVM_STATUS, guest, command, sizeof command, o, reply);
     if (r == HF_OK) {
         r = xvm_parse_status(x->commands.toolstack, guest, o->exit_status, o->out, o->err, &st->power, &st->absent,
-                             st->word, sizeof st->word, st->name, sizeof st->name, why, sizeof why);
+                             st->word, sizeof st->word, st->name, sizeof st->name, reply);
         if (r != HF_OK)
-            hf_reply_set(reply, r, "Dom0 %s: guest %s: %s", x->dom0, guest, why);
+            hf_reply_prefix(reply, r, "Dom0 %s: guest %s: ", x->dom0, guest);
     }
     return r;
 }

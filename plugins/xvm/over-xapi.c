@@ -11,11 +11,10 @@
 static hf_result vm_ref(xvm *x, const hf_context *ctx, const char *guest, char **ref, hf_reply *reply)
 {
     xv *v = NULL;
-    char why[300];
     hf_result r;
     *ref = NULL;
-    if (!xvm_guest_valid(guest, why, sizeof why))
-        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "Dom0 %s: %s", x->dom0, why);
+    if (!xvm_guest_valid(guest, reply))
+        return hf_reply_prefix(reply, HF_E_BAD_PARAMETER, "Dom0 %s: ", x->dom0);
     if (hf_is_uuid_text(guest)) {
         if ((r = xapi_call1(x->x, "VM.get_by_uuid", guest, &v, ctx->deadline_ms, reply)) != HF_OK)
             return strcmp(xapi_error(x->x), "UUID_INVALID") == 0

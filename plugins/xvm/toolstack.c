@@ -29,29 +29,29 @@ const char *xvm_toolstack_name(xvm_toolstack ts)
     return ts == XVM_XE ? "xe" : ts == XVM_XL ? "xl" : "virsh";
 }
 
-bool xvm_guest_valid(const char *guest, char *why, size_t why_size)
+bool xvm_guest_valid(const char *guest, hf_reply *reply)
 {
     size_t n = guest ? strlen(guest) : 0;
     if (n == 0) {
-        snprintf(why, why_size, "no guest given (a host map line, or the target)");
+        hf_reply_set(reply, HF_E_BAD_PARAMETER, "no guest given (a host map line, or the target)");
         return false;
     }
     if (hf_is_uuid_text(guest))
         return true;
     if (n > 128) {
-        snprintf(why, why_size, "guest name longer than 128 characters");
+        hf_reply_set(reply, HF_E_BAD_PARAMETER, "guest name longer than 128 characters");
         return false;
     }
     if (guest[0] == '-' || guest[0] == ' ') {
-        snprintf(why, why_size, "guest name '%.128s' starts with '%c'", guest, guest[0]);
+        hf_reply_set(reply, HF_E_BAD_PARAMETER, "guest name '%.128s' starts with '%c'", guest, guest[0]);
         return false;
     }
     for (const char *p = guest; *p; p++)
         if (!isalnum((unsigned char)*p) && !strchr("._-+@: ", *p)) {
-            snprintf(why, why_size,
-                     "guest '%.128s' holds '%c': only a UUID, or a name of letters, digits, "
-                     "spaces and . _ - + @ :",
-                     guest, isprint((unsigned char)*p) ? *p : '?');
+            hf_reply_set(reply, HF_E_BAD_PARAMETER,
+                         "guest '%.128s' holds '%c': only a UUID, or a name of letters, digits, "
+                         "spaces and . _ - + @ :",
+                         guest, isprint((unsigned char)*p) ? *p : '?');
             return false;
         }
     return true;
@@ -80,15 +80,15 @@ static bool add(char *out, size_t size, const char *fmt, ...)
     return n >= 0 && (size_t)n < size - used;
 }
 
-bool xvm_command(const xvm_commands *cmd, xvm_op op, const char *guest, char *out, size_t size, char *why,
-                 size_t why_size)
+bool xvm_command(const xvm_commands *cmd, xvm_op op, const char *guest, char *out, size_t size, hf_reply *reply)
 {
     char q[300] = "", cfg[1400];
     bool uuid = guest && hf_is_uuid_text(guest), ok;
     *out = '\0';
-    if (op != XVM_LIST && (!xvm_guest_valid(guest, why, why_size) || !ssh_shell_quote(guest, q, sizeof q))) {
-        if (!*why)
-            snprintf(why, why_size, "guest name too long");
+    if (op != XVM_LIST && !xvm_guest_valid(guest, reply))
+        return false;
+    if (op != XVM_LIST && !ssh_shell_quote(guest, q, sizeof q)) {
+        hf_reply_set(reply, HF_E_BAD_PARAMETER, "guest name too long");
         return false;
     }
     if (cmd->sudo)
@@ -103,17 +103,18 @@ bool xvm_command(const xvm_commands *cmd, xvm_op op, const char *guest, char *ou
         break;
     case XVM_XL:
         if ((op == XVM_OFF || op == XVM_ON) && uuid) {
-            snprintf(why, why_size, "xl: off and on take the guest's name, not its UUID");
+            hf_reply_set(reply, HF_E_BAD_PARAMETER, "xl: off and on take the guest's name, not its UUID");
             return false;
         }
         if (op == XVM_ON) {
             if (!xvm_word_valid(cmd->xl_config_dir)) {
-                snprintf(why, why_size, "xl: config directory '%s' is not a plain path", cmd->xl_config_dir);
+                hf_reply_set(reply, HF_E_BAD_PARAMETER, "xl: config directory '%s' is not a plain path",
+                             cmd->xl_config_dir);
                 return false;
             }
             snprintf(cfg, sizeof cfg, "%s/%s.cfg", cmd->xl_config_dir, guest);
             if (!ssh_shell_quote(cfg, q, sizeof q)) {
-                snprintf(why, why_size, "xl: config path too long");
+                hf_reply_set(reply, HF_E_BAD_PARAMETER, "xl: config path too long");
                 return false;
             }
         }
@@ -125,7 +126,7 @@ bool xvm_command(const xvm_commands *cmd, xvm_op op, const char *guest, char *ou
         ok = add(out, size, "virsh ");
         if (cmd->virsh_uri && *cmd->virsh_uri) {
             if (!xvm_word_valid(cmd->virsh_uri)) {
-                snprintf(why, why_size, "virsh: URI '%s' is not a plain URI", cmd->virsh_uri);
+                hf_reply_set(reply, HF_E_BAD_PARAMETER, "virsh: URI '%s' is not a plain URI", cmd->virsh_uri);
                 return false;
             }
             ok = ok && add(out, size, "-c '%s' ", cmd->virsh_uri);
@@ -136,7 +137,7 @@ bool xvm_command(const xvm_commands *cmd, xvm_op op, const char *guest, char *ou
                                      : add(out, size, "list --all"));
     }
     if (!ok)
-        snprintf(why, why_size, "command too long");
+        hf_reply_set(reply, HF_E_BAD_PARAMETER, "command too long");
     return ok;
 }
 
@@ -177,32 +178,32 @@ static void excerpt(const char *out, const char *err, char *buf, size_t size)
         snprintf(buf, size, "no output");
 }
 
-static hf_result not_understood(const char *tool, int status, const char *out, const char *err, char *why,
-                                size_t why_size)
+static hf_result not_understood(const char *tool, int status, const char *out, const char *err, hf_reply *reply)
 {
     char ex[360];
     excerpt(out, err, ex, sizeof ex);
-    snprintf(why, why_size, "%s: exit %d, %s: power state not understood (not taken for off)", tool, status, ex);
+    hf_reply_set(reply, HF_E_BAD_PARAMETER, "%s: exit %d, %s: power state not understood (not taken for off)", tool,
+                 status, ex);
     return HF_E_DEVICE_REFUSED;
 }
 
 static hf_result xe_status(const char *guest, int status, const char *out, const char *err, hf_power *power,
-                           char *state, size_t state_size, char *why, size_t why_size)
+                           char *state, size_t state_size, hf_reply *reply)
 {
     char word[64];
     if (status != 0 && contains(out, err, "uuid you supplied was invalid")) {
-        snprintf(why, why_size, "xe: the Dom0 has no guest with UUID %s", guest);
+        hf_reply_set(reply, HF_E_BAD_PARAMETER, "xe: the Dom0 has no guest with UUID %s", guest);
         return HF_E_BAD_PARAMETER;
     }
     if (status != 0)
-        return not_understood("xe", status, out, err, why, why_size);
+        return not_understood("xe", status, out, err, reply);
     first_line(out, word, sizeof word);
     if (!*word && !hf_is_uuid_text(guest)) {
-        snprintf(why, why_size, "xe: the Dom0 has no guest named '%s'", guest);
+        hf_reply_set(reply, HF_E_BAD_PARAMETER, "xe: the Dom0 has no guest named '%s'", guest);
         return HF_E_BAD_PARAMETER;
     }
     if (strchr(word, ',')) {
-        snprintf(why, why_size, "xe: more than one guest is named '%s': give its UUID", guest);
+        hf_reply_set(reply, HF_E_BAD_PARAMETER, "xe: more than one guest is named '%s': give its UUID", guest);
         return HF_E_BAD_PARAMETER;
     }
     snprintf(state, state_size, "%s", word);
@@ -211,7 +212,7 @@ static hf_result xe_status(const char *guest, int status, const char *out, const
     else if (strcmp(word, "running") == 0 || strcmp(word, "paused") == 0 || strcmp(word, "suspended") == 0)
         *power = HF_POWER_ON; /* a suspended guest can be resumed: not fenced */
     else
-        return not_understood("xe", status, out, err, why, why_size);
+        return not_understood("xe", status, out, err, reply);
     return HF_OK;
 }
 
@@ -256,12 +257,11 @@ static int xl_match(void *arg, const char *name, const char *uuid, const char *s
 }
 
 static hf_result xl_status(const char *guest, int status, const char *out, const char *err, hf_power *power,
-                           bool *absent, char *state, size_t state_size, char *name, size_t name_size, char *why,
-                           size_t why_size)
+                           bool *absent, char *state, size_t state_size, char *name, size_t name_size, hf_reply *reply)
 {
     xl_find f = {.guest = guest};
     if (status != 0 || xl_rows(out, xl_match, &f) < 0)
-        return not_understood("xl", status, out, err, why, why_size);
+        return not_understood("xl", status, out, err, reply);
     if (!f.found) {
         /* xl keeps no record of a domain that is not running: a stopped
          * guest and a misspelt name look the same.  Absent is never off. */
@@ -278,17 +278,17 @@ static hf_result xl_status(const char *guest, int status, const char *out, const
 }
 
 static hf_result virsh_status(const char *guest, int status, const char *out, const char *err, hf_power *power,
-                              char *state, size_t state_size, char *why, size_t why_size)
+                              char *state, size_t state_size, hf_reply *reply)
 {
     static const char *const on[] = {"running",     "idle",    "paused",   "in shutdown", "blocked",
                                      "pmsuspended", "crashed", "no state", NULL};
     char word[64];
     if (status != 0 && contains(out, err, "failed to get domain")) {
-        snprintf(why, why_size, "virsh: the Dom0 has no guest '%s'", guest);
+        hf_reply_set(reply, HF_E_BAD_PARAMETER, "virsh: the Dom0 has no guest '%s'", guest);
         return HF_E_BAD_PARAMETER;
     }
     if (status != 0)
-        return not_understood("virsh", status, out, err, why, why_size);
+        return not_understood("virsh", status, out, err, reply);
     first_line(out, word, sizeof word);
     snprintf(state, state_size, "%s", word);
     if (strcmp(word, "shut off") == 0) {
@@ -300,12 +300,12 @@ static hf_result virsh_status(const char *guest, int status, const char *out, co
             *power = HF_POWER_ON;
             return HF_OK;
         }
-    return not_understood("virsh", status, out, err, why, why_size);
+    return not_understood("virsh", status, out, err, reply);
 }
 
 hf_result xvm_parse_status(xvm_toolstack ts, const char *guest, int exit_status, const char *out, const char *err,
                            hf_power *power, bool *absent, char *state, size_t state_size, char *name, size_t name_size,
-                           char *why, size_t why_size)
+                           hf_reply *reply)
 {
     *power = HF_POWER_UNKNOWN;
     *absent = false;
@@ -313,11 +313,10 @@ hf_result xvm_parse_status(xvm_toolstack ts, const char *guest, int exit_status,
     if (name_size)
         snprintf(name, name_size, "%s", guest);
     switch (ts) {
-    case XVM_XE: return xe_status(guest, exit_status, out, err, power, state, state_size, why, why_size);
+    case XVM_XE: return xe_status(guest, exit_status, out, err, power, state, state_size, reply);
     case XVM_XL:
-        return xl_status(guest, exit_status, out, err, power, absent, state, state_size, name, name_size, why,
-                         why_size);
-    default: return virsh_status(guest, exit_status, out, err, power, state, state_size, why, why_size);
+        return xl_status(guest, exit_status, out, err, power, absent, state, state_size, name, name_size, reply);
+    default: return virsh_status(guest, exit_status, out, err, power, state, state_size, reply);
     }
 }
 

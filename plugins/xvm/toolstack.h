@@ -33,15 +33,14 @@ typedef struct xvm_commands {
 /* A guest is a UUID, or a name of letters, digits and . _ - + @ : and
  * spaces, not starting with '-' or a space.  Anything else is refused
  * before a byte is sent (no remote command injection). */
-bool xvm_guest_valid(const char *guest, char *why, size_t why_size);
+bool xvm_guest_valid(const char *guest, hf_reply *reply);
 /* A virsh URI or xl config directory: no quotes, spaces or shell
  * metacharacters. */
 bool xvm_word_valid(const char *word);
 
 /* The remote command for op on guest (validated first; every value is
  * quoted).  For xl, off and on take the guest's name as xl lists it. */
-bool xvm_command(const xvm_commands *cmd, xvm_op op, const char *guest, char *out, size_t size, char *why,
-                 size_t why_size);
+bool xvm_command(const xvm_commands *cmd, xvm_op op, const char *guest, char *out, size_t size, hf_reply *reply);
 
 /* What a status command's output says.  HF_OK with *power ON or OFF and
  * state set to the toolstack's word; HF_E_BAD_PARAMETER when the Dom0 has
@@ -52,7 +51,7 @@ bool xvm_command(const xvm_commands *cmd, xvm_op op, const char *guest, char *ou
  * For xl, name gets the guest's name (off and on need it). */
 hf_result xvm_parse_status(xvm_toolstack ts, const char *guest, int exit_status, const char *out, const char *err,
                            hf_power *power, bool *absent, char *state, size_t state_size, char *name, size_t name_size,
-                           char *why, size_t why_size);
+                           hf_reply *reply);
 
 /* Guests in a list command's output, (target, name) to sink; the number
  * found, or -1 when the output is not understood. */

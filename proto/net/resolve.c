@@ -103,19 +103,19 @@ void net_resolve_wait(net_resolve *const *jobs, size_t n, int64_t until, const h
     pthread_mutex_unlock(&lock);
 }
 
-struct addrinfo *net_resolve_finish(net_resolve *job, char *why, size_t why_size)
+struct addrinfo *net_resolve_finish(net_resolve *job, hf_reply *reply)
 {
     struct addrinfo *res = NULL;
     pthread_mutex_lock(&lock);
     if (!job->done) {
         job->abandoned = 1; /* the thread frees it */
         pthread_mutex_unlock(&lock);
-        snprintf(why, why_size, "name not resolved in time");
+        hf_reply_set(reply, HF_E_TIMED_OUT, "name not resolved in time");
         return NULL;
     }
     pthread_mutex_unlock(&lock);
     if (job->error)
-        snprintf(why, why_size, "cannot resolve: %s", gai_strerror(job->error));
+        hf_reply_set(reply, HF_E_UNREACHABLE, "cannot resolve: %s", gai_strerror(job->error));
     res = job->res;
     job->res = NULL;
     job_free(job);

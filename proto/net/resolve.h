@@ -20,9 +20,9 @@ net_resolve *net_resolve_start(const char *name, const char *port, int socktype)
 /* Wait until every job (NULL entries skipped) is done, `until` (monotonic
  * ms) has passed, or ctx (may be NULL) is cancelled. */
 void net_resolve_wait(net_resolve *const *jobs, size_t n, int64_t until, const hf_context *ctx);
-/* The addresses found (free with freeaddrinfo), or NULL with why set ("name
- * not resolved in time", "cannot resolve: ...").  The job is gone after
- * this call, finished or not. */
-struct addrinfo *net_resolve_finish(net_resolve *job, char *why, size_t why_size);
+/* The addresses found (free with freeaddrinfo), or NULL with reply saying
+ * why ("name not resolved in time", "cannot resolve: ...").  The job is
+ * gone after this call, finished or not. */
+struct addrinfo *net_resolve_finish(net_resolve *job, hf_reply *reply);
 
 #endif

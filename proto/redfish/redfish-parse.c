@@ -10,24 +10,24 @@ const char *const redfish_reset_type_names[REDFISH_RESET_TYPES + 1] = {
     "ForceOn", "PushPowerButton", "PowerCycle",       "Suspend",         "Pause",        "Resume",
     NULL};
 
-/* Parse at most len bytes; NULL with why set. */
-static json_object *parse(const char *json, size_t len, char *why, size_t why_size)
+/* Parse at most len bytes; NULL with reply saying why. */
+static json_object *parse(const char *json, size_t len, hf_reply *reply)
 {
     json_tokener *tok = json_tokener_new_ex(32);
     json_object *o;
     if (!tok) {
-        snprintf(why, why_size, "out of memory");
+        hf_reply_set(reply, HF_E_DEVICE_REFUSED, "out of memory");
         return NULL;
     }
     if (len > (size_t)INT32_MAX)
         len = (size_t)INT32_MAX;
     o = json_tokener_parse_ex(tok, json ? json : "", (int)len);
     if (!o || json_tokener_get_error(tok) != json_tokener_success) {
-        snprintf(why, why_size, "not JSON: %s", json_tokener_error_desc(json_tokener_get_error(tok)));
+        hf_reply_set(reply, HF_E_DEVICE_REFUSED, "not JSON: %s", json_tokener_error_desc(json_tokener_get_error(tok)));
         json_object_put(o);
         o = NULL;
     } else if (!json_object_is_type(o, json_type_object)) {
-        snprintf(why, why_size, "JSON, but not an object");
+        hf_reply_set(reply, HF_E_DEVICE_REFUSED, "JSON, but not an object");
         json_object_put(o);
         o = NULL;
     }
@@ -55,9 +55,9 @@ static bool copy(char *dst, size_t size, const char *src)
 }
 
 bool redfish_parse_root(const char *json, size_t len, char *systems, size_t systems_size, char *sessions,
-                        size_t sessions_size, char *why, size_t why_size)
+                        size_t sessions_size, hf_reply *reply)
 {
-    json_object *o = parse(json, len, why, why_size);
+    json_object *o = parse(json, len, reply);
     const char *s, *ss;
     bool ok;
     if (!o)
@@ -71,37 +71,36 @@ bool redfish_parse_root(const char *json, size_t len, char *systems, size_t syst
     }
     ok = copy(systems, systems_size, s);
     if (!ok)
-        snprintf(why, why_size, "the service root names no Systems collection");
+        hf_reply_set(reply, HF_E_DEVICE_REFUSED, "the service root names no Systems collection");
     if (!copy(sessions, sessions_size, ss))
         sessions[0] = '\0';
     json_object_put(o);
     return ok;
 }
 
-bool redfish_parse_collection(const char *json, size_t len, int *count, char *first, size_t first_size, char *why,
-                              size_t why_size)
+bool redfish_parse_collection(const char *json, size_t len, int *count, char *first, size_t first_size, hf_reply *reply)
 {
-    json_object *o = parse(json, len, why, why_size), *members = NULL, *m;
+    json_object *o = parse(json, len, reply), *members = NULL, *m;
     bool ok = false;
     *count = 0;
     if (!o)
         return false;
     if (!json_object_object_get_ex(o, "Members", &members) || !json_object_is_type(members, json_type_array)) {
-        snprintf(why, why_size, "a collection without Members");
+        hf_reply_set(reply, HF_E_DEVICE_REFUSED, "a collection without Members");
     } else {
         *count = (int)json_object_array_length(members);
         m = *count ? json_object_array_get_idx(members, 0) : NULL;
         ok = *count == 0 || copy(first, first_size, str_at(m, "@odata.id", NULL));
         if (!ok)
-            snprintf(why, why_size, "a collection member without @odata.id");
+            hf_reply_set(reply, HF_E_DEVICE_REFUSED, "a collection member without @odata.id");
     }
     json_object_put(o);
     return ok;
 }
 
-bool redfish_parse_system(const char *json, size_t len, redfish_system *s, char *why, size_t why_size)
+bool redfish_parse_system(const char *json, size_t len, redfish_system *s, hf_reply *reply)
 {
-    json_object *o = parse(json, len, why, why_size), *actions = NULL, *reset = NULL, *allowed = NULL;
+    json_object *o = parse(json, len, reply), *actions = NULL, *reset = NULL, *allowed = NULL;
     memset(s, 0, sizeof *s);
     if (!o)
         return false;
@@ -128,8 +127,8 @@ bool redfish_parse_system(const char *json, size_t len, redfish_system *s, char 
 
 void redfish_parse_error(const char *json, size_t len, char *msg, size_t size)
 {
-    char why[64];
-    json_object *o = parse(json, len, why, sizeof why), *err = NULL, *info = NULL;
+    hf_reply ignored;
+    json_object *o = parse(json, len, &ignored), *err = NULL, *info = NULL;
     const char *id = NULL, *text = NULL;
     msg[0] = '\0';
     if (!o)

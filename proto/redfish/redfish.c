@@ -99,7 +99,7 @@ static hf_result refused(redfish *r, const char *what, const http_reply *h, hf_r
 static hf_result login(redfish *r, const hf_context *ctx, hf_reply *reply)
 {
     http_reply h;
-    char systems[400], sessions[400] = "", why[160], *body;
+    char systems[400], sessions[400] = "", *body;
     hf_result res;
     if (*r->token || r->basic)
         return HF_OK;
@@ -110,9 +110,9 @@ static hf_result login(redfish *r, const hf_context *ctx, hf_reply *reply)
         http_reply_clear(&h);
         return res;
     }
-    if (!redfish_parse_root(h.body, h.len, systems, sizeof systems, sessions, sizeof sessions, why, sizeof why)) {
+    if (!redfish_parse_root(h.body, h.len, systems, sizeof systems, sessions, sizeof sessions, reply)) {
         http_reply_clear(&h);
-        return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "%s: service root: %s", r->ep.device, why);
+        return hf_reply_prefix(reply, HF_E_DEVICE_REFUSED, "%s: service root: ", r->ep.device);
     }
     http_reply_clear(&h);
     path_of(systems, r->systems, sizeof r->systems);
@@ -186,12 +186,12 @@ hf_result redfish_logout(redfish *r, const hf_context *ctx, hf_reply *reply)
 hf_result redfish_probe(redfish *r, const hf_context *ctx, hf_reply *reply)
 {
     http_reply h;
-    char systems[400], sessions[400], why[160];
+    char systems[400], sessions[400];
     hf_result res = call(r, ctx, "GET", "/redfish/v1/", NULL, true, &h, reply);
     if (res != HF_OK)
         return res;
     if (h.status != 200 ||
-        !redfish_parse_root(h.body, h.len, systems, sizeof systems, sessions, sizeof sessions, why, sizeof why))
+        !redfish_parse_root(h.body, h.len, systems, sizeof systems, sessions, sizeof sessions, reply))
         res = hf_reply_set(reply, HF_E_UNSUPPORTED, "%s: no Redfish service (HTTP %ld)", r->ep.device, h.status);
     http_reply_clear(&h);
     return res;
@@ -219,7 +219,7 @@ static hf_result get(redfish *r, const hf_context *ctx, const char *path, http_r
 static hf_result find_system(redfish *r, const hf_context *ctx, hf_reply *reply)
 {
     http_reply h;
-    char first[400], why[160];
+    char first[400];
     int count;
     hf_result res;
     if (*r->system)
@@ -250,9 +250,9 @@ static hf_result find_system(redfish *r, const hf_context *ctx, hf_reply *reply)
         http_reply_clear(&h);
         return res;
     }
-    if (!redfish_parse_collection(h.body, h.len, &count, first, sizeof first, why, sizeof why)) {
+    if (!redfish_parse_collection(h.body, h.len, &count, first, sizeof first, reply)) {
         http_reply_clear(&h);
-        return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "%s: Systems: %s", r->ep.device, why);
+        return hf_reply_prefix(reply, HF_E_DEVICE_REFUSED, "%s: Systems: ", r->ep.device);
     }
     http_reply_clear(&h);
     if (count == 0)
@@ -268,14 +268,13 @@ static hf_result find_system(redfish *r, const hf_context *ctx, hf_reply *reply)
 static hf_result read_system(redfish *r, const hf_context *ctx, redfish_system *s, hf_reply *reply)
 {
     http_reply h;
-    char why[160];
     hf_result res;
     if ((res = find_system(r, ctx, reply)) != HF_OK || (res = get(r, ctx, r->system, &h, reply)) != HF_OK)
         return res;
     if (h.status != 200) {
         res = refused(r, r->system, &h, reply);
-    } else if (!redfish_parse_system(h.body, h.len, s, why, sizeof why)) {
-        res = hf_reply_set(reply, HF_E_DEVICE_REFUSED, "%s: %s: %s", r->ep.device, r->system, why);
+    } else if (!redfish_parse_system(h.body, h.len, s, reply)) {
+        res = hf_reply_prefix(reply, HF_E_DEVICE_REFUSED, "%s: %s: ", r->ep.device, r->system);
     }
     http_reply_clear(&h);
     return res;

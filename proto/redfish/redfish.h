@@ -56,11 +56,11 @@ extern const char *const redfish_reset_type_names[REDFISH_RESET_TYPES + 1];
 
 /* The service root: the Systems collection's and the Sessions' paths. */
 bool redfish_parse_root(const char *json, size_t len, char *systems, size_t systems_size, char *sessions,
-                        size_t sessions_size, char *why, size_t why_size);
+                        size_t sessions_size, hf_reply *reply);
 /* A collection: its number of members and the first member's path. */
-bool redfish_parse_collection(const char *json, size_t len, int *count, char *first, size_t first_size, char *why,
-                              size_t why_size);
-bool redfish_parse_system(const char *json, size_t len, redfish_system *s, char *why, size_t why_size);
+bool redfish_parse_collection(const char *json, size_t len, int *count, char *first, size_t first_size,
+                              hf_reply *reply);
+bool redfish_parse_system(const char *json, size_t len, redfish_system *s, hf_reply *reply);
 /* The message of a Redfish error body ("error": {"message",
  * "@Message.ExtendedInfo": [...]}), or "" */
 void redfish_parse_error(const char *json, size_t len, char *msg, size_t size);

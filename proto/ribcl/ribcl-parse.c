@@ -49,19 +49,19 @@ static const char *attr(xmlNode *n, const char *name, char *buf, size_t size)
 }
 
 /* One document: its RESPONSE statuses and any GET_HOST_POWER. */
-static bool parse_document(const char *text, size_t len, ribcl_result *res, char *why, size_t why_size)
+static bool parse_document(const char *text, size_t len, ribcl_result *res, hf_reply *reply)
 {
     xmlDoc *doc = xmlReadMemory(text, (int)len, "ribcl.xml", NULL,
                                 XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
     xmlNode *root;
     char buf[256];
     if (!doc) {
-        snprintf(why, why_size, "reply document %d is not well-formed XML", res->documents + 1);
+        hf_reply_set(reply, HF_E_DEVICE_REFUSED, "reply document %d is not well-formed XML", res->documents + 1);
         return false;
     }
     root = xmlDocGetRootElement(doc);
     if (!root || xmlStrcmp(root->name, BAD_CAST "RIBCL") != 0) {
-        snprintf(why, why_size, "reply document %d is not RIBCL", res->documents + 1);
+        hf_reply_set(reply, HF_E_DEVICE_REFUSED, "reply document %d is not RIBCL", res->documents + 1);
         xmlFreeDoc(doc);
         return false;
     }
@@ -72,13 +72,13 @@ static bool parse_document(const char *text, size_t len, ribcl_result *res, char
             char *end;
             unsigned long status;
             if (!attr(n, "STATUS", buf, sizeof buf)) {
-                snprintf(why, why_size, "a RESPONSE without STATUS");
+                hf_reply_set(reply, HF_E_DEVICE_REFUSED, "a RESPONSE without STATUS");
                 xmlFreeDoc(doc);
                 return false;
             }
             status = strtoul(buf, &end, 16);
             if (end == buf || *end) {
-                snprintf(why, why_size, "RESPONSE STATUS '%.40s' is not hexadecimal", buf);
+                hf_reply_set(reply, HF_E_DEVICE_REFUSED, "RESPONSE STATUS '%.40s' is not hexadecimal", buf);
                 xmlFreeDoc(doc);
                 return false;
             }
@@ -89,7 +89,7 @@ static bool parse_document(const char *text, size_t len, ribcl_result *res, char
             }
         } else if (xmlStrcmp(n->name, BAD_CAST "GET_HOST_POWER") == 0) {
             if (!attr(n, "HOST_POWER", buf, sizeof buf)) {
-                snprintf(why, why_size, "GET_HOST_POWER without HOST_POWER");
+                hf_reply_set(reply, HF_E_DEVICE_REFUSED, "GET_HOST_POWER without HOST_POWER");
                 xmlFreeDoc(doc);
                 return false;
             }
@@ -113,24 +113,24 @@ static const char *find(const char *hay, const char *end, const char *needle)
     return NULL;
 }
 
-bool ribcl_parse(const char *text, size_t len, ribcl_result *res, char *why, size_t why_size)
+hf_result ribcl_parse(const char *text, size_t len, ribcl_result *res, hf_reply *reply)
 {
     const char *end = text + len, *start = find(text, end, "<?xml");
     memset(res, 0, sizeof *res);
     if (!start) {
-        snprintf(why, why_size, "no XML document in the reply");
-        return false;
+        hf_reply_set(reply, HF_E_DEVICE_REFUSED, "no XML document in the reply");
+        return HF_E_DEVICE_REFUSED;
     }
     while (start) {
         const char *next = find(start + 5, end, "<?xml");
         const char *stop = next ? next : end;
         if (res->documents >= RIBCL_MAX_DOCUMENTS) {
-            snprintf(why, why_size, "more than %d reply documents", RIBCL_MAX_DOCUMENTS);
-            return false;
+            hf_reply_set(reply, HF_E_DEVICE_REFUSED, "more than %d reply documents", RIBCL_MAX_DOCUMENTS);
+            return HF_E_DEVICE_REFUSED;
         }
-        if (!parse_document(start, (size_t)(stop - start), res, why, why_size))
-            return false;
+        if (!parse_document(start, (size_t)(stop - start), res, reply))
+            return HF_E_DEVICE_REFUSED;
         start = next;
     }
-    return true;
+    return HF_OK;
 }

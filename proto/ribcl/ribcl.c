@@ -140,7 +140,7 @@ hf_result ribcl_run(ribcl *r, const hf_context *ctx, ribcl_command cmd, hf_power
 {
     static const char *const names[] = {"GET_HOST_POWER_STATUS", "HOLD_PWR_BTN", "SET_HOST_POWER", "COLD_BOOT_SERVER"};
     size_t len = 0;
-    char *doc = ribcl_request(cmd, r->ep.username, r->ep.password, &len), why[200];
+    char *doc = ribcl_request(cmd, r->ep.username, r->ep.password, &len);
     http_reply h = {0};
     ribcl_result result;
     hf_result res = HF_E_UNSUPPORTED;
@@ -160,9 +160,9 @@ hf_result ribcl_run(ribcl *r, const hf_context *ctx, ribcl_command cmd, hf_power
     free(doc);
     if (res != HF_OK)
         return res;
-    if (!ribcl_parse(h.body, h.len, &result, why, sizeof why)) {
+    if ((res = ribcl_parse(h.body, h.len, &result, reply)) != HF_OK) {
         http_reply_clear(&h);
-        return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "%s: %s: %s", r->ep.device, names[cmd], why);
+        return hf_reply_prefix(reply, res, "%s: %s: ", r->ep.device, names[cmd]);
     }
     http_reply_clear(&h);
     if (result.status == RIBCL_LOGIN_FAILED)

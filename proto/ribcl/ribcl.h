@@ -52,8 +52,9 @@ typedef struct ribcl_result {
 } ribcl_result;
 #define RIBCL_LOGIN_FAILED 0x005F
 
-/* False (with why) when the reply is not well-formed RIBCL. */
-bool ribcl_parse(const char *text, size_t len, ribcl_result *res, char *why, size_t why_size);
+/* HF_OK, or HF_E_DEVICE_REFUSED (reply says why) when the reply is not
+ * well-formed RIBCL. */
+hf_result ribcl_parse(const char *text, size_t len, ribcl_result *res, hf_reply *reply);
 /* The request document for cmd; NULL when out of memory.  free() it (the
  * caller wipes it: it holds the password). */
 char *ribcl_request(ribcl_command cmd, const char *username, const char *password, size_t *len);

@@ -222,7 +222,6 @@ static hf_result authenticate(ssh_conn *c, hf_reply *reply)
 
 hf_result ssh_conn_open(ssh_conn *c, const hf_context *ctx, hf_reply *reply)
 {
-    char why[256];
     hf_result r;
     bool late = false;
     int rc;
@@ -230,9 +229,9 @@ hf_result ssh_conn_open(ssh_conn *c, const hf_context *ctx, hf_reply *reply)
         return HF_OK;
     c->ctx = ctx;
     c->until = hf_now_ms() + c->opt.connect_timeout_ms;
-    c->fd = ssh_socket_connect(c->address, c->opt.port, ctx, c->until, &r, why, sizeof why);
+    c->fd = ssh_socket_connect(c->address, c->opt.port, ctx, c->until, &r, reply);
     if (c->fd < 0)
-        return hf_reply_set(reply, r, "%s: %s", c->name, why);
+        return hf_reply_prefix(reply, r, "%s: ", c->name);
     c->session = libssh2_session_init_ex(NULL, NULL, NULL, c);
     if (!c->session) {
         drop(c);

@@ -24,9 +24,9 @@ struct ssh_conn {
 };
 
 /* A TCP connection to address:port by `until` (and the call's deadline).
- * -1 with *code and why set. */
-int ssh_socket_connect(const char *address, int port, const hf_context *ctx, int64_t until, hf_result *code, char *why,
-                       size_t why_size);
+ * -1 with *code and reply saying why (a name not resolved is unreachable). */
+int ssh_socket_connect(const char *address, int port, const hf_context *ctx, int64_t until, hf_result *code,
+                       hf_reply *reply);
 
 /* Before the handshake: prefer the host key types the known-hosts file
  * holds for this server, as OpenSSH does, so a known key is the one

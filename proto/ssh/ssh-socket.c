@@ -16,25 +16,24 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* The addresses of name:port, by `until`.  NULL with why set. */
-static struct addrinfo *resolve(const char *name, int port, const hf_context *ctx, int64_t until, char *why,
-                                size_t why_size)
+/* The addresses of name:port, by `until`.  NULL with reply saying why. */
+static struct addrinfo *resolve(const char *name, int port, const hf_context *ctx, int64_t until, hf_reply *reply)
 {
     char portstr[8];
     net_resolve *job;
     snprintf(portstr, sizeof portstr, "%d", port);
     if (!(job = net_resolve_start(name, portstr, SOCK_STREAM))) {
-        snprintf(why, why_size, "cannot start name resolution");
+        hf_reply_set(reply, HF_E_UNREACHABLE, "cannot start name resolution");
         return NULL;
     }
     net_resolve_wait(&job, 1, until, ctx);
-    return net_resolve_finish(job, why, why_size);
+    return net_resolve_finish(job, reply);
 }
 
-int ssh_socket_connect(const char *address, int port, const hf_context *ctx, int64_t until, hf_result *code, char *why,
-                       size_t why_size)
+int ssh_socket_connect(const char *address, int port, const hf_context *ctx, int64_t until, hf_result *code,
+                       hf_reply *reply)
 {
-    struct addrinfo *res = resolve(address, port, ctx, until, why, why_size), *ai;
+    struct addrinfo *res = resolve(address, port, ctx, until, reply), *ai;
     int fd = -1, err = 0, one = 1;
     *code = HF_E_UNREACHABLE;
     if (!res)
@@ -47,10 +46,10 @@ int ssh_socket_connect(const char *address, int port, const hf_context *ctx, int
             *code = HF_E_CANCELLED;
         else if (err == ETIMEDOUT && hf_ctx_remaining_ms(ctx) == 0)
             *code = HF_E_TIMED_OUT;
-        snprintf(why, why_size, "cannot connect: %s",
-                 err == ETIMEDOUT   ? "no answer in time"
-                 : err == ECANCELED ? "cancelled"
-                                    : strerror(err));
+        hf_reply_set(reply, *code, "cannot connect: %s",
+                     err == ETIMEDOUT   ? "no answer in time"
+                     : err == ECANCELED ? "cancelled"
+                                        : strerror(err));
         return -1;
     }
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);

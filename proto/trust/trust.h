@@ -17,15 +17,17 @@
 #ifndef HAFENCE_TRUST_H
 #define HAFENCE_TRUST_H
 
+#include <hafence/plugin.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 /* Open path (a regular file) for reading, O_CLOEXEC, by the rule above.
- * Returns the descriptor, or -1 with why saying which path failed and
+ * Returns the descriptor, or -1 with reply saying which path failed and
  * why ("/etc/ha-lizard/fence/X: writable by others (mode 0777)"). */
-int trust_open(const char *path, char *why, size_t why_size);
+int trust_open(const char *path, hf_reply *reply);
 
-/* The rule for one object already opened (fstat of fd): false with why. */
-bool trust_fd_ok(int fd, const char *path, char *why, size_t why_size);
+/* The rule for one object already opened (fstat of fd): false with reply
+ * saying why. */
+bool trust_fd_ok(int fd, const char *path, hf_reply *reply);
 
 #endif

@@ -96,7 +96,6 @@ static hf_result rpc(xapi *x, const char *method, xv *const *params, size_t coun
                      hf_reply *reply)
 {
     static const char *const headers[] = {"Content-Type: text/xml", NULL};
-    char why[256] = "";
     http_reply h;
     hf_context ctx;
     size_t len;
@@ -124,10 +123,10 @@ static hf_result rpc(xapi *x, const char *method, xv *const *params, size_t coun
         http_reply_clear(&h);
         return r;
     }
-    *out = xmlrpc_parse_response(h.body, h.len, &fault, why, sizeof why);
+    *out = xmlrpc_parse_response(h.body, h.len, &fault, reply);
     http_reply_clear(&h);
     if (!*out)
-        return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI %s: %s: unreadable reply: %s", x->url, method, why);
+        return hf_reply_prefix(reply, HF_E_DEVICE_REFUSED, "XAPI %s: %s: unreadable reply: ", x->url, method);
     if (fault) {
         const char *fs = xv_str(xv_get(*out, "faultString"));
         r = hf_reply_set(reply, HF_E_DEVICE_REFUSED, "XAPI %s: %s: XML-RPC fault: %s", x->url, method,

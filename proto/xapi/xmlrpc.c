@@ -235,16 +235,16 @@ static xv *string_of(xmlNodePtr n)
     return v;
 }
 
-static xv *parse_value(xmlNodePtr value, int depth, char *why, size_t why_size)
+static xv *parse_value(xmlNodePtr value, int depth, hf_reply *reply)
 {
     xmlNodePtr t;
     xv *v;
     if (depth > XMLRPC_MAX_DEPTH) {
-        snprintf(why, why_size, "values nested deeper than %d", XMLRPC_MAX_DEPTH);
+        hf_reply_set(reply, HF_E_DEVICE_REFUSED, "values nested deeper than %d", XMLRPC_MAX_DEPTH);
         return NULL;
     }
     if (!named(value, "value")) {
-        snprintf(why, why_size, "expected <value>");
+        hf_reply_set(reply, HF_E_DEVICE_REFUSED, "expected <value>");
         return NULL;
     }
     t = first_element(value->children);
@@ -262,7 +262,7 @@ static xv *parse_value(xmlNodePtr value, int depth, char *why, size_t why_size)
         }
         v->num = strtoll(s, &end, 10);
         if (end == s) {
-            snprintf(why, why_size, "<%s> holds no number", (const char *)t->name);
+            hf_reply_set(reply, HF_E_DEVICE_REFUSED, "<%s> holds no number", (const char *)t->name);
             free(s);
             free(v);
             return NULL;
@@ -286,7 +286,7 @@ static xv *parse_value(xmlNodePtr value, int depth, char *why, size_t why_size)
         if (!v)
             return NULL;
         if (data && !named(data, "data")) {
-            snprintf(why, why_size, "expected <data> in <array>");
+            hf_reply_set(reply, HF_E_DEVICE_REFUSED, "expected <data> in <array>");
             xv_free(v);
             return NULL;
         }
@@ -294,7 +294,7 @@ static xv *parse_value(xmlNodePtr value, int depth, char *why, size_t why_size)
             xv *item;
             if (c->type != XML_ELEMENT_NODE)
                 continue;
-            if (!(item = parse_value(c, depth + 1, why, why_size))) {
+            if (!(item = parse_value(c, depth + 1, reply))) {
                 xv_free(v);
                 return NULL;
             }
@@ -315,11 +315,11 @@ static xv *parse_value(xmlNodePtr value, int depth, char *why, size_t why_size)
             name = first_element(m->children);
             val = name ? first_element(name->next) : NULL;
             if (!named(m, "member") || !named(name, "name") || !val) {
-                snprintf(why, why_size, "malformed <member> in <struct>");
+                hf_reply_set(reply, HF_E_DEVICE_REFUSED, "malformed <member> in <struct>");
                 xv_free(v);
                 return NULL;
             }
-            if (!(item = parse_value(val, depth + 1, why, why_size))) {
+            if (!(item = parse_value(val, depth + 1, reply))) {
                 xv_free(v);
                 return NULL;
             }
@@ -329,43 +329,43 @@ static xv *parse_value(xmlNodePtr value, int depth, char *why, size_t why_size)
         }
         return v;
     }
-    snprintf(why, why_size, "unknown value type <%.40s>", (const char *)t->name);
+    hf_reply_set(reply, HF_E_DEVICE_REFUSED, "unknown value type <%.40s>", (const char *)t->name);
     return NULL;
 }
 
-xv *xmlrpc_parse_response(const char *text, size_t len, bool *fault, char *why, size_t why_size)
+xv *xmlrpc_parse_response(const char *text, size_t len, bool *fault, hf_reply *reply)
 {
     xmlDocPtr doc;
     xmlNodePtr root, n;
     xv *v = NULL;
     *fault = false;
     if (len > XMLRPC_MAX_RESPONSE) {
-        snprintf(why, why_size, "response larger than %u bytes", XMLRPC_MAX_RESPONSE);
+        hf_reply_set(reply, HF_E_DEVICE_REFUSED, "response larger than %u bytes", XMLRPC_MAX_RESPONSE);
         return NULL;
     }
     /* no network, no entity substitution, no DTD loading */
     doc =
         xmlReadMemory(text, (int)len, "response.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!doc) {
-        snprintf(why, why_size, "not well-formed XML");
+        hf_reply_set(reply, HF_E_DEVICE_REFUSED, "not well-formed XML");
         return NULL;
     }
     root = xmlDocGetRootElement(doc);
     if (!named(root, "methodResponse")) {
-        snprintf(why, why_size, "not an XML-RPC <methodResponse>");
+        hf_reply_set(reply, HF_E_DEVICE_REFUSED, "not an XML-RPC <methodResponse>");
         goto out;
     }
     n = first_element(root->children);
     if (named(n, "fault")) {
         *fault = true;
-        v = parse_value(first_element(n->children), 0, why, why_size);
+        v = parse_value(first_element(n->children), 0, reply);
         goto out;
     }
     if (!named(n, "params") || !named(first_element(n->children), "param")) {
-        snprintf(why, why_size, "<methodResponse> without <params><param>");
+        hf_reply_set(reply, HF_E_DEVICE_REFUSED, "<methodResponse> without <params><param>");
         goto out;
     }
-    v = parse_value(first_element(first_element(n->children)->children), 0, why, why_size);
+    v = parse_value(first_element(first_element(n->children)->children), 0, reply);
 out:
     xmlFreeDoc(doc);
     return v;

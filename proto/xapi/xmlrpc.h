@@ -7,6 +7,7 @@
 #ifndef HAFENCE_PROTO_XMLRPC_H
 #define HAFENCE_PROTO_XMLRPC_H
 
+#include <hafence/plugin.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -48,8 +49,9 @@ const char *xv_str(const xv *v);
 char *xmlrpc_request(const char *method, xv *const *params, size_t count, size_t *len);
 
 /* Parse a <methodResponse>: returns its value (or, for an XML-RPC fault, a
- * struct with faultCode/faultString and *fault set), or NULL with why. */
+ * struct with faultCode/faultString and *fault set), or NULL with reply
+ * saying why. */
 #define XMLRPC_MAX_RESPONSE (16u << 20)
-xv *xmlrpc_parse_response(const char *text, size_t len, bool *fault, char *why, size_t why_size);
+xv *xmlrpc_parse_response(const char *text, size_t len, bool *fault, hf_reply *reply);
 
 #endif

@@ -352,6 +352,26 @@ static inline hf_result hf_reply_set(hf_reply *reply, hf_result code, const char
     return code;
 }
 
+/* Put context before the message a lower layer set, and return code:
+ * `return hf_reply_prefix(reply, r, "BMC %s: ", host)` turns "session
+ * timeout" into "BMC 10.0.0.12: session timeout".  The end of a long
+ * message is cut, never the context. */
+static inline hf_result hf_reply_prefix(hf_reply *reply, hf_result code, const char *fmt, ...) HF_PRINTF(3, 4);
+static inline hf_result hf_reply_prefix(hf_reply *reply, hf_result code, const char *fmt, ...)
+{
+    char said[HF_MESSAGE_MAX];
+    int n;
+    va_list ap;
+    memcpy(said, reply->message, sizeof said);
+    said[sizeof said - 1] = '\0';
+    va_start(ap, fmt);
+    n = vsnprintf(reply->message, sizeof reply->message, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n < sizeof reply->message)
+        snprintf(reply->message + n, sizeof reply->message - (size_t)n, "%s", said);
+    return code;
+}
+
 /* The redaction rule, the same for the core and for plugins (frozen):
  *  - every occurrence of the secret is replaced by "***", three stars
  *    whatever its length (the mask does not tell the length);
