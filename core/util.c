@@ -50,11 +50,11 @@ int hfc_strcaseeq(const char *a, const char *b)
     return a && b && strcasecmp(a, b) == 0;
 }
 
-void hfc_strlcpy(char *dst, const char *src, size_t size)
+bool hfc_strlcpy(char *dst, const char *src, size_t size)
 {
     if (!size)
-        return;
-    snprintf(dst, size, "%s", src ? src : "");
+        return false;
+    return (size_t)snprintf(dst, size, "%s", src ? src : "") < size;
 }
 
 bool hfc_parse_ll(const char *s, long long *out)

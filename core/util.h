@@ -15,7 +15,9 @@ char *hfc_strdup(const char *s);         /* aborts on out-of-memory */
 void *hfc_calloc(size_t n, size_t size); /* aborts on out-of-memory */
 void *hfc_realloc(void *p, size_t size); /* aborts on out-of-memory; free() what they return */
 int hfc_strcaseeq(const char *a, const char *b);
-void hfc_strlcpy(char *dst, const char *src, size_t size);
+/* Copy, cut to fit (prose); false when it was cut: an identifier that
+ * must not be cut checks it. */
+bool hfc_strlcpy(char *dst, const char *src, size_t size);
 /* Parse a decimal integer; whole string, no overflow. */
 bool hfc_parse_ll(const char *s, long long *out);
 /* Normalise a boolean word into 1/0; -1 when not a boolean. */

@@ -129,10 +129,16 @@ bool pool_view_read(xapi *x, pool_view *out, int64_t deadline_ms, hfc_error *err
             goto out;
         }
         hfc_strlcpy(ph->uuid, member(h, "uuid"), sizeof ph->uuid);
-        hfc_strlcpy(ph->ref, hosts->keys[i], sizeof ph->ref);
+        /* its reference and address are never cut: a cut address would
+         * be checked, found silent and fenced */
+        if (!hfc_strlcpy(ph->ref, hosts->keys[i], sizeof ph->ref) ||
+            !hfc_strlcpy(ph->address, member(h, "address"), sizeof ph->address)) {
+            hfc_error_set(err, HF_E_DEVICE_REFUSED, "XAPI %s: host %s: its reference or address is too long",
+                          xapi_url(x), ph->uuid);
+            goto out;
+        }
         ph->fields = map_json(xv_get(h, "other_config"), XC_CUSTOM_FIELD);
         hfc_strlcpy(ph->name, member(h, "name_label"), sizeof ph->name);
-        hfc_strlcpy(ph->address, member(h, "address"), sizeof ph->address);
         ph->enabled = enabled && enabled->type == XV_BOOL && enabled->num;
         if (strcmp(hosts->keys[i], master_ref) == 0)
             hfc_strlcpy(v.master, ph->uuid, sizeof v.master);

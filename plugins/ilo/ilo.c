@@ -84,8 +84,12 @@ static hf_result ilo_create(const hf_context *ctx, const hf_param *p, void **ins
     }
     x->want = protocol_of(hf_param_str(p, "protocol", "auto"));
     x->ribcl_transport = !strcmp(rt, "post") ? RIBCL_POST : !strcmp(rt, "raw") ? RIBCL_RAW : RIBCL_AUTO;
-    snprintf(x->system, sizeof x->system, "%s", hf_param_str(p, "system", ""));
-    snprintf(x->address, sizeof x->address, "%s", hf_param_str(p, "address", ""));
+    if (!hf_copy(x->system, sizeof x->system, hf_param_str(p, "system", "")) ||
+        !hf_copy(x->address, sizeof x->address, hf_param_str(p, "address", ""))) {
+        ilo_destroy(x);
+        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "iLO: system or address longer than %zu characters",
+                            sizeof x->system - 1);
+    }
     *instance = x;
     return HF_OK;
 }

@@ -108,7 +108,11 @@ static hf_result ipmi_create(const hf_context *ctx, const hf_param *p, void **in
     (void)ctx;
     if (!ip)
         return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "out of memory");
-    snprintf(ip->address, sizeof ip->address, "%s", hf_param_str(p, "address", ""));
+    if (!hf_copy(ip->address, sizeof ip->address, hf_param_str(p, "address", ""))) {
+        free(ip);
+        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "ipmi: address longer than %zu characters",
+                            sizeof ip->address - 1);
+    }
     ip->port = hf_param_int(p, "port", 623);
     if (strlen(hf_param_str(p, "username", "")) > IPMI_LINK_MAX_USERNAME ||
         strlen(hf_param_str(p, "password", "")) > IPMI_LINK_MAX_PASSWORD) {

@@ -85,8 +85,12 @@ static hf_result irmc_create(const hf_context *ctx, const hf_param *p, void **in
         return HF_E_BAD_PARAMETER;
     }
     x->want = protocol_of(hf_param_str(p, "protocol", "auto"));
-    snprintf(x->system, sizeof x->system, "%s", hf_param_str(p, "system", ""));
-    snprintf(x->address, sizeof x->address, "%s", hf_param_str(p, "address", ""));
+    if (!hf_copy(x->system, sizeof x->system, hf_param_str(p, "system", "")) ||
+        !hf_copy(x->address, sizeof x->address, hf_param_str(p, "address", ""))) {
+        irmc_destroy(x);
+        return hf_reply_set(reply, HF_E_BAD_PARAMETER, "iRMC: system or address longer than %zu characters",
+                            sizeof x->system - 1);
+    }
     x->ipmi_port = (int)hf_param_int(p, "ipmi_port", 623);
     x->ipmi_opt.username = x->s.username;
     x->ipmi_opt.password = x->s.password;

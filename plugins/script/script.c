@@ -91,19 +91,21 @@ static hf_result script_create(const hf_context *ctx, const hf_param *p, void **
     s = calloc(1, sizeof *s);
     if (!s)
         return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "out of memory");
-    if (agent) {
-        s->agent = 1;
-        snprintf(s->program, sizeof s->program, "%s", agent);
-    } else {
-        snprintf(s->program, sizeof s->program, "%s/%s/%s.sh", hf_param_str(p, "file_loc", "/etc/ha-lizard/fence"),
-                 method, method);
+    s->agent = agent != NULL;
+    /* the program, the address and the login are never cut to fit: a cut
+     * path would name another program */
+    if ((agent ? !hf_copy(s->program, sizeof s->program, agent)
+               : (size_t)snprintf(s->program, sizeof s->program, "%s/%s/%s.sh",
+                                  hf_param_str(p, "file_loc", "/etc/ha-lizard/fence"), method,
+                                  method) >= sizeof s->program) ||
+        !hf_copy(s->address, sizeof s->address, hf_param_get(p, "address")) ||
+        !hf_copy(s->username, sizeof s->username, hf_param_get(p, "username")) ||
+        !hf_copy(s->password, sizeof s->password, hf_param_get(p, "password"))) {
+        memset(s, 0, sizeof *s);
+        free(s);
+        return hf_reply_set(reply, HF_E_BAD_PARAMETER,
+                            "script: the program path, address, username or password is too long");
     }
-    if ((v = hf_param_get(p, "address")))
-        snprintf(s->address, sizeof s->address, "%s", v);
-    if ((v = hf_param_get(p, "username")))
-        snprintf(s->username, sizeof s->username, "%s", v);
-    if ((v = hf_param_get(p, "password")))
-        snprintf(s->password, sizeof s->password, "%s", v);
     if ((v = hf_param_get(p, "agent_options"))) {
         /* a=b,c=d -> "a=b\nc=d\n": one option per line, as agents read them */
         size_t o = 0;

@@ -88,11 +88,15 @@ static hf_result pdu_create(const hf_context *ctx, const hf_param *prm, void **i
     (void)ctx;
     if (!p)
         return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "out of memory");
-    snprintf(p->address, sizeof p->address, "%s", hf_param_str(prm, "address", ""));
-    snprintf(p->community, sizeof p->community, "%s", hf_param_str(prm, "community", password ? password : ""));
-    snprintf(p->username, sizeof p->username, "%s", hf_param_str(prm, "username", ""));
-    snprintf(p->auth_key, sizeof p->auth_key, "%s", hf_param_str(prm, "auth_password", password ? password : ""));
-    snprintf(p->priv_key, sizeof p->priv_key, "%s", hf_param_str(prm, "priv_password", ""));
+    if (!hf_copy(p->address, sizeof p->address, hf_param_str(prm, "address", "")) ||
+        !hf_copy(p->community, sizeof p->community, hf_param_str(prm, "community", password ? password : "")) ||
+        !hf_copy(p->username, sizeof p->username, hf_param_str(prm, "username", "")) ||
+        !hf_copy(p->auth_key, sizeof p->auth_key, hf_param_str(prm, "auth_password", password ? password : "")) ||
+        !hf_copy(p->priv_key, sizeof p->priv_key, hf_param_str(prm, "priv_password", ""))) {
+        pdu_destroy(p);
+        return hf_reply_set(reply, HF_E_BAD_PARAMETER,
+                            "snmp-pdu: the address, community, username or a passphrase is too long");
+    }
     snprintf(p->auth_protocol, sizeof p->auth_protocol, "%s", hf_param_str(prm, "auth_protocol", "SHA"));
     snprintf(p->priv_protocol, sizeof p->priv_protocol, "%s", hf_param_str(prm, "priv_protocol", "AES"));
     snprintf(p->profile, sizeof p->profile, "%s", hf_param_str(prm, "profile", "auto"));
@@ -163,7 +167,8 @@ static hf_result conn_for(snmp_pdu *p, const hf_context *ctx, const char *addres
             return hf_reply_set(reply, HF_E_BAD_PARAMETER, "snmp-pdu: more than %d PDUs", PDU_MAX_PDUS);
         c = &p->conns[p->nconns];
         memset(c, 0, sizeof *c);
-        snprintf(c->address, sizeof c->address, "%s", address);
+        if (!hf_copy(c->address, sizeof c->address, address))
+            return hf_reply_set(reply, HF_E_BAD_PARAMETER, "snmp-pdu: PDU address '%.60s...' is too long", address);
         /* "host", "host:port", "[v6]" or "[v6]:port": a port there wins */
         port = (int)p->default_port;
         if (!hf_net_split_address(address, host, sizeof host, &port))

@@ -33,7 +33,11 @@ bool board_settings_read(board_settings *s, const char *kind, const hf_param *p,
         snprintf(s->pin, sizeof s->pin, "sha256//%s", b64);
     }
     if (hf_param_get(p, "known_hosts")) {
-        snprintf(s->known_hosts, sizeof s->known_hosts, "%s", hf_param_get(p, "known_hosts"));
+        if (!hf_copy(s->known_hosts, sizeof s->known_hosts, hf_param_get(p, "known_hosts"))) {
+            hf_reply_set(reply, HF_E_BAD_PARAMETER, "%s: known_hosts: a path longer than %zu characters", kind,
+                         sizeof s->known_hosts - 1);
+            return false;
+        }
     } else {
         ssh_default_known_hosts(s->known_hosts, sizeof s->known_hosts);
     }
@@ -52,7 +56,11 @@ bool board_open(board *b, const board_settings *s, const char *target, hf_reply 
     int port = s->https_port;
     bool v6;
     memset(b, 0, sizeof *b);
-    snprintf(b->address, sizeof b->address, "%s", target ? target : "");
+    if (!hf_copy(b->address, sizeof b->address, target)) {
+        hf_reply_set(reply, HF_E_BAD_PARAMETER, "%s: board address '%.60s...' is longer than %zu characters", s->kind,
+                     target, sizeof b->address - 1);
+        return false;
+    }
     if (!*b->address) {
         hf_reply_set(reply, HF_E_BAD_PARAMETER, "%s: no board address (a host map line, the target or address)",
                      s->kind);

@@ -28,7 +28,10 @@ redfish *redfish_new(const redfish_options *opt)
     http_endpoint_set(&r->ep, "Redfish", opt->base_url, opt->username, opt->password);
     if (opt->device) /* the caller's name for the device, one way everywhere */
         snprintf(r->ep.device, sizeof r->ep.device, "%s (redfish)", opt->device);
-    snprintf(r->system_hint, sizeof r->system_hint, "%s", opt->system ? opt->system : "");
+    if (!hf_copy(r->system_hint, sizeof r->system_hint, opt->system)) {
+        free(r);
+        return NULL; /* the plugins check the system's length before (no cut system) */
+    }
     h = opt->http;
     h.device = r->ep.device;
     if (!h.max_reply)

@@ -352,6 +352,20 @@ static inline hf_result hf_reply_set(hf_reply *reply, hf_result code, const char
     return code;
 }
 
+/* Copy src (NULL: "") into dst of size bytes.  False, with dst empty, when
+ * it does not fit: an address, a path, a target is never cut to fit. */
+static inline int hf_copy(char *dst, size_t size, const char *src)
+{
+    size_t n = src ? strlen(src) : 0;
+    if (n >= size) {
+        if (size)
+            *dst = '\0';
+        return 0;
+    }
+    memcpy(dst, src ? src : "", n + 1);
+    return 1;
+}
+
 /* Put context before the message a lower layer set, and return code:
  * `return hf_reply_prefix(reply, r, "BMC %s: ", host)` turns "session
  * timeout" into "BMC 10.0.0.12: session timeout".  The end of a long
