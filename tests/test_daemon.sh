@@ -252,6 +252,16 @@ sleep 3
 is 1 "$(lab_power 3)" "  ... and not fenced"
 hasnt "peer-failed" "$(lab_history 1 | jq -r .action)" "  ... nor declared failed"
 
+# ---- an address XAPI gives that hafenced cannot keep whole: refused, never cut -------------
+# (cut, it would be probed, found silent and its host fenced)
+LAB_POOL_JQ='.hosts[2].address += ("0" * 300)' new_lab long-address 3
+for i in 1 2 3; do lab_daemon_start $i; done
+check "a host address too long to keep: the pool view is refused, saying why" lab_wait 30 grep -q "xs3\|its reference or address is too long" "$LAB/daemon1.log"
+has "its reference or address is too long" "$(cat "$LAB/daemon1.log")" "  ... naming the cause"
+sleep 5
+is 1 "$(lab_power 3)" "  ... and host 3, alive, is not fenced"
+hasnt "fence" "$(lab_history 1 | jq -r .action)" "  ... nor is any host"
+
 # ---- reload: a bad config keeps the running one --------------------------------------------
 cp "$LAB/pool.conf" "$LAB/pool.conf.good"
 echo "XAPI_COUNT=many" >> "$LAB/pool.conf"
