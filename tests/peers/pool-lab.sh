@@ -110,8 +110,12 @@ lab_host_die() {
     echo 0 > "$LAB/control/live/$(lab_uuid "$i")"
 }
 
+# lab_wait SECONDS COMMAND...: poll until COMMAND succeeds.  SECONDS is what
+# an idle machine needs; the bound is four times that (LAB_WAIT_SCALE), for
+# a loaded or sanitized run: a poll costs its bound only when the thing
+# never happens, and a test must not fail because the machine was slow.
 lab_wait() {
-    limit=$1; shift
+    limit=$(( $1 * ${LAB_WAIT_SCALE:-4} )); shift
     end=$(( $(date +%s) + limit ))
     while ! "$@" >/dev/null 2>&1; do
         [ "$(date +%s)" -ge "$end" ] && return 1
