@@ -271,9 +271,7 @@ static hf_result act(irmc *x, const hf_context *ctx, const char *target, irmc_op
     if (r == HF_OK && op == OP_STATUS) {
         reply->power = power;
         return hf_reply_set(reply, HF_OK, "%s (%s): power %s", x->b.name, protocol_name(x->chosen),
-                            *word                   ? word
-                            : power == HF_POWER_OFF ? "off"
-                                                    : "on");
+                            *word ? word : hf_power_name(power));
     }
     return board_explain(&x->b, r, reply);
 }
