@@ -130,6 +130,15 @@ touch "$D/home/board/stuck"
 run_json hafence off $S 127.0.0.1 --password-file "$D/password" --power-timeout 2 --json
 json_check "ilo ssh: the same: unverified" '.result=="unverified"'
 rm -f "$TMP/ilo/stuck" "$D/home/board/stuck"
+# A terminal's Enter is one CR: "\r\n" is two lines to the board, whose
+# second prompt, late on a loaded board, was read as the next answer
+: >"$D/home/board/commands.log"
+touch "$D/home/board/lateprompt"
+run_json hafence off $S 127.0.0.1 --password-file "$D/password" --json
+json_check "ilo ssh: a late prompt is not taken for the next answer" '.result=="ok" and (.message|test("after 1 request"))'
+is "" "$(grep -F '(empty line)' "$D/home/board/commands.log")" "  ... one line per command: no empty line sent"
+rm -f "$D/home/board/lateprompt"
+echo On >"$D/home/board/power"
 touch "$TMP/ilo/malformed"
 for p in redfish ribcl; do
     run_json hafence status $I protocol=$p "$ILO" $PW --json

@@ -117,13 +117,19 @@ static hf_result clp_run(ilo *x, const hf_context *ctx, const char *command, clp
     int which;
     if (!c)
         return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "out of memory");
+    if (x->clp_ready) {
+        ssh_shell_drain(c, ctx);
+        x->clp_ready = ssh_shell_is_open(c);
+    }
     if (!x->clp_ready) {
         if ((r = ssh_shell_open(c, ctx, reply)) != HF_OK ||
             (r = ssh_shell_expect(c, ctx, prompt, &which, screen, sizeof screen, reply)) != HF_OK)
             return r;
         x->clp_ready = true;
     }
-    snprintf(line, sizeof line, "%s\r\n", command);
+    /* Enter is one CR, as a terminal sends it: "\r\n" is a second, empty
+     * line whose prompt, when it comes late, reads as the next answer */
+    snprintf(line, sizeof line, "%s\r", command);
     if ((r = ssh_shell_send(c, ctx, line, reply)) != HF_OK ||
         (r = ssh_shell_expect(c, ctx, prompt, &which, screen, sizeof screen, reply)) != HF_OK) {
         x->clp_ready = false;

@@ -511,6 +511,33 @@ hf_result ssh_shell_expect(ssh_conn *c, const hf_context *ctx, const char *const
     }
 }
 
+void ssh_shell_drain(ssh_conn *c, const hf_context *ctx)
+{
+    c->ctx = ctx;
+    if (!c->shell)
+        return;
+    for (int i = 0; i < 64; i++) { /* bounded: a board that never stops talking is not drained */
+        char chunk[2048];
+        ssize_t n = libssh2_channel_read(c->shell, chunk, sizeof chunk);
+        if (n > 0)
+            continue;
+        if (n == LIBSSH2_ERROR_EAGAIN || (n == 0 && !libssh2_channel_eof(c->shell)))
+            return;
+        if (n == 0) { /* the board ended the session (an idle timeout) */
+            ssh_shell_close(c, ctx);
+            return;
+        }
+        drop(c);
+        return;
+    }
+    ssh_shell_close(c, ctx);
+}
+
+bool ssh_shell_is_open(const ssh_conn *c)
+{
+    return c->shell != NULL;
+}
+
 void ssh_shell_close(ssh_conn *c, const hf_context *ctx)
 {
     if (!c->shell)

@@ -63,6 +63,13 @@ hf_result ssh_shell_open(ssh_conn *c, const hf_context *ctx, hf_reply *reply);
 hf_result ssh_shell_send(ssh_conn *c, const hf_context *ctx, const char *text, hf_reply *reply);
 hf_result ssh_shell_expect(ssh_conn *c, const hf_context *ctx, const char *const *patterns, int *which, char *screen,
                            size_t size, hf_reply *reply);
+/* Throw away what the shell printed since the last expect (a stray
+ * prompt), without waiting, so that a kept shell's next answer starts
+ * clean.  A shell the device ended meanwhile (an idle timeout), or one
+ * that keeps printing, is closed: ssh_shell_is_open() says whether the
+ * caller must open a new one. */
+void ssh_shell_drain(ssh_conn *c, const hf_context *ctx);
+bool ssh_shell_is_open(const ssh_conn *c);
 /* Close the shell (ctx NULL: no time for a goodbye, the connection goes too). */
 void ssh_shell_close(ssh_conn *c, const hf_context *ctx);
 
