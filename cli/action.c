@@ -11,6 +11,7 @@
 #include "core/config.h"
 #include "core/keys.h"
 #include "core/method.h"
+#include "core/topology.h"
 #include "core/hostmap.h"
 #include "core/history.h"
 #include "core/hastate.h"
@@ -24,6 +25,7 @@
 
 /* Everything one command acts with. */
 typedef struct setup {
+    hfc_topology *topology; /* config mode: FENCE_METHOD's devices (plugin and params are one of them) */
     hfc_plugin *plugin;
     hf_param *params;
     char **hosts; /* host UUIDs (config mode) or NULL */
@@ -43,11 +45,15 @@ static void setup_free(setup *s)
     }
     free(s->hosts);
     free(s->targets);
-    hfc_params_free(s->params);
+    if (s->topology) {
+        hfc_topology_free(s->topology);
+    } else {
+        hfc_params_free(s->params);
+        hfc_plugin_unload(s->plugin);
+    }
     if (s->have_settings)
         hfc_settings_free(&s->settings);
     hfc_config_free(s->config);
-    hfc_plugin_unload(s->plugin);
 }
 
 static void add_target(setup *s, const char *host, const char *target)
@@ -79,10 +85,8 @@ static bool load_config(const cli *c, setup *s, int *rc)
     return true;
 }
 
-/* Config mode: method -> plugin (for the heuristic: the peer probe, with
- * FENCE_HEURISTICS_IPS), parameters from the config (command-line
- * name=value pairs override), host UUIDs -> targets through the host map. */
-static int setup_from_config(const cli *c, setup *s, bool needs_targets, bool heuristic)
+/* The heuristic from a config: the peer probe, with FENCE_HEURISTICS_IPS. */
+static int setup_heuristic_from_config(const cli *c, setup *s)
 {
     hfc_search_path path;
     hfc_paramset *set = hfc_paramset_new();
@@ -93,70 +97,121 @@ static int setup_from_config(const cli *c, setup *s, bool needs_targets, bool he
     if (!load_config(c, s, &rc))
         goto out;
     cli_plugin_path(c, &path);
-    s->plugin = heuristic ? hfc_plugin_find_capable(&path, HF_CAP_PEER_PROBE, "the peer probe", &err)
-                          : hfc_method_resolve(&path, s->config, &s->settings, &err);
+    s->plugin = hfc_plugin_find_capable(&path, HF_CAP_PEER_PROBE, "the peer probe", &err);
     hfc_search_path_free(&path);
     if (!s->plugin) {
         rc = cli_config_error(&err);
         goto out;
     }
-    if (heuristic) {
-        if (s->settings.fence_heuristics_ips && *s->settings.fence_heuristics_ips)
-            hfc_paramset_set(set, "addresses", s->settings.fence_heuristics_ips);
-    } else if (!hfc_method_params(s->config, &s->settings, s->plugin, set, &err)) {
-        rc = cli_config_error(&err);
-        goto out;
-    }
+    if (s->settings.fence_heuristics_ips && *s->settings.fence_heuristics_ips)
+        hfc_paramset_set(set, "addresses", s->settings.fence_heuristics_ips);
     if ((rc = cli_params(c, s->plugin, c->args, c->arg_count, set, &rest, &rest_count)) != EXIT_OK)
         goto out;
-    if (!cli_secrets(c, s->plugin, set, &err)) {
-        rc = cli_config_error(&err);
-        goto out;
-    }
     cli_param_defaults(c, s->plugin, set);
     s->params = hfc_params_validate(hfc_plugin_descriptor_of(s->plugin)->params, set, hfc_plugin_name(s->plugin), &err);
-    if (!s->params) {
+    if (!s->params)
         rc = cli_config_error(&err);
-        goto out;
-    }
-    if (needs_targets && rest_count == 0) {
-        rc = cli_usage_error("name the host UUID(s) to act on");
-        goto out;
-    }
-    if (rest_count) {
-        char *map_path = hfc_method_hostmap_path(&s->settings);
-        hfc_hostmap *map = NULL;
-        if (access(map_path, F_OK) == 0 &&
-            !(map = hfc_hostmap_load(map_path, hfc_method_hostmap_flags(s->plugin), &err))) {
-            free(map_path);
-            rc = cli_config_error(&err);
-            goto out;
-        }
-        if (!map)
-            hfc_log(HF_LOG_INFO, "no host map %s: the host UUID is the target", map_path);
-        for (int i = 0; i < rest_count; i++) {
-            const char *target = rest[i];
-            if (!hfc_is_uuid(rest[i])) {
-                hfc_hostmap_free(map);
-                free(map_path);
-                rc = cli_usage_error("'%s' is not a host UUID", rest[i]);
-                goto out;
-            }
-            if (map && !(target = hfc_hostmap_lookup(map, rest[i]))) {
-                hfc_error_set(&err, HF_E_BAD_PARAMETER, "%s: no line for host %s", map_path, rest[i]);
-                hfc_hostmap_free(map);
-                free(map_path);
-                rc = cli_config_error(&err);
-                goto out;
-            }
-            add_target(s, rest[i], target);
-        }
-        hfc_hostmap_free(map);
-        free(map_path);
-    }
 out:
     free(rest);
     hfc_paramset_free(set);
+    return rc;
+}
+
+/* What the command line adds to each device's parameters. */
+typedef struct cli_device_words {
+    const cli *c;
+    bool several; /* FENCE_METHOD names more than one device */
+    int rc;       /* a usage error already printed */
+    char **rest;  /* the words that are not name=value: host UUIDs */
+    int rest_count;
+} cli_device_words;
+
+static bool secret_options(const cli *c)
+{
+    return c->password_file || c->password_env || c->password_stdin || c->secret_count;
+}
+
+static bool device_words(void *arg, const hfc_fence_device *d, hfc_paramset *set, hfc_error *err)
+{
+    cli_device_words *w = arg;
+    char **rest = NULL;
+    int rest_count = 0;
+    if ((w->rc = cli_params(w->c, d->plugin, w->c->args, w->c->arg_count, set, &rest, &rest_count)) != EXIT_OK) {
+        free(rest);
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "the command line");
+        return false;
+    }
+    if (w->several && (rest_count < w->c->arg_count || secret_options(w->c))) {
+        free(rest);
+        w->rc = cli_usage_error("FENCE_METHOD names several devices: give their parameters and secrets in the config "
+                                "(NAME_<PARAM> and NAME_<PARAM>_FILE keys of each), not on the command line");
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "the command line");
+        return false;
+    }
+    if (!w->rest) {
+        w->rest = rest;
+        w->rest_count = rest_count;
+    } else {
+        free(rest);
+    }
+    if (!w->several && !cli_secrets(w->c, d->plugin, set, err))
+        return false;
+    cli_param_defaults(w->c, d->plugin, set);
+    return true;
+}
+
+/* Targets of device for the host UUIDs: its host map's lines. */
+static int device_targets(setup *s, const hfc_fence_device *d, char **hosts, int n)
+{
+    hfc_error err = {0};
+    if (!d->hostmap && n)
+        hfc_log(HF_LOG_INFO, "no host map %s: the host UUID is the target", d->hostmap_path);
+    for (int i = 0; i < n; i++) {
+        const char *target = hfc_topology_target(d, hosts[i]);
+        if (!target) {
+            hfc_error_set(&err, HF_E_BAD_PARAMETER, "%s: no line for host %s", d->hostmap_path, hosts[i]);
+            return cli_config_error(&err);
+        }
+        add_target(s, hosts[i], target);
+    }
+    return EXIT_OK;
+}
+
+/* Config mode: FENCE_METHOD's devices (plugin, parameters from the config,
+ * command-line name=value pairs override where there is one device), host
+ * UUIDs -> targets through each device's host map. */
+static int setup_from_config(const cli *c, setup *s, bool needs_targets)
+{
+    hfc_search_path path;
+    hfc_method_list list;
+    hfc_error err = {0};
+    cli_device_words words = {.c = c};
+    int rc = EXIT_OK;
+
+    if (!load_config(c, s, &rc))
+        return rc;
+    words.several = hfc_method_list_parse(s->settings.fence_method, &list, &err) && list.count > 1;
+    cli_plugin_path(c, &path);
+    s->topology = hfc_topology_load(&path, s->config, &s->settings, cli_history_path(c), device_words, &words, &err);
+    hfc_search_path_free(&path);
+    if (!s->topology) {
+        rc = words.rc != EXIT_OK ? words.rc : cli_config_error(&err);
+        goto out;
+    }
+    s->plugin = s->topology->devices[0].plugin;
+    s->params = s->topology->devices[0].params;
+    if (needs_targets && words.rest_count == 0) {
+        rc = cli_usage_error("name the host UUID(s) to act on");
+        goto out;
+    }
+    for (int i = 0; i < words.rest_count; i++)
+        if (!hfc_is_uuid(words.rest[i])) {
+            rc = cli_usage_error("'%s' is not a host UUID", words.rest[i]);
+            goto out;
+        }
+    rc = device_targets(s, &s->topology->devices[0], words.rest, words.rest_count);
+out:
+    free(words.rest);
     return rc;
 }
 
@@ -337,7 +392,7 @@ static void record_one(const cli *c, const setup *s, size_t i, hfc_action action
                        const char *who, time_t start)
 {
     hfc_error err = {0};
-    hfc_history_record rec;
+    hfc_history_record rec = {0};
     char *capture;
     rec.time_ms = hfc_wall_ms();
     rec.host = s->hosts ? s->hosts[i] : NULL;
@@ -386,7 +441,9 @@ static void record_orphan(void *arg, const hfc_request *req, const hfc_outcome *
     record_one(o->c, o->s, (size_t)(req - o->reqs), req->action, out, o->who, o->start);
 }
 
-static int run_requests(cli *c, setup *s, hfc_action action)
+/* Run the action on every target of s; prints the outcomes (or, with
+ * --json and collect, adds their object to collect). */
+static int run_requests(cli *c, setup *s, hfc_action action, json_object *collect)
 {
     hfc_request *reqs = hfc_calloc(s->count, sizeof *reqs);
     hfc_outcome *outs = hfc_calloc(s->count, sizeof *outs);
@@ -425,8 +482,12 @@ static int run_requests(cli *c, setup *s, hfc_action action)
             json_object_object_add(j, "result", json_object_new_string(all_ok ? "ok" : "failed"));
             json_object_object_add(j, "results", arr);
         }
-        puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-        json_object_put(j);
+        if (collect) {
+            json_object_array_add(collect, j);
+        } else {
+            puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+            json_object_put(j);
+        }
     } else {
         for (size_t i = 0; i < s->count; i++)
             print_text(s, i, action, &outs[i]);
@@ -439,6 +500,152 @@ static int run_requests(cli *c, setup *s, hfc_action action)
     return rc;
 }
 
+/* ---- several devices (FENCE_METHOD levels) ------------------------------ */
+static void print_walk(const char *host, hfc_action action, const hfc_fence_walk *w)
+{
+    FILE *out = w->level_done ? stdout : stderr;
+    fprintf(out, "%s: %s: %s: %s [%lld ms]\n", host, hfc_action_name(action), w->level_done ? "done" : "FAILED",
+            w->summary, (long long)w->duration_ms);
+    for (size_t i = 0; i < w->count; i++) {
+        const hfc_fence_try *t = &w->tries[i];
+        fprintf(out, "  level %u %s (%s) %s: %s%s: %s [%lld ms]\n", t->device->method.level, t->device->method.name,
+                hfc_plugin_name(t->device->plugin), t->target ? (*t->target ? t->target : "-") : "(no target)",
+                hf_result_name(t->outcome.code),
+                t->outcome.code == HF_OK ? (t->outcome.verified ? " (verified)" : " (unverified by hafence)") : "",
+                t->outcome.message, (long long)t->outcome.duration_ms);
+    }
+}
+
+static json_object *walk_json(const char *host, hfc_action action, const hfc_fence_walk *w)
+{
+    json_object *j = json_object_new_object(), *levels = json_object_new_array();
+    hf_result last = w->count ? w->tries[w->count - 1].outcome.code : HF_E_TIMED_OUT;
+    bool verified = w->level_done != 0;
+    for (size_t i = 0; i < w->count; i++) {
+        const hfc_fence_try *t = &w->tries[i];
+        json_object *o = json_object_new_object();
+        if (t->device->method.level == w->level_done)
+            verified = verified && t->outcome.verified;
+        json_object_object_add(o, "level", json_object_new_int((int)t->device->method.level));
+        json_object_object_add(o, "method", json_object_new_string(t->device->method.name));
+        json_object_object_add(o, "plugin", json_object_new_string(hfc_plugin_name(t->device->plugin)));
+        json_object_object_add(o, "target", t->target ? json_object_new_string(t->target) : NULL);
+        json_object_object_add(o, "result", json_object_new_string(hf_result_name(t->outcome.code)));
+        json_object_object_add(o, "verified", json_object_new_boolean(t->outcome.verified));
+        json_object_object_add(o, "message", json_object_new_string(t->outcome.message));
+        json_object_object_add(o, "duration_ms", json_object_new_int64(t->outcome.duration_ms));
+        json_object_array_add(levels, o);
+    }
+    json_object_object_add(j, "host", json_object_new_string(host));
+    json_object_object_add(j, "action", json_object_new_string(hfc_action_name(action)));
+    json_object_object_add(j, "result",
+                           json_object_new_string(hf_result_name(w->level_done   ? HF_OK
+                                                                 : last == HF_OK ? HF_E_UNVERIFIED
+                                                                                 : last)));
+    json_object_object_add(j, "level", json_object_new_int((int)w->level_done));
+    json_object_object_add(j, "verified", json_object_new_boolean(verified));
+    json_object_object_add(j, "message", json_object_new_string(w->summary));
+    json_object_object_add(j, "duration_ms", json_object_new_int64(w->duration_ms));
+    json_object_object_add(j, "levels", levels);
+    return j;
+}
+
+static void record_walk(const cli *c, const char *host, hfc_action action, const hfc_fence_walk *w, const char *who)
+{
+    hfc_history_try *tries = hfc_calloc(w->count ? w->count : 1, sizeof *tries);
+    hfc_history_record rec = {0};
+    hfc_error err = {0};
+    const hfc_fence_try *last = w->count ? &w->tries[w->count - 1] : NULL;
+    hfc_fence_walk_history(w, tries);
+    rec.time_ms = hfc_wall_ms();
+    rec.host = host;
+    rec.target = last && last->target ? last->target : "";
+    rec.plugin = last ? hfc_plugin_name(last->device->plugin) : "";
+    rec.action = hfc_action_name(action);
+    rec.result = hf_result_name(w->level_done ? HF_OK : last ? last->outcome.code : HF_E_TIMED_OUT);
+    rec.verified = w->level_done && last && last->outcome.verified;
+    rec.message = w->summary;
+    rec.duration_ms = w->duration_ms;
+    rec.requested_by = who;
+    rec.tries = tries;
+    rec.try_count = w->count;
+    if (!hfc_history_append(cli_history_path(c), &rec, &err))
+        fprintf(stderr, "hafence: warning: not recorded: %s (use --history FILE)\n", err.message);
+    free(tries);
+}
+
+/* A fence action on hosts through the levels, host after host. */
+static int run_walks(cli *c, setup *s, hfc_action action)
+{
+    json_object *all = c->json ? json_object_new_array() : NULL;
+    char who_buf[256];
+    const char *who = requested_by(c, who_buf, sizeof who_buf);
+    int rc = EXIT_OK;
+    for (size_t i = 0; i < s->count; i++) {
+        hfc_fence_walk w;
+        hfc_topology_fence(&c->engine, s->topology, s->hosts[i], action, NULL, NULL, &w);
+        if (!c->no_history)
+            record_walk(c, s->hosts[i], action, &w, who);
+        if (all)
+            json_object_array_add(all, walk_json(s->hosts[i], action, &w));
+        else
+            print_walk(s->hosts[i], action, &w);
+        if (!w.level_done)
+            rc = EXIT_FAILED;
+        hfc_fence_walk_clear(&w);
+    }
+    if (all) {
+        json_object *j = json_object_array_length(all) == 1 ? json_object_get(json_object_array_get_idx(all, 0)) : all;
+        if (j != all)
+            json_object_put(all);
+        puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+        json_object_put(j);
+    }
+    return rc;
+}
+
+/* Any other action with several devices: on each device, level by level. */
+static int run_each_device(cli *c, setup *s, hfc_action action)
+{
+    json_object *all = c->json ? json_object_new_array() : NULL;
+    size_t n = s->count;
+    char **hosts = hfc_calloc(n ? n : 1, sizeof *hosts);
+    int rc = EXIT_OK;
+    for (size_t i = 0; i < n; i++)
+        hosts[i] = s->hosts && s->hosts[i] ? hfc_strdup(s->hosts[i]) : NULL;
+    for (size_t d = 0; d < s->topology->count && rc != EXIT_CONFIG; d++) {
+        const hfc_fence_device *dev = &s->topology->devices[d];
+        int one;
+        for (size_t i = 0; i < s->count; i++) {
+            free(s->targets[i]);
+            if (s->hosts)
+                free(s->hosts[i]);
+        }
+        s->count = 0;
+        s->plugin = dev->plugin;
+        s->params = dev->params;
+        if (!hosts[0]) {
+            add_target(s, NULL, "");
+        } else if ((one = device_targets(s, dev, hosts, (int)n)) != EXIT_OK) {
+            rc = one;
+            break;
+        }
+        if (!all)
+            printf("# level %u: %s (%s)\n", dev->method.level, dev->method.name, hfc_plugin_name(dev->plugin));
+        one = run_requests(c, s, action, all);
+        if (one != EXIT_OK && (rc == EXIT_OK || one == EXIT_FAILED))
+            rc = one;
+    }
+    if (all) {
+        puts(json_object_to_json_string_ext(all, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+        json_object_put(all);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(hosts[i]);
+    free(hosts);
+    return rc;
+}
+
 int cmd_action(cli *c, hfc_action action, bool from_config_action)
 {
     setup s;
@@ -448,7 +655,7 @@ int cmd_action(cli *c, hfc_action action, bool from_config_action)
         return cli_usage_error("fence takes its action from a HA-Lizard config: give -c CONFIG");
     if (c->config_count) {
         bool needs = action != HFC_ACTION_MONITOR && action != HFC_ACTION_LIST;
-        rc = setup_from_config(c, &s, needs, false);
+        rc = setup_from_config(c, &s, needs);
         if (rc == EXIT_OK && from_config_action)
             action = hfc_fence_action_to_action(s.settings.fence_action);
         if (rc == EXIT_OK && s.count == 0)
@@ -464,8 +671,12 @@ int cmd_action(cli *c, hfc_action action, bool from_config_action)
     if (rc == EXIT_OK) {
         if (hfc_plugin_descriptor_of(s.plugin)->kind != HF_KIND_FENCE)
             rc = cli_usage_error("%s is a heuristic plugin: use 'hafence heuristics'", hfc_plugin_name(s.plugin));
+        else if (s.topology && s.topology->count > 1 && is_fence_action(action))
+            rc = run_walks(c, &s, action);
+        else if (s.topology && s.topology->count > 1)
+            rc = run_each_device(c, &s, action);
         else
-            rc = run_requests(c, &s, action);
+            rc = run_requests(c, &s, action, NULL);
     }
     setup_free(&s);
     return rc;
@@ -477,7 +688,7 @@ int cmd_heuristics(cli *c)
     int rc;
     memset(&s, 0, sizeof s);
     if (c->config_count) {
-        rc = setup_from_config(c, &s, false, true);
+        rc = setup_heuristic_from_config(c, &s);
         if (rc == EXIT_OK && !s.settings.fence_use_ip_heuristics) {
             if (c->json)
                 puts("{ \"vote\": \"unknown\", \"result\": \"ok\", \"message\": \"FENCE_USE_IP_HEURISTICS=0\" }");
@@ -501,7 +712,7 @@ int cmd_heuristics(cli *c)
         s.count = s.count ? 1 : 0;
         if (!s.count)
             add_target(&s, NULL, "");
-        rc = run_requests(c, &s, HFC_ACTION_CHECK);
+        rc = run_requests(c, &s, HFC_ACTION_CHECK, NULL);
     }
     setup_free(&s);
     return rc;

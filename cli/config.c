@@ -19,6 +19,7 @@
 #include "core/config.h"
 #include "core/keys.h"
 #include "core/method.h"
+#include "core/topology.h"
 #include "cli/cli.h"
 
 #ifdef HAVE_XAPI_CLIENT
@@ -152,20 +153,13 @@ static bool loads(const cli *c, xv *oc, const char *key, const char *value, hfc_
     }
     if (ok && (ok = hfc_settings_load(cfg, &s, err))) {
         hfc_search_path path;
-        hfc_plugin *plugin;
-        hfc_paramset *set = hfc_paramset_new();
-        hf_param *params = NULL;
+        hfc_topology *t = NULL;
         cli_plugin_path(c, &path);
         /* fencing off with no method: nothing more to check */
-        plugin = !s.fence_enabled && !*s.fence_method ? NULL : hfc_method_resolve(&path, cfg, &s, err);
+        if (s.fence_enabled || *s.fence_method)
+            ok = (t = hfc_topology_load(&path, cfg, &s, cli_history_path(c), NULL, NULL, err)) != NULL;
         hfc_search_path_free(&path);
-        ok = (!s.fence_enabled && !*s.fence_method) ||
-             (plugin && hfc_method_params(cfg, &s, plugin, set, err) &&
-              (params =
-                   hfc_params_validate(hfc_plugin_descriptor_of(plugin)->params, set, hfc_plugin_name(plugin), err)));
-        hfc_params_free(params);
-        hfc_paramset_free(set);
-        hfc_plugin_unload(plugin);
+        hfc_topology_free(t);
         hfc_settings_free(&s);
     }
     hfc_config_free(cfg);

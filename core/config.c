@@ -13,6 +13,7 @@
 #include "core/config.h"
 #include "core/keys.h"
 #include "core/secret.h"
+#include "core/method.h"
 
 #include <unistd.h>
 
@@ -365,16 +366,6 @@ bool hfc_config_load(hfc_config *cfg, const char *path, hfc_error *err)
 
 /* ---- the settings: every key checked against the table (keys.c) --------- */
 
-static bool valid_method(const char *m)
-{
-    if (!*m || strlen(m) > 64 || strcmp(m, ".") == 0 || strcmp(m, "..") == 0)
-        return false;
-    for (; *m; m++)
-        if (!isalnum((unsigned char)*m) && *m != '_' && *m != '-' && *m != '.')
-            return false;
-    return true;
-}
-
 /* Is v a valid value of key k?  false with err naming where. */
 static bool value_ok(const hfc_key_def *k, const char *v, const char *where, hfc_error *err)
 {
@@ -400,12 +391,13 @@ static bool value_ok(const hfc_key_def *k, const char *v, const char *where, hfc
         }
         return true;
     case HFC_KEY_METHOD:
-        if (*v && !valid_method(v)) {
-            hfc_error_set(err, HF_E_BAD_PARAMETER,
-                          "%s: %s=%s: a method is a plugin's name (ILO, IRMC, XVM, POOL, IPMI, SNMP-PDU, ...) or a "
-                          "script name of letters, digits, '_', '-' and '.'",
-                          where, k->name, v);
-            return false;
+        if (*v) {
+            hfc_method_list list;
+            hfc_error why = {0};
+            if (!hfc_method_list_parse(v, &list, &why)) {
+                hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: %s=%s: %s", where, k->name, v, why.message);
+                return false;
+            }
         }
         return true;
     case HFC_KEY_PATH:
@@ -459,14 +451,26 @@ static char *text(const hfc_config *cfg, const char *key)
 
 /* The keys a plugin's parameter table answers for: the fence method's
  * <METHOD>_ (with '-' as '_') and the daemon's HAFENCE_XAPI_. */
-static bool plugin_key(const char *key, const char *method)
+/* NAME_<PARAM> of a method FENCE_METHOD names (any level), or the pool
+ * client's HAFENCE_XAPI_<PARAM> */
+static bool plugin_key(const char *key, const char *methods)
 {
-    char prefix[128];
-    snprintf(prefix, sizeof prefix, "%s_", method);
-    for (char *c = prefix; *c; c++)
-        if (*c == '-' || *c == '.')
-            *c = '_';
-    return (*method && strncasecmp(key, prefix, strlen(prefix)) == 0) || strncasecmp(key, "HAFENCE_XAPI_", 13) == 0;
+    hfc_method_list list;
+    hfc_error ignored;
+    if (strncasecmp(key, "HAFENCE_XAPI_", 13) == 0)
+        return true;
+    if (!*methods || !hfc_method_list_parse(methods, &list, &ignored))
+        return false;
+    for (size_t i = 0; i < list.count; i++) {
+        char prefix[HFC_METHOD_NAME_MAX + 1];
+        snprintf(prefix, sizeof prefix, "%s_", list.entries[i].name);
+        for (char *c = prefix; *c; c++)
+            if (*c == '-' || *c == '.')
+                *c = '_';
+        if (strncasecmp(key, prefix, strlen(prefix)) == 0)
+            return true;
+    }
+    return false;
 }
 
 /* Is v the key's default (HA-Lizard's), $HOSTNAME expanded as in a file? */

@@ -54,6 +54,28 @@ static void add_string(json_object *o, const char *key, const char *value)
     json_object_object_add(o, key, value ? json_object_new_string(value) : NULL);
 }
 
+static json_object *tries_json(const hfc_history_try *tries, size_t n)
+{
+    json_object *a = json_object_new_array();
+    for (size_t i = 0; i < n; i++) {
+        json_object *t = json_object_new_object();
+        char when[64];
+        iso_time(tries[i].time_ms, when, sizeof when);
+        json_object_object_add(t, "level", json_object_new_int((int)tries[i].level));
+        add_string(t, "method", tries[i].method);
+        add_string(t, "plugin", tries[i].plugin);
+        add_string(t, "target", tries[i].target);
+        add_string(t, "time", when);
+        add_string(t, "result", tries[i].result);
+        json_object_object_add(t, "verified", json_object_new_boolean(tries[i].verified));
+        json_object_object_add(t, "counted", json_object_new_boolean(tries[i].counted));
+        json_object_object_add(t, "duration_ms", json_object_new_int64(tries[i].duration_ms));
+        add_string(t, "message", tries[i].message);
+        json_object_array_add(a, t);
+    }
+    return a;
+}
+
 bool hfc_history_append(const char *path, const hfc_history_record *rec, hfc_error *err)
 {
     json_object *o = json_object_new_object();
@@ -77,6 +99,8 @@ bool hfc_history_append(const char *path, const hfc_history_record *rec, hfc_err
     add_string(o, "requested_by", rec->requested_by);
     if (rec->console)
         add_string(o, "console", rec->console);
+    if (rec->try_count)
+        json_object_object_add(o, "levels", tries_json(rec->tries, rec->try_count));
     text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
     len = strlen(text);
     line = hfc_calloc(1, len + 2);

@@ -11,6 +11,20 @@
 #include <sys/types.h>
 #include "core/error.h"
 
+/* One device tried during a fence through levels. */
+typedef struct hfc_history_try {
+    unsigned level;
+    const char *method; /* its FENCE_METHOD name */
+    const char *plugin;
+    const char *target; /* NULL: its host map has no line for the host */
+    const char *result; /* hf_result_name */
+    bool verified;
+    bool counted; /* taken for done */
+    int64_t time_ms;
+    int64_t duration_ms;
+    const char *message;
+} hfc_history_try;
+
 typedef struct hfc_history_record {
     int64_t time_ms; /* wall clock, ms since the epoch */
     const char *host;
@@ -22,7 +36,9 @@ typedef struct hfc_history_record {
     const char *message;
     int64_t duration_ms;
     const char *requested_by;
-    const char *console; /* a console capture taken before the fence, or NULL */
+    const char *console;          /* a console capture taken before the fence, or NULL */
+    const hfc_history_try *tries; /* every level and device tried ("levels"), or NULL */
+    size_t try_count;
 } hfc_history_record;
 /* Append one JSON line, atomically (O_APPEND, one write, flock). */
 bool hfc_history_append(const char *path, const hfc_history_record *rec, hfc_error *err);

@@ -41,6 +41,77 @@ static bool same_name(const char *a, const char *b)
     return !*a && !*b;
 }
 
+/* A method's name: letters, digits, '_', '-', '.' (it names a folder) */
+static bool method_name_ok(const char *m, size_t n)
+{
+    if (n == 0 || n >= HFC_METHOD_NAME_MAX || (n == 1 && m[0] == '.') || (n == 2 && m[0] == '.' && m[1] == '.'))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)m[i]) && m[i] != '_' && m[i] != '-' && m[i] != '.')
+            return false;
+    return true;
+}
+
+/* One entry NAME or NAME:PLUGIN, from text[0..n) with blanks around it. */
+static bool entry_parse(const char *text, size_t n, unsigned level, hfc_method_entry *e, hfc_error *err)
+{
+    const char *colon;
+    size_t name_len;
+    while (n && isblank((unsigned char)*text))
+        text++, n--;
+    while (n && isblank((unsigned char)text[n - 1]))
+        n--;
+    colon = memchr(text, ':', n);
+    name_len = colon ? (size_t)(colon - text) : n;
+    memset(e, 0, sizeof *e);
+    e->level = level;
+    if (!n) {
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "level %u has an empty method (two separators together?)", level);
+        return false;
+    }
+    if (!method_name_ok(text, name_len) || (colon && !method_name_ok(colon + 1, n - name_len - 1))) {
+        hfc_error_set(err, HF_E_BAD_PARAMETER,
+                      "'%.*s': a method is a plugin's name (ILO, IRMC, XVM, POOL, IPMI, SNMP-PDU, ...) or a "
+                      "script name of letters, digits, '_', '-' and '.' (at most %d), or NAME:PLUGIN",
+                      (int)n, text, HFC_METHOD_NAME_MAX - 1);
+        return false;
+    }
+    memcpy(e->name, text, name_len);
+    if (colon)
+        memcpy(e->plugin, colon + 1, n - name_len - 1);
+    return true;
+}
+
+bool hfc_method_list_parse(const char *text, hfc_method_list *out, hfc_error *err)
+{
+    const char *p = text;
+    memset(out, 0, sizeof *out);
+    out->levels = 1;
+    for (;;) {
+        size_t n = strcspn(p, ",+");
+        if (out->count == HFC_METHODS_MAX) {
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "more than %d fence methods", HFC_METHODS_MAX);
+            return false;
+        }
+        if (!entry_parse(p, n, out->levels, &out->entries[out->count], err))
+            return false;
+        for (size_t i = 0; i < out->count; i++)
+            if (same_name(out->entries[i].name, out->entries[out->count].name)) {
+                hfc_error_set(err, HF_E_BAD_PARAMETER,
+                              "method %s is named twice (each has its own keys and host map: name a second "
+                              "device of one plugin NAME:PLUGIN, e.g. PDU_B:SNMP-PDU)",
+                              out->entries[i].name);
+                return false;
+            }
+        out->count++;
+        if (!p[n])
+            return true;
+        if (p[n] == ',')
+            out->levels++;
+        p += n + 1;
+    }
+}
+
 typedef struct by_name {
     const char *name;
     hfc_plugin *found;
@@ -110,10 +181,10 @@ static hfc_plugin *script_checked(const hfc_search_path *path, const char *scrip
 }
 
 hfc_plugin *hfc_method_resolve(const hfc_search_path *path, const hfc_config *cfg, const hfc_settings *s,
-                               hfc_error *err)
+                               const hfc_method_entry *m, hfc_error *err)
 {
-    const char *method = s->fence_method, *where = hfc_config_origin(cfg, "FENCE_METHOD");
-    size_t n = strlen(s->fence_file_loc) + 2 * strlen(method) + 8;
+    const char *method = *m->plugin ? m->plugin : m->name, *where = hfc_config_origin(cfg, "FENCE_METHOD");
+    size_t n = strlen(s->fence_file_loc) + 2 * strlen(m->name) + 8;
     char *script = hfc_calloc(1, n);
     by_name b = {0};
     hfc_plugin *plugin;
@@ -123,8 +194,8 @@ hfc_plugin *hfc_method_resolve(const hfc_search_path *path, const hfc_config *cf
         hfc_error_set(err, HF_E_BAD_PARAMETER, "FENCE_METHOD is not set: name a fence plugin or a custom script");
         return NULL;
     }
-    snprintf(script, n, "%s/%s/%s.sh", s->fence_file_loc, method, method);
-    has_script = access(script, F_OK) == 0;
+    snprintf(script, n, "%s/%s/%s.sh", s->fence_file_loc, m->name, m->name);
+    has_script = !*m->plugin && access(script, F_OK) == 0; /* NAME:PLUGIN names a plugin */
     plugin = plugin_named(path, method, &b);
     if (plugin && hfc_plugin_descriptor_of(plugin)->kind != HF_KIND_FENCE) {
         hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: FENCE_METHOD=%s: plugin %s (%s) is a heuristic, not a fence method",
@@ -258,8 +329,8 @@ bool hfc_params_from_keys(const hfc_config *cfg, const char *name, const hfc_plu
     return true;
 }
 
-bool hfc_method_params(const hfc_config *cfg, const hfc_settings *s, const hfc_plugin *plugin, hfc_paramset *out,
-                       hfc_error *err)
+bool hfc_method_params(const hfc_config *cfg, const hfc_settings *s, const hfc_method_entry *m, bool first,
+                       const hfc_plugin *plugin, hfc_paramset *out, hfc_error *err)
 {
     /* HA-Lizard's generic keys feed the parameters of the same meaning,
      * where the method's own keys did not; the values as the settings hold
@@ -267,14 +338,14 @@ bool hfc_method_params(const hfc_config *cfg, const hfc_settings *s, const hfc_p
     const struct {
         const char *param, *key, *value;
     } generic[] = {
-        {HF_PARAM_NAME_ADDRESS, "FENCE_IPADDRESS", s->fence_ipaddress},
-        {HF_PARAM_NAME_PASSWORD, "FENCE_PASSWD", s->fence_passwd},
+        {HF_PARAM_NAME_ADDRESS, "FENCE_IPADDRESS", first ? s->fence_ipaddress : NULL},
+        {HF_PARAM_NAME_PASSWORD, "FENCE_PASSWD", first ? s->fence_passwd : NULL},
         {HF_PARAM_NAME_FILE_LOC, "FENCE_FILE_LOC", s->fence_file_loc},
-        {HF_PARAM_NAME_METHOD, "FENCE_METHOD", s->fence_method},
+        {HF_PARAM_NAME_METHOD, "FENCE_METHOD", m->name},
         {HF_PARAM_NAME_HOST_FORGET, "FENCE_HOST_FORGET", s->fence_host_forget ? "1" : "0"},
     };
     const hf_plugin_descriptor *d = hfc_plugin_descriptor_of(plugin);
-    if (!hfc_params_from_keys(cfg, s->fence_method, plugin, out, err))
+    if (!hfc_params_from_keys(cfg, m->name, plugin, out, err))
         return false;
     for (const hf_param_def *p = d->params; p && p->name; p++)
         for (size_t i = 0; i < sizeof generic / sizeof generic[0]; i++)
@@ -284,11 +355,11 @@ bool hfc_method_params(const hfc_config *cfg, const hfc_settings *s, const hfc_p
     return true;
 }
 
-char *hfc_method_hostmap_path(const hfc_settings *s)
+char *hfc_method_hostmap_path(const hfc_settings *s, const hfc_method_entry *m)
 {
-    size_t n = strlen(s->fence_file_loc) + 2 * strlen(s->fence_method) + 16;
+    size_t n = strlen(s->fence_file_loc) + 2 * strlen(m->name) + 16;
     char *path = hfc_calloc(1, n);
-    snprintf(path, n, "%s/%s/%s.hosts", s->fence_file_loc, s->fence_method, s->fence_method);
+    snprintf(path, n, "%s/%s/%s.hosts", s->fence_file_loc, m->name, m->name);
     return path;
 }
 

@@ -234,36 +234,78 @@ static bool trust_unverified(const hafenced *d, const hfc_outcome *out)
     }
 }
 
+static bool counts_as_fenced(void *arg, const hfc_outcome *out)
+{
+    return out->code == HF_OK && (out->verified || trust_unverified(arg, out));
+}
+
+/* "level 1 ipmi (ipmi, target 10.0.0.12): FAILED: ..." for one device */
+static size_t describe_try(const hfc_fence_try *t, bool with_level, char *buf, size_t size)
+{
+    bool done = t->outcome.code == HF_OK;
+    char where[HFC_METHOD_NAME_MAX + 32] = "";
+    int n;
+    if (with_level)
+        snprintf(where, sizeof where, "level %u %s ", t->device->method.level, t->device->method.name);
+    n = snprintf(buf, size, "%s(%s, target %s): %s%s: %s", where, hfc_plugin_name(t->device->plugin),
+                 t->target ? t->target : "none",
+                 t->counted ? "done"
+                 : done     ? "NOT TAKEN FOR FENCED"
+                            : "FAILED",
+                 !done || t->outcome.verified ? ""
+                 : t->counted ? " (unverified: the method's own word, trusted: HAFENCE_UNVERIFIED_FENCE)"
+                              : " (reported done, but the power was not read back: HAFENCE_UNVERIFIED_FENCE)",
+                 t->outcome.message);
+    return n < 0 ? 0 : (size_t)n >= size ? size - 1 : (size_t)n;
+}
+
 static bool fence_peer(hafenced *d, peer *p, const char *label, bool master)
 {
-    const char *target = p->uuid;
     /* the master is always powered off, as HA-Lizard fences it with stop:
      * a master that reboots would come back a second master */
     hfc_action action = master ? HFC_ACTION_OFF : hfc_fence_action_to_action(d->dc.settings.fence_action);
-    hfc_outcome out;
-    bool done, trusted;
-    if (d->dc.hostmap && !(target = hfc_hostmap_lookup(d->dc.hostmap, p->uuid))) {
-        hafenced_record(d, HF_LOG_ERROR, p->uuid, "fence", hf_result_name(HF_E_BAD_PARAMETER), false, 0,
-                        "cannot fence %s: %s has no line for it", label, d->dc.hostmap_path);
-        return false;
+    const hfc_topology *t = d->dc.topology;
+    hfc_engine_options eo;
+    hfc_fence_walk w;
+    hfc_history_try *tries;
+    char detail[HF_MESSAGE_MAX * 2] = "";
+    size_t used = 0;
+    bool fenced, verified;
+    const char *result;
+    hfc_engine_options_init(&eo);
+    eo.timeout_ms = d->dc.ds.fence_timeout * 1000;
+    eo.cancel = d->stop;
+    hfc_topology_fence(&eo, t, p->uuid, action, counts_as_fenced, d, &w);
+    notify_alive();
+    fenced = w.level_done != 0;
+    verified = fenced;
+    for (size_t i = 0; i < w.count; i++) {
+        if (w.tries[i].device->method.level == w.level_done)
+            verified = verified && w.tries[i].outcome.verified;
+        if (used + 3 < sizeof detail) {
+            if (i)
+                used += (size_t)snprintf(detail + used, sizeof detail - used, "; ");
+            used += describe_try(&w.tries[i], t->count > 1, detail + used, sizeof detail - used);
+        }
     }
-    run_plugin(d, d->dc.fence_plugin, d->dc.fence_params, p->uuid, target, action, &out);
-    done = out.code == HF_OK;
-    trusted = done && (out.verified || trust_unverified(d, &out));
-    p->fenced_unverified = trusted && !out.verified;
-    hafenced_record(d, trusted ? HF_LOG_WARNING : HF_LOG_ERROR, p->uuid, "fence",
-                    done && !trusted ? "unverified" : hf_result_name(out.code), out.verified, out.duration_ms,
-                    "fence %s of %s (%s, target %s): %s%s: %s", hfc_action_name(action), label,
-                    hfc_plugin_name(d->dc.fence_plugin), target,
-                    trusted ? "done"
-                    : done  ? "NOT TAKEN FOR FENCED"
-                            : "FAILED",
-                    !done || out.verified ? ""
-                    : trusted             ? " (unverified: the method's own word, trusted: HAFENCE_UNVERIFIED_FENCE)"
-                              : " (reported done, but the power was not read back: HAFENCE_UNVERIFIED_FENCE)",
-                    out.message);
-    hfc_outcome_clear(&out);
-    return trusted;
+    p->fenced_unverified = fenced && !verified;
+    result = fenced                                       ? hf_result_name(HF_OK)
+             : !w.count                                   ? hf_result_name(HF_E_TIMED_OUT)
+             : w.tries[w.count - 1].outcome.code == HF_OK ? "unverified"
+                                                          : hf_result_name(w.tries[w.count - 1].outcome.code);
+    tries = hfc_calloc(w.count ? w.count : 1, sizeof *tries);
+    hfc_fence_walk_history(&w, tries);
+    if (t->count == 1)
+        hafenced_record_tries(d, tries, w.count, fenced ? HF_LOG_WARNING : HF_LOG_ERROR, p->uuid, "fence", result,
+                              verified, w.duration_ms, "fence %s of %s %s", hfc_action_name(action), label,
+                              w.count ? detail : "(FAILED: no time left)");
+    else
+        hafenced_record_tries(d, tries, w.count, fenced ? HF_LOG_WARNING : HF_LOG_ERROR, p->uuid, "fence", result,
+                              verified, w.duration_ms, "fence %s of %s: %s: %s: %s", hfc_action_name(action), label,
+                              fenced ? "done" : "FAILED", w.summary, detail);
+    free(tries);
+    hfc_fence_walk_clear(&w);
+    return fenced;
 }
 
 /* The pool plugin's steps against this host's XAPI (a slave's redirects
@@ -530,7 +572,7 @@ void act_fence(hafenced *d, peer *p)
 {
     char label[512];
     bool was_master = strcmp(p->uuid, d->view.master) == 0;
-    bool pool_method = hfc_plugin_can(d->dc.fence_plugin, HF_CAP_VIA_POOL_MASTER);
+    bool pool_method = hfc_topology_can(d->dc.topology, HF_CAP_VIA_POOL_MASTER);
     bool fenced, promoted = false;
     vm_list vms = {0};
     hfc_error err = {0};

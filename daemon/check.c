@@ -96,16 +96,19 @@ static bool check_xapi(hafenced *d, report *r, pool_view *v)
 
 /* The method's plugin creates an instance with these parameters (nothing
  * is sent to the device). */
-static void check_method(hafenced *d, report *r)
+static void check_method(hafenced *d, const hfc_fence_device *dev, report *r)
 {
     hfc_engine_options eo;
-    hfc_request req = {
-        .plugin = d->dc.fence_plugin, .params = d->dc.fence_params, .target = "", .action = HFC_ACTION_VALIDATE};
+    hfc_request req = {.plugin = dev->plugin, .params = dev->params, .target = "", .action = HFC_ACTION_VALIDATE};
     hfc_outcome out = {0};
-    const hf_plugin_descriptor *desc = hfc_plugin_descriptor_of(d->dc.fence_plugin);
-    say(r, ITEM_OK, "FENCE_METHOD=%s (%s): plugin %s %s, %s", d->dc.settings.fence_method,
-        hfc_config_origin(d->dc.config, "FENCE_METHOD"), desc->name, desc->version,
-        hfc_plugin_path(d->dc.fence_plugin));
+    const hf_plugin_descriptor *desc = hfc_plugin_descriptor_of(dev->plugin);
+    if (d->dc.topology->count == 1)
+        say(r, ITEM_OK, "FENCE_METHOD=%s (%s): plugin %s %s, %s", d->dc.settings.fence_method,
+            hfc_config_origin(d->dc.config, "FENCE_METHOD"), desc->name, desc->version, hfc_plugin_path(dev->plugin));
+    else
+        say(r, ITEM_OK, "FENCE_METHOD=%s (%s): level %u %s: plugin %s %s, %s", d->dc.settings.fence_method,
+            hfc_config_origin(d->dc.config, "FENCE_METHOD"), dev->method.level, dev->method.name, desc->name,
+            desc->version, hfc_plugin_path(dev->plugin));
     hfc_engine_options_init(&eo);
     eo.timeout_ms = 10000;
     hfc_engine_run(&eo, &req, 1, &out);
@@ -124,30 +127,35 @@ typedef struct host_check {
 
 /* Every host the pool has (or, without XAPI, the host map names), with
  * its target. */
-static size_t host_targets(hafenced *d, const pool_view *v, bool probe, report *r, host_check **out)
+static size_t host_targets(hafenced *d, const hfc_fence_device *dev, const pool_view *v, bool probe, report *r,
+                           host_check **out)
 {
-    const hfc_hostmap *map = d->dc.hostmap;
-    bool by_uuid = hfc_plugin_can(d->dc.fence_plugin, HF_CAP_TARGET_IS_HOST);
+    const hfc_hostmap *map = dev->hostmap;
+    bool by_uuid = hfc_plugin_can(dev->plugin, HF_CAP_TARGET_IS_HOST);
+    /* with several levels a device that does not reach a host leaves it
+     * to the others: the host is a problem when no level reaches it */
+    item missing = d->dc.topology->levels > 1 ? ITEM_WARN : ITEM_CONFIG;
     size_t n = v->count ? v->count : map ? hfc_hostmap_count(map) : 0;
     host_check *h = hfc_calloc(n ? n : 1, sizeof *h);
     if (map)
-        say(r, ITEM_OK, "host map %s: %zu host%s", d->dc.hostmap_path, hfc_hostmap_count(map),
+        say(r, ITEM_OK, "host map %s: %zu host%s", dev->hostmap_path, hfc_hostmap_count(map),
             hfc_hostmap_count(map) == 1 ? "" : "s");
     else if (by_uuid)
-        say(r, ITEM_OK, "no host map %s: plugin %s's target is the host's UUID", d->dc.hostmap_path,
-            hfc_plugin_name(d->dc.fence_plugin));
+        say(r, ITEM_OK, "no host map %s: plugin %s's target is the host's UUID", dev->hostmap_path,
+            hfc_plugin_name(dev->plugin));
     for (size_t i = 0; i < n; i++) {
         const char *uuid = v->count ? v->hosts[i].uuid : hfc_hostmap_host_at(map, i);
         h[i].uuid = uuid;
         snprintf(h[i].label, sizeof h[i].label, "host %s (%s%s)", v->count ? v->hosts[i].name : "?", uuid,
                  strcmp(uuid, d->self) == 0 ? ", this host" : "");
         if (map && !(h[i].target = hfc_hostmap_lookup(map, uuid)))
-            say(r, ITEM_CONFIG, "%s: %s has no line for it: it cannot be fenced", h[i].label, d->dc.hostmap_path);
+            say(r, missing, "%s: %s has no line for it: %s", h[i].label, dev->hostmap_path,
+                missing == ITEM_CONFIG ? "it cannot be fenced" : "this level cannot fence it");
         else if (!map && !by_uuid)
-            say(r, ITEM_CONFIG,
+            say(r, missing,
                 "%s: no host map %s: plugin %s's targets are devices, one line <host-uuid>:<target> "
                 "per host",
-                h[i].label, d->dc.hostmap_path, hfc_plugin_name(d->dc.fence_plugin));
+                h[i].label, dev->hostmap_path, hfc_plugin_name(dev->plugin));
         else if (!map)
             h[i].target = uuid;
         if (h[i].target && !probe)
@@ -156,14 +164,14 @@ static size_t host_targets(hafenced *d, const pool_view *v, bool probe, report *
     /* lines for hosts the pool does not have: old hosts, or typos */
     for (size_t i = 0; map && v->count && i < hfc_hostmap_count(map); i++)
         if (!pool_view_host(v, hfc_hostmap_host_at(map, i)))
-            say(r, ITEM_WARN, "%s names host %s, which is not in the pool", d->dc.hostmap_path,
+            say(r, ITEM_WARN, "%s names host %s, which is not in the pool", dev->hostmap_path,
                 hfc_hostmap_host_at(map, i));
     *out = h;
     return n;
 }
 
 /* --probe: each host's fence device asked for its power state, at once. */
-static void probe_hosts(hafenced *d, host_check *h, size_t n, report *r)
+static void probe_hosts(hafenced *d, const hfc_fence_device *dev, host_check *h, size_t n, report *r)
 {
     hfc_engine_options eo;
     hfc_request *req = hfc_calloc(n ? n : 1, sizeof *req);
@@ -174,8 +182,8 @@ static void probe_hosts(hafenced *d, host_check *h, size_t n, report *r)
     eo.cancel = d->stop;
     for (size_t i = 0; i < n; i++)
         if (h[i].target)
-            req[k++] = (hfc_request){.plugin = d->dc.fence_plugin,
-                                     .params = d->dc.fence_params,
+            req[k++] = (hfc_request){.plugin = dev->plugin,
+                                     .params = dev->params,
                                      .host = h[i].uuid,
                                      .target = h[i].target,
                                      .action = HFC_ACTION_STATUS};
@@ -203,6 +211,32 @@ static void probe_hosts(hafenced *d, host_check *h, size_t n, report *r)
     free(out);
 }
 
+/* With levels: every pool host must be reachable by one whole level. */
+static void check_levels_reach(hafenced *d, const pool_view *v, report *r)
+{
+    const hfc_topology *t = d->dc.topology;
+    for (size_t i = 0; i < v->count; i++) {
+        unsigned reached = 0;
+        for (unsigned level = 1; level <= t->levels && !reached; level++) {
+            bool all = true;
+            for (size_t k = 0; k < t->count; k++)
+                if (t->devices[k].method.level == level &&
+                    (!hfc_topology_target(&t->devices[k], v->hosts[i].uuid) ||
+                     (!t->devices[k].hostmap && !hfc_plugin_can(t->devices[k].plugin, HF_CAP_TARGET_IS_HOST))))
+                    all = false;
+            if (all)
+                reached = level;
+        }
+        if (reached)
+            say(r, ITEM_OK, "host %s (%s): first level that reaches it: %u of %u", v->hosts[i].name, v->hosts[i].uuid,
+                reached, t->levels);
+        else
+            say(r, ITEM_CONFIG,
+                "host %s (%s): no level reaches it (every level lacks a host-map line): it cannot be fenced",
+                v->hosts[i].name, v->hosts[i].uuid);
+    }
+}
+
 int daemon_check_config(hafenced *d, bool probe)
 {
     report r = {0};
@@ -214,29 +248,36 @@ int daemon_check_config(hafenced *d, bool probe)
            d->opt.override_path && access(d->opt.override_path, F_OK) != 0 ? " (absent)" : "");
     say(&r, ITEM_OK, "the configuration loads (%s)", *d->self ? d->self : "this host's UUID unknown: no inventory");
     check_xapi(d, &r, &v);
-    if (!d->dc.fence_plugin) {
+    if (!d->dc.topology) {
         say(&r, ITEM_OK, "fencing is off (FENCE_ENABLED=0, %s): no fence method to check",
             hfc_config_origin(d->dc.config, "FENCE_ENABLED"));
     } else if (r.config_problems == 0) {
         if (!d->dc.settings.fence_enabled)
             say(&r, ITEM_WARN, "fencing is off (FENCE_ENABLED=0, %s); the method is checked all the same",
                 hfc_config_origin(d->dc.config, "FENCE_ENABLED"));
-        check_method(d, &r);
-        n = host_targets(d, &v, probe, &r, &hosts);
-        if (n == 0)
-            say(&r, ITEM_FAILED, "no host to check: XAPI did not answer and there is no host map");
-        if (probe && r.config_problems == 0)
-            probe_hosts(d, hosts, n, &r);
-        else if (!probe)
+        for (size_t k = 0; k < d->dc.topology->count; k++)
+            check_method(d, &d->dc.topology->devices[k], &r);
+        for (size_t k = 0; k < d->dc.topology->count; k++) {
+            const hfc_fence_device *dev = &d->dc.topology->devices[k];
+            n = host_targets(d, dev, &v, probe, &r, &hosts);
+            if (n == 0)
+                say(&r, ITEM_FAILED, "no host to check: XAPI did not answer and there is no host map");
+            if (probe && r.config_problems == 0)
+                probe_hosts(d, dev, hosts, n, &r);
+            free(hosts);
+            hosts = NULL;
+        }
+        if (d->dc.topology->levels > 1)
+            check_levels_reach(d, &v, &r);
+        if (!probe)
             say(&r, ITEM_OK, "fence devices not contacted (--probe asks each for its host's power state)");
-        free(hosts);
     }
     pool_view_free(&v);
     if (r.config_problems || r.other_problems)
         printf("hafenced: %d problem%s in the configuration, %d elsewhere: it cannot fence every host\n",
                r.config_problems, r.config_problems == 1 ? "" : "s", r.other_problems);
     else
-        printf("hafenced: configuration OK%s%s\n", d->dc.fence_plugin ? ": it can fence every host" : "",
+        printf("hafenced: configuration OK%s%s\n", d->dc.topology ? ": it can fence every host" : "",
                r.warnings ? " (see the warnings)" : "");
     return r.config_problems ? 78 : r.other_problems ? 1 : 0;
 }

@@ -29,16 +29,25 @@ const char *host_label(const hafenced *d, const char *uuid, char *buf, size_t si
     return buf;
 }
 
-void hafenced_record(hafenced *d, hf_log_level level, const char *host, const char *action, const char *result,
-                     bool verified, int64_t duration_ms, const char *fmt, ...)
+/* What an operator must hear about: these always, anything else when it
+ * went wrong (a VM that did not start, a host not marked dead). */
+static bool alert_worthy(const char *action, hf_log_level level)
+{
+    static const char *const always[] = {"peer-failed", "fence", "promote", "self-fence", "pool-ha", "recover", NULL};
+    for (size_t i = 0; always[i]; i++)
+        if (strcmp(action, always[i]) == 0)
+            return true;
+    return level <= HF_LOG_ERROR;
+}
+
+static void record_v(hafenced *d, const hfc_history_try *tries, size_t try_count, hf_log_level level, const char *host,
+                     const char *action, const char *result, bool verified, int64_t duration_ms, const char *fmt,
+                     va_list ap)
 {
     char message[HF_MESSAGE_MAX];
     hfc_history_record rec = {0};
     hfc_error err = {0};
-    va_list ap;
-    va_start(ap, fmt);
     hfc_vformat_redacted(message, sizeof message, fmt, ap);
-    va_end(ap);
     hfc_log(level, "%s", message);
     rec.time_ms = hfc_wall_ms();
     rec.host = host;
@@ -50,9 +59,34 @@ void hafenced_record(hafenced *d, hf_log_level level, const char *host, const ch
     rec.message = message;
     rec.duration_ms = duration_ms;
     rec.requested_by = d->requested_by;
+    rec.tries = tries;
+    rec.try_count = try_count;
     metrics_count(d, action, result, duration_ms);
     if (!hfc_history_append(d->opt.history_path, &rec, &err))
         hfc_log(HF_LOG_ERROR, "%s", err.message);
+    if (alert_worthy(action, level)) {
+        const pool_host *h = host ? pool_view_host(&d->view, host) : NULL;
+        alerts_post(d->alerts, action, level, host, h ? h->name : NULL, message);
+    }
+}
+
+void hafenced_record(hafenced *d, hf_log_level level, const char *host, const char *action, const char *result,
+                     bool verified, int64_t duration_ms, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    record_v(d, NULL, 0, level, host, action, result, verified, duration_ms, fmt, ap);
+    va_end(ap);
+}
+
+void hafenced_record_tries(hafenced *d, const hfc_history_try *tries, size_t try_count, hf_log_level level,
+                           const char *host, const char *action, const char *result, bool verified, int64_t duration_ms,
+                           const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    record_v(d, tries, try_count, level, host, action, result, verified, duration_ms, fmt, ap);
+    va_end(ap);
 }
 
 /* ---- the pool view and this host's role ---------------------------------- */
@@ -464,10 +498,38 @@ static void write_status(hafenced *d)
     json_object_put(o);
 }
 
+/* While this host is suspended, a reminder every HAFENCE_ALERT_REMIND
+ * (HA-Lizard's hourly one): a suspension is cleared by a person. */
+static void remind_suspension(hafenced *d)
+{
+    int64_t now = hf_now_ms();
+    char text[1024];
+    if (!d->suspended) {
+        d->suspension_reminded_ms = 0;
+        return;
+    }
+    if (!d->suspension_reminded_ms) { /* its start was an alert of its own */
+        d->suspension_reminded_ms = now;
+        return;
+    }
+    if (now - d->suspension_reminded_ms < d->dc.ds.alerts.remind * 1000)
+        return;
+    d->suspension_reminded_ms = now;
+    snprintf(text, sizeof text,
+             "reminder: HA is suspended on this host (%lld min so far): %s; it neither fences nor starts VMs until "
+             "someone clears it (hafence recover) once the pool is whole",
+             d->suspension.since_ms ? (long long)((hfc_wall_ms() - d->suspension.since_ms) / 60000) : 0LL,
+             *d->suspension.reason ? d->suspension.reason : "no reason recorded");
+    hfc_log(HF_LOG_WARNING, "%s", text);
+    alerts_post(d->alerts, "suspended", HF_LOG_WARNING, d->self,
+                pool_view_host(&d->view, d->self) ? pool_view_host(&d->view, d->self)->name : NULL, text);
+}
+
 int64_t hafenced_cycle(hafenced *d)
 {
     int64_t next, now;
     suspension_refresh(d);
+    remind_suspension(d);
     refresh_view(d);
     if (d->view.count) {
         check_peers(d);

@@ -16,6 +16,7 @@
 #include "core/decide.h"
 #include "core/liveness.h"
 #include "core/hostmap.h"
+#include "core/topology.h"
 #include "core/hastate.h"
 #include "proto/xapi/xapi.h"
 
@@ -29,6 +30,44 @@ struct json_object;
  * _USERNAME, _PASSWORD or _PASSWORD_FILE, _CA_FILE, _INSECURE). */
 #define DAEMON_XAPI_KEYS "HAFENCE_XAPI" /* HAFENCE_XAPI_<PARAM>: the pool plugin's parameters */
 
+/* ---- alerts (alerts.c, mail.c, hooks.c) --------------------------------- */
+typedef enum smtp_tls {
+    SMTP_TLS_AUTO,     /* STARTTLS when offered; port 465: SMTPS */
+    SMTP_TLS_REQUIRED, /* STARTTLS or nothing */
+    SMTP_TLS_OFF       /* never (a relay on this host) */
+} smtp_tls;
+
+typedef struct alert_settings {
+    bool mail_on; /* MAIL_ON */
+    char *mail_from, *mail_to, *mail_subject;
+    char *smtp_server;
+    long long smtp_port;
+    char *smtp_user, *smtp_pass; /* SMTP_PASS: a secret */
+    smtp_tls smtp_tls;           /* HAFENCE_SMTP_TLS */
+    char *smtp_ca_file;          /* HAFENCE_SMTP_CA_FILE: "" the system's */
+    long long screen_time;       /* MAIL_SCREEN_TIME: min the same alert is held back */
+    bool xapi_messages;          /* ENABLE_ALERTS: message.create in the pool */
+    char *hooks_dir;             /* HAFENCE_ALERT_HOOKS: "" none */
+    long long hook_timeout;      /* HAFENCE_ALERT_HOOK_TIMEOUT, s */
+    long long remind;            /* HAFENCE_ALERT_REMIND, s: a suspension's reminder */
+} alert_settings;
+void alert_settings_free(alert_settings *s);
+
+typedef struct alerts alerts;
+/* The thread that sends alerts; alerts_configure() gives it what to send
+ * with (copied: a reload may free the config meanwhile). */
+alerts *alerts_start(void);
+void alerts_configure(alerts *al, const alert_settings *s, const xapi_settings *pool_xapi, const char *self);
+/* Queue an alert; never blocks on the network. */
+void alerts_post(alerts *al, const char *event, hf_log_level level, const char *host, const char *host_name,
+                 const char *message);
+/* Give what is queued wait_ms to go out, then stop. */
+void alerts_stop(alerts *al, int64_t wait_ms);
+/* One mail (mail.c): false with why. */
+bool mail_send(const alert_settings *s, const char *subject, const char *body, char *why, size_t why_size);
+/* Every hook of dir, in name order, with envp (hooks.c); how many failed. */
+size_t hooks_run(const char *dir, int64_t timeout_ms, char *const envp[]);
+
 typedef struct daemon_settings {
     char *xc_field_name;         /* other-config key of the VMs HA manages */
     long long split_delay;       /* s: the two-host slave's wait */
@@ -37,6 +76,7 @@ typedef struct daemon_settings {
     long long fence_timeout;     /* s: one fence, one marking */
     long long vm_start_parallel; /* VMs started at once after a fence */
     char *metrics_file;          /* HAFENCE_METRICS_FILE: "" none */
+    alert_settings alerts;
     /* a fence the method reports done but nothing read back (HA-Lizard's
      * custom scripts): trusted as a fence, or taken for a failed one */
     enum {
@@ -52,10 +92,7 @@ typedef struct daemon_config {
     hfc_config *config;
     hfc_settings settings;
     daemon_settings ds;
-    hfc_plugin *fence_plugin; /* FENCE_METHOD */
-    hf_param *fence_params;
-    hfc_hostmap *hostmap; /* NULL: the host UUID is the target */
-    char *hostmap_path;
+    hfc_topology *topology;  /* FENCE_METHOD's levels and devices; NULL: fencing off, no method */
     hfc_plugin *pool_plugin; /* marking dead: the pool plugin's steps */
     hf_param *pool_params;
     hfc_plugin *ping_plugin; /* ICMP of peers and the IP heuristic */
@@ -227,6 +264,8 @@ typedef struct hafenced {
     char *pool_db_refused; /* ... to entries that did not load: not tried again */
     volatile sig_atomic_t *stop;
     daemon_metrics metrics;
+    alerts *alerts;
+    int64_t suspension_reminded_ms; /* the last reminder of a suspension */
 } hafenced;
 
 /* Count an event of the history (fence, mark-dead, vm-start, self-fence,
@@ -244,6 +283,10 @@ void hafenced_free(hafenced *d);
 /* Log a decision and write it to the fence history. */
 void hafenced_record(hafenced *d, hf_log_level level, const char *host, const char *action, const char *result,
                      bool verified, int64_t duration_ms, const char *fmt, ...) HF_PRINTF(8, 9);
+/* The same, with the levels and devices a fence tried. */
+void hafenced_record_tries(hafenced *d, const hfc_history_try *tries, size_t try_count, hf_log_level level,
+                           const char *host, const char *action, const char *result, bool verified, int64_t duration_ms,
+                           const char *fmt, ...) HF_PRINTF(10, 11);
 const char *host_label(const hafenced *d, const char *uuid, char *buf, size_t size);
 /* Hosts that answer (this one included), and hosts enabled in the pool:
  * the quorum is live > enabled / 2. */

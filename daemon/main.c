@@ -119,12 +119,24 @@ static int lock_state_dir(const char *dir, hfc_error *err)
     return fd;
 }
 
+/* The alert thread's copy of what it sends with. */
+static void configure_alerts(hafenced *d)
+{
+    xapi_settings xs;
+    daemon_xapi_settings(&d->dc, &xs);
+    alerts_configure(d->alerts, &d->dc.ds.alerts, &xs, d->self);
+    xapi_settings_wipe(&xs);
+}
+
 static void reload(hafenced *d)
 {
     daemon_config fresh;
     hfc_error err = {0};
     if (!daemon_config_load(&d->opt, d->view.other_config, &fresh, &err)) {
+        char text[HF_MESSAGE_MAX + 64];
         hfc_log(HF_LOG_ERROR, "reload refused, the running configuration stays: %s", err.message);
+        snprintf(text, sizeof text, "reload refused, the running configuration stays: %s", err.message);
+        alerts_post(d->alerts, "reload-refused", HF_LOG_ERROR, d->self, NULL, text);
         free(d->pool_db_refused);
         d->pool_db_refused = pool_db_entries(d->view.other_config);
         return;
@@ -136,6 +148,7 @@ static void reload(hafenced *d)
     d->reader = view_reader_start(&d->dc);
     xapi_free(d->x);
     d->x = NULL;
+    configure_alerts(d);
     hfc_log(HF_LOG_WARNING, "configuration reloaded from %s%s%s%s", d->opt.config_path,
             *d->dc.pool_db ? ", the pool database (other-config HA_*)" : "",
             d->opt.override_path && access(d->opt.override_path, F_OK) == 0 ? " and " : "",
@@ -298,6 +311,8 @@ int main(int argc, char **argv)
     hfc_log(HF_LOG_WARNING, "hafenced %s started: host %s, config %s, method %s, XAPI_COUNT=%lld XAPI_DELAY=%lld",
             HAFENCE_VERSION, d.self, d.opt.config_path, d.dc.settings.fence_method, d.dc.settings.xapi_count,
             d.dc.settings.xapi_delay);
+    d.alerts = alerts_start();
+    configure_alerts(&d);
     d.reader = view_reader_start(&d.dc);
     notify_ready();
     while (!stop_requested) {
@@ -320,6 +335,8 @@ int main(int argc, char **argv)
     }
     notify_stopping();
     hfc_log(HF_LOG_WARNING, "hafenced stopping");
+    alerts_stop(d.alerts, 5000); /* what is queued gets a moment to go out */
+    d.alerts = NULL;
     hafenced_free(&d);
     close(lock_fd);
     hfc_secrets_forget();

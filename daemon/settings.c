@@ -16,11 +16,86 @@
 #include "core/keys.h"
 #include "core/method.h"
 #include "core/hostmap.h"
+#include "core/secret.h"
+#include "core/log.h"
 #include "daemon/hafenced.h"
 
 #include <errno.h>
 #include <json-c/json.h>
 #include <unistd.h>
+
+/* "$HOSTNAME" in MAIL_SUBJECT, as HA-Lizard's shell expands it. */
+static char *expand_hostname(const char *text)
+{
+    const char *at = strstr(text, "$HOSTNAME");
+    char host[256] = "";
+    size_t n;
+    char *out;
+    if (!at)
+        return hfc_strdup(text);
+    gethostname(host, sizeof host - 1);
+    n = strlen(text) + strlen(host) + 1;
+    out = hfc_calloc(1, n);
+    snprintf(out, n, "%.*s%s%s", (int)(at - text), text, host, at + strlen("$HOSTNAME"));
+    return out;
+}
+
+/* MAIL_*, SMTP_*, ENABLE_ALERTS and HAFENCE_ALERT_* (alerts.c). */
+static bool alert_settings_load(const hfc_config *cfg, alert_settings *a, hfc_error *err)
+{
+    const char *tls = hfc_key_value(cfg, "HAFENCE_SMTP_TLS"), *pass_file = hfc_config_get(cfg, "SMTP_PASS_FILE");
+    long long port = 0;
+    a->mail_on = hfc_key_int(cfg, "MAIL_ON") != 0;
+    a->xapi_messages = hfc_key_int(cfg, "ENABLE_ALERTS") != 0;
+    a->mail_from = hfc_strdup(hfc_key_value(cfg, "MAIL_FROM"));
+    a->mail_to = hfc_strdup(hfc_key_value(cfg, "MAIL_TO"));
+    a->mail_subject = expand_hostname(hfc_key_value(cfg, "MAIL_SUBJECT"));
+    a->smtp_server = hfc_strdup(hfc_key_value(cfg, "SMTP_SERVER"));
+    a->smtp_user = hfc_strdup(hfc_key_value(cfg, "SMTP_USER"));
+    a->smtp_ca_file = hfc_strdup(hfc_key_value(cfg, "HAFENCE_SMTP_CA_FILE"));
+    a->hooks_dir = hfc_strdup(hfc_key_value(cfg, "HAFENCE_ALERT_HOOKS"));
+    a->screen_time = hfc_key_int(cfg, "MAIL_SCREEN_TIME");
+    a->hook_timeout = hfc_key_int(cfg, "HAFENCE_ALERT_HOOK_TIMEOUT");
+    a->remind = hfc_key_int(cfg, "HAFENCE_ALERT_REMIND");
+    if (pass_file && *pass_file && !*hfc_key_value(cfg, "SMTP_PASS")) {
+        if (!(a->smtp_pass = hfc_secret_from_file(pass_file, err))) {
+            hfc_error prefix = *err;
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: SMTP_PASS_FILE: %s", hfc_config_origin(cfg, "SMTP_PASS_FILE"),
+                          prefix.message);
+            return false;
+        }
+        char *copy = hfc_strdup(a->smtp_pass); /* freed with free() like the others */
+        hfc_secret_free(a->smtp_pass);
+        a->smtp_pass = copy;
+    } else {
+        a->smtp_pass = hfc_strdup(hfc_key_value(cfg, "SMTP_PASS"));
+    }
+    if (*a->smtp_pass)
+        hfc_secret_register(a->smtp_pass);
+    if (!hfc_parse_ll(hfc_key_value(cfg, "SMTP_PORT"), &port) || port < 1 || port > 65535) {
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: SMTP_PORT=%s: expected a port (1-65535)",
+                      hfc_config_origin(cfg, "SMTP_PORT"), hfc_key_value(cfg, "SMTP_PORT"));
+        return false;
+    }
+    a->smtp_port = port;
+    if (hfc_strcaseeq(tls, "auto"))
+        a->smtp_tls = SMTP_TLS_AUTO;
+    else if (hfc_strcaseeq(tls, "required"))
+        a->smtp_tls = SMTP_TLS_REQUIRED;
+    else if (hfc_strcaseeq(tls, "off"))
+        a->smtp_tls = SMTP_TLS_OFF;
+    else {
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: HAFENCE_SMTP_TLS=%s: expected auto, required or off",
+                      hfc_config_origin(cfg, "HAFENCE_SMTP_TLS"), tls);
+        return false;
+    }
+    if (a->mail_on && (!*a->mail_to || !*a->mail_from || !*a->smtp_server)) {
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "MAIL_ON=1 needs MAIL_FROM, MAIL_TO and SMTP_SERVER (%s)",
+                      hfc_config_origin(cfg, "MAIL_ON"));
+        return false;
+    }
+    return true;
+}
 
 /* The daemon's keys, checked with the others against the key table
  * (core/keys.c) by hfc_settings_load() before. */
@@ -43,7 +118,7 @@ static bool daemon_settings_load(const hfc_config *cfg, daemon_settings *ds, hfc
     ds->fence_timeout = hfc_key_int(cfg, "HAFENCE_FENCE_TIMEOUT");
     ds->vm_start_parallel = hfc_key_int(cfg, "HAFENCE_VM_START_PARALLEL");
     ds->metrics_file = hfc_strdup(hfc_key_value(cfg, "HAFENCE_METRICS_FILE"));
-    return true;
+    return alert_settings_load(cfg, &ds->alerts, err);
 }
 
 static void daemon_settings_free(daemon_settings *ds)
@@ -51,20 +126,18 @@ static void daemon_settings_free(daemon_settings *ds)
     free(ds->xc_field_name);
     free(ds->reboot_command);
     free(ds->metrics_file);
+    alert_settings_free(&ds->alerts);
     memset(ds, 0, sizeof *ds);
 }
 
-/* A loaded plugin's validated parameters: from the config keys of the
- * method (<METHOD>_<PARAM>, and FENCE_IPADDRESS/FENCE_PASSWD: keys) or of
+/* A loaded plugin's validated parameters: from the config keys of
  * key_name (NAME_<PARAM>), then extra. */
-static bool plugin_setup(const daemon_options *o, daemon_config *dc, hfc_plugin *plugin, const hfc_settings *keys,
-                         const char *key_name, hfc_paramset *extra, hf_param **params, hfc_error *err)
+static bool plugin_setup(const daemon_options *o, daemon_config *dc, hfc_plugin *plugin, const char *key_name,
+                         hfc_paramset *extra, hf_param **params, hfc_error *err)
 {
     hfc_paramset *set = hfc_paramset_new();
     bool ok = false;
     if (!plugin)
-        goto out;
-    if (keys && !hfc_method_params(dc->config, keys, plugin, set, err))
         goto out;
     if (key_name && !hfc_params_from_keys(dc->config, key_name, plugin, set, err))
         goto out;
@@ -157,30 +230,20 @@ bool daemon_config_load(const daemon_options *o, json_object *pool_oc, daemon_co
     }
 
     /* fencing off: no method is needed (and none is loaded when unset) */
-    if (dc->settings.fence_enabled || *dc->settings.fence_method) {
-        dc->fence_plugin = hfc_method_resolve(&path, dc->config, &dc->settings, err);
-        if (!plugin_setup(o, dc, dc->fence_plugin, &dc->settings, NULL, NULL, &dc->fence_params, err))
-            goto out;
-        dc->hostmap_path = hfc_method_hostmap_path(&dc->settings);
-    }
-    if (dc->hostmap_path && access(dc->hostmap_path, F_OK) == 0) {
-        if (!(dc->hostmap = hfc_hostmap_load(dc->hostmap_path, hfc_method_hostmap_flags(dc->fence_plugin), err)))
-            goto out;
-    } else if (dc->hostmap_path && errno != ENOENT) {
-        hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: %s", dc->hostmap_path, strerror(errno));
+    if ((dc->settings.fence_enabled || *dc->settings.fence_method) &&
+        !(dc->topology = hfc_topology_load(&path, dc->config, &dc->settings, o->history_path, NULL, NULL, err)))
         goto out;
-    }
 
     /* XAPI: the pool plugin's parameters under HAFENCE_XAPI_ keys; the
      * generic FENCE_IPADDRESS/FENCE_PASSWD belong to the fence device */
     dc->pool_plugin = hfc_plugin_find_capable(&path, HF_CAP_POOL_CLIENT, "the pool client", err);
-    if (!plugin_setup(o, dc, dc->pool_plugin, NULL, DAEMON_XAPI_KEYS, NULL, &dc->pool_params, err))
+    if (!plugin_setup(o, dc, dc->pool_plugin, DAEMON_XAPI_KEYS, NULL, &dc->pool_params, err))
         goto out;
 
     if (dc->settings.fence_heuristics_ips && *dc->settings.fence_heuristics_ips)
         hfc_paramset_set(extra, "addresses", dc->settings.fence_heuristics_ips);
     dc->ping_plugin = hfc_plugin_find_capable(&path, HF_CAP_PEER_PROBE, "the peer probe", err);
-    if (!plugin_setup(o, dc, dc->ping_plugin, NULL, NULL, extra, &dc->heuristic_params, err))
+    if (!plugin_setup(o, dc, dc->ping_plugin, NULL, extra, &dc->heuristic_params, err))
         goto out;
     ok = true;
 out:
@@ -193,14 +256,11 @@ out:
 
 void daemon_config_free(daemon_config *dc)
 {
-    hfc_params_free(dc->fence_params);
+    hfc_topology_free(dc->topology);
     hfc_params_free(dc->pool_params);
     hfc_params_free(dc->heuristic_params);
-    hfc_plugin_unload(dc->fence_plugin);
     hfc_plugin_unload(dc->pool_plugin);
     hfc_plugin_unload(dc->ping_plugin);
-    hfc_hostmap_free(dc->hostmap);
-    free(dc->hostmap_path);
     daemon_settings_free(&dc->ds);
     if (dc->pool_db)
         hfc_wipe(dc->pool_db, strlen(dc->pool_db));

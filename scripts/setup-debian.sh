@@ -12,7 +12,7 @@ PACKAGES="
   libsystemd-dev openssh-server openssh-client gnutls-bin redfishtool ilorest snmpd snmp
   iproute2 iputils-ping procps util-linux jq libxml2-utils bc python3
   hyperfine clang-format shellcheck
-  prometheus
+  prometheus python3-aiosmtpd
   openipmi libopenipmi-dev ipmitool fence-agents freeipmi-tools libipmiconsole-dev
 "
 

@@ -33,7 +33,9 @@ static hfc_history_record rec = {1700000000000LL,
                                  "power off verified",
                                  1234,
                                  "test",
-                                 NULL};
+                                 NULL,
+                                 NULL,
+                                 0};
 
 TAP_CASE(append_and_read)
 {
@@ -73,6 +75,32 @@ TAP_CASE(append_and_read)
     seen = 0;
     hfc_history_read(path, NULL, 0, 1700000050000LL, count, NULL, &err);
     ok(seen == 1, "filter by until");
+}
+
+TAP_CASE(levels)
+{
+    static const hfc_history_try tries[] = {
+        {1, "IPMI", "ipmi", "10.0.0.5", "unreachable", false, false, 1700000000000LL, 10000, "no answer"},
+        {2, "PDU_A", "snmp-pdu", "10.0.9.2:3", "ok", true, true, 1700000010000LL, 800, "outlet 3 off"},
+    };
+    hfc_history_record r = rec;
+    hfc_error err = {0};
+    json_object *o, *levels = NULL, *l2;
+    const char *text;
+    r.tries = tries;
+    r.try_count = 2;
+    seen = 0;
+    ok(hfc_history_append(path, &r, &err), "a fence through levels is recorded: %s", err.message);
+    ok(hfc_history_read(path, NULL, 0, 0, count, NULL, &err), "read back");
+    o = json_tokener_parse(last);
+    ok(o && json_object_object_get_ex(o, "levels", &levels) && json_object_array_length(levels) == 2,
+       "the record holds every level and device tried");
+    l2 = levels ? json_object_array_get_idx(levels, 1) : NULL;
+    text = l2 ? json_object_to_json_string_ext(l2, JSON_C_TO_STRING_PLAIN) : "(none)";
+    ok(strstr(text, "\"level\":2") && strstr(text, "\"method\":\"PDU_A\"") && strstr(text, "\"counted\":true") &&
+           strstr(text, "\"time\":\"2023-11-14T22:13:30.000Z\""),
+       "  ... each with its level, method, whether it counted and its time: %s", text);
+    json_object_put(o);
 }
 
 TAP_CASE(concurrent_writers)
@@ -123,6 +151,7 @@ int main(int argc, char **argv)
     close(fd);
     unlink(path);
     TAP_RUN(append_and_read);
+    TAP_RUN(levels);
     TAP_RUN(concurrent_writers);
     TAP_RUN(unwritable_and_missing);
     unlink(path);

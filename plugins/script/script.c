@@ -17,7 +17,7 @@
  * opened once, checked through that descriptor, and that descriptor is
  * what runs (fexecve), so it cannot be swapped between check and exec.
  */
-#include "plugins/script/run.h"
+#include "proto/run/run.h"
 #include "proto/trust/trust.h"
 
 #include <ctype.h>

@@ -340,6 +340,16 @@ void xapi_settings_from_params(xapi_settings *s, const hf_param *p)
     s->opt.unix_socket = *s->unix_socket ? s->unix_socket : NULL;
 }
 
+void xapi_settings_copy(xapi_settings *to, const xapi_settings *from)
+{
+    *to = *from;
+    to->opt.url = to->url;
+    to->opt.username = to->username;
+    to->opt.password = to->password;
+    to->opt.ca_file = from->opt.ca_file ? to->ca_file : NULL;
+    to->opt.unix_socket = from->opt.unix_socket ? to->unix_socket : NULL;
+}
+
 void xapi_settings_wipe(xapi_settings *s)
 {
     memset(s, 0, sizeof *s);

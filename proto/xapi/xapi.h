@@ -47,6 +47,8 @@ typedef struct xapi_settings {
 } xapi_settings;
 void xapi_settings_from_params(xapi_settings *s, const hf_param *params);
 void xapi_settings_wipe(xapi_settings *s);
+/* A copy whose opt points into the copy. */
+void xapi_settings_copy(xapi_settings *to, const xapi_settings *from);
 
 typedef struct xapi xapi;
 

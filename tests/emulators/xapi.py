@@ -544,6 +544,20 @@ class Api:
         self.pool.objects["host"][host]["resident_VMs"].append(ref)
         return ""
 
+    def m_message__create(self, session, name, priority, cls, obj_uuid, body):
+        """XAPI's message.create: what XenCenter and Xen Orchestra list as
+        alerts.  Checked as XAPI checks it: a known class, an object of that
+        class, an int priority."""
+        classes = {"VM": "VM", "Host": "host", "SR": "SR", "Pool": "pool", "VMPP": "VMPP", "VMSS": "VMSS",
+                   "PVS_proxy": "PVS_proxy", "VDI": "VDI", "Certificate": "Certificate"}
+        if cls not in classes:
+            raise Failure("INVALID_VALUE", "cls", cls)
+        if not isinstance(priority, int):
+            raise Failure("FIELD_TYPE_ERROR", "priority")
+        if cls == "Host":
+            self.pool.host_by_uuid(obj_uuid)
+        return self.pool._new("message")
+
     def m_VM__start_on(self, session, ref, host, start_paused=False, force=False):
         vm = self.pool.get("VM", ref)
         h = self.pool.get("host", host)

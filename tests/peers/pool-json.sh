@@ -39,7 +39,8 @@ pool_json() {
 # HEURISTIC, a failed check and two retries a second apart, XAPI over http
 # on PORT (hosts reached on their local socket need no password: the
 # namespace lab adds one), only the VMs flagged for HA recovered
-# (GLOBAL_VM_HA=0).
+# (GLOBAL_VM_HA=0); no alert mail (MAIL_ON=0: a test never mails a relay
+# it did not start), alerts as pool messages (ENABLE_ALERTS=1, the default).
 #   pool_conf FENCE_FILE_LOC SECRETS_DIR HEURISTIC PORT
 pool_conf() {
     cat <<EOF2
@@ -57,6 +58,7 @@ FENCE_HEURISTICS_IPS=$3
 XAPI_COUNT=2
 XAPI_DELAY=1
 GLOBAL_VM_HA=0
+MAIL_ON=0
 HAFENCE_XAPI_SCHEME=http
 HAFENCE_XAPI_PORT=$4
 HAFENCE_POOL_INTERVAL=1

@@ -166,9 +166,11 @@ EOF
 lab_pool_ref() { lab_xapi "${1:-1}" pool.get_all | tr -d '[]" '; }
 
 lab_stop() {
-    for p in $LAB_PIDS; do kill "$p" 2>/dev/null || :; done
+    lab_pids=$LAB_PIDS
+    for p in $lab_pids; do kill "$p" 2>/dev/null || :; done
     LAB_PIDS=""
     [ -d "${LAB:-}/bmcs" ] && "$LAB_SIM" stop "$LAB/bmcs" >/dev/null 2>&1
-    wait 2>/dev/null
+    # the lab's own processes: a test's other peers (a mail relay) live on
+    for p in $lab_pids; do wait "$p" 2>/dev/null; done
     :
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Running a script or agent under the call's deadline. */
-#include "plugins/script/run.h"
+#include "proto/run/run.h"
 
 #include <errno.h>
 #include <fcntl.h>

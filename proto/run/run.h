@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Running a program with a deadline, input on stdin and bounded output. */
-#ifndef HAFENCE_SCRIPT_RUN_H
-#define HAFENCE_SCRIPT_RUN_H
+#ifndef HAFENCE_PROTO_RUN_H
+#define HAFENCE_PROTO_RUN_H
 
 #include <hafence/plugin.h>
 

@@ -1,0 +1,103 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Fencing levels against real peers on loopback: OpenIPMI's ipmi_sim as the
+# hosts' BMCs (level 1) and net-snmp's snmpd as two switched PDUs feeding
+# every host (level 2, both must switch off), through `hafence off -c` and
+# through hafenced in the pool lab (tests/peers/pool-lab.sh).  A dead BMC
+# leaves the host to its outlets; a level counts only when every device in
+# it read back off; a host no level fenced is never done.
+: "${top_srcdir:?make check sets it}" "${top_builddir:?make check sets it}"
+# shellcheck source=tests/lib.sh
+. "$top_srcdir/tests/lib.sh"
+# shellcheck source=tests/peers/pool-lab.sh
+. "$top_srcdir/tests/peers/pool-lab.sh"
+
+command -v ipmi_sim >/dev/null || { echo "Bail out! ipmi_sim is missing (package openipmi; scripts/setup-debian.sh)"; exit 1; }
+[ -x /usr/sbin/snmpd ] || { echo "Bail out! /usr/sbin/snmpd is missing (package snmpd; scripts/setup-debian.sh)"; exit 1; }
+PEER=$top_srcdir/tests/peers/pdu-snmpd.sh
+SNMP_PERSISTENT_DIR=$TMP/persist
+export SNMP_PERSISTENT_DIR
+trap 'lab_stop; for d in pdu_a pdu_b; do "$PEER" stop "$TMP/$d"; done; [ -n "${HAFENCE_TEST_KEEP:-}" ] || rm -rf "$TMP"' EXIT
+
+LAB=$TMP/lab
+mkdir -p "$LAB"
+lab_start "$LAB" 3 || { echo "Bail out! the pool lab did not start: $(cat "$LAB"/*.err 2>/dev/null)"; exit 1; }
+U1=$(lab_uuid 1) U3=$(lab_uuid 3)
+for d in pdu_a pdu_b; do
+    "$PEER" start "$TMP/$d" apc-rpdu .1.3.6.1.4.1.318.1.3.4.2 xs1 xs2 xs3 || { echo "Bail out! PDU $d did not start"; exit 1; }
+done
+outlet() { awk -v n="$2" '$1 == n { print $3 }' "$TMP/$1/state/outlets"; }
+outlets_on() { for d in pdu_a pdu_b; do hafence on snmp-pdu "port=$(cat "$TMP/$d/port")" "127.0.0.1:$1" --secret-file "community=$LAB/rw" >/dev/null 2>&1; done; }
+printf 'private-rw\n' > "$LAB/rw"
+chmod 600 "$LAB/rw"
+for m in PDU_A PDU_B; do
+    mkdir -p "$LAB/fence/$m"
+    for i in 1 2 3; do echo "$(lab_uuid $i):127.0.0.1:$i" >> "$LAB/fence/$m/$m.hosts"; done
+done
+# level 1: the lab's ipmi (its keys already in pool.conf); level 2: both PDUs
+lab_config "FENCE_METHOD=IPMI,PDU_A:SNMP-PDU+PDU_B:SNMP-PDU" \
+    "PDU_A_PORT=$(cat "$TMP/pdu_a/port")" "PDU_A_COMMUNITY_FILE=$LAB/rw" \
+    "PDU_B_PORT=$(cat "$TMP/pdu_b/port")" "PDU_B_COMMUNITY_FILE=$LAB/rw" HAFENCE_FENCE_TIMEOUT=30
+C="-c $LAB/pool.conf --history $LAB/cli-history.jsonl --timeout 30"
+
+# ---- hafence off -c: the same levels by hand ------------------------------------------------
+# shellcheck disable=SC2086
+run_json hafence off $C "$U3" --json
+json_check "off -c: the BMC answers: level 1 fences" '.result=="ok" and .level==1 and (.levels|length)==1 and .verified'
+is 0 "$(lab_power 3)" "  ... the chassis is off"
+is "on on" "$(outlet pdu_a 3) $(outlet pdu_b 3)" "  ... and no outlet was touched"
+# shellcheck disable=SC2086
+run hafence on $C "$U3"
+is 0 "$rc" "on -c: back on through level 1"
+
+"$LAB_SIM" stop "$LAB/bmcs" 3 >/dev/null 2>&1
+# shellcheck disable=SC2086
+run_json hafence off $C "$U3" --json
+json_check "the BMC is dead: level 2, both PDUs, fences the host" \
+    '.result=="ok" and .level==2 and (.levels|map(.level)) == [1,2,2] and .levels[0].result!="ok" and .verified'
+is "off off" "$(outlet pdu_a 3) $(outlet pdu_b 3)" "  ... both of its outlets are off"
+is "on on on on" "$(outlet pdu_a 1) $(outlet pdu_a 2) $(outlet pdu_b 1) $(outlet pdu_b 2)" "  ... and only its outlets"
+check "  ... the history holds every level and device, with result and time" \
+    jq -e -s 'last | .result=="ok" and (.levels|length)==3 and .levels[0].method=="IPMI" and .levels[0].counted==false and (.levels[1:]|all(.counted and .verified and .time and .result=="ok"))' "$LAB/cli-history.jsonl"
+# shellcheck disable=SC2086
+run hafence off $C "$U3"
+has "level 1 IPMI (ipmi)" "$out" "  ... the text says each level and device"
+
+outlets_on 3
+touch "$TMP/pdu_b/state/stuck"
+# shellcheck disable=SC2086
+run_json hafence off $C "$U3" --json --power-timeout 3
+json_check "one of the level's two PDUs does not switch off: not fenced" '.result!="ok" and .level==0 and .verified==false'
+is 1 "$rc" "  ... exit 1"
+is "off on" "$(outlet pdu_a 3) $(outlet pdu_b 3)" "  ... (one outlet off, the other still on)"
+rm -f "$TMP/pdu_b/state/stuck"
+outlets_on 3
+
+"$PEER" stop "$TMP/pdu_a"
+"$PEER" stop "$TMP/pdu_b"
+# shellcheck disable=SC2086
+run_json hafence off $C "$U3" --json --timeout 15
+json_check "every level dead: failed, never done" '.result!="ok" and .level==0 and (.levels|length)==3'
+is 1 "$rc" "  ... exit 1"
+for d in pdu_a pdu_b; do "$PEER" start "$TMP/$d" apc-rpdu .1.3.6.1.4.1.318.1.3.4.2 xs1 xs2 xs3 >/dev/null; done
+# the PDUs come back on other ports
+sed -i "s/^PDU_A_PORT=.*/PDU_A_PORT=$(cat "$TMP/pdu_a/port")/; s/^PDU_B_PORT=.*/PDU_B_PORT=$(cat "$TMP/pdu_b/port")/" "$LAB/pool.conf"
+
+# ---- hafenced: a host dies with its BMC; the PDUs fence it and its VMs come back ----------
+run "$HAFENCED" --check-config -c "$LAB/pool.conf" -o "$LAB/host1.conf" --host-uuid "$U1" --plugin-dir "$LAB/no-plugins"
+has "level 2 PDU_A: plugin snmp-pdu" "$out" "hafenced --check-config checks every device of every level"
+for i in 1 2 3; do lab_daemon_start $i; done
+ready() { lab_wait 30 sh -c "[ -s '$LAB/state$1/status.json' ] && jq -e '.peers | length > 0 and all(.state == \"ok\")' '$LAB/state$1/status.json'"; }
+check "three daemons see their peers" ready 1
+lab_host_die 3
+check "host 3 dies, its BMC dead: the master fences it through level 2" \
+    lab_wait 60 sh -c "jq -e -s 'map(select(.action==\"fence\" and .result==\"ok\")) | length == 1' '$LAB/history1.jsonl'"
+check "  ... the record holds the failed level 1 and both PDUs of level 2" \
+    jq -e -s 'map(select(.action=="fence")) | last | (.levels|map(.method)) == ["IPMI","PDU_A","PDU_B"] and .levels[0].counted==false and .levels[1].counted and .levels[2].counted' "$LAB/history1.jsonl"
+is "off off" "$(outlet pdu_a 3) $(outlet pdu_b 3)" "  ... its outlets are off"
+check "  ... its VMs are started on the survivors" lab_wait 30 grep -q 'VM.start_on' "$LAB/xapi1.log"
+sleep 3
+twice=$(awk '$1 == "VM.start_on" { print $2 }' "$LAB/xapi1.log" | sort | uniq -d)
+is "" "$twice" "  ... each once"
+hasnt "$U3" "$(lab_vms 1 | awk '$2 == "Running" { print $3 }')" "  ... none of them runs on the fenced host"
+done_testing
