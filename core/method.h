@@ -34,8 +34,11 @@ typedef struct hfc_method_list {
     unsigned levels;
 } hfc_method_list;
 /* Parse a FENCE_METHOD value; an error says what is wrong with it (an
- * empty level, a bad name, a name used twice, too many). */
+ * empty level, a bad name, a name used twice, too many).  (method-list.c) */
 bool hfc_method_list_parse(const char *text, hfc_method_list *out, hfc_error *err);
+/* A method and a plugin name are the same name when they match with case
+ * and '-'/'_' ignored: SNMP-PDU, snmp_pdu, snmp-pdu. */
+bool hfc_method_same_name(const char *a, const char *b);
 
 /* The plugin an entry names: an installed fence plugin of that name (its
  * own, case and '-'/'_' aside: ILO -> ilo, SNMP-PDU -> snmp-pdu, a vendor's
