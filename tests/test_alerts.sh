@@ -56,7 +56,7 @@ echo ran >> "$LAB/group-writable.log"
 EOF
 chmod 755 "$LAB/hooks/10-record" "$LAB/hooks/20-hangs"
 chmod 775 "$LAB/hooks/30-group-writable"
-lab_config MAIL_ON=1 MAIL_FROM=hafenced@pool.test 'MAIL_TO="ops@example.test, oncall@example.test"' \
+lab_config MAIL_ON=1 ENABLE_ALERTS=1 MAIL_FROM=hafenced@pool.test 'MAIL_TO="ops@example.test, oncall@example.test"' \
     SMTP_SERVER=127.0.0.1 "SMTP_PORT=$relay_port" SMTP_USER=hafenced "SMTP_PASS_FILE=$TMP/smtp.pw" \
     HAFENCE_SMTP_TLS=required "HAFENCE_SMTP_CA_FILE=$TMP/certs/ca.pem" \
     "HAFENCE_ALERT_HOOKS=$LAB/hooks" HAFENCE_ALERT_HOOK_TIMEOUT=2

@@ -40,7 +40,8 @@ pool_json() {
 # on PORT (hosts reached on their local socket need no password: the
 # namespace lab adds one), only the VMs flagged for HA recovered
 # (GLOBAL_VM_HA=0); no alert mail (MAIL_ON=0: a test never mails a relay
-# it did not start), alerts as pool messages (ENABLE_ALERTS=1, the default).
+# it did not start) and no pool messages (ENABLE_ALERTS=0): tests/test_alerts.sh
+# turns both on.
 #   pool_conf FENCE_FILE_LOC SECRETS_DIR HEURISTIC PORT
 pool_conf() {
     cat <<EOF2
@@ -59,6 +60,7 @@ XAPI_COUNT=2
 XAPI_DELAY=1
 GLOBAL_VM_HA=0
 MAIL_ON=0
+ENABLE_ALERTS=0
 HAFENCE_XAPI_SCHEME=http
 HAFENCE_XAPI_PORT=$4
 HAFENCE_POOL_INTERVAL=1
