@@ -571,16 +571,21 @@ static bool promote(hafenced *d, const char *old_master_label)
 void act_fence(hafenced *d, peer *p)
 {
     char label[512];
-    bool was_master = strcmp(p->uuid, d->view.master) == 0;
+    /* after the takeover the view names this host master: a retry (the
+     * marking failed, the old master was watched again) must still treat
+     * it as the old master, or SLAVE_HA=0 would be bypassed */
+    bool was_master = p->failed_as_master || strcmp(p->uuid, d->view.master) == 0;
+    bool must_promote = was_master && strcmp(d->view.master, d->self) != 0;
     bool pool_method = hfc_topology_can(d->dc.topology, HF_CAP_VIA_POOL_MASTER);
     bool fenced, promoted = false;
     vm_list vms = {0};
     hfc_error err = {0};
     host_label(d, p->uuid, label, sizeof label);
+    p->failed_as_master = was_master;
 
     /* the pool method works through the master: with the master gone,
      * this host must be master before it can mark the old one dead */
-    if (was_master && pool_method && !(promoted = promote(d, label))) {
+    if (must_promote && pool_method && !(promoted = promote(d, label))) {
         if (!*d->stop)
             self_fence(d, "could not take over the pool to fence its master");
         return;
@@ -613,7 +618,7 @@ void act_fence(hafenced *d, peer *p)
         hafenced_record(d, HF_LOG_WARNING, p->uuid, "vm-start", "onfail", false, 0,
                         "the fence of %s failed; FENCE_HA_ONFAIL=1: restarting its VMs all the same", label);
     }
-    if (was_master && !promoted && !(promoted = promote(d, label))) {
+    if (must_promote && !promoted && !(promoted = promote(d, label))) {
         vm_list_free(&vms);
         return;
     }

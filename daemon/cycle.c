@@ -247,6 +247,8 @@ static void observe(hafenced *d, peer *p, const probe_result *r)
                         d->dc.settings.xapi_count + 1, d->dc.settings.xapi_delay, d->dc.settings.xapi_count, r->why);
     if (now == HFC_PEER_OK)
         p->not_fenced = false;
+    if (answered)
+        p->failed_as_master = false;
 }
 
 static void check_peers(hafenced *d)

@@ -212,7 +212,10 @@ typedef struct peer {
     char decision[512];     /* the last decision about it */
     bool fenced_unverified; /* PEER_FENCED on the method's own word */
     bool not_fenced;        /* failed, and the decision was not to fence: checked again */
-    bool seen;              /* still in the pool view */
+    /* it was the pool master when it failed: it stays the old master (fenced
+     * with off, SLAVE_HA) after this host took over, until it answers again */
+    bool failed_as_master;
+    bool seen; /* still in the pool view */
 } peer;
 
 /* ---- Prometheus metrics (metrics.c) -------------------------------------- */

@@ -32,12 +32,12 @@ appliance_started() { grep 'appliance started VM' "$LAB/xapi1.log" | sed -n "$1p
 # new_lab NAME COUNT [VMS_PER_HOST] [CONFIG...]: a pool, its daemons running and settled
 new_lab() {
     lab_stop
-    name=$1 n=$2 vms=${3:-2}; shift 3 2>/dev/null || shift $#
+    name=$1 count=$2 vms=${3:-2}; shift 3 2>/dev/null || shift $#
     LAB=$TMP/$name; mkdir -p "$LAB"
-    lab_start "$LAB" "$n" "$vms" || { fail "lab $name did not start"; diag "$(cat "$LAB"/*.err 2>/dev/null)"; done_testing; exit 0; }
+    lab_start "$LAB" "$count" "$vms" || { fail "lab $name did not start"; diag "$(cat "$LAB"/*.err 2>/dev/null)"; done_testing; exit 0; }
     [ $# -gt 0 ] && lab_config "$@"
-    i=1; while [ $i -le "$n" ]; do lab_daemon_start $i; i=$((i + 1)); done
-    i=1; while [ $i -le "$n" ]; do ready $i; i=$((i + 1)); done
+    i=1; while [ $i -le "$count" ]; do lab_daemon_start $i; i=$((i + 1)); done
+    i=1; while [ $i -le "$count" ]; do ready $i; i=$((i + 1)); done
     lab_wait 30 sh -c "jq -e '.role==\"autopromote slave\"' '$LAB/state2/status.json'"
 }
 ready() { lab_wait 30 sh -c "[ -s '$LAB/state$1/status.json' ] && jq -e '.peers | length > 0 and all(.state == \"ok\")' '$LAB/state$1/status.json'"; }
@@ -145,6 +145,17 @@ check "the master dies: the autopromote slave fences it" lab_wait 20 fenced_by 2
 has "fence off of xs1" "$(actions 2 fence)" "  ... with power off, although FENCE_ACTION=reset (HA-Lizard fences the master with stop)"
 check "  ... and takes over" lab_wait 30 grep -q "pool.emergency_transition_to_master" "$LAB/xapi2.log"
 check "  ... SLAVE_HA=0: the old master's VMs are not started" lab_wait 30 grep -q 'SLAVE_HA=0' "$LAB/history2.jsonl"
+is 0 "$(grep -c '^VM.start_on' "$LAB/xapi2.log")" "  ... (no VM.start_on)"
+
+# The first marking of the old master fails (the new master's XAPI is busy):
+# the host stays enabled, is watched again and fails again, now as a plain
+# slave of this master.  It failed as the master: SLAVE_HA=0 still holds.
+new_lab slave-ha-off-retry 3 2 SLAVE_HA=0 GLOBAL_VM_HA=1
+mkdir -p "$LAB/control/fail" && echo 2 > "$LAB/control/fail/host.declare_dead"
+lab_host_die 1
+check "the master dies, the first marking of it fails" lab_wait 30 grep -q '"action":"mark-dead".*could not mark' "$LAB/history2.jsonl"
+check "  ... it is marked dead at the next try" lab_wait 30 grep -q '"action":"mark-dead".*"marked ' "$LAB/history2.jsonl"
+check "  ... SLAVE_HA=0 still holds: it failed as the master" lab_wait 30 grep -q 'SLAVE_HA=0' "$LAB/history2.jsonl"
 is 0 "$(grep -c '^VM.start_on' "$LAB/xapi2.log")" "  ... (no VM.start_on)"
 
 # ---- the configuration in the pool database (ha-cfg set: other-config HA_<KEY>) ----------

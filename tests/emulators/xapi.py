@@ -17,7 +17,8 @@ host.declare_dead.  For the daemon: pool other_config, a slave's local
 login with pool.emergency_transition_to_master and pool.recover_slaves
 (--slave-of, --self), VM.start_on, host liveness from --control DIR
 (live/<host-uuid> holding 0 or 1; master, "UUID ADDRESS" of the host that
-took over, which the other slaves then name), host.get_all_records, and SIGUSR1
+took over, which the other slaves then name; fail/<method>, a count of that
+method's next calls to fail), host.get_all_records, and SIGUSR1
 to stop answering and to answer again.
 
 --unix-socket PATH also serves XAPI's local socket (/var/lib/xcp/xapi on a
@@ -188,6 +189,25 @@ class Api:
             except OSError:
                 pass
 
+    def injected_failure(self, method):
+        """CONTROL/fail/<method> holding a count N: the next N calls of that
+        method on this host fail (INTERNAL_ERROR), as a busy or restarting
+        XAPI answers."""
+        if not self.control:
+            return
+        path = os.path.join(self.control, "fail", method)
+        try:
+            with open(path) as f:
+                left = int(f.read().strip() or "0")
+        except (OSError, ValueError):
+            return
+        if left <= 0:
+            return
+        with open(path + ".tmp", "w") as f:
+            f.write("%d\n" % (left - 1))
+        os.rename(path + ".tmp", path)
+        raise Failure("INTERNAL_ERROR", "%s failed (injected by the test: %d more)" % (method, left - 1))
+
     def record(self, method, args):
         if self.log:
             with open(self.log, "a") as f:
@@ -253,6 +273,7 @@ class Api:
                         "pool.emergency_transition_to_master", "pool.recover_slaves", "session.logout"):
                     raise Failure("HOST_IS_SLAVE", self.master_address() or "")
                 self.refresh_liveness()
+                self.injected_failure(method)
                 handler = getattr(self, "m_" + method.replace(".", "__"), None)
                 if handler is None:
                     raise Failure("MESSAGE_METHOD_UNKNOWN", method)

@@ -24,6 +24,10 @@
 #   lab_vms                              "name power_state resident-host-uuid" per VM
 #   lab_xapi I METHOD [ARG...]           a XAPI call at host I (its master), value as JSON
 #   lab_stop                             everything down
+#
+# sh has no local variables: the helpers' own are named lab_*, so a
+# caller's loop counter survives them (an "n" set while waiting for an
+# emulator once decided how many daemons a test started).
 
 : "${top_srcdir:?make check sets it}"
 LAB_EMU=$top_srcdir/tests/emulators/xapi.py
@@ -35,66 +39,66 @@ lab_uuid() { pool_uuid "$1"; }
 lab_addr() { echo "127.0.0.$((10 + $1))"; }
 
 lab_start() {
-    LAB=$1 LAB_N=$2 vms=${3:-2}
+    LAB=$1 LAB_N=$2 lab_per_host=${3:-2}
     LAB_PIDS=""
     mkdir -p "$LAB/control/live" "$LAB/fence/IPMI"
     printf 'xapi-Lab-pw\n' > "$LAB/xapi.pw"; printf 'adminpw\n' > "$LAB/ipmi.pw"
     printf 'lab-pool-secret-%s\n' "$$" > "$LAB/ptoken"
     chmod 600 "$LAB/xapi.pw" "$LAB/ipmi.pw" "$LAB/ptoken"
     "$LAB_SIM" start "$LAB/bmcs" "$LAB_N" > "$LAB/bmcs.txt" || return 1
-    pool_json "$LAB_N" "$vms" 127.0.0 > "$LAB/pool.json"
+    pool_json "$LAB_N" "$lab_per_host" 127.0.0 > "$LAB/pool.json"
     # LAB_POOL_JQ: a jq filter that reshapes the pool before it starts
     # (VM order, vApps, pool other-config)
     if [ -n "${LAB_POOL_JQ:-}" ]; then
         jq "$LAB_POOL_JQ" "$LAB/pool.json" > "$LAB/pool.json.new" && mv "$LAB/pool.json.new" "$LAB/pool.json" || return 1
     fi
     : > "$LAB/fence/IPMI/IPMI.hosts"
-    i=1; while [ $i -le "$LAB_N" ]; do
-        echo 1 > "$LAB/control/live/$(lab_uuid $i)"
-        echo "$(lab_uuid $i):127.0.0.1:$(cat "$LAB/bmcs/bmc$i/port")" >> "$LAB/fence/IPMI/IPMI.hosts"
-        i=$((i + 1))
+    lab_i=1; while [ $lab_i -le "$LAB_N" ]; do
+        echo 1 > "$LAB/control/live/$(lab_uuid $lab_i)"
+        echo "$(lab_uuid $lab_i):127.0.0.1:$(cat "$LAB/bmcs/bmc$lab_i/port")" >> "$LAB/fence/IPMI/IPMI.hosts"
+        lab_i=$((lab_i + 1))
     done
     # every host's XAPI on the same port of its own address; the first
     # emulator picks a free one
     LAB_PORT=0
     lab_xapi_start 1 || return 1
     LAB_PORT=$(cat "$LAB/xapi1.port")
-    i=2; while [ $i -le "$LAB_N" ]; do lab_xapi_start $i || return 1; i=$((i + 1)); done
+    lab_i=2; while [ $lab_i -le "$LAB_N" ]; do lab_xapi_start $lab_i || return 1; lab_i=$((lab_i + 1)); done
     { pool_conf "$LAB/fence" "$LAB" 127.0.0.1 "$LAB_PORT"; echo HAFENCE_SPLIT_DELAY=2; } > "$LAB/pool.conf"
-    i=1; while [ $i -le "$LAB_N" ]; do
-        cat > "$LAB/host$i.conf" <<EOF
-# host $i's override: its own XAPI's local socket (no password), and a
+    lab_i=1; while [ $lab_i -le "$LAB_N" ]; do
+        cat > "$LAB/host$lab_i.conf" <<EOF
+# host $lab_i's override: its own XAPI's local socket (no password), and a
 # reboot the lab can see
-HAFENCE_XAPI_UNIX_SOCKET=$LAB/xapi$i.sock
-HAFENCE_REBOOT_COMMAND="echo rebooted >> $LAB/host$i.reboots"
+HAFENCE_XAPI_UNIX_SOCKET=$LAB/xapi$lab_i.sock
+HAFENCE_REBOOT_COMMAND="echo rebooted >> $LAB/host$lab_i.reboots"
 EOF
-        i=$((i + 1))
+        lab_i=$((lab_i + 1))
     done
 }
 
 lab_config() { for kv in "$@"; do echo "$kv" >> "$LAB/pool.conf"; done; }
 
 lab_xapi_start() {
-    i=$1
-    rm -f "$LAB/xapi$i.port"
-    slave=""; [ "$i" -gt 1 ] && slave="--slave-of $(lab_addr 1)"
+    lab_i=$1
+    rm -f "$LAB/xapi$lab_i.port"
+    lab_slave=""; [ "$lab_i" -gt 1 ] && lab_slave="--slave-of $(lab_addr 1)"
     # shellcheck disable=SC2086
-    python3 "$LAB_EMU" --port-file "$LAB/xapi$i.port" --pool "$LAB/pool.json" --password-file "$LAB/xapi.pw" \
-        --bind "$(lab_addr "$i")" --port "$LAB_PORT" --control "$LAB/control" --self "$(lab_uuid "$i")" \
-        --log "$LAB/xapi$i.log" --lifetime 600 --unix-socket "$LAB/xapi$i.sock" --pool-secret "$LAB/ptoken" \
-        $slave 2>>"$LAB/xapi$i.err" &
-    echo $! > "$LAB/xapi$i.pid"
+    python3 "$LAB_EMU" --port-file "$LAB/xapi$lab_i.port" --pool "$LAB/pool.json" --password-file "$LAB/xapi.pw" \
+        --bind "$(lab_addr "$lab_i")" --port "$LAB_PORT" --control "$LAB/control" --self "$(lab_uuid "$lab_i")" \
+        --log "$LAB/xapi$lab_i.log" --lifetime 600 --unix-socket "$LAB/xapi$lab_i.sock" --pool-secret "$LAB/ptoken" \
+        $lab_slave 2>>"$LAB/xapi$lab_i.err" &
+    echo $! > "$LAB/xapi$lab_i.pid"
     LAB_PIDS="$LAB_PIDS $!"
-    n=0; while [ ! -s "$LAB/xapi$i.port" ] && [ $n -lt 200 ]; do sleep 0.05; n=$((n + 1)); done
-    [ -s "$LAB/xapi$i.port" ]
+    lab_w=0; while [ ! -s "$LAB/xapi$lab_i.port" ] && [ $lab_w -lt 200 ]; do sleep 0.05; lab_w=$((lab_w + 1)); done
+    [ -s "$LAB/xapi$lab_i.port" ]
 }
 
 lab_daemon_start() {
-    i=$1; shift
-    "$HAFENCED" --foreground -v -c "$LAB/pool.conf" -o "$LAB/host$i.conf" --state-dir "$LAB/state$i" \
-        --runtime-dir "$LAB/run$i" --history "$LAB/history$i.jsonl" --host-uuid "$(lab_uuid "$i")" --plugin-dir "$LAB/no-plugins" "$@" \
-        2>>"$LAB/daemon$i.log" &
-    echo $! > "$LAB/daemon$i.pid"
+    lab_i=$1; shift
+    "$HAFENCED" --foreground -v -c "$LAB/pool.conf" -o "$LAB/host$lab_i.conf" --state-dir "$LAB/state$lab_i" \
+        --runtime-dir "$LAB/run$lab_i" --history "$LAB/history$lab_i.jsonl" --host-uuid "$(lab_uuid "$lab_i")" --plugin-dir "$LAB/no-plugins" "$@" \
+        2>>"$LAB/daemon$lab_i.log" &
+    echo $! > "$LAB/daemon$lab_i.pid"
     LAB_PIDS="$LAB_PIDS $!"
 }
 
@@ -104,10 +108,10 @@ lab_daemon_stop() { [ -f "$LAB/daemon$1.pid" ] && kill "$(cat "$LAB/daemon$1.pid
 # pool's heartbeat no longer sees it (XAPI's HOST_IS_LIVE goes false).
 # Its BMC stays: that is what fences it.
 lab_host_die() {
-    i=$1
-    kill "$(cat "$LAB/xapi$i.pid")" 2>/dev/null
-    lab_daemon_stop "$i"
-    echo 0 > "$LAB/control/live/$(lab_uuid "$i")"
+    lab_i=$1
+    kill "$(cat "$LAB/xapi$lab_i.pid")" 2>/dev/null
+    lab_daemon_stop "$lab_i"
+    echo 0 > "$LAB/control/live/$(lab_uuid "$lab_i")"
 }
 
 # lab_wait SECONDS COMMAND...: poll until COMMAND succeeds.  SECONDS is what
@@ -115,10 +119,10 @@ lab_host_die() {
 # a loaded or sanitized run: a poll costs its bound only when the thing
 # never happens, and a test must not fail because the machine was slow.
 lab_wait() {
-    limit=$(( $1 * ${LAB_WAIT_SCALE:-4} )); shift
-    end=$(( $(date +%s) + limit ))
+    lab_limit=$(( $1 * ${LAB_WAIT_SCALE:-4} )); shift
+    lab_end=$(( $(date +%s) + lab_limit ))
     while ! "$@" >/dev/null 2>&1; do
-        [ "$(date +%s)" -ge "$end" ] && return 1
+        [ "$(date +%s)" -ge "$lab_end" ] && return 1
         sleep 0.1
     done
 }
@@ -146,8 +150,8 @@ EOF
 }
 
 lab_xapi() {
-    i=$1; shift
-    python3 - "$(lab_addr "$i")" "$LAB_PORT" "$(cat "$LAB/xapi.pw")" "$@" <<'EOF'
+    lab_i=$1; shift
+    python3 - "$(lab_addr "$lab_i")" "$LAB_PORT" "$(cat "$LAB/xapi.pw")" "$@" <<'EOF'
 import json, sys, xmlrpc.client
 addr, port, pw, method, args = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
 s = xmlrpc.client.ServerProxy("http://%s:%s/" % (addr, port), allow_none=True)
