@@ -78,6 +78,7 @@ int cmd_check(cli *c);
 int cmd_history(cli *c);
 int cmd_console(cli *c);
 int cmd_status_pool(cli *c);
+int cmd_simulate(cli *c);
 int cmd_recover(cli *c);
 int cmd_config(cli *c);
 int cmd_check_config(cli *c);

@@ -35,6 +35,7 @@ static void usage(FILE *out)
           "  console --follow (-c CONFIG HOST-UUID | PLUGIN [name=value...] [TARGET])\n"
           "  status-pool [--state-dir DIR]   the dom0 daemon's view: role, peers, quorum, suspension\n"
           "  recover [--state-dir DIR] [--yes]  clear this host's self-fence suspension\n"
+          "  simulate HOST [--json]          what hafenced here would do were HOST failing now (does nothing)\n"
           "  config list|get KEY|set KEY VALUE|unset KEY [-c CONFIG]\n"
           "                                  HA-Lizard's pool-wide configuration in the pool database\n"
           "  check-config [-c CONFIG [-c OVERRIDE]] [--probe] [--host-uuid UUID]\n"
@@ -350,6 +351,8 @@ static int run(cli *c)
         return cmd_console(c);
     if (strcmp(c->command, "status-pool") == 0)
         return cmd_status_pool(c);
+    if (strcmp(c->command, "simulate") == 0)
+        return cmd_simulate(c);
     if (strcmp(c->command, "recover") == 0)
         return cmd_recover(c);
     if (strcmp(c->command, "config") == 0)

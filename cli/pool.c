@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* status-pool: the dom0 daemon's view (role, peers, quorum, suspension),
- * read from its state directory; recover: clear a self-fence suspension
- * (HA-Lizard's recover_fenced_host). */
+ * read from its state directory; simulate: what the daemon would do were a
+ * host failing now; recover: clear a self-fence suspension (HA-Lizard's
+ * recover_fenced_host). */
 #include "core/error.h"
 #include "core/util.h"
 #include "core/history.h"
@@ -93,6 +94,49 @@ static void print_peers(json_object *o)
     }
 }
 
+/* "12 s ago", "3 min ago", "2 h ago" */
+static const char *ago(int64_t wall_ms, char *buf, size_t size)
+{
+    int64_t s = (hfc_wall_ms() - wall_ms) / 1000;
+    if (!wall_ms)
+        snprintf(buf, size, "never");
+    else if (s < 120)
+        snprintf(buf, size, "%lld s ago", (long long)(s < 0 ? 0 : s));
+    else if (s < 7200)
+        snprintf(buf, size, "%lld min ago", (long long)s / 60);
+    else
+        snprintf(buf, size, "%lld h ago", (long long)s / 3600);
+    return buf;
+}
+
+/* Every peer's fence path as hafenced last checked it (readiness). */
+static void print_fence_paths(json_object *o)
+{
+    json_object *peers;
+    bool header = false;
+    if (!json_object_object_get_ex(o, "peers", &peers))
+        return;
+    for (size_t i = 0; i < json_object_array_length(peers); i++) {
+        json_object *p = json_object_array_get_idx(peers, i), *paths;
+        if (!json_object_object_get_ex(p, "fence_paths", &paths))
+            continue;
+        for (size_t k = 0; k < json_object_array_length(paths); k++) {
+            json_object *f = json_object_array_get_idx(paths, k);
+            char device[160], when[32];
+            if (!header) {
+                printf("\n%-16s %-5s %-24s %-22s %-9s %-12s %s\n", "FENCE PATH TO", "LEVEL", "DEVICE", "TARGET",
+                       "STATE", "CHECKED", "RESULT");
+                header = true;
+            }
+            snprintf(device, sizeof device, "%s (%s)", text(f, "device"), text(f, "plugin"));
+            printf("%-16s %-5lld %-24s %-22s %-9s %-12s %s%s%s\n", *text(p, "name") ? text(p, "name") : text(p, "uuid"),
+                   (long long)number(f, "level"), device, *text(f, "target") ? text(f, "target") : "-",
+                   text(f, "state"), ago(number(f, "checked_ms"), when, sizeof when), text(f, "how"),
+                   *text(f, "how") ? ": " : "", text(f, "message"));
+        }
+    }
+}
+
 int cmd_status_pool(cli *c)
 {
     const char *dir = c->state_dir ? c->state_dir : hfc_state_dir_default();
@@ -143,6 +187,7 @@ int cmd_status_pool(cli *c)
         else
             printf("suspended   no\n");
         print_peers(o);
+        print_fence_paths(o);
     }
     json_object_put(o);
     return suspended || memory_only ? EXIT_STATUS_OFF : EXIT_OK;
@@ -239,4 +284,120 @@ int cmd_recover(cli *c)
     record_recover(c, message);
     printf("hafence: suspension cleared; the daemon resumes HA on its next pass\n");
     return EXIT_OK;
+}
+
+/* ---- simulate ---------------------------------------------------------------- */
+#define SIMULATE_WAIT_MS 30000 /* the daemon answers between passes; a fence may hold it */
+
+static void print_decision(json_object *o, const char *key, const char *prefix)
+{
+    json_object *d;
+    if (json_object_object_get_ex(o, key, &d))
+        printf("%s%s: %s\n", prefix, text(d, "decision"), text(d, "reason"));
+}
+
+static void print_simulation(json_object *o)
+{
+    json_object *paths, *vms, *hosts;
+    char when[32];
+    const char *who = *text(o, "name") ? text(o, "name") : text(o, "host");
+    printf("%s failing now%s, as hafenced on %s (%s) sees it:\n", who,
+           strcmp(text(o, "state"), "ok") == 0 ? "" : " (it is not ok now either)", text(o, "by"), text(o, "role"));
+    printf("  quorum      %lld of %lld enabled hosts live with %s failed (pool of %lld)%s%s\n",
+           (long long)number(o, "live_hosts"), (long long)number(o, "enabled_hosts"), who,
+           (long long)number(o, "pool_size"), flag(o, "peer_is_master") ? "; it is the pool master" : "",
+           flag(o, "in_maintenance") ? "; this host is in maintenance" : "");
+    printf("  heuristic   %s (%s)\n", text(o, "heuristic"), text(o, "heuristic_why"));
+    print_decision(o, "now", "  decision    ");
+    if (json_object_object_get_ex(o, "after_wait", &paths)) {
+        printf("              then, after %lld s, were it still failed:\n", (long long)number(o, "wait_s"));
+        print_decision(o, "after_wait", "              ");
+    }
+    printf("  fence plan  FENCE_METHOD=%s, %s, %lld level%s\n", text(o, "fence_method"), text(o, "fence_action"),
+           (long long)number(o, "levels"), number(o, "levels") == 1 ? "" : "s");
+    if (json_object_object_get_ex(o, "fence_paths", &paths))
+        for (size_t i = 0; i < json_object_array_length(paths); i++) {
+            json_object *f = json_object_array_get_idx(paths, i);
+            printf("              level %lld %s (%s) %s: %s", (long long)number(f, "level"), text(f, "device"),
+                   text(f, "plugin"), *text(f, "target") ? text(f, "target") : "-", text(f, "state"));
+            if (number(f, "checked_ms"))
+                printf(" (%s %s, %s)", text(f, "how"), ago(number(f, "checked_ms"), when, sizeof when),
+                       text(f, "message"));
+            else
+                printf(" (not checked yet: HAFENCE_MONITOR_INTERVAL)");
+            putchar('\n');
+        }
+    if (json_object_object_get_ex(o, "vms", &vms) && json_object_object_get_ex(o, "start_on", &hosts)) {
+        size_t n = json_object_array_length(vms);
+        if (*text(o, "vm_error"))
+            printf("  VMs         cannot read them: %s\n", text(o, "vm_error"));
+        else if (*text(o, "vm_note"))
+            printf("  VMs         %zu managed on %s; %s\n", n, who, text(o, "vm_note"));
+        else {
+            printf("  VMs         %zu would start on", n);
+            for (size_t i = 0; i < json_object_array_length(hosts); i++)
+                printf("%s %s", i ? "," : "", json_object_get_string(json_object_array_get_idx(hosts, i)));
+            if (!json_object_array_length(hosts))
+                printf(" no host (none is left that answers)");
+            printf("%s", n ? ":" : "");
+            for (size_t i = 0; i < n; i++)
+                printf("%s %s", i ? "," : "", json_object_get_string(json_object_array_get_idx(vms, i)));
+            putchar('\n');
+        }
+    }
+}
+
+int cmd_simulate(cli *c)
+{
+    const char *dir = c->state_dir ? c->state_dir : hfc_state_dir_default();
+    const char *runtime = c->runtime_dir ? c->runtime_dir : hfc_runtime_dir_default();
+    int64_t wait_ms = c->timeout_given ? c->engine.timeout_ms : SIMULATE_WAIT_MS, end;
+    char id[64], file[128], *where, *path, *body = NULL;
+    hfc_error err = {0};
+    json_object *status, *o;
+    int rc;
+    if (c->arg_count != 1)
+        return cli_usage_error("simulate takes one host: its name or UUID");
+    if (!(status = daemon_status(c, dir, &where, &err))) {
+        fprintf(stderr, "hafence: %s\n", err.message);
+        return EXIT_FAILED;
+    }
+    free(where);
+    if (flag(status, "stale")) {
+        fprintf(stderr, "hafence: hafenced has not written its status lately: is it running?\n");
+        json_object_put(status);
+        return EXIT_FAILED;
+    }
+    json_object_put(status);
+    snprintf(id, sizeof id, "%ld-%lld", (long)getpid(), (long long)hfc_wall_ms());
+    if (!hfc_simulate_request_write(runtime, c->args[0], id, &err)) {
+        fprintf(stderr, "hafence: cannot ask hafenced: %s\n", err.message);
+        return EXIT_FAILED;
+    }
+    path = hfc_state_path(runtime, hfc_simulate_answer_name(id, file, sizeof file));
+    end = hf_now_ms() + wait_ms;
+    while (!(body = hfc_read_file(path, 1u << 20, NULL, &err)) && hf_now_ms() < end)
+        hfc_sleep_ms(100, NULL);
+    unlink(path);
+    free(path);
+    if (!body) {
+        fprintf(stderr, "hafence: hafenced did not answer within %lld s (busy fencing? not running?)\n",
+                (long long)(wait_ms / 1000));
+        return EXIT_FAILED;
+    }
+    o = json_tokener_parse(body);
+    free(body);
+    if (!o) {
+        fprintf(stderr, "hafence: hafenced's answer is not JSON\n");
+        return EXIT_FAILED;
+    }
+    if (c->json)
+        puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+    else if (*text(o, "error"))
+        fprintf(stderr, "hafence: simulate %s: %s\n", c->args[0], text(o, "error"));
+    else
+        print_simulation(o);
+    rc = *text(o, "error") ? EXIT_FAILED : EXIT_OK;
+    json_object_put(o);
+    return rc;
 }

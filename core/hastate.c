@@ -13,6 +13,7 @@
 #include "core/util.h"
 #include "core/hastate.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -22,6 +23,7 @@
 
 #define SUSPENSION_FILE "suspended"
 #define RECOVER_FILE    "recover"
+#define SIMULATE_FILE   "simulate.request"
 
 const char *hfc_state_dir_default(void)
 {
@@ -171,4 +173,52 @@ bool hfc_recover_request_take(const char *runtime_dir, int64_t since_ms)
     free(text);
     free(path);
     return match;
+}
+
+static bool simulate_id_ok(const char *id)
+{
+    size_t n = 0;
+    for (; id[n]; n++)
+        if (!isalnum((unsigned char)id[n]) && id[n] != '-')
+            return false;
+    return n > 0 && n < 64;
+}
+
+bool hfc_simulate_request_write(const char *runtime_dir, const char *host, const char *id, hfc_error *err)
+{
+    char text[512];
+    if (!simulate_id_ok(id) || strchr(host, '\n') || strlen(host) > 300) {
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "simulate: a host name or UUID of one line, please");
+        return false;
+    }
+    snprintf(text, sizeof text, "%s\n%s\n", id, host);
+    return hfc_state_write(runtime_dir, SIMULATE_FILE, text, err);
+}
+
+bool hfc_simulate_request_take(const char *runtime_dir, char *host, size_t host_size, char *id, size_t id_size)
+{
+    char *path = hfc_state_path(runtime_dir, SIMULATE_FILE), *text, *nl, *end;
+    hfc_error err = {0};
+    bool ok = false;
+    text = hfc_read_file(path, 1024, NULL, &err);
+    if (text) {
+        unlink(path); /* one answer per request */
+        if ((nl = strchr(text, '\n')) && (end = strchr(nl + 1, '\n'))) {
+            *nl = *end = '\0';
+            ok = simulate_id_ok(text) && strlen(text) < id_size && strlen(nl + 1) < host_size && nl[1];
+            if (ok) {
+                hfc_strlcpy(id, text, id_size);
+                hfc_strlcpy(host, nl + 1, host_size);
+            }
+        }
+    }
+    free(text);
+    free(path);
+    return ok;
+}
+
+const char *hfc_simulate_answer_name(const char *id, char *buf, size_t size)
+{
+    snprintf(buf, size, "simulate-%s.json", id);
+    return buf;
 }

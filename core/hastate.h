@@ -49,5 +49,12 @@ bool hfc_suspension_clear(const char *state_dir, hfc_error *err); /* no marker: 
  * take: true when one names since_ms; any request found is removed. */
 bool hfc_recover_request_write(const char *runtime_dir, int64_t since_ms, hfc_error *err);
 bool hfc_recover_request_take(const char *runtime_dir, int64_t since_ms);
+/* 'hafence simulate HOST': the request in the runtime directory, which the
+ * daemon takes (one at a time: a newer request replaces an unserved one)
+ * and answers in simulate-ID.json; id is the CLI's, [A-Za-z0-9-] only. */
+bool hfc_simulate_request_write(const char *runtime_dir, const char *host, const char *id, hfc_error *err);
+bool hfc_simulate_request_take(const char *runtime_dir, char *host, size_t host_size, char *id, size_t id_size);
+/* The answer's file name for id: "simulate-ID.json", in buf. */
+const char *hfc_simulate_answer_name(const char *id, char *buf, size_t size);
 
 #endif

@@ -186,6 +186,9 @@ static const hfc_key_def keys[] = {
     {"HAFENCE_ALERT_HOOK_TIMEOUT", HFC_KEY_INT, 1, 3600, "30", "s a hook may run before it is killed", true, NULL},
     {"HAFENCE_ALERT_REMIND", HFC_KEY_INT, 60, 604800, "3600", "s between reminders while this host is suspended", true,
      NULL},
+    {"HAFENCE_MONITOR_INTERVAL", HFC_KEY_INT, 0, 86400, "300",
+     "s between checks of every peer's fence path (jittered by a tenth; 0: never)", true, NULL},
+    {"HAFENCE_MONITOR_PARALLEL", HFC_KEY_INT, 1, 64, "4", "fence path checks run at once", true, NULL},
     {"HAFENCE_METRICS_FILE", HFC_KEY_PATH, 0, 0, "",
      "Prometheus metrics for node_exporter's textfile collector (a .prom file; empty: none)", true, NULL},
     /* ---- ha-lizard.conf's switches per HA-Lizard function ---- */

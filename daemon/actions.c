@@ -582,6 +582,7 @@ void act_fence(hafenced *d, peer *p)
     hfc_error err = {0};
     host_label(d, p->uuid, label, sizeof label);
     p->failed_as_master = was_master;
+    readiness_before_fence(d);
 
     /* the pool method works through the master: with the master gone,
      * this host must be master before it can mark the old one dead */
@@ -726,4 +727,26 @@ void choose_autopromote(hafenced *d)
     hfc_error save_err = {0};
     if (!pool_view_save(&d->view, d->opt.state_dir, &save_err))
         hfc_log(HF_LOG_ERROR, "cannot cache the pool view: %s", save_err.message);
+}
+
+bool recovery_preview(hafenced *d, const char *host, struct json_object *vms, struct json_object *hosts, hfc_error *err)
+{
+    vm_list plan;
+    char(*alive)[UUID_TEXT] = hfc_calloc(d->peer_count + 1, sizeof *alive);
+    size_t n = survivors(d, host, alive, d->peer_count + 1);
+    for (size_t i = 0; i < n; i++) {
+        const pool_host *h = pool_view_host(&d->view, alive[i]);
+        json_object_array_add(hosts, json_object_new_string(h && *h->name ? h->name : alive[i]));
+    }
+    free(alive);
+    if (!recovery_plan(d, host, &plan, err))
+        return false;
+    if (plan.appliances)
+        for (size_t i = 0; i < plan.appliances; i++)
+            json_object_array_add(vms, json_object_new_string(plan.appliance_name[i]));
+    else
+        for (size_t i = 0; i < plan.count; i++)
+            json_object_array_add(vms, json_object_new_string(plan.vm[i].name));
+    vm_list_free(&plan);
+    return true;
 }

@@ -33,7 +33,8 @@ const char *host_label(const hafenced *d, const char *uuid, char *buf, size_t si
  * went wrong (a VM that did not start, a host not marked dead). */
 static bool alert_worthy(const char *action, hf_log_level level)
 {
-    static const char *const always[] = {"peer-failed", "fence", "promote", "self-fence", "pool-ha", "recover", NULL};
+    static const char *const always[] = {"peer-failed", "fence",   "promote",    "self-fence",
+                                         "pool-ha",     "recover", "fence-path", NULL};
     for (size_t i = 0; always[i]; i++)
         if (strcmp(action, always[i]) == 0)
             return true;
@@ -317,7 +318,8 @@ long long enabled_hosts(const hafenced *d)
     return n;
 }
 
-static void situation_of(hafenced *d, const peer *p, bool waited, hfc_situation *s, char *vote_why, size_t size)
+void peer_situation(hafenced *d, const peer *p, bool waited, bool assume_failed, hfc_situation *s, char *vote_why,
+                    size_t size)
 {
     const pool_host *self = pool_view_host(&d->view, d->self);
     memset(s, 0, sizeof *s);
@@ -328,6 +330,9 @@ static void situation_of(hafenced *d, const peer *p, bool waited, hfc_situation 
     s->in_maintenance = self && !self->enabled;
     s->ha_off = *d->ha_off ? d->ha_off : NULL;
     s->live_hosts = live_hosts_now(d, p);
+    /* a simulation: the peer, live now, counted as failed */
+    if (assume_failed && peer_checked(d, p) && p->watch.state == HFC_PEER_OK)
+        s->live_hosts--;
     s->suspended = d->suspended;
     s->waited = waited;
     s->settings = &d->dc.settings;
@@ -377,14 +382,14 @@ static void decide_and_act(hafenced *d, peer *p)
     char reason[512], vote_why[256], label[512];
     hfc_decision decision;
     host_label(d, p->uuid, label, sizeof label);
-    situation_of(d, p, false, &s, vote_why, sizeof vote_why);
+    peer_situation(d, p, false, false, &s, vote_why, sizeof vote_why);
     decision = hfc_decide(&s, reason, sizeof reason);
     if (decision == HFC_DECIDE_WAIT) {
         hafenced_record(d, HF_LOG_WARNING, p->uuid, "decision", "wait", false, 0, "%s: %s (wait %lld s)", label, reason,
                         d->dc.ds.split_delay);
         if (!still_failed_after_split_delay(d, p))
             return;
-        situation_of(d, p, true, &s, vote_why, sizeof vote_why);
+        peer_situation(d, p, true, false, &s, vote_why, sizeof vote_why);
         decision = hfc_decide(&s, reason, sizeof reason);
     }
     /* a reason is prose: cut to fit, with room for the decision's name */
@@ -461,6 +466,7 @@ static void write_status(hafenced *d)
         json_object_object_add(j, "misses", json_object_new_int64(p->watch.misses));
         json_object_object_add(j, "check", json_object_new_string(p->why));
         json_object_object_add(j, "decision", json_object_new_string(p->decision));
+        json_object_object_add(j, "fence_paths", readiness_json(d, p->uuid));
         json_object_array_add(peers, j);
     }
     json_object_object_add(o, "peers", peers);
@@ -547,6 +553,7 @@ int64_t hafenced_cycle(hafenced *d)
     }
     write_status(d);
     metrics_write(d);
+    simulate_serve(d);
     now = hf_now_ms();
     next = now + 1000;
     for (size_t i = 0; i < d->peer_count; i++)
@@ -559,6 +566,7 @@ int64_t hafenced_cycle(hafenced *d)
 void hafenced_free(hafenced *d)
 {
     hf_reply reply;
+    readiness_free(d);
     view_reader_stop(d->reader);
     d->reader = NULL;
     if (d->x) {

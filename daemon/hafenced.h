@@ -76,6 +76,8 @@ typedef struct daemon_settings {
     long long fence_timeout;     /* s: one fence, one marking */
     long long vm_start_parallel; /* VMs started at once after a fence */
     char *metrics_file;          /* HAFENCE_METRICS_FILE: "" none */
+    long long monitor_interval;  /* s between fence path checks; 0: none */
+    long long monitor_parallel;  /* checks at once */
     alert_settings alerts;
     /* a fence the method reports done but nothing read back (HA-Lizard's
      * custom scripts): trusted as a fence, or taken for a failed one */
@@ -198,6 +200,57 @@ void probe_peers(const daemon_config *dc, const char *const *addresses, size_t n
 /* The heuristics' vote (FENCE_HEURISTICS_IPS), unknown without addresses. */
 hf_vote heuristic_vote(const daemon_config *dc, char *why, size_t why_size);
 
+/* ---- fence path readiness (readiness.c) --------------------------------- */
+typedef enum fence_path_state {
+    FENCE_PATH_UNCHECKED,
+    FENCE_PATH_READY,
+    FENCE_PATH_BROKEN
+} fence_path_state;
+const char *fence_path_state_name(fence_path_state s);
+
+/* One device of one level, as the way to fence one peer. */
+typedef struct fence_path {
+    char host[UUID_TEXT];
+    char device[HFC_METHOD_NAME_MAX]; /* its FENCE_METHOD name */
+    char plugin[64];
+    char target[256];
+    unsigned level;
+    size_t device_index; /* in the topology */
+    bool no_target;      /* its host map has no line for the peer */
+    fence_path_state state;
+    char how[16]; /* status, monitor, host map */
+    char message[512];
+    int64_t checked_ms, since_ms; /* wall clock: the last check, the state's start */
+    int64_t duration_ms;
+} fence_path;
+
+typedef struct fence_path_job { /* what a check's child is given */
+    const hfc_fence_device *device;
+    char host[UUID_TEXT];
+    char target[256];
+    int64_t timeout_ms;
+} fence_path_job;
+
+#define READINESS_SLOTS_MAX 64 /* HAFENCE_MONITOR_PARALLEL's bound */
+typedef struct readiness_slot {
+    hfc_child *child;
+    fence_path_job job;
+    hfc_outcome out;
+    size_t path;
+    unsigned generation;
+    bool discard; /* cancelled: its result says nothing */
+} readiness_slot;
+
+typedef struct readiness {
+    fence_path *paths;
+    size_t count;
+    size_t next;       /* the round's next path to check */
+    bool round_active; /* checks of this round remain */
+    int64_t due_ms;    /* monotonic: the next round; 0 none planned yet */
+    unsigned generation;
+    readiness_slot slot[READINESS_SLOTS_MAX];
+} readiness;
+
 /* ---- the daemon's state and cycle (cycle.c) ------------------------------ */
 typedef enum peer_phase {
     PEER_WATCHED, /* checks run */
@@ -269,6 +322,7 @@ typedef struct hafenced {
     daemon_metrics metrics;
     alerts *alerts;
     int64_t suspension_reminded_ms; /* the last reminder of a suspension */
+    readiness readiness;
 } hafenced;
 
 /* Count an event of the history (fence, mark-dead, vm-start, self-fence,
@@ -301,9 +355,35 @@ const char *peer_state_text(const hafenced *d, const peer *p);
  * still be failed after another XAPI_COUNT checks. */
 void peer_check_again(const hafenced *d, peer *p);
 
+/* The main loop's wait: runs the fence path checks that are due while it
+ * waits wait_ms (or until woken or stopping). */
+void readiness_wait(hafenced *d, int64_t wait_ms, volatile sig_atomic_t *woken);
+/* A fence is about to use the devices: running checks are cancelled. */
+void readiness_before_fence(hafenced *d);
+/* A new configuration: running checks are dropped, a round soon. */
+void readiness_reload(hafenced *d);
+void readiness_free(hafenced *d);
+/* The paths to host, for the status. */
+struct json_object *readiness_json(const hafenced *d, const char *host);
+
+/* The situation a failure of p is decided on (live hosts asked again, the
+ * heuristic vote where it could matter); assume_failed: p counted failed
+ * even while it answers (a simulation). */
+void peer_situation(hafenced *d, const peer *p, bool waited, bool assume_failed, hfc_situation *s, char *vote_why,
+                    size_t size);
+
+/* ---- 'hafence simulate' (simulate.c) ------------------------------------- */
+/* Between passes: answer a simulation request, acting on nothing. */
+void simulate_serve(hafenced *d);
+
 /* ---- acting on a failed peer (actions.c) --------------------------------- */
 /* Fence it with FENCE_METHOD/FENCE_ACTION, then hand over its VMs. */
 void act_fence(hafenced *d, peer *p);
+/* What a recovery of host would start (VM or appliance names, to vms) and
+ * on which survivors (names, to hosts), read from XAPI by the rule that
+ * starts them; starts nothing. */
+bool recovery_preview(hafenced *d, const char *host, struct json_object *vms, struct json_object *hosts,
+                      hfc_error *err);
 /* The master's duty each cycle: keep an autopromote slave recorded. */
 void choose_autopromote(hafenced *d);
 /* HA-Lizard's health mark, host other-config XenCenter.CustomFields.

@@ -145,6 +145,7 @@ static void reload(hafenced *d)
     view_reader_stop(d->reader);
     daemon_config_free(&d->dc);
     d->dc = fresh;
+    readiness_reload(d);
     d->reader = view_reader_start(&d->dc);
     xapi_free(d->x);
     d->x = NULL;
@@ -330,7 +331,7 @@ int main(int argc, char **argv)
                                                 : "SUSPENDED");
         if (!stop_requested && !reload_requested) {
             woken = 0;
-            hfc_sleep_ms(wait_ms, &woken);
+            readiness_wait(&d, wait_ms, &woken);
         }
     }
     notify_stopping();

@@ -140,6 +140,31 @@ static void peer_metrics(text *t, const hafenced *d)
         add(t, "hafence_peer_misses{peer=\"%s\"} %lld\n", d->peers[i].uuid, (long long)d->peers[i].watch.misses);
 }
 
+/* Readiness: each checked fence path, ready or not, and when it was checked. */
+static void fence_path_metrics(text *t, const hafenced *d)
+{
+    const readiness *r = &d->readiness;
+    char a[128], b[128], c[96], e[300];
+    add(t, "# HELP hafence_fence_path_ready Whether the last check of a peer's fence path (one device of one "
+           "level) found it working.\n# TYPE hafence_fence_path_ready gauge\n");
+    for (size_t i = 0; i < r->count; i++) {
+        const fence_path *p = &r->paths[i];
+        const pool_host *h = pool_view_host(&d->view, p->host);
+        if (p->state != FENCE_PATH_UNCHECKED)
+            add(t, "hafence_fence_path_ready{peer=\"%s\",name=\"%s\",level=\"%u\",device=\"%s\",plugin=\"%s\"} %d\n",
+                p->host, label(h ? h->name : "", a, sizeof a), p->level, label(p->device, b, sizeof b),
+                label(p->plugin, c, sizeof c), p->state == FENCE_PATH_READY);
+    }
+    add(t, "# HELP hafence_fence_path_checked_timestamp_seconds When a peer's fence path was last checked.\n"
+           "# TYPE hafence_fence_path_checked_timestamp_seconds gauge\n");
+    for (size_t i = 0; i < r->count; i++) {
+        const fence_path *p = &r->paths[i];
+        if (p->state != FENCE_PATH_UNCHECKED)
+            add(t, "hafence_fence_path_checked_timestamp_seconds{peer=\"%s\",level=\"%u\",device=\"%s\"} %.3f\n",
+                p->host, p->level, label(p->device, e, sizeof e), (double)p->checked_ms / 1000.0);
+    }
+}
+
 static void event_metrics(text *t, const daemon_metrics *m)
 {
     char a[96], b[96], c[160];
@@ -170,6 +195,7 @@ void metrics_write(hafenced *d)
         return;
     pool_metrics(&t, d);
     peer_metrics(&t, d);
+    fence_path_metrics(&t, d);
     event_metrics(&t, m);
     /* what changes only with events; the view's age, last, changes every
      * pass and is written with the rest */

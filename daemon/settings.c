@@ -118,6 +118,8 @@ static bool daemon_settings_load(const hfc_config *cfg, daemon_settings *ds, hfc
     ds->fence_timeout = hfc_key_int(cfg, "HAFENCE_FENCE_TIMEOUT");
     ds->vm_start_parallel = hfc_key_int(cfg, "HAFENCE_VM_START_PARALLEL");
     ds->metrics_file = hfc_strdup(hfc_key_value(cfg, "HAFENCE_METRICS_FILE"));
+    ds->monitor_interval = hfc_key_int(cfg, "HAFENCE_MONITOR_INTERVAL");
+    ds->monitor_parallel = hfc_key_int(cfg, "HAFENCE_MONITOR_PARALLEL");
     return alert_settings_load(cfg, &ds->alerts, err);
 }
 

@@ -22,7 +22,7 @@ trap 'lab_stop; for d in pdu_a pdu_b; do "$PEER" stop "$TMP/$d"; done; [ -n "${H
 LAB=$TMP/lab
 mkdir -p "$LAB"
 lab_start "$LAB" 3 || { echo "Bail out! the pool lab did not start: $(cat "$LAB"/*.err 2>/dev/null)"; exit 1; }
-U1=$(lab_uuid 1) U3=$(lab_uuid 3)
+U1=$(lab_uuid 1) U2=$(lab_uuid 2) U3=$(lab_uuid 3)
 for d in pdu_a pdu_b; do
     "$PEER" start "$TMP/$d" apc-rpdu .1.3.6.1.4.1.318.1.3.4.2 xs1 xs2 xs3 || { echo "Bail out! PDU $d did not start"; exit 1; }
 done
@@ -86,9 +86,68 @@ sed -i "s/^PDU_A_PORT=.*/PDU_A_PORT=$(cat "$TMP/pdu_a/port")/; s/^PDU_B_PORT=.*/
 # ---- hafenced: a host dies with its BMC; the PDUs fence it and its VMs come back ----------
 run "$HAFENCED" --check-config -c "$LAB/pool.conf" -o "$LAB/host1.conf" --host-uuid "$U1" --plugin-dir "$LAB/no-plugins"
 has "level 2 PDU_A: plugin snmp-pdu" "$out" "hafenced --check-config checks every device of every level"
+lab_config HAFENCE_MONITOR_INTERVAL=3 "HAFENCE_METRICS_FILE=$LAB/hafence.prom"
 for i in 1 2 3; do lab_daemon_start $i; done
 ready() { lab_wait 30 sh -c "[ -s '$LAB/state$1/status.json' ] && jq -e '.peers | length > 0 and all(.state == \"ok\")' '$LAB/state$1/status.json'"; }
 check "three daemons see their peers" ready 1
+
+# ---- readiness: every peer's fence path checked before it is needed --------------------------
+# paths NAME: "level device state" of the master's fence paths to host NAME
+paths() { jq -r --arg n "$1" '.peers[] | select(.name == $n) | .fence_paths[] | "\(.level) \(.device) \(.state)"' "$LAB/state1/status.json" | tr '\n' ' '; }
+check "readiness: the master checked every device of every level for each peer" \
+    lab_wait 30 sh -c "[ \"\$(jq '[.peers[].fence_paths[] | select(.state != \"unchecked\")] | length' '$LAB/state1/status.json')\" = 6 ]"
+is "1 IPMI ready 2 PDU_A ready 2 PDU_B ready " "$(paths xs2)" "  ... xs2: all three ready"
+is "1 IPMI broken 2 PDU_A ready 2 PDU_B ready " "$(paths xs3)" "  ... xs3: its BMC (stopped above) broken, its outlets ready"
+check "  ... the broken path is in the history (and so alerted)" \
+    jq -e -s "map(select(.action==\"fence-path\" and .result==\"broken\" and .host==\"$U3\")) | length == 1" "$LAB/history1.jsonl"
+run "$HAFENCE" status-pool --state-dir "$LAB/state1"
+check "  ... hafence status-pool lists the paths, with their state" \
+    sh -c "printf '%s\\n' \"\$1\" | grep -q '^xs3 *1 *IPMI (ipmi) .* broken .*cannot reach the BMC'" - "$out"
+check "  ... and the metrics file holds them" grep -q 'hafence_fence_path_ready{peer="'"$U3"'",name="xs3",level="1",device="IPMI",plugin="ipmi"} 0' "$LAB/hafence.prom"
+if command -v promtool >/dev/null; then
+    run sh -c "promtool check metrics < '$LAB/hafence.prom'"
+    is 0 "$rc" "  ... which promtool check metrics accepts"
+fi
+# a BMC that stops answering while its host is healthy: frozen, then thawed
+kill -STOP "$(cat "$LAB/bmcs/bmc2/pid")"
+t0=$(date +%s)
+check "xs2's BMC stops answering while xs2 runs: reported broken" \
+    lab_wait 30 sh -c "jq -e -s 'map(select(.action==\"fence-path\" and .result==\"broken\" and .host==\"$U2\")) | length == 1' '$LAB/history1.jsonl'"
+diag "reported $(( $(date +%s) - t0 )) s after (interval 3 s, a check's deadline 15 s)"
+paths_are() { [ "$(paths "$1")" = "$2" ]; }
+check "  ... only its BMC (status-pool --json)" lab_wait 10 paths_are xs2 "1 IPMI broken 2 PDU_A ready 2 PDU_B ready "
+diag "xs2's paths: $(paths xs2)"
+kill -CONT "$(cat "$LAB/bmcs/bmc2/pid")"
+check "  ... answering again: reported recovered" \
+    lab_wait 30 sh -c "jq -e -s 'map(select(.action==\"fence-path\" and .result==\"recovered\" and .host==\"$U2\")) | length == 1' '$LAB/history1.jsonl'"
+# ---- hafence simulate: the real decision and plan, nothing done ------------------------------
+simulate() { # I HOST [--json]: hafence simulate HOST, asking host I's daemon
+    i=$1; shift
+    run_json "$HAFENCE" simulate "$@" --state-dir "$LAB/state$i" --runtime-dir "$LAB/run$i"
+}
+before=$(cat "$LAB"/history*.jsonl | wc -l)
+simulate 1 xs2
+is 0 "$rc" "simulate xs2 on the master"
+diag "$out"
+has "xs2 failing now, as hafenced on xs1 (master) sees it" "$out" "  ... says who decides"
+has "quorum      2 of 3 enabled hosts live with xs2 failed" "$out" "  ... counts xs2 failed"
+has "decision    fence: master may fence" "$out" "  ... the master's decision (decision table: master, quorum: fence)"
+has "level 1 IPMI (ipmi) 127.0.0.1:$(cat "$LAB/bmcs/bmc2/port"): ready (status" "$out" "  ... level 1 with its readiness"
+has "level 2 PDU_B (snmp-pdu) 127.0.0.1:2: ready" "$out" "  ... level 2"
+has "VMs         1 would start on xs1, xs3: vm2-1" "$out" "  ... the VMs HA manages (GLOBAL_VM_HA=0: the flagged one) and where"
+simulate 2 xs1 --json
+json_check "simulate the master on the autopromote slave: fence (table: autopromote, master failed, quorum)" \
+    '.now.decision=="fence" and .peer_is_master and .fence_action=="off" and .live_hosts==2'
+simulate 3 xs2 --json
+json_check "simulate on a plain slave: nothing (table: a slave never fences)" '.now.decision=="nothing" and .role=="slave"'
+simulate 1 xs9
+is 1 "$rc" "simulate a host not in the pool: exit 1"
+has "no host of that name or UUID" "$err" "  ... saying so"
+simulate 1 xs1
+has "its peers decide about it" "$err" "simulate this host: its peers decide"
+is "$before" "$(cat "$LAB"/history*.jsonl | wc -l)" "simulate wrote no history"
+is "1 on" "$(lab_power 2) $(outlet pdu_a 2)" "  ... and touched no power"
+
 lab_host_die 3
 check "host 3 dies, its BMC dead: the master fences it through level 2" \
     lab_wait 60 sh -c "jq -e -s 'map(select(.action==\"fence\" and .result==\"ok\")) | length == 1' '$LAB/history1.jsonl'"
