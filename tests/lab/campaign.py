@@ -68,6 +68,7 @@ class Topology:
         self.n = n
         self.crashed, self.link_down, self.heur_loss, self.bmc_dead, self.xapi_hang = set(), set(), set(), set(), set()
         self.maintenance, self.ha_off = set(), False
+        self.pdu_dead = False  # the PDU (every host's level 2) does not answer
         self.fenced = set(fenced)  # fenced earlier: disabled, no voter
         self.groups = None
         for f in faults:
@@ -84,6 +85,8 @@ class Topology:
                 self.heur_loss.add(arg)
             elif kind == "bmc-dead":
                 self.bmc_dead.add(arg)
+            elif kind == "pdu-dead":
+                self.pdu_dead = True
             elif kind == "xapi-hang":
                 self.xapi_hang.add(arg)
             elif kind == "split":
@@ -92,6 +95,10 @@ class Topology:
                 self.maintenance.add(arg)
             elif kind == "ha-off":
                 self.ha_off = True
+
+    def fenceable(self, a):
+        """a has a fence path: its BMC (level 1) or the PDU (level 2)"""
+        return a not in self.bmc_dead or not self.pdu_dead
 
     def up(self, a):
         return a not in self.crashed and a not in self.link_down
@@ -128,32 +135,32 @@ class Topology:
         master_acts = self.acts(m) and self.quorum(m)
         # the master goes first; the autopromote slave of a tie waits, and
         # is fenced meanwhile (a majority cannot be on both sides)
-        master_fences_ap = master_acts and ap in candidates and not self.reaches(m, ap) and ap not in self.bmc_dead
+        master_fences_ap = master_acts and ap in candidates and not self.reaches(m, ap) and self.fenceable(ap)
         ap_fences_master = (self.acts(ap) and not self.reaches(ap, m) and self.quorum(ap)
-                            and m not in self.bmc_dead and not master_fences_ap and m not in self.maintenance)
+                            and self.fenceable(m) and not master_fences_ap and m not in self.maintenance)
         if master_acts:
             for s in candidates:
-                if not self.reaches(m, s) and s not in self.bmc_dead:
+                if not self.reaches(m, s) and self.fenceable(s):
                     out[s] = m
         if ap_fences_master:
             out[m] = ap
             # then, as the new master, the slaves it cannot reach
             for s in candidates:
-                if s != ap and not self.reaches(ap, s) and s not in self.bmc_dead and s not in out:
+                if s != ap and not self.reaches(ap, s) and self.fenceable(s) and s not in out:
                     out[s] = ap
         return out
 
     def expected_self_fences(self):
         """(must, may): the autopromote slave that cannot reach the master
         suspends and reboots when it may not fence it (no quorum) or cannot
-        (its BMC is dead).  When the master fences it at the same moment,
+        (its BMC and the PDU are dead).  When the master fences it at the same moment,
         either may come first: it may, it need not."""
         m, ap = MASTER, AUTOPROMOTE
         if not self.acts(ap) or m in self.maintenance or self.reaches(ap, m) or \
-                not (not self.quorum(ap) or m in self.bmc_dead):
+                not (not self.quorum(ap) or not self.fenceable(m)):
             return set(), set()
         master_acts = self.acts(m) and self.quorum(m)
-        if master_acts and ap not in self.bmc_dead:
+        if master_acts and self.fenceable(ap):
             return set(), {ap}
         return {ap}, {ap}
 
@@ -387,6 +394,25 @@ def vapp_order(run):
         run.problems.append("vApp of host 3: VMs started %s, expected vm3-2 then vm3-1 (VM.order)" % (starts or "none"))
 
 
+def by_level_2(run):
+    """Each fence of a host whose BMC was dead was done by the PDU (level 2,
+    read back off), after level 1 failed; the host's outlet is off."""
+    dead = {f[1] for f in run.faults if f[0] == "bmc-dead"}
+    for r in run.history():
+        if r["action"] != "fence" or r["result"] != "ok" or host_of(r["host"]) not in dead:
+            continue
+        levels = r.get("levels") or []
+        done = [t for t in levels if t.get("counted")]
+        if not done or any(t.get("level") != 2 for t in done) or not any(t.get("level") == 1 for t in levels):
+            run.problems.append("host %d's fence was not level 1 failed, then level 2: %s"
+                                % (host_of(r["host"]), [(t.get("level"), t.get("method"), t.get("result"))
+                                                        for t in levels]))
+    outlets = {int(l.split()[0]): l.split()[2] for l in read_lines(os.path.join(run.dir, "pdu", "state", "outlets"))}
+    for h in run.fences():
+        if h in dead and outlets.get(h) != "off":
+            run.problems.append("host %d was fenced through the PDU, yet its outlet reads %s" % (h, outlets.get(h)))
+
+
 VAPP = {"LAB_CONFIG": "OP_MODE=1",
         "LAB_POOL_JQ": '.appliances = [{"uuid": "aaaa0000-0000-4000-8000-000000000003", "name": "app3"}]'
                        ' | (.vms[] | select(.name=="vm3-1")) += {"appliance": "aaaa0000-0000-4000-8000-000000000003", "order": 1}'
@@ -421,8 +447,12 @@ def scripted(sizes):
             ("n%d-master-crash" % n, n, [("crash", 1)]),
             ("n%d-master-link-down" % n, n, [("link-down", 1)]),
             ("n%d-master-xapi-hang" % n, n, [("xapi-hang", 1)]),
-            ("n%d-slave-crash-bmc-dead" % n, n, [("crash", n), ("bmc-dead", n)]),
-            ("n%d-master-crash-bmc-dead" % n, n, [("crash", 1), ("bmc-dead", 1)]),
+            # the BMC dead, the PDU alive: fenced by level 2, the VMs back once
+            ("n%d-slave-crash-bmc-dead-pdu-alive" % n, n, [("crash", n), ("bmc-dead", n)], {}, by_level_2),
+            ("n%d-master-crash-bmc-dead-pdu-alive" % n, n, [("crash", 1), ("bmc-dead", 1)], {}, by_level_2),
+            # no fence path at all: nobody fenced, never a false "fenced"
+            ("n%d-slave-crash-no-fence-path" % n, n, [("crash", n), ("bmc-dead", n), ("pdu-dead",)]),
+            ("n%d-master-crash-no-fence-path" % n, n, [("crash", 1), ("bmc-dead", 1), ("pdu-dead",)]),
             ("n%d-slave-hiccup" % n, n, [("crash", n), ("sleep", 0.4), ("thaw", n)]),
         ]
         if n == 2:
@@ -438,10 +468,14 @@ def scripted(sizes):
 
 def random_faults(rng, n):
     hosts = list(range(1, n + 1))
-    kinds = ["crash", "link-down", "split", "heuristic-loss", "bmc-dead", "xapi-hang"]
+    kinds = ["crash", "link-down", "split", "heuristic-loss", "bmc-dead", "xapi-hang", "pdu-dead"]
     faults, used = [], set()
     for _ in range(rng.choice([1, 1, 2, 2, 3])):
         k = rng.choice(kinds)
+        if k == "pdu-dead":  # one PDU feeds every host
+            if ("pdu-dead",) not in faults:
+                faults.append(("pdu-dead",))
+            continue
         if k == "split":
             if any(f[0] == "split" for f in faults):
                 continue

@@ -4,7 +4,10 @@
 # host a network namespace running the real hafenced and its own XAPI (the
 # emulator), joined by a bridge for the management network; an
 # out-of-band network for the BMCs (ipmi_sim), whose power-off really
-# stops the host (its processes killed, its links down).  Root only.
+# stops the host (its processes killed, its links down), and a switched PDU
+# (net-snmp's snmpd) feeding every host, outlet I host I: FENCE_METHOD is
+# IPMI, then the PDU (IPMI,PDU:SNMP-PDU), as a pool that survives a dead BMC
+# is built.  Root only.
 #
 #   lab.sh up DIR N                 build it (hosts 1..N, host 1 master)
 #   lab.sh down DIR                 tear it all down (also after a crash)
@@ -19,6 +22,7 @@
 #       split "I J" "K"   the management network splits into groups (heal)
 #       heuristic-loss I  the heuristic target stops answering host I (heuristic-back I)
 #       bmc-dead I      the host's BMC stops answering (bmc-back I)
+#       pdu-dead        the PDU stops answering (pdu-back)
 #       xapi-hang I     the host's XAPI stops answering (xapi-resume I)
 #       maintenance I   the host is put in maintenance (host.disable at the master)
 #       ha-off          HA switched off for the pool (its XenCenter custom field =false)
@@ -32,14 +36,14 @@
 #
 # Addresses exist only inside the lab's namespaces: management 10.77.0.0/24
 # (host I at .1I, the heuristic target at .1), out-of-band 10.78.0.0/24 (BMC
-# I at .10I, host I at .1I).
+# I at .10I, host I at .1I, the PDU at .100).  LAB_PDU=0: no PDU (IPMI alone).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 build=${top_builddir:-$top/_build}
 HAFENCED=${HAFENCED:-$build/hafenced}
 BMC_POWER_MODULE=${BMC_POWER_MODULE:-$build/tests/peers/.libs/bmc-power.so}
-HAFENCE_PLUGIN_PATH=${HAFENCE_PLUGIN_PATH:-$build/plugins/ipmi/.libs:$build/plugins/pool/.libs:$build/plugins/ping/.libs:$build/plugins/script/.libs}
+HAFENCE_PLUGIN_PATH=${HAFENCE_PLUGIN_PATH:-$build/plugins/ipmi/.libs:$build/plugins/snmp-pdu/.libs:$build/plugins/pool/.libs:$build/plugins/ping/.libs:$build/plugins/script/.libs}
 export BMC_POWER_MODULE HAFENCE_PLUGIN_PATH
 cmd=${1:?usage: lab.sh up|down|start|stop|power|reboot|fault|exec DIR ...}
 DIR=${2:?usage: lab.sh COMMAND DIR ...}
@@ -51,6 +55,7 @@ uuid() { pool_uuid "$1"; }
 mgmt() { echo "10.77.0.$((10 + $1))"; }
 oob() { echo "10.78.0.$((10 + $1))"; }
 bmc() { echo "10.78.0.$((100 + $1))"; }
+PDU_ADDRESS=10.78.0.100
 die() { echo "lab: $*" >&2; exit 1; }
 # shellcheck source=/dev/null # the lab's env, written by "up"
 load() { [ -f "$DIR/env" ] || die "$DIR: no lab here"; . "$DIR/env"; }
@@ -121,6 +126,22 @@ up() {
         echo 1 > "$DIR/control/live/$(uuid $i)"
         i=$((i + 1))
     done
+    if [ "${LAB_PDU:-1}" != 0 ]; then
+        # the PDU: outlet I feeds host I; switching it off stops the host
+        mkdir -p "$DIR/fence/PDU"
+        ip -n "${P}sw" addr add "$PDU_ADDRESS/24" dev oob
+        names=""; i=1; while [ $i -le "$N" ]; do names="$names xs$i"; i=$((i + 1)); done
+        # shellcheck disable=SC2086 # one outlet name per host
+        SNMP_PERSISTENT_DIR=$DIR/pdu/persist PDU_SNMPD_ADDRESS=$PDU_ADDRESS PDU_SNMPD_PORT=161 PDU_SNMPD_SOURCE=10.78.0.0/24 \
+            ip netns exec "${P}sw" "$top/tests/peers/pdu-snmpd.sh" start "$DIR/pdu" apc-rpdu .1.3.6.1.4.1.318.1.3.4.2 $names \
+            > "$DIR/pdu.txt" 2>&1 || { cat "$DIR/pdu.txt" >&2; die "the PDU did not start"; }
+        # shellcheck disable=SC2016 # expanded later, by the program it is written for
+        printf '#!/bin/sh\nexec "%s" power "%s" "$1" "$([ "$2" = on ] && echo 1 || echo 0)"\n' "$here/lab.sh" "$DIR" \
+            > "$DIR/pdu/state/hook"
+        chmod 755 "$DIR/pdu/state/hook"
+        printf 'private-rw\n' > "$DIR/pdu.rw"; chmod 600 "$DIR/pdu.rw"
+        i=1; while [ $i -le "$N" ]; do echo "$(uuid $i):$PDU_ADDRESS:$i" >> "$DIR/fence/PDU/PDU.hosts"; i=$((i + 1)); done
+    fi
     pool_json "$N" "${LAB_VMS:-2}" 10.77.0 > "$DIR/pool.json"
     if [ -n "${LAB_POOL_JQ:-}" ]; then
         # shellcheck disable=SC2015 # die when either step fails
@@ -136,6 +157,8 @@ up() {
         # XAPI over the management network, as from another host: a password
         printf 'HAFENCE_XAPI_PASSWORD_FILE=%s/xapi.pw\n' "$DIR"
         printf 'HAFENCE_SPLIT_DELAY=3\nHAFENCE_FENCE_TIMEOUT=10\n'
+        [ "${LAB_PDU:-1}" = 0 ] ||
+            printf 'FENCE_METHOD=IPMI,PDU:SNMP-PDU\nPDU_PORT=161\nPDU_COMMUNITY_FILE=%s/pdu.rw\n' "$DIR"
     } > "$DIR/pool.conf"
     i=1; while [ $i -le "$N" ]; do
         mkdir -p "$DIR/h$i"
@@ -153,6 +176,7 @@ down() {
     . "$DIR/env"
     i=1; while [ $i -le "$N" ]; do host_stop $i; i=$((i + 1)); done
     [ -d "$DIR/bmcs" ] && ip netns exec "${P}sw" "$top/tests/peers/bmc-sim.sh" stop "$DIR/bmcs" >/dev/null 2>&1
+    [ -d "$DIR/pdu" ] && ip netns exec "${P}sw" "$top/tests/peers/pdu-snmpd.sh" stop "$DIR/pdu" >/dev/null 2>&1
     for n in $(ip netns list | awk '{print $1}' | grep "^$P"); do
         for p in $(ip netns pids "$n" 2>/dev/null); do kill -CONT "$p" 2>/dev/null; kill -KILL "$p" 2>/dev/null; done
         ip netns delete "$n"
@@ -246,6 +270,8 @@ fault() {
     heuristic-back) routes "$1" del 10.77.0.1 ;;
     bmc-dead) kill -STOP "$(cat "$DIR/bmcs/bmc$1/pid")" ;;
     bmc-back) kill -CONT "$(cat "$DIR/bmcs/bmc$1/pid")" ;;
+    pdu-dead) kill -STOP "$(cat "$DIR/pdu/snmpd.pid")" ;;
+    pdu-back) kill -CONT "$(cat "$DIR/pdu/snmpd.pid")" ;;
     xapi-hang | xapi-resume) kill -USR1 "$(cat "$DIR/h$1/xapi.pid")" ;;
     maintenance) xapi_call host.disable "host:$(uuid "$1")" || die "maintenance $1 failed" ;;
     ha-off) xapi_call pool.remove_from_other_config pool XenCenter.CustomFields.ha-lizard-enabled &&

@@ -30,14 +30,18 @@ mkdir -p "$dir/state" "$dir/persist"
 : > "$dir/state/outlets"
 i=1
 for name in "$@"; do printf '%d %s on\n' $i "$name" >> "$dir/state/outlets"; i=$((i + 1)); done
-port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# PDU_SNMPD_ADDRESS and _PORT: where it listens (default 127.0.0.1, a free
+# port); PDU_SNMPD_SOURCE: who may use the communities (default 127.0.0.1)
+addr=${PDU_SNMPD_ADDRESS:-127.0.0.1}
+source=${PDU_SNMPD_SOURCE:-127.0.0.1}
+port=${PDU_SNMPD_PORT:-$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 cat > "$dir/snmpd.conf" <<CFG
-agentAddress udp:127.0.0.1:$port
+agentAddress udp:$addr:$port
 sysObjectID $sysoid
 sysDescr hafence test PDU ($profile)
 sysName test-pdu
-rocommunity public-ro 127.0.0.1
-rwcommunity private-rw 127.0.0.1
+rocommunity public-ro $source
+rwcommunity private-rw $source
 createUser fenceuser SHA "auth-Pass-123" AES "priv-Pass-123"
 createUser authonly MD5 "auth-Pass-456"
 rwuser fenceuser priv
@@ -50,7 +54,7 @@ SNMP_PERSISTENT_DIR=$dir/persist /usr/sbin/snmpd -f -C -c "$dir/snmpd.conf" -Lf 
 echo $! > "$dir/snmpd.pid"
 printf '%s\n' "$port" > "$dir/port"
 n=0
-until SNMP_PERSISTENT_DIR=$dir/persist snmpget -v2c -c public-ro -t 0.2 -r 0 -On "127.0.0.1:$port" .1.3.6.1.2.1.1.2.0 >/dev/null 2>&1; do
+until SNMP_PERSISTENT_DIR=$dir/persist snmpget -v2c -c public-ro -t 0.2 -r 0 -On "$addr:$port" .1.3.6.1.2.1.1.2.0 >/dev/null 2>&1; do
     n=$((n + 1))
     if [ $n -ge 100 ] || ! kill -0 "$(cat "$dir/snmpd.pid")" 2>/dev/null; then
         echo "pdu-snmpd: snmpd did not start:" >&2
