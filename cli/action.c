@@ -519,13 +519,9 @@ static void print_walk(const char *host, hfc_action action, const hfc_fence_walk
 static json_object *walk_json(const char *host, hfc_action action, const hfc_fence_walk *w)
 {
     json_object *j = json_object_new_object(), *levels = json_object_new_array();
-    hf_result last = w->count ? w->tries[w->count - 1].outcome.code : HF_E_TIMED_OUT;
-    bool verified = w->level_done != 0;
     for (size_t i = 0; i < w->count; i++) {
         const hfc_fence_try *t = &w->tries[i];
         json_object *o = json_object_new_object();
-        if (t->device->method.level == w->level_done)
-            verified = verified && t->outcome.verified;
         json_object_object_add(o, "level", json_object_new_int((int)t->device->method.level));
         json_object_object_add(o, "method", json_object_new_string(t->device->method.name));
         json_object_object_add(o, "plugin", json_object_new_string(hfc_plugin_name(t->device->plugin)));
@@ -538,12 +534,9 @@ static json_object *walk_json(const char *host, hfc_action action, const hfc_fen
     }
     json_object_object_add(j, "host", json_object_new_string(host));
     json_object_object_add(j, "action", json_object_new_string(hfc_action_name(action)));
-    json_object_object_add(j, "result",
-                           json_object_new_string(hf_result_name(w->level_done   ? HF_OK
-                                                                 : last == HF_OK ? HF_E_UNVERIFIED
-                                                                                 : last)));
+    json_object_object_add(j, "result", json_object_new_string(hf_result_name(hfc_fence_walk_result(w))));
     json_object_object_add(j, "level", json_object_new_int((int)w->level_done));
-    json_object_object_add(j, "verified", json_object_new_boolean(verified));
+    json_object_object_add(j, "verified", json_object_new_boolean(hfc_fence_walk_verified(w)));
     json_object_object_add(j, "message", json_object_new_string(w->summary));
     json_object_object_add(j, "duration_ms", json_object_new_int64(w->duration_ms));
     json_object_object_add(j, "levels", levels);
@@ -562,8 +555,8 @@ static void record_walk(const cli *c, const char *host, hfc_action action, const
     rec.target = last && last->target ? last->target : "";
     rec.plugin = last ? hfc_plugin_name(last->device->plugin) : "";
     rec.action = hfc_action_name(action);
-    rec.result = hf_result_name(w->level_done ? HF_OK : last ? last->outcome.code : HF_E_TIMED_OUT);
-    rec.verified = w->level_done && last && last->outcome.verified;
+    rec.result = hf_result_name(hfc_fence_walk_result(w));
+    rec.verified = hfc_fence_walk_verified(w);
     rec.message = w->summary;
     rec.duration_ms = w->duration_ms;
     rec.requested_by = who;

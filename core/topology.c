@@ -193,6 +193,26 @@ void hfc_topology_fence(const hfc_engine_options *opts, const hfc_topology *t, c
                  walk->count, walk->count == 1 ? "" : "s", t->levels, t->levels == 1 ? "" : "s");
 }
 
+bool hfc_fence_walk_verified(const hfc_fence_walk *walk)
+{
+    bool verified = walk->level_done != 0;
+    for (size_t i = 0; i < walk->count; i++)
+        if (walk->tries[i].device->method.level == walk->level_done)
+            verified = verified && walk->tries[i].outcome.verified;
+    return verified;
+}
+
+hf_result hfc_fence_walk_result(const hfc_fence_walk *walk)
+{
+    if (walk->level_done)
+        return HF_OK;
+    /* what stopped the last level tried: its last device that did not count */
+    for (size_t i = walk->count; i-- > 0;)
+        if (!walk->tries[i].counted)
+            return walk->tries[i].outcome.code == HF_OK ? HF_E_UNVERIFIED : walk->tries[i].outcome.code;
+    return HF_E_TIMED_OUT; /* nothing was tried: no time left */
+}
+
 void hfc_fence_walk_clear(hfc_fence_walk *walk)
 {
     for (size_t i = 0; i < walk->count; i++)

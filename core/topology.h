@@ -75,6 +75,14 @@ typedef bool hfc_outcome_counts_fn(void *arg, const hfc_outcome *out);
  * reached is not fenced (level_done 0). */
 void hfc_topology_fence(const hfc_engine_options *opts, const hfc_topology *t, const char *host, hfc_action action,
                         hfc_outcome_counts_fn *counts, void *arg, hfc_fence_walk *walk);
+/* Done and read back: a level fenced the host and every device of that
+ * level read the power back (not one's own word). */
+bool hfc_fence_walk_verified(const hfc_fence_walk *walk);
+/* HF_OK when a level fenced the host; else what stopped the last level
+ * tried (its last device that did not count; HF_E_UNVERIFIED where that
+ * one reported done without a read-back), HF_E_TIMED_OUT when nothing
+ * was tried. */
+hf_result hfc_fence_walk_result(const hfc_fence_walk *walk);
 void hfc_fence_walk_clear(hfc_fence_walk *walk);
 /* The walk's tries as history entries (out: walk->count of them; they
  * point into the walk and its topology). */

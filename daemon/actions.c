@@ -278,10 +278,8 @@ static bool fence_peer(hafenced *d, peer *p, const char *label, bool master)
     hfc_topology_fence(&eo, t, p->uuid, action, counts_as_fenced, d, &w);
     notify_alive();
     fenced = w.level_done != 0;
-    verified = fenced;
+    verified = hfc_fence_walk_verified(&w);
     for (size_t i = 0; i < w.count; i++) {
-        if (w.tries[i].device->method.level == w.level_done)
-            verified = verified && w.tries[i].outcome.verified;
         if (used + 3 < sizeof detail) {
             if (i)
                 used += (size_t)snprintf(detail + used, sizeof detail - used, "; ");
@@ -289,10 +287,7 @@ static bool fence_peer(hafenced *d, peer *p, const char *label, bool master)
         }
     }
     p->fenced_unverified = fenced && !verified;
-    result = fenced                                       ? hf_result_name(HF_OK)
-             : !w.count                                   ? hf_result_name(HF_E_TIMED_OUT)
-             : w.tries[w.count - 1].outcome.code == HF_OK ? "unverified"
-                                                          : hf_result_name(w.tries[w.count - 1].outcome.code);
+    result = hf_result_name(hfc_fence_walk_result(&w));
     tries = hfc_calloc(w.count ? w.count : 1, sizeof *tries);
     hfc_fence_walk_history(&w, tries);
     if (t->count == 1)

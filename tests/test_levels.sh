@@ -72,6 +72,15 @@ is 1 "$rc" "  ... exit 1"
 is "off on" "$(outlet pdu_a 3) $(outlet pdu_b 3)" "  ... (one outlet off, the other still on)"
 rm -f "$TMP/pdu_b/state/stuck"
 outlets_on 3
+# the other way round: the level's first PDU does not switch off, its second does
+touch "$TMP/pdu_a/state/stuck"
+# shellcheck disable=SC2086
+run_json hafence off $C "$U3" --json --power-timeout 3
+json_check "the level's first PDU does not switch off, the second does: not fenced" '.result=="unverified" and .level==0'
+check "  ... nor recorded done in the history (the device that failed the level says why)" \
+    sh -c "tail -1 '$LAB/cli-history.jsonl' | jq -e '.result==\"unverified\" and .verified==false'"
+rm -f "$TMP/pdu_a/state/stuck"
+outlets_on 3
 
 "$PEER" stop "$TMP/pdu_a"
 "$PEER" stop "$TMP/pdu_b"
@@ -125,7 +134,8 @@ simulate() { # I HOST [--json]: hafence simulate HOST, asking host I's daemon
     i=$1; shift
     run_json "$HAFENCE" simulate "$@" --state-dir "$LAB/state$i" --runtime-dir "$LAB/run$i"
 }
-before=$(cat "$LAB"/history*.jsonl | wc -l)
+acted() { cat "$LAB"/history*.jsonl | jq -s 'map(select(.action | test("^(fence|mark-dead|vm-start|promote|recover-slaves)$"))) | length'; }
+before=$(acted)
 simulate 1 xs2
 is 0 "$rc" "simulate xs2 on the master"
 diag "$out"
@@ -145,7 +155,7 @@ is 1 "$rc" "simulate a host not in the pool: exit 1"
 has "no host of that name or UUID" "$err" "  ... saying so"
 simulate 1 xs1
 has "its peers decide about it" "$err" "simulate this host: its peers decide"
-is "$before" "$(cat "$LAB"/history*.jsonl | wc -l)" "simulate wrote no history"
+is "$before" "$(acted)" "simulate fenced, marked, promoted and started nothing (the histories)"
 is "1 on" "$(lab_power 2) $(outlet pdu_a 2)" "  ... and touched no power"
 
 lab_host_die 3
