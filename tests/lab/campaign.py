@@ -37,6 +37,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 LAB = os.path.join(HERE, "lab.sh")
 MASTER, AUTOPROMOTE = 1, 2
+FENCE_TIMEOUT_S = 10  # the lab's HAFENCE_FENCE_TIMEOUT (tests/lab/lab.sh)
 
 
 def uuid(i):
@@ -231,8 +232,10 @@ class Run:
             # longer (a second fence would come within the split delay),
             # or for the whole watch when nothing should happen; a
             # self-fence may first wait out a fence that times out
+            # a fence to expect may first spend a dead level's share of
+            # HAFENCE_FENCE_TIMEOUT (the watch ends as soon as it is done)
             selfs = Topology(self.n, self.faults).expected_self_fences()[0]
-            end = time.time() + self.watch_s + (12 if selfs else 0)
+            end = time.time() + self.watch_s + (12 if selfs else 0) + (FENCE_TIMEOUT_S if self.expected else 0)
             while time.time() < end:
                 time.sleep(0.25)
                 if (self.expected or selfs) and set(self.fences()) >= set(self.expected) and \
