@@ -145,13 +145,12 @@ static hf_result plan_appliances(hafenced *d, xv *vms, vm_list *out, int64_t dea
 /* What to recover of host: its VMs read with one call (not one per VM),
  * those HA manages, in XAPI's start order; or, in OP_MODE=1, its vApps.
  * Read before the host is marked dead (its VMs still name it). */
-static bool recovery_plan(hafenced *d, const char *host, vm_list *out, hfc_error *err)
+static bool recovery_plan(hafenced *d, const char *host, int64_t deadline, vm_list *out, hfc_error *err)
 {
     xapi *x = own_xapi(d);
     const pool_host *h = pool_view_host(&d->view, host);
     hf_reply reply = {0};
     xv *ref = NULL, *vms = NULL, *expr;
-    int64_t deadline = step_deadline(d);
     char query[200];
     hf_result r = HF_OK;
     memset(out, 0, sizeof *out);
@@ -586,7 +585,7 @@ void act_fence(hafenced *d, peer *p)
             self_fence(d, "could not take over the pool to fence its master");
         return;
     }
-    if (!was_master && !recovery_plan(d, p->uuid, &vms, &err))
+    if (!was_master && !recovery_plan(d, p->uuid, step_deadline(d), &vms, &err))
         hfc_log(HF_LOG_ERROR, "cannot read the VMs of %s: %s", label, err.message);
     fenced = fence_peer(d, p, label, was_master);
     if (!fenced && *d->stop) {
@@ -621,7 +620,7 @@ void act_fence(hafenced *d, peer *p)
     p->phase = PEER_FENCED;
     p->not_fenced = false;
     mark_health(d, p->uuid, "failed");
-    if (was_master && !recovery_plan(d, p->uuid, &vms, &err))
+    if (was_master && !recovery_plan(d, p->uuid, step_deadline(d), &vms, &err))
         hfc_log(HF_LOG_ERROR, "cannot read the VMs of %s: %s", label, err.message);
     /* the pool method's fence was the marking itself */
     if ((!pool_method || !fenced) && !mark_dead(d, p, label)) {
@@ -724,6 +723,8 @@ void choose_autopromote(hafenced *d)
         hfc_log(HF_LOG_ERROR, "cannot cache the pool view: %s", save_err.message);
 }
 
+#define PREVIEW_TIMEOUT_MS 5000
+
 bool recovery_preview(hafenced *d, const char *host, struct json_object *vms, struct json_object *hosts, hfc_error *err)
 {
     vm_list plan;
@@ -734,7 +735,13 @@ bool recovery_preview(hafenced *d, const char *host, struct json_object *vms, st
         json_object_array_add(hosts, json_object_new_string(h && *h->name ? h->name : alive[i]));
     }
     free(alive);
-    if (!recovery_plan(d, host, &plan, err))
+    /* the main loop waits meanwhile: a short bound, and no try at all
+     * while XAPI does not answer */
+    if (d->view.cached) {
+        hfc_error_set(err, HF_E_UNREACHABLE, "XAPI does not answer (the pool view is the cached one)");
+        return false;
+    }
+    if (!recovery_plan(d, host, hf_now_ms() + PREVIEW_TIMEOUT_MS, &plan, err))
         return false;
     if (plan.appliances)
         for (size_t i = 0; i < plan.appliances; i++)

@@ -290,6 +290,11 @@ void readiness_reload(hafenced *d)
     /* the devices the children were given are the old configuration's */
     readiness_cancel(d, jittered(FIRST_ROUND_MAX_MS));
     d->readiness.generation++;
+    if (!d->dc.topology || !d->dc.ds.monitor_interval) { /* nothing checked any more: nothing shown */
+        free(d->readiness.paths);
+        d->readiness.paths = NULL;
+        d->readiness.count = 0;
+    }
 }
 
 void readiness_free(hafenced *d)
