@@ -40,7 +40,7 @@ char *hfc_console_dir(const char *history)
     return dir;
 }
 
-static void iso_time(int64_t ms, char *out, size_t size)
+void hfc_iso_time(int64_t ms, char *out, size_t size)
 {
     time_t secs = (time_t)(ms / 1000);
     struct tm tm;
@@ -60,7 +60,7 @@ static json_object *tries_json(const hfc_history_try *tries, size_t n)
     for (size_t i = 0; i < n; i++) {
         json_object *t = json_object_new_object();
         char when[64];
-        iso_time(tries[i].time_ms, when, sizeof when);
+        hfc_iso_time(tries[i].time_ms, when, sizeof when);
         json_object_object_add(t, "level", json_object_new_int((int)tries[i].level));
         add_string(t, "method", tries[i].method);
         add_string(t, "plugin", tries[i].plugin);
@@ -85,7 +85,7 @@ bool hfc_history_append(const char *path, const hfc_history_record *rec, hfc_err
     int fd;
     bool ok = true;
 
-    iso_time(rec->time_ms, when, sizeof when);
+    hfc_iso_time(rec->time_ms, when, sizeof when);
     add_string(o, "time", when);
     json_object_object_add(o, "time_ms", json_object_new_int64(rec->time_ms));
     add_string(o, "host", rec->host);

@@ -52,4 +52,8 @@ const char *hfc_history_default_path(void); /* the environment's or a constant: 
  * A copy: free() it. */
 char *hfc_console_dir(const char *history_path);
 
+/* Wall-clock ms as ISO 8601 UTC with milliseconds: 2026-12-01T23:15:03.123Z
+ * (the history's "time"; alerts say it the same way). */
+void hfc_iso_time(int64_t ms, char *out, size_t size);
+
 #endif

@@ -14,6 +14,7 @@
 #include "core/util.h"
 #include "core/log.h"
 #include "core/hastate.h"
+#include "core/history.h"
 #include "daemon/hafenced.h"
 
 #include <curl/curl.h>
@@ -96,19 +97,11 @@ static const char *level_word(hf_log_level level)
     return level <= HF_LOG_ERROR ? "error" : level == HF_LOG_WARNING ? "warning" : "info";
 }
 
-static void iso_time(int64_t ms, char *out, size_t size)
-{
-    time_t secs = (time_t)(ms / 1000);
-    struct tm tm;
-    gmtime_r(&secs, &tm);
-    strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static void send_mail(const alert_settings *s, const alert *a)
 {
     char subject[512], body[HF_MESSAGE_MAX * 3], when[64], why[1024] = "", self[256] = "";
     gethostname(self, sizeof self - 1);
-    iso_time(a->time_ms, when, sizeof when);
+    hfc_iso_time(a->time_ms, when, sizeof when);
     snprintf(subject, sizeof subject, "%s: %s%s%s", s->mail_subject, a->event, *a->host_name ? " " : "", a->host_name);
     snprintf(body, sizeof body,
              "%s\n\nevent:    %s (%s)\nhost:     %s%s%s%s\ntime:     %s\nsent by:  hafenced %s on %s\n", a->message,
@@ -165,7 +158,7 @@ static void run_hooks(const alert_settings *s, const alert *a, const char *self)
 {
     char env[9][HF_MESSAGE_MAX * 2 + 64], when[64];
     char *envp[10];
-    iso_time(a->time_ms, when, sizeof when);
+    hfc_iso_time(a->time_ms, when, sizeof when);
     snprintf(env[0], sizeof env[0], "HAFENCE_ALERT_EVENT=%s", a->event);
     snprintf(env[1], sizeof env[1], "HAFENCE_ALERT_LEVEL=%s", level_word(a->level));
     snprintf(env[2], sizeof env[2], "HAFENCE_ALERT_HOST=%s", a->host);
