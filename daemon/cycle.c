@@ -344,6 +344,15 @@ void peer_situation(hafenced *d, const peer *p, bool waited, bool assume_failed,
         s->heuristic = heuristic_vote(&d->dc, vote_why, size);
 }
 
+long long split_wait_s(const hafenced *d)
+{
+    /* with levels, the master reaches this host's last level only after
+     * the earlier ones had their share of the fence timeout (a dead BMC
+     * costs its whole share): the head start covers that walk too */
+    unsigned levels = d->dc.topology ? d->dc.topology->levels : 1;
+    return d->dc.ds.split_delay + (levels > 1 ? d->dc.ds.fence_timeout * (levels - 1) / levels : 0);
+}
+
 /* The slave of a two-host pool gives the master its head start, then
  * looks again: the peer that answers now was not dead. */
 static bool still_failed_after_split_delay(hafenced *d, peer *p)
@@ -352,7 +361,8 @@ static bool still_failed_after_split_delay(hafenced *d, peer *p)
     const char *address = h ? h->address : "";
     probe_result r = {0};
     char label[512];
-    for (long long s = 0; s < d->dc.ds.split_delay && !*d->stop; s++) {
+    long long wait = split_wait_s(d);
+    for (long long s = 0; s < wait && !*d->stop; s++) {
         hfc_sleep_ms(1000, d->stop);
         notify_alive();
     }
@@ -360,7 +370,7 @@ static bool still_failed_after_split_delay(hafenced *d, peer *p)
     if (r.icmp && r.tcp) {
         hafenced_record(d, HF_LOG_WARNING, p->uuid, "decision", "nothing", false, 0,
                         "%s answers again after the two-host split delay (%lld s): not fenced (%s)",
-                        host_label(d, p->uuid, label, sizeof label), d->dc.ds.split_delay, r.why);
+                        host_label(d, p->uuid, label, sizeof label), wait, r.why);
         hfc_peer_watch_init(&p->watch);
         hfc_peer_observe(&p->watch, true, &d->dc.settings, hf_now_ms());
         return false;
@@ -386,7 +396,7 @@ static void decide_and_act(hafenced *d, peer *p)
     decision = hfc_decide(&s, reason, sizeof reason);
     if (decision == HFC_DECIDE_WAIT) {
         hafenced_record(d, HF_LOG_WARNING, p->uuid, "decision", "wait", false, 0, "%s: %s (wait %lld s)", label, reason,
-                        d->dc.ds.split_delay);
+                        split_wait_s(d));
         if (!still_failed_after_split_delay(d, p))
             return;
         peer_situation(d, p, true, false, &s, vote_why, sizeof vote_why);

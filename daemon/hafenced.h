@@ -372,6 +372,11 @@ struct json_object *readiness_json(const hafenced *d, const char *host);
 void peer_situation(hafenced *d, const peer *p, bool waited, bool assume_failed, hfc_situation *s, char *vote_why,
                     size_t size);
 
+/* The two-host slave's wait before it looks at the master again:
+ * HAFENCE_SPLIT_DELAY, plus the shares of the fence timeout the master's
+ * walk may spend on the levels before the last. */
+long long split_wait_s(const hafenced *d);
+
 /* ---- 'hafence simulate' (simulate.c) ------------------------------------- */
 /* Between passes: answer a simulation request, acting on nothing. */
 void simulate_serve(hafenced *d);

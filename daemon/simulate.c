@@ -92,7 +92,7 @@ static json_object *simulate(hafenced *d, const char *name)
         char why[512];
         s.waited = true;
         later = hfc_decide(&s, why, sizeof why);
-        json_object_object_add(o, "wait_s", json_object_new_int64(d->dc.ds.split_delay));
+        json_object_object_add(o, "wait_s", json_object_new_int64(split_wait_s(d)));
         add_decision(o, "after_wait", later, why);
         decision = later;
     }
