@@ -233,10 +233,11 @@ class Run:
             # or for the whole watch when nothing should happen; a
             # self-fence may first wait out a fence that times out
             # a fence to expect may first spend a dead level's share of
-            # HAFENCE_FENCE_TIMEOUT, and a two-host slave waits that share
-            # too (the watch ends as soon as it is done)
+            # HAFENCE_FENCE_TIMEOUT, a two-host slave waits that share too,
+            # and a self-fence follows a whole failed walk (the watch ends
+            # as soon as what is expected happened)
             selfs = Topology(self.n, self.faults).expected_self_fences()[0]
-            end = time.time() + self.watch_s + (12 if selfs else 0) + (2 * FENCE_TIMEOUT_S if self.expected else 0)
+            end = time.time() + self.watch_s + (12 if selfs else 0) + (2 * FENCE_TIMEOUT_S if self.expected or selfs else 0)
             while time.time() < end:
                 time.sleep(0.25)
                 if (self.expected or selfs) and set(self.fences()) >= set(self.expected) and \
