@@ -47,6 +47,8 @@ typedef struct cli {
     bool yes;                /* recover: no question */
     bool probe;              /* check-config: ask each host's device */
     const char *host_uuid;   /* check-config: this host (default: the inventory's) */
+    bool install;            /* agents: make the missing links */
+    const char *agent_dir;   /* agents: where (default: configure's fence agent dir) */
     bool timeout_given;
     hfc_engine_options engine;
     char **args; /* positional arguments after the command */
@@ -82,6 +84,7 @@ int cmd_simulate(cli *c);
 int cmd_recover(cli *c);
 int cmd_config(cli *c);
 int cmd_check_config(cli *c);
+int cmd_agents(cli *c);
 
 /* The history file this invocation uses. */
 const char *cli_history_path(const cli *c);

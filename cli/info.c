@@ -4,6 +4,7 @@
 #include "core/params.h"
 #include "core/loader.h"
 #include "cli/cli.h"
+#include "cli/agent.h"
 
 #include <json-c/json.h>
 #include <libxml/xmlwriter.h>
@@ -72,82 +73,6 @@ int cmd_plugins(cli *c)
     return w.failures ? EXIT_FAILED : EXIT_OK;
 }
 
-static const char *const fence_actions[] = {"on", "off", "reboot", "status", "monitor", "metadata", NULL};
-
-/* fence-agents metadata, so a plugin can be offered to Pacemaker. */
-static int print_xml(const hfc_plugin *p)
-{
-    const hf_plugin_descriptor *d = hfc_plugin_descriptor_of(p);
-    xmlBufferPtr buf = xmlBufferCreate();
-    xmlTextWriterPtr w = xmlNewTextWriterMemory(buf, 0);
-    char name[128];
-    snprintf(name, sizeof name, "hafence_%s", d->name);
-    xmlTextWriterSetIndent(w, 1);
-    xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL);
-    xmlTextWriterStartElement(w, BAD_CAST "resource-agent");
-    xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST name);
-    xmlTextWriterWriteAttribute(w, BAD_CAST "shortdesc", BAD_CAST d->description);
-    xmlTextWriterWriteElement(w, BAD_CAST "longdesc", BAD_CAST d->description);
-    /* the plugin's own home page (ABI 1.2); optional in fence-agents' schema */
-    if (d->vendor_url && *d->vendor_url)
-        xmlTextWriterWriteElement(w, BAD_CAST "vendor-url", BAD_CAST d->vendor_url);
-    xmlTextWriterStartElement(w, BAD_CAST "parameters");
-    for (const hf_param_def *q = d->params; q && q->name; q++) {
-        char getopt_str[256];
-        snprintf(getopt_str, sizeof getopt_str, "--%s=[%s]", q->name, hfc_param_type_name(q->type));
-        xmlTextWriterStartElement(w, BAD_CAST "parameter");
-        xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST q->name);
-        xmlTextWriterWriteAttribute(w, BAD_CAST "unique", BAD_CAST "0");
-        xmlTextWriterWriteAttribute(w, BAD_CAST "required", BAD_CAST((q->flags & HF_PARAM_REQUIRED) ? "1" : "0"));
-        if (q->flags & HF_PARAM_SECRET)
-            xmlTextWriterWriteAttribute(w, BAD_CAST "secret", BAD_CAST "1");
-        xmlTextWriterStartElement(w, BAD_CAST "getopt");
-        xmlTextWriterWriteAttribute(w, BAD_CAST "mixed", BAD_CAST getopt_str);
-        xmlTextWriterEndElement(w);
-        xmlTextWriterStartElement(w, BAD_CAST "content");
-        xmlTextWriterWriteAttribute(w, BAD_CAST "type",
-                                    BAD_CAST(q->type == HF_PARAM_ENUM      ? "select"
-                                             : q->type == HF_PARAM_BOOLEAN ? "boolean"
-                                             : q->type == HF_PARAM_INTEGER ? "integer"
-                                                                           : "string"));
-        /* never a secret's default (the loader refuses those anyway) */
-        if (q->default_value && *q->default_value && !(q->flags & HF_PARAM_SECRET))
-            xmlTextWriterWriteAttribute(w, BAD_CAST "default", BAD_CAST q->default_value);
-        for (const char *const *e = q->type == HF_PARAM_ENUM ? q->enum_values : NULL; e && *e; e++) {
-            xmlTextWriterStartElement(w, BAD_CAST "option");
-            xmlTextWriterWriteAttribute(w, BAD_CAST "value", BAD_CAST * e);
-            xmlTextWriterEndElement(w);
-        }
-        xmlTextWriterEndElement(w);
-        xmlTextWriterStartElement(w, BAD_CAST "shortdesc");
-        xmlTextWriterWriteAttribute(w, BAD_CAST "lang", BAD_CAST "en");
-        xmlTextWriterWriteString(w, BAD_CAST q->help);
-        xmlTextWriterEndElement(w);
-        xmlTextWriterEndElement(w);
-    }
-    xmlTextWriterEndElement(w);
-    xmlTextWriterStartElement(w, BAD_CAST "actions");
-    for (const char *const *a = fence_actions; d->kind == HF_KIND_FENCE && *a; a++) {
-        xmlTextWriterStartElement(w, BAD_CAST "action");
-        xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST * a);
-        if (strcmp(*a, "on") == 0)
-            xmlTextWriterWriteAttribute(w, BAD_CAST "automatic", BAD_CAST "0");
-        xmlTextWriterEndElement(w);
-    }
-    if (d->kind == HF_KIND_FENCE && hfc_plugin_fence_list(p)) {
-        xmlTextWriterStartElement(w, BAD_CAST "action");
-        xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "list");
-        xmlTextWriterEndElement(w);
-    }
-    xmlTextWriterEndElement(w);
-    xmlTextWriterEndElement(w);
-    xmlTextWriterEndDocument(w);
-    xmlFreeTextWriter(w);
-    fputs((const char *)xmlBufferContent(buf), stdout);
-    xmlBufferFree(buf);
-    return EXIT_OK;
-}
-
 int cmd_info(cli *c)
 {
     hfc_search_path path;
@@ -165,7 +90,10 @@ int cmd_info(cli *c)
     }
     d = hfc_plugin_descriptor_of(p);
     if (c->xml) {
-        print_xml(p);
+        /* what the plugin's fence agent answers to action=metadata */
+        char agent[128];
+        agent_name_of(d->name, agent, sizeof agent);
+        agent_metadata_write(p, agent, stdout);
     } else if (c->json) {
         json_object *o = json_object_new_object(), *ps = json_object_new_array();
         json_object_object_add(o, "name", json_object_new_string(d->name));

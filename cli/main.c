@@ -10,6 +10,7 @@
 #include "core/secret.h"
 #include "core/history.h"
 #include "cli/cli.h"
+#include "cli/agent.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -38,6 +39,7 @@ static void usage(FILE *out)
           "  simulate HOST [--json]          what hafenced here would do were HOST failing now (does nothing)\n"
           "  config list|get KEY|set KEY VALUE|unset KEY [-c CONFIG]\n"
           "                                  HA-Lizard's pool-wide configuration in the pool database\n"
+          "  agents [--install] [--agent-dir DIR]  the fence_hafence_<plugin> fence agents (Pacemaker)\n"
           "  check-config [-c CONFIG [-c OVERRIDE]] [--probe] [--host-uuid UUID]\n"
           "                                  prove the configuration can fence (hafenced --check-config)\n"
           "\n"
@@ -296,7 +298,9 @@ enum {
     OPT_YES,
     OPT_RUNTIME_DIR,
     OPT_PROBE,
-    OPT_HOST_UUID
+    OPT_HOST_UUID,
+    OPT_INSTALL,
+    OPT_AGENT_DIR
 };
 
 static const struct option options[] = {
@@ -327,6 +331,8 @@ static const struct option options[] = {
     {"runtime-dir", required_argument, NULL, OPT_RUNTIME_DIR},
     {"probe", no_argument, NULL, OPT_PROBE},
     {"host-uuid", required_argument, NULL, OPT_HOST_UUID},
+    {"install", no_argument, NULL, OPT_INSTALL},
+    {"agent-dir", required_argument, NULL, OPT_AGENT_DIR},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -359,6 +365,8 @@ static int run(cli *c)
         return cmd_config(c);
     if (strcmp(c->command, "check-config") == 0)
         return cmd_check_config(c);
+    if (strcmp(c->command, "agents") == 0)
+        return cmd_agents(c);
     if (strcmp(c->command, "fence") == 0)
         return cmd_action(c, HFC_ACTION_OFF, true);
     for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
@@ -393,6 +401,12 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
     c.engine.cancel = &interrupted;
+    /* run as fence_hafence_<plugin>: a fence agent (Pacemaker's fencer) */
+    {
+        char plugin[96];
+        if (argc > 0 && agent_plugin_of(argv[0], plugin, sizeof plugin))
+            return agent_main(argc, argv, plugin, &interrupted);
+    }
 
     if (argc < 2)
         return usage(stderr), EXIT_USAGE;
@@ -459,6 +473,8 @@ int main(int argc, char **argv)
         case OPT_RUNTIME_DIR: c.runtime_dir = optarg; break;
         case OPT_PROBE: c.probe = true; break;
         case OPT_HOST_UUID: c.host_uuid = optarg; break;
+        case OPT_INSTALL: c.install = true; break;
+        case OPT_AGENT_DIR: c.agent_dir = optarg; break;
         case 'v': c.verbose++; break;
         case 'h': usage(stdout); return EXIT_OK;
         case OPT_VERSION:

@@ -54,6 +54,29 @@ static int64_t context_now_ms(const hf_context *ctx)
     return hf_now_ms();
 }
 
+/* A context for a call outside any plugin operation (a program the core
+ * runs): its deadline, no other cancellation, log lines named by who. */
+static void plain_log(const hf_context *ctx, hf_log_level level, const char *message)
+{
+    hfc_log(level, "%s: %s", (const char *)ctx->core_data, message);
+}
+
+static int plain_cancelled(const hf_context *ctx)
+{
+    return hf_now_ms() >= ctx->deadline_ms;
+}
+
+void hfc_context_plain(hf_context *ctx, int64_t deadline_ms, const char *who)
+{
+    memset(ctx, 0, sizeof *ctx);
+    ctx->size = sizeof *ctx;
+    ctx->deadline_ms = deadline_ms;
+    ctx->log = plain_log;
+    ctx->cancelled = plain_cancelled;
+    ctx->now_ms = context_now_ms;
+    ctx->core_data = (void *)who;
+}
+
 static void context_init(hf_context *ctx, call_scope *scope, int64_t deadline_ms)
 {
     memset(ctx, 0, sizeof *ctx);

@@ -44,6 +44,11 @@ typedef struct hfc_engine_options {
 } hfc_engine_options;
 void hfc_engine_options_init(hfc_engine_options *opts);
 
+/* A context for a call outside any plugin operation (a program run by the
+ * core or a front end): deadline_ms (CLOCK_MONOTONIC), no other
+ * cancellation, log lines prefixed with who (kept, not copied). */
+void hfc_context_plain(hf_context *ctx, int64_t deadline_ms, const char *who);
+
 typedef struct hfc_request {
     const hfc_plugin *plugin;
     const hf_param *params; /* validated */

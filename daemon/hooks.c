@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "daemon/hafenced.h"
 
+#include "core/engine.h"
 #include "proto/run/run.h"
 #include "proto/trust/trust.h"
 
@@ -19,23 +20,6 @@
 #include <errno.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static int64_t ctx_now(const hf_context *ctx)
-{
-    (void)ctx;
-    return hf_now_ms();
-}
-
-static int ctx_cancelled(const hf_context *ctx)
-{
-    return hf_now_ms() >= ctx->deadline_ms;
-}
-
-static void ctx_log(const hf_context *ctx, hf_log_level level, const char *message)
-{
-    (void)ctx;
-    hfc_log(level, "alert hook: %s", message);
-}
 
 static int by_name(const void *a, const void *b)
 {
@@ -69,11 +53,7 @@ static char **hook_names(const char *dir, size_t *n, char *why, size_t why_size)
 static bool run_hook(const char *path, char *const envp[], int64_t timeout_ms, char *why, size_t why_size)
 {
     hf_reply refused = {0};
-    hf_context ctx = {.size = sizeof ctx,
-                      .deadline_ms = hf_now_ms() + timeout_ms,
-                      .log = ctx_log,
-                      .cancelled = ctx_cancelled,
-                      .now_ms = ctx_now};
+    hf_context ctx;
     char *argv[] = {(char *)path, NULL};
     run_result *res;
     struct stat st;
@@ -88,6 +68,7 @@ static bool run_hook(const char *path, char *const envp[], int64_t timeout_ms, c
         snprintf(why, why_size, "%s: not executable (skipped)", path);
         return false;
     }
+    hfc_context_plain(&ctx, hf_now_ms() + timeout_ms, "alert hook");
     res = hfc_calloc(1, sizeof *res);
     e = run_program(&ctx, fd, argv, envp, NULL, res);
     close(fd);

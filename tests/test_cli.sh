@@ -41,10 +41,10 @@ has "state_dir          path     required" "$out" "info marks required parameter
 run hafence info dummy --xml
 printf '%s\n' "$out" > "$TMP/meta.xml"
 check "info --xml is well-formed XML" xmllint --noout "$TMP/meta.xml"
-has '<resource-agent name="hafence_dummy"' "$out" "fence-agents <resource-agent> root"
-has '<parameter name="password" unique="0" required="0" secret="1">' "$out" "secret marked in metadata"
+has '<resource-agent name="fence_hafence_dummy"' "$out" "fence-agents <resource-agent> root, named as the plugin's fence agent"
+has '<parameter name="password" unique="0" required="0" obsoletes="passwd">' "$out" "the password under fence-agents' name"
 has '<action name="off"/>' "$out" "actions listed"
-check "metadata has no secret default" sh -c "! xmllint --xpath '//parameter[@secret=\"1\"]/content/@default' '$TMP/meta.xml' 2>/dev/null | grep -q ."
+check "metadata has no secret default" sh -c "! xmllint --xpath '//parameter[@name=\"password\" or @name=\"expect_password\"]/content/@default' '$TMP/meta.xml' 2>/dev/null | grep -q ."
 
 # ---- actions and exit codes -----------------------------------------------
 run hafence status $D t1

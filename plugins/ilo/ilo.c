@@ -266,6 +266,7 @@ static const hf_dispatch dispatch[] = {
 static const hf_plugin_descriptor descriptor = {
     HF_DESCRIPTOR_HEADER,
     .kind = HF_KIND_FENCE,
+    .capabilities = HF_CAP_TARGET_IS_DEVICE,
     .name = "ilo",
     .version = HAFENCE_VERSION,
     .description = "HP iLO: Redfish, RIBCL or the SSH CLP (HA-Lizard's ILO method)",

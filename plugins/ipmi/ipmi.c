@@ -365,6 +365,7 @@ static const hf_dispatch dispatch[] = {
 static const hf_plugin_descriptor descriptor = {
     HF_DESCRIPTOR_HEADER,
     .kind = HF_KIND_FENCE,
+    .capabilities = HF_CAP_TARGET_IS_DEVICE,
     .name = "ipmi",
     .version = HAFENCE_VERSION,
     .description = "IPMI 2.0 (lanplus) and 1.5 chassis power control through the BMC, with FreeIPMI",

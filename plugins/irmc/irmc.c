@@ -308,6 +308,7 @@ static const hf_dispatch dispatch[] = {
 static const hf_plugin_descriptor descriptor = {
     HF_DESCRIPTOR_HEADER,
     .kind = HF_KIND_FENCE,
+    .capabilities = HF_CAP_TARGET_IS_DEVICE,
     .name = "irmc",
     .version = HAFENCE_VERSION,
     .description = "Fujitsu iRMC: Redfish, IPMI or the SSH text menu (HA-Lizard's IRMC method)",

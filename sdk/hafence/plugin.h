@@ -290,6 +290,12 @@ typedef struct hf_plugin_descriptor {
 #define HF_CAP_PEER_PROBE \
     0x20ul /* a heuristic whose `addresses` are probed one by one: the
                                       * daemon's reachability of peers and of FENCE_HEURISTICS_IPS */
+#define HF_CAP_TARGET_IS_DEVICE \
+    0x40ul /* its target is the device's own address (one controller per
+                                      * host, from a host map): with no host map
+                                      * (a Pacemaker agent) the address parameter
+                                      * names the device and a host name given as
+                                      * the target is not used */
 
 #define HF_DESCRIPTOR_HEADER                                                                              \
     .size = sizeof(hf_plugin_descriptor), .abi_major = HAFENCE_ABI_MAJOR, .abi_minor = HAFENCE_ABI_MINOR, \
