@@ -14,6 +14,7 @@ PACKAGES="
   hyperfine clang-format shellcheck
   prometheus python3-aiosmtpd
   openipmi libopenipmi-dev ipmitool fence-agents freeipmi-tools libipmiconsole-dev
+  pacemaker pacemaker-cli-utils corosync
 "
 
 missing=""
@@ -38,3 +39,13 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing
+# Pacemaker's fencer and corosync are test peers here, started by
+# tests/test_pacemaker.sh in namespaces of its own: installed for that, they
+# do not run on this machine (a cluster node installs them on purpose)
+case " $missing " in
+*" pacemaker "* | *" corosync "*)
+    if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+        $SUDO systemctl disable --now pacemaker.service corosync.service >/dev/null 2>&1 || :
+    fi
+    ;;
+esac
