@@ -58,6 +58,26 @@ if [ -f "$TMP/m-ipmi.xml" ]; then
     hasnt '<action name="list"/>' "$(cat "$TMP/m-ipmi.xml")" "  ... and it offers no list"
 fi
 
+# ---- hafence agents: the links, for a vendor's plugin too -----------------------------------
+mkdir -p "$TMP/agents"
+echo "not ours" > "$TMP/agents/fence_hafence_script"
+run hafence agents --agent-dir "$TMP/agents"
+is 0 "$rc" "hafence agents: lists the agents"
+has "fence_hafence_dummy" "$out" "  ... one per fence plugin found (dummy: a plugin from HAFENCE_PLUGIN_PATH)"
+has "missing (hafence agents --install)" "$out" "  ... missing ones said so"
+hasnt "fence_hafence_ping" "$out" "  ... none for a heuristic plugin"
+has "note: Pacemaker's fencer runs agents from /usr/sbin only" "$out" "  ... and where Pacemaker looks"
+run hafence agents --install --agent-dir "$TMP/agents"
+is 1 "$rc" "agents --install: exit 1 when a name is someone else's file"
+is "$(readlink -f "$HAFENCE")" "$(readlink -f "$TMP/agents/fence_hafence_dummy")" "  ... the missing links made, to this hafence"
+is "not ours" "$(cat "$TMP/agents/fence_hafence_script")" "  ... the foreign file left alone"
+rm "$TMP/agents/fence_hafence_script"
+run hafence agents --install --agent-dir "$TMP/agents"
+is 0 "$rc" "agents --install again: exit 0"
+hasnt "missing" "$out" "  ... nothing missing"
+run sh -c "echo action=metadata | '$TMP/agents/fence_hafence_dummy'"
+has '<resource-agent name="fence_hafence_dummy"' "$out" "  ... and the link is an agent"
+
 # ---- actions from stdin -------------------------------------------------------------------
 agent "action=status
 state_dir=$DEV
@@ -194,9 +214,9 @@ while ! pgrep -f "^$TMP/bin/fence_hafence_dummy" > "$TMP/pids" && [ $n -lt 100 ]
 n=0
 while [ "$(pgrep -f "^$TMP/bin/fence_hafence_dummy" | wc -l)" -lt 2 ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
 pids=$(pgrep -f "^$TMP/bin/fence_hafence_dummy" | tr '\n' ' ')
-check "a hanging off: the agent and its operation's child run (pids $pids)" [ "$(echo $pids | wc -w)" -ge 2 ]
+check "a hanging off: the agent and its operation's child run (pids $pids)" [ "$(echo "$pids" | wc -w)" -ge 2 ]
 # the fencer's timeout: SIGKILL to the agent's process group
-pgid=$(ps -o pgid= -p "$(echo $pids | cut -d' ' -f1)" | tr -d ' ')
+pgid=$(ps -o pgid= -p "${pids%% *}" | tr -d ' ')
 kill -s KILL -- "-$pgid"
 n=0
 while pgrep -f "^$TMP/bin/fence_hafence_dummy" >/dev/null && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
