@@ -177,6 +177,21 @@ static int device_targets(setup *s, const hfc_fence_device *d, char **hosts, int
     return EXIT_OK;
 }
 
+/* Whether word names an installed plugin (a file word.so in the path). */
+static bool names_a_plugin(const cli *c, const char *word)
+{
+    hfc_search_path path;
+    bool found = false;
+    cli_plugin_path(c, &path);
+    for (size_t i = 0; i < path.count && !found && !strchr(word, '/'); i++) {
+        char file[4096];
+        snprintf(file, sizeof file, "%s/%s.so", path.dirs[i], word);
+        found = access(file, F_OK) == 0;
+    }
+    hfc_search_path_free(&path);
+    return found;
+}
+
 /* Config mode: FENCE_METHOD's devices (plugin, parameters from the config,
  * command-line name=value pairs override where there is one device), host
  * UUIDs -> targets through each device's host map. */
@@ -206,7 +221,11 @@ static int setup_from_config(const cli *c, setup *s, bool needs_targets)
     }
     for (int i = 0; i < words.rest_count; i++)
         if (!hfc_is_uuid(words.rest[i])) {
-            rc = cli_usage_error("'%s' is not a host UUID", words.rest[i]);
+            rc = names_a_plugin(c, words.rest[i])
+                     ? cli_usage_error("'%s' is a plugin, and -c takes the plugin from the config (FENCE_METHOD=%s): "
+                                       "give host UUIDs with -c, or the plugin and its parameters without it",
+                                       words.rest[i], s->settings.fence_method ? s->settings.fence_method : "")
+                     : cli_usage_error("'%s' is not a host UUID", words.rest[i]);
             goto out;
         }
     rc = device_targets(s, &s->topology->devices[0], words.rest, words.rest_count);
@@ -218,20 +237,14 @@ out:
 /* Direct mode: PLUGIN name=value... TARGET... */
 static int setup_direct(const cli *c, setup *s)
 {
-    hfc_search_path path;
     hfc_paramset *set;
     hfc_error err = {0};
     char **rest = NULL;
     int rest_count = 0, rc;
     if (c->arg_count < 1)
         return cli_usage_error("name a plugin, or give a HA-Lizard config with -c");
-    cli_plugin_path(c, &path);
-    s->plugin = hfc_plugin_find(&path, c->args[0], &err);
-    hfc_search_path_free(&path);
-    if (!s->plugin) {
-        fprintf(stderr, "hafence: %s\n", err.message);
-        return err.code == HF_E_BAD_PARAMETER ? EXIT_USAGE : EXIT_FAILED;
-    }
+    if (!(s->plugin = cli_plugin_find(c, c->args[0], &rc)))
+        return rc;
     set = hfc_paramset_new();
     rc = cli_params(c, s->plugin, c->args + 1, c->arg_count - 1, set, &rest, &rest_count);
     if (rc == EXIT_OK && !cli_secrets(c, s->plugin, set, &err))

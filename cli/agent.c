@@ -71,8 +71,7 @@ static void add_pair(agent *a, const char *key, size_t key_len, const char *valu
     agent_pair *p;
     a->pairs = hfc_realloc(a->pairs, (a->count + 1) * sizeof *a->pairs);
     p = &a->pairs[a->count++];
-    p->key = hfc_calloc(1, key_len + 1);
-    memcpy(p->key, key, key_len);
+    p->key = hfc_strndup(key, key_len);
     for (char *c = p->key; *c; c++)
         if (*c == '-')
             *c = '_';

@@ -56,6 +56,17 @@ typedef struct cli {
     char *history_buf, *state_dir_buf, *runtime_dir_buf; /* the absolute forms, owned */
 } cli;
 
+/* The command list and each command's own help (cli/help.c). */
+void cli_usage(FILE *out);
+int cli_command_help(const char *name);
+bool cli_command_known(const char *name);
+const char *cli_command_nearest(const char *word);
+
+/* A plugin by name or file, or NULL with the reason printed and *rc set:
+ * 64 when no such plugin exists (a usage mistake), 1 when it would not
+ * load. */
+hfc_plugin *cli_plugin_find(const cli *c, const char *name, int *rc);
+
 /* Usage errors print a message and return EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) HF_PRINTF(1, 2);
 int cli_config_error(const hfc_error *err);

@@ -75,19 +75,13 @@ int cmd_plugins(cli *c)
 
 int cmd_info(cli *c)
 {
-    hfc_search_path path;
-    hfc_error err = {0};
     hfc_plugin *p;
+    int rc;
     const hf_plugin_descriptor *d;
     if (c->arg_count != 1)
         return cli_usage_error("info takes one plugin name or file");
-    cli_plugin_path(c, &path);
-    p = hfc_plugin_find(&path, c->args[0], &err);
-    hfc_search_path_free(&path);
-    if (!p) {
-        fprintf(stderr, "hafence: %s\n", err.message);
-        return EXIT_FAILED;
-    }
+    if (!(p = cli_plugin_find(c, c->args[0], &rc)))
+        return rc;
     d = hfc_plugin_descriptor_of(p);
     if (c->xml) {
         /* what the plugin's fence agent answers to action=metadata */

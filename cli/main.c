@@ -19,64 +19,6 @@
 #include <strings.h>
 #include <unistd.h>
 
-static void usage(FILE *out)
-{
-    fputs("usage: hafence COMMAND [options] [arguments]\n"
-          "\n"
-          "commands:\n"
-          "  plugins                         list every plugin found\n"
-          "  info PLUGIN [--xml|--json]      a plugin's parameters (--xml: fence-agents metadata)\n"
-          "  off|on|reboot|cycle|status|monitor|list PLUGIN [name=value...] [TARGET...]\n"
-          "  off|on|reboot|cycle|status|monitor|list -c CONFIG [-c OVERRIDE] HOST-UUID...\n"
-          "  fence -c CONFIG HOST-UUID...    the configured FENCE_ACTION\n"
-          "  heuristics -c CONFIG | heuristics PLUGIN [name=value...]\n"
-          "  check PLUGIN.so [name=value...] [--target TARGET]\n"
-          "  history [--host UUID] [--since TIME] [--until TIME]\n"
-          "  console HOST                    the console captured before HOST was fenced\n"
-          "  console --follow (-c CONFIG HOST-UUID | PLUGIN [name=value...] [TARGET])\n"
-          "  status-pool [--state-dir DIR]   the dom0 daemon's view: role, peers, quorum, suspension\n"
-          "  recover [--state-dir DIR] [--yes]  clear this host's self-fence suspension\n"
-          "  simulate HOST [--json]          what hafenced here would do were HOST failing now (does nothing)\n"
-          "  config list|get KEY|set KEY VALUE|unset KEY [-c CONFIG]\n"
-          "                                  HA-Lizard's pool-wide configuration in the pool database\n"
-          "  agents [--install] [--agent-dir DIR]  the fence_hafence_<plugin> fence agents (Pacemaker)\n"
-          "  check-config [-c CONFIG [-c OVERRIDE]] [--probe] [--host-uuid UUID]\n"
-          "                                  prove the configuration can fence (hafenced --check-config)\n"
-          "\n"
-          "options:\n"
-          "  -c, --config FILE        HA-Lizard config; twice: pool-wide then host override\n"
-          "      --plugin-dir DIR     look for plugins here (then in $HAFENCE_PLUGIN_PATH)\n"
-          "      --password-file FILE read the password parameter from FILE\n"
-          "      --password-stdin     read the password parameter from standard input\n"
-          "      --password-env VAR   read the password parameter from environment variable VAR\n"
-          "      --secret-file NAME=FILE, --secret-env NAME=VAR   any other secret parameter\n"
-          "                           (also: environment HAFENCE_<NAME>, e.g. HAFENCE_PASSWORD)\n"
-          "      --timeout SEC        whole operation deadline (default 60)\n"
-          "      --power-timeout SEC  wait for the power state to read back (default 20)\n"
-          "      --retries N          extra power requests (default 1)\n"
-          "      --parallel N         at most N operations at once (default: all)\n"
-          "      --in-process         run plugins in this process (no isolation)\n"
-          "      --history FILE       history file (default $HAFENCE_HISTORY or " HAFENCE_STATEDIR "/history.jsonl)\n"
-          "      --no-history         do not record this operation\n"
-          "      --requested-by WHO   recorded in the history\n"
-          "      --target TARGET      check: a test target to power off and on\n"
-          "      --follow             console: attach to the live console (until --timeout, default 3600)\n"
-          "      --state-dir DIR      hafenced's state (default $HAFENCE_STATE_DIR or " HAFENCE_STATEDIR ")\n"
-          "      --runtime-dir DIR    hafenced's runtime files (default $HAFENCE_RUNTIME_DIR or " HAFENCE_RUNDIR ")\n"
-          "      --yes                recover: do not ask\n"
-          "      --probe              check-config: ask each host's fence device for its power state\n"
-          "      --host-uuid UUID     check-config: this host (default: the XenServer inventory's)\n"
-          "      --host UUID, --since TIME, --until TIME   history filters (TIME: epoch seconds\n"
-          "                           or YYYY-MM-DD[THH:MM:SS], UTC)\n"
-          "      --json               machine-readable output\n"
-          "  -v, --verbose            more logging (twice: debug)\n"
-          "  -h, --help, --version\n"
-          "\n"
-          "exit codes: 0 success; 1 operation failed; status: 0 on, 2 off, 1 unknown or error;\n"
-          "heuristics: 0 pass, 1 fail, 2 unknown; 64 usage error; 78 configuration error.\n",
-          out);
-}
-
 int cli_usage_error(const char *fmt, ...)
 {
     va_list ap;
@@ -107,6 +49,21 @@ void cli_param_defaults(const cli *c, const hfc_plugin *plugin, hfc_paramset *se
 void cli_plugin_path(const cli *c, hfc_search_path *path)
 {
     hfc_search_path_init(path, c->plugin_dir ? c->plugin_dir : HAFENCE_PLUGINDIR);
+}
+
+hfc_plugin *cli_plugin_find(const cli *c, const char *name, int *rc)
+{
+    hfc_search_path path;
+    hfc_error err = {0};
+    hfc_plugin *p;
+    cli_plugin_path(c, &path);
+    p = hfc_plugin_find(&path, name, &err);
+    hfc_search_path_free(&path);
+    if (!p) {
+        fprintf(stderr, "hafence: %s\n", err.message);
+        *rc = err.code == HF_E_BAD_PARAMETER ? EXIT_USAGE : EXIT_FAILED;
+    }
+    return p;
 }
 
 static bool take_secret(hfc_paramset *set, const char *name, char *value)
@@ -372,7 +329,29 @@ static int run(cli *c)
     for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
         if (strcmp(c->command, actions[i]) == 0 && hfc_action_parse(actions[i], &action))
             return cmd_action(c, action, false);
-    return cli_usage_error("unknown command '%s'", c->command);
+    return cli_usage_error("unknown command '%s'", c->command); /* cli_command_known said otherwise */
+}
+
+static int print_version(void)
+{
+    printf("hafence %s (plugin ABI %d.%d)\n", HAFENCE_VERSION, HAFENCE_ABI_MAJOR, HAFENCE_ABI_MINOR);
+    return EXIT_OK;
+}
+
+/* An option getopt did not take: named, with the nearest one. */
+static int option_error(const char *arg)
+{
+    const char *names[sizeof options / sizeof options[0]], *near;
+    char word[64];
+    size_t n = 0;
+    if (strncmp(arg, "--", 2) != 0)
+        return cli_usage_error("unknown option '%s'", arg);
+    snprintf(word, sizeof word, "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
+    for (const struct option *o = options; o->name; o++)
+        names[n++] = o->name;
+    near = hfc_nearest(word, names, n);
+    return cli_usage_error("unknown option '--%s'%s%s%s", word, near ? " (did you mean '--" : "", near ? near : "",
+                           near ? "'?)" : "");
 }
 
 static volatile sig_atomic_t interrupted;
@@ -409,16 +388,22 @@ int main(int argc, char **argv)
     }
 
     if (argc < 2)
-        return usage(stderr), EXIT_USAGE;
+        return cli_usage(stderr), EXIT_USAGE;
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0)
-        return usage(stdout), EXIT_OK;
-    if (strcmp(argv[1], "--version") == 0) {
-        printf("hafence %s (plugin ABI %d.%d)\n", HAFENCE_VERSION, HAFENCE_ABI_MAJOR, HAFENCE_ABI_MINOR);
-        return EXIT_OK;
-    }
+        return cli_command_help(argc > 2 ? argv[2] : "help");
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)
+        return print_version();
     c.command = argv[1];
+    if (!cli_command_known(c.command)) {
+        const char *near = cli_command_nearest(c.command);
+        if (c.command[0] == '-')
+            return cli_usage_error("'%s' before a command: hafence COMMAND [options]", c.command);
+        return cli_usage_error("unknown command '%s'%s%s%s", c.command, near ? " (did you mean '" : "",
+                               near ? near : "", near ? "'?)" : "");
+    }
     optind = 2;
-    while ((opt = getopt_long(argc, argv, "c:vh", options, NULL)) != -1) {
+    opterr = 0; /* the mistakes are said here, with the nearest option */
+    while ((opt = getopt_long(argc, argv, ":c:vhV", options, NULL)) != -1) {
         switch (opt) {
         case 'c':
             if (c.config_count >= sizeof c.configs / sizeof c.configs[0])
@@ -476,11 +461,11 @@ int main(int argc, char **argv)
         case OPT_INSTALL: c.install = true; break;
         case OPT_AGENT_DIR: c.agent_dir = optarg; break;
         case 'v': c.verbose++; break;
-        case 'h': usage(stdout); return EXIT_OK;
-        case OPT_VERSION:
-            printf("hafence %s (plugin ABI %d.%d)\n", HAFENCE_VERSION, HAFENCE_ABI_MAJOR, HAFENCE_ABI_MINOR);
-            return EXIT_OK;
-        default: return cli_usage_error("bad option");
+        case 'h': return cli_command_help(c.command);
+        case 'V':
+        case OPT_VERSION: return print_version();
+        case ':': return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
+        default: return option_error(argv[optind - 1]);
         }
     }
     if ((c.password_file != NULL) + c.password_stdin + (c.password_env != NULL) > 1)

@@ -44,10 +44,7 @@ const char *hfc_key_type_name(hfc_key_type type);
  * hfc_settings_load() before.  Belongs to cfg or to the table: not freed. */
 const char *hfc_key_value(const hfc_config *cfg, const char *name);
 long long hfc_key_int(const hfc_config *cfg, const char *name);
-/* The candidate nearest to word (a typo's correction), or NULL when none
- * is close; hfc_key_nearest: among the table's keys.  One of the
- * candidates, not a copy. */
-const char *hfc_nearest(const char *word, const char *const *candidates, size_t count);
+/* The known key nearest to word (hfc_nearest among the table's keys). */
 const char *hfc_key_nearest(const char *word);
 
 typedef enum hfc_fence_action {

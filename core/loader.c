@@ -388,13 +388,40 @@ static void path_text(const hfc_search_path *path, char *out, size_t size)
         snprintf(out, size, "no directory: set HAFENCE_PLUGIN_PATH");
 }
 
+/* The installed plugin name nearest to name (a typo, IPMI for ipmi), into
+ * out ("" when none is close): the file names in the path, nothing loaded. */
+static void nearest_plugin(const hfc_search_path *path, const char *name, char *out, size_t size)
+{
+    char *names[256] = {NULL};
+    size_t n = 0;
+    const char *near;
+    *out = '\0';
+    for (size_t i = 0; i < path->count && n < sizeof names / sizeof names[0]; i++) {
+        DIR *d = opendir(path->dirs[i]);
+        struct dirent *de;
+        while (d && (de = readdir(d)) != NULL && n < sizeof names / sizeof names[0]) {
+            size_t len = strlen(de->d_name);
+            if (len > 3 && strcmp(de->d_name + len - 3, ".so") == 0)
+                names[n++] = hfc_strndup(de->d_name, len - 3);
+        }
+        if (d)
+            closedir(d);
+    }
+    if ((near = hfc_nearest(name, (const char *const *)names, n)) != NULL)
+        snprintf(out, size, " (did you mean '%s'?)", near);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+}
+
 hfc_plugin *hfc_plugin_find(const hfc_search_path *path, const char *name, hfc_error *err)
 {
-    char file[4096];
+    char file[4096], near[160];
     if (strchr(name, '/'))
         return hfc_plugin_load(name, err);
     if (!valid_name(name, "-")) {
-        hfc_error_set(err, HF_E_BAD_PARAMETER, "'%s' is not a plugin name", name);
+        nearest_plugin(path, name, near, sizeof near);
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "'%s' is not a plugin name%s", name,
+                      *near ? near : " (plugin names are lower case: ipmi, snmp-pdu...)");
         return NULL;
     }
     for (size_t i = 0; i < path->count; i++) {
@@ -405,7 +432,8 @@ hfc_plugin *hfc_plugin_find(const hfc_search_path *path, const char *name, hfc_e
     {
         char dirs[2048];
         path_text(path, dirs, sizeof dirs);
-        hfc_error_set(err, HF_E_BAD_PARAMETER, "plugin '%s' not found (looked in %s)", name, dirs);
+        nearest_plugin(path, name, near, sizeof near);
+        hfc_error_set(err, HF_E_BAD_PARAMETER, "plugin '%s' not found%s (looked in %s)", name, near, dirs);
     }
     return NULL;
 }

@@ -235,8 +235,13 @@ hf_param *hfc_params_validate(const hf_param_def *defs, const hfc_paramset *give
     hf_param *out;
     for (size_t i = 0; i < given->count; i++) {
         if (!hfc_param_def_find(defs, given->names[i])) {
-            hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: unknown parameter '%s' (see 'hafence info %s')", plugin,
-                          given->names[i], plugin);
+            const char *names[256], *near;
+            size_t k = 0;
+            for (const hf_param_def *d = defs; d && d->name && k < sizeof names / sizeof names[0]; d++)
+                names[k++] = d->name;
+            near = hfc_nearest(given->names[i], names, k);
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: unknown parameter '%s'%s%s%s (see 'hafence info %s')", plugin,
+                          given->names[i], near ? ": did you mean '" : "", near ? near : "", near ? "'?" : "", plugin);
             return NULL;
         }
     }

@@ -29,6 +29,14 @@ char *hfc_strdup(const char *s)
     return d;
 }
 
+char *hfc_strndup(const char *s, size_t n)
+{
+    char *d = strndup(s ? s : "", n);
+    if (!d)
+        out_of_memory();
+    return d;
+}
+
 void *hfc_calloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);
@@ -187,4 +195,41 @@ char *hfc_absolute_path(const char *path)
     out = hfc_calloc(1, n);
     snprintf(out, n, "%s/%s", cwd, path);
     return out;
+}
+
+/* Levenshtein distance, case-insensitive, for "did you mean". */
+static size_t distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), prev[130], cur[130];
+    if (la > 128 || lb > 128)
+        return 999;
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t sub = prev[j - 1] + (toupper((unsigned char)a[i - 1]) != toupper((unsigned char)b[j - 1]));
+            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        }
+        memcpy(prev, cur, sizeof cur);
+    }
+    return prev[lb];
+}
+
+const char *hfc_nearest(const char *word, const char *const *candidates, size_t count)
+{
+    const char *best = NULL;
+    size_t best_d = 999, limit = strlen(word) / 4 + 1;
+    if (limit > 3)
+        limit = 3;
+    for (size_t i = 0; i < count; i++) {
+        size_t d = distance(word, candidates[i]);
+        if (d < best_d) {
+            best_d = d;
+            best = candidates[i];
+        }
+    }
+    /* a word that differs only in case (IPMI for ipmi) is close too */
+    return best && best_d <= limit && strcmp(best, word) != 0 ? best : NULL;
 }

@@ -11,9 +11,10 @@
 #include <sys/types.h>
 #include "core/error.h"
 
-char *hfc_strdup(const char *s);         /* aborts on out-of-memory */
-void *hfc_calloc(size_t n, size_t size); /* aborts on out-of-memory */
-void *hfc_realloc(void *p, size_t size); /* aborts on out-of-memory; free() what they return */
+char *hfc_strdup(const char *s);            /* aborts on out-of-memory */
+char *hfc_strndup(const char *s, size_t n); /* at most n bytes of s */
+void *hfc_calloc(size_t n, size_t size);    /* aborts on out-of-memory */
+void *hfc_realloc(void *p, size_t size);    /* aborts on out-of-memory; free() what they return */
 int hfc_strcaseeq(const char *a, const char *b);
 /* Copy, cut to fit (prose); false when it was cut: an identifier that
  * must not be cut checks it. */
@@ -37,6 +38,10 @@ char *hfc_absolute_path(const char *path);
  * password would be in it), not dumpable (no ptrace or /proc/PID/mem by
  * other users).  Children inherit both. */
 void hfc_process_protect(void);
+/* The candidate nearest to word (a typo's correction: a few letters off,
+ * case aside), or NULL when none is close.  One of the candidates, not a
+ * copy. */
+const char *hfc_nearest(const char *word, const char *const *candidates, size_t count);
 /* Sleep up to ms, returning early (false) when *cancel becomes non-zero. */
 bool hfc_sleep_ms(int64_t ms, volatile sig_atomic_t *cancel);
 

@@ -19,12 +19,45 @@ D="dummy state_dir=$DEV"
 # ---- help, usage, plugins, info -------------------------------------------
 run hafence --help
 is 0 "$rc" "--help exits 0"
-has "check PLUGIN.so" "$out" "--help lists the commands"
+has "  check         a plugin's conformance run" "$out" "--help lists the commands"
 run hafence frobnicate
 is 64 "$rc" "unknown command: exit 64"
 run hafence status nonesuch
 is 64 "$rc" "unknown plugin: exit 64"
 has "plugin 'nonesuch' not found" "$out" "unknown plugin named"
+
+# ---- helping people recover: per-command help, did you mean, one exit code per mistake ----
+run hafence stauts dummy
+is 64 "$rc" "a mistyped command: exit 64"
+has "unknown command 'stauts' (did you mean 'status'?)" "$out" "  ... with the nearest command"
+run hafence status dumy state_dir=$DEV t1
+is 64 "$rc" "a mistyped plugin: exit 64"
+has "plugin 'dumy' not found (did you mean 'dummy'?)" "$out" "  ... with the nearest plugin"
+run hafence status DUMMY state_dir=$DEV t1
+is 64 "$rc" "a plugin named in upper case (as HA-Lizard's FENCE_METHOD): exit 64"
+has "'DUMMY' is not a plugin name (did you mean 'dummy'?)" "$out" "  ... with its name"
+run hafence info dumy
+is 64 "$rc" "info of a plugin not found: 64, as in status"
+run hafence status $D t1 stat_dir=/x
+is 64 "$rc" "a mistyped parameter: exit 64"
+has "unknown parameter 'stat_dir': did you mean 'state_dir'?" "$out" "  ... with the nearest parameter"
+run hafence status $D t1 --pasword-file /x
+is 64 "$rc" "a mistyped option: exit 64"
+has "unknown option '--pasword-file' (did you mean '--password-file'?)" "$out" "  ... with the nearest option"
+run "$HAFENCE" status $D t1 --timeout
+is 64 "$rc" "an option without its value: exit 64"
+has "option '--timeout' needs a value" "$out" "  ... said so"
+run hafence status --help
+is 0 "$rc" "status --help: exit 0"
+has "usage: hafence status PLUGIN [name=value...] [TARGET...]" "$out" "  ... the command's own usage"
+has "exit: 0 done; 1 failed; status: 0 on, 2 off, 1 unknown" "$out" "  ... and its exit codes"
+run hafence history -h
+has "usage: hafence history [--host UUID]" "$out" "history -h: its own usage"
+run "$HAFENCE" help agents
+is 0 "$rc" "help COMMAND: exit 0"
+has "usage: hafence agents [--install]" "$out" "  ... that command's usage"
+run "$HAFENCE" -V
+has "hafence " "$out" "-V: the version"
 
 run hafence plugins
 is 0 "$rc" "plugins exits 0"
@@ -169,6 +202,9 @@ is 78 "$rc" "host missing from the host map: exit 78"
 has "POWEROFF.hosts: no line for host $UUID2" "$out" "the map and host are named"
 run hafence off -c "$TMP/pool.conf" not-a-uuid
 is 64 "$rc" "not a UUID: exit 64"
+run hafence off -c "$TMP/pool.conf" dummy $UUID1
+is 64 "$rc" "-c and a plugin name: exit 64"
+has "'dummy' is a plugin, and -c takes the plugin from the config (FENCE_METHOD=POWEROFF)" "$out" "  ... saying -c names the plugin already"
 printf 'FENCE_MIN_HOSTS=many\n' > "$TMP/bad.conf"
 run hafence off -c "$TMP/bad.conf" $UUID1
 is 78 "$rc" "bad config value: exit 78"
