@@ -61,7 +61,12 @@ static json_object *daemon_status(const cli *c, const char *state_dir, char **wh
             continue;
         }
         json_object_put(o);
-        if (i == 0)
+        if (i == 0 && body == NULL && access(path, F_OK) != 0)
+            hfc_error_set(err, HF_E_BAD_PARAMETER,
+                          "hafenced is not running on this host, or has never run here: no status in %s "
+                          "(--state-dir names another state directory)",
+                          path);
+        else if (i == 0)
             hfc_error_set(err, HF_E_BAD_PARAMETER, "no daemon status in %s: %s", path,
                           e.message[0] ? e.message : "not JSON");
         free(path);

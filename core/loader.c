@@ -376,8 +376,7 @@ void hfc_search_path_free(hfc_search_path *path)
     memset(path, 0, sizeof *path);
 }
 
-/* The search path as one line for messages: "a:b", or how to set one. */
-static void path_text(const hfc_search_path *path, char *out, size_t size)
+void hfc_search_path_text(const hfc_search_path *path, char *out, size_t size)
 {
     *out = '\0';
     for (size_t i = 0; i < path->count; i++) {
@@ -431,7 +430,7 @@ hfc_plugin *hfc_plugin_find(const hfc_search_path *path, const char *name, hfc_e
     }
     {
         char dirs[2048];
-        path_text(path, dirs, sizeof dirs);
+        hfc_search_path_text(path, dirs, sizeof dirs);
         nearest_plugin(path, name, near, sizeof near);
         hfc_error_set(err, HF_E_BAD_PARAMETER, "plugin '%s' not found%s (looked in %s)", name, near, dirs);
     }
@@ -467,7 +466,7 @@ hfc_plugin *hfc_plugin_find_capable(const hfc_search_path *path, unsigned long c
     hfc_plugin_discover(path, visit_capable, &w);
     if (w.found && !*w.others)
         return w.found;
-    path_text(path, dirs, sizeof dirs);
+    hfc_search_path_text(path, dirs, sizeof dirs);
     if (w.found)
         hfc_error_set(err, HF_E_BAD_PARAMETER, "several plugins are %s: %s, %s (in %s): remove all but one", what,
                       hfc_plugin_name(w.found), w.others, dirs);

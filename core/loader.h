@@ -44,6 +44,8 @@ typedef struct hfc_search_path {
     size_t count;
 } hfc_search_path;
 void hfc_search_path_init(hfc_search_path *path, const char *configured_dir);
+/* The search path as one line for messages: "a:b", or how to set one. */
+void hfc_search_path_text(const hfc_search_path *path, char *out, size_t size);
 void hfc_search_path_free(hfc_search_path *path);
 /* Load the plugin called name (file NAME.so in the first directory that
  * has it), or a path when name contains '/'.  Unload it with

@@ -62,8 +62,15 @@ has "hafence " "$out" "-V: the version"
 run hafence plugins
 is 0 "$rc" "plugins exits 0"
 has "dummy" "$out" "plugins lists dummy"
-has "ping         heuristic" "$out" "plugins lists ping as a heuristic"
-has "1.2   $top_builddir/plugins/script/.libs/script.so" "$out" "plugins shows ABI and file"
+check "plugins lists ping as a heuristic" sh -c "printf '%s\n' \"\$1\" | grep -Eq '^ping +heuristic '" - "$out"
+check "plugins shows ABI and file" sh -c "printf '%s\n' \"\$1\" | grep -Eq ' 1\.2 +$top_builddir/plugins/script/\.libs/script\.so\$'" - "$out"
+check "  ... in columns as wide as the longest name" sh -c "printf '%s\n' \"\$1\" | awk 'NR > 1 && \$1 != \"\" { if (index(\$0, \$2) != p && p) bad = 1; p = index(\$0, \$2) } END { exit bad }'" - "$out"
+run env HAFENCE_PLUGIN_PATH= "$HAFENCE" plugins --plugin-dir "$TMP/empty"
+is 1 "$rc" "plugins with none found: exit 1"
+has "no plugins found (looked in" "$out" "  ... saying where it looked"
+run hafence status-pool --state-dir "$TMP/no-state" --runtime-dir "$TMP/no-run"
+is 1 "$rc" "status-pool where no daemon ever ran: exit 1"
+has "hafenced is not running on this host, or has never run here" "$out" "  ... said so"
 run_json hafence plugins --json
 json_check "plugins --json is JSON with names" '.[] | select(.name=="script") | .kind=="fence"'
 
