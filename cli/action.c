@@ -265,13 +265,13 @@ static int setup_direct(const cli *c, setup *s)
     return rc;
 }
 
-static const char *requested_by(const cli *c, char *buf, size_t size)
+const char *cli_requested_by(const cli *c, char *buf, size_t size)
 {
     struct passwd *pw;
     if (c->requested_by)
         return c->requested_by;
     pw = getpwuid(getuid());
-    snprintf(buf, size, "hafence cli (user %s, pid %ld)", pw ? pw->pw_name : "?", (long)getpid());
+    snprintf(buf, size, "hafence %s (user %s, pid %ld)", c->command, pw ? pw->pw_name : "?", (long)getpid());
     return buf;
 }
 
@@ -401,29 +401,35 @@ static char *capture_since(const cli *c, const char *host, const char *target, c
     return best;
 }
 
-static void record_one(const cli *c, const setup *s, size_t i, hfc_action action, const hfc_outcome *out,
-                       const char *who, time_t start)
+void cli_record(const cli *c, const hfc_plugin *plugin, const hf_param *params, const char *host, const char *target,
+                hfc_action action, const hfc_outcome *out, const char *who, time_t start)
 {
     hfc_error err = {0};
     hfc_history_record rec = {0};
     char *capture;
     rec.time_ms = hfc_wall_ms();
-    rec.host = s->hosts ? s->hosts[i] : NULL;
-    rec.target = s->targets[i];
-    rec.plugin = hfc_plugin_name(s->plugin);
+    rec.host = host;
+    rec.target = target;
+    rec.plugin = hfc_plugin_name(plugin);
+    rec.address = hf_param_get(params, HF_PARAM_NAME_ADDRESS);
     rec.action = hfc_action_name(action);
     rec.result = hf_result_name(out->code);
     rec.verified = out->verified;
     rec.message = out->message;
     rec.duration_ms = out->duration_ms;
     rec.requested_by = who;
-    capture = hf_param_get(s->params, HF_PARAM_NAME_CONSOLE_DIR)
-                  ? capture_since(c, rec.host, rec.target, hf_param_get(s->params, HF_PARAM_NAME_ADDRESS), start)
-                  : NULL;
+    capture =
+        hf_param_get(params, HF_PARAM_NAME_CONSOLE_DIR) ? capture_since(c, host, target, rec.address, start) : NULL;
     rec.console = capture;
     if (!hfc_history_append(cli_history_path(c), &rec, &err))
         fprintf(stderr, "hafence: warning: not recorded: %s (use --history FILE)\n", err.message);
     free(capture);
+}
+
+static void record_one(const cli *c, const setup *s, size_t i, hfc_action action, const hfc_outcome *out,
+                       const char *who, time_t start)
+{
+    cli_record(c, s->plugin, s->params, s->hosts ? s->hosts[i] : NULL, s->targets[i], action, out, who, start);
 }
 
 static void record(const cli *c, const setup *s, hfc_action action, const hfc_outcome *outs, time_t start)
@@ -432,7 +438,7 @@ static void record(const cli *c, const setup *s, hfc_action action, const hfc_ou
     const char *who;
     if (c->no_history || !is_fence_action(action))
         return;
-    who = requested_by(c, who_buf, sizeof who_buf); /* once, not per target */
+    who = cli_requested_by(c, who_buf, sizeof who_buf); /* once, not per target */
     for (size_t i = 0; i < s->count; i++)
         record_one(c, s, i, action, &outs[i], who, start);
 }
@@ -471,7 +477,7 @@ static int run_requests(cli *c, setup *s, hfc_action action, json_object *collec
         reqs[i].console_fd = STDOUT_FILENO;
     }
     char who_buf[256];
-    orphan_scope orphan = {c, s, reqs, start, requested_by(c, who_buf, sizeof who_buf)};
+    orphan_scope orphan = {c, s, reqs, start, cli_requested_by(c, who_buf, sizeof who_buf)};
     if (action == HFC_ACTION_CONSOLE)
         fflush(stdout);
     c->engine.on_orphan = record_orphan;
@@ -567,6 +573,7 @@ static void record_walk(const cli *c, const char *host, hfc_action action, const
     rec.host = host;
     rec.target = last && last->target ? last->target : "";
     rec.plugin = last ? hfc_plugin_name(last->device->plugin) : "";
+    rec.address = last ? tries[w->count - 1].address : NULL;
     rec.action = hfc_action_name(action);
     rec.result = hf_result_name(hfc_fence_walk_result(w));
     rec.verified = hfc_fence_walk_verified(w);
@@ -585,7 +592,7 @@ static int run_walks(cli *c, setup *s, hfc_action action)
 {
     json_object *all = c->json ? json_object_new_array() : NULL;
     char who_buf[256];
-    const char *who = requested_by(c, who_buf, sizeof who_buf);
+    const char *who = cli_requested_by(c, who_buf, sizeof who_buf);
     int rc = EXIT_OK;
     for (size_t i = 0; i < s->count; i++) {
         hfc_fence_walk w;

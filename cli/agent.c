@@ -390,6 +390,7 @@ static void requested_by(const agent *a, char *buf, size_t size)
 typedef struct agent_record {
     const agent *a;
     const char *target;
+    const char *address; /* the device's */
     char who[512];
 } agent_record;
 
@@ -400,6 +401,7 @@ static void record(const agent_record *r, hfc_action action, const hfc_outcome *
     rec.time_ms = hfc_wall_ms();
     rec.target = r->target;
     rec.plugin = r->a->plugin_name;
+    rec.address = r->address;
     rec.action = hfc_action_name(action);
     rec.result = hf_result_name(out->code);
     rec.verified = out->verified;
@@ -461,6 +463,7 @@ static int act(agent *a, hfc_action action, const hf_param *params, volatile sig
                 action == HFC_ACTION_MONITOR || action == HFC_ACTION_LIST ? "this action has none" : "its address");
     }
     rec.target = *target ? target : a->node ? a->node : "";
+    rec.address = hf_param_get(params, HF_PARAM_NAME_ADDRESS);
     requested_by(a, rec.who, sizeof rec.who);
     if (a->delay_ms && (action == HFC_ACTION_OFF || action == HFC_ACTION_REBOOT)) {
         if (a->delay_ms >= a->engine.timeout_ms) {

@@ -128,9 +128,15 @@ static void run_one(const cli *c, const hfc_plugin *p, const hf_param *params, c
     hfc_request req = {p, params, NULL, target ? target : "", action, -1};
     opts.isolate = true; /* a hanging plugin must not hang the check */
     opts.timeout_ms = timeout_ms;
+    time_t start = time(NULL);
     if (opts.power_timeout_ms > timeout_ms)
         opts.power_timeout_ms = timeout_ms;
     hfc_engine_run(&opts, &req, 1, out);
+    /* a check's power changes are real ones: the history has them */
+    if (!c->no_history && (action == HFC_ACTION_OFF || action == HFC_ACTION_ON)) {
+        char who[256];
+        cli_record(c, p, params, NULL, req.target, action, out, cli_requested_by(c, who, sizeof who), start);
+    }
 }
 
 static bool check_deadlines(report *r, const hfc_plugin *p, const hf_param *params, const char *target)

@@ -97,6 +97,13 @@ int cmd_config(cli *c);
 int cmd_check_config(cli *c);
 int cmd_agents(cli *c);
 
+/* Who asked, for the history: --requested-by, else the user and pid. */
+const char *cli_requested_by(const cli *c, char *buf, size_t size);
+/* Record a fence action (off, on, reboot, cycle) in the history, with the
+ * device's address and the console captured since start, if any. */
+void cli_record(const cli *c, const hfc_plugin *plugin, const hf_param *params, const char *host, const char *target,
+                hfc_action action, const hfc_outcome *out, const char *who, time_t start);
+
 /* The history file this invocation uses. */
 const char *cli_history_path(const cli *c);
 /* Parameters the harness fills in when the operator did not: console_dir

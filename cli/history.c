@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 
 #include <json-c/json.h>
+#include <string.h>
 
 typedef struct history_walk {
     const cli *c;
@@ -27,17 +28,53 @@ static bool visit(const char *line, void *arg)
     if (!o)
         return true;
     w->count++;
-    if (w->c->json) {
-        json_object_array_add(w->list, o);
-        return true;
-    }
-    printf("%s  %-36s %-7s %-15s %-8s %s%s  %sms  %s  [%s]\n", field(o, "time"),
-           strcmp(field(o, "host"), "-") != 0 ? field(o, "host") : field(o, "target"), field(o, "action"),
-           field(o, "result"), field(o, "plugin"),
-           strcmp(field(o, "verified"), "true") == 0 ? "verified" : "unverified", "", field(o, "duration_ms"),
-           field(o, "message"), field(o, "requested_by"));
-    json_object_put(o);
+    json_object_array_add(w->list, o);
     return true;
+}
+
+/* One text column of a record. */
+static const char *column(json_object *o, int k, char *buf, size_t size)
+{
+    switch (k) {
+    case 0: return field(o, "time");
+    case 1: return strcmp(field(o, "host"), "-") != 0 ? field(o, "host") : field(o, "target");
+    case 2: return field(o, "action");
+    case 3: return field(o, "result");
+    case 4: return strcmp(field(o, "verified"), "true") == 0 ? "verified" : "-";
+    case 5: return field(o, "plugin");
+    case 6: return field(o, "address");
+    case 7: snprintf(buf, size, "%sms", field(o, "duration_ms")); return buf;
+    default: return "";
+    }
+}
+
+/* The records as a table whose columns fit the longest value. */
+static void print_table(json_object *list)
+{
+    static const char *const titles[] = {"TIME",     "HOST/TARGET", "ACTION",  "RESULT",
+                                         "VERIFIED", "PLUGIN",      "ADDRESS", "TOOK"};
+    enum {
+        COLUMNS = sizeof titles / sizeof titles[0]
+    };
+    int width[COLUMNS];
+    char buf[64];
+    size_t n = json_object_array_length(list);
+    for (int k = 0; k < COLUMNS; k++) {
+        width[k] = (int)strlen(titles[k]);
+        for (size_t i = 0; i < n; i++) {
+            int len = (int)strlen(column(json_object_array_get_idx(list, i), k, buf, sizeof buf));
+            width[k] = len > width[k] ? len : width[k];
+        }
+    }
+    for (int k = 0; k < COLUMNS; k++)
+        printf("%-*s  ", width[k], titles[k]);
+    puts("MESSAGE [WHO ASKED]");
+    for (size_t i = 0; i < n; i++) {
+        json_object *o = json_object_array_get_idx(list, i);
+        for (int k = 0; k < COLUMNS; k++)
+            printf("%-*s  ", width[k], column(o, k, buf, sizeof buf));
+        printf("%s  [%s]\n", field(o, "message"), field(o, "requested_by"));
+    }
 }
 
 int cmd_history(cli *c)
@@ -47,19 +84,19 @@ int cmd_history(cli *c)
     const char *path = c->history ? c->history : hfc_history_default_path();
     if (c->arg_count)
         return cli_usage_error("history takes no arguments (filters: --host, --since, --until)");
-    if (c->json)
-        w.list = json_object_new_array();
+    w.list = json_object_new_array();
     if (!hfc_history_read(path, c->host_filter, c->since_ms, c->until_ms, visit, &w, &err)) {
         json_object_put(w.list);
         fprintf(stderr, "hafence: %s\n", err.message);
         return EXIT_FAILED;
     }
-    if (c->json) {
+    if (c->json)
         puts(json_object_to_json_string_ext(w.list, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-        json_object_put(w.list);
-    } else if (!w.count) {
+    else if (w.count)
+        print_table(w.list);
+    else
         fprintf(stderr, "hafence: no fence operations recorded in %s%s\n", path,
                 c->host_filter || c->since_ms || c->until_ms ? " that match" : "");
-    }
+    json_object_put(w.list);
     return EXIT_OK;
 }

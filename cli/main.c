@@ -9,6 +9,7 @@
 #include "core/method.h"
 #include "core/secret.h"
 #include "core/history.h"
+#include "core/hastate.h"
 #include "cli/cli.h"
 #include "cli/agent.h"
 
@@ -191,14 +192,27 @@ static bool parse_seconds(const char *arg, int64_t *ms)
     return true;
 }
 
+/* epoch seconds, YYYY-MM-DD[THH:MM:SS] (UTC), or an age: 30m, 12h, 1d, 2w
+ * (that long before now) */
 static bool parse_time(const char *arg, int64_t *ms)
 {
     struct tm tm;
     long long secs;
     const char *end;
+    size_t len = strlen(arg);
     if (hfc_parse_ll(arg, &secs)) {
         *ms = secs * 1000;
         return true;
+    }
+    if (len >= 2 && strchr("smhdw", arg[len - 1])) {
+        static const int64_t unit_s[] = {
+            ['s' - 'a'] = 1, ['m' - 'a'] = 60, ['h' - 'a'] = 3600, ['d' - 'a'] = 86400, ['w' - 'a'] = 604800};
+        char number[32];
+        snprintf(number, sizeof number, "%.*s", (int)(len - 1), arg);
+        if (hfc_parse_ll(number, &secs) && secs >= 0 && secs <= 100LL * 365 * 86400) {
+            *ms = hfc_wall_ms() - secs * unit_s[arg[len - 1] - 'a'] * 1000;
+            return true;
+        }
     }
     memset(&tm, 0, sizeof tm);
     end = strptime(arg, "%Y-%m-%dT%H:%M:%S", &tm);
@@ -448,7 +462,9 @@ int main(int argc, char **argv)
         case OPT_SINCE:
         case OPT_UNTIL:
             if (!parse_time(optarg, opt == OPT_SINCE ? &c.since_ms : &c.until_ms))
-                return cli_usage_error("'%s' is not a time (epoch seconds or YYYY-MM-DD[THH:MM:SS])", optarg);
+                return cli_usage_error("'%s' is not a time (epoch seconds, YYYY-MM-DD[THH:MM:SS], or an age: "
+                                       "30m, 12h, 1d, 2w)",
+                                       optarg);
             break;
         case OPT_TARGET: c.target = optarg; break;
         case OPT_REQUESTED_BY: c.requested_by = optarg; break;

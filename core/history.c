@@ -64,6 +64,8 @@ static json_object *tries_json(const hfc_history_try *tries, size_t n)
         json_object_object_add(t, "level", json_object_new_int((int)tries[i].level));
         add_string(t, "method", tries[i].method);
         add_string(t, "plugin", tries[i].plugin);
+        if (tries[i].address)
+            add_string(t, "address", tries[i].address);
         add_string(t, "target", tries[i].target);
         add_string(t, "time", when);
         add_string(t, "result", tries[i].result);
@@ -91,6 +93,8 @@ bool hfc_history_append(const char *path, const hfc_history_record *rec, hfc_err
     add_string(o, "host", rec->host);
     add_string(o, "target", rec->target);
     add_string(o, "plugin", rec->plugin);
+    if (rec->address)
+        add_string(o, "address", rec->address);
     add_string(o, "action", rec->action);
     add_string(o, "result", rec->result);
     json_object_object_add(o, "verified", json_object_new_boolean(rec->verified));

@@ -23,6 +23,7 @@ typedef struct hfc_history_try {
     int64_t time_ms;
     int64_t duration_ms;
     const char *message;
+    const char *address; /* the device's address parameter, or NULL */
 } hfc_history_try;
 
 typedef struct hfc_history_record {
@@ -39,6 +40,7 @@ typedef struct hfc_history_record {
     const char *console;          /* a console capture taken before the fence, or NULL */
     const hfc_history_try *tries; /* every level and device tried ("levels"), or NULL */
     size_t try_count;
+    const char *address; /* the device's address parameter (the last level's), or NULL */
 } hfc_history_record;
 /* Append one JSON line, atomically (O_APPEND, one write, flock). */
 bool hfc_history_append(const char *path, const hfc_history_record *rec, hfc_error *err);

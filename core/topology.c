@@ -228,6 +228,7 @@ void hfc_fence_walk_history(const hfc_fence_walk *walk, hfc_history_try *out)
         out[i] = (hfc_history_try){.level = t->device->method.level,
                                    .method = t->device->method.name,
                                    .plugin = hfc_plugin_name(t->device->plugin),
+                                   .address = hf_param_get(t->device->params, HF_PARAM_NAME_ADDRESS),
                                    .target = t->target,
                                    .result = hf_result_name(t->outcome.code),
                                    .verified = t->outcome.verified,

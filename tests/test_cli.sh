@@ -175,6 +175,13 @@ run_json hafence history --json
 json_check "history --json: records with result, duration and who asked" 'length >= 5 and (.[0] | has("result") and has("duration_ms") and has("requested_by"))'
 run_json hafence history --since 2000-01-01 --until 2000-01-02 --json
 json_check "history filtered by time: nothing in 2000" 'length == 0'
+run_json hafence history --since 1d --json
+json_check "history --since 1d: an age, all of today's" 'length >= 5'
+run hafence history --since 2d3
+is 64 "$rc" "  ... a time that is none: exit 64"
+run hafence history
+check "history: a table with a header" sh -c "printf '%s\n' \"\$1\" | head -1 | grep -q '^TIME  *HOST/TARGET  *ACTION  *RESULT  *VERIFIED  *PLUGIN  *ADDRESS'" - "$out"
+check "  ... whose columns line up however long the values (the result column)" sh -c "printf '%s\n' \"\$1\" | awk '{ p = index(\$0, \" \" \$4 \" \"); if (NR > 1 && p != q) bad = 1; q = p } END { exit bad }'" - "$out"
 
 # ---- HA-Lizard config mode (custom script method) ---------------------------
 FL=$TMP/fence
@@ -234,6 +241,9 @@ has "PASS  status agrees: off" "$out" "check compares status"
 has "PASS  refuses an unknown parameter" "$out" "check confirms refusals"
 has "0 failed" "$out" "check summary"
 is on "$(cat "$DEV/ct")" "check leaves the target as found (on)"
+run_json hafence history --json
+json_check "check --target: its power changes are in the history, with who asked" \
+    'map(select(.target == "ct")) | length >= 2 and all(.[]; .plugin == "dummy" and (.requested_by | startswith("hafence check (user ")))'
 run hafence check "$top_builddir/plugins/dummy/.libs/dummy.so" state_dir="$DEV" misbehave=hang misbehave_on=status --target ct
 is 1 "$rc" "check fails a plugin that ignores its deadline"
 has "FAIL  status returns by its deadline" "$out" "the deadline item fails"

@@ -35,7 +35,8 @@ static hfc_history_record rec = {1700000000000LL,
                                  "test",
                                  NULL,
                                  NULL,
-                                 0};
+                                 0,
+                                 "10.0.0.5"};
 
 TAP_CASE(append_and_read)
 {
@@ -80,8 +81,8 @@ TAP_CASE(append_and_read)
 TAP_CASE(levels)
 {
     static const hfc_history_try tries[] = {
-        {1, "IPMI", "ipmi", "10.0.0.5", "unreachable", false, false, 1700000000000LL, 10000, "no answer"},
-        {2, "PDU_A", "snmp-pdu", "10.0.9.2:3", "ok", true, true, 1700000010000LL, 800, "outlet 3 off"},
+        {1, "IPMI", "ipmi", "10.0.0.5", "unreachable", false, false, 1700000000000LL, 10000, "no answer", NULL},
+        {2, "PDU_A", "snmp-pdu", "10.0.9.2:3", "ok", true, true, 1700000010000LL, 800, "outlet 3 off", "10.0.9.2"},
     };
     hfc_history_record r = rec;
     hfc_error err = {0};
@@ -97,6 +98,7 @@ TAP_CASE(levels)
        "the record holds every level and device tried");
     l2 = levels ? json_object_array_get_idx(levels, 1) : NULL;
     text = l2 ? json_object_to_json_string_ext(l2, JSON_C_TO_STRING_PLAIN) : "(none)";
+    ok(strstr(text, "\"address\":\"10.0.9.2\"") != NULL, "  ... with the device's address: %s", text);
     ok(strstr(text, "\"level\":2") && strstr(text, "\"method\":\"PDU_A\"") && strstr(text, "\"counted\":true") &&
            strstr(text, "\"time\":\"2023-11-14T22:13:30.000Z\""),
        "  ... each with its level, method, whether it counted and its time: %s", text);

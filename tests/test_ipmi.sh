@@ -27,6 +27,8 @@ has "chassis power is on" "$out" "read from the chassis status"
 run hafence off $B1 --password-file "$TMP/pw"
 is 0 "$rc" "off: exit 0"
 has "done (verified)" "$out" "off verified by reading the chassis status back"
+check "the history has the device's address and plugin for a direct off" \
+    sh -c "tail -1 '$HAFENCE_HISTORY' | jq -e '.address == \"127.0.0.1:$(port 1)\" and .plugin == \"ipmi\" and .action == \"off\"' >/dev/null"
 is 0 "$(power 1)" "the simulated chassis is off"
 has "set power 0" "$(cat "$LAB/bmc1/log")" "the BMC got a power-down chassis control"
 run hafence status $B1 --password-file "$TMP/pw"
