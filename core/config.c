@@ -83,9 +83,21 @@ const char *hfc_config_key_at(const hfc_config *cfg, size_t i)
     return i < cfg->count ? cfg->entries[i].key : NULL;
 }
 
+/* Whether two origins ("file:line") are lines of the same file. */
+static bool same_file(const char *a, const char *b)
+{
+    const char *ca = strrchr(a, ':'), *cb = strrchr(b, ':');
+    return ca && cb && ca - a == cb - b && strncmp(a, b, (size_t)(ca - a)) == 0;
+}
+
 static void put(hfc_config *cfg, const char *key, const char *value, const char *origin)
 {
     entry *e = find(cfg, key);
+    /* a later file overrides on purpose (the host's over the pool's); the
+     * same key twice in one file is most likely an edit gone wrong */
+    if (e && same_file(e->origin, origin))
+        hfc_log(HF_LOG_WARNING, "%s: %s given again (first at %s): the later value is taken", origin, e->key,
+                e->origin);
     if (e) {
         hfc_wipe(e->value, strlen(e->value));
         free(e->value);

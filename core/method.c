@@ -166,6 +166,12 @@ static bool take(const hfc_config *cfg, const char *key, const hf_param_def *p, 
                  hfc_paramset *out, hfc_error *err)
 {
     hfc_error why;
+    if (!*v) {
+        /* IPMI_PORT= : most likely a value left out, never a value */
+        hfc_log(HF_LOG_WARNING, "%s: %s is empty: taken as not set (%s%s)", hfc_config_origin(cfg, key), key,
+                p->default_value ? "the default, " : "no value", p->default_value ? p->default_value : "");
+        return true;
+    }
     if (!hfc_param_value_valid(p, v, &why)) {
         hfc_error_set(err, HF_E_BAD_PARAMETER, "%s: %s: %s: %s", hfc_config_origin(cfg, key), key, plugin, why.message);
         return false;

@@ -216,6 +216,12 @@ is 78 "$rc" "host missing from the host map: exit 78"
 has "POWEROFF.hosts: no line for host $UUID2" "$out" "the map and host are named"
 run hafence off -c "$TMP/pool.conf" not-a-uuid
 is 64 "$rc" "not a UUID: exit 64"
+printf 'FENCE_ENABLED=1\nFENCE_METHOD=DUMMY\nDUMMY_STATE_DIR=%s\nFENCE_ACTION=stop\nDUMMY_MISBEHAVE=\nFENCE_ACTION=reset\n' "$DEV" > "$TMP/dup.conf"
+run hafence status -c "$TMP/dup.conf" $UUID1
+has "dup.conf:6: FENCE_ACTION given again (first at $TMP/dup.conf:4): the later value is taken" "$out" "a key twice in one file: warned, naming both lines"
+has "dup.conf:5: DUMMY_MISBEHAVE is empty: taken as not set (the default, none)" "$out" "an empty plugin parameter: warned, not taken"
+run hafence status -c "$TMP/pool.conf" -c "$TMP/host.conf" $UUID1
+hasnt "given again" "$out" "  ... while an override file's key is no repetition"
 run hafence off -c "$TMP/pool.conf" dummy $UUID1
 is 64 "$rc" "-c and a plugin name: exit 64"
 has "'dummy' is a plugin, and -c takes the plugin from the config (FENCE_METHOD=POWEROFF)" "$out" "  ... saying -c names the plugin already"
