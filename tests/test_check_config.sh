@@ -83,7 +83,7 @@ has "GLOBAL_VM_HA	1	honoured	" "$(cat "$TMP/keys")" "  ... a honoured one too"
 undocumented=""
 # shellcheck disable=SC2013 # key names: one word each
 for k in $(cut -f1 "$TMP/keys" | sed 1d | grep -v '^LOG_\|^MAIL_[a-z]\|^PRIORITY_\|^<\|^HAFENCE_XAPI_<'); do
-    grep -q "^\.B $k\$\|^\.BR $k " "$top_srcdir/doc/hafenced.8" || undocumented="$undocumented $k"
+    grep -q "^\.B $k\$\|^\.BR $k " "$top_srcdir/doc/hafenced.8.in" || undocumented="$undocumented $k"
 done
 is "" "$undocumented" "  ... and every key of the table is in hafenced(8)"
 
