@@ -15,7 +15,7 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/setup-debian.sh" >/dev/null
-"$top/scripts/build.sh" "$top/_build" >/dev/null
+"$top/scripts/build.sh" "$top/_build"
 build=$top/_build
 HAFENCE_PLUGIN_PATH=$build/plugins/ipmi/.libs:$build/plugins/script/.libs:$build/plugins/ping/.libs:$build/plugins/pool/.libs
 export HAFENCE_PLUGIN_PATH

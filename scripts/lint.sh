@@ -30,7 +30,7 @@ shell_files() {
     tree_files | while read -r f; do
         case $f in
             configure | *.in | *.py | *.c | *.h | *.md | *.json | *.xml | *.conf | *.txt) continue ;;
-            *.sh) echo "$f" ;;
+            *.sh | *.bash) echo "$f" ;;
             *) head -n 1 "$f" 2>/dev/null | grep -q '^#!/bin/\(ba\)\?sh' && echo "$f" ;;
         esac
     done
