@@ -315,12 +315,16 @@ static json_object *outcome_json(const setup *s, size_t i, hfc_action action, co
     return j;
 }
 
+static const char *who_of(const setup *s, size_t i)
+{
+    return s->hosts && s->hosts[i] ? s->hosts[i] : *s->targets[i] ? s->targets[i] : hfc_plugin_name(s->plugin);
+}
+
 static void print_text(const setup *s, size_t i, hfc_action action, const hfc_outcome *o)
 {
-    const char *who = s->hosts && s->hosts[i] ? s->hosts[i]
-                      : *s->targets[i]        ? s->targets[i]
-                                              : hfc_plugin_name(s->plugin);
-    FILE *out = o->code == HF_OK ? stdout : stderr;
+    const char *who = who_of(s, i);
+    /* several results stay in the order asked, on one stream */
+    FILE *out = o->code == HF_OK || s->count > 1 ? stdout : stderr;
     if (action == HFC_ACTION_STATUS && o->code == HF_OK) {
         printf("%s: %s (%s)\n", who, hf_power_name(o->power), o->message);
         return;
@@ -443,6 +447,51 @@ static void record(const cli *c, const setup *s, hfc_action action, const hfc_ou
         record_one(c, s, i, action, &outs[i], who, start);
 }
 
+/* Several results: a table (host, action, result, verified, time) and a
+ * one-line total. */
+static void print_summary(const setup *s, hfc_action action, const hfc_outcome *outs)
+{
+    int w = (int)strlen("HOST/TARGET"), rw = (int)strlen("RESULT");
+    size_t failed = 0;
+    for (size_t i = 0; i < s->count; i++) {
+        int r = (int)strlen(hf_result_name(outs[i].code));
+        w = (int)strlen(who_of(s, i)) > w ? (int)strlen(who_of(s, i)) : w;
+        rw = r > rw ? r : rw;
+    }
+    printf("\n%-*s  %-7s  %-*s  %-8s  %s\n", w, "HOST/TARGET", "ACTION", rw, "RESULT", "VERIFIED", "TIME");
+    for (size_t i = 0; i < s->count; i++) {
+        const hfc_outcome *o = &outs[i];
+        failed += o->code != HF_OK;
+        printf("%-*s  %-7s  %-*s  %-8s  %lld ms\n", w, who_of(s, i), hfc_action_name(action), rw,
+               action == HFC_ACTION_STATUS && o->code == HF_OK ? hf_power_name(o->power) : hf_result_name(o->code),
+               o->verified ? "verified" : "-", (long long)o->duration_ms);
+    }
+    printf("%zu %s: %zu done, %zu failed\n", s->count, s->hosts ? "hosts" : "targets", s->count - failed, failed);
+}
+
+/* A live line on a terminal while operations run ("off: 3 of 5 done, 2
+ * running, 4 s"): never in a pipe or a log, never with -v (whose lines it
+ * would cut). */
+typedef struct progress_line {
+    const char *action, *who;
+    int64_t start_ms, shown_ms;
+} progress_line;
+
+static void show_progress(void *arg, size_t done, size_t failed, size_t running, size_t total)
+{
+    progress_line *p = arg;
+    int64_t now = hf_now_ms();
+    if (now - p->start_ms < 1000 || now - p->shown_ms < 250 || !running)
+        return;
+    p->shown_ms = now;
+    if (total == 1)
+        fprintf(stderr, "\r%s %s: sent, waiting for the device to read back... %lld s ", p->action, p->who,
+                (long long)(now - p->start_ms) / 1000);
+    else
+        fprintf(stderr, "\r%s: %zu of %zu done (%zu failed), %zu running, %lld s ", p->action, done, total, failed,
+                running, (long long)(now - p->start_ms) / 1000);
+}
+
 /* What an operation's child records when this process died during it. */
 typedef struct orphan_scope {
     const cli *c;
@@ -480,26 +529,28 @@ static int run_requests(cli *c, setup *s, hfc_action action, json_object *collec
     orphan_scope orphan = {c, s, reqs, start, cli_requested_by(c, who_buf, sizeof who_buf)};
     if (action == HFC_ACTION_CONSOLE)
         fflush(stdout);
+    progress_line progress = {hfc_action_name(action), who_of(s, 0), hf_now_ms(), 0};
     c->engine.on_orphan = record_orphan;
     c->engine.orphan_arg = &orphan;
+    if (isatty(STDERR_FILENO) && !c->verbose && action != HFC_ACTION_CONSOLE) {
+        c->engine.on_progress = show_progress;
+        c->engine.progress_arg = &progress;
+    }
     hfc_engine_run(&c->engine, reqs, s->count, outs);
+    if (progress.shown_ms)
+        fputs("\r\033[K", stderr);
     c->engine.on_orphan = NULL;
+    c->engine.on_progress = NULL;
     record(c, s, action, outs, start);
     if (c->json) {
         json_object *j;
         if (s->count == 1) {
             j = outcome_json(s, 0, action, &outs[0]);
         } else {
-            json_object *arr = json_object_new_array();
-            bool all_ok = true;
-            j = json_object_new_object();
-            for (size_t i = 0; i < s->count; i++) {
-                json_object_array_add(arr, outcome_json(s, i, action, &outs[i]));
-                all_ok = all_ok && outs[i].code == HF_OK;
-            }
-            json_object_object_add(j, "action", json_object_new_string(hfc_action_name(action)));
-            json_object_object_add(j, "result", json_object_new_string(all_ok ? "ok" : "failed"));
-            json_object_object_add(j, "results", arr);
+            /* several: one array, in the order asked */
+            j = json_object_new_array();
+            for (size_t i = 0; i < s->count; i++)
+                json_object_array_add(j, outcome_json(s, i, action, &outs[i]));
         }
         if (collect) {
             json_object_array_add(collect, j);
@@ -510,6 +561,8 @@ static int run_requests(cli *c, setup *s, hfc_action action, json_object *collec
     } else {
         for (size_t i = 0; i < s->count; i++)
             print_text(s, i, action, &outs[i]);
+        if (s->count > 1 && action != HFC_ACTION_LIST)
+            print_summary(s, action, outs);
     }
     rc = exit_code(action, outs, s->count);
     for (size_t i = 0; i < s->count; i++)

@@ -115,6 +115,10 @@ void hfc_engine_options_init(hfc_engine_options *opts)
     opts->isolate = true;
     opts->max_parallel = 0;
     opts->cancel = NULL;
+    opts->on_orphan = NULL;
+    opts->orphan_arg = NULL;
+    opts->on_progress = NULL;
+    opts->progress_arg = NULL;
 }
 
 void hfc_outcome_clear(hfc_outcome *out)
@@ -194,6 +198,20 @@ static void finish(hfc_outcome *out, hf_result code, const char *fmt, ...)
     va_end(ap);
 }
 
+/* -v: the engine's steps, with the time the operation has left. */
+static void trace(const fence_call *c, const char *fmt, ...) HF_PRINTF(2, 3);
+static void trace(const fence_call *c, const char *fmt, ...)
+{
+    char step[HF_MESSAGE_MAX + 256];
+    va_list ap;
+    const char *t = c->req->target;
+    va_start(ap, fmt);
+    vsnprintf(step, sizeof step, fmt, ap);
+    va_end(ap);
+    hfc_log(HF_LOG_INFO, "%s%s%s: %s (%.1f s left)", hfc_plugin_name(c->req->plugin), t && *t ? " " : "", t ? t : "",
+            step, (double)(c->deadline_ms - hf_now_ms()) / 1000.0);
+}
+
 /* Ask for `want` (via action id) and poll until the state reads `want`. */
 static void power_verified(fence_call *c, hf_fence_power_fn *fn, hf_power want, hfc_outcome *out)
 {
@@ -201,7 +219,9 @@ static void power_verified(fence_call *c, hf_fence_power_fn *fn, hf_power want, 
     hf_reply reply;
     hf_power now;
     hf_result r = call_status(c, &now, &reply);
+    int reads = 0;
 
+    trace(c, "status before power %s: %s", word, r == HF_OK ? hf_power_name(now) : reply.message);
     if (r == HF_E_UNSUPPORTED) {
         /* no way to read the state back: the device's word is all we have */
         r = call_power(c, fn, &reply);
@@ -231,7 +251,10 @@ static void power_verified(fence_call *c, hf_fence_power_fn *fn, hf_power want, 
     for (int attempt = 0; attempt <= c->opts->retries && !timed_out(c); attempt++) {
         int64_t wait = 100, until;
         out->attempts++;
+        trace(c, "power %s request %d of %d sent", word, attempt + 1, c->opts->retries + 1);
         r = call_power(c, fn, &reply);
+        if (r == HF_OK)
+            trace(c, "power %s request %d accepted (%s); reading back", word, attempt + 1, reply.message);
         if (r != HF_OK) {
             last = r;
             snprintf(last_msg, sizeof last_msg, "power %s request: %.960s", word, reply.message);
@@ -257,6 +280,7 @@ static void power_verified(fence_call *c, hf_fence_power_fn *fn, hf_power want, 
                 break;
             r = call_status(c, &now, &reply);
             out->power = now;
+            trace(c, "read back %d: %s", ++reads, r == HF_OK ? hf_power_name(now) : reply.message);
             if (r == HF_OK && now == want) {
                 out->verified = true;
                 finish(out, HF_OK, "power %s verified (read back %s after %d request%s)", word, word, out->attempts,
@@ -493,7 +517,9 @@ static void isolated_orphan(void *arg, hfc_outcome *out)
 static void run_isolated(job *jobs, size_t n, size_t width)
 {
     hfc_child **slots = hfc_calloc(width, sizeof *slots);
-    size_t next = 0, active = 0;
+    size_t *slot_job = hfc_calloc(width, sizeof *slot_job);
+    size_t next = 0, active = 0, done = 0, failed = 0;
+    const hfc_engine_options *opts = jobs[0].opts;
     while (next < n || active) {
         for (size_t s = 0; s < width && next < n; s++) {
             if (slots[s])
@@ -501,6 +527,7 @@ static void run_isolated(job *jobs, size_t n, size_t width)
             jobs[next].deadline_ms = hf_now_ms() + jobs[next].opts->timeout_ms;
             slots[s] =
                 hfc_child_start(isolated_entry, isolated_orphan, &jobs[next], jobs[next].deadline_ms, jobs[next].out);
+            slot_job[s] = next;
             next++;
             active++;
         }
@@ -516,9 +543,14 @@ static void run_isolated(job *jobs, size_t n, size_t width)
                 hfc_child_free(slots[s]);
                 slots[s] = NULL;
                 active--;
+                done++;
+                failed += jobs[slot_job[s]].out->code != HF_OK;
             }
         }
+        if (opts->on_progress)
+            opts->on_progress(opts->progress_arg, done, failed, active, n);
     }
+    free(slot_job);
     free(slots);
 }
 

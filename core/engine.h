@@ -41,6 +41,10 @@ typedef struct hfc_engine_options {
      * it (the caller cannot record it any more); NULL: nothing */
     void (*on_orphan)(void *arg, const struct hfc_request *req, const struct hfc_outcome *out);
     void *orphan_arg;
+    /* isolated: called as the operations run (a few times a second) with
+     * how many are done, failed and running, of total; NULL: nothing */
+    void (*on_progress)(void *arg, size_t done, size_t failed, size_t running, size_t total);
+    void *progress_arg;
 } hfc_engine_options;
 void hfc_engine_options_init(hfc_engine_options *opts);
 

@@ -102,7 +102,24 @@ run_json hafence off $D t1 --json
 is 0 "$rc" "off of an off target: exit 0"
 json_check "--json: result ok, verified, power off" '.result=="ok" and .verified==true and .power=="off" and (.duration_ms|type)=="number"'
 run_json hafence on $D t1 t2 --json
-json_check "several targets: one JSON object with results" '.result=="ok" and (.results|length)==2'
+json_check "several targets: one JSON array, in the order asked" 'type == "array" and length == 2 and all(.[]; .result == "ok")'
+json_check "  ... t1 first, t2 second" '.[0].target == "t1" and .[1].target == "t2"'
+out=$("$HAFENCE" status $D t2 nosuch t1 --plugin-dir "$TMP/no-plugins" 2>/dev/null); rc=$?
+is 1 "$rc" "several targets, one unknown: exit 1"
+is "t2 nosuch t1 " "$(printf '%s\n' "$out" | head -3 | sed 's/:.*//' | tr '\n' ' ')" \
+    "  ... every result on standard output, in the order asked"
+has "HOST/TARGET" "$out" "  ... then a summary table"
+check "  ... with a line per target" sh -c "printf '%s\n' \"\$1\" | grep -Eq '^nosuch +status +bad-parameter +- +[0-9]+ ms\$'" - "$out"
+has "3 targets: 2 done, 1 failed" "$out" "  ... and the total"
+hasnt "$(printf '\r')" "$out" "  ... and no progress line in a pipe"
+run hafence off $D t1 -v
+has "info: dummy t1: status before power off" "$out" "-v after the command: the engine's steps (status before)"
+run hafence on $D t1 -v
+has "power on request 1 of 2 sent" "$out" "  ... each request"
+has "read back 1: on" "$out" "  ... each read-back"
+has "s left)" "$out" "  ... with the time left"
+run hafence on $D t1 -vv
+has "debug: dummy" "$out" "-vv: the plugin's own debug lines too"
 run hafence off $D misbehave=lie t2 --power-timeout 0.5 --retries 0
 is 1 "$rc" "a device that never reads off: exit 1"
 has "unverified" "$out" "reported unverified"

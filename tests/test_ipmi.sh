@@ -132,7 +132,7 @@ u8=2f4a4020-fe8c-4686-a65d-500000000008
 echo "$u8:127.0.0.1:$(cat "$TMP/more/bmc1/port")" >> "$FL/IPMI/IPMI.hosts"
 run_json hafence off -c "$TMP/ha-lizard.conf" $uuids $u8 --json
 is 0 "$rc" "8 hosts fenced at once through the engine"
-json_check "  ... each verified off" '(.results|length)==8 and all(.results[]; .result=="ok" and .verified==true)'
+json_check "  ... each verified off" 'length==8 and all(.[]; .result=="ok" and .verified==true)'
 all=yes
 for i in 1 2 3 4 5 6 7; do [ "$(power $i)" = 0 ] || all=no; done
 read -r p8 _ < "$TMP/more/bmc1/power"; [ "$p8" = 0 ] || all=no
