@@ -94,8 +94,10 @@ static hf_result link_error(ipmi_link *link, const char *what, hf_reply *reply)
     case IPMI_ERR_PRIVILEGE_LEVEL_INSUFFICIENT:
     case IPMI_ERR_PRIVILEGE_LEVEL_CANNOT_BE_OBTAINED:
         return hf_reply_set(reply, HF_E_AUTH_REFUSED,
-                            "BMC %s: %s: privilege too low: the user cannot get the privilege needed (%s)", host, what,
-                            msg);
+                            "BMC %s: %s: privilege too low: power control needs an operator or admin account "
+                            "(privilege=operator, the default, or admin); an account that has it on a BMC that "
+                            "refuses the session's privilege request needs workarounds=opensesspriv (%s)",
+                            host, what, msg);
     case IPMI_ERR_CONNECTION_TIMEOUT:
     case IPMI_ERR_SESSION_TIMEOUT:
     case IPMI_ERR_MESSAGE_TIMEOUT:
