@@ -40,7 +40,7 @@ void metrics_count(hafenced *d, const char *action, const char *result, int64_t 
     }
     if (s) /* past the bound (a result of its own per event, never seen) the event is only in the history */
         s->count++;
-    if (strcmp(action, "fence") == 0 && duration_ms > 0) {
+    if (strcmp(action, "fence") == 0 && duration_ms >= 0) { /* every fence, however fast */
         double seconds = (double)duration_ms / 1000.0;
         for (int b = 0; b < METRICS_BUCKETS; b++)
             if (b == METRICS_BUCKETS - 1 || seconds <= bucket_le[b])
