@@ -83,8 +83,9 @@ else
     cat "$work/check.out"
 fi
 
-# hafenced --check-config: HA-Lizard's install.params and ha-lizard.conf,
-# with XAPI reached over HTTP on loopback (the emulator)
+# hafenced --check-config: HA-Lizard's install.params and ha-lizard.conf
+# (FENCE_METHOD=POOL), with the pool's XAPI reached over HTTP on loopback
+# (the emulator) instead of this host's socket
 # shellcheck source=tests/peers/pool-json.sh
 . "$top/tests/peers/pool-json.sh"
 pool_json 3 1 127.0.0 >"$work/pool.json"
@@ -102,6 +103,10 @@ HAFENCE_XAPI_ADDRESS=127.0.0.1
 HAFENCE_XAPI_PORT=$(cat "$work/xapi.port")
 HAFENCE_XAPI_SCHEME=http
 HAFENCE_XAPI_PASSWORD_FILE=$work/xapi.pw
+FENCE_IPADDRESS=127.0.0.1
+POOL_PORT=$(cat "$work/xapi.port")
+POOL_SCHEME=http
+FENCE_PASSWD_FILE=$work/xapi.pw
 EOF
 chmod 600 "$work/ha-lizard.conf"
 if "$hafenced" --check-config -c "$top/tests/fixtures/ha-lizard/install.params" -o "$work/ha-lizard.conf" \

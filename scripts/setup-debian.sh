@@ -15,6 +15,7 @@ PACKAGES="
   prometheus python3-aiosmtpd
   openipmi libopenipmi-dev ipmitool fence-agents freeipmi-tools libipmiconsole-dev
   pacemaker pacemaker-cli-utils corosync
+  debhelper lintian fakeroot dpkg-dev
 "
 
 missing=""

@@ -9,6 +9,8 @@
 #   4. builds again with ASan+UBSan and runs the tests once more
 #   5. runs each fuzz target for a bounded time (FUZZ_SECONDS, default 30)
 #   6. make distcheck
+#   7. builds the Debian packages, runs lintian on them and smoke-tests them
+#      unpacked in a throwaway root (scripts/package-debian.sh)
 # and ends with one line: "N passed, N failed".
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -97,6 +99,12 @@ make -C "$top/_build" distcheck >"$top/_build/distcheck.out" 2>&1
 rc=$?
 [ $rc = 0 ] || tail -n 40 "$top/_build/distcheck.out"
 one "make distcheck" $rc
+
+step "Debian packages: build, lintian, smoke test in a throwaway root"
+"$top/scripts/package-debian.sh" "$top/_build" >"$top/_build/package.out" 2>&1
+cat "$top/_build/package.out"
+passed=$((passed + $(grep -c '^PASS: package' "$top/_build/package.out")))
+failed=$((failed + $(grep -c '^FAIL: package' "$top/_build/package.out")))
 
 printf '\n%s passed, %s failed\n' "$passed" "$failed" | tee "$log"
 [ "$failed" = 0 ]
