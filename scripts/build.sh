@@ -23,7 +23,7 @@ if [ ! -f Makefile ] || [ -n "$(find "$top/configure" -newer Makefile)" ]; then
     # configure's own cleanup ("rm -f core ...") meets the core/ object
     # directory of an earlier build and says so on stderr: kept in the log
     "$top/configure" --enable-werror "$@" >configure.out 2>&1 || fail "$build/configure.out"
-    sed -n '/^hafence .* configured$/,$p' configure.out
+    sed -n '/^hafence .* configured$/,/^  dummy /p' configure.out
 fi
 echo "build: compiling in $build (a few minutes the first time)"
 make -j"$(nproc)" >make.out 2>&1 || fail "$build/make.out"
