@@ -98,8 +98,8 @@ check "second pool: three daemons see their peers" ready 1
 lab_host_die 2
 check "with a mail relay that hangs, host 2 is fenced all the same" \
     lab_wait 60 sh -c "jq -e -s 'map(select(.action==\"fence\" and .result==\"ok\")) | length == 1' '$LAB/history1.jsonl'"
-failed_at=$(jq -s 'map(select(.action=="peer-failed")) | first | .time_ms' "$LAB/history1.jsonl")
-fenced_at=$(jq -s 'map(select(.action=="fence")) | first | .time_ms' "$LAB/history1.jsonl")
+failed_at=$(flock -s "$LAB/history1.jsonl" jq -s 'map(select(.action=="peer-failed")) | first | .time_ms' "$LAB/history1.jsonl")
+fenced_at=$(flock -s "$LAB/history1.jsonl" jq -s 'map(select(.action=="fence")) | first | .time_ms' "$LAB/history1.jsonl")
 pass "  ... $((fenced_at - failed_at)) ms from the failure to the fence, while the peer-failed mail waits on the relay"
 check "  ... its VMs are started" lab_wait 30 grep -q 'VM.start_on' "$LAB/xapi1.log"
 check "  ... and the stuck mail is a log line" lab_wait 120 grep -q "not mailed after 3 tries" "$LAB/daemon1.log"

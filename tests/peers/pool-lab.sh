@@ -127,7 +127,12 @@ lab_wait() {
     done
 }
 
-lab_history() { cat "$LAB/history$1.jsonl" 2>/dev/null; }
+# under the shared lock the writers' exclusive one excludes: a line being
+# appended is never read half-written (a one-shot jq would fail on it)
+lab_history() {
+    [ -f "$LAB/history$1.jsonl" ] || return 0
+    flock -s "$LAB/history$1.jsonl" cat "$LAB/history$1.jsonl"
+}
 lab_power() { read -r p _ < "$LAB/bmcs/bmc$1/power"; echo "$p"; }
 
 # The pool's VMs as host I's XAPI sees them (default: any that answers).
