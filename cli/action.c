@@ -17,7 +17,7 @@
 #include "core/hastate.h"
 #include "cli/cli.h"
 
-#include <json-c/json.h>
+#include "core/json.h"
 #include <dirent.h>
 #include <pwd.h>
 #include <sys/stat.h>
@@ -447,26 +447,60 @@ static void record(const cli *c, const setup *s, hfc_action action, const hfc_ou
         record_one(c, s, i, action, &outs[i], who, start);
 }
 
-/* Several results: a table (host, action, result, verified, time) and a
- * one-line total. */
+/* Several results: a table (host, action, result, verified, time; the
+ * level that did it for walks through levels) and a one-line total. */
+typedef struct summary_row {
+    const char *who, *result;
+    char via[96]; /* "level 2 PDU_A", or "" */
+    bool ok, verified;
+    int64_t duration_ms;
+} summary_row;
+
+static int widest(const summary_row *rows, size_t n, size_t offset, const char *title)
+{
+    int w = (int)strlen(title);
+    for (size_t i = 0; i < n; i++) {
+        const char *v = *(const char *const *)((const char *)&rows[i] + offset);
+        w = (int)strlen(v) > w ? (int)strlen(v) : w;
+    }
+    return w;
+}
+
+static void print_summary_rows(const summary_row *rows, size_t n, hfc_action action, const char *noun, bool via)
+{
+    int w = widest(rows, n, offsetof(summary_row, who), "HOST/TARGET");
+    int rw = widest(rows, n, offsetof(summary_row, result), "RESULT"), vw = (int)strlen("BY");
+    size_t failed = 0;
+    for (size_t i = 0; via && i < n; i++)
+        vw = (int)strlen(rows[i].via) > vw ? (int)strlen(rows[i].via) : vw;
+    printf("\n%-*s  %-7s  %-*s  ", w, "HOST/TARGET", "ACTION", rw, "RESULT");
+    if (via)
+        printf("%-*s  ", vw, "BY");
+    printf("%-8s  %s\n", "VERIFIED", "TIME");
+    for (size_t i = 0; i < n; i++) {
+        failed += !rows[i].ok;
+        printf("%-*s  %-7s  %-*s  ", w, rows[i].who, hfc_action_name(action), rw, rows[i].result);
+        if (via)
+            printf("%-*s  ", vw, *rows[i].via ? rows[i].via : "-");
+        printf("%-8s  %lld ms\n", rows[i].verified ? "verified" : "-", (long long)rows[i].duration_ms);
+    }
+    printf("%zu %s: %zu done, %zu failed\n", n, noun, n - failed, failed);
+}
+
 static void print_summary(const setup *s, hfc_action action, const hfc_outcome *outs)
 {
-    int w = (int)strlen("HOST/TARGET"), rw = (int)strlen("RESULT");
-    size_t failed = 0;
-    for (size_t i = 0; i < s->count; i++) {
-        int r = (int)strlen(hf_result_name(outs[i].code));
-        w = (int)strlen(who_of(s, i)) > w ? (int)strlen(who_of(s, i)) : w;
-        rw = r > rw ? r : rw;
-    }
-    printf("\n%-*s  %-7s  %-*s  %-8s  %s\n", w, "HOST/TARGET", "ACTION", rw, "RESULT", "VERIFIED", "TIME");
+    summary_row *rows = hfc_calloc(s->count, sizeof *rows);
     for (size_t i = 0; i < s->count; i++) {
         const hfc_outcome *o = &outs[i];
-        failed += o->code != HF_OK;
-        printf("%-*s  %-7s  %-*s  %-8s  %lld ms\n", w, who_of(s, i), hfc_action_name(action), rw,
-               action == HFC_ACTION_STATUS && o->code == HF_OK ? hf_power_name(o->power) : hf_result_name(o->code),
-               o->verified ? "verified" : "-", (long long)o->duration_ms);
+        rows[i].who = who_of(s, i);
+        rows[i].result =
+            action == HFC_ACTION_STATUS && o->code == HF_OK ? hf_power_name(o->power) : hf_result_name(o->code);
+        rows[i].ok = o->code == HF_OK;
+        rows[i].verified = o->verified;
+        rows[i].duration_ms = o->duration_ms;
     }
-    printf("%zu %s: %zu done, %zu failed\n", s->count, s->hosts ? "hosts" : "targets", s->count - failed, failed);
+    print_summary_rows(rows, s->count, action, s->hosts ? "hosts" : "targets", false);
+    free(rows);
 }
 
 /* A live line on a terminal while operations run ("off: 3 of 5 done, 2
@@ -640,6 +674,23 @@ static void record_walk(const cli *c, const char *host, hfc_action action, const
     free(tries);
 }
 
+/* "level 2 PDU_A+PDU_B": the level that fenced the host, by its methods;
+ * "" when none did. */
+static void walk_done_by(const hfc_fence_walk *w, char *out, size_t size)
+{
+    size_t len, named = 0;
+    *out = '\0';
+    if (!w->level_done)
+        return;
+    snprintf(out, size, "level %u", w->level_done);
+    for (size_t i = 0; i < w->count; i++) {
+        if (w->tries[i].device->method.level != w->level_done)
+            continue;
+        len = strlen(out);
+        snprintf(out + len, size - len, "%s%s", named++ ? "+" : " ", w->tries[i].device->method.name);
+    }
+}
+
 /* A fence action on hosts through the levels, host after host. */
 static int run_walks(cli *c, setup *s, hfc_action action)
 {
@@ -647,6 +698,7 @@ static int run_walks(cli *c, setup *s, hfc_action action)
     char who_buf[256];
     const char *who = cli_requested_by(c, who_buf, sizeof who_buf);
     int rc = EXIT_OK;
+    summary_row *rows = hfc_calloc(s->count ? s->count : 1, sizeof *rows);
     for (size_t i = 0; i < s->count; i++) {
         hfc_fence_walk w;
         hfc_topology_fence(&c->engine, s->topology, s->hosts[i], action, NULL, NULL, &w);
@@ -656,10 +708,19 @@ static int run_walks(cli *c, setup *s, hfc_action action)
             json_object_array_add(all, walk_json(s->hosts[i], action, &w));
         else
             print_walk(s->hosts[i], action, &w);
+        rows[i].who = s->hosts[i];
+        rows[i].result = hf_result_name(hfc_fence_walk_result(&w));
+        rows[i].ok = w.level_done;
+        rows[i].verified = hfc_fence_walk_verified(&w);
+        rows[i].duration_ms = w.duration_ms;
+        walk_done_by(&w, rows[i].via, sizeof rows[i].via);
         if (!w.level_done)
             rc = EXIT_FAILED;
         hfc_fence_walk_clear(&w);
     }
+    if (!all && s->count > 1)
+        print_summary_rows(rows, s->count, action, "hosts", true);
+    free(rows);
     if (all) {
         json_object *j = json_object_array_length(all) == 1 ? json_object_get(json_object_array_get_idx(all, 0)) : all;
         if (j != all)

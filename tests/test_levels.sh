@@ -62,6 +62,17 @@ check "  ... the history holds every level and device, with result and time" \
 # shellcheck disable=SC2086
 run hafence off $C "$U3"
 has "level 1 IPMI (ipmi)" "$out" "  ... the text says each level and device"
+# two hosts: each walks its levels, then one table says which level did it
+outlets_on 3
+# shellcheck disable=SC2086
+run hafence off $C "$U2" "$U3"
+is 0 "$rc" "off -c, two hosts (one BMC alive, one dead): exit 0"
+check "  ... the summary: host 2 by its BMC" sh -c "printf '%s\n' \"\$1\" | grep -Eq '^$U2 +off +ok +level 1 IPMI +verified'" _ "$out"
+check "  ... host 3 by both PDUs of level 2" sh -c "printf '%s\n' \"\$1\" | grep -Eq '^$U3 +off +ok +level 2 PDU_A\+PDU_B +verified'" _ "$out"
+has "2 hosts: 2 done, 0 failed" "$out" "  ... and the total"
+# shellcheck disable=SC2086
+run hafence on $C "$U2"
+is 1 "$(lab_power 2)" "  ... (host 2 back on)"
 
 outlets_on 3
 touch "$TMP/pdu_b/state/stuck"
@@ -108,7 +119,7 @@ check "readiness: the master checked every device of every level for each peer" 
 is "1 IPMI ready 2 PDU_A ready 2 PDU_B ready " "$(paths xs2)" "  ... xs2: all three ready"
 is "1 IPMI broken 2 PDU_A ready 2 PDU_B ready " "$(paths xs3)" "  ... xs3: its BMC (stopped above) broken, its outlets ready"
 check "  ... the broken path is in the history (and so alerted)" \
-    jq -e -s "map(select(.action==\"fence-path\" and .result==\"broken\" and .host==\"$U3\")) | length == 1" "$LAB/history1.jsonl"
+    flock -s "$LAB/history1.jsonl" jq -e -s "map(select(.action==\"fence-path\" and .result==\"broken\" and .host==\"$U3\")) | length == 1" "$LAB/history1.jsonl"
 run "$HAFENCE" status-pool --state-dir "$LAB/state1"
 check "  ... hafence status-pool lists the paths, with their state" \
     sh -c "printf '%s\\n' \"\$1\" | grep -q '^xs3 *1 *IPMI (ipmi) .* broken .*cannot reach the BMC'" - "$out"
@@ -162,7 +173,7 @@ lab_host_die 3
 check "host 3 dies, its BMC dead: the master fences it through level 2" \
     lab_wait 60 sh -c "jq -e -s 'map(select(.action==\"fence\" and .result==\"ok\")) | length == 1' '$LAB/history1.jsonl'"
 check "  ... the record holds the failed level 1 and both PDUs of level 2" \
-    jq -e -s 'map(select(.action=="fence")) | last | (.levels|map(.method)) == ["IPMI","PDU_A","PDU_B"] and .levels[0].counted==false and .levels[1].counted and .levels[2].counted' "$LAB/history1.jsonl"
+    flock -s "$LAB/history1.jsonl" jq -e -s 'map(select(.action=="fence")) | last | (.levels|map(.method)) == ["IPMI","PDU_A","PDU_B"] and .levels[0].counted==false and .levels[1].counted and .levels[2].counted' "$LAB/history1.jsonl"
 is "off off" "$(outlet pdu_a 3) $(outlet pdu_b 3)" "  ... its outlets are off"
 check "  ... its VMs are started on the survivors" lab_wait 30 grep -q 'VM.start_on' "$LAB/xapi1.log"
 sleep 3
