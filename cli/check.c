@@ -13,7 +13,7 @@
 #include "core/engine.h"
 #include "cli/cli.h"
 
-#include <json-c/json.h>
+#include "core/json.h"
 
 #define CHECK_DEADLINE_MS 2000
 

@@ -4,7 +4,7 @@
 #include "core/history.h"
 #include "cli/cli.h"
 
-#include <json-c/json.h>
+#include "core/json.h"
 #include <string.h>
 
 typedef struct history_walk {

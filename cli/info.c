@@ -6,7 +6,7 @@
 #include "cli/cli.h"
 #include "cli/agent.h"
 
-#include <json-c/json.h>
+#include "core/json.h"
 #include <string.h>
 
 typedef struct plugins_walk {

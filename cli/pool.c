@@ -9,7 +9,7 @@
 #include "core/hastate.h"
 #include "cli/cli.h"
 
-#include <json-c/json.h>
+#include "core/json.h"
 #include <unistd.h>
 
 static const char *text(json_object *o, const char *key)

@@ -12,6 +12,7 @@
 #include "core/util.h"
 #include "core/log.h"
 #include "daemon/hafenced.h"
+#include "proto/http/http-client.h"
 
 #include <curl/curl.h>
 #include <time.h>
@@ -94,7 +95,7 @@ bool mail_send(const alert_settings *s, const char *subject, const char *body, c
     snprintf(url, sizeof url, "%s://%s:%lld", s->smtp_port == 465 ? "smtps" : "smtp", s->smtp_server, s->smtp_port);
     snprintf(from, sizeof from, "<%s>", s->mail_from);
     curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+    http_allow_protocols(c, "smtp,smtps", (long)(CURLPROTO_SMTP | CURLPROTO_SMTPS));
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L); /* a thread of its own: no SIGALRM */
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)MAIL_CONNECT_TIMEOUT_S);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)MAIL_TIMEOUT_S);

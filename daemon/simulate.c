@@ -19,7 +19,7 @@
 #include "core/hastate.h"
 #include "daemon/hafenced.h"
 
-#include <json-c/json.h>
+#include "core/json.h"
 #include <string.h>
 
 static peer *find_peer(hafenced *d, const char *name)

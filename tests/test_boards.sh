@@ -114,10 +114,18 @@ has "not trusted" "$out" "  ... saying the certificate is not trusted"
 is "" "$(sent rogue)" "  ... and nothing was sent to it"
 pin=$(openssl x509 -in "$TMP/certs/rogue.pem" -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)
 run hafence status ilo protocol=redfish fingerprint=sha256//"$pin" "$ROGUE" $PW
-is 0 "$rc" "the same board trusted by its pinned key (fingerprint=)"
-other=$(openssl x509 -in "$TMP/certs/server.pem" -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)
-run_json hafence status ilo protocol=redfish fingerprint=sha256//"$other" "$ROGUE" $PW --json
-json_check "  ... and refused with another key pinned" '.result=="auth-refused"'
+# a libcurl before 7.44 (a CentOS 7 dom0's) cannot pin: configure says so
+# in config.h, and the pin is then refused, never dropped
+if grep -q '^#define HAVE_DECL_CURLOPT_PINNEDPUBLICKEY 1' "$top_builddir/config.h"; then
+    is 0 "$rc" "the same board trusted by its pinned key (fingerprint=)"
+    other=$(openssl x509 -in "$TMP/certs/server.pem" -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)
+    run_json hafence status ilo protocol=redfish fingerprint=sha256//"$other" "$ROGUE" $PW --json
+    json_check "  ... and refused with another key pinned" '.result=="auth-refused"'
+else
+    is 1 "$rc" "a libcurl that cannot pin: the pinned board is refused, not trusted"
+    has "bad-parameter" "$out" "  ... as a bad parameter (what the operator gave cannot be honoured)"
+    has "needs libcurl 7.44 or later" "$out" "  ... saying why, and what to give instead"
+fi
 run hafence status ilo protocol=redfish insecure=1 "$ROGUE" $PW
 is 0 "$rc" "insecure=1: accepted, as the operator explicitly asked"
 has "TLS verification is OFF" "$out" "  ... and said loudly"

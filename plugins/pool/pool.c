@@ -18,6 +18,7 @@
  * or this host's own XAPI is used over its local socket (no password, as
  * HA-Lizard's xe; a slave's XAPI forwards to the master).
  */
+#include "proto/http/http-client.h"
 #include "proto/xapi/xapi.h"
 
 typedef struct pool_plugin {
@@ -63,9 +64,10 @@ static hf_result pool_create(const hf_context *ctx, const hf_param *p, void **in
                                    "XAPI %s needs a password (password, FENCE_PASSWD); only this host's own socket "
                                    "%s takes none, and it is %s",
                                    pp->xs.url, hf_param_str(p, "unix_socket", XAPI_UNIX_SOCKET),
-                                   strcmp(hf_param_str(p, "address", "localhost"), "localhost") == 0
-                                       ? "not there (is xapi running?)"
-                                       : "not used for another address");
+                                   strcmp(hf_param_str(p, "address", "localhost"), "localhost") != 0
+                                       ? "not used for another address"
+                                   : http_can_use_unix_socket() ? "not there (is xapi running?)"
+                                                                : "out of reach of this libcurl (7.40 or later)");
         xapi_settings_wipe(&pp->xs);
         free(pp);
         return r;

@@ -2,6 +2,9 @@
 /* HTTP(S) requests and raw TLS streams with libcurl (http-client.h). */
 #include "proto/http/http-client.h"
 
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
 #include <curl/curl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -126,32 +129,80 @@ static size_t on_header(char *line, size_t size, size_t n, void *arg)
     return size * n;
 }
 
-static int on_progress(void *arg, curl_off_t a, curl_off_t b, curl_off_t c, curl_off_t d)
+/* Each call of libcurl's progress callback looks at the caller's cancel:
+ * a transfer stops within a second of it.  Before 7.32 (CentOS 7's 7.29)
+ * the callback has the older signature, in doubles. */
+#if HAVE_DECL_CURLOPT_XFERINFOFUNCTION
+typedef curl_off_t progress_count;
+#define HTTP_OPT_PROGRESS      CURLOPT_XFERINFOFUNCTION
+#define HTTP_OPT_PROGRESS_DATA CURLOPT_XFERINFODATA
+#else
+typedef double progress_count;
+#define HTTP_OPT_PROGRESS      CURLOPT_PROGRESSFUNCTION
+#define HTTP_OPT_PROGRESS_DATA CURLOPT_PROGRESSDATA
+#endif
+static int on_progress(void *arg, progress_count a, progress_count b, progress_count c, progress_count d)
 {
     transfer *t = arg;
     (void)a, (void)b, (void)c, (void)d;
     return t->ctx->cancelled(t->ctx) ? 1 : 0;
 }
 
-/* The TLS settings every connection gets. */
-static void set_tls(const http_client *c, CURL *h)
+/* A "sha256//" public key pin needs libcurl 7.44 */
+#define HTTP_CAN_PIN (HAVE_DECL_CURLOPT_PINNEDPUBLICKEY && LIBCURL_VERSION_NUM >= 0x072c00)
+
+void http_allow_protocols(void *h, const char *protocols, long mask)
 {
-#if LIBCURL_VERSION_NUM >= 0x075500
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+#if HAVE_DECL_CURLOPT_PROTOCOLS_STR
+    (void)mask;
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, protocols);
 #else
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+    /* libcurl before 7.85 */
+    (void)protocols;
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS, mask);
 #endif
+}
+
+bool http_can_use_unix_socket(void)
+{
+    return HAVE_DECL_CURLOPT_UNIX_SOCKET_PATH;
+}
+
+/* The TLS settings every connection gets; what this libcurl cannot do is
+ * refused, never silently dropped (a pin left out is trust widened). */
+static hf_result set_tls(const http_client *c, CURL *h, hf_reply *reply)
+{
+#if !HTTP_CAN_PIN
+    if (c->pin && !c->opt.insecure)
+        return hf_reply_set(reply, HF_E_BAD_PARAMETER,
+                            "%s: pinning the certificate's public key (fingerprint) needs libcurl 7.44 or later, this "
+                            "is %s: give its CA with ca_file instead",
+                            c->device, curl_version_info(CURLVERSION_NOW)->version);
+#endif
+#if !HAVE_DECL_CURLOPT_UNIX_SOCKET_PATH
+    if (c->unix_socket)
+        return hf_reply_set(reply, HF_E_BAD_PARAMETER,
+                            "%s: HTTP over the local socket %s needs libcurl 7.40 or later, this is %s: give the "
+                            "host's address instead",
+                            c->device, c->unix_socket, curl_version_info(CURLVERSION_NOW)->version);
+#endif
+    http_allow_protocols(h, "http,https", (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, c->opt.insecure || c->pin ? 0L : 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, c->opt.insecure || c->pin ? 0L : 2L);
     if (c->ca_file)
         curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
-    /* a pinned key stands instead of the CA: a board's self-signed
+        /* a pinned key stands instead of the CA: a board's self-signed
      * certificate is trusted for exactly its key */
+#if HTTP_CAN_PIN
     if (c->pin && !c->opt.insecure)
         curl_easy_setopt(h, CURLOPT_PINNEDPUBLICKEY, c->pin);
+#endif
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+#if HAVE_DECL_CURLOPT_UNIX_SOCKET_PATH
     if (c->unix_socket)
         curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, c->unix_socket);
+#endif
+    return HF_OK;
 }
 
 static long step_timeout(const http_client *c, const hf_context *ctx)
@@ -209,13 +260,15 @@ hf_result http_request(http_client *c, const hf_context *ctx, const char *method
     long timeout = step_timeout(c, ctx);
     CURLcode rc;
     CURL *h = c->curl;
+    hf_result r;
     memset(out, 0, sizeof *out);
     if (timeout <= 0)
         return hf_reply_set(reply, HF_E_TIMED_OUT, "%s: %s %s: no time left", c->device, method, url);
+    curl_easy_reset(h);
+    if ((r = set_tls(c, h, reply)) != HF_OK)
+        return r;
     for (; headers && *headers; headers++)
         list = curl_slist_append(list, *headers);
-    curl_easy_reset(h);
-    set_tls(c, h);
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
     if (body) {
@@ -234,8 +287,8 @@ hf_result http_request(http_client *c, const hf_context *ctx, const char *method
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
-    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-    curl_easy_setopt(h, CURLOPT_XFERINFODATA, &t);
+    curl_easy_setopt(h, HTTP_OPT_PROGRESS, on_progress);
+    curl_easy_setopt(h, HTTP_OPT_PROGRESS_DATA, &t);
     curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout);
@@ -248,10 +301,9 @@ hf_result http_request(http_client *c, const hf_context *ctx, const char *method
     curl_easy_setopt(h, CURLOPT_PASSWORD, NULL);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
     if (rc != CURLE_OK) {
-        hf_result r = t.overflow
-                          ? hf_reply_set(reply, HF_E_DEVICE_REFUSED, "%s: %s %s: reply larger than %zu bytes",
-                                         c->device, method, url, t.max)
-                          : transport_error(c, ctx, rc, timeout, *errbuf ? errbuf : curl_easy_strerror(rc), reply);
+        r = t.overflow ? hf_reply_set(reply, HF_E_DEVICE_REFUSED, "%s: %s %s: reply larger than %zu bytes", c->device,
+                                      method, url, t.max)
+                       : transport_error(c, ctx, rc, timeout, *errbuf ? errbuf : curl_easy_strerror(rc), reply);
         http_reply_clear(out);
         return r;
     }
@@ -274,17 +326,21 @@ hf_result http_stream_open(http_client *c, const hf_context *ctx, const char *ur
     char errbuf[CURL_ERROR_SIZE] = "";
     long timeout = step_timeout(c, ctx);
     CURLcode rc;
+    hf_result r;
     http_stream_close(c);
     if (!(c->stream = curl_easy_init()))
         return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "out of memory");
-    set_tls(c, c->stream);
+    if ((r = set_tls(c, c->stream, reply)) != HF_OK) {
+        http_stream_close(c);
+        return r;
+    }
     curl_easy_setopt(c->stream, CURLOPT_URL, url);
     curl_easy_setopt(c->stream, CURLOPT_CONNECT_ONLY, 1L);
     curl_easy_setopt(c->stream, CURLOPT_CONNECTTIMEOUT_MS, timeout > 0 ? timeout : 1L);
     curl_easy_setopt(c->stream, CURLOPT_ERRORBUFFER, errbuf);
     rc = curl_easy_perform(c->stream);
     if (rc != CURLE_OK) {
-        hf_result r = transport_error(c, ctx, rc, timeout, *errbuf ? errbuf : curl_easy_strerror(rc), reply);
+        r = transport_error(c, ctx, rc, timeout, *errbuf ? errbuf : curl_easy_strerror(rc), reply);
         http_stream_close(c);
         return r;
     }
@@ -296,7 +352,14 @@ hf_result http_stream_open(http_client *c, const hf_context *ctx, const char *ur
 static bool stream_wait(http_client *c, const hf_context *ctx, bool for_read, int64_t until)
 {
     curl_socket_t fd = CURL_SOCKET_BAD;
+#if HAVE_DECL_CURLINFO_ACTIVESOCKET
     curl_easy_getinfo(c->stream, CURLINFO_ACTIVESOCKET, &fd);
+#else
+    /* libcurl before 7.45: the socket as a long (the same on Linux) */
+    long last = -1;
+    if (curl_easy_getinfo(c->stream, CURLINFO_LASTSOCKET, &last) == CURLE_OK && last >= 0)
+        fd = (curl_socket_t)last;
+#endif
     for (;;) {
         struct pollfd p = {.fd = (int)fd, .events = for_read ? POLLIN : POLLOUT};
         int64_t left = until - hf_now_ms();

@@ -46,6 +46,11 @@ typedef struct http_client http_client;
 
 /* Copies the options.  NULL when out of memory. */
 http_client *http_client_new(const http_options *opt);
+/* Limits a libcurl handle to these protocols ("http,https", or the same
+ * as CURLPROTO_* bits for a libcurl before 7.85). */
+void http_allow_protocols(void *curl, const char *protocols, long mask);
+/* Whether this libcurl speaks HTTP over a local socket (7.40 or later). */
+bool http_can_use_unix_socket(void);
 void http_client_free(http_client *c);
 
 /* method url: headers ("Name: value", NULL-terminated, may be NULL), body

@@ -20,11 +20,17 @@ typedef struct key_kind {
     const char *method; /* the host key algorithm's name */
 } key_kind;
 
+/* ed25519 and ECDSA host keys need libssh2 1.9; before it (CentOS 7's
+ * 1.4.3 and 1.8.0) a Dom0's RSA key is the one checked */
 static const key_kind kinds[] = {
+#ifdef LIBSSH2_HOSTKEY_TYPE_ED25519
     {LIBSSH2_HOSTKEY_TYPE_ED25519, LIBSSH2_KNOWNHOST_KEY_ED25519, "ssh-ed25519"},
+#endif
+#ifdef LIBSSH2_HOSTKEY_TYPE_ECDSA_256
     {LIBSSH2_HOSTKEY_TYPE_ECDSA_256, LIBSSH2_KNOWNHOST_KEY_ECDSA_256, "ecdsa-sha2-nistp256"},
     {LIBSSH2_HOSTKEY_TYPE_ECDSA_384, LIBSSH2_KNOWNHOST_KEY_ECDSA_384, "ecdsa-sha2-nistp384"},
     {LIBSSH2_HOSTKEY_TYPE_ECDSA_521, LIBSSH2_KNOWNHOST_KEY_ECDSA_521, "ecdsa-sha2-nistp521"},
+#endif
     {LIBSSH2_HOSTKEY_TYPE_RSA, LIBSSH2_KNOWNHOST_KEY_SSHRSA, "ssh-rsa"},
     {LIBSSH2_HOSTKEY_TYPE_DSS, LIBSSH2_KNOWNHOST_KEY_SSHDSS, "ssh-dss"},
 };
@@ -81,13 +87,15 @@ void ssh_hostkey_prefer_known(ssh_conn *c)
     libssh2_session_method_pref(c->session, LIBSSH2_METHOD_HOSTKEY, prefs);
 }
 
-/* "SHA256:<base64>", as ssh-keygen -l prints it. */
-static void fingerprint(LIBSSH2_SESSION *s, char *out, size_t size)
+/* "SHA256:<base64>", as ssh-keygen -l prints it: libcrypto's SHA-256 of
+ * the key as the server sent it (libssh2 hashes with SHA-256 only from
+ * 1.9 on). */
+static void fingerprint(const char *key, size_t len, char *out, size_t size)
 {
-    const unsigned char *hash = (const unsigned char *)libssh2_hostkey_hash(s, LIBSSH2_HOSTKEY_HASH_SHA256);
-    unsigned char b64[64];
+    unsigned char hash[EVP_MAX_MD_SIZE], b64[64];
+    unsigned int hash_len = 0;
     int n;
-    if (!hash) {
+    if (!EVP_Digest(key, len, hash, &hash_len, EVP_sha256(), NULL) || hash_len != 32) {
         snprintf(out, size, "(no fingerprint)");
         return;
     }
@@ -145,7 +153,7 @@ hf_result ssh_hostkey_verify(ssh_conn *c, const hf_context *ctx, hf_reply *reply
     hf_result r;
     if (!key || !kind)
         return hf_reply_set(reply, HF_E_DEVICE_REFUSED, "%s: no host key of a known type offered", c->name);
-    fingerprint(c->session, fp, sizeof fp);
+    fingerprint(key, len, fp, sizeof fp);
     if (!(kh = read_known_hosts(c, &lines)))
         return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "out of memory");
     if (lines < 0) {

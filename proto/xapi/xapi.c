@@ -319,8 +319,10 @@ void xapi_settings_from_params(xapi_settings *s, const hf_param *p)
     bool v6 = strchr(address, ':') != NULL;
     struct stat st;
     memset(s, 0, sizeof *s);
-    if (*sock && strcmp(address, "localhost") == 0 && stat(sock, &st) == 0 && S_ISSOCK(st.st_mode)) {
-        /* this host's own XAPI, as xe reaches it */
+    if (*sock && strcmp(address, "localhost") == 0 && http_can_use_unix_socket() && stat(sock, &st) == 0 &&
+        S_ISSOCK(st.st_mode)) {
+        /* this host's own XAPI, as xe reaches it (else over HTTPS, with
+         * the password) */
         snprintf(s->unix_socket, sizeof s->unix_socket, "%s", sock);
         snprintf(s->url, sizeof s->url, "http://localhost/");
     } else if (port) {
