@@ -16,6 +16,7 @@ PACKAGES="
   openipmi libopenipmi-dev ipmitool fence-agents freeipmi-tools libipmiconsole-dev
   pacemaker pacemaker-cli-utils corosync
   debhelper lintian fakeroot dpkg-dev
+  rpm rpm2cpio cpio
 "
 
 missing=""
