@@ -15,6 +15,7 @@ PACKAGES="
   prometheus python3-aiosmtpd
   openipmi libopenipmi-dev ipmitool fence-agents freeipmi-tools libipmiconsole-dev
   pacemaker pacemaker-cli-utils corosync
+  nftables iptables libnetfilter-queue-dev
   debhelper lintian fakeroot dpkg-dev
   rpm rpm2cpio cpio
 "

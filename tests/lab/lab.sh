@@ -26,6 +26,18 @@
 #       xapi-hang I     the host's XAPI stops answering (xapi-resume I)
 #       maintenance I   the host is put in maintenance (host.disable at the master)
 #       ha-off          HA switched off for the pool (its XenCenter custom field =false)
+#       cut I J         a partial partition: I and J lose each other only (heal)
+#       deaf I J        I no longer hears J (one direction dropped; heal)
+#       lossy I PCT     PCT % lost each way on I's management link (heal)
+#       lossy-between "I J" "K" PCT   PCT % lost between two groups (heal)
+#       slow I MS [JITTER]             I's link delays MS +/- JITTER each way (fast I, heal)
+#       slow-between "I J" "K" MS JITTER   between two groups (heal)
+#       flap I [PERIOD_MS SECONDS]     I's link down and up, for a while (steady I)
+#       daemon-kill I   hafenced killed (SIGKILL), restarted 5 s later as systemd would
+#       daemon-stop I   hafenced stopped (SIGSTOP) until daemon-cont I
+#       disk-full I     its state directory's disk full (disk-free I)
+#       bmc-slow I MS   its BMC's power changes read back MS later (bmc-fast I)
+#       bmc-flaky I     its BMC answers every other request (heal)
 #   lab.sh exec DIR I CMD...        run in host I's namespace
 #
 # up reads LAB_VMS (VMs per host, default 2), LAB_POOL_JQ (a jq filter that
@@ -43,6 +55,7 @@ top=$(cd "$here/../.." && pwd)
 build=${top_builddir:-$top/_build}
 HAFENCED=${HAFENCED:-$build/hafenced}
 BMC_POWER_MODULE=${BMC_POWER_MODULE:-$build/tests/peers/.libs/bmc-power.so}
+NFQ_DELAY=${NFQ_DELAY:-$build/tests/peers/nfq-delay}
 HAFENCE_PLUGIN_PATH=${HAFENCE_PLUGIN_PATH:-$build/plugins/ipmi/.libs:$build/plugins/snmp-pdu/.libs:$build/plugins/pool/.libs:$build/plugins/ping/.libs:$build/plugins/script/.libs}
 export BMC_POWER_MODULE HAFENCE_PLUGIN_PATH
 cmd=${1:?usage: lab.sh up|down|start|stop|power|reboot|fault|exec DIR ...}
@@ -71,12 +84,30 @@ host_start() {
         --pool "$DIR/pool.json" --password-file "$DIR/xapi.pw" --bind "$(mgmt "$i")" --port 80 \
         --control "$DIR/control" --self "$(uuid "$i")" --log "$DIR/h$i/xapi.log" --lifetime 7200 \
         $slave >>"$DIR/h$i/xapi.err" 2>&1 < /dev/null &
-    echo $! > "$DIR/h$i/xapi.pid"
     n=0; while [ ! -s "$DIR/h$i/xapi.port" ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
+    ns_pid "$i" "--port-file $DIR/h$i/xapi.port" > "$DIR/h$i/xapi.pid"
+    daemon_start "$i"
+}
+
+# The pid of the process in host I's namespace whose command line holds
+# TEXT ($! is the shell's, not the process' that ip netns exec started);
+# waits for it a little (bounded).
+ns_pid() {
+    n=0
+    while [ $n -lt 100 ]; do
+        for p in $(ip netns pids "$(ns "$1")" 2>/dev/null); do
+            tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -qF -- "$2" && { echo "$p"; return 0; }
+        done
+        sleep 0.05; n=$((n + 1))
+    done
+}
+
+daemon_start() {
+    i=$1
     in_ns "$i" setsid "$HAFENCED" --foreground -v -c "$DIR/pool.conf" -o "$DIR/h$i/host.conf" \
         --state-dir "$DIR/h$i/state" --history "$DIR/h$i/history.jsonl" --host-uuid "$(uuid "$i")" \
         --plugin-dir "$DIR/no-plugins" >>"$DIR/h$i/daemon.log" 2>&1 < /dev/null &
-    echo $! > "$DIR/h$i/daemon.pid"
+    ns_pid "$i" "--state-dir $DIR/h$i/state" > "$DIR/h$i/daemon.pid"
 }
 
 host_stop() {
@@ -149,7 +180,9 @@ up() {
             die "LAB_POOL_JQ: $LAB_POOL_JQ"
     fi
     {
-        pool_conf "$DIR/fence" "$DIR" 10.77.0.1 80
+        # the loopback pool's config, with this lab's values for the keys it sets below
+        pool_conf "$DIR/fence" "$DIR" 10.77.0.1 80 | grep -v '^GLOBAL_VM_HA=' |
+            if [ "${LAB_PDU:-1}" = 0 ]; then cat; else grep -v '^FENCE_METHOD='; fi
         echo "GLOBAL_VM_HA=1"
         [ -z "${LAB_CONFIG:-}" ] || printf '%s\n' "$LAB_CONFIG"
         # a BMC that does not answer, a master that hangs: bounded tighter
@@ -161,7 +194,9 @@ up() {
             printf 'FENCE_METHOD=IPMI,PDU:SNMP-PDU\nPDU_PORT=161\nPDU_COMMUNITY_FILE=%s/pdu.rw\n' "$DIR"
     } > "$DIR/pool.conf"
     i=1; while [ $i -le "$N" ]; do
-        mkdir -p "$DIR/h$i"
+        mkdir -p "$DIR/h$i/state"
+        # the state directory on a disk of its own, small enough to fill (disk-full)
+        mount -t tmpfs -o size=4m,mode=0750 "hafence-lab-$P" "$DIR/h$i/state" || die "cannot mount the state directory of host $i"
         printf 'HAFENCE_XAPI_ADDRESS=%s\nHAFENCE_REBOOT_COMMAND="%s reboot %s %d"\n' "$(mgmt $i)" "$here/lab.sh" "$DIR" $i \
             > "$DIR/h$i/host.conf"
         host_start $i
@@ -181,7 +216,21 @@ down() {
         for p in $(ip netns pids "$n" 2>/dev/null); do kill -CONT "$p" 2>/dev/null; kill -KILL "$p" 2>/dev/null; done
         ip netns delete "$n"
     done
+    stop_flaps
+    unmount_states "hafence-lab-$P"
     rm -f "$DIR/env"
+}
+
+# The state directories' disks (tmpfs named SOURCE; every lab's: hafence-lab-*).
+unmount_states() {
+    awk -v src="$1" '$1 == src || (src == "hafence-lab-*" && $1 ~ /^hafence-lab-/) { print $2 }' /proc/mounts |
+        while read -r m; do umount -l "$m" 2>/dev/null; done
+}
+
+stop_flaps() {
+    for f in "$DIR"/h*/flap.pid; do
+        [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; rm -f "$f"
+    done
 }
 
 # Every namespace of a lab (hfl<4 hex digits>h<N> or ...sw), its processes killed.
@@ -190,6 +239,7 @@ down_all() {
         for p in $(ip netns pids "$n" 2>/dev/null); do kill -CONT "$p" 2>/dev/null; kill -KILL "$p" 2>/dev/null; done
         ip netns delete "$n"
     done
+    unmount_states "hafence-lab-*"
 }
 
 power() { # I 0|1: the host's BMC switched its power
@@ -247,6 +297,57 @@ routes() { # I ACTION ADDRESS: a route in host I that makes ADDRESS unreachable 
     ip -n "$(ns "$1")" route "$2" unreachable "$3/32" 2>/dev/null
 }
 
+# Packet filters (nftables): a table of the lab's own in a namespace, its
+# chains' rules added by the faults below and removed by "heal".
+nft_rule() { # NAMESPACE input|output RULE...
+    nft_ns=$1; shift
+    ip netns exec "$nft_ns" nft list table inet lab >/dev/null 2>&1 ||
+        ip netns exec "$nft_ns" nft 'add table inet lab
+            add chain inet lab input { type filter hook input priority 0; policy accept; }
+            add chain inet lab output { type filter hook output priority 0; policy accept; }' ||
+        die "nft: cannot filter in $nft_ns"
+    ip netns exec "$nft_ns" nft add rule inet lab "$@" || die "nft: cannot add to $nft_ns: $*"
+}
+
+# A slow link, without netem: host I's packets (to ADDRESSES, or all on
+# eth0) queued by iptables and held DELAY_MS +/- JITTER_MS by nfq-delay in
+# its namespace, each way; --queue-bypass lets them through when it is gone.
+slow() { # I DELAY_MS JITTER_MS [ADDRESS...]
+    i=$1 delay=$2 jitter=$3; shift 3
+    [ -x "$NFQ_DELAY" ] || die "no $NFQ_DELAY (make check builds it; needs libnetfilter-queue-dev)"
+    if [ $# = 0 ]; then
+        for chain in "INPUT -i" "OUTPUT -o"; do
+            # shellcheck disable=SC2086 # the chain and its interface option
+            in_ns "$i" iptables-legacy -A $chain eth0 -j NFQUEUE --queue-num 0 --queue-bypass || die "iptables in host $i"
+        done
+    else
+        for a in "$@"; do
+            in_ns "$i" iptables-legacy -A OUTPUT -o eth0 -d "$a" -j NFQUEUE --queue-num 0 --queue-bypass ||
+                die "iptables in host $i"
+        done
+    fi
+    [ -f "$DIR/h$i/slow.pid" ] && return 0
+    in_ns "$i" setsid "$NFQ_DELAY" 0 "$delay" "$jitter" 3600 >>"$DIR/h$i/slow.log" 2>&1 </dev/null &
+    echo $! > "$DIR/h$i/slow.pid"
+}
+fast() { # I: the link's packets no longer held
+    in_ns "$1" iptables-legacy -F INPUT 2>/dev/null; in_ns "$1" iptables-legacy -F OUTPUT 2>/dev/null
+    [ -f "$DIR/h$1/slow.pid" ] && kill "$(cat "$DIR/h$1/slow.pid")" 2>/dev/null
+    rm -f "$DIR/h$1/slow.pid"
+}
+
+# A link that goes down and up every PERIOD_MS for SECONDS (bounded), from
+# the switch: the host's side never sees why.
+flap() {
+    i=$1 period=$2 seconds=$3
+    ip netns exec "${P}sw" setsid sh -c "end=\$((\$(date +%s) + $seconds))
+        while [ \$(date +%s) -lt \$end ]; do
+            ip link set m$i down; sleep $(echo "$period" | awk '{ print $1 / 2000 }')
+            ip link set m$i up; sleep $(echo "$period" | awk '{ print $1 / 2000 }')
+        done; ip link set m$i up" >/dev/null 2>&1 </dev/null &
+    echo $! > "$DIR/h$i/flap.pid"
+}
+
 fault() {
     f=${1:?lab.sh fault DIR FAULT ...}; shift
     # shellcheck disable=SC2015 # "a && b || die": die when either step fails
@@ -263,9 +364,47 @@ fault() {
         for a in $1; do for b in $2; do
             routes "$a" add "$(mgmt "$b")"; routes "$b" add "$(mgmt "$a")"
         done; done ;;
+    cut) # a partial partition: I and J lose each other, each still reaches the rest
+        routes "$1" add "$(mgmt "$2")"; routes "$2" add "$(mgmt "$1")" ;;
+    deaf) # I no longer hears J (J's packets dropped at I); J still hears I
+        nft_rule "$(ns "$1")" input iifname eth0 ip saddr "$(mgmt "$2")" drop ;;
+    lossy) # I loses PCT % of what it receives on its management link, each way
+        nft_rule "$(ns "$1")" input iifname eth0 numgen random mod 100 "<" "$2" drop
+        nft_rule "$(ns "$1")" output oifname eth0 numgen random mod 100 "<" "$2" drop ;;
+    lossy-between) # "I J" "K": PCT % of what one group sends the other is lost
+        for a in $1; do for b in $2; do
+            nft_rule "$(ns "$a")" input ip saddr "$(mgmt "$b")" numgen random mod 100 "<" "$3" drop
+            nft_rule "$(ns "$b")" input ip saddr "$(mgmt "$a")" numgen random mod 100 "<" "$3" drop
+        done; done ;;
+    slow) slow "$1" "$2" "${3:-0}" ;; # I DELAY_MS [JITTER_MS]: each way (fast I)
+    slow-between) # "I J" "K" DELAY_MS JITTER_MS: what one group sends the other, delayed
+        for a in $1; do for b in $2; do
+            slow "$a" "$3" "$4" "$(mgmt "$b")"; slow "$b" "$3" "$4" "$(mgmt "$a")"
+        done; done ;;
+    fast) fast "$1" ;;
+    flap) flap "$1" "${2:-2000}" "${3:-15}" ;; # I [PERIOD_MS SECONDS]: down and up, bounded
+    steady) [ -f "$DIR/h$1/flap.pid" ] && kill "$(cat "$DIR/h$1/flap.pid")" 2>/dev/null
+        rm -f "$DIR/h$1/flap.pid"; ip -n "${P}sw" link set "m$1" up ;;
     heal)
         i=1; while [ $i -le "$N" ]; do j=1; while [ $j -le "$N" ]; do
-            routes $i del "$(mgmt $j)"; j=$((j + 1)); done; i=$((i + 1)); done ;;
+            routes $i del "$(mgmt $j)"; j=$((j + 1)); done
+            ip netns exec "$(ns $i)" nft delete table inet lab 2>/dev/null
+            fast $i
+            i=$((i + 1)); done
+        ip netns exec "${P}sw" nft delete table inet lab 2>/dev/null ;;
+    daemon-kill) # I: hafenced killed (SIGKILL); restarted after RestartSec (5 s), as systemd does
+        kill -KILL "$(cat "$DIR/h$1/daemon.pid")" 2>/dev/null
+        ip netns exec "${P}sw" setsid sh -c "sleep ${LAB_RESTART_SEC:-5}; '$here/lab.sh' daemon-restart '$DIR' $1" \
+            >/dev/null 2>&1 </dev/null & ;;
+    daemon-stop) kill -STOP "$(cat "$DIR/h$1/daemon.pid")" ;; # I: not scheduled any more (daemon-cont I)
+    daemon-cont) kill -CONT "$(cat "$DIR/h$1/daemon.pid")" ;;
+    disk-full) # I: its state directory's disk full (disk-free I)
+        dd if=/dev/zero of="$DIR/h$1/state/filler" bs=64k 2>/dev/null; sync ;;
+    disk-free) rm -f "$DIR/h$1/state/filler" ;;
+    bmc-slow) echo "$2" > "$DIR/bmcs/bmc$1/delay_ms" ;; # I MS: a power change reads back MS later
+    bmc-fast) rm -f "$DIR/bmcs/bmc$1/delay_ms" ;;
+    bmc-flaky) # I: the BMC answers every other request (the others are lost)
+        nft_rule "${P}sw" input ip daddr "$(bmc "$1")" udp dport 623 numgen inc mod 2 == 0 drop ;;
     heuristic-loss) routes "$1" add 10.77.0.1 ;;
     heuristic-back) routes "$1" del 10.77.0.1 ;;
     bmc-dead) kill -STOP "$(cat "$DIR/bmcs/bmc$1/pid")" ;;
@@ -290,6 +429,10 @@ stop) load; host_stop "$1" ;;
 power) load; power "$1" "$2" ;;
 reboot) load; reboot_host "$1" ;;
 fault) load; fault "$@" ;;
+daemon-restart) load
+    # a host powered off meanwhile stays off; a daemon running is not doubled
+    [ "$(cat "$DIR/control/live/$(uuid "$1")")" = 1 ] && ! kill -0 "$(cat "$DIR/h$1/daemon.pid" 2>/dev/null)" 2>/dev/null &&
+        daemon_start "$1" ;;
 exec) load; n=$1; shift; in_ns "$n" "$@" ;;
 *) die "unknown command $cmd" ;;
 esac
