@@ -3,7 +3,7 @@
 """The split-brain campaign: pools of real hafenced in network namespaces
 (tests/lab/lab.sh), broken on purpose, checked after each run.
 
-    campaign.py [--sizes 2,3] [--random N] [--seed S] [--no-scripted] [--only NAME] [--out DIR]
+    campaign.py [--sizes 2,3] [--random N] [--seed S] [--no-scripted] [--short] [--only NAME] [--out DIR]
 
 Each run builds a fresh lab (host 1 master, host 2 its autopromote slave),
 lets it settle, injects its faults all at once, watches for a while, and
@@ -16,9 +16,17 @@ fault log:
     had it at that moment: more than half the pool reachable, or exactly
     half and the heuristic target);
   - every host that should have been fenced was (the model below);
-  - every VM of a fenced host came back exactly once, and no VM of a host
-    that was not fenced was started (HA-Lizard's default pool: every VM of
-    a failed host is recovered, GLOBAL_VM_HA=1).
+  - every VM of a fenced host came back exactly once, within 30 s of the
+    fence, and no VM of a host that was not fenced was started
+    (HA-Lizard's default pool: every VM of a failed host is recovered,
+    GLOBAL_VM_HA=1);
+  - a host off since its fence is not fenced again (a daemon killed and
+    restarted repeats nothing its history shows done);
+  - nothing a live host's hafenced started (a fence, a check, a hook) is
+    still running long past every deadline at the end of the run.
+Links that lose packets or flap, and BMCs that are slow or flaky, make a
+host's fate unsure: the safety rules hold for it all the same, a fence the
+model expects of it and that did not come is a note, not a broken rule.
 Quorum is counted among the pool's enabled hosts, as HA-Lizard counts it: a
 host in maintenance, or fenced (and so disabled), is no voter.
 It prints a line per run and the counts, and keeps every run's logs and
@@ -38,6 +46,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 LAB = os.path.join(HERE, "lab.sh")
 MASTER, AUTOPROMOTE = 1, 2
 FENCE_TIMEOUT_S = 10  # the lab's HAFENCE_FENCE_TIMEOUT (tests/lab/lab.sh)
+# a fenced host's VMs are back within this of its fence, a restarted
+# daemon's RestartSec (5 s) and its first pass included
+VM_BACK_BOUND_MS = 30000
 
 
 def uuid(i):
@@ -72,9 +83,31 @@ class Topology:
         self.pdu_dead = False  # the PDU (every host's level 2) does not answer
         self.fenced = set(fenced)  # fenced earlier: disabled, no voter
         self.groups = None
+        self.cuts = set()  # {frozenset((a, b))}: a partial partition, or one direction dropped
+        self.shaky = set()  # {frozenset((a, b))}: lossy or flapping: may or may not reach
+        self.daemon_stopped = set()  # its hafenced not scheduled: decides nothing
+        self.bmc_unsure = set()  # a slow or flaky BMC: level 1 may not read back in time
         for f in faults:
             kind, arg = f[0], f[1] if len(f) > 1 else None
-            if kind == "crash":
+            if kind in ("cut", "deaf"):
+                # one direction dropped cuts both for request-reply traffic
+                # (ICMP echo, TCP, XAPI): the model takes it as a cut
+                self.cuts.add(frozenset((arg, f[2])))
+            elif kind in ("lossy", "flap", "slow"):
+                self.shaky |= {frozenset((arg, b)) for b in range(1, n + 1) if b != arg}
+            elif kind in ("lossy-between", "slow-between"):
+                self.shaky |= {frozenset((a, b)) for a in arg[0] for b in arg[1]}
+            elif kind in ("steady", "fast"):
+                self.shaky = {p for p in self.shaky if arg not in p}
+            elif kind == "heal":
+                self.cuts, self.shaky, self.groups = set(), set(), None
+            elif kind == "daemon-stop":
+                self.daemon_stopped.add(arg)
+            elif kind == "daemon-cont":
+                self.daemon_stopped.discard(arg)
+            elif kind in ("bmc-slow", "bmc-flaky"):
+                self.bmc_unsure.add(arg)
+            elif kind == "crash":
                 self.crashed.add(arg)
             elif kind == "thaw":
                 self.crashed.discard(arg)
@@ -99,17 +132,27 @@ class Topology:
 
     def fenceable(self, a):
         """a has a fence path: its BMC (level 1) or the PDU (level 2)"""
-        return a not in self.bmc_dead or not self.pdu_dead
+        return (a not in self.bmc_dead and a not in self.bmc_unsure) or not self.pdu_dead
 
     def up(self, a):
         return a not in self.crashed and a not in self.link_down
 
-    def reaches(self, a, b):
+    def reaches(self, a, b, shaky_reach=False):
+        """a reaches b; a lossy or flapping link counts as shaky_reach says"""
         if a == b:
             return a not in self.crashed
-        if not (self.up(a) and self.up(b)):
+        if not (self.up(a) and self.up(b)) or frozenset((a, b)) in self.cuts:
+            return False
+        if frozenset((a, b)) in self.shaky and not shaky_reach:
             return False
         return self.groups is None or any(a in g and b in g for g in self.groups)
+
+    def settled(self):
+        """the same topology with every shaky link taken as working"""
+        t = Topology.__new__(Topology)
+        t.__dict__.update(self.__dict__)
+        t.shaky = set()
+        return t
 
     def heuristic(self, a):
         return self.up(a) and a not in self.heur_loss
@@ -117,14 +160,21 @@ class Topology:
     def enabled(self):
         return [b for b in range(1, self.n + 1) if b not in self.maintenance and b not in self.fenced]
 
-    def quorum(self, a):
+    def quorum(self, a, shaky_reach=False):
         voters = self.enabled()
-        live = sum(1 for b in voters if self.reaches(a, b))
+        live = sum(1 for b in voters if self.reaches(a, b, shaky_reach))
         return 2 * live > len(voters) or (2 * live == len(voters) and self.heuristic(a))
 
     def acts(self, a):
-        """a may decide at all: not crashed, HA on, a not in maintenance"""
-        return a not in self.crashed and not self.ha_off and a not in self.maintenance and a not in self.fenced
+        """a may decide at all: not crashed, HA on, a not in maintenance, its daemon scheduled"""
+        return a not in self.crashed and not self.ha_off and a not in self.maintenance and a not in self.fenced \
+            and a not in self.daemon_stopped
+
+    def uncertain(self):
+        """the hosts whose fate the model cannot tell: on a shaky link, or
+        with only an unsure BMC to fence them"""
+        hosts = {h for p in self.shaky for h in p}
+        return hosts | {a for a in self.bmc_unsure if self.pdu_dead or a in self.bmc_dead}
 
     def expected_fences(self):
         """{fenced: fencer}: what SPEC section 7's rules (quorum with the
@@ -183,6 +233,7 @@ class Run:
         self.env, self.extra_check = env or {}, extra_check
         self.problems, self.notes = [], []
         self.applied = []  # (time_ms, fault): when each fault was injected
+        self.vms_recovered, self.worst_to_vm_ms = 0, 0
 
     def settle(self, limit=25):
         end = time.time() + limit
@@ -222,8 +273,11 @@ class Run:
                     while time.time() < end and f[1] not in self.fences():
                         time.sleep(0.25)
                     time.sleep(1.5)  # its VMs started, the pool view read again
-                elif f[0] == "split":
-                    lab("fault", self.dir, "split", " ".join(map(str, f[1][0])), " ".join(map(str, f[1][1])))
+                elif f[0] == "daemon-kill-at":
+                    # hafenced killed as soon as its history shows this step begun
+                    self.kill_at(*f[1:])
+                elif f[0] in ("split", "lossy-between", "slow-between"):
+                    lab("fault", self.dir, f[0], " ".join(map(str, f[1][0])), " ".join(map(str, f[1][1])), *f[2:])
                 else:
                     lab("fault", self.dir, *f)
                 self.applied.append((int(time.time() * 1000), f))
@@ -237,16 +291,66 @@ class Run:
             # and a self-fence follows a whole failed walk (the watch ends
             # as soon as what is expected happened)
             selfs = Topology(self.n, self.faults).expected_self_fences()[0]
-            end = time.time() + self.watch_s + (12 if selfs else 0) + (2 * FENCE_TIMEOUT_S if self.expected or selfs else 0)
+            restarts = any(f[0] in ("daemon-kill", "daemon-kill-at") for f in self.faults)
+            end = time.time() + self.watch_s + (12 if selfs else 0) + (2 * FENCE_TIMEOUT_S if self.expected or selfs else 0) \
+                + (8 if restarts else 0)
             while time.time() < end:
                 time.sleep(0.25)
                 if (self.expected or selfs) and set(self.fences()) >= set(self.expected) and \
                         selfs <= self.rebooted() and self.vms_back(self.expected):
                     time.sleep(4)
                     break
+            self.leftovers = self.outlived()
             self.check()
         finally:
             lab("down", self.dir, check=False)
+
+    def kill_at(self, host, action, result=None, limit=40):
+        """daemon-kill host once its history holds a record of this action
+        (and result); bounded: a step that never comes is the run's problem."""
+        end = time.time() + limit
+        path = os.path.join(self.dir, "h%d" % host, "history.jsonl")
+        while time.time() < end:
+            for line in read_lines(path):
+                try:
+                    r = json.loads(line)
+                except ValueError:
+                    continue
+                if r.get("action") == action and (result is None or r.get("result") == result):
+                    lab("fault", self.dir, "daemon-kill", host)
+                    return
+            time.sleep(0.05)
+        self.problems.append("host %d never began %s %s: its daemon was not killed there" % (host, action, result or ""))
+
+    def outlived(self):
+        """[(host, pid, command, age s)]: what a live host's hafenced started
+        (a fence, a check, a hook) still running long past any deadline.
+        Hosts crashed (frozen) or off at the end are not asked."""
+        env = dict(l.split("=", 1) for l in read_lines(os.path.join(self.dir, "env")))
+        final = Topology(self.n, [f for f in self.faults if f[0] not in ("sleep", "wait-fenced")])
+        with open("/proc/uptime") as f:
+            uptime = float(f.read().split()[0])
+        tick = os.sysconf("SC_CLK_TCK")
+        out = []
+        for i in range(1, self.n + 1):
+            keep = {l for name in ("daemon.pid", "xapi.pid") for l in read_lines(os.path.join(self.dir, "h%d" % i, name))}
+            if i in final.crashed or not keep:
+                continue
+            r = subprocess.run(["ip", "netns", "pids", "%sh%d" % (env.get("P", ""), i)], capture_output=True, text=True)
+            for pid in r.stdout.split():
+                if pid in keep:
+                    continue
+                try:
+                    with open("/proc/%s/stat" % pid) as f:
+                        stat = f.read().rsplit(")", 1)[1].split()
+                    with open("/proc/%s/cmdline" % pid, "rb") as f:
+                        cmd = f.read().replace(b"\0", b" ").decode(errors="replace").strip()
+                except OSError:
+                    continue  # gone meanwhile
+                age = uptime - int(stat[19]) / tick
+                if age > FENCE_TIMEOUT_S + 10:
+                    out.append((i, int(pid), cmd[:80], int(age)))
+        return out
 
     def phases(self):
         """The faults split at each wait-fenced: [(faults so far, fenced before)]."""
@@ -318,6 +422,16 @@ class Run:
                 if count.get((vm, host), 0) != 1:
                     self.problems.append("VM %s of fenced host %d was started %d times (once expected)"
                                          % (vm, host, count.get((vm, host), 0)))
+        # no VM lost: each back within a bound of its host's fence
+        fenced_at = {}
+        for t, kind, host, _ in sorted(events, key=lambda e: (e[0], e[1])):
+            if kind == 0:
+                fenced_at.setdefault(host, t)
+        for vm, origin, to, r in self.vm_starts():
+            late = r["time_ms"] - fenced_at.get(origin, r["time_ms"])
+            if late > VM_BACK_BOUND_MS:
+                self.problems.append("VM %s of fenced host %d was started %d ms after the fence (bound %d ms)"
+                                     % (vm, origin, late, VM_BACK_BOUND_MS))
 
     def history(self):
         recs = []
@@ -333,6 +447,10 @@ class Run:
 
     def rebooted(self):
         return {i for i in range(1, self.n + 1) if read_lines(os.path.join(self.dir, "h%d" % i, "reboots"))}
+
+    def power_on_times(self, host):
+        return [int(l.split()[0]) for l in read_lines(os.path.join(self.dir, "h%d" % host, "power.log"))
+                if l.split()[2:] == ["1"]]
 
     def power_off_at(self, host):
         for line in read_lines(os.path.join(self.dir, "h%d" % host, "power.log")):
@@ -353,12 +471,24 @@ class Run:
         recs = self.history()
         topo = Topology(self.n, [f for f in self.faults if f[0] not in ("sleep", "wait-fenced")])
         fences = [(r["by"], host_of(r["host"]), r) for r in recs if r["action"] == "fence" and r["result"] == "ok"]
+        unsure = topo.uncertain()
+        # a host is fenced once while it stays off: a daemon restarted
+        # (or two) never fences again what its history shows done
+        for _, b, r in fences:
+            earlier = [e for _, h, e in fences if h == b and e["time_ms"] < r["time_ms"]]
+            on = [t for t in self.power_on_times(b) if earlier and t > earlier[-1]["time_ms"]]
+            if earlier and not on:
+                self.problems.append("host %d was fenced again (by host %d) while off since its fence by host %d"
+                                     % (b, r["by"], earlier[-1]["by"]))
+        for host, pid, cmd, age in getattr(self, "leftovers", []):
+            self.problems.append("host %d: '%s' (pid %d) still ran %d s after it began, past every deadline"
+                                 % (host, cmd, pid, age))
         pairs = {(a, b) for a, b, _ in fences}
         for a, b in pairs:
             if (b, a) in pairs and a < b:
                 self.problems.append("host %d and host %d fenced each other" % (a, b))
         for a, b, r in fences:
-            if r["time_ms"] >= self.t0 and not self.topology_at(r["time_ms"]).quorum(a):
+            if r["time_ms"] >= self.t0 and not self.topology_at(r["time_ms"]).quorum(a, shaky_reach=True):
                 self.problems.append("host %d fenced host %d without quorum" % (a, b))
         # a VM is started elsewhere only when the host it ran on is off
         where = {}
@@ -381,12 +511,22 @@ class Run:
         self.reboots = reboots
         got = self.fences()
         for host, by in self.expected.items():
-            if host not in got:
+            if host not in got and (host in unsure or by in unsure):
+                self.notes.append("host %d was not fenced (by host %d): its link or BMC was unsure" % (host, by))
+            elif host not in got:
                 self.problems.append("host %d should have been fenced (by host %d) and was not" % (host, by))
         for host in got:
-            if host not in self.expected:
+            if host not in self.expected and host not in unsure and got[host] not in unsure:
                 self.notes.append("host %d was fenced by host %d where the model expected no fence" % (host, got[host]))
         self.got = got
+        # from the fault that failed each fenced host to its last VM started
+        for host in got:
+            fence_t = min(r["time_ms"] for _, h, r in fences if h == host)
+            fault_t = max([t for t, f in self.applied if t <= fence_t] or [self.t0])
+            starts = [r["time_ms"] for vm, origin, to, r in self.vm_starts() if origin == host]
+            if starts:
+                self.vms_recovered += len(starts)
+                self.worst_to_vm_ms = max(self.worst_to_vm_ms, max(starts) - fault_t)
 
 
 # ---- scenarios -----------------------------------------------------------------------
@@ -441,6 +581,43 @@ def scripted(sizes):
             ]
         if n == 3:
             runs.append(("n3-vapp-order", 3, [("crash", 3)], VAPP, vapp_order))
+        if n >= 3:
+            last = n
+            runs += [
+                # harsher networks: a partial partition, one direction dropped, loss, a flapping link
+                ("n%d-partial-cut-master-last" % n, n, [("cut", 1, last)]),
+                ("n%d-partial-cut-slaves" % n, n, [("cut", 2, last)]),
+                ("n%d-master-deaf-to-last" % n, n, [("deaf", 1, last)]),
+                ("n%d-last-deaf-to-master" % n, n, [("deaf", last, 1)]),
+                ("n%d-lossy-10-slave" % n, n, [("lossy", last, 10)]),
+                ("n%d-lossy-30-master" % n, n, [("lossy", 1, 30)]),
+                ("n%d-lossy-60-slave" % n, n, [("lossy", last, 60)]),
+                ("n%d-lossy-30-between-groups" % n, n, [("lossy-between", ([1, 2], list(range(3, n + 1))), 30)]),
+                ("n%d-slow-master-500ms" % n, n, [("slow", 1, 500, 200)]),
+                ("n%d-slow-slave-1500ms" % n, n, [("slow", last, 1500, 500)]),
+                ("n%d-slow-between-groups" % n, n, [("slow-between", ([1, 2], list(range(3, n + 1))), 800, 400)]),
+                ("n%d-slow-link-slave-crash" % n, n, [("slow", 1, 300, 100), ("crash", last)]),
+                ("n%d-flapping-slave" % n, n, [("flap", last, 2000, 15)]),
+                ("n%d-flapping-master" % n, n, [("flap", 1, 3000, 15)]),
+                # the daemon's own faults
+                ("n%d-master-daemon-killed-mid-fence" % n, n, [("crash", last), ("daemon-kill-at", 1, "decision", "fence")]),
+                ("n%d-master-daemon-killed-mid-vm-starts" % n, n, [("crash", last), ("daemon-kill-at", 1, "vm-start")]),
+                ("n%d-slave-daemon-killed-mid-promotion" % n, n, [("crash", 1), ("daemon-kill-at", 2, "decision", "fence")]),
+                ("n%d-new-master-killed-mid-vm-starts" % n, n, [("crash", 1), ("daemon-kill-at", 2, "vm-start")]),
+                ("n%d-master-daemon-stopped-20s" % n, n, [("daemon-stop", 1), ("sleep", 20), ("daemon-cont", 1)]),
+                ("n%d-slave-daemon-stopped-20s" % n, n, [("daemon-stop", 2), ("sleep", 20), ("daemon-cont", 2)]),
+                ("n%d-master-daemon-stopped-slave-crash" % n, n, [("daemon-stop", 1), ("crash", last), ("sleep", 8),
+                                                                 ("daemon-cont", 1)]),
+                ("n%d-master-disk-full-slave-crash" % n, n, [("disk-full", 1), ("crash", last)]),
+                ("n%d-slave-disk-full-master-crash" % n, n, [("disk-full", 2), ("crash", 1)]),
+                # slow and flaky BMCs
+                ("n%d-slave-crash-bmc-slow-6s" % n, n, [("bmc-slow", last, 6000), ("crash", last)]),
+                ("n%d-slave-crash-bmc-slow-15s" % n, n, [("bmc-slow", last, 15000), ("crash", last)]),
+                ("n%d-slave-crash-bmc-flaky" % n, n, [("bmc-flaky", last), ("crash", last)]),
+                # a second failure while the first fence still runs
+                ("n%d-second-crash-during-fence" % n, n, [("bmc-slow", last, 4000), ("crash", last), ("sleep", 2),
+                                                         ("crash", last - 1)]),
+            ]
         if n == 5:
             runs += [("n5-two-slaves-crash", 5, [("crash", 4), ("crash", 5)]),
                      ("n5-three-slaves-crash", 5, [("crash", 3), ("crash", 4), ("crash", 5)]),
@@ -471,9 +648,24 @@ def scripted(sizes):
     return runs
 
 
+# The short form (CI): these scripted runs, every fault class at least
+# once, and the quorum cases that need five hosts.
+SHORT = {
+    "n2-master-crash", "n2-split", "n2-split-master-no-heuristic", "n2-slave-crash-bmc-dead-pdu-alive",
+    "n3-slave-crash", "n3-master-crash", "n3-split-master-alone", "n3-second-failure",
+    "n3-master-crash-no-fence-path", "n3-partial-cut-master-last", "n3-last-deaf-to-master", "n3-lossy-30-master",
+    "n3-slow-link-slave-crash", "n3-flapping-slave", "n3-master-daemon-killed-mid-fence",
+    "n3-new-master-killed-mid-vm-starts", "n3-master-daemon-stopped-20s", "n3-master-disk-full-slave-crash",
+    "n3-slave-crash-bmc-slow-6s", "n3-slave-crash-bmc-flaky", "n3-second-crash-during-fence",
+    "n5-split-2-3", "n5-three-failures-in-turn", "n5-partial-cut-master-last",
+}
+
+
 def random_faults(rng, n):
     hosts = list(range(1, n + 1))
-    kinds = ["crash", "link-down", "split", "heuristic-loss", "bmc-dead", "xapi-hang", "pdu-dead"]
+    kinds = ["crash", "link-down", "split", "heuristic-loss", "bmc-dead", "xapi-hang", "pdu-dead",
+             "cut", "deaf", "lossy", "lossy-between", "slow", "slow-between", "flap", "daemon-kill", "daemon-stop",
+             "disk-full", "bmc-slow", "bmc-flaky"]
     faults, used = [], set()
     for _ in range(rng.choice([1, 1, 2, 2, 3])):
         k = rng.choice(kinds)
@@ -481,12 +673,33 @@ def random_faults(rng, n):
             if ("pdu-dead",) not in faults:
                 faults.append(("pdu-dead",))
             continue
-        if k == "split":
-            if any(f[0] == "split" for f in faults):
+        if k in ("split", "lossy-between", "slow-between"):
+            if any(f[0] == k for f in faults):
                 continue
             rng.shuffle(hosts)
             cut = rng.randint(1, n - 1)
-            faults.append(("split", (sorted(hosts[:cut]), sorted(hosts[cut:]))))
+            groups = (sorted(hosts[:cut]), sorted(hosts[cut:]))
+            if k == "split":
+                faults.append(("split", groups))
+            elif k == "lossy-between":
+                faults.append((k, groups, rng.choice([10, 30, 60])))
+            else:
+                faults.append((k, groups, rng.choice([200, 500, 1000, 1500]), rng.choice([50, 200, 500])))
+        elif k == "slow":
+            faults.append((k, rng.randint(1, n), rng.choice([200, 500, 1000, 1500]), rng.choice([50, 200, 500])))
+        elif k in ("cut", "deaf"):
+            a, b = rng.sample(hosts, 2)
+            faults.append((k, a, b))
+        elif k == "lossy":
+            faults.append((k, rng.randint(1, n), rng.choice([10, 30, 60])))
+        elif k == "flap":
+            faults.append((k, rng.randint(1, n), rng.choice([1000, 2000, 5000]), rng.randint(5, 15)))
+        elif k == "bmc-slow":
+            faults.append((k, rng.randint(1, n), rng.choice([5000, 10000, 15000])))
+        elif k == "daemon-stop":
+            # not scheduled past the detection window, then scheduled again
+            h = rng.randint(1, n)
+            faults += [(k, h), ("sleep", rng.choice([5, 15])), ("daemon-cont", h)]
         else:
             h = rng.randint(1, n)
             if (k, h) in used:
@@ -497,9 +710,9 @@ def random_faults(rng, n):
 
 
 def describe(faults):
-    return ", ".join(f[0] if len(f) == 1 else
-                     "%s %s" % (f[0], " | ".join(" ".join(map(str, g)) for g in f[1]) if f[0] == "split" else f[1])
-                     for f in faults)
+    def arg(a):
+        return " | ".join(" ".join(map(str, g)) for g in a) if isinstance(a, tuple) else str(a)
+    return ", ".join(" ".join([f[0]] + [arg(a) for a in f[1:]]) for f in faults)
 
 
 def outcome(r):
@@ -514,6 +727,7 @@ def main():
     ap.add_argument("--random", type=int, default=0, help="random fault sequences per pool size")
     ap.add_argument("--seed", type=int, default=None)
     ap.add_argument("--no-scripted", action="store_true")
+    ap.add_argument("--short", action="store_true", help="the short form's scripted runs only (CI)")
     ap.add_argument("--watch", type=float, default=10.0,
                     help="seconds a run with no fence to expect is watched after its faults (at most)")
     ap.add_argument("--out", default="/tmp/hafence-campaign")
@@ -525,7 +739,7 @@ def main():
     sizes = [int(s) for s in a.sizes.split(",")]
     seed = a.seed if a.seed is not None else int(time.time())
     rng = random.Random(seed)
-    runs = [] if a.no_scripted else scripted(sizes)
+    runs = [] if a.no_scripted else [r for r in scripted(sizes) if not a.short or r[0] in SHORT]
     for n in sizes:
         for k in range(a.random):
             runs.append(("n%d-random-%03d" % (n, k + 1), n, random_faults(rng, n)))
@@ -534,7 +748,8 @@ def main():
     os.makedirs(a.out, exist_ok=True)
     print("campaign: %d runs, random seed %d, logs in %s" % (len(runs), seed, a.out), flush=True)
     counts = {"runs": 0, "broken": 0, "fences": 0, "mutual": 0, "no-quorum": 0, "vm-twice": 0, "missed": 0,
-              "unexpected": 0}
+              "vm-lost": 0, "fenced-again": 0, "outlived": 0, "unexpected": 0, "self-fences": 0, "vms-recovered": 0,
+              "worst-fault-to-vm-ms": 0}
     for name, n, faults, *more in runs:
         r = Run(a.out, name, n, faults, a.watch, *more)
         try:
@@ -544,11 +759,17 @@ def main():
             r.got = {}
         counts["runs"] += 1
         counts["fences"] += len(getattr(r, "got", {}))
+        counts["self-fences"] += len(getattr(r, "reboots", set()))
+        counts["vms-recovered"] += r.vms_recovered
+        counts["worst-fault-to-vm-ms"] = max(counts["worst-fault-to-vm-ms"], r.worst_to_vm_ms)
         for p in r.problems:
             counts["mutual"] += "each other" in p
             counts["no-quorum"] += "without quorum" in p
             counts["vm-twice"] += "while host" in p
             counts["missed"] += "should have been fenced" in p
+            counts["vm-lost"] += "times (once expected)" in p or "after the fence (bound" in p
+            counts["fenced-again"] += "fenced again" in p
+            counts["outlived"] += "past every deadline" in p
         counts["unexpected"] += len(r.notes)
         counts["broken"] += bool(r.problems)
         print("%-4s %-34s %-48s fenced: %s" % ("FAIL" if r.problems else "ok", name, describe(faults), outcome(r)),
@@ -560,8 +781,10 @@ def main():
     with open(os.path.join(a.out, "summary.json"), "w") as f:
         json.dump(dict(counts, seed=seed, sizes=sizes), f)
     print("campaign: %(runs)d runs, %(broken)d broke a rule: mutual fences %(mutual)d, fences without quorum "
-          "%(no-quorum)d, VMs on two hosts %(vm-twice)d, missed fences %(missed)d; %(fences)d fences in all, "
-          "%(unexpected)d beyond the model" % counts)
+          "%(no-quorum)d, VMs on two hosts %(vm-twice)d, missed fences %(missed)d, VMs lost %(vm-lost)d, fenced "
+          "again %(fenced-again)d, past a deadline %(outlived)d; %(fences)d fences in all, %(unexpected)d beyond the "
+          "model, %(self-fences)d self-fences, %(vms-recovered)d VMs recovered, worst fault to last VM "
+          "%(worst-fault-to-vm-ms)d ms" % counts)
     return 1 if counts["broken"] else 0
 
 

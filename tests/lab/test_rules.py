@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The campaign's rules, proved able to fail: each broken rule is written
+into the files a run leaves (histories, power logs), as a daemon breaking
+it would have written them, and the checker must name it; a clean run must
+pass.  TAP on stdout (make check runs it, no root, no lab)."""
+import json
+import os
+import shutil
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import campaign  # noqa: E402
+
+T0 = 1_000_000
+done = 0
+failed = 0
+
+
+def history(d, host, *records):
+    os.makedirs(os.path.join(d, "h%d" % host), exist_ok=True)
+    with open(os.path.join(d, "h%d" % host, "history.jsonl"), "a") as f:
+        for r in records:
+            f.write(json.dumps(r) + "\n")
+
+
+def fence(t, host):
+    return {"time_ms": t, "action": "fence", "result": "ok", "host": campaign.uuid(host)}
+
+
+def vm_start(t, vm, origin, to):
+    return {"time_ms": t, "action": "vm-start", "result": "ok", "host": campaign.uuid(origin),
+            "message": "VM %s (c0ffee) of xs%d (%s) started on xs%d (x)" % (vm, origin, campaign.uuid(origin), to)}
+
+
+def power(d, host, t, state):
+    os.makedirs(os.path.join(d, "h%d" % host), exist_ok=True)
+    with open(os.path.join(d, "h%d" % host, "power.log"), "a") as f:
+        f.write("%d power %d\n" % (t, state))
+
+
+def checked(name, faults, write, leftovers=()):
+    """A run of 3 hosts with these faults, its files written by write(dir);
+    the problems the checker finds."""
+    out = tempfile.mkdtemp(prefix="hafence-rules.")
+    try:
+        r = campaign.Run(out, name, 3, faults, 1)
+        os.makedirs(r.dir)
+        write(r.dir)
+        r.t0 = T0
+        r.applied = [(T0, f) for f in faults]
+        r.expected = r.model()
+        r.leftovers = list(leftovers)
+        r.check()
+        return r.problems
+    finally:
+        shutil.rmtree(out)
+
+
+def expect(description, problems, wanted):
+    global done, failed
+    done += 1
+    ok = any(wanted in p for p in problems) if wanted else not problems
+    print("%s %d - %s" % ("ok" if ok else "not ok", done, description))
+    if not ok:
+        failed += 1
+        print("# wanted: %s" % (wanted or "no problem"))
+        for p in problems:
+            print("#   got: %s" % p)
+
+
+def clean(d):
+    power(d, 3, T0 + 3000, 0)
+    history(d, 1, fence(T0 + 3100, 3), vm_start(T0 + 4000, "vm3-1", 3, 1), vm_start(T0 + 4100, "vm3-2", 3, 2))
+
+
+def twice(d):
+    clean(d)
+    history(d, 2, fence(T0 + 9000, 3))
+
+
+def mutual(d):
+    power(d, 1, T0 + 3000, 0)
+    power(d, 2, T0 + 3000, 0)
+    history(d, 1, fence(T0 + 3100, 2))
+    history(d, 2, fence(T0 + 3100, 1))
+
+
+def lost(d):
+    power(d, 3, T0 + 3000, 0)
+    history(d, 1, fence(T0 + 3100, 3), vm_start(T0 + 4000, "vm3-1", 3, 1))
+
+
+def late(d):
+    power(d, 3, T0 + 3000, 0)
+    history(d, 1, fence(T0 + 3100, 3), vm_start(T0 + 4000, "vm3-1", 3, 1), vm_start(T0 + 45000, "vm3-2", 3, 2))
+
+
+def on_two_hosts(d):
+    power(d, 3, T0 + 5000, 0)
+    history(d, 1, fence(T0 + 5100, 3), vm_start(T0 + 4000, "vm3-1", 3, 1), vm_start(T0 + 5200, "vm3-2", 3, 2))
+
+
+def no_quorum(d):
+    power(d, 3, T0 + 3000, 0)
+    history(d, 2, fence(T0 + 3100, 3), vm_start(T0 + 4000, "vm3-1", 3, 2), vm_start(T0 + 4100, "vm3-2", 3, 2))
+
+
+expect("a clean run: no rule broken", checked("clean", [("crash", 3)], clean), None)
+expect("a host fenced again while off since its fence", checked("twice", [("crash", 3)], twice), "fenced again")
+expect("two hosts fenced each other", checked("mutual", [("split", ([1], [2, 3]))], mutual), "fenced each other")
+expect("a VM of a fenced host never came back", checked("lost", [("crash", 3)], lost), "started 0 times")
+expect("a VM back later than the bound", checked("late", [("crash", 3)], late), "after the fence (bound")
+expect("a VM started while its host still ran", checked("two", [("crash", 3)], on_two_hosts), "while host 3")
+expect("a fence without quorum (host 2 cut from both others)",
+       checked("quorum", [("cut", 2, 1), ("cut", 2, 3)], no_quorum), "without quorum")
+expect("a fence the model expects and that did not come", checked("missed", [("crash", 3)], lambda d: None),
+       "should have been fenced")
+expect("...but only a note when the link was lossy",
+       checked("lossy", [("crash", 3), ("lossy", 3, 30)], lambda d: None), None)
+expect("what the daemon started outlived every deadline",
+       checked("outlived", [("crash", 3)], clean, leftovers=[(1, 4242, "hafenced", 60)]), "past every deadline")
+print("1..%d" % done)
+sys.exit(1 if failed else 0)
