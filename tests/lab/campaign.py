@@ -275,7 +275,11 @@ class Run:
                     time.sleep(1.5)  # its VMs started, the pool view read again
                 elif f[0] == "daemon-kill-at":
                     # hafenced killed as soon as its history shows this step begun
-                    self.kill_at(*f[1:])
+                    if self.wait_record(*f[1:]):
+                        lab("fault", self.dir, "daemon-kill", f[1])
+                elif f[0] == "at":
+                    # the next fault once host's history shows this step begun
+                    self.wait_record(*f[1:])
                 elif f[0] in ("split", "lossy-between", "slow-between"):
                     lab("fault", self.dir, f[0], " ".join(map(str, f[1][0])), " ".join(map(str, f[1][1])), *f[2:])
                 else:
@@ -305,9 +309,9 @@ class Run:
         finally:
             lab("down", self.dir, check=False)
 
-    def kill_at(self, host, action, result=None, limit=40):
-        """daemon-kill host once its history holds a record of this action
-        (and result); bounded: a step that never comes is the run's problem."""
+    def wait_record(self, host, action, result=None, limit=40):
+        """Wait until host's history holds a record of this action (and
+        result); bounded: a step that never comes is the run's problem."""
         end = time.time() + limit
         path = os.path.join(self.dir, "h%d" % host, "history.jsonl")
         while time.time() < end:
@@ -317,10 +321,11 @@ class Run:
                 except ValueError:
                     continue
                 if r.get("action") == action and (result is None or r.get("result") == result):
-                    lab("fault", self.dir, "daemon-kill", host)
-                    return
+                    return True
             time.sleep(0.05)
-        self.problems.append("host %d never began %s %s: its daemon was not killed there" % (host, action, result or ""))
+        self.problems.append("host %d never began %s %s: the run's next step had nothing to follow"
+                             % (host, action, result or ""))
+        return False
 
     def outlived(self):
         """[(host, pid, command, age s)]: what a live host's hafenced started
@@ -614,10 +619,12 @@ def scripted(sizes):
                 ("n%d-slave-crash-bmc-slow-6s" % n, n, [("bmc-slow", last, 6000), ("crash", last)]),
                 ("n%d-slave-crash-bmc-slow-15s" % n, n, [("bmc-slow", last, 15000), ("crash", last)]),
                 ("n%d-slave-crash-bmc-flaky" % n, n, [("bmc-flaky", last), ("crash", last)]),
-                # a second failure while the first fence still runs
-                ("n%d-second-crash-during-fence" % n, n, [("bmc-slow", last, 4000), ("crash", last), ("sleep", 2),
-                                                         ("crash", last - 1)]),
             ]
+        if n >= 5:
+            # a second failure while the first fence still runs (its BMC slow):
+            # three of five hosts left, a quorum still
+            runs.append(("n%d-second-crash-during-fence" % n, n, [("bmc-slow", n, 4000), ("crash", n),
+                                                                 ("at", 1, "decision", "fence"), ("crash", n - 1)]))
         if n == 5:
             runs += [("n5-two-slaves-crash", 5, [("crash", 4), ("crash", 5)]),
                      ("n5-three-slaves-crash", 5, [("crash", 3), ("crash", 4), ("crash", 5)]),
@@ -656,7 +663,7 @@ SHORT = {
     "n3-master-crash-no-fence-path", "n3-partial-cut-master-last", "n3-last-deaf-to-master", "n3-lossy-30-master",
     "n3-slow-link-slave-crash", "n3-flapping-slave", "n3-master-daemon-killed-mid-fence",
     "n3-new-master-killed-mid-vm-starts", "n3-master-daemon-stopped-20s", "n3-master-disk-full-slave-crash",
-    "n3-slave-crash-bmc-slow-6s", "n3-slave-crash-bmc-flaky", "n3-second-crash-during-fence",
+    "n3-slave-crash-bmc-slow-6s", "n3-slave-crash-bmc-flaky", "n5-second-crash-during-fence",
     "n5-split-2-3", "n5-three-failures-in-turn", "n5-partial-cut-master-last",
 }
 
