@@ -22,24 +22,11 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$top/_build}" && pwd)
-for tool in jq ipmi_sim python3; do
-    command -v $tool >/dev/null || { echo "bench: $tool is missing (scripts/setup-debian.sh installs it)" >&2; exit 1; }
-done
 VMS=${BENCH_VMS:-1}
 RUNS=${BENCH_RUNS:-5}
-work=$(mktemp -d /tmp/hafence-bench-daemon.XXXXXX)
-top_srcdir=$top top_builddir=$build HAFENCED=$build/hafenced
-BMC_POWER_MODULE=$build/tests/peers/.libs/bmc-power.so
-HAFENCE_PLUGIN_PATH=$build/plugins/ipmi/.libs:$build/plugins/pool/.libs:$build/plugins/ping/.libs:$build/plugins/script/.libs
-export BMC_POWER_MODULE HAFENCE_PLUGIN_PATH
-# shellcheck source=tests/peers/pool-lab.sh
-. "$top/tests/peers/pool-lab.sh"
-LAB_PIDS="" LAB=$work/none
-trap 'lab_stop; [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"' EXIT
-results=${BENCH_RESULTS:-$top/bench/results}
-mkdir -p "$results"
-now_ms() { date +%s%3N; }
-load() { cut -d' ' -f1-3 /proc/loadavg; }
+NAME=daemon
+# shellcheck source=bench/pool-bench.sh
+. "$top/bench/pool-bench.sh"
 
 # host 3 runs VMS VMs, hosts 1 and 2 one each
 # shellcheck disable=SC2089,SC2090 # a jq program for lab.sh: its quotes are its own
