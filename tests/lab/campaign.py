@@ -3,7 +3,7 @@
 """The split-brain campaign: pools of real hafenced in network namespaces
 (tests/lab/lab.sh), broken on purpose, checked after each run.
 
-    campaign.py [--sizes 2,3] [--random N] [--seed S] [--no-scripted] [--short] [--only NAME] [--out DIR]
+    campaign.py [--sizes 2,3] [--random N] [--seed S] [--no-scripted] [--short] [--only NAME] [--shard K/N] [--out DIR]
 
 Each run builds a fresh lab (host 1 master, host 2 its autopromote slave),
 lets it settle, injects its faults all at once, watches for a while, and
@@ -735,6 +735,7 @@ def main():
     ap.add_argument("--seed", type=int, default=None)
     ap.add_argument("--no-scripted", action="store_true")
     ap.add_argument("--short", action="store_true", help="the short form's scripted runs only (CI)")
+    ap.add_argument("--shard", help="K/N: every Nth run from the Kth (labs side by side; give them one --seed)")
     ap.add_argument("--watch", type=float, default=10.0,
                     help="seconds a run with no fence to expect is watched after its faults (at most)")
     ap.add_argument("--out", default="/tmp/hafence-campaign")
@@ -752,6 +753,9 @@ def main():
             runs.append(("n%d-random-%03d" % (n, k + 1), n, random_faults(rng, n)))
     if a.only:
         runs = [r for r in runs if any(o in r[0] for o in a.only.split(","))]
+    if a.shard:
+        k, n = (int(x) for x in a.shard.split("/"))
+        runs = runs[k::n]
     os.makedirs(a.out, exist_ok=True)
     print("campaign: %d runs, random seed %d, logs in %s" % (len(runs), seed, a.out), flush=True)
     counts = {"runs": 0, "broken": 0, "fences": 0, "mutual": 0, "no-quorum": 0, "vm-twice": 0, "missed": 0,
