@@ -191,9 +191,9 @@ static hf_result set_tls(const http_client *c, CURL *h, hf_reply *reply)
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, c->opt.insecure || c->pin ? 0L : 2L);
     if (c->ca_file)
         curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
-        /* a pinned key stands instead of the CA: a board's self-signed
-     * certificate is trusted for exactly its key */
 #if HTTP_CAN_PIN
+    /* a pinned key stands instead of the CA: a board's self-signed
+     * certificate is trusted for exactly its key */
     if (c->pin && !c->opt.insecure)
         curl_easy_setopt(h, CURLOPT_PINNEDPUBLICKEY, c->pin);
 #endif
