@@ -29,9 +29,10 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 # shellcheck source=tests/peers/pool-json.sh
 . "$top/tests/peers/pool-json.sh"
 
-# a pseudo-random number in 1..N from the seed, the same sequence each run
+# a pseudo-random number in 1..N from the seed, the same sequence each
+# run: in $r (a command substitution would lose the state, every draw the same)
 state=$SEED
-draw() { state=$(( (state * 1103515245 + 12345) % 2147483648 )); echo $(( state / 65536 % $1 + 1 )); }
+draw() { state=$(( (state * 1103515245 + 12345) % 2147483648 )); r=$(( state / 65536 % $1 + 1 )); }
 fault() { "$lab" fault "$dir" "$@" >> "$dir/faults.out" 2>&1 || true; }
 
 sample() { # MINUTE: each running hafenced's RSS and open fds
@@ -52,9 +53,11 @@ while [ "$(date +%s)" -lt "$end" ]; do
         sample $minute
         minute=$((minute + 1)); next_sample=$(( $(date +%s) + 60 ))
     fi
-    h=$(draw 3); o=$(( h % 3 + 1 ))
-    case $(draw 10) in
-    1) fault lossy "$h" "$(( $(draw 3) * 20 ))"; undo="heal" ;;
+    draw 3; h=$r; o=$(( h % 3 + 1 ))
+    draw 3; pct=$(( r * 20 ))
+    draw 10
+    case $r in
+    1) fault lossy "$h" "$pct"; undo="heal" ;;
     2) fault slow "$h" 300 100; undo="heal" ;;
     3) fault flap "$h" 2000 10; undo="steady $h" ;;
     4) fault cut "$h" "$o"; undo="heal" ;;
@@ -65,7 +68,7 @@ while [ "$(date +%s)" -lt "$end" ]; do
     9) fault daemon-stop "$h"; undo="daemon-cont $h" ;;
     *) fault disk-full "$h"; undo="disk-free $h" ;;
     esac
-    [ "$(draw 8)" = 1 ] && fault daemon-kill "$o"
+    draw 8; [ "$r" = 1 ] && fault daemon-kill "$o"
     sleep 15
     # shellcheck disable=SC2086 # the undo's words
     fault $undo
