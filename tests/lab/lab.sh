@@ -313,22 +313,24 @@ nft_rule() { # NAMESPACE input|output RULE...
 # eth0) queued by iptables and held DELAY_MS +/- JITTER_MS by nfq-delay in
 # its namespace, each way; --queue-bypass lets them through when it is gone.
 slow() { # I DELAY_MS JITTER_MS [ADDRESS...]
-    i=$1 delay=$2 jitter=$3; shift 3
+    # sh has no local variables: slow_*, so that a caller's loop survives
+    slow_i=$1 slow_delay=$2 slow_jitter=$3; shift 3
     [ -x "$NFQ_DELAY" ] || die "no $NFQ_DELAY (make check builds it; needs libnetfilter-queue-dev)"
     if [ $# = 0 ]; then
-        for chain in "INPUT -i" "OUTPUT -o"; do
+        for slow_chain in "INPUT -i" "OUTPUT -o"; do
             # shellcheck disable=SC2086 # the chain and its interface option
-            in_ns "$i" iptables-legacy -A $chain eth0 -j NFQUEUE --queue-num 0 --queue-bypass || die "iptables in host $i"
+            in_ns "$slow_i" iptables-legacy -A $slow_chain eth0 -j NFQUEUE --queue-num 0 --queue-bypass ||
+                die "iptables in host $slow_i"
         done
     else
-        for a in "$@"; do
-            in_ns "$i" iptables-legacy -A OUTPUT -o eth0 -d "$a" -j NFQUEUE --queue-num 0 --queue-bypass ||
-                die "iptables in host $i"
+        for slow_address in "$@"; do
+            in_ns "$slow_i" iptables-legacy -A OUTPUT -o eth0 -d "$slow_address" -j NFQUEUE --queue-num 0 --queue-bypass ||
+                die "iptables in host $slow_i"
         done
     fi
-    [ -f "$DIR/h$i/slow.pid" ] && return 0
-    in_ns "$i" setsid "$NFQ_DELAY" 0 "$delay" "$jitter" 3600 >>"$DIR/h$i/slow.log" 2>&1 </dev/null &
-    echo $! > "$DIR/h$i/slow.pid"
+    [ -f "$DIR/h$slow_i/slow.pid" ] && return 0
+    in_ns "$slow_i" setsid "$NFQ_DELAY" 0 "$slow_delay" "$slow_jitter" 3600 >>"$DIR/h$slow_i/slow.log" 2>&1 </dev/null &
+    echo $! > "$DIR/h$slow_i/slow.pid"
 }
 fast() { # I: the link's packets no longer held
     in_ns "$1" iptables-legacy -F INPUT 2>/dev/null; in_ns "$1" iptables-legacy -F OUTPUT 2>/dev/null
