@@ -456,23 +456,15 @@ typedef struct summary_row {
     int64_t duration_ms;
 } summary_row;
 
-static int widest(const summary_row *rows, size_t n, size_t offset, const char *title)
-{
-    int w = (int)strlen(title);
-    for (size_t i = 0; i < n; i++) {
-        const char *v = *(const char *const *)((const char *)&rows[i] + offset);
-        w = (int)strlen(v) > w ? (int)strlen(v) : w;
-    }
-    return w;
-}
-
 static void print_summary_rows(const summary_row *rows, size_t n, hfc_action action, const char *noun, bool via)
 {
-    int w = widest(rows, n, offsetof(summary_row, who), "HOST/TARGET");
-    int rw = widest(rows, n, offsetof(summary_row, result), "RESULT"), vw = (int)strlen("BY");
+    int w = (int)strlen("HOST/TARGET"), rw = (int)strlen("RESULT"), vw = (int)strlen("BY");
     size_t failed = 0;
-    for (size_t i = 0; via && i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        w = (int)strlen(rows[i].who) > w ? (int)strlen(rows[i].who) : w;
+        rw = (int)strlen(rows[i].result) > rw ? (int)strlen(rows[i].result) : rw;
         vw = (int)strlen(rows[i].via) > vw ? (int)strlen(rows[i].via) : vw;
+    }
     printf("\n%-*s  %-7s  %-*s  ", w, "HOST/TARGET", "ACTION", rw, "RESULT");
     if (via)
         printf("%-*s  ", vw, "BY");

@@ -112,7 +112,7 @@ daemon_start() {
 
 host_stop() {
     for p in $(ip netns pids "$(ns "$1")" 2>/dev/null); do kill -CONT "$p" 2>/dev/null; kill -KILL "$p" 2>/dev/null; done
-    rm -f "$DIR/h$1/xapi.port" "$DIR/h$1/xapi.pid" "$DIR/h$1/daemon.pid"
+    rm -f "$DIR/h$1/xapi.port" "$DIR/h$1/xapi.pid" "$DIR/h$1/daemon.pid" "$DIR/h$1/slow.pid"
 }
 
 up() {
@@ -216,21 +216,14 @@ down() {
         for p in $(ip netns pids "$n" 2>/dev/null); do kill -CONT "$p" 2>/dev/null; kill -KILL "$p" 2>/dev/null; done
         ip netns delete "$n"
     done
-    stop_flaps
-    unmount_states "hafence-lab-$P"
+    unmount_states "^hafence-lab-$P\$"
     rm -f "$DIR/env"
 }
 
-# The state directories' disks (tmpfs named SOURCE; every lab's: hafence-lab-*).
+# The state directories' disks: the tmpfs mounts whose source matches RE
+# (one lab's: ^hafence-lab-P$; every lab's: ^hafence-lab-).
 unmount_states() {
-    awk -v src="$1" '$1 == src || (src == "hafence-lab-*" && $1 ~ /^hafence-lab-/) { print $2 }' /proc/mounts |
-        while read -r m; do umount -l "$m" 2>/dev/null; done
-}
-
-stop_flaps() {
-    for f in "$DIR"/h*/flap.pid; do
-        [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; rm -f "$f"
-    done
+    awk -v re="$1" '$1 ~ re { print $2 }' /proc/mounts | while read -r m; do umount -l "$m" 2>/dev/null; done
 }
 
 # Every namespace of a lab (hfl<4 hex digits>h<N> or ...sw), its processes killed.
@@ -239,7 +232,7 @@ down_all() {
         for p in $(ip netns pids "$n" 2>/dev/null); do kill -CONT "$p" 2>/dev/null; kill -KILL "$p" 2>/dev/null; done
         ip netns delete "$n"
     done
-    unmount_states "hafence-lab-*"
+    unmount_states "^hafence-lab-"
 }
 
 power() { # I 0|1: the host's BMC switched its power
