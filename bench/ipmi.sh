@@ -4,7 +4,8 @@
 # BMCs (ipmi_sim on loopback) in one run, as whole processes (hyperfine):
 #   status:      hafence   vs fence_ipmilan (fence-agents)   vs ipmitool -I lanplus
 #   off+verify:  hafence   vs fence_ipmilan -o off (which also checks the state)
-#   fence 32 hosts at once with hafence vs one host
+#   fence 32 and 256 hosts at once with hafence vs one host (256: the
+#   engine's bound on operations at once, HFC_ENGINE_MAX_PARALLEL)
 # Prints medians and the ratios peer/hafence.  Never asserts on time.
 #   bench/ipmi.sh [BUILDDIR]          (default ./_build)
 set -eu
@@ -23,7 +24,7 @@ results=${BENCH_RESULTS:-$top/bench/results}
 mkdir -p "$results"
 
 "$sim" start "$work/one" 1 >/dev/null
-"$sim" start "$work/many" 32 >/dev/null
+"$sim" start "$work/many" 256 >/dev/null
 port=$(cat "$work/one/bmc1/port")
 printf 'adminpw\n' > "$work/pw"; chmod 600 "$work/pw"
 HAFENCE_PLUGIN_PATH=$build/plugins/ipmi/.libs
@@ -50,15 +51,18 @@ hyperfine --warmup 2 --runs "$RUNS" --prepare "$power_on" --export-json "$result
 targets=""
 on_all=""
 i=1
-while [ $i -le 32 ]; do
+while [ $i -le 256 ]; do
     targets="${targets:+$targets }127.0.0.1:$(cat "$work/many/bmc$i/port")"
     on_all="$on_all echo 1 > $work/many/bmc$i/power;"
     i=$((i + 1))
 done
+echo "$on_all" > "$work/on-all.sh"
+t32=$(echo "$targets" | cut -d' ' -f1-32)
 many="ipmi username=admin workarounds=opensesspriv"
 hyperfine --warmup 2 --runs "$RUNS" --export-json "$results/ipmi-fence32.json" \
-    --prepare "$on_all" -n one "$hf off $many ${targets%% *} $hfopts" \
-    --prepare "$on_all" -n thirty-two "$hf off $many $targets $hfopts" >/dev/null 2>"$work/err3" || { cat "$work/err3"; exit 1; }
+    --prepare "sh $work/on-all.sh" -n one "$hf off $many ${targets%% *} $hfopts" \
+    --prepare "sh $work/on-all.sh" -n thirty-two "$hf off $many $t32 $hfopts" \
+    --prepare "sh $work/on-all.sh" -n all-256 "$hf off $many $targets $hfopts" >/dev/null 2>"$work/err3" || { cat "$work/err3"; exit 1; }
 
 median() { jq -r --arg n "$2" '.results[] | select(.command==$n) | .median * 1000' "$1"; }
 s_hf=$(median "$results/ipmi-status.json" hafence)
@@ -68,6 +72,7 @@ o_hf=$(median "$results/ipmi-off.json" hafence)
 o_fa=$(median "$results/ipmi-off.json" fence_ipmilan)
 f_1=$(median "$results/ipmi-fence32.json" one)
 f_32=$(median "$results/ipmi-fence32.json" thirty-two)
+f_256=$(median "$results/ipmi-fence32.json" all-256)
 ratio() { echo "scale=2; $1 / $2" | bc -l; }
 
 echo "ipmi plugin vs fence-agents and ipmitool (medians of $RUNS runs, whole processes, simulated BMCs)"
@@ -78,4 +83,6 @@ printf '  %-34s %9.1f ms\n' "off + verify: hafence" "$o_hf"
 printf '  %-34s %9.1f ms   fence_ipmilan/hafence = %sx (target >= 10)\n' "off + verify: fence_ipmilan" "$o_fa" "$(ratio "$o_fa" "$o_hf")"
 printf '  %-34s %9.1f ms\n' "fence 1 host (hafence)" "$f_1"
 printf '  %-34s %9.1f ms   32 hosts / 1 host     = %sx (target <= 1.5)\n' "fence 32 hosts at once (hafence)" "$f_32" "$(ratio "$f_32" "$f_1")"
+printf '  %-34s %9.1f ms   256 hosts / 1 host    = %sx (target <= 2)\n' "fence 256 hosts at once (hafence)" "$f_256" "$(ratio "$f_256" "$f_1")"
+echo "  load average $(cut -d' ' -f1-3 /proc/loadavg) after, $(nproc) cores; the 256 simulated BMCs run on the same cores"
 echo "raw results: $results/ipmi-*.json"

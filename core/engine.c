@@ -19,6 +19,7 @@
 #include "core/engine.h"
 
 #include <pthread.h>
+#include <sys/resource.h>
 
 typedef struct call_scope {
     const hfc_request *req;
@@ -593,9 +594,22 @@ static void run_in_process(job *jobs, size_t n, size_t width)
     free(threads);
 }
 
-void hfc_engine_run(const hfc_engine_options *opts, const hfc_request *requests, size_t n, hfc_outcome *outcomes)
+size_t hfc_engine_width(const hfc_engine_options *opts, size_t n)
 {
     size_t width = opts->max_parallel && opts->max_parallel < n ? opts->max_parallel : n;
+    struct rlimit files;
+    if (width > HFC_ENGINE_MAX_PARALLEL)
+        width = HFC_ENGINE_MAX_PARALLEL;
+    if (opts->isolate && getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY) {
+        size_t fit = files.rlim_cur > HFC_ENGINE_FD_RESERVE + 2 ? (files.rlim_cur - HFC_ENGINE_FD_RESERVE) / 2 : 1;
+        width = width < fit ? width : fit;
+    }
+    return width ? width : 1;
+}
+
+void hfc_engine_run(const hfc_engine_options *opts, const hfc_request *requests, size_t n, hfc_outcome *outcomes)
+{
+    size_t width = hfc_engine_width(opts, n);
     job *jobs;
     if (!n)
         return;

@@ -33,7 +33,7 @@ typedef struct hfc_engine_options {
     int64_t power_timeout_ms; /* wait for the state to read back; default 20000 */
     int retries;              /* extra power requests; default 1 */
     bool isolate;             /* child process per operation; default true */
-    size_t max_parallel;      /* 0: all at once */
+    size_t max_parallel;      /* 0: all at once, up to hfc_engine_width's bound */
     /* when it becomes non-zero (a signal handler sets it), running
      * operations are asked to stop and killed a second later */
     volatile sig_atomic_t *cancel;
@@ -47,6 +47,15 @@ typedef struct hfc_engine_options {
     void *progress_arg;
 } hfc_engine_options;
 void hfc_engine_options_init(hfc_engine_options *opts);
+
+/* The most operations one run keeps going at once, whatever max_parallel
+ * asks: the rest wait for a free slot, so that children and open files
+ * stay bounded.  Isolated, each running operation holds 2 descriptors in
+ * the caller (its pipe and pidfd): the bound is also kept within half of
+ * what RLIMIT_NOFILE leaves after HFC_ENGINE_FD_RESERVE. */
+#define HFC_ENGINE_MAX_PARALLEL 256
+#define HFC_ENGINE_FD_RESERVE   64
+size_t hfc_engine_width(const hfc_engine_options *opts, size_t n);
 
 /* A context for a call outside any plugin operation (a program run by the
  * core or a front end): deadline_ms (CLOCK_MONOTONIC), no other

@@ -4,12 +4,14 @@
  * Durations are never asserted (no timing assertion in unit tests). */
 #include "core/error.h"
 #include "core/log.h"
+#include "core/util.h"
 #include "core/params.h"
 #include "core/loader.h"
 #include "core/engine.h"
 #include "tests/tap.h"
 #include "tests/test_env.h"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -229,6 +231,55 @@ static void parallel(bool isolate)
     hfc_paramset_free(set);
 }
 
+/* Many targets in a process with few descriptors: the engine keeps as
+ * many running as its open files allow (2 each) and fences them all,
+ * where one child per target at once would run out of pipes. */
+static void many_bounded(void)
+{
+    enum {
+        N = 120
+    };
+    hfc_engine_options o = fast();
+    hfc_request *reqs = hfc_calloc(N, sizeof *reqs);
+    hfc_outcome *outs = hfc_calloc(N, sizeof *outs);
+    char(*names)[16] = hfc_calloc(N, sizeof *names);
+    hfc_paramset *set = hfc_paramset_new();
+    struct rlimit was, few;
+    hfc_error err;
+    hf_param *params;
+    int all = 1;
+    ok(hfc_engine_width(&o, 1000) == HFC_ENGINE_MAX_PARALLEL, "1000 targets: %d at once at most",
+       HFC_ENGINE_MAX_PARALLEL);
+    hfc_paramset_set(set, "state_dir", state_dir);
+    hfc_paramset_set(set, "delay_ms", "20");
+    params = hfc_params_validate(hfc_plugin_descriptor_of(dummy)->params, set, "dummy", &err);
+    for (int i = 0; i < N; i++) {
+        snprintf(names[i], sizeof names[i], "m%d", i);
+        set_state(names[i], "on");
+        reqs[i] = (hfc_request){dummy, params, NULL, names[i], HFC_ACTION_OFF, -1};
+    }
+    getrlimit(RLIMIT_NOFILE, &was);
+    few = was;
+    few.rlim_cur = HFC_ENGINE_FD_RESERVE + 32;
+    ok(setrlimit(RLIMIT_NOFILE, &few) == 0, "open files limited to %d", (int)few.rlim_cur);
+    ok(hfc_engine_width(&o, N) == 16, "%d descriptors: 16 operations at once", (int)few.rlim_cur);
+    hfc_engine_run(&o, reqs, N, outs);
+    setrlimit(RLIMIT_NOFILE, &was);
+    for (int i = 0; i < N; i++) {
+        if (!(outs[i].code == HF_OK && outs[i].verified && strcmp(get_state(names[i]), "off") == 0) && all) {
+            diag("%s: %s", names[i], outs[i].message);
+            all = 0;
+        }
+        hfc_outcome_clear(&outs[i]);
+    }
+    ok(all, "all %d targets fenced and verified off with %d open files", N, (int)few.rlim_cur);
+    hfc_params_free(params);
+    hfc_paramset_free(set);
+    free(names);
+    free(outs);
+    free(reqs);
+}
+
 static void heuristics(void)
 {
     char file[4096];
@@ -323,6 +374,7 @@ int main(int argc, char **argv)
     TAP_RUN(isolated);
     TAP_RUN(parallel_in_process);
     TAP_RUN(parallel_isolated);
+    TAP_RUN(many_bounded);
     TAP_RUN(heuristics);
     TAP_RUN(cancellation);
     hfc_plugin_unload(dummy);

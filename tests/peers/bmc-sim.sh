@@ -55,7 +55,7 @@ set_working_mc 0x20
     allowed_auths_user md2 md5 straight
     allowed_auths_operator md2 md5 straight
     allowed_auths_admin md2 md5 straight
-    guid a123456789abcdefa123456789abcd$(printf '%02x' "$i")
+    guid a123456789abcdefa123456789ab$(printf '%04x' "$i")
   endlan
   loadlib "$module" "$d"
   $sol
