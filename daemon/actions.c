@@ -258,7 +258,25 @@ static size_t describe_try(const hfc_fence_try *t, bool with_level, char *buf, s
     return n < 0 ? 0 : (size_t)n >= size ? size - 1 : (size_t)n;
 }
 
-static bool fence_peer(hafenced *d, peer *p, const char *label, bool master)
+/* Every device of the level that fenced found the host off already. */
+static bool found_off(const hfc_fence_walk *w)
+{
+    bool any = false;
+    for (size_t i = 0; i < w->count; i++) {
+        if (!w->tries[i].counted)
+            continue;
+        if (!w->tries[i].outcome.already)
+            return false;
+        any = true;
+    }
+    return any;
+}
+
+/* Fence a peer.  again: this daemon fenced it off before and nothing
+ * answered since (a takeover to retry): the walk reads its power all the
+ * same, since someone may have switched it on, and what finds it still off
+ * is recorded as "verify-off", not as another fence. */
+static bool fence_peer(hafenced *d, peer *p, const char *label, bool master, bool again)
 {
     /* the master is always powered off, as HA-Lizard fences it with stop:
      * a master that reboots would come back a second master */
@@ -289,7 +307,10 @@ static bool fence_peer(hafenced *d, peer *p, const char *label, bool master)
     result = hf_result_name(hfc_fence_walk_result(&w));
     tries = hfc_calloc(w.count ? w.count : 1, sizeof *tries);
     hfc_fence_walk_history(&w, tries);
-    if (t->count == 1)
+    if (again && fenced && verified && found_off(&w))
+        hafenced_record_tries(d, tries, w.count, HF_LOG_WARNING, p->uuid, "verify-off", result, verified, w.duration_ms,
+                              "%s is still off since this host fenced it (read from the device): %s", label, w.summary);
+    else if (t->count == 1)
         hafenced_record_tries(d, tries, w.count, fenced ? HF_LOG_WARNING : HF_LOG_ERROR, p->uuid, "fence", result,
                               verified, w.duration_ms, "fence %s of %s %s", hfc_action_name(action), label,
                               w.count ? detail : "(FAILED: no time left)");
@@ -587,7 +608,7 @@ void act_fence(hafenced *d, peer *p)
     }
     if (!was_master && !recovery_plan(d, p->uuid, step_deadline(d), &vms, &err))
         hfc_log(HF_LOG_ERROR, "cannot read the VMs of %s: %s", label, err.message);
-    fenced = fence_peer(d, p, label, was_master);
+    fenced = fence_peer(d, p, label, was_master, p->off_since_fence);
     if (!fenced && *d->stop) {
         /* a fence cancelled because the daemon stops is no verdict on the
          * peer: no self-fence, no VM starts; the next daemon decides again */
@@ -614,11 +635,14 @@ void act_fence(hafenced *d, peer *p)
                         "the fence of %s failed; FENCE_HA_ONFAIL=1: restarting its VMs all the same", label);
     }
     if (must_promote && !promoted && !(promoted = promote(d, label))) {
+        /* the next try reads the power again before it promotes */
+        p->off_since_fence = fenced && !p->fenced_unverified;
         vm_list_free(&vms);
         return;
     }
     p->phase = PEER_FENCED;
     p->not_fenced = false;
+    p->off_since_fence = false;
     mark_health(d, p->uuid, "failed");
     if (was_master && !recovery_plan(d, p->uuid, step_deadline(d), &vms, &err))
         hfc_log(HF_LOG_ERROR, "cannot read the VMs of %s: %s", label, err.message);
@@ -693,14 +717,18 @@ void choose_autopromote(hafenced *d)
     for (size_t i = 0; i < d->peer_count; i++) {
         const peer *p = &d->peers[i];
         const pool_host *h = pool_view_host(&d->view, p->uuid);
-        if (!h || !h->enabled || p->phase != PEER_WATCHED || p->watch.state == HFC_PEER_FAILED || p->not_fenced)
+        if (!h || !h->enabled || p->phase != PEER_WATCHED)
             continue;
+        /* the one chosen keeps the role until it is fenced or leaves the
+         * pool, even while it fails to answer: what this master cannot
+         * reach may be alive and sure it holds the role (the master's own
+         * link may be the fault), and a second holder would fence and
+         * promote too (two masters, every VM started twice) */
         if (strcmp(p->uuid, d->view.autopromote) == 0)
             keep = p->uuid;
-        if (!pick && p->watch.state == HFC_PEER_OK)
+        if (!pick && p->watch.state == HFC_PEER_OK && !p->not_fenced)
             pick = p->uuid;
     }
-    /* keep the one chosen while it is fit: fewer writes, a stable role */
     if (keep || !pick)
         return;
     /* just recorded, and the view read before that: not a new choice */

@@ -247,7 +247,7 @@ static void observe(hafenced *d, peer *p, const probe_result *r)
                         "%s failed: %lld checks %lld s apart unanswered (XAPI_COUNT=%lld retries): %s", label,
                         d->dc.settings.xapi_count + 1, d->dc.settings.xapi_delay, d->dc.settings.xapi_count, r->why);
     if (now == HFC_PEER_OK)
-        p->not_fenced = false;
+        p->not_fenced = p->off_since_fence = false;
     if (answered)
         p->failed_as_master = false;
 }

@@ -265,6 +265,7 @@ typedef struct peer {
     char decision[512];     /* the last decision about it */
     bool fenced_unverified; /* PEER_FENCED on the method's own word */
     bool not_fenced;        /* failed, and the decision was not to fence: checked again */
+    bool off_since_fence;   /* fenced off by us, then the takeover failed; nothing answered since */
     /* it was the pool master when it failed: it stays the old master (fenced
      * with off, SLAVE_HA) after this host took over, until it answers again */
     bool failed_as_master;

@@ -243,6 +243,22 @@ check "with FENCE_HA_ONFAIL=1 (reloaded on SIGHUP)" lab_wait 30 grep -q "configu
 check "  ... the next attempt restarts its VMs although the fence failed" lab_wait 30 grep -q "VM.start_on" "$LAB/xapi1.log"
 has "FENCE_HA_ONFAIL=1: restarting its VMs" "$(cat "$LAB/daemon1.log")" "  ... and says so"
 
+# ---- the autopromote slave stops answering and cannot be fenced: it keeps the role --------
+# (it may be alive and sure it holds the role: a second holder would fence
+# the master and promote itself too; the campaign's n3-lossy-30-master)
+new_lab keep-autopromote 3
+lab_config HAFENCE_FENCE_TIMEOUT=3
+for i in 1 2 3; do lab_daemon_start $i; done
+ready 1
+lab_wait 20 sh -c "jq -e '.role==\"autopromote slave\"' '$LAB/state2/status.json'"
+"$LAB_SIM" stop "$LAB/bmcs" 2 >/dev/null 2>&1
+lab_host_die 2
+check "the autopromote slave dies and its BMC is gone: fenced twice in vain" \
+    lab_wait 60 sh -c "jq -e -s 'map(select(.action==\"fence\" and .result!=\"ok\")) | length >= 2' '$LAB/history1.jsonl'"
+status_pool 1
+json_check "  ... the master keeps it as the autopromote slave" ".autopromote==\"$U2\""
+hasnt "autopromote_uuid $U3" "$(cat "$LAB/xapi1.log")" "  ... and never recorded another in the pool"
+
 # ---- a peer that answers again before XAPI_COUNT runs out is not fenced -----------------
 new_lab comes-back 3
 lab_config XAPI_COUNT=5
