@@ -107,6 +107,27 @@ def no_quorum(d):
     history(d, 2, fence(T0 + 3100, 3), vm_start(T0 + 4000, "vm3-1", 3, 2), vm_start(T0 + 4100, "vm3-2", 3, 2))
 
 
+def takeover_failed(d):
+    power(d, 1, T0 + 3000, 0)
+    history(d, 2, fence(T0 + 3100, 1),
+            {"time_ms": T0 + 5100, "action": "promote", "result": "unreachable", "host": campaign.uuid(2),
+             "message": "promotion FAILED: pool.emergency_transition_to_master after fencing the master xs1 (%s, x):"
+                        " XAPI: no answer" % campaign.uuid(1)},
+            {"time_ms": T0 + 7100, "action": "verify-off", "result": "ok", "host": campaign.uuid(1),
+             "message": "xs1 (x) is still off since this host fenced it"})
+
+
+def ap_first(d):
+    power(d, 1, T0 + 3000, 0)
+    history(d, 2, fence(T0 + 3100, 1), vm_start(T0 + 4000, "vm1-1", 1, 2), vm_start(T0 + 4100, "vm1-2", 1, 3))
+
+
+def ap_first_and_master(d):
+    ap_first(d)
+    power(d, 2, T0 + 3000, 0)
+    history(d, 1, fence(T0 + 3050, 2))
+
+
 expect("a clean run: no rule broken", checked("clean", [("crash", 3)], clean), None)
 expect("a host fenced again while off since its fence", checked("twice", [("crash", 3)], twice), "fenced again")
 expect("two hosts fenced each other", checked("mutual", [("split", ([1], [2, 3]))], mutual), "fenced each other")
@@ -121,5 +142,12 @@ expect("...but only a note when the link was lossy",
        checked("lossy", [("crash", 3), ("lossy", 3, 30)], lambda d: None), None)
 expect("what the daemon started outlived every deadline",
        checked("outlived", [("crash", 3)], clean, leftovers=[(1, 4242, "hafenced", 60)]), "past every deadline")
+expect("VMs not started, and the history says why (the takeover failed): no rule broken; a check of the power"
+       " is no second fence", checked("takeover", [("crash", 1)], takeover_failed), None)
+expect("...but VMs not started without a word: lost", checked("lost-silently", [("crash", 1)],
+       lambda d: (power(d, 1, T0 + 3000, 0), history(d, 2, fence(T0 + 3100, 1)))), "started 0 times")
+expect("master and autopromote slave cut from each other, each with a quorum: the slave may fence first",
+       checked("race", [("cut", 1, 2)], ap_first), None)
+expect("...but never both", checked("race-both", [("cut", 1, 2)], ap_first_and_master), "fenced each other")
 print("1..%d" % done)
 sys.exit(1 if failed else 0)
