@@ -115,6 +115,7 @@ void hfc_engine_options_init(hfc_engine_options *opts)
     opts->retries = 1;
     opts->isolate = true;
     opts->max_parallel = 0;
+    opts->thread_stack = 0;
     opts->cancel = NULL;
     opts->on_orphan = NULL;
     opts->orphan_arg = NULL;
@@ -580,13 +581,20 @@ static void *worker(void *arg)
     }
 }
 
-static void run_in_process(job *jobs, size_t n, size_t width)
+static void run_in_process(job *jobs, size_t n, size_t width, size_t stack)
 {
     pool p = {jobs, n, 0, PTHREAD_MUTEX_INITIALIZER};
     pthread_t *threads = hfc_calloc(width, sizeof *threads);
+    pthread_attr_t attr;
     size_t started = 0;
-    while (started < width && pthread_create(&threads[started], NULL, worker, &p) == 0)
+    /* small stacks fit glibc's cache of freed stacks: a daemon that runs
+     * its probes every second reuses them instead of mapping them anew */
+    pthread_attr_init(&attr);
+    if (stack)
+        pthread_attr_setstacksize(&attr, stack);
+    while (started < width && pthread_create(&threads[started], &attr, worker, &p) == 0)
         started++;
+    pthread_attr_destroy(&attr);
     if (!started)
         worker(&p); /* no thread to be had: one after the other, here */
     for (size_t i = 0; i < started; i++)
@@ -623,6 +631,6 @@ void hfc_engine_run(const hfc_engine_options *opts, const hfc_request *requests,
     if (opts->isolate)
         run_isolated(jobs, n, width);
     else
-        run_in_process(jobs, n, width);
+        run_in_process(jobs, n, width, opts->thread_stack);
     free(jobs);
 }

@@ -34,6 +34,7 @@ typedef struct hfc_engine_options {
     int retries;              /* extra power requests; default 1 */
     bool isolate;             /* child process per operation; default true */
     size_t max_parallel;      /* 0: all at once, up to hfc_engine_width's bound */
+    size_t thread_stack;      /* in-process: each worker's stack size; 0: the system's default */
     /* when it becomes non-zero (a signal handler sets it), running
      * operations are asked to stop and killed a second later */
     volatile sig_atomic_t *cancel;

@@ -8,10 +8,13 @@
  */
 #include "core/keys.h"
 #include "core/liveness.h"
+#include "core/util.h"
 
 #include <hafence/net.h>
 #include <errno.h>
 #include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 void hfc_peer_watch_init(hfc_peer_watch *w)
@@ -53,30 +56,112 @@ const char *hfc_peer_state_name(hfc_peer_state state)
     }
 }
 
-bool hfc_probe_tcp(const char *host, const char *port, int64_t timeout_ms, char *why, size_t why_size)
+/* One host's connection under way: its addresses, the one tried now. */
+typedef struct tcp_try {
+    struct addrinfo *list, *next;
+    int fd; /* the connect in flight; -1: none (done, or not begun) */
+    int error;
+} tcp_try;
+
+/* Start a connect to the host's next address; false when none is left. */
+static bool tcp_try_next(tcp_try *t)
 {
-    struct addrinfo hints, *ai = NULL, *a;
+    while (t->next) {
+        const struct addrinfo *a = t->next;
+        int fd = socket(a->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        t->next = a->ai_next;
+        if (fd < 0) {
+            t->error = errno;
+            continue;
+        }
+        if (connect(fd, a->ai_addr, a->ai_addrlen) == 0 || errno == EINPROGRESS) {
+            t->fd = fd; /* a connect done at once is seen by the poll too */
+            return true;
+        }
+        t->error = errno;
+        close(fd);
+    }
+    return false;
+}
+
+void hfc_probe_tcp_all(hfc_tcp_probe *probes, size_t n, const char *port, int64_t timeout_ms)
+{
+    tcp_try *tries = hfc_calloc(n ? n : 1, sizeof *tries);
+    struct pollfd *fds = hfc_calloc(n ? n : 1, sizeof *fds);
+    size_t *which = hfc_calloc(n ? n : 1, sizeof *which);
     int64_t end = hf_now_ms() + timeout_ms;
-    bool ok = false;
-    int e;
+    struct addrinfo hints;
     memset(&hints, 0, sizeof hints);
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV; /* the pool's addresses: no resolver wait */
-    if ((e = getaddrinfo(host, port, &hints, &ai)) != 0) {
-        snprintf(why, why_size, "%s: %s", host, gai_strerror(e));
-        return false;
+    for (size_t i = 0; i < n; i++) {
+        int e = getaddrinfo(probes[i].host, port, &hints, &tries[i].list);
+        probes[i].answered = false;
+        tries[i].fd = -1;
+        tries[i].error = ETIMEDOUT;
+        if (e != 0) {
+            snprintf(probes[i].why, sizeof probes[i].why, "%s: %s", probes[i].host, gai_strerror(e));
+            tries[i].list = NULL;
+            tries[i].error = 0;
+            continue;
+        }
+        tries[i].next = tries[i].list;
+        tcp_try_next(&tries[i]);
     }
-    snprintf(why, why_size, "%s port %s: no answer", host, port);
-    for (a = ai; a && !ok; a = a->ai_next) {
-        int err = 0, fd = hf_net_connect(a, NULL, end, &err);
-        ok = fd >= 0;
-        if (ok)
-            close(fd);
-        else
-            snprintf(why, why_size, "%s port %s: %s", host, port, err == ETIMEDOUT ? "no answer" : strerror(err));
+    for (;;) {
+        size_t waiting = 0;
+        int64_t left = end - hf_now_ms();
+        int got;
+        for (size_t i = 0; i < n; i++) {
+            if (tries[i].fd < 0)
+                continue;
+            fds[waiting] = (struct pollfd){.fd = tries[i].fd, .events = POLLOUT};
+            which[waiting++] = i;
+        }
+        if (!waiting || left <= 0)
+            break;
+        got = poll(fds, waiting, (int)left);
+        if (got < 0 && errno != EINTR)
+            break;
+        for (size_t k = 0; got > 0 && k < waiting; k++) {
+            tcp_try *t = &tries[which[k]];
+            int e = 0;
+            socklen_t len = sizeof e;
+            if (!fds[k].revents)
+                continue;
+            if (getsockopt(t->fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0)
+                e = errno;
+            close(t->fd);
+            t->fd = -1;
+            if (!e) {
+                probes[which[k]].answered = true;
+            } else {
+                t->error = e;
+                tcp_try_next(t); /* the host's next address, if it has one */
+            }
+        }
     }
-    freeaddrinfo(ai);
-    if (ok)
-        snprintf(why, why_size, "%s port %s answered", host, port);
-    return ok;
+    for (size_t i = 0; i < n; i++) {
+        if (tries[i].fd >= 0) {
+            close(tries[i].fd); /* the deadline passed: no answer */
+            tries[i].error = ETIMEDOUT;
+        }
+        if (tries[i].list && probes[i].answered)
+            snprintf(probes[i].why, sizeof probes[i].why, "%s port %s answered", probes[i].host, port);
+        else if (tries[i].list)
+            snprintf(probes[i].why, sizeof probes[i].why, "%s port %s: %s", probes[i].host, port,
+                     tries[i].error == ETIMEDOUT ? "no answer" : strerror(tries[i].error));
+        freeaddrinfo(tries[i].list);
+    }
+    free(which);
+    free(fds);
+    free(tries);
+}
+
+bool hfc_probe_tcp(const char *host, const char *port, int64_t timeout_ms, char *why, size_t why_size)
+{
+    hfc_tcp_probe p = {.host = host};
+    hfc_probe_tcp_all(&p, 1, port, timeout_ms);
+    snprintf(why, why_size, "%s", p.why);
+    return p.answered;
 }

@@ -28,8 +28,17 @@ bool hfc_peer_check_due(const hfc_peer_watch *watch, int64_t now_ms);
  * an answer before that starts over. */
 hfc_peer_state hfc_peer_observe(hfc_peer_watch *watch, bool answered, const hfc_settings *settings, int64_t now_ms);
 const char *hfc_peer_state_name(hfc_peer_state state);
-/* Does host (numeric address) accept a TCP connection on port within
- * timeout_ms?  why says what happened. */
+/* Does each host (a numeric address) accept a TCP connection on port
+ * within timeout_ms?  All at once from this thread (non-blocking connects
+ * and one poll), each address of a host in turn; answered and why (what
+ * happened) are set for each probe. */
+typedef struct hfc_tcp_probe {
+    const char *host;
+    bool answered;
+    char why[200];
+} hfc_tcp_probe;
+void hfc_probe_tcp_all(hfc_tcp_probe *probes, size_t n, const char *port, int64_t timeout_ms);
+/* The same for one host. */
 bool hfc_probe_tcp(const char *host, const char *port, int64_t timeout_ms, char *why, size_t why_size);
 
 #endif

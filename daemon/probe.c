@@ -17,19 +17,24 @@
 
 #include <pthread.h>
 
-typedef struct tcp_probe {
-    pthread_t thread;
-    const char *address;
-    char port[8];
-    int64_t timeout_ms;
-    bool answered;
-    char why[200];
-} tcp_probe;
+/* The probes' threads, every XAPI_DELAY (the ICMP probes': one a peer):
+ * stacks this small stay in glibc's cache of freed stacks (40 MiB) even
+ * for a 64-host pool, so each pass reuses them rather than mapping,
+ * faulting in and unmapping 8 MiB apiece.  A probe needs a few KiB. */
+#define PROBE_STACK (128 * 1024)
 
-static void *tcp_probe_run(void *arg)
+/* Every peer's TCP probe, in one thread beside the ICMP probes. */
+typedef struct tcp_batch {
+    hfc_tcp_probe *probes;
+    size_t n;
+    const char *port;
+    int64_t timeout_ms;
+} tcp_batch;
+
+static void *tcp_batch_run(void *arg)
 {
-    tcp_probe *t = arg;
-    t->answered = hfc_probe_tcp(t->address, t->port, t->timeout_ms, t->why, sizeof t->why);
+    tcp_batch *b = arg;
+    hfc_probe_tcp_all(b->probes, b->n, b->port, b->timeout_ms);
     return NULL;
 }
 
@@ -55,6 +60,7 @@ static void icmp_probes(const daemon_config *dc, const char *const *addresses, s
     snprintf(timeout, sizeof timeout, "%lld", (long long)(timeout_ms > 10 ? timeout_ms : 10));
     hfc_engine_options_init(&eo);
     eo.isolate = false;
+    eo.thread_stack = PROBE_STACK;
     eo.timeout_ms = timeout_ms + 500;
     for (size_t i = 0; i < n; i++) {
         hfc_paramset *set = hfc_paramset_new();
@@ -89,34 +95,36 @@ static void icmp_probes(const daemon_config *dc, const char *const *addresses, s
 
 void probe_peers(const daemon_config *dc, const char *const *addresses, size_t n, int64_t timeout_ms, probe_result *out)
 {
-    tcp_probe *tcp = hfc_calloc(n ? n : 1, sizeof *tcp);
+    hfc_tcp_probe *tcp = hfc_calloc(n ? n : 1, sizeof *tcp);
     hfc_outcome *icmp = hfc_calloc(n ? n : 1, sizeof *icmp);
-    bool *started = hfc_calloc(n ? n : 1, sizeof *started);
     char port[8];
+    tcp_batch batch = {tcp, n, port, timeout_ms};
+    pthread_t thread;
+    pthread_attr_t attr;
+    bool started;
     management_port(dc, port, sizeof port);
-    for (size_t i = 0; i < n; i++) {
-        tcp[i].address = addresses[i];
-        tcp[i].timeout_ms = timeout_ms;
-        hfc_strlcpy(tcp[i].port, port, sizeof tcp[i].port);
-        started[i] = pthread_create(&tcp[i].thread, NULL, tcp_probe_run, &tcp[i]) == 0;
-        if (!started[i])
-            tcp_probe_run(&tcp[i]);
-    }
+    for (size_t i = 0; i < n; i++)
+        tcp[i].host = addresses[i];
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, PROBE_STACK);
+    started = pthread_create(&thread, &attr, tcp_batch_run, &batch) == 0;
+    pthread_attr_destroy(&attr);
+    if (!started)
+        tcp_batch_run(&batch); /* no thread to be had: one after the other */
     icmp_probes(dc, addresses, n, timeout_ms, icmp);
+    if (started)
+        pthread_join(thread, NULL);
     for (size_t i = 0; i < n; i++) {
-        if (started[i])
-            pthread_join(tcp[i].thread, NULL);
         out[i].tcp = tcp[i].answered;
         out[i].icmp = icmp[i].code == HF_OK && icmp[i].vote == HF_VOTE_PASS;
         if (out[i].icmp && out[i].tcp)
-            snprintf(out[i].why, sizeof out[i].why, "answers ICMP and port %s", tcp[i].port);
+            snprintf(out[i].why, sizeof out[i].why, "answers ICMP and port %s", port);
         else if (out[i].icmp)
             snprintf(out[i].why, sizeof out[i].why, "answers ICMP, but %s", tcp[i].why);
         else
             snprintf(out[i].why, sizeof out[i].why, "no ICMP answer (%.100s); %s", icmp[i].message, tcp[i].why);
         hfc_outcome_clear(&icmp[i]);
     }
-    free(started);
     free(icmp);
     free(tcp);
 }

@@ -78,6 +78,32 @@ TAP_CASE(tcp_probe)
         ok(!hfc_probe_tcp("not-an-address", port, 1000, why, sizeof why), "a name is refused (no resolver wait): %s",
            why);
     }
+    /* every peer's probe in one call: each gets its own answer */
+    {
+        int l = socket(AF_INET, SOCK_STREAM, 0), gone = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a = {0}, b = {0};
+        socklen_t len = sizeof a, blen = sizeof b;
+        char port[16];
+        hfc_tcp_probe p[4] = {
+            {.host = "127.0.0.1"}, {.host = "127.0.0.2"}, {.host = "peer-name"}, {.host = "127.0.0.1"}};
+        a.sin_family = b.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        b.sin_addr.s_addr = htonl(INADDR_LOOPBACK + 1);
+        ok(bind(l, (struct sockaddr *)&a, sizeof a) == 0 && listen(l, 8) == 0 &&
+               getsockname(l, (struct sockaddr *)&a, &len) == 0,
+           "a listener on 127.0.0.1");
+        /* 127.0.0.2 on the same port: bound, never listening (refused) */
+        b.sin_port = a.sin_port;
+        ok(bind(gone, (struct sockaddr *)&b, sizeof b) == 0 && getsockname(gone, (struct sockaddr *)&b, &blen) == 0,
+           "127.0.0.2 on that port does not listen");
+        snprintf(port, sizeof port, "%d", ntohs(a.sin_port));
+        hfc_probe_tcp_all(p, 4, port, 2000);
+        ok(p[0].answered && p[3].answered, "all at once: the listener answered both probes (%s)", p[0].why);
+        ok(!p[1].answered && strstr(p[1].why, "refused"), "  ... the host that does not listen refused: %s", p[1].why);
+        ok(!p[2].answered && strstr(p[2].why, "peer-name"), "  ... a name is refused, named: %s", p[2].why);
+        close(gone);
+        close(l);
+    }
 }
 
 TAP_CASE(address_split)
