@@ -8,7 +8,8 @@
 #      network namespaces: the scripted scenarios and a few random ones)
 #   4. builds again with ASan+UBSan and runs the tests once more, and once
 #      more with the oldest libcurl's fallbacks forced (its clients' tests)
-#   5. runs each fuzz target for a bounded time (FUZZ_SECONDS, default 30)
+#   5. runs each fuzz target for a bounded time (FUZZ_SECONDS, default 30),
+#      beside the campaign at the lowest priority
 #   6. make distcheck (the unit tests in the tarball; every tracked file in it)
 #   7. builds the Debian packages, runs lintian on them and smoke-tests them
 #      unpacked in a throwaway root (scripts/package-debian.sh), then the
@@ -61,7 +62,13 @@ grep -E '^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):' "$top/_build/check.out" |
 count_make_check "$top/_build/check.out"
 [ $rc = 0 ] || { echo "make check failed; logs:"; for f in "$top"/_build/tests/*.log; do grep -l '^not ok\|^ERROR' "$f" >/dev/null 2>&1 && { echo "--- $f"; grep -B2 -A8 '^not ok\|^ERROR\|^Bail' "$f" | head -60; }; done; }
 
-step "pool lab: the split-brain campaign, short form"
+# the fuzzers run beside the campaign, at the lowest priority: the labs'
+# daemons mostly wait on their timers and must come first
+( FUZZ_OUT="$top/_build/fuzz" nice -n 19 "$top/fuzz/run.sh" "$FUZZ_SECONDS" > "$top/_build/fuzz.out" 2>&1
+  echo $? > "$top/_build/fuzz.rc" ) &
+fuzzing=$!
+
+step "pool lab: the split-brain campaign, short form (the fuzzers beside it)"
 if [ "$(id -u)" = 0 ] && [ -x "$top/_build/hafenced" ]; then
     # the short form's scripted runs (every fault class once, the five-host
     # quorum cases) and a random one per size, in two labs side by side
@@ -119,9 +126,10 @@ else
     one "build with the oldest libcurl's fallbacks" 1
 fi
 
-step "fuzz: ${FUZZ_SECONDS}s per target"
-FUZZ_OUT="$top/_build/fuzz" "$top/fuzz/run.sh" "$FUZZ_SECONDS"
-one "fuzz targets (config, hostmap, xmlrpc, ribcl, redfish, screens) without a crash" $?
+step "fuzz: ${FUZZ_SECONDS}s per target (run beside the campaign)"
+wait "$fuzzing"
+cat "$top/_build/fuzz.out"
+one "fuzz targets (config, hostmap, xmlrpc, ribcl, redfish, screens) without a crash" "$(cat "$top/_build/fuzz.rc" 2>/dev/null || echo 1)"
 
 step "make distcheck: the tarball builds, installs and uninstalls; every tracked file is in it"
 # The whole suite ran twice above; in the unpacked tarball the unit tests
