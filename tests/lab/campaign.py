@@ -206,9 +206,11 @@ class Topology:
         from each other, each with a quorum through the others (a partial
         partition).  The master's fence is expected; the slave's may come
         first (the master's first fence level dead or slow), and then the
-        master, off, fences nobody.  Never both: the mutual-fence rule."""
+        master, off, fences nobody.  Never both: the mutual-fence rule.
+        Three hosts or more: in a two-host pool the slave waits its split
+        delay, so that the master goes first, and anything else is a miss."""
         m, ap = MASTER, AUTOPROMOTE
-        if m in self.fenced or m in self.maintenance or ap in self.maintenance or ap in self.fenced:
+        if self.n < 3 or m in self.fenced or m in self.maintenance or ap in self.maintenance or ap in self.fenced:
             return None
         both = (self.acts(m) and self.quorum(m) and not self.reaches(m, ap) and self.fenceable(ap)
                 and self.acts(ap) and self.quorum(ap) and not self.reaches(ap, m) and self.fenceable(m))

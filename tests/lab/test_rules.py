@@ -40,12 +40,12 @@ def power(d, host, t, state):
         f.write("%d power %d\n" % (t, state))
 
 
-def checked(name, faults, write, leftovers=()):
-    """A run of 3 hosts with these faults, its files written by write(dir);
+def checked(name, faults, write, leftovers=(), n=3):
+    """A run of n hosts with these faults, its files written by write(dir);
     the problems the checker finds."""
     out = tempfile.mkdtemp(prefix="hafence-rules.")
     try:
-        r = campaign.Run(out, name, 3, faults, 1)
+        r = campaign.Run(out, name, n, faults, 1)
         os.makedirs(r.dir)
         write(r.dir)
         r.t0 = T0
@@ -149,5 +149,7 @@ expect("...but VMs not started without a word: lost", checked("lost-silently", [
 expect("master and autopromote slave cut from each other, each with a quorum: the slave may fence first",
        checked("race", [("cut", 1, 2)], ap_first), None)
 expect("...but never both", checked("race-both", [("cut", 1, 2)], ap_first_and_master), "fenced each other")
+expect("...and in a two-host split the slave waits: its fence of the master first is a miss",
+       checked("split-2", [("split", ([1], [2]))], ap_first, n=2), "should have been fenced")
 print("1..%d" % done)
 sys.exit(1 if failed else 0)
