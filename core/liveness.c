@@ -68,18 +68,9 @@ static bool tcp_try_next(tcp_try *t)
 {
     while (t->next) {
         const struct addrinfo *a = t->next;
-        int fd = socket(a->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         t->next = a->ai_next;
-        if (fd < 0) {
-            t->error = errno;
-            continue;
-        }
-        if (connect(fd, a->ai_addr, a->ai_addrlen) == 0 || errno == EINPROGRESS) {
-            t->fd = fd; /* a connect done at once is seen by the poll too */
-            return true;
-        }
-        t->error = errno;
-        close(fd);
+        if ((t->fd = hf_net_connect_start(a, &t->error)) >= 0)
+            return true; /* a connect done at once is seen by the poll too */
     }
     return false;
 }
@@ -102,7 +93,6 @@ void hfc_probe_tcp_all(hfc_tcp_probe *probes, size_t n, const char *port, int64_
         if (e != 0) {
             snprintf(probes[i].why, sizeof probes[i].why, "%s: %s", probes[i].host, gai_strerror(e));
             tries[i].list = NULL;
-            tries[i].error = 0;
             continue;
         }
         tries[i].next = tries[i].list;
@@ -125,20 +115,16 @@ void hfc_probe_tcp_all(hfc_tcp_probe *probes, size_t n, const char *port, int64_
             break;
         for (size_t k = 0; got > 0 && k < waiting; k++) {
             tcp_try *t = &tries[which[k]];
-            int e = 0;
-            socklen_t len = sizeof e;
+            bool connected;
             if (!fds[k].revents)
                 continue;
-            if (getsockopt(t->fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0)
-                e = errno;
+            connected = hf_net_connect_done(t->fd, &t->error);
             close(t->fd);
             t->fd = -1;
-            if (!e) {
+            if (connected)
                 probes[which[k]].answered = true;
-            } else {
-                t->error = e;
+            else
                 tcp_try_next(t); /* the host's next address, if it has one */
-            }
         }
     }
     for (size_t i = 0; i < n; i++) {

@@ -7,6 +7,8 @@
  *
  *   hf_net_split_address()  an address as operators write it, split
  *   hf_net_connect()        a TCP connect bounded by the call's deadline
+ *   hf_net_connect_start()  its two halves, for a plugin that waits on
+ *   hf_net_connect_done()   several connects in one poll() of its own
  *
  * In strict ISO modes (-std=c99/c11 without GNU extensions) define
  * _POSIX_C_SOURCE 200809L before the first include, as for any POSIX API.
@@ -68,15 +70,11 @@ static inline bool hf_net_split_address(const char *text, char *host, size_t hos
     return true;
 }
 
-/* Connect a TCP socket to one address (a getaddrinfo() result) before
- * until_ms (the clock of hf_context.deadline_ms: pass ctx->deadline_ms, or
- * less to leave time for the protocol), giving up early when ctx says the
- * call is cancelled (ctx may be NULL).  Returns the connected socket,
- * non-blocking and close-on-exec, which the caller closes; or -1 with
- * *error set (ETIMEDOUT when the deadline passed, ECANCELED when
- * cancelled, else the connect error).  Resolving a name is not covered by
- * the deadline: getaddrinfo() with AI_NUMERICHOST never waits. */
-static inline int hf_net_connect(const struct addrinfo *ai, const hf_context *ctx, int64_t until_ms, int *error)
+/* Start a TCP connect to one address (a getaddrinfo() result) without
+ * waiting for it.  Returns the socket, non-blocking and close-on-exec,
+ * connected or with the connect in progress (poll it for POLLOUT, then ask
+ * hf_net_connect_done()); or -1 with *error set. */
+static inline int hf_net_connect_start(const struct addrinfo *ai, int *error)
 {
     int fd = socket(ai->ai_family, ai->ai_socktype ? ai->ai_socktype : SOCK_STREAM, ai->ai_protocol);
     if (fd < 0) {
@@ -89,11 +87,40 @@ static inline int hf_net_connect(const struct addrinfo *ai, const hf_context *ct
         close(fd);
         return -1;
     }
+    return fd;
+}
+
+/* After poll() said POLLOUT (or POLLERR/POLLHUP) on a socket from
+ * hf_net_connect_start(): true when the connect succeeded; false with
+ * *error set to why it failed (the socket stays open: the caller closes
+ * it either way). */
+static inline bool hf_net_connect_done(int fd, int *error)
+{
+    int e = 0;
+    socklen_t len = sizeof e;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0)
+        e = errno;
+    *error = e;
+    return e == 0;
+}
+
+/* Connect a TCP socket to one address (a getaddrinfo() result) before
+ * until_ms (the clock of hf_context.deadline_ms: pass ctx->deadline_ms, or
+ * less to leave time for the protocol), giving up early when ctx says the
+ * call is cancelled (ctx may be NULL).  Returns the connected socket,
+ * non-blocking and close-on-exec, which the caller closes; or -1 with
+ * *error set (ETIMEDOUT when the deadline passed, ECANCELED when
+ * cancelled, else the connect error).  Resolving a name is not covered by
+ * the deadline: getaddrinfo() with AI_NUMERICHOST never waits. */
+static inline int hf_net_connect(const struct addrinfo *ai, const hf_context *ctx, int64_t until_ms, int *error)
+{
+    int fd = hf_net_connect_start(ai, error);
+    if (fd < 0)
+        return -1;
     for (;;) { /* wait for the connect in slices, to see a cancel in time */
         struct pollfd p;
         int64_t left = until_ms - hf_now_ms();
-        int e = 0, n;
-        socklen_t len = sizeof e;
+        int n;
         p.fd = fd;
         p.events = POLLOUT;
         p.revents = 0;
@@ -110,8 +137,7 @@ static inline int hf_net_connect(const struct addrinfo *ai, const hf_context *ct
         }
         if (n <= 0)
             continue;
-        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0 || e) {
-            *error = e ? e : errno;
+        if (!hf_net_connect_done(fd, error)) {
             close(fd);
             return -1;
         }
