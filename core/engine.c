@@ -163,14 +163,27 @@ typedef struct fence_call {
     call_scope scope;
     const hfc_engine_options *opts;
     int64_t deadline_ms;
+    int64_t answer_ms; /* how long the device took to answer the last call */
 } fence_call;
+
+int64_t hfc_readback_wait_ms(int n, int64_t answer_ms)
+{
+    int64_t wait = n >= 8 ? HFC_READBACK_MAX_MS : HFC_READBACK_FIRST_MS << n;
+    if (answer_ms >= HFC_READBACK_SLOW_MS)
+        return HFC_READBACK_MAX_MS;
+    if (wait < answer_ms)
+        wait = answer_ms;
+    return wait > HFC_READBACK_MAX_MS ? HFC_READBACK_MAX_MS : wait;
+}
 
 static hf_result call_status(fence_call *c, hf_power *power, hf_reply *reply)
 {
     hf_fence_status_fn *fn = hfc_plugin_fence_status(c->req->plugin);
     hf_result r;
+    int64_t start = hf_now_ms();
     memset(reply, 0, sizeof *reply);
     r = settle(fn(c->instance, &c->ctx, c->req->target, reply), reply);
+    c->answer_ms = hf_now_ms() - start;
     *power = r == HF_OK ? reply->power : HF_POWER_UNKNOWN;
     if (r == HF_OK && *power != HF_POWER_ON && *power != HF_POWER_OFF)
         *power = HF_POWER_UNKNOWN;
@@ -179,10 +192,14 @@ static hf_result call_status(fence_call *c, hf_power *power, hf_reply *reply)
 
 static hf_result call_power(fence_call *c, hf_fence_power_fn *fn, hf_reply *reply)
 {
+    int64_t start = hf_now_ms();
+    hf_result r;
     memset(reply, 0, sizeof *reply);
     if (!fn)
         return hf_reply_set(reply, HF_E_UNSUPPORTED, "%s does not offer this action", hfc_plugin_name(c->req->plugin));
-    return settle(fn(c->instance, &c->ctx, c->req->target, reply), reply);
+    r = settle(fn(c->instance, &c->ctx, c->req->target, reply), reply);
+    c->answer_ms = hf_now_ms() - start;
+    return r;
 }
 
 static bool timed_out(const fence_call *c)
@@ -251,7 +268,8 @@ static void power_verified(fence_call *c, hf_fence_power_fn *fn, hf_power want, 
     char last_msg[HF_MESSAGE_MAX];
     snprintf(last_msg, sizeof last_msg, "%s", reply.message);
     for (int attempt = 0; attempt <= c->opts->retries && !timed_out(c); attempt++) {
-        int64_t wait = 100, until;
+        int64_t until;
+        int nth = 0; /* read-backs after this request */
         out->attempts++;
         trace(c, "power %s request %d of %d sent", word, attempt + 1, c->opts->retries + 1);
         r = call_power(c, fn, &reply);
@@ -277,6 +295,7 @@ static void power_verified(fence_call *c, hf_fence_power_fn *fn, hf_power want, 
             int64_t left = until - hf_now_ms();
             if (left <= 0)
                 break;
+            int64_t wait = hfc_readback_wait_ms(nth++, c->answer_ms);
             hfc_sleep_ms(wait < left ? wait : left, c->scope.cancel);
             if (timed_out(c))
                 break;
@@ -294,9 +313,6 @@ static void power_verified(fence_call *c, hf_fence_power_fn *fn, hf_power want, 
                      hf_power_name(now), r == HF_OK ? "" : ": ", r == HF_OK ? "" : reply.message);
             if (final_error(r))
                 break;
-            /* short first, growing: most devices answer within a second,
-             * slow ones are not asked more than once a second */
-            wait = wait * 3 / 2 > 1000 ? 1000 : wait * 3 / 2;
         }
         if (final_error(last))
             break;

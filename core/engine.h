@@ -97,6 +97,21 @@ void hfc_outcome_clear(hfc_outcome *out); /* frees items */
 
 /* Run n requests, in parallel, each bounded by opts->timeout_ms.  Never
  * fails as a whole: each outcome says what happened to its request. */
+/* The read-back schedule after a power request: the wait before read n
+ * (0: the first), given how long the device took to answer its last call.
+ * Short first (HFC_READBACK_FIRST_MS), doubling, so a device that switches
+ * at once is verified at once; never shorter than the device's own answer
+ * time (it spends at most half its time answering us); at most
+ * HFC_READBACK_MAX_MS apart, and that from the start for a device that
+ * takes HFC_READBACK_SLOW_MS or more to answer: a slow device is not asked
+ * more than once a second. */
+enum {
+    HFC_READBACK_FIRST_MS = 5,
+    HFC_READBACK_MAX_MS = 1000,
+    HFC_READBACK_SLOW_MS = 100
+};
+int64_t hfc_readback_wait_ms(int n, int64_t answer_ms);
+
 void hfc_engine_run(const hfc_engine_options *opts, const hfc_request *requests, size_t n, hfc_outcome *outcomes);
 /* One request in the calling thread (what the isolated child runs). */
 void hfc_engine_execute(const hfc_engine_options *opts, const hfc_request *req, int64_t deadline_ms,

@@ -189,46 +189,74 @@ static void both_modes(bool isolate)
     hfc_outcome_clear(&out);
 }
 
+/* n dummy targets named PREFIX0.., each switched on, one off request per
+ * target with the dummy's delay_ms: what the parallel cases fence. */
+typedef struct batch {
+    int n;
+    hfc_request *reqs;
+    hfc_outcome *outs;
+    char (*names)[16];
+    hfc_paramset *set;
+    hf_param *params;
+} batch;
+
+static batch batch_new(const char *prefix, int n, const char *delay_ms)
+{
+    batch b = {n,
+               hfc_calloc((size_t)n, sizeof *b.reqs),
+               hfc_calloc((size_t)n, sizeof *b.outs),
+               hfc_calloc((size_t)n, sizeof *b.names),
+               hfc_paramset_new(),
+               NULL};
+    hfc_error err;
+    hfc_paramset_set(b.set, "state_dir", state_dir);
+    hfc_paramset_set(b.set, "delay_ms", delay_ms);
+    b.params = hfc_params_validate(hfc_plugin_descriptor_of(dummy)->params, b.set, "dummy", &err);
+    for (int i = 0; i < n; i++) {
+        snprintf(b.names[i], sizeof b.names[i], "%s%d", prefix, i);
+        b.reqs[i] = (hfc_request){dummy, b.params, NULL, b.names[i], HFC_ACTION_OFF, -1};
+    }
+    return b;
+}
+
+/* Switch every target on, fence them all in one engine call; true when
+ * each came back done, verified and off (the first that did not is told). */
+static bool batch_fence(batch *b, const hfc_engine_options *o)
+{
+    bool all = true;
+    for (int i = 0; i < b->n; i++)
+        set_state(b->names[i], "on");
+    hfc_engine_run(o, b->reqs, (size_t)b->n, b->outs);
+    for (int i = 0; i < b->n; i++) {
+        if (all && !(b->outs[i].code == HF_OK && b->outs[i].verified && strcmp(get_state(b->names[i]), "off") == 0)) {
+            diag("%s: %s", b->names[i], b->outs[i].message);
+            all = false;
+        }
+        hfc_outcome_clear(&b->outs[i]);
+    }
+    return all;
+}
+
+static void batch_free(batch *b)
+{
+    hfc_params_free(b->params);
+    hfc_paramset_free(b->set);
+    free(b->names);
+    free(b->outs);
+    free(b->reqs);
+}
+
 static void parallel(bool isolate)
 {
-    enum {
-        N = 8
-    };
     hfc_engine_options o = fast();
-    hfc_request reqs[N];
-    hfc_outcome outs[N];
-    char names[N][16];
-    hfc_paramset *set = hfc_paramset_new();
-    hfc_error err;
-    hf_param *params;
-    int all = 1;
-    hfc_paramset_set(set, "state_dir", state_dir);
-    hfc_paramset_set(set, "delay_ms", "300");
-    params = hfc_params_validate(hfc_plugin_descriptor_of(dummy)->params, set, "dummy", &err);
-    for (int i = 0; i < N; i++) {
-        snprintf(names[i], sizeof names[i], "p%d", i);
-        set_state(names[i], "on");
-        reqs[i] = (hfc_request){dummy, params, NULL, names[i], HFC_ACTION_OFF, -1};
-    }
+    batch b = batch_new("p", 8, "300");
     o.isolate = isolate;
-    hfc_engine_run(&o, reqs, N, outs);
-    for (int i = 0; i < N; i++) {
-        all = all && outs[i].code == HF_OK && outs[i].verified && strcmp(get_state(names[i]), "off") == 0;
-        hfc_outcome_clear(&outs[i]);
-    }
-    ok(all, "%s: %d targets fenced in one call, each verified off", isolate ? "isolated" : "in-process", N);
+    ok(batch_fence(&b, &o), "%s: %d targets fenced in one call, each verified off", isolate ? "isolated" : "in-process",
+       b.n);
     o.max_parallel = 3;
-    for (int i = 0; i < N; i++)
-        set_state(names[i], "on");
-    hfc_engine_run(&o, reqs, N, outs);
-    all = 1;
-    for (int i = 0; i < N; i++) {
-        all = all && outs[i].code == HF_OK && outs[i].verified;
-        hfc_outcome_clear(&outs[i]);
-    }
-    ok(all, "%s: bounded concurrency (3 at a time) fences all %d", isolate ? "isolated" : "in-process", N);
-    hfc_params_free(params);
-    hfc_paramset_free(set);
+    ok(batch_fence(&b, &o), "%s: bounded concurrency (3 at a time) fences all %d", isolate ? "isolated" : "in-process",
+       b.n);
+    batch_free(&b);
 }
 
 /* Many targets in a process with few descriptors: the engine keeps as
@@ -236,48 +264,21 @@ static void parallel(bool isolate)
  * where one child per target at once would run out of pipes. */
 static void many_bounded(void)
 {
-    enum {
-        N = 120
-    };
     hfc_engine_options o = fast();
-    hfc_request *reqs = hfc_calloc(N, sizeof *reqs);
-    hfc_outcome *outs = hfc_calloc(N, sizeof *outs);
-    char(*names)[16] = hfc_calloc(N, sizeof *names);
-    hfc_paramset *set = hfc_paramset_new();
+    batch b = batch_new("m", 120, "20");
     struct rlimit was, few;
-    hfc_error err;
-    hf_param *params;
-    int all = 1;
+    bool all;
     ok(hfc_engine_width(&o, 1000) == HFC_ENGINE_MAX_PARALLEL, "1000 targets: %d at once at most",
        HFC_ENGINE_MAX_PARALLEL);
-    hfc_paramset_set(set, "state_dir", state_dir);
-    hfc_paramset_set(set, "delay_ms", "20");
-    params = hfc_params_validate(hfc_plugin_descriptor_of(dummy)->params, set, "dummy", &err);
-    for (int i = 0; i < N; i++) {
-        snprintf(names[i], sizeof names[i], "m%d", i);
-        set_state(names[i], "on");
-        reqs[i] = (hfc_request){dummy, params, NULL, names[i], HFC_ACTION_OFF, -1};
-    }
     getrlimit(RLIMIT_NOFILE, &was);
     few = was;
     few.rlim_cur = HFC_ENGINE_FD_RESERVE + 32;
     ok(setrlimit(RLIMIT_NOFILE, &few) == 0, "open files limited to %d", (int)few.rlim_cur);
-    ok(hfc_engine_width(&o, N) == 16, "%d descriptors: 16 operations at once", (int)few.rlim_cur);
-    hfc_engine_run(&o, reqs, N, outs);
+    ok(hfc_engine_width(&o, (size_t)b.n) == 16, "%d descriptors: 16 operations at once", (int)few.rlim_cur);
+    all = batch_fence(&b, &o);
     setrlimit(RLIMIT_NOFILE, &was);
-    for (int i = 0; i < N; i++) {
-        if (!(outs[i].code == HF_OK && outs[i].verified && strcmp(get_state(names[i]), "off") == 0) && all) {
-            diag("%s: %s", names[i], outs[i].message);
-            all = 0;
-        }
-        hfc_outcome_clear(&outs[i]);
-    }
-    ok(all, "all %d targets fenced and verified off with %d open files", N, (int)few.rlim_cur);
-    hfc_params_free(params);
-    hfc_paramset_free(set);
-    free(names);
-    free(outs);
-    free(reqs);
+    ok(all, "all %d targets fenced and verified off with %d open files", b.n, (int)few.rlim_cur);
+    batch_free(&b);
 }
 
 static void heuristics(void)
@@ -357,6 +358,31 @@ TAP_CASE(parallel_isolated)
     parallel(true);
 }
 
+/* The read-back schedule after a power request: no fixed first pause for
+ * a device that answers at once, never busier than the device's own
+ * answer time, a slow device asked once a second at most. */
+TAP_CASE(readback_schedule)
+{
+    static const struct {
+        const char *row;
+        int n;
+        int64_t answer_ms, want;
+    } rows[] = {
+        {"first read-back of a fast device: 5 ms", 0, 1, 5},
+        {"then doubling: 10 ms", 1, 1, 10},
+        {"the seventh: 320 ms", 6, 2, 320},
+        {"at most a second apart", 8, 2, 1000},
+        {"far on: still a second", 1000, 0, 1000},
+        {"never shorter than the device's own answer (40 ms)", 0, 40, 40},
+        {"its answer, until doubling passes it", 4, 40, 80},
+        {"a device that takes 100 ms to answer: once a second from the start", 0, 100, 1000},
+        {"a device that takes 3 s: once a second", 2, 3000, 1000},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        ok(hfc_readback_wait_ms(rows[i].n, rows[i].answer_ms) == rows[i].want, "%s (got %lld ms)", rows[i].row,
+           (long long)hfc_readback_wait_ms(rows[i].n, rows[i].answer_ms));
+}
+
 int main(int argc, char **argv)
 {
     char file[4096];
@@ -370,6 +396,7 @@ int main(int argc, char **argv)
     if (!dummy)
         return tap_done();
     hfc_log_set_level(HF_LOG_ERROR);
+    TAP_RUN(readback_schedule);
     TAP_RUN(in_process);
     TAP_RUN(isolated);
     TAP_RUN(parallel_in_process);
