@@ -323,8 +323,9 @@ class Run:
             # too: until its host's VMs are back or a cause is recorded, at
             # most the VM bound after that fence
             while True:
-                waiting = [self.fence_time(h) for h in self.fences()
-                           if not self.vms_back([h]) and not self.why_vms_down(h)]
+                recs = self.history()  # read once a poll
+                waiting = [self.fence_time(h, recs) for h in self.fences(recs)
+                           if not self.vms_back([h], recs) and not self.why_vms_down(h, recs)]
                 if not waiting or time.time() * 1000 > max(waiting) + VM_BACK_BOUND_MS + 2000:
                     break
                 time.sleep(0.25)
@@ -415,10 +416,12 @@ class Run:
                   if r["action"] == "fence" and r["result"] == "ok" and r["time_ms"] < t_ms]
         return Topology(self.n, faults, fenced)
 
-    def vm_starts(self):
-        """[(vm, origin host, started on host, record)]"""
+    def vm_starts(self, recs=None):
+        """[(vm, origin host, started on host, record)]; recs: the
+        histories when the caller has read them already (as for the
+        methods below)"""
         out = []
-        for r in self.history():
+        for r in self.history() if recs is None else recs:
             if r["action"] != "vm-start" or r["result"] != "ok":
                 continue
             m = re.match(r"VM (\S+) \(.*\) of xs(\d+) .* started on xs(\d+) ", r["message"])
@@ -426,18 +429,18 @@ class Run:
                 out.append((m.group(1), int(m.group(2)), int(m.group(3)), r))
         return out
 
-    def vms_back(self, fenced):
-        started = {v for v, _, _, _ in self.vm_starts()}
+    def vms_back(self, fenced, recs=None):
+        started = {v for v, _, _, _ in self.vm_starts(recs)}
         return all("vm%d-%d" % (h, k) in started for h in fenced for k in range(1, self.vms + 1))
 
     @property
     def vms(self):
         return int(self.env.get("LAB_VMS", 2))
 
-    def why_vms_down(self, host):
+    def why_vms_down(self, host, recs=None):
         """What a history says kept the VMs of fenced host down (a takeover,
         a marking or the starts that failed, with the cause), or None."""
-        for r in self.history():
+        for r in self.history() if recs is None else recs:
             if (r["action"] in ("vm-start", "mark-dead", "promote", "recover-slaves") and r["result"] != "ok"
                     and re.search(r"\bxs%d \(" % host, r["message"])):
                 return "%s %s: %s" % (r["action"], r["result"], r["message"][:160])
@@ -506,15 +509,15 @@ class Run:
                 return int(t)
         return None
 
-    def fence_time(self, host):
+    def fence_time(self, host, recs=None):
         """When host's first done fence was recorded (ms)."""
-        return min(r["time_ms"] for r in self.history()
+        return min(r["time_ms"] for r in (self.history() if recs is None else recs)
                    if r["action"] == "fence" and r["result"] == "ok" and r["host"] and host_of(r["host"]) == host)
 
-    def fences(self):
+    def fences(self, recs=None):
         """{fenced host: fencer} from the histories (done fences)."""
         out = {}
-        for r in self.history():
+        for r in self.history() if recs is None else recs:
             if r["action"] == "fence" and r["result"] == "ok" and r["host"]:
                 out.setdefault(host_of(r["host"]), r["by"])
         return out

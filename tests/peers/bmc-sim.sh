@@ -86,14 +86,26 @@ EMU
     echo "$i $port"
 }
 
-stop_one() { # DIR/bmcN
-    [ -f "$1/pid" ] || return 0
-    pid=$(cat "$1/pid")
-    kill "$pid" 2>/dev/null || true
+# stop_all DIR/bmcN...: ask each simulator to end, wait for them all at
+# once (at most 2 s in total, not 2 s each), then kill what is left
+stop_all() {
+    pids=
+    for d in "$@"; do
+        [ -f "$d/pid" ] || continue
+        pid=$(cat "$d/pid")
+        kill "$pid" 2>/dev/null && pids="$pids $pid"
+        rm -f "$d/pid"
+    done
     n=0
-    while kill -0 "$pid" 2>/dev/null && [ $n -lt 40 ]; do sleep 0.05; n=$((n + 1)); done
-    kill -9 "$pid" 2>/dev/null || true
-    rm -f "$1/pid"
+    while [ $n -lt 40 ]; do
+        alive=
+        for pid in $pids; do kill -0 "$pid" 2>/dev/null && alive="$alive $pid"; done
+        pids=$alive
+        [ -z "$pids" ] && return 0
+        sleep 0.05
+        n=$((n + 1))
+    done
+    for pid in $pids; do kill -9 "$pid" 2>/dev/null || true; done
 }
 
 case "$cmd" in
@@ -106,9 +118,9 @@ start)
     ;;
 stop)
     if [ -n "${3:-}" ]; then
-        stop_one "$dir/bmc$3"
+        stop_all "$dir/bmc$3"
     else
-        for d in "$dir"/bmc*; do [ -d "$d" ] && stop_one "$d"; done
+        stop_all "$dir"/bmc*
     fi
     ;;
 *)
