@@ -93,7 +93,7 @@ static void write_action(xmlTextWriterPtr w, const char *name, bool manual)
     xmlTextWriterEndElement(w);
 }
 
-void agent_metadata_write(const hfc_plugin *p, const char *agent_name, FILE *out)
+bool agent_metadata_write(const hfc_plugin *p, const char *agent_name, FILE *out)
 {
     const hf_plugin_descriptor *d = p ? hfc_plugin_descriptor_of(p) : NULL;
     bool fence = !d || d->kind == HF_KIND_FENCE;
@@ -159,4 +159,18 @@ void agent_metadata_write(const hfc_plugin *p, const char *agent_name, FILE *out
     xmlFreeTextWriter(w);
     fputs((const char *)xmlBufferContent(buf), out);
     xmlBufferFree(buf);
+    return fflush(out) == 0;
+}
+
+int agent_metadata_main(const char *plugin_file, const char *agent_name)
+{
+    hfc_error err = {0};
+    hfc_plugin *p = *plugin_file ? hfc_plugin_load(plugin_file, &err) : NULL;
+    bool written;
+    if (*plugin_file && !p)
+        fprintf(stderr, "%s: %s\n", agent_name, err.message);
+    written = agent_metadata_write(p, agent_name, stdout);
+    if (p)
+        hfc_plugin_unload(p);
+    return written ? 0 : 1;
 }

@@ -566,8 +566,7 @@ int agent_main(int argc, char **argv, const char *plugin, volatile sig_atomic_t 
     if (a.action && strcmp(a.action, "metadata") == 0) {
         if (!a.plugin)
             fprintf(stderr, "%s: %s\n", a.name, err.message);
-        agent_metadata_write(a.plugin, a.name, stdout);
-        rc = AGENT_STATUS_OK;
+        rc = agent_metadata_write(a.plugin, a.name, stdout) ? AGENT_STATUS_OK : AGENT_STATUS_FAILED;
         goto out;
     }
     if (a.version) {

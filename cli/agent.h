@@ -58,8 +58,13 @@ void agent_name_of(const char *plugin, char *buf, size_t size);
 bool agent_plugin_of(const char *argv0, char *plugin, size_t size);
 
 /* fence-agents metadata (fence-agents' metadata.rng) of plugin p (NULL:
- * it could not be loaded; the agent's own parameters still are). */
-void agent_metadata_write(const hfc_plugin *p, const char *agent_name, FILE *out);
+ * it could not be loaded; the agent's own parameters still are).  False
+ * when it could not be written (the reason printed).  The light hafence
+ * (cli/full.c) has hafence-full write it, on the standard output. */
+bool agent_metadata_write(const hfc_plugin *p, const char *agent_name, FILE *out);
+/* hafence-full's `--agent-metadata PLUGIN_FILE AGENT_NAME`, what the light
+ * hafence runs it with (PLUGIN_FILE "": no plugin).  Returns the exit code. */
+int agent_metadata_main(const char *plugin_file, const char *agent_name);
 
 /* The agent: argv[0] named the plugin.  Returns the exit code. */
 int agent_main(int argc, char **argv, const char *plugin, volatile sig_atomic_t *cancel);

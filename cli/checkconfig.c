@@ -11,23 +11,6 @@
 #include <limits.h>
 #include <unistd.h>
 
-/* hafenced beside /proc/self/exe, else the installed one. */
-static void daemon_path(char *out, size_t size)
-{
-    char self[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n > 0) {
-        char *slash;
-        self[n] = '\0';
-        if ((slash = strrchr(self, '/')) != NULL) {
-            snprintf(out, size, "%.*s/hafenced", (int)(slash - self), self);
-            if (access(out, X_OK) == 0)
-                return;
-        }
-    }
-    snprintf(out, size, "%s/hafenced", HAFENCE_SBINDIR);
-}
-
 int cmd_check_config(cli *c)
 {
     char path[PATH_MAX];
@@ -35,7 +18,7 @@ int cmd_check_config(cli *c)
     size_t n = 0;
     if (c->arg_count)
         return cli_usage_error("check-config takes no arguments ('%s'): name the files with -c", c->args[0]);
-    daemon_path(path, sizeof path);
+    cli_program_path("hafenced", HAFENCE_SBINDIR, path, sizeof path);
     argv[n++] = "hafenced";
     argv[n++] = "--check-config";
     if (c->probe)

@@ -51,6 +51,7 @@ typedef struct cli {
     const char *agent_dir;   /* agents: where (default: configure's fence agent dir) */
     bool timeout_given;
     hfc_engine_options engine;
+    char **argv; /* the command line as given (hafence-full is run with it) */
     char **args; /* positional arguments after the command */
     int arg_count;
     char *history_buf, *state_dir_buf, *runtime_dir_buf; /* the absolute forms, owned */
@@ -70,6 +71,9 @@ hfc_plugin *cli_plugin_find(const cli *c, const char *name, int *rc);
 /* Usage errors print a message and return EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) HF_PRINTF(1, 2);
 int cli_config_error(const hfc_error *err);
+/* Where a program of hafence's is: beside this one (/proc/self/exe: a
+ * build tree, or one prefix), else in installed_dir. */
+void cli_program_path(const char *name, const char *installed_dir, char *out, size_t size);
 
 /* Plugin path from --plugin-dir (or the built-in directory) and
  * HAFENCE_PLUGIN_PATH. */

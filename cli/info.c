@@ -111,11 +111,12 @@ int cmd_info(cli *c)
     if (!(p = cli_plugin_find(c, c->args[0], &rc)))
         return rc;
     d = hfc_plugin_descriptor_of(p);
+    rc = EXIT_OK;
     if (c->xml) {
         /* what the plugin's fence agent answers to action=metadata */
         char agent[128];
         agent_name_of(d->name, agent, sizeof agent);
-        agent_metadata_write(p, agent, stdout);
+        rc = agent_metadata_write(p, agent, stdout) ? EXIT_OK : EXIT_FAILED;
     } else if (c->json) {
         json_object *o = json_object_new_object(), *ps = json_object_new_array();
         json_object_object_add(o, "name", json_object_new_string(d->name));
@@ -155,5 +156,5 @@ int cmd_info(cli *c)
         }
     }
     hfc_plugin_unload(p);
-    return EXIT_OK;
+    return rc;
 }

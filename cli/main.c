@@ -16,6 +16,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <strings.h>
 #include <unistd.h>
@@ -29,6 +30,20 @@ int cli_usage_error(const char *fmt, ...)
     va_end(ap);
     fputs("\n(hafence --help for usage)\n", stderr);
     return EXIT_USAGE;
+}
+
+void cli_program_path(const char *name, const char *installed_dir, char *out, size_t size)
+{
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) {
+        char *slash;
+        self[n] = '\0';
+        if ((slash = strrchr(self, '/')) != NULL &&
+            snprintf(out, size, "%.*s/%s", (int)(slash - self), self, name) < (int)size && access(out, X_OK) == 0)
+            return;
+    }
+    snprintf(out, size, "%s/%s", installed_dir, name);
 }
 
 int cli_config_error(const hfc_error *err)
@@ -403,6 +418,12 @@ int main(int argc, char **argv)
 
     if (argc < 2)
         return cli_usage(stderr), EXIT_USAGE;
+#ifdef HAFENCE_CLI_FULL
+    /* the light hafence asks for a fence agent's metadata this way */
+    if (argc == 4 && strcmp(argv[1], "--agent-metadata") == 0)
+        return agent_metadata_main(argv[2], argv[3]);
+#endif
+    c.argv = argv;
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0)
         return cli_command_help(argc > 2 ? argv[2] : "help");
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)

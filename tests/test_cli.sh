@@ -26,6 +26,22 @@ run hafence status nonesuch
 is 64 "$rc" "unknown plugin: exit 64"
 has "plugin 'nonesuch' not found" "$out" "unknown plugin named"
 
+# ---- start-up: hafence maps no heavy library ---------------------------------
+# (issue 23) what needs libcurl or libxml2 lives in hafence-full, which
+# hafence runs for those commands alone
+needed=$(readelf -d "$HAFENCE" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
+heavy=$(echo "$needed" | tr ' ' '\n' | grep -E '^lib(curl|xml2|ssl|crypto|gnutls|netsnmp|freeipmi|ssh2|icu)' | tr '\n' ' ')
+is "" "$heavy" "hafence links no heavy library (it needs: $needed)"
+light=$TMP/light
+mkdir -p "$light"
+cp "$HAFENCE" "$light/hafence"
+run "$light/hafence" config list --plugin-dir "$TMP/no-plugins"
+is 1 "$rc" "hafence config without hafence-full beside it or installed: exit 1"
+has "hafence-full is needed for config" "$out" "  ... saying what is missing"
+run "$light/hafence" info --xml dummy --plugin-dir "$top_builddir/plugins/dummy/.libs"
+is 1 "$rc" "info --xml without hafence-full: exit 1, not an empty success"
+has "hafence-full is needed for a fence agent's metadata" "$out" "  ... saying what is missing"
+
 # ---- helping people recover: per-command help, did you mean, one exit code per mistake ----
 run hafence stauts dummy
 is 64 "$rc" "a mistyped command: exit 64"
