@@ -3,6 +3,9 @@
 # The ipmi plugin against the tools people use today, on the same simulated
 # BMCs (ipmi_sim on loopback) in one run, as whole processes (hyperfine):
 #   status:      hafence   vs fence_ipmilan (fence-agents)   vs ipmitool -I lanplus
+#                vs the floor: bench/floor/ipmi-status.c, the smallest
+#                libfreeipmi client doing the same (one session, one Get
+#                Chassis Status), built here
 #   off+verify:  hafence   vs fence_ipmilan -o off (which also checks the state)
 #   fence 32 and 256 hosts at once with hafence vs one host (256: the
 #   engine's bound on operations at once, HFC_ENGINE_MAX_PARALLEL)
@@ -11,7 +14,7 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$top/_build}" && pwd)
-for tool in hyperfine jq ipmi_sim ipmitool fence_ipmilan bc; do
+for tool in hyperfine jq ipmi_sim ipmitool fence_ipmilan bc cc pkg-config; do
     command -v $tool >/dev/null || { echo "bench: $tool is missing (scripts/setup-debian.sh installs it)" >&2; exit 1; }
 done
 RUNS=${BENCH_RUNS:-30}
@@ -38,9 +41,13 @@ bmc="ipmi address=127.0.0.1:$port username=admin workarounds=opensesspriv"
 fa="fence_ipmilan --ip=127.0.0.1 --ipport=$port --username=admin --password=adminpw --lanplus --cipher=3"
 it="ipmitool -I lanplus -C 3 -H 127.0.0.1 -p $port -U admin -P adminpw"
 power_on="echo 1 > $work/one/bmc1/power"
+# shellcheck disable=SC2046 # pkg-config's flags, split into words
+cc -std=c11 -O2 -o "$work/floor" "$top/bench/floor/ipmi-status.c" $(pkg-config --cflags --libs libfreeipmi)
+floor="$work/floor 127.0.0.1 $port admin $work/pw"
 
 hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$results/ipmi-status.json" \
     -n hafence "$hf status $bmc $hfopts" \
+    -n floor "$floor" \
     -n fence_ipmilan "$fa -o status" \
     -n ipmitool "$it chassis power status" >/dev/null 2>"$work/err1" || { cat "$work/err1"; exit 1; }
 
@@ -68,6 +75,7 @@ hyperfine --warmup 2 --runs "$RUNS" --export-json "$results/ipmi-fence32.json" \
 
 median() { jq -r --arg n "$2" '.results[] | select(.command==$n) | .median * 1000' "$1"; }
 s_hf=$(median "$results/ipmi-status.json" hafence)
+s_fl=$(median "$results/ipmi-status.json" floor)
 s_fa=$(median "$results/ipmi-status.json" fence_ipmilan)
 s_it=$(median "$results/ipmi-status.json" ipmitool)
 o_hf=$(median "$results/ipmi-off.json" hafence)
@@ -78,7 +86,8 @@ f_256=$(median "$results/ipmi-fence32.json" all-256)
 ratio() { echo "scale=2; $1 / $2" | bc -l; }
 
 echo "ipmi plugin vs fence-agents and ipmitool (medians of $RUNS runs, whole processes, simulated BMCs)"
-printf '  %-34s %9.1f ms\n' "status: hafence" "$s_hf"
+printf '  %-34s %9.1f ms   hafence/floor         = %sx (target <= 2)\n' "status: hafence" "$s_hf" "$(ratio "$s_hf" "$s_fl")"
+printf '  %-34s %9.1f ms\n' "status: floor (libfreeipmi, 50 lines)" "$s_fl"
 printf '  %-34s %9.1f ms   fence_ipmilan/hafence = %sx (target >= 10)\n' "status: fence_ipmilan" "$s_fa" "$(ratio "$s_fa" "$s_hf")"
 printf '  %-34s %9.1f ms   ipmitool/hafence      = %sx (target >= 1)\n' "status: ipmitool -I lanplus" "$s_it" "$(ratio "$s_it" "$s_hf")"
 printf '  %-34s %9.1f ms\n' "off + verify: hafence" "$o_hf"
@@ -87,4 +96,5 @@ printf '  %-34s %9.1f ms\n' "fence 1 host (hafence)" "$f_1"
 printf '  %-34s %9.1f ms   32 hosts / 1 host     = %sx (target <= 1.5)\n' "fence 32 hosts at once (hafence)" "$f_32" "$(ratio "$f_32" "$f_1")"
 printf '  %-34s %9.1f ms   256 hosts / 1 host    = %sx (target <= 2)\n' "fence 256 hosts at once (hafence)" "$f_256" "$(ratio "$f_256" "$f_1")"
 echo "  load average $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after, $(nproc) cores; the 256 simulated BMCs run on the same cores"
+case "$load_before" in 0.[0-4]*) ;; *) printf '  NOTE: the machine was not idle before the run (load %s): figures are high\n' "$load_before" ;; esac
 echo "raw results: $results/ipmi-*.json"

@@ -1,6 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Benchmarks of the core, as whole processes with hyperfine:
+#   - hafence --version and hafence (usage) against /bin/true: the CLI's
+#     own start-up (target: within 2 ms)
 #   - hafence plugins: load and check every plugin (target: < 20 ms)
 #   - hafence status through the dummy plugin, isolated and in-process:
 #     the cost of running each operation in a child process (target: < 2 ms)
@@ -22,7 +24,11 @@ export HAFENCE_PLUGIN_PATH
 hf="$build/hafence"
 common="--plugin-dir $work/none --no-history"
 
-hyperfine -N --warmup 20 --min-runs 200 --export-json "$results/core.json" \
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+hyperfine -N -i --warmup 20 --min-runs 200 --export-json "$results/core.json" \
+    -n true "/bin/true" \
+    -n version "$hf --version" \
+    -n usage "$hf" \
     -n plugins "$hf plugins $common" \
     -n status-in-process "$hf status dummy state_dir=$work/dev t1 --in-process $common" \
     -n status-isolated "$hf status dummy state_dir=$work/dev t1 $common" \
@@ -30,6 +36,9 @@ hyperfine -N --warmup 20 --min-runs 200 --export-json "$results/core.json" \
     >/dev/null 2>"$work/hyperfine.err"
 
 median() { jq -r --arg n "$1" '.results[] | select(.command==$n) | .median * 1000' "$results/core.json"; }
+t=$(median true)
+v=$(median version)
+u=$(median usage)
 p=$(median plugins)
 i=$(median status-in-process)
 s=$(median status-isolated)
@@ -37,10 +46,15 @@ h=$(median heuristics-ping)
 # shellcheck disable=SC2086 # the common options, split into words
 nplugins=$("$hf" plugins $common | tail -n +2 | wc -l)
 echo "hafence core benchmarks (medians over >= 200 runs, whole processes)"
+printf '  %-40s %8.2f ms\n' "/bin/true" "$t"
+printf '  %-40s %8.2f ms   (+%.2f ms; target within 2 ms)\n' "hafence --version" "$v" "$(echo "$v - $t" | bc -l)"
+printf '  %-40s %8.2f ms   (+%.2f ms; target within 2 ms)\n' "hafence (usage, exit 64)" "$u" "$(echo "$u - $t" | bc -l)"
 printf '  %-40s %8.2f ms   (target < 20 ms)\n' "hafence plugins ($nplugins plugins loaded)" "$p"
 printf '  %-40s %8.2f ms\n' "hafence status, in-process" "$i"
 printf '  %-40s %8.2f ms\n' "hafence status, isolated" "$s"
 printf '  %-40s %8.2f ms   (target < 2 ms)\n' "isolation cost per operation" "$(echo "$s - $i" | bc -l)"
 printf '  %-40s %8.2f x\n' "isolated / in-process" "$(echo "$s / $i" | bc -l)"
 printf '  %-40s %8.2f ms\n' "hafence heuristics ping 127.0.0.1" "$h"
+echo "  load average $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after, $(nproc) cores"
+case "$load_before" in 0.[0-4]*) ;; *) printf '  NOTE: the machine was not idle before the run (load %s): figures are high\n' "$load_before" ;; esac
 echo "raw results: $results/core.json"

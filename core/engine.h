@@ -101,14 +101,13 @@ void hfc_outcome_clear(hfc_outcome *out); /* frees items */
  * (0: the first), given how long the device took to answer its last call.
  * Short first (HFC_READBACK_FIRST_MS), doubling, so a device that switches
  * at once is verified at once; never shorter than the device's own answer
- * time (it spends at most half its time answering us); at most
- * HFC_READBACK_MAX_MS apart, and that from the start for a device that
- * takes HFC_READBACK_SLOW_MS or more to answer: a slow device is not asked
- * more than once a second. */
+ * time (it spends at most half its time answering us, and one that is
+ * slow because the machine is loaded is not kept waiting a second more);
+ * at most HFC_READBACK_MAX_MS apart: a device slow to switch is not asked
+ * more than once a second after the first. */
 enum {
     HFC_READBACK_FIRST_MS = 5,
-    HFC_READBACK_MAX_MS = 1000,
-    HFC_READBACK_SLOW_MS = 100
+    HFC_READBACK_MAX_MS = 1000
 };
 int64_t hfc_readback_wait_ms(int n, int64_t answer_ms);
 
