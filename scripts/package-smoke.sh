@@ -38,6 +38,14 @@ for a in ipmi snmp_pdu ilo irmc pool xvm script; do
     [ "$(readlink "$root/usr/sbin/fence_hafence_$a")" = ../bin/hafence ] || agents="$agents fence_hafence_$a"
 done
 if [ -z "$agents" ]; then pass "the fence agents are links to hafence in /usr/sbin"; else fail "not links to hafence:$agents"; fi
+# hafence runs hafence-full (config, agent metadata) from /usr/libexec/hafence
+full=$root/usr/libexec/hafence/hafence-full
+if [ -x "$full" ] && grep -q /usr/libexec/hafence "$hafence" &&
+    "$full" info ipmi --xml --plugin-dir "$plugindir" 2>&1 | grep -q '<resource-agent name="fence_hafence_ipmi"'; then
+    pass "hafence-full in /usr/libexec/hafence, where hafence looks, writes an agent's metadata"
+else
+    fail "hafence-full is not in /usr/libexec/hafence, or hafence looks elsewhere, or it writes no metadata"
+fi
 if [ -f "$root$unitdir/hafenced.service" ]; then pass "the systemd unit in $unitdir"; else fail "no systemd unit in $unitdir"; fi
 if [ -f "$root/usr/share/bash-completion/completions/hafence" ]; then pass "the bash completion"; else fail "no bash completion"; fi
 man1=$(find "$root/usr/share/man/man1" -name 'hafence.1*' | head -1)
