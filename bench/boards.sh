@@ -5,6 +5,8 @@
 # processes (hyperfine):
 #   Redfish: hafence ilo protocol=redfish  vs fence_redfish   (status, off)
 #   RIBCL:   hafence ilo protocol=ribcl    vs fence_ilo       (status, off; raw RIBCL over TLS, iLO 2)
+#   floor:   curl, one Redfish GET of the system (libcurl, HTTP Basic, the
+#            same CA), beside hafence's Redfish status
 # Prints medians and the ratios peer/hafence.  Never asserts on time.
 # The fence agents get their password on stdin (never argv) and ssl_insecure
 # (they take no CA file); hafence verifies the certificate against the CA.
@@ -12,7 +14,7 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$top/_build}" && pwd)
-for tool in hyperfine jq fence_redfish fence_ilo gnutls-cli bc python3 openssl; do
+for tool in hyperfine jq fence_redfish fence_ilo gnutls-cli bc python3 openssl curl; do
     command -v $tool >/dev/null || { echo "bench: $tool is missing (scripts/setup-debian.sh installs it)" >&2; exit 1; }
 done
 RUNS=${BENCH_RUNS:-30}
@@ -47,10 +49,13 @@ agent_opts() { # PORT ACTION FILE
     chmod 600 "$3"
 }
 agent_opts "$rf" status "$work/rf-status"; agent_opts "$rf" off "$work/rf-off"
+# curl's user from a file, never argv
+printf 'user = "Administrator:%s"\n' "$(cat "$work/pw")" > "$work/curl.cfg"; chmod 600 "$work/curl.cfg"
 agent_opts "$rb" status "$work/rb-status"; agent_opts "$rb" off "$work/rb-off"
 
 hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$results/boards-redfish-status.json" \
     -n hafence "$hf status $ilo protocol=redfish 127.0.0.1:$rf $hfopts" \
+    -n floor "curl -sf --cacert $work/certs/ca.pem -K $work/curl.cfg -o /dev/null https://127.0.0.1:$rf/redfish/v1/Systems/1" \
     -n fence_redfish "sh -c 'fence_redfish < $work/rf-status'" >/dev/null 2>"$work/e1" || { cat "$work/e1"; exit 1; }
 hyperfine --warmup 2 --runs "$RUNS" --prepare "echo On > $work/ilo/power" --export-json "$results/boards-redfish-off.json" \
     -n hafence "$hf off $ilo protocol=redfish 127.0.0.1:$rf $hfopts" \
@@ -70,6 +75,8 @@ row() { # FILE PEER LABEL
 }
 echo "ilo plugin vs fence-agents (medians of $RUNS runs, whole processes, emulated boards on loopback)"
 row "$results/boards-redfish-status.json" fence_redfish "Redfish status"
+h=$(median "$results/boards-redfish-status.json" hafence); fl=$(median "$results/boards-redfish-status.json" floor)
+printf '  %-28s curl    %8.1f ms   hafence/floor = %sx (target <= 2; hafence also opens and deletes a session)\n' "Redfish status: floor" "$fl" "$(ratio "$h" "$fl")"
 row "$results/boards-redfish-off.json" fence_redfish "Redfish off + verify"
 row "$results/boards-ribcl-status.json" fence_ilo "RIBCL status (raw TLS)"
 row "$results/boards-ribcl-off.json" fence_ilo "RIBCL off + verify (raw TLS)"

@@ -3,12 +3,15 @@
 # The snmp-pdu plugin against fence-agents' fence_apc_snmp on the same
 # snmpd (tests/peers/pdu-snmpd.sh, the APC sPDUOutletCtl table) in one run,
 # as whole processes (hyperfine): status and off (each reads the outlet
-# back).  Prints medians and the ratios.  Never asserts on time.
+# back), and the floor for status: net-snmp's own snmpget reading the
+# device's sysObjectID and the outlet in one GET (no MIBs loaded), the same
+# library hafence uses.  Prints medians and the ratios.  Never asserts on
+# time.
 #   bench/snmp-pdu.sh [BUILDDIR]          (default ./_build)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$top/_build}" && pwd)
-for tool in hyperfine jq fence_apc_snmp bc; do
+for tool in hyperfine jq fence_apc_snmp snmpget bc; do
     command -v $tool >/dev/null || { echo "bench: $tool is missing (scripts/setup-debian.sh installs it)" >&2; exit 1; }
 done
 RUNS=${BENCH_RUNS:-30}
@@ -33,6 +36,7 @@ on="sed -i 's/^2 web2 off/2 web2 on/' $work/pdu/state/outlets"
 
 hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$results/pdu-status.json" \
     -n hafence "$hf status snmp-pdu port=$port 127.0.0.1:2 $hfopts" \
+    -n floor "snmpget -m NONE -On -v2c -c private-rw 127.0.0.1:$port .1.3.6.1.2.1.1.2.0 .1.3.6.1.4.1.318.1.1.4.4.2.1.3.2" \
     -n fence_apc_snmp "sh -c 'fence_apc_snmp < $work/fa-status'" >/dev/null 2>"$work/e1" || { cat "$work/e1"; exit 1; }
 hyperfine --warmup 2 --runs "$RUNS" --prepare "$on" --export-json "$results/pdu-off.json" \
     -n hafence "$hf off snmp-pdu port=$port 127.0.0.1:2 $hfopts" \
@@ -45,4 +49,7 @@ for f in status off; do
     h=$(median "$results/pdu-$f.json" hafence); p=$(median "$results/pdu-$f.json" fence_apc_snmp)
     printf '  %-14s hafence %8.1f ms   fence_apc_snmp %8.1f ms   fence_apc_snmp/hafence = %sx\n' "$f" "$h" "$p" "$(ratio "$p" "$h")"
 done
+fl=$(median "$results/pdu-status.json" floor)
+printf '  %-14s snmpget %8.1f ms   hafence/floor = %sx (target <= 2)\n' "status floor" "$fl" "$(ratio "$(median "$results/pdu-status.json" hafence)" "$fl")"
+
 echo "raw results: $results/pdu-*.json"
