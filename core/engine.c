@@ -169,7 +169,7 @@ typedef struct fence_call {
 int64_t hfc_readback_wait_ms(int n, int64_t answer_ms)
 {
     int64_t wait = n >= 8 ? HFC_READBACK_MAX_MS : HFC_READBACK_FIRST_MS << n;
-    if (wait < answer_ms)
+    if (n > 0 && wait < answer_ms)
         wait = answer_ms;
     return wait > HFC_READBACK_MAX_MS ? HFC_READBACK_MAX_MS : wait;
 }

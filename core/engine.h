@@ -100,8 +100,9 @@ void hfc_outcome_clear(hfc_outcome *out); /* frees items */
 /* The read-back schedule after a power request: the wait before read n
  * (0: the first), given how long the device took to answer its last call.
  * Short first (HFC_READBACK_FIRST_MS), doubling, so a device that switches
- * at once is verified at once; never shorter than the device's own answer
- * time (it spends at most half its time answering us, and one that is
+ * at once (a BMC, a PDU, a toolstack's synchronous destroy) is verified at
+ * once; from the second on never shorter than the device's own answer
+ * time (one still switching spends at most half its time answering us; one
  * slow because the machine is loaded is not kept waiting a second more);
  * at most HFC_READBACK_MAX_MS apart: a device slow to switch is not asked
  * more than once a second after the first. */
