@@ -4,6 +4,9 @@
 # the same real sshd (tests/peers/sshd-peer.sh, a fake virsh on the
 # account's PATH) in one run, as whole processes (hyperfine):
 #   status:   hafence (toolstack=virsh)  vs fence_virsh -o status  vs a plain ssh + virsh domstate
+#             vs the floor: bench/floor/ssh-command.c, the smallest libssh2
+#             client doing the same (handshake, host key checked, password,
+#             one command), built here
 #   off:      hafence off (then verified) vs fence_virsh -o off (which also reads the state back)
 #   reboot:   hafence reboot (off, verify, on, verify: one SSH connection) vs fence_virsh -o reboot
 # Prints medians and the ratios fence_virsh/hafence.  Never asserts on time.
@@ -13,7 +16,7 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$top/_build}" && pwd)
-for tool in hyperfine jq fence_virsh ssh bc; do
+for tool in hyperfine jq fence_virsh ssh bc cc pkg-config; do
     command -v $tool >/dev/null || { echo "bench: $tool is missing (scripts/setup-debian.sh installs it)" >&2; exit 1; }
 done
 RUNS=${BENCH_RUNS:-30}
@@ -46,9 +49,13 @@ fv_opts() {
 for a in status off reboot; do fv_opts $a > "$work/fv-$a"; chmod 600 "$work/fv-$a"; done
 plain="ssh -q -o BatchMode=yes -o UserKnownHostsFile=$D/known_hosts -o StrictHostKeyChecking=yes -i $work/plain_key -p $port $user@127.0.0.1 virsh domstate xs1"
 running="echo running > $D/home/guests/$GUEST/state"
+# shellcheck disable=SC2046 # pkg-config's flags, split into words
+cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -o "$work/floor" "$top/bench/floor/ssh-command.c" $(pkg-config --cflags --libs libssh2)
+floor="$work/floor 127.0.0.1 $port $user $D/password $D/known_hosts virsh\ domstate\ xs1"
 
 hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$results/xvm-status.json" \
     -n hafence "$hf status $xvm xs1 $hfopts" \
+    -n floor "$floor" \
     -n fence_virsh "sh -c 'fence_virsh < $work/fv-status'" \
     -n ssh "$plain" >/dev/null 2>"$work/err1" || { cat "$work/err1"; exit 1; }
 hyperfine --warmup 2 --runs "$RUNS" --prepare "$running" --export-json "$results/xvm-off.json" \
@@ -62,11 +69,13 @@ median() { jq -r --arg n "$2" '.results[] | select(.command==$n) | .median * 100
 ratio() { echo "scale=2; $1 / $2" | bc -l; }
 s_hf=$(median "$results/xvm-status.json" hafence); s_fv=$(median "$results/xvm-status.json" fence_virsh)
 s_ssh=$(median "$results/xvm-status.json" ssh)
+s_fl=$(median "$results/xvm-status.json" floor)
 o_hf=$(median "$results/xvm-off.json" hafence); o_fv=$(median "$results/xvm-off.json" fence_virsh)
 r_hf=$(median "$results/xvm-reboot.json" hafence); r_fv=$(median "$results/xvm-reboot.json" fence_virsh)
 
 echo "xvm plugin vs fence_virsh (medians of $RUNS runs, whole processes, one real sshd on loopback)"
-printf '  %-32s %9.1f ms\n' "status: hafence" "$s_hf"
+printf '  %-32s %9.1f ms   hafence/floor       = %sx (target <= 2)\n' "status: hafence" "$s_hf" "$(ratio "$s_hf" "$s_fl")"
+printf '  %-32s %9.1f ms\n' "status: floor (libssh2, one command)" "$s_fl"
 printf '  %-32s %9.1f ms   fence_virsh/hafence = %sx\n' "status: fence_virsh" "$s_fv" "$(ratio "$s_fv" "$s_hf")"
 printf '  %-32s %9.1f ms   ssh/hafence         = %sx\n' "status: plain ssh + virsh" "$s_ssh" "$(ratio "$s_ssh" "$s_hf")"
 printf '  %-32s %9.1f ms\n' "off + verify: hafence" "$o_hf"

@@ -4,7 +4,8 @@
 #   1. installs the Debian packages it needs (scripts/setup-debian.sh)
 #   2. builds with -Werror, checks the conventions (scripts/lint.sh: clang-format,
 #      the shell checker, SPDX lines) and runs every test (make check)
-#   3. the pool lab's split-brain campaign, short form (real hafenced in
+#   3. the benchmarks' short form (bench/short.sh: ratios, a gross
+#      regression fails), then the pool lab's split-brain campaign, short form (real hafenced in
 #      network namespaces: the scripted scenarios and a few random ones)
 #   4. builds again with ASan+UBSan and runs the tests once more, and once
 #      more with the oldest libcurl's fallbacks forced (its clients' tests)
@@ -61,6 +62,16 @@ grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP):' "$top/_build/check.out" | grep -v '^PAS
 grep -E '^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):' "$top/_build/check.out" || true
 count_make_check "$top/_build/check.out"
 [ $rc = 0 ] || { echo "make check failed; logs:"; for f in "$top"/_build/tests/*.log; do grep -l '^not ok\|^ERROR' "$f" >/dev/null 2>&1 && { echo "--- $f"; grep -B2 -A8 '^not ok\|^ERROR\|^Bail' "$f" | head -60; }; done; }
+
+step "benchmarks, short form: ratios side by side, failing on a gross regression only (bench/short.sh)"
+"$top/bench/short.sh" "$top/_build" >"$top/_build/bench-short.out" 2>&1
+rc=$?
+cat "$top/_build/bench-short.out"
+p=$(grep -c '^PASS: bench' "$top/_build/bench-short.out")
+f=$(grep -c '^FAIL: bench' "$top/_build/bench-short.out")
+passed=$((passed + p))
+failed=$((failed + f))
+if [ $rc != 0 ] && [ "$f" = 0 ]; then failed=$((failed + 1)); echo "FAIL: bench/short.sh did not run to its end"; fi
 
 # the fuzzers run beside the campaign, at the lowest priority: the labs'
 # daemons mostly wait on their timers and must come first
