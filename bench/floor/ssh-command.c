@@ -4,12 +4,13 @@
  * work as `hafence status xvm` with the same library (libssh2): one TCP
  * connection, the SSH handshake, the host key checked against a known-hosts
  * file, password authentication, one command whose output is printed, the
- * session closed.  bench/xvm.sh runs it beside hafence; not installed.
+ * session closed (TCP_NODELAY, as hafence and OpenSSH).  bench/xvm.sh runs it beside hafence; not installed.
  *   ssh-command HOST PORT USER PASSWORD-FILE KNOWN-HOSTS COMMAND
  */
 #include <libssh2.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,9 @@ int main(int argc, char **argv)
     if (inet_pton(AF_INET, argv[1], &sin.sin_addr) != 1 || (fd = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
         connect(fd, (struct sockaddr *)&sin, sizeof sin) < 0)
         return fail(NULL, "connect");
+    /* as every SSH client does: SSH's small packets must not wait for a
+     * delayed ACK (Nagle) */
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
     if (libssh2_init(0) || !(s = libssh2_session_init()) || libssh2_session_handshake(s, fd))
         return fail(NULL, "handshake");
     key = libssh2_session_hostkey(s, &key_len, &type);
