@@ -324,8 +324,9 @@ class Run:
             # most the VM bound after that fence
             while True:
                 recs = self.history()  # read once a poll
-                waiting = [self.fence_time(h, recs) for h in self.fences(recs)
-                           if not self.vms_back([h], recs) and not self.why_vms_down(h, recs)]
+                lost, count, _, _ = self.vm_accounting(recs)
+                waiting = [self.fence_time(h, recs) for h, vms in lost.items()
+                           if any(count.get((vm, h), 0) == 0 for vm in vms) and not self.why_vms_down(h, recs)]
                 if not waiting or time.time() * 1000 > max(waiting) + VM_BACK_BOUND_MS + 2000:
                     break
                 time.sleep(0.25)
@@ -446,23 +447,43 @@ class Run:
                 return "%s %s: %s" % (r["action"], r["result"], r["message"][:160])
         return None
 
-    def check_vms_back(self):
-        """Every VM that ran on a host when it was fenced comes back from it
-        exactly once; no VM is started from a host that was not fenced."""
+    def vm_accounting(self, recs=None):
+        """Replay the done fences and VM starts in time order: ({fenced host:
+        the VMs it ran when fenced}, {(vm, host it was lost from): starts},
+        [notes], [problems]).  A VM started onto a host that is fenced later is lost
+        from that host too; a start that names the VM's first host while it
+        last ran on a fenced one counts for the fenced one (a new master's
+        database need not have what the old one did in its last moments);
+        a start onto the live host the VM already runs on makes no second
+        copy (the toolstack refuses it) and is a note."""
+        recs = self.history() if recs is None else recs
         where = {"vm%d-%d" % (h, k): h for h in range(1, self.n + 1) for k in range(1, self.vms + 1)}
-        events = [(r["time_ms"], 0, host_of(r["host"]), None) for r in self.history()
+        events = [(r["time_ms"], 0, host_of(r["host"]), None) for r in recs
                   if r["action"] == "fence" and r["result"] == "ok"]
-        events += [(r["time_ms"], 1, origin, (vm, to)) for vm, origin, to, r in self.vm_starts()]
-        lost, count = {}, {}
+        events += [(r["time_ms"], 1, origin, (vm, to)) for vm, origin, to, r in self.vm_starts(recs)]
+        lost, count, notes, problems = {}, {}, [], []
         for _, kind, host, start in sorted(events, key=lambda e: (e[0], e[1])):
             if kind == 0:
                 lost.setdefault(host, {vm for vm, h in where.items() if h == host})
                 continue
             vm, to = start
+            if where.get(vm) in lost and where[vm] != host and vm in lost[where[vm]]:
+                host = where[vm]
+            elif where.get(vm) == to and to not in lost and host in lost:
+                notes.append("VM %s started again on host %d, where it already ran: no second copy" % (vm, to))
+                continue
             count[(vm, host)] = count.get((vm, host), 0) + 1
             if host not in lost:
-                self.problems.append("VM %s was started from host %d, which was not fenced" % (vm, host))
+                problems.append("VM %s was started from host %d, which was not fenced" % (vm, host))
             where[vm] = to
+        return lost, count, notes, problems
+
+    def check_vms_back(self):
+        """Every VM that ran on a host when it was fenced comes back from it
+        exactly once; no VM is started from a host that was not fenced."""
+        lost, count, notes, problems = self.vm_accounting()
+        self.notes += notes
+        self.problems += problems
         for host, vms in lost.items():
             why = self.why_vms_down(host)
             for vm in sorted(vms):
@@ -472,6 +493,8 @@ class Run:
                 elif count.get((vm, host), 0) != 1:
                     self.problems.append("VM %s of fenced host %d was started %d times (once expected)"
                                          % (vm, host, count.get((vm, host), 0)))
+        events = [(r["time_ms"], 0, host_of(r["host"]), None) for r in self.history()
+                  if r["action"] == "fence" and r["result"] == "ok"]
         # no VM lost: each back within a bound of its host's fence
         fenced_at = {}
         for t, kind, host, _ in sorted(events, key=lambda e: (e[0], e[1])):
@@ -550,7 +573,8 @@ class Run:
         for vm, origin, to, r in self.vm_starts():
             ran_on = where.get(vm, origin)
             off = self.power_off_at(ran_on)
-            if off is None or off > r["time_ms"]:
+            # (a start on the host it runs on makes no copy elsewhere)
+            if ran_on != to and (off is None or off > r["time_ms"]):
                 self.problems.append("VM %s started on host %d while host %d, where it ran, was powered on" % (vm, to, ran_on))
             where[vm] = to
         if "OP_MODE=1" not in self.env.get("LAB_CONFIG", ""):  # vApps: their run's own check

@@ -122,6 +122,25 @@ def ap_first(d):
     history(d, 2, fence(T0 + 3100, 1), vm_start(T0 + 4000, "vm1-1", 1, 2), vm_start(T0 + 4100, "vm1-2", 1, 3))
 
 
+def moved_then_fenced(d):
+    """The master (1) fences host 3 and starts vm3-1 on itself, vm3-2 on
+    host 2; host 2 fences the master, and, its database knowing nothing of
+    the old master's last starts, later restarts both VMs "of xs3": vm3-1
+    (lost with host 1) on host 2, vm3-2 on host 2 where it already runs."""
+    power(d, 3, T0 + 3000, 0)
+    power(d, 1, T0 + 3300, 0)
+    history(d, 1, fence(T0 + 3100, 3), vm_start(T0 + 3200, "vm3-1", 3, 1), vm_start(T0 + 3210, "vm3-2", 3, 2))
+    history(d, 2, fence(T0 + 3400, 1), vm_start(T0 + 3500, "vm1-1", 1, 2), vm_start(T0 + 3510, "vm1-2", 1, 2),
+            vm_start(T0 + 8000, "vm3-1", 3, 2), vm_start(T0 + 8010, "vm3-2", 3, 2))
+
+
+def moved_then_lost(d):
+    power(d, 3, T0 + 3000, 0)
+    power(d, 1, T0 + 3300, 0)
+    history(d, 1, fence(T0 + 3100, 3), vm_start(T0 + 3200, "vm3-1", 3, 1), vm_start(T0 + 3210, "vm3-2", 3, 2))
+    history(d, 2, fence(T0 + 3400, 1), vm_start(T0 + 3500, "vm1-1", 1, 2), vm_start(T0 + 3510, "vm1-2", 1, 2))
+
+
 def ap_first_and_master(d):
     ap_first(d)
     power(d, 2, T0 + 3000, 0)
@@ -151,5 +170,10 @@ expect("master and autopromote slave cut from each other, each with a quorum: th
 expect("...but never both", checked("race-both", [("cut", 1, 2)], ap_first_and_master), "fenced each other")
 expect("...and in a two-host split the slave waits: its fence of the master first is a miss",
        checked("split-2", [("split", ([1], [2]))], ap_first, n=2), "should have been fenced")
+expect("a VM moved to the master, which is fenced next, comes back once from it (started \"of\" its first host);"
+       " one started again where it already runs is no second copy",
+       checked("moved", [("lossy", 1, 30)], moved_then_fenced), None)
+expect("...but a VM moved to a host fenced next and never started again is lost",
+       checked("moved-lost", [("lossy", 1, 30)], moved_then_lost), "vm3-1 of fenced host 1 was started 0 times")
 print("1..%d" % done)
 sys.exit(1 if failed else 0)
