@@ -141,6 +141,14 @@ def moved_then_lost(d):
     history(d, 2, fence(T0 + 3400, 1), vm_start(T0 + 3500, "vm1-1", 1, 2), vm_start(T0 + 3510, "vm1-2", 1, 2))
 
 
+def checked_again_off(d):
+    """Host 1 fences host 3; later host 2, the new master, finds host 3
+    dead and its walk reads every device already off."""
+    clean(d)
+    history(d, 2, dict(fence(T0 + 9000, 3), message="fence off of xs3: done: fenced by level 1 of 2: level 1 "
+                                                       "IPMI (ipmi, target x): done: already off (read from the device)"))
+
+
 def ap_first_and_master(d):
     ap_first(d)
     power(d, 2, T0 + 3000, 0)
@@ -175,5 +183,7 @@ expect("a VM moved to the master, which is fenced next, comes back once from it 
        checked("moved", [("lossy", 1, 30)], moved_then_fenced), None)
 expect("...but a VM moved to a host fenced next and never started again is lost",
        checked("moved-lost", [("lossy", 1, 30)], moved_then_lost), "vm3-1 of fenced host 1 was started 0 times")
+expect("a second walk that found the host already off switched nothing: not fenced again",
+       checked("again-off", [("crash", 3)], checked_again_off), None)
 print("1..%d" % done)
 sys.exit(1 if failed else 0)
