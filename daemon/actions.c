@@ -25,33 +25,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <strings.h>
-
-/* What is recovered of a failed host: its VMs (OP_MODE=2) in XAPI's start
- * order, or its vApps (OP_MODE=1). */
-typedef struct vm_item {
-    char uuid[UUID_TEXT];
-    char ref[96]; /* XAPI's reference: started without a look-up */
-    char name[256];
-    long long order;       /* XAPI's VM.order: lower starts first */
-    long long start_delay; /* s to wait after its order group */
-} vm_item;
-
-typedef struct vm_list {
-    vm_item *vm;
-    size_t count;
-    /* OP_MODE=1: the appliances to start (XAPI starts their VMs in order) */
-    char (*appliance)[96];
-    char (*appliance_name)[256];
-    size_t appliances;
-} vm_list;
-
-static void vm_list_free(vm_list *l)
-{
-    free(l->vm);
-    free(l->appliance);
-    free(l->appliance_name);
-    memset(l, 0, sizeof *l);
-}
+#include <time.h>
 
 static int64_t step_deadline(const hafenced *d)
 {
@@ -130,13 +104,7 @@ static hf_result plan_appliances(hafenced *d, xv *vms, vm_list *out, int64_t dea
             seen = strcmp(out->appliance[k], aref) == 0;
         if (seen)
             continue;
-        out->appliance = hfc_realloc(out->appliance, (out->appliances + 1) * sizeof *out->appliance);
-        out->appliance_name = hfc_realloc(out->appliance_name, (out->appliances + 1) * sizeof *out->appliance_name);
-        hfc_strlcpy(out->appliance[out->appliances], aref, sizeof *out->appliance);
-        hfc_strlcpy(out->appliance_name[out->appliances],
-                    xv_str(xv_get(app, "name_label")) ? xv_str(xv_get(app, "name_label")) : auuid,
-                    sizeof *out->appliance_name);
-        out->appliances++;
+        vm_list_add_appliance(out, aref, xv_str(xv_get(app, "name_label")) ? xv_str(xv_get(app, "name_label")) : auuid);
     }
     xv_free(apps);
     return HF_OK;
@@ -180,17 +148,16 @@ static bool recovery_plan(hafenced *d, const char *host, int64_t deadline, vm_li
             const xv *rec = vms->items[i];
             const char *uuid = xv_str(xv_get(rec, "uuid")), *state = xv_str(xv_get(rec, "power_state"));
             const char *name = xv_str(xv_get(rec, "name_label"));
-            vm_item *it;
+            vm_item it = {0};
             if (!uuid || !hfc_is_uuid(uuid) || int_field(rec, "is_control_domain") || int_field(rec, "is_a_template") ||
                 int_field(rec, "is_a_snapshot") || (state && strcmp(state, "Halted") == 0) || !vm_managed(d, rec))
                 continue;
-            out->vm = hfc_realloc(out->vm, (out->count + 1) * sizeof *out->vm);
-            it = &out->vm[out->count++];
-            hfc_strlcpy(it->uuid, uuid, sizeof it->uuid);
-            hfc_strlcpy(it->ref, vms->keys[i], sizeof it->ref);
-            hfc_strlcpy(it->name, name ? name : "", sizeof it->name);
-            it->order = int_field(rec, "order");
-            it->start_delay = int_field(rec, "start_delay");
+            hfc_strlcpy(it.uuid, uuid, sizeof it.uuid);
+            hfc_strlcpy(it.ref, vms->keys[i], sizeof it.ref);
+            hfc_strlcpy(it.name, name ? name : "", sizeof it.name);
+            it.order = int_field(rec, "order");
+            it.start_delay = int_field(rec, "start_delay");
+            vm_list_add_vm(out, &it);
         }
         if (out->count)
             qsort(out->vm, out->count, sizeof *out->vm, by_order);
@@ -583,6 +550,25 @@ static bool promote(hafenced *d, const char *old_master_label)
     return true;
 }
 
+/* Are the VMs of a fenced host started elsewhere?  Not the old master's
+ * under SLAVE_HA=0. */
+static bool fenced_vms_restart(const hafenced *d, bool was_master)
+{
+    return !was_master || d->dc.settings.slave_ha;
+}
+
+/* Write the plan down before a step that resets the host's VMs in XAPI
+ * (recovery.c); a plan that cannot be written is no reason to stop. */
+static void keep_plan(hafenced *d, const peer *p, const vm_list *vms, const char *label)
+{
+    hfc_error err = {0};
+    if (!recovery_save(d, p->uuid, vms, &err))
+        hfc_log(HF_LOG_ERROR,
+                "cannot write down the recovery of %s: %s; should this daemon die before its VMs are started, "
+                "the next one will not know them",
+                label, err.message);
+}
+
 void act_fence(hafenced *d, peer *p)
 {
     char label[512];
@@ -592,7 +578,7 @@ void act_fence(hafenced *d, peer *p)
     bool was_master = p->failed_as_master || strcmp(p->uuid, d->view.master) == 0;
     bool must_promote = was_master && strcmp(d->view.master, d->self) != 0;
     bool pool_method = hfc_topology_can(d->dc.topology, HF_CAP_VIA_POOL_MASTER);
-    bool fenced, promoted = false;
+    bool fenced, promoted = false, planned = false;
     vm_list vms = {0};
     hfc_error err = {0};
     host_label(d, p->uuid, label, sizeof label);
@@ -606,17 +592,27 @@ void act_fence(hafenced *d, peer *p)
             self_fence(d, "could not take over the pool to fence its master");
         return;
     }
-    if (!was_master && !recovery_plan(d, p->uuid, step_deadline(d), &vms, &err))
-        hfc_log(HF_LOG_ERROR, "cannot read the VMs of %s: %s", label, err.message);
+    /* the plan is read while the VMs still name the host: before the fence
+     * where XAPI answers (the pool method's fence resets them), else once
+     * this host is master */
+    if (!must_promote || promoted) {
+        planned = true;
+        if (!recovery_plan(d, p->uuid, step_deadline(d), &vms, &err))
+            hfc_log(HF_LOG_ERROR, "cannot read the VMs of %s: %s", label, err.message);
+    }
+    if (pool_method && fenced_vms_restart(d, was_master))
+        keep_plan(d, p, &vms, label);
     fenced = fence_peer(d, p, label, was_master, p->off_since_fence);
     if (!fenced && *d->stop) {
         /* a fence cancelled because the daemon stops is no verdict on the
-         * peer: no self-fence, no VM starts; the next daemon decides again */
+         * peer: no self-fence, no VM starts; the next daemon decides again
+         * (and starts what a marking in flight reset: the plan stays) */
         hfc_log(HF_LOG_WARNING, "stopping: the fence of %s was cancelled; nothing more is done about it", label);
         vm_list_free(&vms);
         return;
     }
     if (!fenced) {
+        recovery_forget(d, p->uuid);
         if (was_master) {
             vm_list_free(&vms);
             self_fence(d, "could not fence the unreachable master");
@@ -644,22 +640,137 @@ void act_fence(hafenced *d, peer *p)
     p->not_fenced = false;
     p->off_since_fence = false;
     mark_health(d, p->uuid, "failed");
-    if (was_master && !recovery_plan(d, p->uuid, step_deadline(d), &vms, &err))
+    if (!planned && !recovery_plan(d, p->uuid, step_deadline(d), &vms, &err))
         hfc_log(HF_LOG_ERROR, "cannot read the VMs of %s: %s", label, err.message);
     /* the pool method's fence was the marking itself */
-    if ((!pool_method || !fenced) && !mark_dead(d, p, label)) {
-        hafenced_record(d, HF_LOG_ERROR, p->uuid, "vm-start", "skipped", false, 0,
-                        "the VMs of %s are not started: XAPI still counts them as running there", label);
-        vm_list_free(&vms);
-        return;
+    if (!pool_method || !fenced) {
+        if (fenced_vms_restart(d, was_master))
+            keep_plan(d, p, &vms, label);
+        if (!mark_dead(d, p, label)) {
+            recovery_forget(d, p->uuid);
+            hafenced_record(d, HF_LOG_ERROR, p->uuid, "vm-start", "skipped", false, 0,
+                            "the VMs of %s are not started: XAPI still counts them as running there", label);
+            vm_list_free(&vms);
+            return;
+        }
     }
-    if (was_master && !d->dc.settings.slave_ha)
+    if (!fenced_vms_restart(d, was_master))
         hafenced_record(d, HF_LOG_WARNING, p->uuid, "vm-start", "skipped", false, 0,
                         "SLAVE_HA=0: the promoted slave does not start the old master %s's VMs", label);
     else
         start_vms(d, p, &vms, label);
+    /* a daemon stopped amid the starts leaves the plan to the next one */
+    if (!*d->stop)
+        recovery_forget(d, p->uuid);
     vm_list_free(&vms);
     view_reader_poke(d->reader);
+}
+
+/* Starts what a recovery left behind is still halted: its VMs (one read
+ * of the pool's halted VMs), or its vApps of which a VM is halted. */
+static bool still_halted(hafenced *d, const vm_list *plan, vm_list *out, hfc_error *err)
+{
+    hf_reply reply = {0};
+    xv *expr = xv_string("field \"power_state\" = \"Halted\""), *halted = NULL;
+    hf_result r = xapi_call(own_xapi(d), "VM.get_all_records_where", &expr, 1, &halted, step_deadline(d), &reply);
+    xv_free(expr);
+    memset(out, 0, sizeof *out);
+    if (r == HF_OK && (!halted || halted->type != XV_STRUCT))
+        r = hf_reply_set(&reply, HF_E_DEVICE_REFUSED, "XAPI: VM.get_all_records_where: not a map of records");
+    for (size_t i = 0; r == HF_OK && i < plan->count; i++)
+        for (size_t k = 0; k < halted->count; k++) {
+            const char *uuid = xv_str(xv_get(halted->items[k], "uuid"));
+            if (uuid && strcasecmp(uuid, plan->vm[i].uuid) == 0) {
+                vm_list_add_vm(out, &plan->vm[i]);
+                break;
+            }
+        }
+    for (size_t a = 0; r == HF_OK && a < plan->appliances; a++) {
+        xv *rec = NULL;
+        const xv *members;
+        bool any = false;
+        r = xapi_call1(own_xapi(d), "VM_appliance.get_record", plan->appliance[a], &rec, step_deadline(d), &reply);
+        members = r == HF_OK ? xv_get(rec, "VMs") : NULL;
+        for (size_t m = 0; members && members->type == XV_ARRAY && m < members->count && !any; m++)
+            any = xv_str(members->items[m]) && xv_get(halted, xv_str(members->items[m]));
+        if (any)
+            vm_list_add_appliance(out, plan->appliance[a], plan->appliance_name[a]);
+        xv_free(rec);
+    }
+    xv_free(halted);
+    if (r != HF_OK) {
+        hfc_error_set(err, r, "which VMs are halted: %s", reply.message);
+        vm_list_free(out);
+        return false;
+    }
+    return true;
+}
+
+/* "2026-12-02 14:39:05" in this host's time zone */
+static void local_time(int64_t wall_ms, char *buf, size_t size)
+{
+    time_t t = (time_t)(wall_ms / 1000);
+    struct tm tm;
+    if (!localtime_r(&t, &tm) || !strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm))
+        snprintf(buf, size, "%lld ms after the epoch", (long long)wall_ms);
+}
+
+static void resume_one(hafenced *d, const recovery_plan_file *plan)
+{
+    char label[512], when[64];
+    peer dead = {0};
+    vm_list todo;
+    hfc_error err = {0};
+    int64_t age_s = (hfc_wall_ms() - plan->written_ms) / 1000;
+    size_t planned = d->dc.settings.op_mode == 1 ? plan->vms.appliances : plan->vms.count, left;
+    host_label(d, plan->host, label, sizeof label);
+    hfc_strlcpy(dead.uuid, plan->host, sizeof dead.uuid);
+    local_time(plan->written_ms, when, sizeof when);
+    if (!plan->same_boot || age_s < 0 || age_s > RECOVERY_RESUME_MAX_S) {
+        hafenced_record(d, HF_LOG_ERROR, plan->host, "vm-start", "skipped", false, 0,
+                        "a recovery of %s left unfinished at %s (hafenced pid %lld) is not resumed: %s; %zu of its "
+                        "VMs or vApps may still be down: start them by hand",
+                        label, when, plan->pid,
+                        !plan->same_boot ? "this host has rebooted since" : "it is older than the bound (900 s)",
+                        planned);
+        return;
+    }
+    if (!still_halted(d, &plan->vms, &todo, &err)) {
+        hafenced_record(d, HF_LOG_ERROR, plan->host, "vm-start", "failed", false, 0,
+                        "a recovery of %s left unfinished at %s (hafenced pid %lld) cannot be resumed: %s", label, when,
+                        plan->pid, err.message);
+        return;
+    }
+    left = d->dc.settings.op_mode == 1 ? todo.appliances : todo.count;
+    hafenced_record(d, HF_LOG_WARNING, plan->host, "vm-resume", "ok", false, 0,
+                    "resuming the recovery of %s that hafenced pid %lld left unfinished at %s: %zu of its %zu %s "
+                    "still halted%s",
+                    label, plan->pid, when, left, planned, d->dc.settings.op_mode == 1 ? "vApps are" : "VMs are",
+                    left ? ": starting them" : ": nothing to start");
+    if (left)
+        start_vms(d, &dead, &todo, label);
+    vm_list_free(&todo);
+}
+
+void act_resume_recoveries(hafenced *d)
+{
+    recovery_plan_file *plans;
+    hfc_error err = {0};
+    size_t n;
+    if (d->recoveries_resumed)
+        return;
+    d->recoveries_resumed = true;
+    n = recovery_plans_load(d, &plans, &err);
+    if (*err.message)
+        hafenced_record(d, HF_LOG_ERROR, d->self, "vm-resume", "failed", false, 0, "%s", err.message);
+    for (size_t i = 0; i < n && !*d->stop; i++) {
+        resume_one(d, &plans[i]);
+        if (!*d->stop)
+            recovery_forget(d, plans[i].host);
+    }
+    recovery_plans_free(plans, n);
+    if (n)
+        view_reader_poke(d->reader);
 }
 
 void mark_health(hafenced *d, const char *host, const char *health)

@@ -324,6 +324,7 @@ typedef struct hafenced {
     alerts *alerts;
     int64_t suspension_reminded_ms; /* the last reminder of a suspension */
     readiness readiness;
+    bool recoveries_resumed; /* the plans left behind were looked at */
 } hafenced;
 
 /* Count an event of the history (fence, mark-dead, vm-start, self-fence,
@@ -382,6 +383,53 @@ long long split_wait_s(const hafenced *d);
 /* Between passes: answer a simulation request, acting on nothing. */
 void simulate_serve(hafenced *d);
 
+/* ---- a recovery in flight, written down (recovery.c) -------------------- */
+/* What is recovered of a failed host: its VMs (OP_MODE=2) in XAPI's start
+ * order, or its vApps (OP_MODE=1). */
+typedef struct vm_item {
+    char uuid[UUID_TEXT];
+    char ref[96]; /* XAPI's reference: started without a look-up */
+    char name[256];
+    long long order;       /* XAPI's VM.order: lower starts first */
+    long long start_delay; /* s to wait after its order group */
+} vm_item;
+
+typedef struct vm_list {
+    vm_item *vm;
+    size_t count;
+    /* OP_MODE=1: the appliances to start (XAPI starts their VMs in order) */
+    char (*appliance)[96];
+    char (*appliance_name)[256];
+    size_t appliances;
+} vm_list;
+
+void vm_list_free(vm_list *l);
+void vm_list_add_vm(vm_list *l, const vm_item *vm);
+void vm_list_add_appliance(vm_list *l, const char *ref, const char *name);
+
+/* Marking a host dead resets its VMs in XAPI (Halted, resident nowhere):
+ * from then on only this daemon knows which of them to start.  Its plan
+ * is written to the state directory (recovery-UUID.json) before the
+ * marking and removed once the starts are done, so that a daemon killed
+ * between the two finds it when it runs again. */
+#define RECOVERY_RESUME_MAX_S 900 /* an older plan is left to the operator */
+bool recovery_save(const hafenced *d, const char *host, const vm_list *vms, hfc_error *err);
+void recovery_forget(const hafenced *d, const char *host);
+/* A plan found in the state directory (the oldest first). */
+typedef struct recovery_plan_file {
+    char host[UUID_TEXT];
+    char path[4096];
+    vm_list vms;
+    int64_t written_ms; /* wall clock */
+    long long pid;      /* the daemon that wrote it */
+    bool same_boot;     /* written since this host last booted */
+} recovery_plan_file;
+/* The plans left behind, each read into plans (free with
+ * recovery_plans_free); an unreadable one is set aside as .unreadable and
+ * named in err (reported, not fatal). */
+size_t recovery_plans_load(const hafenced *d, recovery_plan_file **plans, hfc_error *err);
+void recovery_plans_free(recovery_plan_file *plans, size_t n);
+
 /* ---- acting on a failed peer (actions.c) --------------------------------- */
 /* Fence it with FENCE_METHOD/FENCE_ACTION, then hand over its VMs. */
 void act_fence(hafenced *d, peer *p);
@@ -390,6 +438,9 @@ void act_fence(hafenced *d, peer *p);
  * starts them; starts nothing. */
 bool recovery_preview(hafenced *d, const char *host, struct json_object *vms, struct json_object *hosts,
                       hfc_error *err);
+/* Once XAPI answers after start-up: start the VMs of a recovery a killed
+ * daemon left unfinished (recovery.c's plans) that are still halted. */
+void act_resume_recoveries(hafenced *d);
 /* The master's duty each cycle: keep an autopromote slave recorded. */
 void choose_autopromote(hafenced *d);
 /* HA-Lizard's health mark, host other-config XenCenter.CustomFields.

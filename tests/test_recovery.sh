@@ -87,6 +87,43 @@ t_second=$(lab_history 1 | jq -s 'map(select(.action=="vm-start" and (.message|t
 check "  ... order 0 (vm3-2) first, order 1 (vm3-1) after vm3-2's start_delay of 2 s" \
     [ "$t_second" -ge $((t_first + 2000)) ]
 
+# ---- the daemon killed amid the VM starts: the next one finishes the recovery --------
+# vm3-2 (order 0) starts, then the daemon waits out its start_delay before
+# vm3-1 (order 1): it is killed there.  The marking has reset vm3-1 in XAPI
+# (Halted, resident nowhere) and host 3 is disabled: only the plan written
+# down before the marking still says vm3-1 must come back.
+LAB_POOL_JQ='(.vms[] | select(.name=="vm3-1")) += {"order": 1} | (.vms[] | select(.name=="vm3-2")) += {"order": 0, "start_delay": 60}' \
+    new_lab killed-amid-starts 3 2 GLOBAL_VM_HA=1
+PLAN=$LAB/state1/recovery-$U3.json
+lab_host_die 3
+check "killed amid the starts: host 3 is fenced and its first VM started" lab_wait 25 started_once vm3-2
+check "  ... the plan is written down in the state directory, naming both VMs" \
+    jq -e '(.host == "'"$U3"'") and ([.vms[].name] | sort == ["vm3-1", "vm3-2"])' "$PLAN"
+kill -9 "$(cat "$LAB/daemon1.pid")"
+is "Halted -" "$(vm_state vm3-1)" "  ... hafenced killed (SIGKILL) before vm3-1: it is down, resident nowhere"
+lab_daemon_start 1
+check "  ... the restarted daemon resumes the recovery" lab_wait 30 started_once vm3-1
+is 1 "$(started vm3-2)" "  ... vm3-2, running already, is not started again"
+has "1 of its 2 VMs are still halted" "$(actions 1 vm-resume)" "  ... the history says what it resumed and why"
+is 1 "$(actions 1 fence | grep -c "^$U3 ")" "  ... host 3 is not fenced again"
+check "  ... the plan is removed once done" lab_wait 10 sh -c "[ ! -e '$PLAN' ]"
+
+# a plan from before this host rebooted is no recovery in flight: named, not acted on
+new_lab stale-plan 3 2 GLOBAL_VM_HA=1
+lab_daemon_stop 1
+jq -n --arg h "$U3" --arg v "$(lab_xapi 1 VM.get_by_name_label vm2-1 | jq -r '.[0]')" \
+    '{host: $h, written_ms: (now * 1000 | floor), pid: 1, boot_id: "another-boot",
+      vms: [{uuid: "00000000-0000-4000-8000-000000000099", ref: $v, name: "vm-gone", order: 0, start_delay: 0}],
+      appliances: []}' > "$LAB/state1/recovery-$U3.json"
+printf '{"host": "not json' > "$LAB/state1/recovery-$U2.json"
+lab_daemon_start 1
+check "a plan written before this host last booted is not resumed, saying so" \
+    lab_wait 30 sh -c "grep -q 'is not resumed: this host has rebooted since' '$LAB/history1.jsonl'"
+is 0 "$(actions 1 vm-start | grep -c 'started on')" "  ... nothing is started"
+check "  ... an unreadable plan is set aside, named in the history" \
+    sh -c "[ -e '$LAB/state1/recovery-$U2.json.unreadable' ] && grep -q 'recovery plan .*recovery-$U2.json: not a JSON object' '$LAB/history1.jsonl'"
+check "  ... and the daemon goes on watching the pool" ready 1
+
 # ---- OP_MODE=1: vApps, DISABLED_VAPPS ------------------------------------------------------
 A1=aaaa0000-0000-4000-8000-000000000001 A2=aaaa0000-0000-4000-8000-000000000002
 LAB_POOL_JQ=".appliances = [{\"uuid\": \"$A1\", \"name\": \"web-app\"}, {\"uuid\": \"$A2\", \"name\": \"lab-app\"}]
@@ -146,6 +183,18 @@ has "fence off of xs1" "$(actions 2 fence)" "  ... with power off, although FENC
 check "  ... and takes over" lab_wait 30 grep -q "pool.emergency_transition_to_master" "$LAB/xapi2.log"
 check "  ... SLAVE_HA=0: the old master's VMs are not started" lab_wait 30 grep -q 'SLAVE_HA=0' "$LAB/history2.jsonl"
 is 0 "$(grep -c '^VM.start_on' "$LAB/xapi2.log")" "  ... (no VM.start_on)"
+
+# FENCE_METHOD=POOL: the old master's fence is its marking (host.declare_dead
+# through the new master), which resets its VMs: they are read before it
+new_lab pool-method-master 3 2 FENCE_METHOD=POOL GLOBAL_VM_HA=1
+# the pool method's XAPI is each host's own socket (/var/lib/xcp/xapi in a dom0)
+for i in 2 3; do echo "POOL_UNIX_SOCKET=$LAB/xapi$i.sock" >> "$LAB/host$i.conf"; lab_daemon_restart $i; done
+ready 2 && ready 3
+lab_wait 30 sh -c "jq -e '.role==\"autopromote slave\"' '$LAB/state2/status.json'"
+lab_host_die 1
+check "FENCE_METHOD=POOL: the master dies, the autopromote slave takes over and marks it dead" \
+    lab_wait 30 grep -q '"action":"fence".*"result":"ok"' "$LAB/history2.jsonl"
+check "  ... both of the old master's VMs come back" lab_wait 30 starts_are 2 2
 
 # The first marking of the old master fails (the new master's XAPI is busy):
 # the host stays enabled, is watched again and fails again, now as a plain

@@ -695,6 +695,11 @@ def scripted(sizes):
                 ("n%d-master-daemon-killed-mid-fence" % n, n, [("bmc-slow", last, 3000), ("crash", last),
                                                               ("daemon-kill-at", 1, "decision", "fence")]),
                 ("n%d-master-daemon-killed-mid-vm-starts" % n, n, [("crash", last), ("daemon-kill-at", 1, "vm-start")]),
+                # killed between two order groups (the first VM's start_delay):
+                # the marking reset the second VM, only the written plan knows it
+                ("n%d-master-daemon-killed-between-starts" % n, n, [("crash", last), ("daemon-kill-at", 1, "vm-start")],
+                 {"LAB_POOL_JQ": '(.vms[] | select(.name=="vm%d-1")) += {"order": 1}'
+                                 ' | (.vms[] | select(.name=="vm%d-2")) += {"order": 0, "start_delay": 20}' % (last, last)}),
                 ("n%d-slave-daemon-killed-mid-promotion" % n, n, [("crash", 1), ("daemon-kill-at", 2, "decision", "fence")]),
                 ("n%d-new-master-killed-mid-vm-starts" % n, n, [("crash", 1), ("daemon-kill-at", 2, "vm-start")]),
                 ("n%d-master-daemon-stopped-20s" % n, n, [("daemon-stop", 1), ("sleep", 20), ("daemon-cont", 1)]),
@@ -753,7 +758,7 @@ SHORT = {
     "n3-slave-crash", "n3-master-crash", "n3-split-master-alone", "n3-second-failure",
     "n3-master-crash-no-fence-path", "n3-partial-cut-master-last", "n3-last-deaf-to-master", "n3-lossy-30-master",
     "n3-slow-link-slave-crash", "n3-flapping-slave", "n3-master-daemon-killed-mid-fence",
-    "n3-new-master-killed-mid-vm-starts", "n3-master-daemon-stopped-20s", "n3-master-disk-full-slave-crash",
+    "n3-new-master-killed-mid-vm-starts", "n3-master-daemon-killed-between-starts", "n3-master-daemon-stopped-20s", "n3-master-disk-full-slave-crash",
     "n3-slave-crash-bmc-slow-6s", "n3-slave-crash-bmc-flaky", "n5-second-crash-during-fence",
     "n5-split-2-3", "n5-three-failures-in-turn", "n5-partial-cut-master-last", "n2-master-crash-takeover-fails",
 }

@@ -17,6 +17,7 @@
 #                                        reshapes the pool description first)
 #   lab_config KEY=VALUE...              add to the pool-wide config
 #   lab_daemon_start I [args]            hafenced of host I
+#   lab_daemon_restart I [args]          ... stopped, gone, started again
 #   lab_host_die I                       host I stops: XAPI, daemon, liveness
 #   lab_xapi_start I                     (re)start host I's XAPI
 #   lab_wait SECONDS COMMAND...          poll until COMMAND succeeds
@@ -103,6 +104,14 @@ lab_daemon_start() {
 }
 
 lab_daemon_stop() { [ -f "$LAB/daemon$1.pid" ] && kill "$(cat "$LAB/daemon$1.pid")" 2>/dev/null; rm -f "$LAB/daemon$1.pid"; }
+# stopped, gone (its state directory's lock released), started again with
+# what the config files say now
+lab_daemon_restart() {
+    lab_pid=$(cat "$LAB/daemon$1.pid" 2>/dev/null)
+    lab_daemon_stop "$1"
+    [ -z "$lab_pid" ] || lab_wait 10 sh -c "! kill -0 $lab_pid"
+    lab_daemon_start "$@"
+}
 
 # The host stops as a whole: its XAPI and its daemon go silent, and the
 # pool's heartbeat no longer sees it (XAPI's HOST_IS_LIVE goes false).
