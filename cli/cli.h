@@ -74,6 +74,10 @@ int cli_config_error(const hfc_error *err);
 /* Where a program of hafence's is: beside this one (/proc/self/exe: a
  * build tree, or one prefix), else in installed_dir. */
 void cli_program_path(const char *name, const char *installed_dir, char *out, size_t size);
+/* Replace this process with that program (found as above, opened by the
+ * trust rule: what is checked is what runs) and argv, for `what`; returns
+ * only when it could not, the reason printed. */
+void cli_program_exec(const char *name, const char *installed_dir, const char *what, char *const argv[]);
 
 /* Plugin path from --plugin-dir (or the built-in directory) and
  * HAFENCE_PLUGIN_PATH. */

@@ -12,30 +12,11 @@
 #include "cli/cli.h"
 #include "cli/agent.h"
 #include "core/loader.h"
-#include "proto/trust/trust.h"
 
-#include <errno.h>
-#include <limits.h>
-#include <unistd.h>
-
-extern char **environ;
-
-/* Replace this process with hafence-full and argv, for `what`; returns
- * only when it could not (the reason printed). */
+/* Replace this process with hafence-full and argv, for `what`. */
 static void full_exec(const char *what, char *const argv[])
 {
-    char path[PATH_MAX];
-    hf_reply reply = {0};
-    int fd;
-    cli_program_path("hafence-full", HAFENCE_PKGLIBEXECDIR, path, sizeof path);
-    fflush(stdout);
-    if ((fd = trust_open(path, &reply)) < 0) {
-        fprintf(stderr, "hafence: %s is needed for %s: %s\n", path, what, reply.message);
-        return;
-    }
-    fexecve(fd, argv, environ);
-    fprintf(stderr, "hafence: %s is needed for %s, and would not run: %s\n", path, what, strerror(errno));
-    close(fd);
+    cli_program_exec("hafence-full", HAFENCE_PKGLIBEXECDIR, what, argv);
 }
 
 int cmd_config(cli *c)

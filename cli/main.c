@@ -12,6 +12,7 @@
 #include "core/hastate.h"
 #include "cli/cli.h"
 #include "cli/agent.h"
+#include "proto/trust/trust.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -20,6 +21,8 @@
 #include <math.h>
 #include <strings.h>
 #include <unistd.h>
+
+extern char **environ;
 
 int cli_usage_error(const char *fmt, ...)
 {
@@ -44,6 +47,22 @@ void cli_program_path(const char *name, const char *installed_dir, char *out, si
             return;
     }
     snprintf(out, size, "%s/%s", installed_dir, name);
+}
+
+void cli_program_exec(const char *name, const char *installed_dir, const char *what, char *const argv[])
+{
+    char path[PATH_MAX];
+    hf_reply reply = {0};
+    int fd;
+    cli_program_path(name, installed_dir, path, sizeof path);
+    fflush(stdout);
+    if ((fd = trust_open(path, &reply)) < 0) {
+        fprintf(stderr, "hafence: %s is needed for %s: %s\n", path, what, reply.message);
+        return;
+    }
+    fexecve(fd, argv, environ);
+    fprintf(stderr, "hafence: %s is needed for %s, and would not run: %s\n", path, what, strerror(errno));
+    close(fd);
 }
 
 int cli_config_error(const hfc_error *err)

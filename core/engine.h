@@ -95,8 +95,6 @@ typedef struct hfc_outcome {
 } hfc_outcome;
 void hfc_outcome_clear(hfc_outcome *out); /* frees items */
 
-/* Run n requests, in parallel, each bounded by opts->timeout_ms.  Never
- * fails as a whole: each outcome says what happened to its request. */
 /* The read-back schedule after a power request: the wait before read n
  * (0: the first), given how long the device took to answer its last call.
  * Short first (HFC_READBACK_FIRST_MS), doubling, so a device that switches
@@ -112,6 +110,8 @@ enum {
 };
 int64_t hfc_readback_wait_ms(int n, int64_t answer_ms);
 
+/* Run n requests, in parallel, each bounded by opts->timeout_ms.  Never
+ * fails as a whole: each outcome says what happened to its request. */
 void hfc_engine_run(const hfc_engine_options *opts, const hfc_request *requests, size_t n, hfc_outcome *outcomes);
 /* One request in the calling thread (what the isolated child runs). */
 void hfc_engine_execute(const hfc_engine_options *opts, const hfc_request *req, int64_t deadline_ms,
