@@ -71,6 +71,7 @@ static json_object *tries_json(const hfc_history_try *tries, size_t n)
         add_string(t, "result", tries[i].result);
         json_object_object_add(t, "verified", json_object_new_boolean(tries[i].verified));
         json_object_object_add(t, "counted", json_object_new_boolean(tries[i].counted));
+        json_object_object_add(t, "already", json_object_new_boolean(tries[i].already));
         json_object_object_add(t, "duration_ms", json_object_new_int64(tries[i].duration_ms));
         add_string(t, "message", tries[i].message);
         json_object_array_add(a, t);

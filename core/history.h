@@ -20,6 +20,7 @@ typedef struct hfc_history_try {
     const char *result; /* hf_result_name */
     bool verified;
     bool counted; /* taken for done */
+    bool already; /* done without a switch: the device read the wanted state first */
     int64_t time_ms;
     int64_t duration_ms;
     const char *message;

@@ -233,6 +233,7 @@ void hfc_fence_walk_history(const hfc_fence_walk *walk, hfc_history_try *out)
                                    .result = hf_result_name(t->outcome.code),
                                    .verified = t->outcome.verified,
                                    .counted = t->counted,
+                                   .already = t->outcome.code == HF_OK && t->outcome.already,
                                    .time_ms = t->time_ms,
                                    .duration_ms = t->outcome.duration_ms,
                                    .message = t->outcome.message};

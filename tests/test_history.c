@@ -81,8 +81,9 @@ TAP_CASE(append_and_read)
 TAP_CASE(levels)
 {
     static const hfc_history_try tries[] = {
-        {1, "IPMI", "ipmi", "10.0.0.5", "unreachable", false, false, 1700000000000LL, 10000, "no answer", NULL},
-        {2, "PDU_A", "snmp-pdu", "10.0.9.2:3", "ok", true, true, 1700000010000LL, 800, "outlet 3 off", "10.0.9.2"},
+        {1, "IPMI", "ipmi", "10.0.0.5", "unreachable", false, false, false, 1700000000000LL, 10000, "no answer", NULL},
+        {2, "PDU_A", "snmp-pdu", "10.0.9.2:3", "ok", true, true, true, 1700000010000LL, 800, "outlet 3 off",
+         "10.0.9.2"},
     };
     hfc_history_record r = rec;
     hfc_error err = {0};
@@ -102,6 +103,11 @@ TAP_CASE(levels)
     ok(strstr(text, "\"level\":2") && strstr(text, "\"method\":\"PDU_A\"") && strstr(text, "\"counted\":true") &&
            strstr(text, "\"time\":\"2023-11-14T22:13:30.000Z\""),
        "  ... each with its level, method, whether it counted and its time: %s", text);
+    ok(strstr(text, "\"already\":true") != NULL,
+       "  ... and whether the device found the host in that state already (nothing switched): %s", text);
+    l2 = levels ? json_object_array_get_idx(levels, 0) : NULL;
+    text = l2 ? json_object_to_json_string_ext(l2, JSON_C_TO_STRING_PLAIN) : "(none)";
+    ok(strstr(text, "\"already\":false") != NULL, "  ... false for a device that failed: %s", text);
     json_object_put(o);
 }
 

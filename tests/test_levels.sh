@@ -62,6 +62,8 @@ check "  ... the history holds every level and device, with result and time" \
 # shellcheck disable=SC2086
 run hafence off $C "$U3"
 has "level 1 IPMI (ipmi)" "$out" "  ... the text says each level and device"
+check "  ... a walk that switched records already=false; one that found the outlets off, already=true" \
+    jq -e -s '(.[-2] | .levels[1:] | all(.already == false)) and (last | .levels[1:] | all(.counted and .already))' "$LAB/cli-history.jsonl"
 # two hosts: each walks its levels, then one table says which level did it
 outlets_on 3
 # shellcheck disable=SC2086

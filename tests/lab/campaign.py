@@ -430,8 +430,8 @@ class Run:
                 out.append((m.group(1), int(m.group(2)), int(m.group(3)), r))
         return out
 
-    def vms_back(self, fenced, recs=None):
-        started = {v for v, _, _, _ in self.vm_starts(recs)}
+    def vms_back(self, fenced):
+        started = {v for v, _, _, _ in self.vm_starts()}
         return all("vm%d-%d" % (h, k) in started for h in fenced for k in range(1, self.vms + 1))
 
     @property
@@ -481,11 +481,12 @@ class Run:
     def check_vms_back(self):
         """Every VM that ran on a host when it was fenced comes back from it
         exactly once; no VM is started from a host that was not fenced."""
-        lost, count, notes, problems = self.vm_accounting()
+        recs = self.history()  # read once: every step below sees the same records
+        lost, count, notes, problems = self.vm_accounting(recs)
         self.notes += notes
         self.problems += problems
         for host, vms in lost.items():
-            why = self.why_vms_down(host)
+            why = self.why_vms_down(host, recs)
             for vm in sorted(vms):
                 if count.get((vm, host), 0) == 0 and why:
                     self.notes.append("VM %s of fenced host %d was not started, and the run says why: %s"
@@ -493,14 +494,12 @@ class Run:
                 elif count.get((vm, host), 0) != 1:
                     self.problems.append("VM %s of fenced host %d was started %d times (once expected)"
                                          % (vm, host, count.get((vm, host), 0)))
-        events = [(r["time_ms"], 0, host_of(r["host"]), None) for r in self.history()
-                  if r["action"] == "fence" and r["result"] == "ok"]
-        # no VM lost: each back within a bound of its host's fence
+        # no VM lost: each back within a bound of its host's first fence
         fenced_at = {}
-        for t, kind, host, _ in sorted(events, key=lambda e: (e[0], e[1])):
-            if kind == 0:
-                fenced_at.setdefault(host, t)
-        for vm, origin, to, r in self.vm_starts():
+        for r in recs:
+            if r["action"] == "fence" and r["result"] == "ok":
+                fenced_at.setdefault(host_of(r["host"]), r["time_ms"])
+        for vm, origin, to, r in self.vm_starts(recs):
             late = r["time_ms"] - fenced_at.get(origin, r["time_ms"])
             if late > VM_BACK_BOUND_MS:
                 self.problems.append("VM %s of fenced host %d was started %d ms after the fence (bound %d ms)"
@@ -537,10 +536,10 @@ class Run:
         return min(r["time_ms"] for r in (self.history() if recs is None else recs)
                    if r["action"] == "fence" and r["result"] == "ok" and r["host"] and host_of(r["host"]) == host)
 
-    def fences(self, recs=None):
+    def fences(self):
         """{fenced host: fencer} from the histories (done fences)."""
         out = {}
-        for r in self.history() if recs is None else recs:
+        for r in self.history():
             if r["action"] == "fence" and r["result"] == "ok" and r["host"]:
                 out.setdefault(host_of(r["host"]), r["by"])
         return out
@@ -555,7 +554,8 @@ class Run:
         # that found every device already off switched nothing: a new
         # master checking a dead host before it restarts its VMs)
         for _, b, r in fences:
-            if "already off" in r.get("message", "") and "power off verified" not in r.get("message", ""):
+            counted = [t for t in r.get("levels", []) if t.get("counted")]
+            if counted and all(t.get("already") for t in counted):
                 continue
             earlier = [e for _, h, e in fences if h == b and e["time_ms"] < r["time_ms"]]
             on = [t for t in self.power_on_times(b) if earlier and t > earlier[-1]["time_ms"]]

@@ -146,7 +146,16 @@ def checked_again_off(d):
     dead and its walk reads every device already off."""
     clean(d)
     history(d, 2, dict(fence(T0 + 9000, 3), message="fence off of xs3: done: fenced by level 1 of 2: level 1 "
-                                                       "IPMI (ipmi, target x): done: already off (read from the device)"))
+                                                       "IPMI (ipmi, target x): done: already off (read from the device)",
+                       levels=[{"level": 1, "method": "IPMI", "result": "ok", "counted": True, "already": True}]))
+
+
+def switched_again(d):
+    """...the same walk, but its device switched the host (already false),
+    whatever its message says: a second fence."""
+    clean(d)
+    history(d, 2, dict(fence(T0 + 9000, 3), message="fence off of xs3: done: already off",
+                       levels=[{"level": 1, "method": "IPMI", "result": "ok", "counted": True, "already": False}]))
 
 
 def ap_first_and_master(d):
@@ -185,5 +194,7 @@ expect("...but a VM moved to a host fenced next and never started again is lost"
        checked("moved-lost", [("lossy", 1, 30)], moved_then_lost), "vm3-1 of fenced host 1 was started 0 times")
 expect("a second walk that found the host already off switched nothing: not fenced again",
        checked("again-off", [("crash", 3)], checked_again_off), None)
+expect("...told by the record's levels (already), not by its message",
+       checked("again-switched", [("crash", 3)], switched_again), "fenced again")
 print("1..%d" % done)
 sys.exit(1 if failed else 0)
