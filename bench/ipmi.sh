@@ -8,7 +8,9 @@
 #                Chassis Status), built here
 #   off+verify:  hafence   vs fence_ipmilan -o off (which also checks the state)
 #   fence 32 and 256 hosts at once with hafence vs one host (256: the
-#   engine's bound on operations at once, HFC_ENGINE_MAX_PARALLEL)
+#   engine's bound on operations at once, HFC_ENGINE_MAX_PARALLEL), and vs
+#   the floor doing the same at once (the floor client with "off", one
+#   process per host, xargs -P): what the engine adds at scale
 # Prints medians and the ratios peer/hafence.  Never asserts on time.
 #   bench/ipmi.sh [BUILDDIR]          (default ./_build)
 set -eu
@@ -68,10 +70,18 @@ done
 echo "$on_all" > "$work/on-all.sh"
 t32=$(echo "$targets" | cut -d' ' -f1-32)
 many="ipmi username=admin workarounds=opensesspriv"
+# the floor's argument lines, one per host: HOST PORT USER PASSWORD-FILE off
+for t in $targets; do echo "${t%:*} ${t##*:} admin $work/pw off"; done > "$work/floor-256"
+head -1 "$work/floor-256" > "$work/floor-1"
+head -32 "$work/floor-256" > "$work/floor-32"
 hyperfine --warmup 2 --runs "$RUNS" --export-json "$results/ipmi-fence32.json" \
     --prepare "sh $work/on-all.sh" -n one "$hf off $many ${targets%% *} $hfopts" \
     --prepare "sh $work/on-all.sh" -n thirty-two "$hf off $many $t32 $hfopts" \
-    --prepare "sh $work/on-all.sh" -n all-256 "$hf off $many $targets $hfopts" >/dev/null 2>"$work/err3" || { cat "$work/err3"; exit 1; }
+    --prepare "sh $work/on-all.sh" -n all-256 "$hf off $many $targets $hfopts" \
+    --prepare "sh $work/on-all.sh" -n floor-one "xargs -P 1 -L 1 -a $work/floor-1 $work/floor" \
+    --prepare "sh $work/on-all.sh" -n floor-thirty-two "xargs -P 32 -L 1 -a $work/floor-32 $work/floor" \
+    --prepare "sh $work/on-all.sh" -n floor-all-256 "xargs -P 256 -L 1 -a $work/floor-256 $work/floor" \
+    >/dev/null 2>"$work/err3" || { cat "$work/err3"; exit 1; }
 
 median() { jq -r --arg n "$2" '.results[] | select(.command==$n) | .median * 1000' "$1"; }
 s_hf=$(median "$results/ipmi-status.json" hafence)
@@ -83,6 +93,9 @@ o_fa=$(median "$results/ipmi-off.json" fence_ipmilan)
 f_1=$(median "$results/ipmi-fence32.json" one)
 f_32=$(median "$results/ipmi-fence32.json" thirty-two)
 f_256=$(median "$results/ipmi-fence32.json" all-256)
+fl_1=$(median "$results/ipmi-fence32.json" floor-one)
+fl_32=$(median "$results/ipmi-fence32.json" floor-thirty-two)
+fl_256=$(median "$results/ipmi-fence32.json" floor-all-256)
 ratio() { echo "scale=2; $1 / $2" | bc -l; }
 
 echo "ipmi plugin vs fence-agents and ipmitool (medians of $RUNS runs, whole processes, simulated BMCs)"
@@ -95,6 +108,9 @@ printf '  %-34s %9.1f ms   fence_ipmilan/hafence = %sx (target >= 10)\n' "off + 
 printf '  %-34s %9.1f ms\n' "fence 1 host (hafence)" "$f_1"
 printf '  %-34s %9.1f ms   32 hosts / 1 host     = %sx (target <= 1.5)\n' "fence 32 hosts at once (hafence)" "$f_32" "$(ratio "$f_32" "$f_1")"
 printf '  %-34s %9.1f ms   256 hosts / 1 host    = %sx (target <= 2)\n' "fence 256 hosts at once (hafence)" "$f_256" "$(ratio "$f_256" "$f_1")"
+printf '  %-34s %9.1f ms   hafence/floor         = %sx\n' "fence 1 host: floor" "$fl_1" "$(ratio "$f_1" "$fl_1")"
+printf '  %-34s %9.1f ms   hafence/floor         = %sx\n' "fence 32 hosts at once: floor" "$fl_32" "$(ratio "$f_32" "$fl_32")"
+printf '  %-34s %9.1f ms   hafence/floor         = %sx\n' "fence 256 hosts at once: floor" "$fl_256" "$(ratio "$f_256" "$fl_256")"
 echo "  load average $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after, $(nproc) cores; the 256 simulated BMCs run on the same cores"
 case "$load_before" in 0.[0-4]*) ;; *) printf '  NOTE: the machine was not idle before the run (load %s): figures are high\n' "$load_before" ;; esac
 echo "raw results: $results/ipmi-*.json"

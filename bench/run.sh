@@ -6,6 +6,11 @@
 #   - hafence plugins: load and check every plugin (target: < 20 ms)
 #   - hafence status through the dummy plugin, isolated and in-process:
 #     the cost of running each operation in a child process (target: < 2 ms)
+#   - the engine at scale: hafence off of 1, 32 and 256 targets at once
+#     through the dummy plugin whose simulated BMCs take a real BMC's
+#     second to switch off, so what grows with the targets is the engine's
+#     own work (a child each, the read-backs, the waits), not a simulator's
+#     (target: 256 within 2x of one); with the CPU it took per target
 # Prints medians and ratios; never asserts on time (no pass/fail).
 #   bench/run.sh [BUILDDIR]          (default: ./_build, as scripts/build.sh makes)
 set -eu
@@ -35,7 +40,22 @@ hyperfine -N -i --warmup 20 --min-runs 200 --export-json "$results/core.json" \
     -n heuristics-ping "$hf heuristics ping addresses=127.0.0.1 $common" \
     >/dev/null 2>"$work/hyperfine.err"
 
-median() { jq -r --arg n "$1" '.results[] | select(.command==$n) | .median * 1000' "$results/core.json"; }
+# the engine at scale: 256 simulated BMCs (the dummy plugin's state files)
+mkdir -p "$work/many"
+all=""
+i=1
+while [ $i -le 256 ]; do all="${all:+$all }t$i"; i=$((i + 1)); done
+t32=$(echo "$all" | cut -d' ' -f1-32)
+echo "for t in $all; do echo on > $work/many/\$t; done" > "$work/on-all.sh"
+slow="dummy state_dir=$work/many delay_ms=1000"
+hyperfine -N --warmup 1 --runs "${BENCH_SCALE_RUNS:-10}" --export-json "$results/engine-scale.json" \
+    --prepare "sh $work/on-all.sh" -n one "$hf off $slow t1 $common" \
+    --prepare "sh $work/on-all.sh" -n thirty-two "$hf off $slow $t32 $common" \
+    --prepare "sh $work/on-all.sh" -n all-256 "$hf off $slow $all $common" >/dev/null 2>"$work/scale.err" ||
+    { cat "$work/scale.err"; exit 1; }
+
+median() { jq -r --arg n "$1" '.results[] | select(.command==$n) | .median * 1000' "${2:-$results/core.json}"; }
+cpu() { jq -r --arg n "$1" '.results[] | select(.command==$n) | (.user + .system) * 1000' "$results/engine-scale.json"; }
 t=$(median true)
 v=$(median version)
 u=$(median usage)
@@ -55,6 +75,13 @@ printf '  %-40s %8.2f ms\n' "hafence status, isolated" "$s"
 printf '  %-40s %8.2f ms   (target < 2 ms)\n' "isolation cost per operation" "$(echo "$s - $i" | bc -l)"
 printf '  %-40s %8.2f x\n' "isolated / in-process" "$(echo "$s / $i" | bc -l)"
 printf '  %-40s %8.2f ms\n' "hafence heuristics ping 127.0.0.1" "$h"
+e1=$(median one "$results/engine-scale.json")
+e32=$(median thirty-two "$results/engine-scale.json")
+e256=$(median all-256 "$results/engine-scale.json")
+printf '  %-40s %8.1f ms   (the BMC switches off after 1000 ms)\n' "engine: off + verify, 1 target" "$e1"
+printf '  %-40s %8.1f ms   (%.2fx one; target <= 1.5)\n' "engine: 32 targets at once" "$e32" "$(echo "$e32 / $e1" | bc -l)"
+printf '  %-40s %8.1f ms   (%.2fx one; target <= 2)\n' "engine: 256 targets at once" "$e256" "$(echo "$e256 / $e1" | bc -l)"
+printf '  %-40s %8.2f ms   (1 target: %.2f ms)\n' "engine: CPU per target at 256" "$(echo "$(cpu all-256) / 256" | bc -l)" "$(cpu one)"
 echo "  load average $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after, $(nproc) cores"
 case "$load_before" in 0.[0-4]*) ;; *) printf '  NOTE: the machine was not idle before the run (load %s): figures are high\n' "$load_before" ;; esac
 echo "raw results: $results/core.json"

@@ -4,7 +4,7 @@
 
     bench/table.py RESULTS_DIR --machine TEXT [--readme README.md]
 
-Reads the JSON files bench/run.sh, ipmi.sh, snmp-pdu.sh, boards.sh and
+Reads the JSON files bench/run.sh (core, engine-scale), ipmi.sh, snmp-pdu.sh, boards.sh and
 xvm.sh export (medians of whole processes), and prints the table, or
 rewrites it in README.md between the lines "<!-- figures: bench/all.sh -->"
 and "<!-- /figures -->".  A bench whose results are missing leaves its rows
@@ -66,8 +66,19 @@ def rows(d):
     if "one" in many:
         for name, n, target in (("thirty-two", 32, "1.5"), ("all-256", 256, "2")):
             if name in many:
-                out.append("| ipmi: fence %d hosts at once vs one | %s vs %s | | | | %.2fx (target <= %sx) |"
-                           % (n, ms(many[name]), ms(many["one"]), many[name] / many["one"], target))
+                f = many.get("floor-" + name)
+                out.append("| ipmi: fence %d hosts at once vs one (%d `ipmi_sim` on the same cores) | %s vs %s | %s | %s | "
+                           "| %.2fx (target <= %sx) |"
+                           % (n, n, ms(many[name]), ms(many["one"]),
+                              "libfreeipmi client x %d (xargs -P) %s" % (n, ms(f)) if f else "",
+                              "%.2fx" % (many[name] / f) if f else "", many[name] / many["one"], target))
+    scale = r("engine-scale")
+    if "one" in scale:
+        for name, n, target in (("thirty-two", 32, "1.5"), ("all-256", 256, "2")):
+            if name in scale:
+                out.append("| engine: off + verify of %d targets at once vs one (simulated BMCs that switch off "
+                           "in 1 s) | %s vs %s | | | | %.2fx (target <= %sx) |"
+                           % (n, ms(scale[name]), ms(scale["one"]), scale[name] / scale["one"], target))
     row("snmp-pdu status (detection by sysObjectID included)", r("pdu-status"), "floor", "fence_apc_snmp", ">= 10x",
         "snmpget")
     row("snmp-pdu off + verify", r("pdu-off"), None, "fence_apc_snmp")
