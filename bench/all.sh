@@ -6,6 +6,7 @@
 #   bench/run.sh       start-up against /bin/true, plugin loading, isolation
 #   bench/snmp-pdu.sh  against fence_apc_snmp, floor snmpget
 #   bench/boards.sh    against fence_redfish and fence_ilo, floor curl
+#   bench/xapi.sh      the pool status against fence_xenapi, floor libcurl
 #   bench/xvm.sh       against fence_virsh and plain ssh (root: the sshd peer)
 #   bench/ipmi.sh      against fence_ipmilan and ipmitool, floor libfreeipmi,
 #                      32 and 256 hosts at once (last: its 256 simulated
@@ -26,8 +27,8 @@ quiet() { # wait (at most 5 min) for a load average below 0.5
 quiet
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 highest=$(load1)
-benches="run.sh snmp-pdu.sh boards.sh ipmi.sh"
-if [ "$(id -u)" = 0 ]; then benches="run.sh snmp-pdu.sh boards.sh xvm.sh ipmi.sh"; else echo "bench: not root: xvm.sh (an sshd peer) left out"; fi
+benches="run.sh snmp-pdu.sh boards.sh xapi.sh ipmi.sh"
+if [ "$(id -u)" = 0 ]; then benches="run.sh snmp-pdu.sh boards.sh xapi.sh xvm.sh ipmi.sh"; else echo "bench: not root: xvm.sh (an sshd peer) left out"; fi
 for b in $benches; do
     quiet
     l=$(load1)

@@ -4,8 +4,8 @@
 
     bench/table.py RESULTS_DIR --machine TEXT [--readme README.md]
 
-Reads the JSON files bench/run.sh (core, engine-scale), ipmi.sh, snmp-pdu.sh, boards.sh and
-xvm.sh export (medians of whole processes), and prints the table, or
+Reads the JSON files bench/run.sh (core, engine-scale), ipmi.sh, snmp-pdu.sh, boards.sh,
+xapi.sh and xvm.sh export (medians of whole processes), and prints the table, or
 rewrites it in README.md between the lines "<!-- figures: bench/all.sh -->"
 and "<!-- /figures -->".  A bench whose results are missing leaves its rows
 out rather than keeping old figures beside new ones."""
@@ -87,6 +87,8 @@ def rows(d):
     row("ilo off + verify over Redfish", r("boards-redfish-off"), None, "fence_redfish")
     row("ilo status over RIBCL (raw TLS, iLO 2)", r("boards-ribcl-status"), None, "fence_ilo", ">= 10x")
     row("ilo off + verify over RIBCL", r("boards-ribcl-off"), None, "fence_ilo")
+    row("pool status over XAPI (host record, its VMs, live: 6 calls)", r("xapi-status"), "floor",
+        "fence_xenapi", "", "libcurl client (the same 6 calls)")
     row("xvm status (over SSH, toolstack=virsh)", r("xvm-status"), "floor", "fence_virsh", ">= 10x",
         "libssh2 client (one command)")
     xvm = r("xvm-status")
