@@ -23,7 +23,6 @@ trap '[ -s "$work/xapi.pid" ] && kill "$(cat "$work/xapi.pid")" 2>/dev/null; rm 
 results=${BENCH_RESULTS:-$top/bench/results}
 mkdir -p "$results"
 
-top_srcdir=$top
 # shellcheck source=tests/peers/pool-json.sh
 . "$top/tests/peers/pool-json.sh"
 pool_json 3 2 127.0.0 > "$work/pool.json"
