@@ -48,9 +48,11 @@ for vms in ${VMS_LIST:-1 10}; do
     per_min=$(echo "$calls * 60000 / ($t1 - $t0)" | bc)
     cpu=$(echo "scale=2; ($c1 - $c0) * 100000 / $tick / ($t1 - $t0)" | bc)
     rss=$(kib "$pid" VmRSS); hwm=$(kib "$pid" VmHWM)
-    # what of the RSS is this daemon's own (the rest: library pages that
-    # every process using those libraries shares)
-    private=$(awk '$1 == "Private_Dirty:" || $1 == "Private_Clean:" { s += $2 } END { print s + 0 }' "/proc/$pid/smaps_rollup")
+    # what of the RSS this daemon wrote itself (heap, stacks, relocated
+    # library data): the rest are library pages read from their files,
+    # shared with every process that maps them (Private_Clean counts those
+    # too while no other process happens to map them: not counted here)
+    private=$(awk '$1 == "Private_Dirty:" { s += $2 } END { print s + 0 }' "/proc/$pid/smaps_rollup")
     awk '{ print $1 }' "$LAB/xapi1.log" | sort | uniq -c | sort -rn > "$work/calls$vms"
     # a host dies: the last one
     td=$(now_ms)
@@ -61,9 +63,9 @@ for vms in ${VMS_LIST:-1 10}; do
     detected=$(jq -s "map(select(.action == \"peer-failed\")) | .[0].time_ms - $td" "$h")
     fenced=$(jq -s "map(select(.action == \"fence\" and .result == \"ok\" and .verified)) | .[0].time_ms - $td" "$h")
     last=$(jq -s "map(select(.action == \"vm-start\" and .result == \"ok\")) | max_by(.time_ms) | .time_ms - $td" "$h")
-    printf '%d VMs per host: idle %s %% of a core over %d s, RSS %d KiB (peak %d KiB; its own %d KiB, the rest shared library pages), %d XAPI calls a minute; death -> detected %d ms, fenced %d ms, last VM %d ms\n' \
+    printf '%d VMs per host: idle %s %% of a core over %d s, RSS %d KiB (peak %d KiB; written by it %d KiB, the rest library pages), %d XAPI calls a minute; death -> detected %d ms, fenced %d ms, last VM %d ms\n' \
         "$vms" "$cpu" "$IDLE_S" "$rss" "$hwm" "$private" "$per_min" "$detected" "$fenced" "$last"
-    printf '| %d | %s %% | %d / %d KiB (own %d KiB) | %d | %d ms | %d ms | %d ms |\n' "$vms" "$cpu" "$rss" "$hwm" "$private" "$per_min" \
+    printf '| %d | %s %% | %d / %d KiB (written by it %d KiB) | %d | %d ms | %d ms | %d ms |\n' "$vms" "$cpu" "$rss" "$hwm" "$private" "$per_min" \
         "$detected" "$fenced" "$last" >> "$work/table"
     printf '{"hosts": %d, "vms_per_host": %d, "idle_cpu_percent": %s, "rss_kib": %d, "peak_rss_kib": %d, "private_kib": %d, "xapi_calls_per_minute": %d, "detected_ms": %d, "fenced_ms": %d, "last_vm_ms": %d, "load_before": "%s"}\n' \
         "$HOSTS" "$vms" "$cpu" "$rss" "$hwm" "$private" "$per_min" "$detected" "$fenced" "$last" "$load_before" > "$results/scale-$HOSTS-hosts-$vms-vms.json"
