@@ -569,6 +569,71 @@ static void keep_plan(hafenced *d, const peer *p, const vm_list *vms, const char
                 label, err.message);
 }
 
+/* What of a plan is halted now: its VMs (one read of the pool's halted
+ * VMs), or its vApps of which a VM is halted. */
+static bool still_halted(hafenced *d, const vm_list *plan, vm_list *out, hfc_error *err)
+{
+    hf_reply reply = {0};
+    xv *expr = xv_string("field \"power_state\" = \"Halted\""), *halted = NULL;
+    hf_result r = xapi_call(own_xapi(d), "VM.get_all_records_where", &expr, 1, &halted, step_deadline(d), &reply);
+    xv_free(expr);
+    memset(out, 0, sizeof *out);
+    if (r == HF_OK && (!halted || halted->type != XV_STRUCT))
+        r = hf_reply_set(&reply, HF_E_DEVICE_REFUSED, "XAPI: VM.get_all_records_where: not a map of records");
+    for (size_t i = 0; r == HF_OK && i < plan->count; i++)
+        for (size_t k = 0; k < halted->count; k++) {
+            const char *uuid = xv_str(xv_get(halted->items[k], "uuid"));
+            if (uuid && strcasecmp(uuid, plan->vm[i].uuid) == 0) {
+                vm_list_add_vm(out, &plan->vm[i]);
+                break;
+            }
+        }
+    for (size_t a = 0; r == HF_OK && a < plan->appliances; a++) {
+        xv *rec = NULL;
+        const xv *members;
+        bool any = false;
+        r = xapi_call1(own_xapi(d), "VM_appliance.get_record", plan->appliance[a], &rec, step_deadline(d), &reply);
+        members = r == HF_OK ? xv_get(rec, "VMs") : NULL;
+        for (size_t m = 0; members && members->type == XV_ARRAY && m < members->count && !any; m++)
+            any = xv_str(members->items[m]) && xv_get(halted, xv_str(members->items[m]));
+        if (any)
+            vm_list_add_appliance(out, plan->appliance[a], plan->appliance_name[a]);
+        xv_free(rec);
+    }
+    xv_free(halted);
+    if (r != HF_OK) {
+        hfc_error_set(err, r, "which VMs are halted: %s", reply.message);
+        vm_list_free(out);
+        return false;
+    }
+    return true;
+}
+
+/* A marking that failed part-way (host.disable, then one
+ * VM.power_state_reset per VM, where the server lacks host.declare_dead)
+ * has reset some VMs (halted, resident nowhere): the host was fenced, so
+ * they are started now, or nothing would (the disabled host is no longer
+ * watched); the others XAPI still counts as running there. */
+static void start_reset_part(hafenced *d, const peer *p, const vm_list *vms, const char *label)
+{
+    vm_list reset = {0};
+    hfc_error err = {0};
+    size_t n = 0;
+    if (fenced_vms_restart(d, p->failed_as_master) && still_halted(d, vms, &reset, &err))
+        n = d->dc.settings.op_mode == 1 ? reset.appliances : reset.count;
+    if (n)
+        hafenced_record(d, HF_LOG_ERROR, p->uuid, "vm-start", "partial", false, 0,
+                        "the marking of %s failed part-way: %zu of its %s were reset (halted, resident nowhere) and "
+                        "are started now; the others XAPI still counts as running there: they stay down",
+                        label, n, d->dc.settings.op_mode == 1 ? "vApps" : "VMs");
+    else
+        hafenced_record(d, HF_LOG_ERROR, p->uuid, "vm-start", "skipped", false, 0,
+                        "the VMs of %s are not started: XAPI still counts them as running there", label);
+    if (n)
+        start_vms(d, p, &reset, label);
+    vm_list_free(&reset);
+}
+
 void act_fence(hafenced *d, peer *p)
 {
     char label[512];
@@ -647,9 +712,8 @@ void act_fence(hafenced *d, peer *p)
         if (fenced_vms_restart(d, was_master))
             keep_plan(d, p, &vms, label);
         if (!mark_dead(d, p, label)) {
+            start_reset_part(d, p, &vms, label);
             recovery_forget(d, p->uuid);
-            hafenced_record(d, HF_LOG_ERROR, p->uuid, "vm-start", "skipped", false, 0,
-                            "the VMs of %s are not started: XAPI still counts them as running there", label);
             vm_list_free(&vms);
             return;
         }
@@ -664,46 +728,6 @@ void act_fence(hafenced *d, peer *p)
         recovery_forget(d, p->uuid);
     vm_list_free(&vms);
     view_reader_poke(d->reader);
-}
-
-/* Starts what a recovery left behind is still halted: its VMs (one read
- * of the pool's halted VMs), or its vApps of which a VM is halted. */
-static bool still_halted(hafenced *d, const vm_list *plan, vm_list *out, hfc_error *err)
-{
-    hf_reply reply = {0};
-    xv *expr = xv_string("field \"power_state\" = \"Halted\""), *halted = NULL;
-    hf_result r = xapi_call(own_xapi(d), "VM.get_all_records_where", &expr, 1, &halted, step_deadline(d), &reply);
-    xv_free(expr);
-    memset(out, 0, sizeof *out);
-    if (r == HF_OK && (!halted || halted->type != XV_STRUCT))
-        r = hf_reply_set(&reply, HF_E_DEVICE_REFUSED, "XAPI: VM.get_all_records_where: not a map of records");
-    for (size_t i = 0; r == HF_OK && i < plan->count; i++)
-        for (size_t k = 0; k < halted->count; k++) {
-            const char *uuid = xv_str(xv_get(halted->items[k], "uuid"));
-            if (uuid && strcasecmp(uuid, plan->vm[i].uuid) == 0) {
-                vm_list_add_vm(out, &plan->vm[i]);
-                break;
-            }
-        }
-    for (size_t a = 0; r == HF_OK && a < plan->appliances; a++) {
-        xv *rec = NULL;
-        const xv *members;
-        bool any = false;
-        r = xapi_call1(own_xapi(d), "VM_appliance.get_record", plan->appliance[a], &rec, step_deadline(d), &reply);
-        members = r == HF_OK ? xv_get(rec, "VMs") : NULL;
-        for (size_t m = 0; members && members->type == XV_ARRAY && m < members->count && !any; m++)
-            any = xv_str(members->items[m]) && xv_get(halted, xv_str(members->items[m]));
-        if (any)
-            vm_list_add_appliance(out, plan->appliance[a], plan->appliance_name[a]);
-        xv_free(rec);
-    }
-    xv_free(halted);
-    if (r != HF_OK) {
-        hfc_error_set(err, r, "which VMs are halted: %s", reply.message);
-        vm_list_free(out);
-        return false;
-    }
-    return true;
 }
 
 /* "2026-12-02 14:39:05" in this host's time zone */

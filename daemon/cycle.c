@@ -549,12 +549,13 @@ int64_t hafenced_cycle(hafenced *d)
     suspension_refresh(d);
     remind_suspension(d);
     refresh_view(d);
-    /* a recovery a killed daemon left unfinished, once XAPI answers and
-     * this host may start VMs */
-    if (d->view.count && !d->view.cached && !d->suspended && !*d->ha_off)
-        act_resume_recoveries(d);
     if (d->view.count) {
         check_peers(d);
+        /* a recovery a killed daemon left unfinished, once XAPI answers
+         * and this host may start VMs: after a first check of the peers,
+         * so that its VMs go to hosts that answered */
+        if (!d->view.cached && !d->suspended && !*d->ha_off)
+            act_resume_recoveries(d);
         for (size_t i = 0; i < d->peer_count && !*d->stop; i++) {
             peer *p = &d->peers[i];
             if (p->phase == PEER_WATCHED && p->watch.state == HFC_PEER_FAILED && peer_checked(d, p))

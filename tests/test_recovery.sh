@@ -196,6 +196,21 @@ check "FENCE_METHOD=POOL: the master dies, the autopromote slave takes over and 
     lab_wait 30 grep -q '"action":"fence".*"result":"ok"' "$LAB/history2.jsonl"
 check "  ... both of the old master's VMs come back" lab_wait 30 starts_are 2 2
 
+# A server without host.declare_dead: the marking is host.disable, then one
+# VM.power_state_reset per VM; the second reset fails.  The first VM is
+# reset (halted, resident nowhere) and the host disabled, so no retry comes:
+# that VM is started now, the other, still "running" there, stays down.
+partial_said() { actions 1 vm-start | grep -q "^$U3 partial .*failed part-way: 1 of its VMs"; }
+LAB_XAPI_ARGS=--no-declare-dead new_lab partial-marking 3 2 GLOBAL_VM_HA=1
+# (every later reset fails too: the engine's retry of the marking as well)
+mkdir -p "$LAB/control/fail" && echo "5 after 1" > "$LAB/control/fail/VM.power_state_reset"
+lab_host_die 3
+check "the marking fails part-way (the second VM.power_state_reset): said in the history" \
+    lab_wait 30 partial_said
+check "  ... the VM it reset is started" lab_wait 30 starts_are 1 1
+is "1 1" "$(lab_vms | awk -v h="$U3" '$1 ~ /^vm3-/ && $2 == "Running" { if ($3 == h) there++; else moved++ } END { print moved + 0, there + 0 }')" \
+    "  ... and only that one: the other, not reset, XAPI still counts as running on host 3"
+
 # The first marking of the old master fails (the new master's XAPI is busy):
 # the host stays enabled, is watched again and fails again, now as a plain
 # slave of this master.  It failed as the master: SLAVE_HA=0 still holds.

@@ -192,20 +192,24 @@ class Api:
     def injected_failure(self, method):
         """CONTROL/fail/<method> holding a count N: the next N calls of that
         method on this host fail (INTERNAL_ERROR), as a busy or restarting
-        XAPI answers."""
+        XAPI answers; "N after K": the next K calls work first."""
         if not self.control:
             return
         path = os.path.join(self.control, "fail", method)
         try:
             with open(path) as f:
-                left = int(f.read().strip() or "0")
+                words = f.read().split()
+            left = int(words[0]) if words else 0
+            skip = int(words[2]) if len(words) == 3 and words[1] == "after" else 0
         except (OSError, ValueError):
             return
         if left <= 0:
             return
         with open(path + ".tmp", "w") as f:
-            f.write("%d\n" % (left - 1))
+            f.write("%d after %d\n" % (left, skip - 1) if skip > 0 else "%d\n" % (left - 1))
         os.rename(path + ".tmp", path)
+        if skip > 0:
+            return
         raise Failure("INTERNAL_ERROR", "%s failed (injected by the test: %d more)" % (method, left - 1))
 
     def record(self, method, args):

@@ -14,7 +14,8 @@
 # (host liveness, the new master after a takeover).
 #
 #   lab_start DIR COUNT [VMS_PER_HOST]   pool, BMCs, emulators, configs ($LAB_POOL_JQ
-#                                        reshapes the pool description first)
+#                                        reshapes the pool description first;
+#                                        $LAB_XAPI_ARGS: more emulator options)
 #   lab_config KEY=VALUE...              add to the pool-wide config
 #   lab_daemon_start I [args]            hafenced of host I
 #   lab_daemon_restart I [args]          ... stopped, gone, started again
@@ -87,7 +88,7 @@ lab_xapi_start() {
     python3 "$LAB_EMU" --port-file "$LAB/xapi$lab_i.port" --pool "$LAB/pool.json" --password-file "$LAB/xapi.pw" \
         --bind "$(lab_addr "$lab_i")" --port "$LAB_PORT" --control "$LAB/control" --self "$(lab_uuid "$lab_i")" \
         --log "$LAB/xapi$lab_i.log" --lifetime 600 --unix-socket "$LAB/xapi$lab_i.sock" --pool-secret "$LAB/ptoken" \
-        $lab_slave 2>>"$LAB/xapi$lab_i.err" &
+        $lab_slave ${LAB_XAPI_ARGS:-} 2>>"$LAB/xapi$lab_i.err" &
     echo $! > "$LAB/xapi$lab_i.pid"
     LAB_PIDS="$LAB_PIDS $!"
     lab_w=0; while [ ! -s "$LAB/xapi$lab_i.port" ] && [ $lab_w -lt 200 ]; do sleep 0.05; lab_w=$((lab_w + 1)); done
