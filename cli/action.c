@@ -293,7 +293,7 @@ static json_object *outcome_json(const setup *s, size_t i, hfc_action action, co
     json_object_object_add(j, "duration_ms", json_object_new_int64(o->duration_ms));
     if (action == HFC_ACTION_CHECK) {
         json_object_object_add(j, "vote", json_object_new_string(hfc_vote_name(o->vote)));
-    } else {
+    } else if (action != HFC_ACTION_PROBE) {
         json_object_object_add(j, "verified", json_object_new_boolean(o->verified));
         if (action != HFC_ACTION_MONITOR && action != HFC_ACTION_LIST)
             json_object_object_add(j, "power", json_object_new_string(hf_power_name(o->power)));
@@ -302,6 +302,18 @@ static json_object *outcome_json(const setup *s, size_t i, hfc_action action, co
         json_object_object_add(j, "warning", json_object_new_boolean(1));
     if (o->signal)
         json_object_object_add(j, "signal", json_object_new_int(o->signal));
+    if (action == HFC_ACTION_PROBE) {
+        json_object *items = json_object_new_array();
+        for (size_t k = 0; k < o->item_count; k++) {
+            json_object *it = json_object_new_object();
+            json_object_object_add(it, "address", json_object_new_string(o->items[k].target));
+            json_object_object_add(it, "answered", json_object_new_boolean(!*o->items[k].name));
+            if (*o->items[k].name)
+                json_object_object_add(it, "why", json_object_new_string(o->items[k].name));
+            json_object_array_add(items, it);
+        }
+        json_object_object_add(j, "addresses", items);
+    }
     if (action == HFC_ACTION_LIST) {
         json_object *items = json_object_new_array();
         for (size_t k = 0; k < o->item_count; k++) {
@@ -339,6 +351,12 @@ static void print_text(const setup *s, size_t i, hfc_action action, const hfc_ou
         fprintf(stderr, "\n[hafence: %s]\n", o->message);
         return;
     }
+    if (action == HFC_ACTION_PROBE && o->code == HF_OK) {
+        for (size_t k = 0; k < o->item_count; k++)
+            printf("%s: %s%s%s\n", o->items[k].target, *o->items[k].name ? "silent (" : "answers", o->items[k].name,
+                   *o->items[k].name ? ")" : "");
+        return;
+    }
     if (action == HFC_ACTION_LIST && o->code == HF_OK) {
         for (size_t k = 0; k < o->item_count; k++)
             printf("%s%s%s\n", o->items[k].target, *o->items[k].name ? "," : "", o->items[k].name);
@@ -368,6 +386,14 @@ static int exit_code(hfc_action action, const hfc_outcome *outs, size_t n)
         if (outs[0].code != HF_OK || outs[0].vote == HF_VOTE_UNKNOWN)
             return EXIT_VOTE_UNKNOWN;
         return outs[0].vote == HF_VOTE_PASS ? EXIT_OK : EXIT_FAILED;
+    }
+    if (action == HFC_ACTION_PROBE) {
+        if (outs[0].code != HF_OK)
+            return EXIT_VOTE_UNKNOWN;
+        for (size_t k = 0; k < outs[0].item_count; k++)
+            if (*outs[0].items[k].name)
+                rc = EXIT_FAILED;
+        return rc;
     }
     for (size_t i = 0; i < n; i++)
         if (outs[i].code != HF_OK)
@@ -801,14 +827,16 @@ int cmd_action(cli *c, hfc_action action, bool from_config_action)
     return rc;
 }
 
-int cmd_heuristics(cli *c)
+/* heuristics (the vote) and probe (each address's answer): one run of
+ * the heuristic plugin, named or configured */
+static int run_heuristic(cli *c, hfc_action action)
 {
     setup s;
     int rc;
     memset(&s, 0, sizeof s);
     if (c->config_count) {
         rc = setup_heuristic_from_config(c, &s);
-        if (rc == EXIT_OK && !s.settings.fence_use_ip_heuristics) {
+        if (rc == EXIT_OK && action == HFC_ACTION_CHECK && !s.settings.fence_use_ip_heuristics) {
             if (c->json)
                 puts("{ \"vote\": \"unknown\", \"result\": \"ok\", \"message\": \"FENCE_USE_IP_HEURISTICS=0\" }");
             else
@@ -831,8 +859,18 @@ int cmd_heuristics(cli *c)
         s.count = s.count ? 1 : 0;
         if (!s.count)
             add_target(&s, NULL, "");
-        rc = run_requests(c, &s, HFC_ACTION_CHECK, NULL);
+        rc = run_requests(c, &s, action, NULL);
     }
     setup_free(&s);
     return rc;
+}
+
+int cmd_heuristics(cli *c)
+{
+    return run_heuristic(c, HFC_ACTION_CHECK);
+}
+
+int cmd_probe(cli *c)
+{
+    return run_heuristic(c, HFC_ACTION_PROBE);
 }

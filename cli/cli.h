@@ -95,6 +95,7 @@ int cmd_plugins(cli *c);
 int cmd_info(cli *c);
 int cmd_action(cli *c, hfc_action action, bool from_config_action);
 int cmd_heuristics(cli *c);
+int cmd_probe(cli *c); /* each address's answer, as hafenced checks its peers */
 int cmd_check(cli *c);
 int cmd_history(cli *c);
 int cmd_console(cli *c);

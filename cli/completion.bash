@@ -90,7 +90,7 @@ _hafence() {
         esac
     done
     case $command in
-    off | on | reboot | cycle | status | monitor | list | fence | heuristics | check | info | console)
+    off | on | reboot | cycle | status | monitor | list | fence | heuristics | probe | check | info | console)
         if [[ -n $config ]]; then
             mapfile -t COMPREPLY < <(compgen -W "$(_hafence_hosts "$config")" -- "$cur")
             return

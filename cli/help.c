@@ -48,6 +48,10 @@ static const cli_command commands[] = {
     {"heuristics", "heuristics -c CONFIG | heuristics PLUGIN [name=value...]", "the heuristic vote",
      "With -c: FENCE_HEURISTICS_IPS through the peer probe (FENCE_USE_IP_HEURISTICS=0: no vote).\n"
      "exit: 0 pass, 1 fail, 2 unknown.\n"},
+    {"probe", "probe -c CONFIG | probe PLUGIN [name=value...]", "each address's answer, as hafenced checks peers",
+     "The peer probe's echoes (the ping plugin's), one line per address: what hafenced sees of its\n"
+     "peers from this host. With -c: FENCE_HEURISTICS_IPS.\n"
+     "exit: 0 all answer, 1 some are silent, 2 unknown (the plugin cannot report each address).\n"},
     {"check", "check PLUGIN.so [name=value...] [--target TARGET]", "a plugin's conformance run",
      "Loads the file, checks its descriptor and parameters, and with --target powers the target\n"
      "off and on again, each verified. For vendors before they ship. Recorded in the history.\n"},
@@ -139,7 +143,8 @@ void cli_usage(FILE *out)
           "  -h, --help, -V, --version\n"
           "\n"
           "exit codes: 0 success; 1 operation failed; status: 0 on, 2 off, 1 unknown or error;\n"
-          "heuristics: 0 pass, 1 fail, 2 unknown; 64 usage error; 78 configuration error.\n",
+          "heuristics: 0 pass, 1 fail, 2 unknown; probe: 0 all answer, 1 some silent, 2 unknown;\n"
+          "64 usage error; 78 configuration error.\n",
           out);
 }
 

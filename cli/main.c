@@ -354,6 +354,8 @@ static int run(cli *c)
         return cmd_info(c);
     if (strcmp(c->command, "heuristics") == 0)
         return cmd_heuristics(c);
+    if (strcmp(c->command, "probe") == 0)
+        return cmd_probe(c);
     if (strcmp(c->command, "check") == 0)
         return cmd_check(c);
     if (strcmp(c->command, "history") == 0)

@@ -92,8 +92,8 @@ static void context_init(hf_context *ctx, call_scope *scope, int64_t deadline_ms
 
 const char *hfc_action_name(hfc_action action)
 {
-    static const char *const names[] = {"off",     "on",   "reboot", "cycle",   "status",
-                                        "monitor", "list", "check",  "console", "validate"};
+    static const char *const names[] = {"off",  "on",    "reboot",  "cycle",    "status", "monitor",
+                                        "list", "check", "console", "validate", "probe"};
     return (unsigned)action < sizeof names / sizeof names[0] ? names[action] : "unknown";
 }
 
@@ -336,6 +336,13 @@ static void list_sink(void *arg, const char *target, const char *name)
     out->item_count++;
 }
 
+/* probe: an address that answered has the empty name; one that did not,
+ * why (never empty) */
+static void probe_sink(void *arg, const char *address, const char *why)
+{
+    list_sink(arg, address, !why ? "" : *why ? why : "no answer");
+}
+
 static void run_fence(fence_call *c, hfc_outcome *out)
 {
     hf_reply reply;
@@ -424,7 +431,8 @@ static void run_fence(fence_call *c, hfc_outcome *out)
         return;
     }
     case HFC_ACTION_VALIDATE: finish(out, HF_OK, "%s accepts the parameters", hfc_plugin_name(c->req->plugin)); return;
-    case HFC_ACTION_CHECK: break;
+    case HFC_ACTION_CHECK:
+    case HFC_ACTION_PROBE: break;
     }
     finish(out, HF_E_UNSUPPORTED, "action %s does not apply to a fence plugin", hfc_action_name(c->req->action));
 }
@@ -434,13 +442,19 @@ static void run_heuristic(const hfc_request *req, hf_context *ctx, hfc_outcome *
     hf_heur_create_fn *create = hfc_plugin_heur_create(req->plugin);
     hf_heur_destroy_fn *destroy = hfc_plugin_heur_destroy(req->plugin);
     hf_heur_check_fn *check = hfc_plugin_heur_check(req->plugin);
+    hf_heur_probe_fn *probe = hfc_plugin_heur_probe(req->plugin);
     hf_reply reply = {0};
     void *instance = NULL;
     hf_result r;
 
     out->vote = HF_VOTE_UNKNOWN;
-    if (req->action != HFC_ACTION_CHECK) {
+    if (req->action != HFC_ACTION_CHECK && req->action != HFC_ACTION_PROBE) {
         finish(out, HF_E_UNSUPPORTED, "a heuristic plugin only checks (asked: %s)", hfc_action_name(req->action));
+        return;
+    }
+    if (req->action == HFC_ACTION_PROBE && !probe) {
+        finish(out, HF_E_UNSUPPORTED, "%s cannot report each address (no probe entry point)",
+               hfc_plugin_name(req->plugin));
         return;
     }
     r = settle(create(ctx, req->params, &instance, &reply), &reply);
@@ -449,10 +463,14 @@ static void run_heuristic(const hfc_request *req, hf_context *ctx, hfc_outcome *
         return;
     }
     memset(&reply, 0, sizeof reply);
-    r = settle(check(instance, ctx, &reply), &reply);
-    out->vote = r == HF_OK ? reply.vote : HF_VOTE_UNKNOWN;
-    if (out->vote != HF_VOTE_PASS && out->vote != HF_VOTE_FAIL)
-        out->vote = HF_VOTE_UNKNOWN;
+    if (req->action == HFC_ACTION_PROBE) {
+        r = settle(probe(instance, ctx, probe_sink, out, &reply), &reply);
+    } else {
+        r = settle(check(instance, ctx, &reply), &reply);
+        out->vote = r == HF_OK ? reply.vote : HF_VOTE_UNKNOWN;
+        if (out->vote != HF_VOTE_PASS && out->vote != HF_VOTE_FAIL)
+            out->vote = HF_VOTE_UNKNOWN;
+    }
     finish(out, r, "%s", reply.message);
     destroy(instance);
 }

@@ -19,9 +19,11 @@ typedef enum hfc_action {
     HFC_ACTION_STATUS,
     HFC_ACTION_MONITOR,
     HFC_ACTION_LIST,
-    HFC_ACTION_CHECK,   /* heuristic vote */
-    HFC_ACTION_CONSOLE, /* follow the live console (to hfc_request.console_fd) */
-    HFC_ACTION_VALIDATE /* the plugin accepts the parameters (create, destroy): nothing is sent to the device */
+    HFC_ACTION_CHECK,    /* heuristic vote */
+    HFC_ACTION_CONSOLE,  /* follow the live console (to hfc_request.console_fd) */
+    HFC_ACTION_VALIDATE, /* the plugin accepts the parameters (create, destroy): nothing is sent to the device */
+    HFC_ACTION_PROBE     /* a peer probe: each address's answer, as items (target: the address; name: "" when it
+                          * answered, else why not) */
 } hfc_action;
 const char *hfc_action_name(hfc_action action);
 bool hfc_action_parse(const char *word, hfc_action *out);
@@ -90,7 +92,7 @@ typedef struct hfc_outcome {
     int attempts;      /* power requests sent */
     int64_t duration_ms;
     char message[HF_MESSAGE_MAX];
-    hfc_list_item *items; /* list */
+    hfc_list_item *items; /* list, probe */
     size_t item_count;
 } hfc_outcome;
 void hfc_outcome_clear(hfc_outcome *out); /* frees items */

@@ -25,7 +25,7 @@ struct hfc_plugin {
     hf_param_def *params;
     char *path;
     /* the dispatch table, indexed by id, for ids this core knows */
-    hf_fn fns[HF_FN_HEUR_CHECK + 1];
+    hf_fn fns[HF_FN_HEUR_PROBE + 1];
 };
 
 static pthread_once_t ltdl_once = PTHREAD_ONCE_INIT;

@@ -17,7 +17,8 @@
 
 #include <pthread.h>
 
-/* The probes' threads, every XAPI_DELAY (the ICMP probes': one a peer):
+/* The probes' threads, every XAPI_DELAY (the ICMP probes': one a peer
+ * with a probe that cannot report each address in one call):
  * stacks this small stay in glibc's cache of freed stacks (40 MiB) even
  * for a 64-host pool, so each pass reuses them rather than mapping,
  * faulting in and unmapping 8 MiB apiece.  A probe needs a few KiB. */
@@ -93,6 +94,66 @@ static void icmp_probes(const daemon_config *dc, const char *const *addresses, s
     free(req);
 }
 
+/* Every address in one call of the probe's probe entry point (ABI 1.3):
+ * one socket and no thread per peer, where a check per peer costs a
+ * thread, a socket and the wake-ups of every other peer's replies.  False
+ * when the plugin has no such entry point or the call did not report each
+ * address (one the plugin refuses fails the list): the caller then checks
+ * them one by one. */
+static bool icmp_probe_all(const daemon_config *dc, const char *const *addresses, size_t n, int64_t timeout_ms,
+                           hfc_outcome *outcomes)
+{
+    hfc_engine_options eo;
+    hfc_paramset *set;
+    hf_param *params;
+    hfc_error err = {0};
+    hfc_outcome got = {0};
+    char timeout[32], *list;
+    size_t len = 1;
+    bool ok = false;
+    if (!n || !hfc_plugin_heur_probe(dc->ping_plugin))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(addresses[i]) + 1;
+    list = hfc_calloc(1, len);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strcat(list, ",");
+        strcat(list, addresses[i]);
+    }
+    snprintf(timeout, sizeof timeout, "%lld", (long long)(timeout_ms > 10 ? timeout_ms : 10));
+    set = hfc_paramset_new();
+    hfc_paramset_set(set, "addresses", list);
+    hfc_paramset_set(set, "timeout_ms", timeout);
+    hfc_paramset_set(set, "tries", "2");
+    params = hfc_params_validate(hfc_plugin_descriptor_of(dc->ping_plugin)->params, set,
+                                 hfc_plugin_name(dc->ping_plugin), &err);
+    hfc_paramset_free(set);
+    free(list);
+    if (!params)
+        return false;
+    hfc_engine_options_init(&eo);
+    eo.isolate = false;
+    eo.thread_stack = PROBE_STACK;
+    eo.timeout_ms = timeout_ms + 500;
+    hfc_engine_run(
+        &eo, &(hfc_request){.plugin = dc->ping_plugin, .params = params, .target = "", .action = HFC_ACTION_PROBE}, 1,
+        &got);
+    hfc_params_free(params);
+    if (got.code == HF_OK && got.item_count == n) {
+        for (size_t i = 0; i < n; i++) {
+            const char *why = got.items[i].name;
+            hfc_outcome_clear(&outcomes[i]);
+            outcomes[i].code = HF_OK;
+            outcomes[i].vote = *why ? HF_VOTE_FAIL : HF_VOTE_PASS;
+            hfc_strlcpy(outcomes[i].message, *why ? why : "answered", sizeof outcomes[i].message);
+        }
+        ok = true;
+    }
+    hfc_outcome_clear(&got);
+    return ok;
+}
+
 void probe_peers(const daemon_config *dc, const char *const *addresses, size_t n, int64_t timeout_ms, probe_result *out)
 {
     hfc_tcp_probe *tcp = hfc_calloc(n ? n : 1, sizeof *tcp);
@@ -111,7 +172,8 @@ void probe_peers(const daemon_config *dc, const char *const *addresses, size_t n
     pthread_attr_destroy(&attr);
     if (!started)
         tcp_batch_run(&batch); /* no thread to be had: one after the other */
-    icmp_probes(dc, addresses, n, timeout_ms, icmp);
+    if (!icmp_probe_all(dc, addresses, n, timeout_ms, icmp))
+        icmp_probes(dc, addresses, n, timeout_ms, icmp);
     if (started)
         pthread_join(thread, NULL);
     for (size_t i = 0; i < n; i++) {

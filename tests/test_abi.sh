@@ -1,15 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# ABI 1.2 keeps every older plugin working, and the installed header stands
-# alone: plugins built as vendors built them against the released 1.0 and
-# 1.1 headers (tests/fixtures/abi) load, show their parameters and pass
+# ABI 1.3 keeps every older plugin working, and the installed header stands
+# alone: plugins built as vendors built them against the released 1.0, 1.1
+# and 1.2 headers (tests/fixtures/abi) load, show their parameters and pass
 # hafence check with the core of today; sdk/hafence/plugin.h compiles by
 # itself as C99, C11, C17 (-pedantic) and C++.
 : "${top_srcdir:?make check sets it}" "${top_builddir:?make check sets it}"
 # shellcheck source=tests/lib.sh
 . "$top_srcdir/tests/lib.sh"
 
-for v in 10 11; do
+for v in 10 11 12; do
     so=$top_builddir/tests/plugins/.libs/relay_abi$v.so
     abi=$(echo $v | sed 's/./&./')
     run hafence info "$so"

@@ -79,7 +79,8 @@ run hafence plugins
 is 0 "$rc" "plugins exits 0"
 has "dummy" "$out" "plugins lists dummy"
 check "plugins lists ping as a heuristic" sh -c "printf '%s\n' \"\$1\" | grep -Eq '^ping +heuristic '" - "$out"
-check "plugins shows ABI and file" sh -c "printf '%s\n' \"\$1\" | grep -Eq ' 1\.2 +$top_builddir/plugins/script/\.libs/script\.so\$'" - "$out"
+abi_minor=$(sed -n 's/^#define HAFENCE_ABI_MINOR //p' "$top_srcdir/sdk/hafence/plugin.h")
+check "plugins shows ABI and file" sh -c "printf '%s\n' \"\$1\" | grep -Eq ' 1\.$abi_minor +$top_builddir/plugins/script/\.libs/script\.so\$'" - "$out"
 check "  ... in columns as wide as the longest name" sh -c "printf '%s\n' \"\$1\" | awk 'NR > 1 && \$1 != \"\" { if (index(\$0, \$2) != p && p) bad = 1; p = index(\$0, \$2) } END { exit bad }'" - "$out"
 run env HAFENCE_PLUGIN_PATH= "$HAFENCE" plugins --plugin-dir "$TMP/empty"
 is 1 "$rc" "plugins with none found: exit 1"

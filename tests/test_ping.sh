@@ -44,6 +44,15 @@ run in_ns "'$HAFENCE' heuristics ping addresses=127.0.0.1:192.0.2.2 timeout_ms=6
 is 1 "$rc" "in a namespace: one silent address fails the vote"
 has "1 of 2 addresses answered" "$out" "counts the answers"
 has "192.0.2.2 (no answer)" "$out" "names the silent address"
+# the daemon's peer check: every address in one call, each reported
+run in_ns "'$HAFENCE' probe ping addresses=127.0.0.1,192.0.2.2,::1 timeout_ms=600 tries=2 --plugin-dir /nonexistent"
+is 1 "$rc" "probe: one silent address of three (exit 1)"
+has "127.0.0.1: answers" "$out" "  ... each address on its line"
+has "192.0.2.2: silent (no answer)" "$out" "  ... the silent one said so"
+has "::1: answers" "$out" "  ... IPv6 beside IPv4 in the same call"
+run in_ns "'$HAFENCE' probe ping addresses=127.0.0.1,::1 --json --plugin-dir /nonexistent"
+is 0 "$rc" "probe: all answer (exit 0)"
+has '"answered":true' "$out" "  ... --json: each address's answer"
 run in_ns "'$HAFENCE' heuristics ping addresses=192.0.2.1 timeout_ms=600 --plugin-dir /nonexistent"
 is 0 "$rc" "in a namespace: its own address answers"
 # a name that does not resolve (inside the namespace, so that no DNS query

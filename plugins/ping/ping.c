@@ -3,6 +3,8 @@
  * ping: HA-Lizard's IP heuristic.  ICMP echo to every address of a list,
  * all at once, a few tries, a per-address timeout; the vote passes only if
  * every address answers.  No address configured: unknown, never pass.
+ * The same echoes, each address reported, are the daemon's peer probe
+ * (probe: the whole pool in one call).
  *
  * Sockets: an unprivileged ICMP datagram socket where the kernel allows it
  * (net.ipv4.ping_group_range), else a raw socket (CAP_NET_RAW), else a
@@ -18,12 +20,16 @@
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
+#include <linux/filter.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define PING_MAX_ADDRESSES 64
+/* a heuristic's list, or every peer of the largest pool (XCP-ng: 64
+ * hosts) in one probe, with room */
+#define PING_MAX_ADDRESSES 256
 
 typedef struct ping_target {
     char name[256];
@@ -164,6 +170,46 @@ typedef struct icmp_socket {
     int raw; /* raw sockets see every ICMP packet (and the IPv4 header) */
 } icmp_socket;
 
+/* A raw socket is handed every ICMP packet the host receives: with one
+ * socket per probe (the daemon checks all its peers at once) each would
+ * wake for every other probe's replies, a cost that grows with the square
+ * of the pool.  The kernel drops all but our echo replies instead, as
+ * iputils' ping does: IPv4 raw sockets see the IP header (its length in
+ * the low nibble of the first byte), ICMPv6 ones start at the ICMP header.
+ * Failing to attach costs only speed: receive() checks the same. */
+static void accept_only_ours(const icmp_socket *s, int family, uint16_t id)
+{
+    struct sock_filter v4[] = {
+        BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0), /* X = IP header length */
+        BPF_STMT(BPF_LD | BPF_H | BPF_IND, 4),  /* ICMP identifier */
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, id, 0, 3),
+        BPF_STMT(BPF_LD | BPF_B | BPF_IND, 0), /* ICMP type */
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ICMP_ECHOREPLY, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, 0xffff),
+        BPF_STMT(BPF_RET | BPF_K, 0),
+    };
+    struct sock_filter v6[] = {
+        BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 4), /* ICMPv6 identifier */
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, id, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, 0xffff),
+        BPF_STMT(BPF_RET | BPF_K, 0),
+    };
+    struct sock_fprog prog = family == AF_INET ? (struct sock_fprog){sizeof v4 / sizeof v4[0], v4}
+                                               : (struct sock_fprog){sizeof v6 / sizeof v6[0], v6};
+    if (s->raw)
+        setsockopt(s->fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog);
+}
+
+/* Each check's own echo identifier: checks run at once in one process
+ * (the daemon's probes, one a peer) and their replies are told apart by
+ * it.  (The instance's address is no good: each thread allocates from its
+ * own malloc arena, at the same offset in each.) */
+static uint16_t echo_id(void)
+{
+    static atomic_uint next;
+    return (uint16_t)((unsigned)getpid() * 977u + atomic_fetch_add(&next, 1));
+}
+
 static int open_icmp(int family, icmp_socket *s, char *why, size_t why_size)
 {
     int proto = family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
@@ -264,19 +310,15 @@ static void receive(const icmp_socket *s, ping *p, uint16_t id)
     }
 }
 
-static hf_result ping_check(void *instance, const hf_context *ctx, hf_reply *reply)
+/* Echo every address at once, a few tries each, from one socket per
+ * family; afterwards each target says whether it answered (or why not).
+ * 0, with why, when no ICMP socket can be had. */
+static int echo_all(ping *p, const hf_context *ctx, char *why, size_t why_size)
 {
-    ping *p = instance;
     icmp_socket sock[2] = {{-1, 0}, {-1, 0}};
-    uint16_t id = (uint16_t)(getpid() ^ (uintptr_t)p);
-    char why[256] = "", failed[HF_MESSAGE_MAX] = "";
-    size_t answered = 0;
+    uint16_t id = echo_id();
     int need[2] = {0, 0};
 
-    if (p->count == 0) {
-        reply->vote = HF_VOTE_UNKNOWN;
-        return hf_reply_set(reply, HF_OK, "no heuristic address configured: vote unknown");
-    }
     for (size_t i = 0; i < p->count; i++)
         p->targets[i].answered = p->targets[i].resolved = 0, p->targets[i].why[0] = '\0';
     resolve_all(p, ctx);
@@ -284,12 +326,13 @@ static hf_result ping_check(void *instance, const hf_context *ctx, hf_reply *rep
         if (p->targets[i].resolved)
             need[p->targets[i].addr.ss_family == AF_INET6] = 1;
     for (int f = 0; f < 2; f++) {
-        if (need[f] && !open_icmp(f ? AF_INET6 : AF_INET, &sock[f], why, sizeof why)) {
+        if (need[f] && !open_icmp(f ? AF_INET6 : AF_INET, &sock[f], why, why_size)) {
             if (sock[0].fd >= 0)
                 close(sock[0].fd);
-            reply->vote = HF_VOTE_UNKNOWN;
-            return hf_reply_set(reply, HF_E_UNSUPPORTED, "ping: %s", why);
+            return 0;
         }
+        if (need[f])
+            accept_only_ours(&sock[f], f ? AF_INET6 : AF_INET, id);
     }
     for (long long round = 0; round < p->tries && !hf_ctx_cancelled(ctx); round++) {
         int64_t until = hf_now_ms() + p->timeout_ms / p->tries + (round + 1 == p->tries ? p->timeout_ms % p->tries : 0);
@@ -328,6 +371,23 @@ static hf_result ping_check(void *instance, const hf_context *ctx, hf_reply *rep
     for (int f = 0; f < 2; f++)
         if (sock[f].fd >= 0)
             close(sock[f].fd);
+    return 1;
+}
+
+static hf_result ping_check(void *instance, const hf_context *ctx, hf_reply *reply)
+{
+    ping *p = instance;
+    char why[256] = "", failed[HF_MESSAGE_MAX] = "";
+    size_t answered = 0;
+
+    if (p->count == 0) {
+        reply->vote = HF_VOTE_UNKNOWN;
+        return hf_reply_set(reply, HF_OK, "no heuristic address configured: vote unknown");
+    }
+    if (!echo_all(p, ctx, why, sizeof why)) {
+        reply->vote = HF_VOTE_UNKNOWN;
+        return hf_reply_set(reply, HF_E_UNSUPPORTED, "ping: %s", why);
+    }
     for (size_t i = 0; i < p->count; i++) {
         ping_target *t = &p->targets[i];
         if (t->answered) {
@@ -346,10 +406,29 @@ static hf_result ping_check(void *instance, const hf_context *ctx, hf_reply *rep
     return hf_reply_set(reply, HF_OK, "%zu of %zu addresses answered; silent: %s", answered, p->count, failed);
 }
 
+/* The daemon's peer check: the same echoes as check, each address
+ * reported. */
+static hf_result ping_probe(void *instance, const hf_context *ctx, hf_probe_sink *sink, void *sink_arg, hf_reply *reply)
+{
+    ping *p = instance;
+    char why[256] = "";
+    size_t answered = 0;
+
+    if (!echo_all(p, ctx, why, sizeof why))
+        return hf_reply_set(reply, HF_E_UNSUPPORTED, "ping: %s", why);
+    for (size_t i = 0; i < p->count; i++) {
+        ping_target *t = &p->targets[i];
+        answered += t->answered != 0;
+        sink(sink_arg, t->name, t->answered ? NULL : *t->why ? t->why : "no answer");
+    }
+    return hf_reply_set(reply, HF_OK, "%zu of %zu addresses answered", answered, p->count);
+}
+
 static const hf_dispatch dispatch[] = {
     HF_DISPATCH_HEUR_CREATE(ping_create),
     HF_DISPATCH_HEUR_DESTROY(ping_destroy),
     HF_DISPATCH_HEUR_CHECK(ping_check),
+    HF_DISPATCH_HEUR_PROBE(ping_probe),
     HF_DISPATCH_END,
 };
 

@@ -36,7 +36,7 @@ extern "C" {
 #endif
 
 #define HAFENCE_ABI_MAJOR 1
-#define HAFENCE_ABI_MINOR 2
+#define HAFENCE_ABI_MINOR 3
 
 #define HAFENCE_PLUGIN_ENTRY_SYMBOL "hafence_plugin_entry"
 
@@ -193,6 +193,7 @@ typedef struct hf_dispatch {
 #define HF_FN_HEUR_CREATE   101 /* required for heuristic */
 #define HF_FN_HEUR_DESTROY  102 /* required for heuristic */
 #define HF_FN_HEUR_CHECK    103 /* required for heuristic */
+#define HF_FN_HEUR_PROBE    104 /* optional, since ABI 1.3: each address's answer */
 
 typedef hf_result hf_fence_create_fn(const hf_context *ctx, const hf_param *params, void **instance, hf_reply *reply);
 typedef void hf_fence_destroy_fn(void *instance);
@@ -209,6 +210,14 @@ typedef hf_result hf_fence_console_fn(void *instance, const hf_context *ctx, con
 typedef hf_result hf_heur_create_fn(const hf_context *ctx, const hf_param *params, void **instance, hf_reply *reply);
 typedef void hf_heur_destroy_fn(void *instance);
 typedef hf_result hf_heur_check_fn(void *instance, const hf_context *ctx, hf_reply *reply);
+/* probe (ABI 1.3, a HF_CAP_PEER_PROBE heuristic): probe every configured
+ * address at once, as check does, and report each one, in the order
+ * configured, through sink: why is NULL when it answered, else why not.
+ * What the daemon checks its peers with: one call (one socket) for the
+ * whole pool rather than one check per peer. */
+typedef void hf_probe_sink(void *sink_arg, const char *address, const char *why);
+typedef hf_result hf_heur_probe_fn(void *instance, const hf_context *ctx, hf_probe_sink *sink, void *sink_arg,
+                                   hf_reply *reply);
 
 /* Every entry point in one list: X(NAME, name, id, type, kind, required,
  * "label").  The core derives from it what it checks (required entry
@@ -227,7 +236,8 @@ typedef hf_result hf_heur_check_fn(void *instance, const hf_context *ctx, hf_rep
     X(FENCE_CONSOLE, fence_console, HF_FN_FENCE_CONSOLE, hf_fence_console_fn, HF_KIND_FENCE, 0, "fence console")     \
     X(HEUR_CREATE, heur_create, HF_FN_HEUR_CREATE, hf_heur_create_fn, HF_KIND_HEURISTIC, 1, "heuristic create")      \
     X(HEUR_DESTROY, heur_destroy, HF_FN_HEUR_DESTROY, hf_heur_destroy_fn, HF_KIND_HEURISTIC, 1, "heuristic destroy") \
-    X(HEUR_CHECK, heur_check, HF_FN_HEUR_CHECK, hf_heur_check_fn, HF_KIND_HEURISTIC, 1, "heuristic check")
+    X(HEUR_CHECK, heur_check, HF_FN_HEUR_CHECK, hf_heur_check_fn, HF_KIND_HEURISTIC, 1, "heuristic check")           \
+    X(HEUR_PROBE, heur_probe, HF_FN_HEUR_PROBE, hf_heur_probe_fn, HF_KIND_HEURISTIC, 0, "heuristic probe")
 
 /* Typed dispatch entries: the cast lives here, not in plugins.  A function
  * of the wrong type is a compile error. */
@@ -248,6 +258,7 @@ typedef hf_result hf_heur_check_fn(void *instance, const hf_context *ctx, hf_rep
 #define HF_DISPATCH_HEUR_CREATE(f)   HF_DISPATCH_(HF_FN_HEUR_CREATE, hf_heur_create_fn, f)
 #define HF_DISPATCH_HEUR_DESTROY(f)  HF_DISPATCH_(HF_FN_HEUR_DESTROY, hf_heur_destroy_fn, f)
 #define HF_DISPATCH_HEUR_CHECK(f)    HF_DISPATCH_(HF_FN_HEUR_CHECK, hf_heur_check_fn, f)
+#define HF_DISPATCH_HEUR_PROBE(f)    HF_DISPATCH_(HF_FN_HEUR_PROBE, hf_heur_probe_fn, f)
 #define HF_DISPATCH_END \
     {                   \
         0, NULL         \
