@@ -170,8 +170,10 @@ bool hfc_sleep_ms(int64_t ms, volatile sig_atomic_t *cancel)
         struct timespec ts;
         if (left <= 0)
             return true;
-        if (left > 50)
-            left = 50; /* wake up to look at *cancel */
+        if (left > 100)
+            left = 100; /* wake up to look at *cancel (set by a signal
+                         * another thread may have taken): ten times a
+                         * second, what an idle daemon costs */
         ts.tv_sec = left / 1000;
         ts.tv_nsec = (long)(left % 1000) * 1000000L;
         nanosleep(&ts, NULL);

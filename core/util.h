@@ -42,7 +42,8 @@ void hfc_process_protect(void);
  * case aside), or NULL when none is close.  One of the candidates, not a
  * copy. */
 const char *hfc_nearest(const char *word, const char *const *candidates, size_t count);
-/* Sleep up to ms, returning early (false) when *cancel becomes non-zero. */
+/* Sleep up to ms, returning early (false) when *cancel becomes non-zero
+ * (seen within 100 ms). */
 bool hfc_sleep_ms(int64_t ms, volatile sig_atomic_t *cancel);
 
 #endif

@@ -882,7 +882,7 @@ void choose_autopromote(hafenced *d)
                     "%s is the autopromote slave now (pool other-config %s)", host_label(d, pick, label, sizeof label),
                     AUTOPROMOTE_KEY);
     hfc_error save_err = {0};
-    if (!pool_view_save(&d->view, d->opt.state_dir, &save_err))
+    if (!pool_view_save(&d->view, d->opt.state_dir, &d->pool_cache, &save_err))
         hfc_log(HF_LOG_ERROR, "cannot cache the pool view: %s", save_err.message);
 }
 

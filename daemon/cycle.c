@@ -194,7 +194,7 @@ static void refresh_view(hafenced *d)
             d->reload_wanted = true;
         }
         free(db);
-        if (!pool_view_save(&d->view, d->opt.state_dir, &err))
+        if (!pool_view_save(&d->view, d->opt.state_dir, &d->pool_cache, &err))
             hfc_log(HF_LOG_ERROR, "cannot cache the pool view: %s", err.message);
     } else if (got == VIEW_FAILED) {
         if (strcmp(d->view_error, failed.message) != 0)
@@ -447,7 +447,6 @@ static void write_status(hafenced *d)
     json_object_object_add(o, "master", json_object_new_string(d->view.master));
     json_object_object_add(o, "autopromote", json_object_new_string(d->view.autopromote));
     json_object_object_add(o, "view_cached", json_object_new_boolean(d->view.cached));
-    json_object_object_add(o, "view_read_ms", json_object_new_int64(d->view.read_ms));
     json_object_object_add(o, "view_error", json_object_new_string(d->view_error));
     json_object_object_add(o, "pool_size", json_object_new_int64((int64_t)d->view.count));
     json_object_object_add(o, "live_hosts", json_object_new_int64(live));
@@ -490,6 +489,8 @@ static void write_status(hafenced *d)
     free(d->status_text);
     d->status_text = hfc_strdup(text);
     d->status_written_ms = hf_now_ms();
+    /* the times change every pass: not a change of state on their own */
+    json_object_object_add(o, "view_read_ms", json_object_new_int64(d->view.read_ms));
     json_object_object_add(o, "time_ms", json_object_new_int64(hfc_wall_ms()));
     json_object_object_add(o, "pid", json_object_new_int64(getpid()));
     text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
@@ -591,6 +592,7 @@ void hafenced_free(hafenced *d)
     pool_view_free(&d->view);
     free(d->peers);
     free(d->status_text);
+    pool_cache_write_free(&d->pool_cache);
     metrics_free(&d->metrics);
     free(d->pool_db_refused);
     daemon_config_free(&d->dc);

@@ -166,7 +166,15 @@ const char *pool_view_config(const pool_view *v, const char *key);
 const char *pool_host_field(const pool_host *h, const char *field);
 
 bool pool_view_read(xapi *x, pool_view *v, int64_t deadline_ms, hfc_error *err);
-bool pool_view_save(const pool_view *v, const char *state_dir, hfc_error *err);
+/* The cache of the view in state_dir: rewritten when the view changed, or
+ * its last write (saved) is a minute old; a view read again unchanged
+ * every XAPI_DELAY costs no write. */
+typedef struct pool_cache_write {
+    char *text; /* the view last written, without its read time */
+    int64_t written_ms;
+} pool_cache_write;
+bool pool_view_save(const pool_view *v, const char *state_dir, pool_cache_write *saved, hfc_error *err);
+void pool_cache_write_free(pool_cache_write *saved);
 bool pool_view_load(pool_view *v, const char *state_dir, hfc_error *err);
 void pool_view_free(pool_view *v);
 const pool_host *pool_view_host(const pool_view *v, const char *uuid);
@@ -313,7 +321,8 @@ typedef struct hafenced {
     char autopromote_recorded[UUID_TEXT]; /* the last choice written, and when */
     int64_t autopromote_recorded_ms;
     char requested_by[384]; /* for the history */
-    char *status_text;      /* the status last written, without its time */
+    char *status_text;      /* the status last written, without its times */
+    pool_cache_write pool_cache;
     int64_t status_written_ms;
     bool status_fallback;  /* the status went to the runtime directory */
     bool reload_wanted;    /* the pool database's configuration changed */

@@ -161,11 +161,13 @@ out:
     return ok;
 }
 
-bool pool_view_save(const pool_view *v, const char *state_dir, hfc_error *err)
+#define POOL_CACHE_REFRESH_MS 60000
+
+bool pool_view_save(const pool_view *v, const char *state_dir, pool_cache_write *saved, hfc_error *err)
 {
     json_object *o = json_object_new_object(), *hosts = json_object_new_array();
-    bool ok;
-    json_object_object_add(o, "read_ms", json_object_new_int64(v->read_ms));
+    const char *text;
+    bool ok = true;
     json_object_object_add(o, "master", json_object_new_string(v->master));
     json_object_object_add(o, "autopromote", json_object_new_string(v->autopromote));
     for (size_t i = 0; i < v->count; i++) {
@@ -181,9 +183,26 @@ bool pool_view_save(const pool_view *v, const char *state_dir, hfc_error *err)
     json_object_object_add(o, "hosts", hosts);
     json_object_object_add(o, "native_ha", json_object_new_boolean(v->native_ha));
     json_object_object_add(o, "other_config", json_object_get(v->other_config));
-    ok = hfc_state_write(state_dir, POOL_CACHE, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY), err);
+    text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+    if (!saved->text || strcmp(text, saved->text) != 0 || hf_now_ms() - saved->written_ms >= POOL_CACHE_REFRESH_MS) {
+        free(saved->text);
+        saved->text = hfc_strdup(text);
+        json_object_object_add(o, "read_ms", json_object_new_int64(v->read_ms));
+        ok = hfc_state_write(state_dir, POOL_CACHE, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY), err);
+        saved->written_ms = hf_now_ms();
+        if (!ok) { /* try again next time */
+            free(saved->text);
+            saved->text = NULL;
+        }
+    }
     json_object_put(o);
     return ok;
+}
+
+void pool_cache_write_free(pool_cache_write *saved)
+{
+    free(saved->text);
+    memset(saved, 0, sizeof *saved);
 }
 
 static bool text_field(json_object *o, const char *key, char *out, size_t size, bool uuid)

@@ -76,12 +76,20 @@ static inline bool hf_net_split_address(const char *text, char *host, size_t hos
  * hf_net_connect_done()); or -1 with *error set. */
 static inline int hf_net_connect_start(const struct addrinfo *ai, int *error)
 {
-    int fd = socket(ai->ai_family, ai->ai_socktype ? ai->ai_socktype : SOCK_STREAM, ai->ai_protocol);
+    int type = ai->ai_socktype ? ai->ai_socktype : SOCK_STREAM;
+#if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
+    /* both flags in the one call where the system has them (Linux, the
+     * BSDs): a daemon probing a whole pool every second opens many */
+    int fd = socket(ai->ai_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+    int flagged = fd >= 0;
+#else
+    int fd = socket(ai->ai_family, type, ai->ai_protocol), flagged = 0;
+#endif
     if (fd < 0) {
         *error = errno;
         return -1;
     }
-    if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 || fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0 ||
+    if ((!flagged && (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 || fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)) ||
         (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0 && errno != EINPROGRESS)) {
         *error = errno;
         close(fd);
