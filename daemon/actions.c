@@ -609,6 +609,13 @@ static bool still_halted(hafenced *d, const vm_list *plan, vm_list *out, hfc_err
     return true;
 }
 
+/* What a recovery counts: vApps in OP_MODE=1 (their VMs start as a
+ * whole), else VMs. */
+static size_t vm_list_units(const hafenced *d, const vm_list *l)
+{
+    return d->dc.settings.op_mode == 1 ? l->appliances : l->count;
+}
+
 /* A marking that failed part-way (host.disable, then one
  * VM.power_state_reset per VM, where the server lacks host.declare_dead)
  * has reset some VMs (halted, resident nowhere): the host was fenced, so
@@ -620,17 +627,17 @@ static void start_reset_part(hafenced *d, const peer *p, const vm_list *vms, con
     hfc_error err = {0};
     size_t n = 0;
     if (fenced_vms_restart(d, p->failed_as_master) && still_halted(d, vms, &reset, &err))
-        n = d->dc.settings.op_mode == 1 ? reset.appliances : reset.count;
-    if (n)
+        n = vm_list_units(d, &reset);
+    if (n) {
         hafenced_record(d, HF_LOG_ERROR, p->uuid, "vm-start", "partial", false, 0,
                         "the marking of %s failed part-way: %zu of its %s were reset (halted, resident nowhere) and "
                         "are started now; the others XAPI still counts as running there: they stay down",
                         label, n, d->dc.settings.op_mode == 1 ? "vApps" : "VMs");
-    else
+        start_vms(d, p, &reset, label);
+    } else {
         hafenced_record(d, HF_LOG_ERROR, p->uuid, "vm-start", "skipped", false, 0,
                         "the VMs of %s are not started: XAPI still counts them as running there", label);
-    if (n)
-        start_vms(d, p, &reset, label);
+    }
     vm_list_free(&reset);
 }
 
@@ -746,7 +753,7 @@ static void resume_one(hafenced *d, const recovery_plan_file *plan)
     vm_list todo;
     hfc_error err = {0};
     int64_t age_s = (hfc_wall_ms() - plan->written_ms) / 1000;
-    size_t planned = d->dc.settings.op_mode == 1 ? plan->vms.appliances : plan->vms.count, left;
+    size_t planned = vm_list_units(d, &plan->vms), left;
     host_label(d, plan->host, label, sizeof label);
     hfc_strlcpy(dead.uuid, plan->host, sizeof dead.uuid);
     local_time(plan->written_ms, when, sizeof when);
@@ -765,7 +772,7 @@ static void resume_one(hafenced *d, const recovery_plan_file *plan)
                         plan->pid, err.message);
         return;
     }
-    left = d->dc.settings.op_mode == 1 ? todo.appliances : todo.count;
+    left = vm_list_units(d, &todo);
     hafenced_record(d, HF_LOG_WARNING, plan->host, "vm-resume", "ok", false, 0,
                     "resuming the recovery of %s that hafenced pid %lld left unfinished at %s: %zu of its %zu %s "
                     "still halted%s",

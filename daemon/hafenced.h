@@ -427,7 +427,6 @@ void recovery_forget(const hafenced *d, const char *host);
 /* A plan found in the state directory (the oldest first). */
 typedef struct recovery_plan_file {
     char host[UUID_TEXT];
-    char path[4096];
     vm_list vms;
     int64_t written_ms; /* wall clock */
     long long pid;      /* the daemon that wrote it */

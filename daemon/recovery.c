@@ -230,22 +230,22 @@ size_t recovery_plans_load(const hafenced *d, recovery_plan_file **plans, hfc_er
         size_t len = strlen(e->d_name);
         recovery_plan_file p = {0};
         hfc_error read_err = {0};
-        char *text, why[256] = "";
+        char *text, why[256] = "", path[4096];
         if (strncmp(e->d_name, PLAN_PREFIX, strlen(PLAN_PREFIX)) != 0 || len <= strlen(PLAN_SUFFIX) ||
             strcmp(e->d_name + len - strlen(PLAN_SUFFIX), PLAN_SUFFIX) != 0)
             continue;
-        snprintf(p.path, sizeof p.path, "%s/%s", d->opt.state_dir, e->d_name);
-        text = hfc_read_file(p.path, PLAN_MAX, NULL, &read_err);
+        snprintf(path, sizeof path, "%s/%s", d->opt.state_dir, e->d_name);
+        text = hfc_read_file(path, PLAN_MAX, NULL, &read_err);
         if (text ? plan_parse(text, e->d_name, &p, why, sizeof why) : false) {
             *plans = hfc_realloc(*plans, (n + 1) * sizeof **plans);
             (*plans)[n++] = p;
         } else {
             /* set aside, for the operator to read, not tried again */
-            char aside[sizeof p.path + 16];
-            snprintf(aside, sizeof aside, "%s.unreadable", p.path);
-            if (rename(p.path, aside) != 0)
-                unlink(p.path);
-            hfc_error_set(err, HF_E_BAD_PARAMETER, "recovery plan %s: %s (moved to %s)", p.path,
+            char aside[sizeof path + 16];
+            snprintf(aside, sizeof aside, "%s.unreadable", path);
+            if (rename(path, aside) != 0)
+                unlink(path);
+            hfc_error_set(err, HF_E_BAD_PARAMETER, "recovery plan %s: %s (moved to %s)", path,
                           text ? why : read_err.message, aside);
         }
         free(text);
