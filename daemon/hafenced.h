@@ -322,9 +322,9 @@ typedef struct hafenced {
     int64_t autopromote_recorded_ms;
     char requested_by[384]; /* for the history */
     char *status_text;      /* the status last written, without its times */
-    pool_cache_write pool_cache;
     int64_t status_written_ms;
-    bool status_fallback;  /* the status went to the runtime directory */
+    bool status_fallback; /* the status went to the runtime directory */
+    pool_cache_write pool_cache;
     bool reload_wanted;    /* the pool database's configuration changed */
     char ha_off[256];      /* why HA is off for the whole pool, "" when on */
     char *pool_db_refused; /* ... to entries that did not load: not tried again */

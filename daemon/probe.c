@@ -47,8 +47,36 @@ static void management_port(const daemon_config *dc, char *out, size_t size)
     snprintf(out, size, "%lld", port);
 }
 
-/* Ping requests for each address, run in-process (they only read
- * sockets) through the engine, all at once. */
+/* The peer probe's parameters for addresses (one, or a list), as every
+ * ICMP probe of the peers uses them: two tries within the timeout.  NULL,
+ * with err, for addresses the plugin refuses. */
+static hf_param *probe_params(const daemon_config *dc, const char *addresses, int64_t timeout_ms, hfc_error *err)
+{
+    hfc_paramset *set = hfc_paramset_new();
+    hf_param *params;
+    char timeout[32];
+    snprintf(timeout, sizeof timeout, "%lld", (long long)(timeout_ms > 10 ? timeout_ms : 10));
+    hfc_paramset_set(set, "addresses", addresses);
+    hfc_paramset_set(set, "timeout_ms", timeout);
+    hfc_paramset_set(set, "tries", "2");
+    params = hfc_params_validate(hfc_plugin_descriptor_of(dc->ping_plugin)->params, set,
+                                 hfc_plugin_name(dc->ping_plugin), err);
+    hfc_paramset_free(set);
+    return params;
+}
+
+/* In-process (they only read sockets), in small threads, bounded a little
+ * beyond the probe's own timeout. */
+static void probe_engine_options(hfc_engine_options *eo, int64_t timeout_ms)
+{
+    hfc_engine_options_init(eo);
+    eo->isolate = false;
+    eo->thread_stack = PROBE_STACK;
+    eo->timeout_ms = timeout_ms + 500;
+}
+
+/* Ping requests for each address, run in-process through the engine, all
+ * at once. */
 static void icmp_probes(const daemon_config *dc, const char *const *addresses, size_t n, int64_t timeout_ms,
                         hfc_outcome *outcomes)
 {
@@ -57,22 +85,10 @@ static void icmp_probes(const daemon_config *dc, const char *const *addresses, s
     hf_param **params = hfc_calloc(n, sizeof *params);
     hfc_outcome *got = hfc_calloc(n, sizeof *got);
     size_t *index = hfc_calloc(n, sizeof *index), runs = 0;
-    char timeout[32];
-    snprintf(timeout, sizeof timeout, "%lld", (long long)(timeout_ms > 10 ? timeout_ms : 10));
-    hfc_engine_options_init(&eo);
-    eo.isolate = false;
-    eo.thread_stack = PROBE_STACK;
-    eo.timeout_ms = timeout_ms + 500;
+    probe_engine_options(&eo, timeout_ms);
     for (size_t i = 0; i < n; i++) {
-        hfc_paramset *set = hfc_paramset_new();
         hfc_error err = {0};
-        hfc_paramset_set(set, "addresses", addresses[i]);
-        hfc_paramset_set(set, "timeout_ms", timeout);
-        hfc_paramset_set(set, "tries", "2");
-        params[i] = hfc_params_validate(hfc_plugin_descriptor_of(dc->ping_plugin)->params, set,
-                                        hfc_plugin_name(dc->ping_plugin), &err);
-        hfc_paramset_free(set);
-        if (params[i]) {
+        if ((params[i] = probe_params(dc, addresses[i], timeout_ms, &err))) {
             req[runs] =
                 (hfc_request){.plugin = dc->ping_plugin, .params = params[i], .target = "", .action = HFC_ACTION_CHECK};
             index[runs++] = i;
@@ -104,38 +120,24 @@ static bool icmp_probe_all(const daemon_config *dc, const char *const *addresses
                            hfc_outcome *outcomes)
 {
     hfc_engine_options eo;
-    hfc_paramset *set;
     hf_param *params;
     hfc_error err = {0};
     hfc_outcome got = {0};
-    char timeout[32], *list;
+    char *list, *end;
     size_t len = 1;
     bool ok = false;
     if (!n || !hfc_plugin_heur_probe(dc->ping_plugin))
         return false;
     for (size_t i = 0; i < n; i++)
         len += strlen(addresses[i]) + 1;
-    list = hfc_calloc(1, len);
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            strcat(list, ",");
-        strcat(list, addresses[i]);
-    }
-    snprintf(timeout, sizeof timeout, "%lld", (long long)(timeout_ms > 10 ? timeout_ms : 10));
-    set = hfc_paramset_new();
-    hfc_paramset_set(set, "addresses", list);
-    hfc_paramset_set(set, "timeout_ms", timeout);
-    hfc_paramset_set(set, "tries", "2");
-    params = hfc_params_validate(hfc_plugin_descriptor_of(dc->ping_plugin)->params, set,
-                                 hfc_plugin_name(dc->ping_plugin), &err);
-    hfc_paramset_free(set);
+    end = list = hfc_calloc(1, len);
+    for (size_t i = 0; i < n; i++)
+        end += sprintf(end, "%s%s", i ? "," : "", addresses[i]);
+    params = probe_params(dc, list, timeout_ms, &err);
     free(list);
     if (!params)
         return false;
-    hfc_engine_options_init(&eo);
-    eo.isolate = false;
-    eo.thread_stack = PROBE_STACK;
-    eo.timeout_ms = timeout_ms + 500;
+    probe_engine_options(&eo, timeout_ms);
     hfc_engine_run(
         &eo, &(hfc_request){.plugin = dc->ping_plugin, .params = params, .target = "", .action = HFC_ACTION_PROBE}, 1,
         &got);

@@ -374,6 +374,12 @@ static int echo_all(ping *p, const hf_context *ctx, char *why, size_t why_size)
     return 1;
 }
 
+/* Why a target did not answer, as check and probe report it. */
+static const char *silence(const ping_target *t)
+{
+    return *t->why ? t->why : "no answer";
+}
+
 static hf_result ping_check(void *instance, const hf_context *ctx, hf_reply *reply)
 {
     ping *p = instance;
@@ -395,8 +401,7 @@ static hf_result ping_check(void *instance, const hf_context *ctx, hf_reply *rep
             continue;
         }
         size_t used = strlen(failed);
-        snprintf(failed + used, sizeof failed - used, "%s%s (%s)", used ? ", " : "", t->name,
-                 *t->why ? t->why : "no answer");
+        snprintf(failed + used, sizeof failed - used, "%s%s (%s)", used ? ", " : "", t->name, silence(t));
     }
     if (answered == p->count) {
         reply->vote = HF_VOTE_PASS;
@@ -419,7 +424,7 @@ static hf_result ping_probe(void *instance, const hf_context *ctx, hf_probe_sink
     for (size_t i = 0; i < p->count; i++) {
         ping_target *t = &p->targets[i];
         answered += t->answered != 0;
-        sink(sink_arg, t->name, t->answered ? NULL : *t->why ? t->why : "no answer");
+        sink(sink_arg, t->name, t->answered ? NULL : silence(t));
     }
     return hf_reply_set(reply, HF_OK, "%zu of %zu addresses answered", answered, p->count);
 }
