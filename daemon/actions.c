@@ -26,6 +26,7 @@
 #include <stdatomic.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 static int64_t step_deadline(const hafenced *d)
 {
@@ -557,16 +558,52 @@ static bool fenced_vms_restart(const hafenced *d, bool was_master)
     return !was_master || d->dc.settings.slave_ha;
 }
 
+static void plan_key(const char *host, char *buf, size_t size)
+{
+    snprintf(buf, size, RECOVERY_KEY_PREFIX "%s", host);
+}
+
 /* Write the plan down before a step that resets the host's VMs in XAPI
- * (recovery.c); a plan that cannot be written is no reason to stop. */
+ * (recovery.c): in the state directory, for this daemon's next life, and
+ * in the pool database, for the next master; a plan that cannot be written
+ * is no reason to stop. */
 static void keep_plan(hafenced *d, const peer *p, const vm_list *vms, const char *label)
 {
     hfc_error err = {0};
-    if (!recovery_save(d, p->uuid, vms, &err))
+    char *plan = recovery_plan_json(d, p->uuid, vms), key[UUID_TEXT + 32];
+    if (!recovery_save(d, p->uuid, plan, &err))
         hfc_log(HF_LOG_ERROR,
                 "cannot write down the recovery of %s: %s; should this daemon die before its VMs are started, "
                 "the next one will not know them",
                 label, err.message);
+    memset(&err, 0, sizeof err);
+    plan_key(p->uuid, key, sizeof key);
+    if (strlen(plan) > RECOVERY_SHARED_MAX)
+        hfc_log(HF_LOG_WARNING,
+                "the recovery of %s (%zu bytes) is too large for the pool's other-config: should this host die "
+                "before its VMs are started, the next master will not know them",
+                label, strlen(plan));
+    else if (!pool_config_set(own_xapi(d), key, plan, hf_now_ms() + 5000, &err))
+        hfc_log(HF_LOG_ERROR,
+                "cannot keep the recovery of %s in the pool's other-config %s: %s; should this host die before "
+                "its VMs are started, the next master will not know them",
+                label, key, err.message);
+    free(plan);
+}
+
+/* The recovery of host is done (or was never begun): its plan goes, here
+ * and in the pool. */
+static void forget_plan(hafenced *d, const char *host)
+{
+    hfc_error err = {0};
+    char key[UUID_TEXT + 32];
+    recovery_forget(d, host);
+    plan_key(host, key, sizeof key);
+    if (!pool_config_set(own_xapi(d), key, NULL, hf_now_ms() + 5000, &err))
+        hfc_log(HF_LOG_ERROR,
+                "cannot remove the finished recovery plan %s from the pool's other-config: %s (a next master "
+                "would start what of it is halted then, within %d s)",
+                key, err.message, RECOVERY_RESUME_MAX_S);
 }
 
 /* What of a plan is halted now: its VMs (one read of the pool's halted
@@ -684,7 +721,7 @@ void act_fence(hafenced *d, peer *p)
         return;
     }
     if (!fenced) {
-        recovery_forget(d, p->uuid);
+        forget_plan(d, p->uuid);
         if (was_master) {
             vm_list_free(&vms);
             self_fence(d, "could not fence the unreachable master");
@@ -720,7 +757,7 @@ void act_fence(hafenced *d, peer *p)
             keep_plan(d, p, &vms, label);
         if (!mark_dead(d, p, label)) {
             start_reset_part(d, p, &vms, label);
-            recovery_forget(d, p->uuid);
+            forget_plan(d, p->uuid);
             vm_list_free(&vms);
             return;
         }
@@ -732,7 +769,7 @@ void act_fence(hafenced *d, peer *p)
         start_vms(d, p, &vms, label);
     /* a daemon stopped amid the starts leaves the plan to the next one */
     if (!*d->stop)
-        recovery_forget(d, p->uuid);
+        forget_plan(d, p->uuid);
     vm_list_free(&vms);
     view_reader_poke(d->reader);
 }
@@ -746,9 +783,12 @@ static void local_time(int64_t wall_ms, char *buf, size_t size)
         snprintf(buf, size, "%lld ms after the epoch", (long long)wall_ms);
 }
 
-static void resume_one(hafenced *d, const recovery_plan_file *plan)
+/* Start what of a plan left unfinished is still halted: one this host's
+ * daemon wrote in an earlier life (state directory), or another master
+ * (the pool's other-config, adopted). */
+static void resume_one(hafenced *d, const recovery_plan_file *plan, bool adopted)
 {
-    char label[512], when[64];
+    char label[512], when[64], writer[600], by[512];
     peer dead = {0};
     vm_list todo;
     hfc_error err = {0};
@@ -757,26 +797,31 @@ static void resume_one(hafenced *d, const recovery_plan_file *plan)
     host_label(d, plan->host, label, sizeof label);
     hfc_strlcpy(dead.uuid, plan->host, sizeof dead.uuid);
     local_time(plan->written_ms, when, sizeof when);
-    if (!plan->same_boot || age_s < 0 || age_s > RECOVERY_RESUME_MAX_S) {
+    if (adopted)
+        snprintf(writer, sizeof writer, "hafenced pid %lld on the master %s left unfinished at %s, kept in the pool",
+                 plan->pid, *plan->by ? host_label(d, plan->by, by, sizeof by) : "(unnamed)", when);
+    else
+        snprintf(writer, sizeof writer, "hafenced pid %lld left unfinished at %s", plan->pid, when);
+    /* a boot of this host since says nothing of another host's plan */
+    if ((!adopted && !plan->same_boot) || age_s < 0 || age_s > RECOVERY_RESUME_MAX_S) {
         hafenced_record(d, HF_LOG_ERROR, plan->host, "vm-start", "skipped", false, 0,
-                        "a recovery of %s left unfinished at %s (hafenced pid %lld) is not resumed: %s; %zu of its "
-                        "VMs or vApps may still be down: start them by hand",
-                        label, when, plan->pid,
-                        !plan->same_boot ? "this host has rebooted since" : "it is older than the bound (900 s)",
+                        "a recovery of %s that %s is not resumed: %s; %zu of its VMs or vApps may still be down: "
+                        "start them by hand",
+                        label, writer,
+                        !adopted && !plan->same_boot ? "this host has rebooted since"
+                                                     : "it is older than the bound (900 s)",
                         planned);
         return;
     }
     if (!still_halted(d, &plan->vms, &todo, &err)) {
         hafenced_record(d, HF_LOG_ERROR, plan->host, "vm-start", "failed", false, 0,
-                        "a recovery of %s left unfinished at %s (hafenced pid %lld) cannot be resumed: %s", label, when,
-                        plan->pid, err.message);
+                        "a recovery of %s that %s cannot be resumed: %s", label, writer, err.message);
         return;
     }
     left = vm_list_units(d, &todo);
     hafenced_record(d, HF_LOG_WARNING, plan->host, "vm-resume", "ok", false, 0,
-                    "resuming the recovery of %s that hafenced pid %lld left unfinished at %s: %zu of its %zu %s "
-                    "still halted%s",
-                    label, plan->pid, when, left, planned, d->dc.settings.op_mode == 1 ? "vApps are" : "VMs are",
+                    "resuming the recovery of %s that %s: %zu of its %zu %s still halted%s", label, writer, left,
+                    planned, d->dc.settings.op_mode == 1 ? "vApps are" : "VMs are",
                     left ? ": starting them" : ": nothing to start");
     if (left)
         start_vms(d, &dead, &todo, label);
@@ -795,13 +840,85 @@ void act_resume_recoveries(hafenced *d)
     if (*err.message)
         hafenced_record(d, HF_LOG_ERROR, d->self, "vm-resume", "failed", false, 0, "%s", err.message);
     for (size_t i = 0; i < n && !*d->stop; i++) {
-        resume_one(d, &plans[i]);
+        resume_one(d, &plans[i], false);
         if (!*d->stop)
-            recovery_forget(d, plans[i].host);
+            forget_plan(d, plans[i].host);
     }
     recovery_plans_free(plans, n);
     if (n)
         view_reader_poke(d->reader);
+}
+
+/* A plan in the pool's other-config this daemon wrote in this life: a
+ * recovery it runs itself (or ran: the view may be older than its end). */
+static bool own_plan(const hafenced *d, const recovery_plan_file *plan)
+{
+    return strcasecmp(plan->by, d->self) == 0 && plan->pid == (long long)getpid() && plan->same_boot;
+}
+
+/* The plans in a pool other-config other than this daemon's own; with
+ * adopt, each is started and removed (an unreadable one removed, named). */
+static size_t foreign_plans(hafenced *d, json_object *oc, bool adopt)
+{
+    size_t n = 0;
+    if (!oc || !json_object_is_type(oc, json_type_object))
+        return 0;
+    json_object_object_foreach(oc, key, value)
+    {
+        const char *host = key + strlen(RECOVERY_KEY_PREFIX);
+        recovery_plan_file plan = {0};
+        char why[256] = "";
+        bool read;
+        if (strncmp(key, RECOVERY_KEY_PREFIX, strlen(RECOVERY_KEY_PREFIX)) != 0 ||
+            !json_object_is_type(value, json_type_string))
+            continue;
+        read = hfc_is_uuid(host) && recovery_plan_parse(json_object_get_string(value), host, &plan, why, sizeof why);
+        if (read && own_plan(d, &plan)) {
+            vm_list_free(&plan.vms);
+            continue;
+        }
+        n++;
+        if (!adopt) {
+            vm_list_free(&plan.vms);
+            continue;
+        }
+        if (read)
+            resume_one(d, &plan, true);
+        else
+            hafenced_record(d, HF_LOG_ERROR, hfc_is_uuid(host) ? host : d->self, "vm-resume", "failed", false, 0,
+                            "the pool's other-config %s is no recovery plan: %s; removed (it held %zu bytes: %.160s)",
+                            key, hfc_is_uuid(host) ? why : "the key names no host UUID",
+                            strlen(json_object_get_string(value)), json_object_get_string(value));
+        vm_list_free(&plan.vms);
+        if (*d->stop)
+            break;
+        if (hfc_is_uuid(host))
+            forget_plan(d, host);
+        else {
+            hfc_error err = {0};
+            if (!pool_config_set(own_xapi(d), key, NULL, hf_now_ms() + 5000, &err))
+                hfc_log(HF_LOG_ERROR, "cannot remove the pool's other-config %s: %s", key, err.message);
+        }
+    }
+    return n;
+}
+
+void act_adopt_recoveries(hafenced *d)
+{
+    json_object *fresh;
+    hfc_error err = {0};
+    /* the view is read in the background and may be older than the end of
+     * a recovery: a plan it shows is looked up again before it is acted on */
+    if (!foreign_plans(d, d->view.other_config, false))
+        return;
+    if (!(fresh = pool_config_read(own_xapi(d), hf_now_ms() + 5000, &err))) {
+        hfc_log(HF_LOG_ERROR, "cannot read the pool's other-config for the recoveries left unfinished: %s",
+                err.message);
+        return;
+    }
+    if (foreign_plans(d, fresh, true))
+        view_reader_poke(d->reader);
+    json_object_put(fresh);
 }
 
 void mark_health(hafenced *d, const char *host, const char *health)
@@ -876,7 +993,7 @@ void choose_autopromote(hafenced *d)
     /* just recorded, and the view read before that: not a new choice */
     if (strcmp(pick, d->autopromote_recorded) == 0 && hf_now_ms() - d->autopromote_recorded_ms < 5000)
         return;
-    if (!own_xapi(d) || !pool_record_autopromote(d->x, pick, hf_now_ms() + 5000, &err)) {
+    if (!own_xapi(d) || !pool_config_set(d->x, AUTOPROMOTE_KEY, pick, hf_now_ms() + 5000, &err)) {
         hfc_log(HF_LOG_ERROR, "cannot record the autopromote slave %s: %s", pick, d->x ? err.message : "no XAPI");
         xapi_free(d->x);
         d->x = NULL;

@@ -563,6 +563,9 @@ int64_t hafenced_cycle(hafenced *d)
                 decide_and_act(d, p);
         }
         if (d->role == HFC_ROLE_MASTER && !d->view.cached && !d->suspended) {
+            /* a recovery a master that died itself left unfinished */
+            if (!*d->ha_off)
+                act_adopt_recoveries(d);
             choose_autopromote(d);
             mark_pool_health(d);
         }

@@ -178,8 +178,12 @@ void pool_cache_write_free(pool_cache_write *saved);
 bool pool_view_load(pool_view *v, const char *state_dir, hfc_error *err);
 void pool_view_free(pool_view *v);
 const pool_host *pool_view_host(const pool_view *v, const char *uuid);
-/* The pool object's other-config[AUTOPROMOTE_KEY] := uuid. */
-bool pool_record_autopromote(xapi *x, const char *uuid, int64_t deadline_ms, hfc_error *err);
+/* The pool object's other-config[key] := value, or without key when value
+ * is NULL. */
+bool pool_config_set(xapi *x, const char *key, const char *value, int64_t deadline_ms, hfc_error *err);
+/* The pool object's other-config read now, not the view's (a JSON object
+ * of strings, the caller's), or NULL with err. */
+struct json_object *pool_config_read(xapi *x, int64_t deadline_ms, hfc_error *err);
 
 /* ---- reading the view in the background (viewreader.c) ------------------ */
 typedef struct view_reader view_reader;
@@ -418,20 +422,29 @@ void vm_list_add_appliance(vm_list *l, const char *ref, const char *name);
 
 /* Marking a host dead resets its VMs in XAPI (Halted, resident nowhere):
  * from then on only this daemon knows which of them to start.  Its plan
- * is written to the state directory (recovery-UUID.json) before the
- * marking and removed once the starts are done, so that a daemon killed
- * between the two finds it when it runs again. */
-#define RECOVERY_RESUME_MAX_S 900 /* an older plan is left to the operator */
-bool recovery_save(const hafenced *d, const char *host, const vm_list *vms, hfc_error *err);
+ * is written to the state directory (recovery-UUID.json) and to the pool's
+ * other-config (RECOVERY_KEY_PREFIX + UUID) before the marking and removed
+ * from both once the starts are done, so that a daemon killed between the
+ * two finds it when it runs again, and the next master when this one
+ * dies. */
+#define RECOVERY_RESUME_MAX_S 900                 /* an older plan is left to the operator */
+#define RECOVERY_KEY_PREFIX   "hafence-recovery-" /* the pool's other-config key, + host UUID */
+#define RECOVERY_SHARED_MAX   (256u << 10)        /* bytes: some 1500 VMs; a larger plan stays local */
+/* The plan to start vms of host, as JSON text (the caller frees it). */
+char *recovery_plan_json(const hafenced *d, const char *host, const vm_list *vms);
+bool recovery_save(const hafenced *d, const char *host, const char *plan, hfc_error *err);
 void recovery_forget(const hafenced *d, const char *host);
-/* A plan found in the state directory (the oldest first). */
+/* A plan read back. */
 typedef struct recovery_plan_file {
     char host[UUID_TEXT];
+    char by[UUID_TEXT]; /* the master that wrote it ("" in an older file) */
     vm_list vms;
     int64_t written_ms; /* wall clock */
     long long pid;      /* the daemon that wrote it */
     bool same_boot;     /* written since this host last booted */
 } recovery_plan_file;
+/* Read a plan's text (for host) into p; false with why. */
+bool recovery_plan_parse(const char *text, const char *host, recovery_plan_file *p, char *why, size_t why_size);
 /* The plans left behind, each read into plans (free with
  * recovery_plans_free); an unreadable one is set aside as .unreadable and
  * named in err (reported, not fatal). */
@@ -449,6 +462,9 @@ bool recovery_preview(hafenced *d, const char *host, struct json_object *vms, st
 /* Once XAPI answers after start-up: start the VMs of a recovery a killed
  * daemon left unfinished (recovery.c's plans) that are still halted. */
 void act_resume_recoveries(hafenced *d);
+/* The master: start the VMs of a recovery another master left unfinished
+ * (the plans in the pool's other-config) that are still halted. */
+void act_adopt_recoveries(hafenced *d);
 /* The master's duty each cycle: keep an autopromote slave recorded. */
 void choose_autopromote(hafenced *d);
 /* HA-Lizard's health mark, host other-config XenCenter.CustomFields.

@@ -266,7 +266,7 @@ out:
     return ok;
 }
 
-bool pool_record_autopromote(xapi *x, const char *uuid, int64_t deadline_ms, hfc_error *err)
+bool pool_config_set(xapi *x, const char *key, const char *value, int64_t deadline_ms, hfc_error *err)
 {
     hf_reply reply = {0};
     char pref[256];
@@ -274,14 +274,15 @@ bool pool_record_autopromote(xapi *x, const char *uuid, int64_t deadline_ms, hfc
     hf_result r;
     if (!pool_ref(x, pref, sizeof pref, deadline_ms, err))
         return false;
-    /* a map key is replaced by removing it first (adding an existing key fails) */
+    /* a map key is replaced by removing it first (adding an existing key
+     * fails; removing an absent one does nothing) */
     args[0] = xv_string(pref);
-    args[1] = xv_string(AUTOPROMOTE_KEY);
+    args[1] = xv_string(key);
     r = xapi_call(x, "pool.remove_from_other_config", args, 2, &v, deadline_ms, &reply);
     xv_free(v);
     v = NULL;
-    if (r == HF_OK) {
-        args[2] = xv_string(uuid);
+    if (r == HF_OK && value) {
+        args[2] = xv_string(value);
         r = xapi_call(x, "pool.add_to_other_config", args, 3, &v, deadline_ms, &reply);
         xv_free(args[2]);
         xv_free(v);
@@ -289,4 +290,21 @@ bool pool_record_autopromote(xapi *x, const char *uuid, int64_t deadline_ms, hfc
     xv_free(args[0]);
     xv_free(args[1]);
     return !xapi_failed(r, &reply, err);
+}
+
+struct json_object *pool_config_read(xapi *x, int64_t deadline_ms, hfc_error *err)
+{
+    hf_reply reply = {0};
+    char pref[256];
+    xv *oc = NULL;
+    json_object *o = NULL;
+    if (!pool_ref(x, pref, sizeof pref, deadline_ms, err) ||
+        xapi_failed(xapi_call1(x, "pool.get_other_config", pref, &oc, deadline_ms, &reply), &reply, err))
+        return NULL;
+    if (oc && oc->type == XV_STRUCT)
+        o = map_json(oc, NULL);
+    else
+        hfc_error_set(err, HF_E_DEVICE_REFUSED, "XAPI %s: pool.get_other_config: not a map", xapi_url(x));
+    xv_free(oc);
+    return o;
 }

@@ -13,8 +13,16 @@
  * are done; a restarted daemon starts what is still halted
  * (act_resume_recoveries).
  *
- * The file, recovery-<host uuid>.json:
- *   {"host": UUID, "written_ms": wall clock, "pid": N, "boot_id": "...",
+ * A master that dies itself between the marking and the starts (a second
+ * failure) takes its state directory with it.  So the same plan goes to
+ * the pool database too, as the pool's other-config
+ * hafence-recovery-<host uuid>, before the marking: a pool database that
+ * holds the marking holds the plan, and the next master starts what of it
+ * is still halted (act_adopt_recoveries).
+ *
+ * The plan, in the file recovery-<host uuid>.json and in the pool:
+ *   {"host": UUID, "by": UUID of the master that wrote it, "written_ms":
+ *    wall clock, "pid": N, "boot_id": "...",
  *    "vms": [{"uuid", "ref", "name", "order", "start_delay"}, ...],
  *    "appliances": [{"ref", "name"}, ...]}
  */
@@ -29,6 +37,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #define PLAN_PREFIX "recovery-"
@@ -77,13 +86,13 @@ static void plan_name(const char *host, char *buf, size_t size)
     snprintf(buf, size, PLAN_PREFIX "%s" PLAN_SUFFIX, host);
 }
 
-bool recovery_save(const hafenced *d, const char *host, const vm_list *vms, hfc_error *err)
+char *recovery_plan_json(const hafenced *d, const char *host, const vm_list *vms)
 {
     json_object *o = json_object_new_object(), *list = json_object_new_array(), *apps = json_object_new_array();
-    char name[UUID_TEXT + 32], boot[64];
-    bool ok;
+    char boot[64], *text;
     boot_id(boot, sizeof boot);
     json_object_object_add(o, "host", json_object_new_string(host));
+    json_object_object_add(o, "by", json_object_new_string(d->self));
     json_object_object_add(o, "written_ms", json_object_new_int64(hfc_wall_ms()));
     json_object_object_add(o, "pid", json_object_new_int64(getpid()));
     json_object_object_add(o, "boot_id", json_object_new_string(boot));
@@ -104,12 +113,16 @@ bool recovery_save(const hafenced *d, const char *host, const vm_list *vms, hfc_
     }
     json_object_object_add(o, "vms", list);
     json_object_object_add(o, "appliances", apps);
-    plan_name(host, name, sizeof name);
-    ok = hfc_state_write(d->opt.state_dir, name,
-                         json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE),
-                         err);
+    text = hfc_strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(o);
-    return ok;
+    return text;
+}
+
+bool recovery_save(const hafenced *d, const char *host, const char *plan, hfc_error *err)
+{
+    char name[UUID_TEXT + 32];
+    plan_name(host, name, sizeof name);
+    return hfc_state_write(d->opt.state_dir, name, plan, err);
 }
 
 void recovery_forget(const hafenced *d, const char *host)
@@ -141,12 +154,11 @@ static bool get_int(json_object *o, const char *key, int64_t *out)
     return true;
 }
 
-/* One plan file into p; false with why. */
-static bool plan_parse(const char *text, const char *name, recovery_plan_file *p, char *why, size_t why_size)
+bool recovery_plan_parse(const char *text, const char *expected, recovery_plan_file *p, char *why, size_t why_size)
 {
     json_object *o = json_tokener_parse(text), *list, *apps;
-    const char *host, *boot;
-    char expected[UUID_TEXT + 32], now[64];
+    const char *host, *boot, *by;
+    char now[64];
     int64_t pid = 0;
     bool ok = false;
     if (!o || !json_object_is_type(o, json_type_object)) {
@@ -158,9 +170,8 @@ static bool plan_parse(const char *text, const char *name, recovery_plan_file *p
         snprintf(why, why_size, "no host UUID");
         goto out;
     }
-    plan_name(host, expected, sizeof expected);
-    if (strcmp(expected, name) != 0) {
-        snprintf(why, why_size, "it names host %s, not the one of its file name", host);
+    if (strcasecmp(expected, host) != 0) {
+        snprintf(why, why_size, "it names host %s, not %s", host, expected);
         goto out;
     }
     if (!get_int(o, "written_ms", &p->written_ms) || !json_object_object_get_ex(o, "vms", &list) ||
@@ -170,6 +181,8 @@ static bool plan_parse(const char *text, const char *name, recovery_plan_file *p
         goto out;
     }
     hfc_strlcpy(p->host, host, sizeof p->host);
+    by = get_string(o, "by"); /* absent in the files of hafence 1.x before it */
+    hfc_strlcpy(p->by, by && hfc_is_uuid(by) ? by : "", sizeof p->by);
     get_int(o, "pid", &pid);
     p->pid = pid;
     boot = get_string(o, "boot_id");
@@ -230,13 +243,18 @@ size_t recovery_plans_load(const hafenced *d, recovery_plan_file **plans, hfc_er
         size_t len = strlen(e->d_name);
         recovery_plan_file p = {0};
         hfc_error read_err = {0};
-        char *text, why[256] = "", path[4096];
+        char *text, why[256] = "", path[4096], host[UUID_TEXT + 64];
         if (strncmp(e->d_name, PLAN_PREFIX, strlen(PLAN_PREFIX)) != 0 || len <= strlen(PLAN_SUFFIX) ||
             strcmp(e->d_name + len - strlen(PLAN_SUFFIX), PLAN_SUFFIX) != 0)
             continue;
         snprintf(path, sizeof path, "%s/%s", d->opt.state_dir, e->d_name);
-        text = hfc_read_file(path, PLAN_MAX, NULL, &read_err);
-        if (text ? plan_parse(text, e->d_name, &p, why, sizeof why) : false) {
+        /* the host the file name says */
+        snprintf(host, sizeof host, "%.*s", (int)(len - strlen(PLAN_PREFIX) - strlen(PLAN_SUFFIX)),
+                 e->d_name + strlen(PLAN_PREFIX));
+        text = hfc_is_uuid(host) ? hfc_read_file(path, PLAN_MAX, NULL, &read_err) : NULL;
+        if (!hfc_is_uuid(host))
+            snprintf(read_err.message, sizeof read_err.message, "its name names no host UUID");
+        if (text ? recovery_plan_parse(text, host, &p, why, sizeof why) : false) {
             *plans = hfc_realloc(*plans, (n + 1) * sizeof **plans);
             (*plans)[n++] = p;
         } else {

@@ -5,46 +5,12 @@
 # XAPI emulators with their local sockets, ipmi_sim BMCs, one daemon per
 # host): which VMs come back and in what order (GLOBAL_VM_HA and the
 # XenCenter custom field, VM.order and start_delay, vApps with
-# DISABLED_VAPPS), the pool switch and XenServer's own HA, HA-Lizard's
-# health marks, the configuration in the pool database, quorum among
-# enabled hosts, maintenance, PROMOTE_SLAVE and SLAVE_HA, the master always
-# fenced with stop, no password on the local socket.
+# DISABLED_VAPPS), HA-Lizard's health marks, quorum among enabled hosts, a
+# recovery that outlives its daemon or its master, no password on the local
+# socket.  The pool-wide switches: tests/test_pool_switches.sh.
 : "${top_srcdir:?make check sets it}" "${top_builddir:?make check sets it}"
-# shellcheck source=tests/lib.sh
-. "$top_srcdir/tests/lib.sh"
-# shellcheck source=tests/peers/pool-lab.sh
-. "$top_srcdir/tests/peers/pool-lab.sh"
-
-command -v ipmi_sim >/dev/null || { fail "ipmi_sim is missing (Debian package openipmi: scripts/setup-debian.sh)"; done_testing; exit 0; }
-trap 'lab_stop; [ -n "${HAFENCE_TEST_KEEP:-}" ] || rm -rf "$TMP"' EXIT
-
-U1=$(lab_uuid 1) U2=$(lab_uuid 2) U3=$(lab_uuid 3)
-XC=XenCenter.CustomFields.ha-lizard-enabled
-actions() { lab_history "$1" | jq -r -s "map(select(.action==\"$2\")) | .[] | \"\(.host) \(.result) \(.message)\""; }
-fenced_by() { actions "$1" fence | grep -q "^$2 ok"; }
-vm_state() { lab_vms "${2:-1}" | awk -v n="$1" '$1 == n { print $2, $3 }'; }
-started() { actions "${2:-1}" vm-start | grep -c "VM $1 .* started on"; }
-decided() { actions "$1" decision | grep -q "$2"; } # host I decided about a failed peer, saying WHAT
-started_once() { [ "$(started "$1")" = 1 ]; }
-starts() { actions "${1:-1}" vm-start | grep -c "started on"; }
-starts_are() { [ "$(starts "$2")" = "$1" ]; }
-appliance_started() { grep 'appliance started VM' "$LAB/xapi1.log" | sed -n "$1p" | grep -q "$2"; }
-# new_lab NAME COUNT [VMS_PER_HOST] [CONFIG...]: a pool, its daemons running and settled
-new_lab() {
-    lab_stop
-    name=$1 count=$2 vms=${3:-2}; shift 3 2>/dev/null || shift $#
-    LAB=$TMP/$name; mkdir -p "$LAB"
-    lab_start "$LAB" "$count" "$vms" || { fail "lab $name did not start"; diag "$(cat "$LAB"/*.err 2>/dev/null)"; done_testing; exit 0; }
-    [ $# -gt 0 ] && lab_config "$@"
-    i=1; while [ $i -le "$count" ]; do lab_daemon_start $i; i=$((i + 1)); done
-    i=1; while [ $i -le "$count" ]; do ready $i; i=$((i + 1)); done
-    lab_wait 30 sh -c "jq -e '.role==\"autopromote slave\"' '$LAB/state2/status.json'"
-}
-ready() { lab_wait 30 sh -c "[ -s '$LAB/state$1/status.json' ] && jq -e '.peers | length > 0 and all(.state == \"ok\")' '$LAB/state$1/status.json'"; }
-pool_set() { # KEY VALUE: the pool's other-config, as ha-cfg, XenCenter or XO set it
-    lab_xapi 1 pool.remove_from_other_config "$(lab_pool_ref 1)" "$1" >/dev/null
-    lab_xapi 1 pool.add_to_other_config "$(lab_pool_ref 1)" "$1" "$2" >/dev/null
-}
+# shellcheck source=tests/peers/recovery-lab.sh
+. "$top_srcdir/tests/peers/recovery-lab.sh"
 
 # ---- a default HA-Lizard pool: GLOBAL_VM_HA=1 recovers every VM of the host ---------
 new_lab default-pool 3 2 GLOBAL_VM_HA=1
@@ -99,6 +65,10 @@ lab_host_die 3
 check "killed amid the starts: host 3 is fenced and its first VM started" lab_wait 25 started_once vm3-2
 check "  ... the plan is written down in the state directory, naming both VMs" \
     jq -e '(.host == "'"$U3"'") and ([.vms[].name] | sort == ["vm3-1", "vm3-2"])' "$PLAN"
+pool_plan() { lab_xapi 1 pool.get_other_config "$(lab_pool_ref 1)" | jq -r --arg k "hafence-recovery-$U3" '.[$k] // empty'; }
+pool_plan > "$LAB/pool-plan.json"
+check "  ... and in the pool's other-config hafence-recovery-<host>, for the next master" \
+    jq -e '(.host == "'"$U3"'") and (.by == "'"$U1"'") and ([.vms[].name] | sort == ["vm3-1", "vm3-2"])' "$LAB/pool-plan.json"
 kill -9 "$(cat "$LAB/daemon1.pid")"
 is "Halted -" "$(vm_state vm3-1)" "  ... hafenced killed (SIGKILL) before vm3-1: it is down, resident nowhere"
 lab_daemon_start 1
@@ -107,6 +77,39 @@ is 1 "$(started vm3-2)" "  ... vm3-2, running already, is not started again"
 has "1 of its 2 VMs are still halted" "$(actions 1 vm-resume)" "  ... the history says what it resumed and why"
 is 1 "$(actions 1 fence | grep -c "^$U3 ")" "  ... host 3 is not fenced again"
 check "  ... the plan is removed once done" lab_wait 10 sh -c "[ ! -e '$PLAN' ]"
+is "" "$(pool_plan)" "  ... from the pool's other-config too"
+
+# ---- a second failure: the master dies itself before the VMs of the host it marked dead ----
+# are started.  Its state directory dies with it; the pool database the next
+# master reads holds the marking (host 3 disabled, its VMs halted, resident
+# nowhere) and the plan written before it, in the pool's other-config.  The
+# pool starts in that state: the plan another master (host 2, before it
+# handed over) left for host 3, one for a host long gone (older than the
+# bound) and one that is no plan.
+vm_ref() { python3 -c 'import sys, uuid; print("OpaqueRef:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "xapi-emulator/VM/" + sys.argv[1])))' "$1"; }
+GONE=00000000-0000-4000-8000-0000000000aa BAD=00000000-0000-4000-8000-0000000000bb
+ADOPT_JQ="(.hosts[] | select(.uuid == \"$U3\")) += {\"enabled\": false, \"live\": false}
+| (.vms[] | select(.name == \"vm3-1\" or .name == \"vm3-2\")) += {\"power_state\": \"Halted\", \"host\": null}
+| .pool_other_config = {
+    \"hafence-recovery-$U3\": ({host: \"$U3\", by: \"$U2\", written_ms: (now * 1000 | floor), pid: 4242, boot_id: \"x\",
+        vms: [{uuid: \"$(pool_vm_uuid 3 1)\", ref: \"$(vm_ref "$(pool_vm_uuid 3 1)")\", name: \"vm3-1\", order: 0, start_delay: 0},
+              {uuid: \"$(pool_vm_uuid 2 1)\", ref: \"$(vm_ref "$(pool_vm_uuid 2 1)")\", name: \"vm2-1\", order: 0, start_delay: 0}],
+        appliances: []} | tojson),
+    \"hafence-recovery-$GONE\": ({host: \"$GONE\", by: \"$U2\", written_ms: ((now - 7200) * 1000 | floor), pid: 4242,
+        vms: [{uuid: \"$(pool_vm_uuid 3 2)\", ref: \"$(vm_ref "$(pool_vm_uuid 3 2)")\", name: \"vm3-2\"}], appliances: []} | tojson),
+    \"hafence-recovery-$BAD\": \"{\\\"host\\\": \\\"not json\"}"
+LAB_POOL_JQ=$ADOPT_JQ new_lab adopted 3 2 GLOBAL_VM_HA=1
+check "a plan another master left in the pool's other-config: the master starts what of it is halted" \
+    lab_wait 30 started_once vm3-1
+has "that hafenced pid 4242 on the master xs2 " "$(actions 1 vm-resume)" \
+    "  ... the history says whose recovery it took over"
+is 0 "$(started vm2-1)" "  ... vm2-1, running already, is not started again"
+is "Halted -" "$(vm_state vm3-2)" "  ... a plan older than the bound (900 s) is not resumed"
+has "is older than the bound" "$(actions 1 vm-start)" "  ... saying so"
+has "hafence-recovery-$BAD is no recovery plan" "$(lab_history 1)" "  ... one that is no plan is named"
+no_plans_left() { ! lab_xapi 1 pool.get_other_config "$(lab_pool_ref 1)" | grep -q hafence-recovery; }
+check "  ... and every such plan is removed from the pool" lab_wait 10 no_plans_left
+is "0 0" "$(actions 2 vm-resume | wc -l) $(actions 3 vm-resume | wc -l)" "  ... the slaves leave them to the master"
 
 # a plan from before this host rebooted is no recovery in flight: named, not acted on
 new_lab stale-plan 3 2 GLOBAL_VM_HA=1
@@ -138,126 +141,5 @@ check "  ... its VMs in the appliance's order (vm3-2, then vm3-1 after its start
 check "  ... vm3-2 first" appliance_started 1 vm3-2
 is 1 "$(grep -c '^VM_appliance.start' "$LAB/xapi1.log")" "  ... the vApp in DISABLED_VAPPS is not started"
 is "Halted -" "$(vm_state vm3-3)" "  ... (its VM stays down)"
-
-# ---- the pool switch: HA off in XenCenter / XO / ha-cfg ----------------------------------
-new_lab switch 3 2 GLOBAL_VM_HA=1
-pool_set "$XC" false
-check "the pool's custom field $XC=false: every daemon sees HA off" \
-    lab_wait 30 sh -c "jq -e '.pool_ha==\"off\"' '$LAB/state1/status.json' && jq -e '.pool_ha==\"off\"' '$LAB/state2/status.json'"
-run "$HAFENCE" status-pool --state-dir "$LAB/state1" --json
-json_check "  ... status-pool says so" '.pool_ha=="off" and (.pool_ha_off | test("switched off"))'
-: > "$LAB/xapi1.log"
-lab_host_die 3
-check "  ... a host dies meanwhile: the master decides, saying why" lab_wait 30 decided 1 "switched off"
-hasnt '"action":"fence"' "$(lab_history 1)" "  ... nothing is fenced"
-is 0 "$(grep -c '^VM.start' "$LAB/xapi1.log")" "  ... nothing is started"
-pool_set "$XC" true
-check "switched on again: the dead host is fenced now" lab_wait 25 fenced_by 1 "$U3"
-
-new_lab native-ha 3 2
-lab_xapi 1 pool.set_ha_enabled_for_tests "$(lab_pool_ref 1)" true >/dev/null
-check "XenServer's own HA enabled on the pool (pool.ha_enabled): hafenced stands aside" \
-    lab_wait 30 sh -c "jq -e '.pool_ha==\"off\" and (.pool_ha_off|test(\"own HA\"))' '$LAB/state1/status.json'"
-lab_host_die 3
-check "  ... a host dies: the master decides, saying why" lab_wait 30 decided 1 "own HA"
-hasnt '"action":"fence"' "$(lab_history 1)" "  ... and fences nothing"
-
-# ---- maintenance, PROMOTE_SLAVE, SLAVE_HA, the master fenced with stop --------------------
-new_lab maintenance 3 2
-lab_xapi 1 host.disable "$(lab_xapi 1 host.get_by_uuid "$U1" | tr -d '"')" >/dev/null
-check "the master is put in maintenance (disabled)" lab_wait 30 sh -c "jq -e '.enabled_hosts==2' '$LAB/state1/status.json'"
-lab_host_die 3
-check "  ... a host dies: the master in maintenance decides, saying why" lab_wait 30 decided 1 "maintenance"
-hasnt '"action":"fence"' "$(lab_history 1)" "  ... and fences nobody"
-
-new_lab no-promote 3 2 PROMOTE_SLAVE=0
-lab_host_die 1
-check "PROMOTE_SLAVE=0: the master dies, the autopromote slave decides, saying the operator must act" \
-    lab_wait 30 decided 2 "PROMOTE_SLAVE=0"
-hasnt '"action":"fence"' "$(lab_history 2)" "  ... and fences nothing"
-
-new_lab slave-ha-off 3 2 SLAVE_HA=0 FENCE_ACTION=reset GLOBAL_VM_HA=1
-lab_host_die 1
-check "the master dies: the autopromote slave fences it" lab_wait 20 fenced_by 2 "$U1"
-has "fence off of xs1" "$(actions 2 fence)" "  ... with power off, although FENCE_ACTION=reset (HA-Lizard fences the master with stop)"
-check "  ... and takes over" lab_wait 30 grep -q "pool.emergency_transition_to_master" "$LAB/xapi2.log"
-check "  ... SLAVE_HA=0: the old master's VMs are not started" lab_wait 30 grep -q 'SLAVE_HA=0' "$LAB/history2.jsonl"
-is 0 "$(grep -c '^VM.start_on' "$LAB/xapi2.log")" "  ... (no VM.start_on)"
-
-# FENCE_METHOD=POOL: the old master's fence is its marking (host.declare_dead
-# through the new master), which resets its VMs: they are read before it
-new_lab pool-method-master 3 2 FENCE_METHOD=POOL GLOBAL_VM_HA=1
-# the pool method's XAPI is each host's own socket (/var/lib/xcp/xapi in a dom0)
-for i in 2 3; do echo "POOL_UNIX_SOCKET=$LAB/xapi$i.sock" >> "$LAB/host$i.conf"; lab_daemon_restart $i; done
-ready 2 && ready 3
-lab_wait 30 sh -c "jq -e '.role==\"autopromote slave\"' '$LAB/state2/status.json'"
-lab_host_die 1
-check "FENCE_METHOD=POOL: the master dies, the autopromote slave takes over and marks it dead" \
-    lab_wait 30 grep -q '"action":"fence".*"result":"ok"' "$LAB/history2.jsonl"
-check "  ... both of the old master's VMs come back" lab_wait 30 starts_are 2 2
-
-# A server without host.declare_dead: the marking is host.disable, then one
-# VM.power_state_reset per VM; the second reset fails.  The first VM is
-# reset (halted, resident nowhere) and the host disabled, so no retry comes:
-# that VM is started now, the other, still "running" there, stays down.
-partial_said() { actions 1 vm-start | grep -q "^$U3 partial .*failed part-way: 1 of its VMs"; }
-LAB_XAPI_ARGS=--no-declare-dead new_lab partial-marking 3 2 GLOBAL_VM_HA=1
-# (every later reset fails too: the engine's retry of the marking as well)
-mkdir -p "$LAB/control/fail" && echo "5 after 1" > "$LAB/control/fail/VM.power_state_reset"
-lab_host_die 3
-check "the marking fails part-way (the second VM.power_state_reset): said in the history" \
-    lab_wait 30 partial_said
-check "  ... the VM it reset is started" lab_wait 30 starts_are 1 1
-is "1 1" "$(lab_vms | awk -v h="$U3" '$1 ~ /^vm3-/ && $2 == "Running" { if ($3 == h) there++; else moved++ } END { print moved + 0, there + 0 }')" \
-    "  ... and only that one: the other, not reset, XAPI still counts as running on host 3"
-
-# The first marking of the old master fails (the new master's XAPI is busy):
-# the host stays enabled, is watched again and fails again, now as a plain
-# slave of this master.  It failed as the master: SLAVE_HA=0 still holds.
-new_lab slave-ha-off-retry 3 2 SLAVE_HA=0 GLOBAL_VM_HA=1
-mkdir -p "$LAB/control/fail" && echo 2 > "$LAB/control/fail/host.declare_dead"
-lab_host_die 1
-check "the master dies, the first marking of it fails" lab_wait 30 grep -q '"action":"mark-dead".*could not mark' "$LAB/history2.jsonl"
-check "  ... it is marked dead at the next try" lab_wait 30 grep -q '"action":"mark-dead".*"marked ' "$LAB/history2.jsonl"
-check "  ... SLAVE_HA=0 still holds: it failed as the master" lab_wait 30 grep -q 'SLAVE_HA=0' "$LAB/history2.jsonl"
-is 0 "$(grep -c '^VM.start_on' "$LAB/xapi2.log")" "  ... (no VM.start_on)"
-
-# ---- the configuration in the pool database (ha-cfg set: other-config HA_<KEY>) ----------
-new_lab pool-db 3 2
-CFG="-c $LAB/pool.conf -c $LAB/host2.conf"
-run "$HAFENCE" config set FENCE_HA_ONFAIL 1 $CFG
-is 0 "$rc" "hafence config set FENCE_HA_ONFAIL 1 (on a slave, through its local socket, no password)"
-check "  ... written as ha-cfg writes it (pool other-config HA_FENCE_HA_ONFAIL)" \
-    grep -q 'pool.add_to_other_config .* HA_FENCE_HA_ONFAIL 1' "$LAB/xapi1.log"
-check "  ... every daemon reloads" \
-    lab_wait 30 sh -c "grep -q 'configuration reloaded.*pool database' '$LAB/daemon1.log' && grep -q 'configuration reloaded.*pool database' '$LAB/daemon3.log'"
-run "$HAFENCE" config get FENCE_HA_ONFAIL $CFG
-is "1" "$out" "hafence config get FENCE_HA_ONFAIL"
-run "$HAFENCE" config list $CFG
-has "FENCE_HA_ONFAIL=1" "$out" "hafence config list"
-run "$HAFENCE" config set XAPI_COUNT many $CFG
-is 78 "$rc" "hafence config set XAPI_COUNT many: refused (a configuration error)"
-has "nothing written" "$out" "  ... before anything is written"
-has "XAPI_COUNT" "$out" "  ... naming the key"
-run "$HAFENCE" config get XAPI_COUNT $CFG
-is 1 "$rc" "  ... (it is not in the pool database)"
-run "$HAFENCE" config set FENCE_PASSWD secret $CFG
-is 64 "$rc" "a secret is not written to the pool database (readable by every pool administrator)"
-# an entry that does not load, as an older tool may write it
-pool_set HA_XAPI_COUNT many
-check "a value that does not load: the reload is refused, naming the entry" \
-    lab_wait 30 grep -q "reload refused.*pool other-config HA_XAPI_COUNT" "$LAB/daemon1.log"
-is 1 "$(grep -c 'reload refused.*HA_XAPI_COUNT' "$LAB/daemon1.log")" "  ... once, not every pass"
-run "$HAFENCED" --check-config -c "$LAB/pool.conf" -o "$LAB/host1.conf" --state-dir "$LAB/state1" --host-uuid "$U1" \
-    --plugin-dir "$LAB/no-plugins"
-is 78 "$rc" "  ... hafenced --check-config (the pool database as last seen) refuses it too"
-has "pool other-config HA_XAPI_COUNT" "$out" "  ... naming it"
-
-# FENCE_ACTION=start powers nothing off
-printf 'FENCE_ACTION=start\n' > "$LAB/start.conf"
-run "$HAFENCED" --check-config -c "$LAB/pool.conf" -o "$LAB/start.conf" --host-uuid "$U1" --plugin-dir "$LAB/no-plugins" \
-    --state-dir "$LAB/state-none"
-is 78 "$rc" "FENCE_ACTION=start is refused by hafenced"
-has "powers nothing off" "$out" "  ... saying why"
 
 done_testing
