@@ -6,13 +6,13 @@
 #      the shell checker, SPDX lines) and runs every test (make check)
 #   3. the benchmarks' short form (bench/short.sh: ratios, a gross
 #      regression fails), then the pool lab's split-brain campaign, short form (real hafenced in
-#      network namespaces: the scripted scenarios and a few random ones)
-#   4. builds again with ASan+UBSan and runs the tests once more, and once
-#      more with the oldest libcurl's fallbacks forced (its clients' tests)
-#   5. runs each fuzz target for a bounded time (FUZZ_SECONDS, default 30),
-#      beside the campaign at the lowest priority
-#   6. make distcheck (the unit tests in the tarball; every tracked file in it)
-#   7. builds the Debian packages, runs lintian on them and smoke-tests them
+#      network namespaces: the scripted scenarios and a few random ones);
+#      beside it at the lowest priority, each fuzz target for a bounded time
+#      (FUZZ_SECONDS, default 30), and a build with the oldest libcurl's
+#      fallbacks forced, its clients' tests run on it
+#   4. builds again with ASan+UBSan and runs the tests once more
+#   5. make distcheck (the unit tests in the tarball; every tracked file in it)
+#   6. builds the Debian packages, runs lintian on them and smoke-tests them
 #      unpacked in a throwaway root (scripts/package-debian.sh), then the
 #      RPM ones, compared with them (scripts/package-rpm.sh)
 # and ends with one line: "N passed, N failed".
@@ -55,8 +55,13 @@ cat "$top/_build/lint.log"
 passed=$((passed + $(grep -c '^PASS: lint' "$top/_build/lint.log")))
 failed=$((failed + $(grep -c '^FAIL: lint' "$top/_build/lint.log")))
 
+# Twice as many tests at once as there are CPUs: the daemon's tests are pools
+# waiting on their timers (a third of a core each), listed first in TESTS;
+# every wait in them is bounded by what a loaded machine needs.
+jobs=$(($(nproc) * 2))
+
 step "make check"
-make -C "$top/_build" -j"$(nproc)" check >"$top/_build/check.out" 2>&1
+make -C "$top/_build" -j"$jobs" check >"$top/_build/check.out" 2>&1
 rc=$?
 grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP):' "$top/_build/check.out" | grep -v '^PASS' || true
 grep -E '^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):' "$top/_build/check.out" || true
@@ -78,8 +83,23 @@ if [ $rc != 0 ] && [ "$f" = 0 ]; then failed=$((failed + 1)); echo "FAIL: bench/
 ( FUZZ_OUT="$top/_build/fuzz" nice -n 19 "$top/fuzz/run.sh" "$FUZZ_SECONDS" > "$top/_build/fuzz.out" 2>&1
   echo $? > "$top/_build/fuzz.rc" ) &
 fuzzing=$!
+# and the oldest libcurl's code paths, at the lowest priority too: every
+# fallback forced, as configure would find a CentOS 7 dom0's libcurl 7.29
+# (doc/development.md; the older options are deprecated in this libcurl's
+# header, not errors), and the HTTP and SSH clients' tests run on that build
+( if nice -n 19 "$top/scripts/build.sh" "$top/_build-compat" CFLAGS="-g -O2 -Wno-deprecated-declarations" \
+        ac_cv_have_decl_CURLOPT_XFERINFOFUNCTION=no ac_cv_have_decl_CURLOPT_PINNEDPUBLICKEY=no \
+        ac_cv_have_decl_CURLOPT_UNIX_SOCKET_PATH=no ac_cv_have_decl_CURLINFO_ACTIVESOCKET=no \
+        ac_cv_have_decl_CURLOPT_PROTOCOLS_STR=no > "$top/_build/compat-build.out" 2>&1; then
+      nice -n 19 make -C "$top/_build-compat" -j"$jobs" check \
+          TESTS="tests/test_boards.sh tests/test_pool.sh tests/test_xvm.sh" >"$top/_build-compat/check.out" 2>&1
+      echo 0 > "$top/_build/compat.rc"
+  else
+      echo 1 > "$top/_build/compat.rc"
+  fi ) &
+compat_pid=$!
 
-step "pool lab: the split-brain campaign, short form (the fuzzers beside it)"
+step "pool lab: the split-brain campaign, short form (the fuzzers and the oldest libcurl's build beside it)"
 if [ "$(id -u)" = 0 ] && [ -x "$top/_build/hafenced" ]; then
     # the short form's scripted runs (every fault class once, the five-host
     # quorum cases) and a random one per size, in two labs side by side
@@ -107,10 +127,26 @@ else
     one "the pool lab (needs root for network namespaces, and hafenced: libcurl)" 1
 fi
 
+step "the oldest libcurl's code paths (built and run beside the campaign)"
+wait "$compat_pid"
+if [ "$(cat "$top/_build/compat.rc" 2>/dev/null)" = 0 ]; then
+    grep -E '^(FAIL|ERROR|XPASS):' "$top/_build-compat/check.out" || true
+    grep -E '^# (TOTAL|PASS|FAIL|ERROR):' "$top/_build-compat/check.out" || true
+    count_make_check "$top/_build-compat/check.out"
+else
+    tail -n 30 "$top/_build/compat-build.out"
+    one "build with the oldest libcurl's fallbacks" 1
+fi
+
+step "fuzz: ${FUZZ_SECONDS}s per target (run beside the campaign)"
+wait "$fuzzing"
+cat "$top/_build/fuzz.out"
+one "fuzz targets (config, hostmap, xmlrpc, ribcl, redfish, screens) without a crash" "$(cat "$top/_build/fuzz.rc" 2>/dev/null || echo 1)"
+
 step "every test again under ASan+UBSan"
 if "$top/scripts/build.sh" "$top/_build-san" --enable-sanitizers; then
     # the unit tests, and the end-to-end tests too: the harness runs sanitized
-    make -C "$top/_build-san" -j"$(nproc)" check >"$top/_build-san/check.out" 2>&1
+    make -C "$top/_build-san" -j"$jobs" check >"$top/_build-san/check.out" 2>&1
     rc=$?
     grep -E '^(FAIL|ERROR|XPASS):' "$top/_build-san/check.out" || true
     grep -E '^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):' "$top/_build-san/check.out" || true
@@ -119,28 +155,6 @@ if "$top/scripts/build.sh" "$top/_build-san" --enable-sanitizers; then
 else
     one "build with sanitizers" 1
 fi
-
-step "the oldest libcurl's code paths: every fallback forced, the HTTP and SSH clients' tests"
-# as configure would find a CentOS 7 dom0's libcurl 7.29 (doc/development.md);
-# the older options are deprecated in this libcurl's header, not errors
-if "$top/scripts/build.sh" "$top/_build-compat" CFLAGS="-g -O2 -Wno-deprecated-declarations" \
-    ac_cv_have_decl_CURLOPT_XFERINFOFUNCTION=no ac_cv_have_decl_CURLOPT_PINNEDPUBLICKEY=no \
-    ac_cv_have_decl_CURLOPT_UNIX_SOCKET_PATH=no ac_cv_have_decl_CURLINFO_ACTIVESOCKET=no \
-    ac_cv_have_decl_CURLOPT_PROTOCOLS_STR=no; then
-    make -C "$top/_build-compat" -j"$(nproc)" check TESTS="tests/test_boards.sh tests/test_pool.sh tests/test_xvm.sh" \
-        >"$top/_build-compat/check.out" 2>&1
-    rc=$?
-    grep -E '^(FAIL|ERROR|XPASS):' "$top/_build-compat/check.out" || true
-    grep -E '^# (TOTAL|PASS|FAIL|ERROR):' "$top/_build-compat/check.out" || true
-    count_make_check "$top/_build-compat/check.out"
-else
-    one "build with the oldest libcurl's fallbacks" 1
-fi
-
-step "fuzz: ${FUZZ_SECONDS}s per target (run beside the campaign)"
-wait "$fuzzing"
-cat "$top/_build/fuzz.out"
-one "fuzz targets (config, hostmap, xmlrpc, ribcl, redfish, screens) without a crash" "$(cat "$top/_build/fuzz.rc" 2>/dev/null || echo 1)"
 
 step "make distcheck: the tarball builds, installs and uninstalls; every tracked file is in it"
 # The whole suite ran twice above; in the unpacked tarball the unit tests
