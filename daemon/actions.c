@@ -856,8 +856,26 @@ static bool own_plan(const hafenced *d, const recovery_plan_file *plan)
     return strcasecmp(plan->by, d->self) == 0 && plan->pid == (long long)getpid() && plan->same_boot;
 }
 
-/* The plans in a pool other-config other than this daemon's own; with
- * adopt, each is started and removed (an unreadable one removed, named). */
+/* Was the plan under key (written at written_ms) taken in this life?  With
+ * take, it is now. */
+static bool adopted_before(hafenced *d, const char *key, int64_t written_ms, bool take)
+{
+    struct adopted_plan *a;
+    for (size_t i = 0; i < d->adopted_count && i < sizeof d->adopted / sizeof *d->adopted; i++)
+        if (strncmp(d->adopted[i].key, key, sizeof d->adopted[i].key - 1) == 0 &&
+            d->adopted[i].written_ms == written_ms)
+            return true;
+    if (take) {
+        a = &d->adopted[d->adopted_count++ % (sizeof d->adopted / sizeof *d->adopted)];
+        hfc_strlcpy(a->key, key, sizeof a->key);
+        a->written_ms = written_ms;
+    }
+    return false;
+}
+
+/* The plans in a pool other-config other than this daemon's own and not
+ * taken before; with adopt, each is started and removed (an unreadable one
+ * removed, named). */
 static size_t foreign_plans(hafenced *d, json_object *oc, bool adopt)
 {
     size_t n = 0;
@@ -873,7 +891,7 @@ static size_t foreign_plans(hafenced *d, json_object *oc, bool adopt)
             !json_object_is_type(value, json_type_string))
             continue;
         read = hfc_is_uuid(host) && recovery_plan_parse(json_object_get_string(value), host, &plan, why, sizeof why);
-        if (read && own_plan(d, &plan)) {
+        if ((read && own_plan(d, &plan)) || adopted_before(d, key, read ? plan.written_ms : 0, adopt)) {
             vm_list_free(&plan.vms);
             continue;
         }

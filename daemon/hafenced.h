@@ -338,6 +338,14 @@ typedef struct hafenced {
     int64_t suspension_reminded_ms; /* the last reminder of a suspension */
     readiness readiness;
     bool recoveries_resumed; /* the plans left behind were looked at */
+    /* the last plans taken from the pool's other-config (key, written_ms;
+     * 0 for one that was no plan): one whose removal failed is not taken
+     * again every pass */
+    struct adopted_plan {
+        char key[64];
+        int64_t written_ms;
+    } adopted[16];
+    size_t adopted_count;
 } hafenced;
 
 /* Count an event of the history (fence, mark-dead, vm-start, self-fence,

@@ -110,6 +110,17 @@ has "hafence-recovery-$BAD is no recovery plan" "$(lab_history 1)" "  ... one th
 no_plans_left() { ! lab_xapi 1 pool.get_other_config "$(lab_pool_ref 1)" | grep -q hafence-recovery; }
 check "  ... and every such plan is removed from the pool" lab_wait 10 no_plans_left
 is "0 0" "$(actions 2 vm-resume | wc -l) $(actions 3 vm-resume | wc -l)" "  ... the slaves leave them to the master"
+# a plan whose removal XAPI refuses stays in the pool: taken once, not every pass
+mkdir -p "$LAB/control/fail"
+echo 1 > "$LAB/control/fail/pool.remove_from_other_config"
+lab_xapi 1 pool.add_to_other_config "$(lab_pool_ref 1)" "hafence-recovery-$U3" "$(jq -cn --arg h "$U3" --arg b "$U2" \
+    --arg u "$(pool_vm_uuid 3 1)" --arg r "$(vm_ref "$(pool_vm_uuid 3 1)")" \
+    '{host: $h, by: $b, written_ms: (now * 1000 | floor), pid: 4343, vms: [{uuid: $u, ref: $r, name: "vm3-1"}], appliances: []}')" >/dev/null
+check "a plan XAPI refuses to remove: taken once" lab_wait 20 sh -c "grep -q 'hafenced pid 4343' '$LAB/history1.jsonl'"
+check "  ... its removal refused" lab_wait 10 sh -c "[ \"\$(cat '$LAB/control/fail/pool.remove_from_other_config')\" = 0 ]"
+sleep 4 # four passes more
+is 1 "$(grep -c 'hafenced pid 4343' "$LAB/history1.jsonl")" "  ... and not taken again every pass"
+is 1 "$(started vm3-1)" "  ... vm3-1, running already, not started again"
 
 # a plan from before this host rebooted is no recovery in flight: named, not acted on
 new_lab stale-plan 3 2 GLOBAL_VM_HA=1
