@@ -1006,6 +1006,29 @@ void choose_autopromote(hafenced *d)
         if (!pick && p->watch.state == HFC_PEER_OK && !p->not_fenced)
             pick = p->uuid;
     }
+    if (keep && d->autopromote_missing) {
+        d->autopromote_missing = false;
+        hafenced_record(d, HF_LOG_WARNING, keep, "autopromote", "ok", false, 0,
+                        "%s can take over the pool again: it is the autopromote slave (pool other-config %s)",
+                        host_label(d, keep, label, sizeof label), AUTOPROMOTE_KEY);
+    }
+    if (!keep && !pick && d->peer_count && !d->autopromote_missing) {
+        /* said once, when it happens: the pool is exposed from now on */
+        size_t enabled = 0, answering = 0;
+        for (size_t i = 0; i < d->peer_count; i++) {
+            const pool_host *h = pool_view_host(&d->view, d->peers[i].uuid);
+            if (h && h->enabled && d->peers[i].phase == PEER_WATCHED) {
+                enabled++;
+                answering += d->peers[i].watch.state == HFC_PEER_OK;
+            }
+        }
+        d->autopromote_missing = true;
+        hafenced_record(d, HF_LOG_ERROR, d->self, "autopromote", "none", false, 0,
+                        "no host can be the autopromote slave: of the %zu other hosts, %zu are enabled (not in "
+                        "maintenance, not fenced) and %zu of those answer; should the master %s fail now, no host "
+                        "takes over the pool",
+                        d->peer_count, enabled, answering, host_label(d, d->self, label, sizeof label));
+    }
     if (keep || !pick)
         return;
     /* just recorded, and the view read before that: not a new choice */
@@ -1020,6 +1043,7 @@ void choose_autopromote(hafenced *d)
     hfc_strlcpy(d->view.autopromote, pick, sizeof d->view.autopromote);
     hfc_strlcpy(d->autopromote_recorded, pick, sizeof d->autopromote_recorded);
     d->autopromote_recorded_ms = hf_now_ms();
+    d->autopromote_missing = false;
     hafenced_record(d, HF_LOG_WARNING, pick, "autopromote", "ok", false, 0,
                     "%s is the autopromote slave now (pool other-config %s)", host_label(d, pick, label, sizeof label),
                     AUTOPROMOTE_KEY);

@@ -324,8 +324,9 @@ typedef struct hafenced {
     char view_error[512];
     char autopromote_recorded[UUID_TEXT]; /* the last choice written, and when */
     int64_t autopromote_recorded_ms;
-    char requested_by[384]; /* for the history */
-    char *status_text;      /* the status last written, without its times */
+    bool autopromote_missing; /* no host could hold the role: said once */
+    char requested_by[384];   /* for the history */
+    char *status_text;        /* the status last written, without its times */
     int64_t status_written_ms;
     bool status_fallback; /* the status went to the runtime directory */
     pool_cache_write pool_cache;

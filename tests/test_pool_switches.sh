@@ -41,6 +41,18 @@ lab_host_die 3
 check "  ... a host dies: the master in maintenance decides, saying why" lab_wait 30 decided 1 "maintenance"
 hasnt '"action":"fence"' "$(lab_history 1)" "  ... and fences nobody"
 
+# the only slave of a two-host pool put in maintenance: nobody could take over
+new_lab no-autopromote 2 1
+H2=$(lab_xapi 1 host.get_by_uuid "$U2" | tr -d '"')
+lab_xapi 1 host.disable "$H2" >/dev/null
+said_none() { actions 1 autopromote | grep -q "^$U1 none no host can be the autopromote slave: of the 1 other hosts, 0 are enabled"; }
+chosen_again() { actions 1 autopromote | tail -n 1 | grep -q "^$U2 ok"; }
+check "no host can be the autopromote slave (the only slave in maintenance): the master says so" lab_wait 30 said_none
+sleep 2 # two passes more
+is 1 "$(actions 1 autopromote | grep -c ' none ')" "  ... once"
+lab_xapi 1 host.enable "$H2" >/dev/null
+check "  ... back from maintenance: the slave is chosen again" lab_wait 30 chosen_again
+
 new_lab no-promote 3 2 PROMOTE_SLAVE=0
 lab_host_die 1
 check "PROMOTE_SLAVE=0: the master dies, the autopromote slave decides, saying the operator must act" \
