@@ -319,9 +319,13 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     d.stop = &stop_requested;
 
-    hfc_log(HF_LOG_WARNING, "hafenced %s started: host %s, config %s, method %s, XAPI_COUNT=%lld XAPI_DELAY=%lld",
+    hfc_log(HF_LOG_WARNING,
+            "hafenced %s started: host %s, config %s, method %s, XAPI_COUNT=%lld XAPI_DELAY=%lld, peer probe %s (%s: "
+            "%s)",
             HAFENCE_VERSION, d.self, d.opt.config_path, d.dc.settings.fence_method, d.dc.settings.xapi_count,
-            d.dc.settings.xapi_delay);
+            d.dc.settings.xapi_delay, hfc_plugin_name(d.dc.ping_plugin), hfc_plugin_path(d.dc.ping_plugin),
+            hfc_plugin_heur_probe(d.dc.ping_plugin) ? "every peer in one call"
+                                                    : "one peer a call, it has no probe entry point");
     d.alerts = alerts_start();
     configure_alerts(&d);
     d.reader = view_reader_start(&d.dc);

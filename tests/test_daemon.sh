@@ -37,6 +37,20 @@ status_pool() { run_json "$HAFENCE" status-pool --state-dir "$LAB/state$1" --jso
 new_lab() { unmount_all; LAB=$TMP/$1; mkdir -p "$LAB"; lab_start "$LAB" "$2" || { fail "lab $1 did not start"; diag "$(cat "$LAB"/*.err 2>/dev/null)"; done_testing; exit 0; }; }
 ready() { lab_wait 30 sh -c "[ -s '$LAB/state$1/status.json' ] && jq -e '.peers | length > 0 and all(.state == \"ok\")' '$LAB/state$1/status.json'"; }
 
+# ---- a third party's peer probe of ABI 1.2: check only, no probe entry point -----------
+# (tests/plugins/peer/reach.c) the daemons check their peers one address a
+# call through it; a dead host is still failed and fenced
+new_lab peer-probe-abi12 3
+shipped_path=$HAFENCE_PLUGIN_PATH
+HAFENCE_PLUGIN_PATH=$top_builddir/plugins/ipmi/.libs:$top_builddir/plugins/pool/.libs:$top_builddir/tests/plugins/peer/.libs
+for i in 1 2 3; do lab_daemon_start $i; done
+HAFENCE_PLUGIN_PATH=$shipped_path
+check "a peer probe of ABI 1.2 (no probe entry point): the pool settles, each peer checked through it" ready 1
+ready 2; ready 3
+check "  ... the daemon names it, and how it probes" grep -q "peer probe reach (.*reach_abi12.so: one peer a call" "$LAB/daemon1.log"
+lab_host_die 3
+check "  ... host 3 dies: failed and fenced all the same" lab_wait 20 fenced_by 1 "$U3"
+
 # ---- a slave dies: the master fences it and starts its managed VMs ---------------
 new_lab slave-dies 3
 # host 1 also writes Prometheus metrics for node_exporter's textfile collector
