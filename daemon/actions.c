@@ -591,19 +591,26 @@ static void keep_plan(hafenced *d, const peer *p, const vm_list *vms, const char
     free(plan);
 }
 
+/* The pool's other-config key of a plan removed (a finished plan, or one
+ * that is no plan). */
+static void drop_pool_plan(hafenced *d, const char *key)
+{
+    hfc_error err = {0};
+    if (!pool_config_set(own_xapi(d), key, NULL, hf_now_ms() + 5000, &err))
+        hfc_log(HF_LOG_ERROR,
+                "cannot remove the recovery plan %s from the pool's other-config: %s (a next master would take "
+                "it up: start what of it is halted within %d s, or name it)",
+                key, err.message, RECOVERY_RESUME_MAX_S);
+}
+
 /* The recovery of host is done (or was never begun): its plan goes, here
  * and in the pool. */
 static void forget_plan(hafenced *d, const char *host)
 {
-    hfc_error err = {0};
     char key[UUID_TEXT + 32];
     recovery_forget(d, host);
     plan_key(host, key, sizeof key);
-    if (!pool_config_set(own_xapi(d), key, NULL, hf_now_ms() + 5000, &err))
-        hfc_log(HF_LOG_ERROR,
-                "cannot remove the finished recovery plan %s from the pool's other-config: %s (a next master "
-                "would start what of it is halted then, within %d s)",
-                key, err.message, RECOVERY_RESUME_MAX_S);
+    drop_pool_plan(d, key);
 }
 
 /* What of a plan is halted now: its VMs (one read of the pool's halted
@@ -912,11 +919,8 @@ static size_t foreign_plans(hafenced *d, json_object *oc, bool adopt)
             break;
         if (hfc_is_uuid(host))
             forget_plan(d, host);
-        else {
-            hfc_error err = {0};
-            if (!pool_config_set(own_xapi(d), key, NULL, hf_now_ms() + 5000, &err))
-                hfc_log(HF_LOG_ERROR, "cannot remove the pool's other-config %s: %s", key, err.message);
-        }
+        else
+            drop_pool_plan(d, key);
     }
     return n;
 }
@@ -991,11 +995,14 @@ void choose_autopromote(hafenced *d)
     const char *keep = NULL, *pick = NULL;
     char label[512];
     hfc_error err = {0};
+    size_t enabled = 0, answering = 0; /* for the word when none can hold it */
     for (size_t i = 0; i < d->peer_count; i++) {
         const peer *p = &d->peers[i];
         const pool_host *h = pool_view_host(&d->view, p->uuid);
         if (!h || !h->enabled || p->phase != PEER_WATCHED)
             continue;
+        enabled++;
+        answering += p->watch.state == HFC_PEER_OK;
         /* the one chosen keeps the role until it is fenced or leaves the
          * pool, even while it fails to answer: what this master cannot
          * reach may be alive and sure it holds the role (the master's own
@@ -1014,14 +1021,6 @@ void choose_autopromote(hafenced *d)
     }
     if (!keep && !pick && d->peer_count && !d->autopromote_missing) {
         /* said once, when it happens: the pool is exposed from now on */
-        size_t enabled = 0, answering = 0;
-        for (size_t i = 0; i < d->peer_count; i++) {
-            const pool_host *h = pool_view_host(&d->view, d->peers[i].uuid);
-            if (h && h->enabled && d->peers[i].phase == PEER_WATCHED) {
-                enabled++;
-                answering += d->peers[i].watch.state == HFC_PEER_OK;
-            }
-        }
         d->autopromote_missing = true;
         hafenced_record(d, HF_LOG_ERROR, d->self, "autopromote", "none", false, 0,
                         "no host can be the autopromote slave: of the %zu other hosts, %zu are enabled (not in "
