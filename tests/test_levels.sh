@@ -125,7 +125,8 @@ check "  ... the broken path is in the history (and so alerted)" \
 run "$HAFENCE" status-pool --state-dir "$LAB/state1"
 check "  ... hafence status-pool lists the paths, with their state" \
     sh -c "printf '%s\\n' \"\$1\" | grep -q '^xs3 *1 *IPMI (ipmi) .* broken .*cannot reach the BMC'" - "$out"
-check "  ... and the metrics file holds them" grep -q 'hafence_fence_path_ready{peer="'"$U3"'",name="xs3",level="1",device="IPMI",plugin="ipmi"} 0' "$LAB/hafence.prom"
+# the metrics file is written just after status.json: waited for, briefly
+check "  ... and the metrics file holds them" lab_wait 15 grep -q 'hafence_fence_path_ready{peer="'"$U3"'",name="xs3",level="1",device="IPMI",plugin="ipmi"} 0' "$LAB/hafence.prom"
 if command -v promtool >/dev/null; then
     run sh -c "promtool check metrics < '$LAB/hafence.prom'"
     is 0 "$rc" "  ... which promtool check metrics accepts"
