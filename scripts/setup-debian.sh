@@ -8,7 +8,7 @@ PACKAGES="
   build-essential autoconf automake libtool libltdl-dev pkg-config
   clang libclang-rt-dev
   libjson-c-dev
-  libfreeipmi-dev libsnmp-dev libssh2-1-dev libcurl4-openssl-dev libxml2-dev
+  libfreeipmi-dev libsnmp-dev libssh2-1-dev libcurl4-openssl-dev libxml2-dev libexpat1-dev
   libsystemd-dev openssh-server openssh-client gnutls-bin redfishtool ilorest snmpd snmp
   iproute2 iputils-ping procps util-linux jq libxml2-utils bc python3
   hyperfine clang-format shellcheck

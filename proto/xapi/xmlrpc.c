@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* XML-RPC values, requests and responses with libxml2 (xmlrpc.h). */
+/* XML-RPC values, requests and responses (xmlrpc.h): replies read with
+ * expat into a small element tree, requests written as text.  expat, not
+ * libxml2: in the daemon, which calls XAPI every few seconds for its whole
+ * life, libxml2 brings ICU and libstdc++ along (2.5 MiB of its memory). */
 #include "proto/xapi/xmlrpc.h"
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <libxml/xmlwriter.h>
+#include <expat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define XMLRPC_MAX_DEPTH 64
 #define XMLRPC_MAX_ITEMS (1u << 20)
+/* elements: a value is at most three deep (value, struct, member) */
+#define XMLRPC_MAX_NESTING (3 * XMLRPC_MAX_DEPTH + 8)
 
 static xv *xv_new(xv_type t)
 {
@@ -127,105 +130,268 @@ const char *xv_str(const xv *v)
 
 /* ---- requests ------------------------------------------------------------ */
 
-static void write_value(xmlTextWriterPtr w, const xv *v)
+typedef struct strbuf {
+    char *p;
+    size_t len, cap;
+    bool failed;
+} strbuf;
+
+static void put_n(strbuf *t, const char *s, size_t n)
 {
-    xmlTextWriterStartElement(w, BAD_CAST "value");
+    if (t->failed)
+        return;
+    if (t->len + n + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap : 512;
+        char *p;
+        while (cap < t->len + n + 1)
+            cap *= 2;
+        if (!(p = realloc(t->p, cap))) {
+            t->failed = true;
+            return;
+        }
+        t->p = p;
+        t->cap = cap;
+    }
+    memcpy(t->p + t->len, s, n);
+    t->len += n;
+    t->p[t->len] = '\0';
+}
+
+static void put(strbuf *t, const char *s)
+{
+    put_n(t, s, strlen(s));
+}
+
+/* Character data: markup escaped, and a carriage return as a reference so
+ * that the server's end-of-line handling does not turn it into a newline. */
+static void put_escaped(strbuf *t, const char *s)
+{
+    for (const char *run = s;; s++) {
+        const char *ref = *s == '&'    ? "&amp;"
+                          : *s == '<'  ? "&lt;"
+                          : *s == '>'  ? "&gt;"
+                          : *s == '"'  ? "&quot;"
+                          : *s == '\r' ? "&#13;"
+                                       : NULL;
+        if (!ref && *s)
+            continue;
+        put_n(t, run, (size_t)(s - run));
+        if (!*s)
+            return;
+        put(t, ref);
+        run = s + 1;
+    }
+}
+
+static void put_element(strbuf *t, const char *name, const char *content)
+{
+    put(t, "<");
+    put(t, name);
+    put(t, ">");
+    put_escaped(t, content);
+    put(t, "</");
+    put(t, name);
+    put(t, ">");
+}
+
+static void write_value(strbuf *t, const xv *v)
+{
+    char n[64];
+    put(t, "<value>");
     switch (v->type) {
-    case XV_STRING: xmlTextWriterWriteElement(w, BAD_CAST "string", BAD_CAST v->str); break;
-    case XV_INT: {
-        char n[32];
+    case XV_STRING: put_element(t, "string", v->str); break;
+    case XV_INT:
         snprintf(n, sizeof n, "%lld", v->num);
-        xmlTextWriterWriteElement(w, BAD_CAST "int", BAD_CAST n);
+        put_element(t, "int", n);
         break;
-    }
-    case XV_BOOL: xmlTextWriterWriteElement(w, BAD_CAST "boolean", BAD_CAST(v->num ? "1" : "0")); break;
-    case XV_DOUBLE: {
-        char n[64];
+    case XV_BOOL: put_element(t, "boolean", v->num ? "1" : "0"); break;
+    case XV_DOUBLE:
         snprintf(n, sizeof n, "%.17g", v->dbl);
-        xmlTextWriterWriteElement(w, BAD_CAST "double", BAD_CAST n);
+        put_element(t, "double", n);
         break;
-    }
     case XV_ARRAY:
-        xmlTextWriterStartElement(w, BAD_CAST "array");
-        xmlTextWriterStartElement(w, BAD_CAST "data");
+        put(t, "<array><data>");
         for (size_t i = 0; i < v->count; i++)
-            write_value(w, v->items[i]);
-        xmlTextWriterEndElement(w);
-        xmlTextWriterEndElement(w);
+            write_value(t, v->items[i]);
+        put(t, "</data></array>");
         break;
     case XV_STRUCT:
-        xmlTextWriterStartElement(w, BAD_CAST "struct");
+        put(t, "<struct>");
         for (size_t i = 0; i < v->count; i++) {
-            xmlTextWriterStartElement(w, BAD_CAST "member");
-            xmlTextWriterWriteElement(w, BAD_CAST "name", BAD_CAST v->keys[i]);
-            write_value(w, v->items[i]);
-            xmlTextWriterEndElement(w);
+            put(t, "<member>");
+            put_element(t, "name", v->keys[i]);
+            write_value(t, v->items[i]);
+            put(t, "</member>");
         }
-        xmlTextWriterEndElement(w);
+        put(t, "</struct>");
         break;
-    case XV_NIL:
-        xmlTextWriterStartElement(w, BAD_CAST "nil");
-        xmlTextWriterEndElement(w);
-        break;
+    case XV_NIL: put(t, "<nil></nil>"); break;
     }
-    xmlTextWriterEndElement(w);
+    put(t, "</value>");
 }
 
 char *xmlrpc_request(const char *method, xv *const *params, size_t count, size_t *len)
 {
-    xmlBufferPtr buf = xmlBufferCreate();
-    xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
-    char *out = NULL;
-    if (!w) {
-        xmlBufferFree(buf);
+    strbuf t = {0};
+    put(&t, "<?xml version=\"1.0\"?>\n<methodCall>");
+    put_element(&t, "methodName", method);
+    put(&t, "<params>");
+    for (size_t i = 0; i < count; i++) {
+        put(&t, "<param>");
+        write_value(&t, params[i]);
+        put(&t, "</param>");
+    }
+    put(&t, "</params></methodCall>\n");
+    if (t.failed) {
+        free(t.p);
         return NULL;
     }
-    xmlTextWriterStartDocument(w, "1.0", NULL, NULL);
-    xmlTextWriterStartElement(w, BAD_CAST "methodCall");
-    xmlTextWriterWriteElement(w, BAD_CAST "methodName", BAD_CAST method);
-    xmlTextWriterStartElement(w, BAD_CAST "params");
-    for (size_t i = 0; i < count; i++) {
-        xmlTextWriterStartElement(w, BAD_CAST "param");
-        write_value(w, params[i]);
-        xmlTextWriterEndElement(w);
-    }
-    xmlTextWriterEndDocument(w);
-    xmlFreeTextWriter(w);
-    *len = (size_t)xmlBufferLength(buf);
-    out = malloc(*len + 1);
-    if (out) {
-        memcpy(out, xmlBufferContent(buf), *len);
-        out[*len] = '\0';
-    }
-    xmlBufferFree(buf);
-    return out;
+    *len = t.len;
+    return t.p;
 }
 
 /* ---- responses ------------------------------------------------------------ */
 
-static xmlNodePtr first_element(xmlNodePtr n)
+/* An element of the reply: its name, its own character data (kept only
+ * while it has no child element: a value's text is a leaf's), its child
+ * elements in order.  A reply of a 64-host pool has tens of thousands. */
+typedef struct node {
+    const char *name; /* one of xmlrpc_names, or owned */
+    char *text;
+    size_t len;
+    struct node *parent, *children, *last, *next;
+} node;
+
+/* The element names of XML-RPC, shared by every node that has one. */
+static const char *const xmlrpc_names[] = {
+    "value",  "member", "name",   "string",  "struct",        "array", "data",
+    "int",    "i4",     "i8",     "boolean", "double",        "nil",   "dateTime.iso8601",
+    "base64", "param",  "params", "fault",   "methodResponse"};
+
+static const char *name_of(const char *name)
 {
-    for (; n; n = n->next)
-        if (n->type == XML_ELEMENT_NODE)
-            return n;
-    return NULL;
+    for (size_t i = 0; i < sizeof xmlrpc_names / sizeof *xmlrpc_names; i++)
+        if (strcmp(name, xmlrpc_names[i]) == 0)
+            return xmlrpc_names[i];
+    return strdup(name);
 }
 
-static bool named(xmlNodePtr n, const char *name)
+static bool name_owned(const node *n)
 {
-    return n && n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+    for (size_t i = 0; i < sizeof xmlrpc_names / sizeof *xmlrpc_names; i++)
+        if (n->name == xmlrpc_names[i])
+            return false;
+    return true;
 }
 
-static char *text_of(xmlNodePtr n)
+typedef struct reader {
+    XML_Parser parser;
+    node *root, *at;
+    int depth;
+    enum {
+        READ_ON,
+        READ_DTD,
+        READ_TOO_DEEP,
+        READ_NO_MEMORY
+    } stop; /* why the reader stopped expat */
+} reader;
+
+static void node_free(node *n)
 {
-    xmlChar *t = xmlNodeGetContent(n);
-    char *s = strdup(t ? (const char *)t : "");
-    xmlFree(t);
-    return s;
+    while (n) {
+        node *next = n->next;
+        node_free(n->children);
+        if (name_owned(n))
+            free((char *)n->name);
+        free(n->text);
+        free(n);
+        n = next;
+    }
+}
+
+static void stop(reader *r, int why)
+{
+    if (r->stop == READ_ON)
+        r->stop = why;
+    XML_StopParser(r->parser, XML_FALSE);
+}
+
+static void XMLCALL on_start(void *arg, const XML_Char *name, const XML_Char **attrs)
+{
+    reader *r = arg;
+    node *n;
+    (void)attrs;
+    if (r->depth >= XMLRPC_MAX_NESTING) {
+        stop(r, READ_TOO_DEEP);
+        return;
+    }
+    if (!(n = calloc(1, sizeof *n)) || !(n->name = name_of(name))) {
+        free(n);
+        stop(r, READ_NO_MEMORY);
+        return;
+    }
+    n->parent = r->at;
+    if (r->at) { /* the parent's text so far is layout between elements */
+        free(r->at->text);
+        r->at->text = NULL;
+        r->at->len = 0;
+    }
+    if (!r->at)
+        r->root = n;
+    else if (r->at->last)
+        r->at->last = r->at->last->next = n;
+    else
+        r->at->children = r->at->last = n;
+    r->at = n;
+    r->depth++;
+}
+
+static void XMLCALL on_end(void *arg, const XML_Char *name)
+{
+    reader *r = arg;
+    (void)name; /* expat has checked that it matches */
+    r->at = r->at->parent;
+    r->depth--;
+}
+
+static void XMLCALL on_text(void *arg, const XML_Char *s, int len)
+{
+    reader *r = arg;
+    node *n = r->at;
+    char *text;
+    if (!n || n->children) /* layout around the root or between elements */
+        return;
+    if (!(text = realloc(n->text, n->len + (size_t)len + 1))) {
+        stop(r, READ_NO_MEMORY);
+        return;
+    }
+    memcpy(text + n->len, s, (size_t)len);
+    n->text = text;
+    n->len += (size_t)len;
+    text[n->len] = '\0';
+}
+
+/* XAPI never sends a DTD; one is how a hostile reply expands its entities
+ * or names files, so a reply with one is refused before it is read. */
+static void XMLCALL on_doctype(void *arg, const XML_Char *name, const XML_Char *sysid, const XML_Char *pubid,
+                               int internal)
+{
+    (void)name, (void)sysid, (void)pubid, (void)internal;
+    stop(arg, READ_DTD);
+}
+
+static bool named(const node *n, const char *name)
+{
+    return n && strcmp(n->name, name) == 0;
+}
+
+static char *text_of(const node *n)
+{
+    return strdup(n->text ? n->text : "");
 }
 
 /* A string value holding the text of a node. */
-static xv *string_of(xmlNodePtr n)
+static xv *string_of(const node *n)
 {
     xv *v = xv_new(XV_STRING);
     if (v && !(v->str = text_of(n))) {
@@ -235,9 +401,9 @@ static xv *string_of(xmlNodePtr n)
     return v;
 }
 
-static xv *parse_value(xmlNodePtr value, int depth, hf_reply *reply)
+static xv *parse_value(const node *value, int depth, hf_reply *reply)
 {
-    xmlNodePtr t;
+    const node *t;
     xv *v;
     if (depth > XMLRPC_MAX_DEPTH) {
         hf_reply_set(reply, HF_E_DEVICE_REFUSED, "values nested deeper than %d", XMLRPC_MAX_DEPTH);
@@ -247,7 +413,7 @@ static xv *parse_value(xmlNodePtr value, int depth, hf_reply *reply)
         hf_reply_set(reply, HF_E_DEVICE_REFUSED, "expected <value>");
         return NULL;
     }
-    t = first_element(value->children);
+    t = value->children;
     if (!t) /* <value>text</value> is a string */
         return string_of(value);
     if (named(t, "string") || named(t, "dateTime.iso8601") || named(t, "base64"))
@@ -262,7 +428,7 @@ static xv *parse_value(xmlNodePtr value, int depth, hf_reply *reply)
         }
         v->num = strtoll(s, &end, 10);
         if (end == s) {
-            hf_reply_set(reply, HF_E_DEVICE_REFUSED, "<%s> holds no number", (const char *)t->name);
+            hf_reply_set(reply, HF_E_DEVICE_REFUSED, "<%s> holds no number", t->name);
             free(s);
             free(v);
             return NULL;
@@ -281,7 +447,7 @@ static xv *parse_value(xmlNodePtr value, int depth, hf_reply *reply)
     if (named(t, "nil"))
         return xv_new(XV_NIL);
     if (named(t, "array")) {
-        xmlNodePtr data = first_element(t->children);
+        const node *data = t->children;
         v = xv_array();
         if (!v)
             return NULL;
@@ -290,10 +456,8 @@ static xv *parse_value(xmlNodePtr value, int depth, hf_reply *reply)
             xv_free(v);
             return NULL;
         }
-        for (xmlNodePtr c = data ? data->children : NULL; c; c = c->next) {
+        for (const node *c = data ? data->children : NULL; c; c = c->next) {
             xv *item;
-            if (c->type != XML_ELEMENT_NODE)
-                continue;
             if (!(item = parse_value(c, depth + 1, reply))) {
                 xv_free(v);
                 return NULL;
@@ -306,14 +470,12 @@ static xv *parse_value(xmlNodePtr value, int depth, hf_reply *reply)
         v = xv_struct();
         if (!v)
             return NULL;
-        for (xmlNodePtr m = t->children; m; m = m->next) {
-            xmlNodePtr name, val;
+        for (const node *m = t->children; m; m = m->next) {
+            const node *name, *val;
             char *key;
             xv *item;
-            if (m->type != XML_ELEMENT_NODE)
-                continue;
-            name = first_element(m->children);
-            val = name ? first_element(name->next) : NULL;
+            name = m->children;
+            val = name ? name->next : NULL;
             if (!named(m, "member") || !named(name, "name") || !val) {
                 hf_reply_set(reply, HF_E_DEVICE_REFUSED, "malformed <member> in <struct>");
                 xv_free(v);
@@ -329,44 +491,59 @@ static xv *parse_value(xmlNodePtr value, int depth, hf_reply *reply)
         }
         return v;
     }
-    hf_reply_set(reply, HF_E_DEVICE_REFUSED, "unknown value type <%.40s>", (const char *)t->name);
+    hf_reply_set(reply, HF_E_DEVICE_REFUSED, "unknown value type <%.40s>", t->name);
     return NULL;
 }
 
 xv *xmlrpc_parse_response(const char *text, size_t len, bool *fault, hf_reply *reply)
 {
-    xmlDocPtr doc;
-    xmlNodePtr root, n;
+    reader r = {0};
+    const node *n;
     xv *v = NULL;
     *fault = false;
     if (len > XMLRPC_MAX_RESPONSE) {
         hf_reply_set(reply, HF_E_DEVICE_REFUSED, "response larger than %u bytes", XMLRPC_MAX_RESPONSE);
         return NULL;
     }
-    /* no network, no entity substitution, no DTD loading */
-    doc =
-        xmlReadMemory(text, (int)len, "response.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (!doc) {
-        hf_reply_set(reply, HF_E_DEVICE_REFUSED, "not well-formed XML");
+    /* expat reads no external entity unless asked to, and none is */
+    if (!(r.parser = XML_ParserCreate(NULL))) {
+        hf_reply_set(reply, HF_E_DEVICE_REFUSED, "out of memory reading the response");
         return NULL;
     }
-    root = xmlDocGetRootElement(doc);
-    if (!named(root, "methodResponse")) {
+    XML_SetUserData(r.parser, &r);
+    XML_SetElementHandler(r.parser, on_start, on_end);
+    XML_SetCharacterDataHandler(r.parser, on_text);
+    XML_SetStartDoctypeDeclHandler(r.parser, on_doctype);
+    if (XML_Parse(r.parser, text, (int)len, XML_TRUE) != XML_STATUS_OK || !r.root) {
+        if (r.stop == READ_DTD)
+            hf_reply_set(reply, HF_E_DEVICE_REFUSED, "a DTD in the response (XAPI sends none)");
+        else if (r.stop == READ_TOO_DEEP)
+            hf_reply_set(reply, HF_E_DEVICE_REFUSED, "elements nested deeper than %d", XMLRPC_MAX_NESTING);
+        else if (r.stop == READ_NO_MEMORY)
+            hf_reply_set(reply, HF_E_DEVICE_REFUSED, "out of memory reading the response");
+        else
+            hf_reply_set(reply, HF_E_DEVICE_REFUSED, "not well-formed XML (line %lu: %s)",
+                         (unsigned long)XML_GetCurrentLineNumber(r.parser),
+                         XML_ErrorString(XML_GetErrorCode(r.parser)));
+        goto out;
+    }
+    if (!named(r.root, "methodResponse")) {
         hf_reply_set(reply, HF_E_DEVICE_REFUSED, "not an XML-RPC <methodResponse>");
         goto out;
     }
-    n = first_element(root->children);
+    n = r.root->children;
     if (named(n, "fault")) {
         *fault = true;
-        v = parse_value(first_element(n->children), 0, reply);
+        v = parse_value(n->children, 0, reply);
         goto out;
     }
-    if (!named(n, "params") || !named(first_element(n->children), "param")) {
+    if (!named(n, "params") || !named(n->children, "param")) {
         hf_reply_set(reply, HF_E_DEVICE_REFUSED, "<methodResponse> without <params><param>");
         goto out;
     }
-    v = parse_value(first_element(first_element(n->children)->children), 0, reply);
+    v = parse_value(n->children->children, 0, reply);
 out:
-    xmlFreeDoc(doc);
+    XML_ParserFree(r.parser);
+    node_free(r.root);
     return v;
 }
