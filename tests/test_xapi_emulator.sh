@@ -5,7 +5,8 @@
 # other_config, a slave's emergency transition to master and
 # recover_slaves (the other slaves then name the new master),
 # host.get_all_records, VM.start_on, host liveness from a control directory, and
-# a master that stops answering (SIGUSR1) and answers again.
+# a master that stops answering (SIGUSR1) and answers again, and a database
+# that reaches the slaves (--replicate) or not.
 : "${top_srcdir:?make check sets it}" "${top_builddir:?make check sets it}"
 # shellcheck source=tests/lib.sh
 . "$top_srcdir/tests/lib.sh"
@@ -128,5 +129,36 @@ has "no answer" "$out" "SIGUSR1: the master stops answering"
 kill -USR1 $master_pid
 run xapi "$master" "print(len(ok(x.host.get_all(s))))"
 is "3" "$out" "  ... and a second SIGUSR1 makes it answer again"
+
+# --replicate: what the master changed is what a slave that takes over
+# starts from (a database with a redo log); without it, the pool as it was
+for mode in replicate plain; do
+    opt=""; [ $mode = plain ] || opt=--replicate
+    mkdir -p "$TMP/$mode/live"
+    # shellcheck disable=SC2086
+    start "master-$mode" --control "$TMP/$mode" $opt
+    run xapi "$port" "p = ok(x.pool.get_all(s))[0]
+ok(x.pool.add_to_other_config(s, p, 'hafence-recovery-x', 'plan'))
+ok(x.VM.start_on(s, ok(x.VM.get_by_name_label(s, 'web01'))[0], ok(x.host.get_by_uuid(s, '$S2')), False, False))"
+    # shellcheck disable=SC2086
+    start "slave-$mode" --control "$TMP/$mode" --slave-of 127.0.0.2 --self $S1 $opt
+    echo 0 > "$TMP/$mode/live/$M"
+    run python3 - "$port" <<'PY'
+import sys, xmlrpc.client
+x = xmlrpc.client.ServerProxy("http://127.0.0.1:%s/" % sys.argv[1])
+s = x.session.slave_local_login_with_password("root", "xapi-Secret-1")["Value"]
+x.pool.emergency_transition_to_master(s)
+s = x.session.login_with_password("root", "xapi-Secret-1", "1.0", "t")["Value"]
+p = x.pool.get_all(s)["Value"][0]
+vm = x.VM.get_by_name_label(s, "web01")["Value"][0]
+print("plan:", x.pool.get_other_config(s, p)["Value"].get("hafence-recovery-x"), "web01:",
+      x.VM.get_power_state(s, vm)["Value"])
+PY
+    if [ $mode = replicate ]; then
+        is "plan: plan web01: Running" "$out" "--replicate: a slave that takes over has what the master wrote (a pool key, a VM started)"
+    else
+        is "plan: None web01: Halted" "$out" "  ... without it, the database the pool started with"
+    fi
+done
 
 done_testing

@@ -26,6 +26,13 @@ host), as xapi does: root on the socket logs in without a password, and a
 slave's XAPI forwards every call made there to its master (logged in with
 session.slave_login and the pool secret of --pool-secret, as slaves do), so
 that a client on any host needs no password.
+
+--replicate (with --control): the master writes its database to
+CONTROL/db.json after every call that changes it, and a slave that takes
+over with pool.emergency_transition_to_master starts from that copy, as a
+pool whose database reaches the slaves (XenServer's redo log) does.
+Without it a new master starts from --pool, the database of a pool whose
+last backup predates the faults.
 """
 import argparse
 import json
@@ -157,8 +164,9 @@ def success(value):
 
 class Api:
     def __init__(self, pool, user, password, log, slave_of=None, self_uuid=None, control=None, address=None,
-                 pool_secret=None):
+                 pool_secret=None, replicate=False):
         self.pool_secret = pool_secret
+        self.replicate = replicate and bool(control)
         self.port = 0  # the TCP port every host's XAPI listens on
         self.slave_of = slave_of
         self.address = address
@@ -281,7 +289,10 @@ class Api:
                 handler = getattr(self, "m_" + method.replace(".", "__"), None)
                 if handler is None:
                     raise Failure("MESSAGE_METHOD_UNKNOWN", method)
-                return success(handler(session, *args))
+                value = handler(session, *args)
+                if not method.split(".")[-1].startswith("get") and not self.slave_of:
+                    self.replicate_database()
+                return success(value)
         except Failure as f:
             return {"Status": "Failure", "ErrorDescription": f.description}
         except TypeError as e:
@@ -296,6 +307,17 @@ class Api:
         with self.pool.lock:
             self.pool.objects["session"][ref] = {"user": user, "local": True}
         return ref
+
+    def replicate_database(self):
+        """The master's database, every class but its sessions, where a
+        slave that takes over reads it (--replicate); under the pool lock."""
+        if not self.replicate:
+            return
+        db = {cls: objs for cls, objs in self.pool.objects.items() if cls != "session"}
+        path = os.path.join(self.control, "db.json")
+        with open(path + ".tmp", "w") as f:
+            json.dump(db, f)
+        os.rename(path + ".tmp", path)
 
     def master_address(self):
         """The master a slave names: CONTROL/master once a slave took over
@@ -360,6 +382,13 @@ class Api:
         if not self.slave_of:
             raise Failure("HOST_IS_MASTER")
         self.slave_of = None
+        if self.replicate:
+            try:
+                with open(os.path.join(self.control, "db.json")) as f:
+                    db = json.load(f)
+                self.pool.objects.update({cls: objs for cls, objs in db.items() if cls != "session"})
+            except (OSError, ValueError):
+                pass  # nothing replicated yet: the database it started with
         if self.control:
             with open(os.path.join(self.control, "master.tmp"), "w") as f:
                 f.write("%s %s\n" % (self.self_uuid or "-", self.address))
@@ -650,12 +679,14 @@ def main():
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--unix-socket", help="also serve this local socket, as xapi serves /var/lib/xcp/xapi")
     ap.add_argument("--pool-secret", help="file with the pool secret (session.slave_login)")
+    ap.add_argument("--replicate", action="store_true",
+                    help="the master's database reaches the slaves (CONTROL/db.json), as with a redo log")
     a = ap.parse_args()
     state = json.load(open(a.pool)) if a.pool else {"hosts": [], "vms": []}
     password = open(a.password_file).read().splitlines()[0]
     secret = open(a.pool_secret).read().strip() if a.pool_secret else None
     api = Api(Pool(state, not a.no_declare_dead), a.user, password, a.log, a.slave_of, a.self_uuid, a.control,
-              a.bind, secret)
+              a.bind, secret, a.replicate)
     # SIGUSR1: stop answering / answer again, as a hung XAPI
     signal.signal(signal.SIGUSR1, lambda *_: api.hanging.clear() if api.hanging.is_set() else api.hanging.set())
 
