@@ -718,6 +718,19 @@ def scripted(sizes):
             # three of five hosts left, a quorum still
             runs.append(("n%d-second-crash-during-fence" % n, n, [("bmc-slow", n, 4000), ("crash", n),
                                                                  ("at", 1, "decision", "fence"), ("crash", n - 1)]))
+        if n >= 5:
+            # the double failure: the master itself dies while it starts a
+            # fenced host's VMs (or just after), with a database that reaches
+            # the slaves: the next master fences it and finishes the recovery
+            # the dead one left in the pool (three of five hosts, a quorum)
+            runs.append(("n%d-master-crash-mid-vm-starts" % n, n, [("crash", n), ("at", 1, "vm-start"), ("crash", 1)],
+                         {"LAB_XAPI_REPLICATE": "1"}))
+            # ... between two start order groups: the second group's VM is
+            # started by the next master, from the plan kept in the pool
+            runs.append(("n%d-master-crash-between-starts" % n, n, [("crash", n), ("at", 1, "vm-start"), ("crash", 1)],
+                         {"LAB_XAPI_REPLICATE": "1",
+                          "LAB_POOL_JQ": '(.vms[] | select(.name=="vm%d-1")) += {"order": 1}'
+                                         ' | (.vms[] | select(.name=="vm%d-2")) += {"order": 0, "start_delay": 20}' % (n, n)}))
         if n == 5:
             runs += [("n5-two-slaves-crash", 5, [("crash", 4), ("crash", 5)]),
                      ("n5-three-slaves-crash", 5, [("crash", 3), ("crash", 4), ("crash", 5)]),
@@ -760,7 +773,7 @@ SHORT = {
     "n3-slow-link-slave-crash", "n3-flapping-slave", "n3-master-daemon-killed-mid-fence",
     "n3-new-master-killed-mid-vm-starts", "n3-master-daemon-killed-between-starts", "n3-master-daemon-stopped-20s", "n3-master-disk-full-slave-crash",
     "n3-slave-crash-bmc-slow-6s", "n3-slave-crash-bmc-flaky", "n5-second-crash-during-fence",
-    "n5-split-2-3", "n5-three-failures-in-turn", "n5-partial-cut-master-last", "n2-master-crash-takeover-fails",
+    "n5-split-2-3", "n5-three-failures-in-turn", "n5-master-crash-between-starts", "n5-partial-cut-master-last", "n2-master-crash-takeover-fails",
 }
 
 

@@ -42,7 +42,10 @@
 #
 # up reads LAB_VMS (VMs per host, default 2), LAB_POOL_JQ (a jq filter that
 # reshapes the pool description: VM order, vApps) and LAB_CONFIG (more lines
-# for the pool-wide config).  The pool is HA-Lizard's default one: every VM
+# for the pool-wide config), LAB_XAPI_REPLICATE=1 (the master's XAPI
+# database reaches the slaves, as with XenServer's redo log: a slave that
+# takes over starts from it; else from the pool as it was at the start,
+# a backup older than the faults).  The pool is HA-Lizard's default one: every VM
 # of a failed host comes back (GLOBAL_VM_HA=1), the first of each host
 # flagged true in its XenCenter custom field, the others false.
 #
@@ -79,6 +82,7 @@ host_start() {
     i=$1
     mkdir -p "$DIR/h$i"
     slave=""; [ "$i" -gt 1 ] && slave="--slave-of $(mgmt 1)"
+    [ ! -e "$DIR/xapi.replicate" ] || slave="$slave --replicate"
     # shellcheck disable=SC2086
     in_ns "$i" setsid python3 "$top/tests/emulators/xapi.py" --port-file "$DIR/h$i/xapi.port" \
         --pool "$DIR/pool.json" --password-file "$DIR/xapi.pw" --bind "$(mgmt "$i")" --port 80 \
@@ -174,6 +178,8 @@ up() {
         i=1; while [ $i -le "$N" ]; do echo "$(uuid $i):$PDU_ADDRESS:$i" >> "$DIR/fence/PDU/PDU.hosts"; i=$((i + 1)); done
     fi
     pool_json "$N" "${LAB_VMS:-2}" 10.77.0 > "$DIR/pool.json"
+    # kept for every host started later (a host powered on again)
+    if [ "${LAB_XAPI_REPLICATE:-0}" = 1 ]; then : > "$DIR/xapi.replicate"; else rm -f "$DIR/xapi.replicate"; fi
     if [ -n "${LAB_POOL_JQ:-}" ]; then
         # shellcheck disable=SC2015 # die when either step fails
         jq "$LAB_POOL_JQ" "$DIR/pool.json" > "$DIR/pool.json.new" && mv "$DIR/pool.json.new" "$DIR/pool.json" ||
