@@ -652,6 +652,14 @@ VAPP = {"LAB_CONFIG": "OP_MODE=1",
                        ' "order": 0, "start_delay": 1}'}
 
 
+def two_start_groups(host):
+    """The lab's environment for host's two VMs in two start order groups,
+    the second 20 s after the first (vm-2 first, then vm-1): a fault that
+    lands at the first start finds the second not yet begun."""
+    return {"LAB_POOL_JQ": '(.vms[] | select(.name=="vm%d-1")) += {"order": 1}'
+                           ' | (.vms[] | select(.name=="vm%d-2")) += {"order": 0, "start_delay": 20}' % (host, host)}
+
+
 def scripted(sizes):
     runs = []
     for n in sizes:
@@ -698,8 +706,7 @@ def scripted(sizes):
                 # killed between two order groups (the first VM's start_delay):
                 # the marking reset the second VM, only the written plan knows it
                 ("n%d-master-daemon-killed-between-starts" % n, n, [("crash", last), ("daemon-kill-at", 1, "vm-start")],
-                 {"LAB_POOL_JQ": '(.vms[] | select(.name=="vm%d-1")) += {"order": 1}'
-                                 ' | (.vms[] | select(.name=="vm%d-2")) += {"order": 0, "start_delay": 20}' % (last, last)}),
+                 two_start_groups(last)),
                 ("n%d-slave-daemon-killed-mid-promotion" % n, n, [("crash", 1), ("daemon-kill-at", 2, "decision", "fence")]),
                 ("n%d-new-master-killed-mid-vm-starts" % n, n, [("crash", 1), ("daemon-kill-at", 2, "vm-start")]),
                 ("n%d-master-daemon-stopped-20s" % n, n, [("daemon-stop", 1), ("sleep", 20), ("daemon-cont", 1)]),
@@ -728,9 +735,7 @@ def scripted(sizes):
             # ... between two start order groups: the second group's VM is
             # started by the next master, from the plan kept in the pool
             runs.append(("n%d-master-crash-between-starts" % n, n, [("crash", n), ("at", 1, "vm-start"), ("crash", 1)],
-                         {"LAB_XAPI_REPLICATE": "1",
-                          "LAB_POOL_JQ": '(.vms[] | select(.name=="vm%d-1")) += {"order": 1}'
-                                         ' | (.vms[] | select(.name=="vm%d-2")) += {"order": 0, "start_delay": 20}' % (n, n)}))
+                         dict(two_start_groups(n), LAB_XAPI_REPLICATE="1")))
         if n == 5:
             runs += [("n5-two-slaves-crash", 5, [("crash", 4), ("crash", 5)]),
                      ("n5-three-slaves-crash", 5, [("crash", 3), ("crash", 4), ("crash", 5)]),
