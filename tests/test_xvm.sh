@@ -138,6 +138,17 @@ check "  ... sshd accepted the public key" grep -q "Accepted publickey for $USER
 run_json hafence status $X key_file="$D"/id_ed25519 $XS1 --secret-file key_passphrase="$TMP/badphrase" --json
 json_check "a wrong key passphrase: bad-parameter" '.result=="bad-parameter"'
 has "cannot use private key $D/id_ed25519" "$out" "  ... naming the key file"
+# the configured method is tried first, without asking for the list; the
+# list comes only after a refusal, for the fallback
+ssh-keygen -q -t ed25519 -N '' -f "$TMP/stranger_key"
+before=$(grep -c "Accepted password for $USER" "$D/sshd.log" || true)
+run hafence status $X key_file="$TMP/stranger_key" $XS1 $PW
+is 0 "$rc" "a key the Dom0 does not know, and the password: logged in"
+check "  ... with the password, after the key was refused" \
+    sh -c "[ \$(grep -c 'Accepted password for $USER' '$D/sshd.log') -gt $before ]"
+run hafence status xvm address=127.0.0.1 port="$PORT2" username="$USER" known_hosts="$D"/known_hosts $XS1 $PW
+is 0 "$rc" "keyboard-interactive where the server offers no 'password' method"
+check "  ... sshd accepted keyboard-interactive" grep -q "Accepted keyboard-interactive/pam for $USER" "$D/sshd.log"
 run hafence status xvm address=127.0.0.1 port="$PORT2" username="$USER" known_hosts="$D"/known_hosts $XS1 $PW
 is 0 "$rc" "keyboard-interactive where the server offers no 'password' method"
 check "  ... sshd accepted keyboard-interactive" grep -q "Accepted keyboard-interactive/pam for $USER" "$D/sshd.log"

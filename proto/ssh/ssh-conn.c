@@ -154,12 +154,61 @@ static void kbdint_respond(const char *name, int name_len, const char *instructi
     }
 }
 
+/* One attempt with one method, to its end: 0 or libssh2's code; *late
+ * when the time ran out first. */
+typedef enum auth_method {
+    AUTH_KEY,
+    AUTH_PASSWORD,
+    AUTH_KBDINT
+} auth_method;
+
+static int attempt(ssh_conn *c, auth_method m, bool *late)
+{
+    unsigned int ulen = (unsigned int)strlen(c->username);
+    int rc;
+    do
+        rc = m == AUTH_KEY ? libssh2_userauth_publickey_fromfile_ex(c->session, c->username, ulen, NULL, c->key_file,
+                                                                    c->opt.key_passphrase ? c->key_passphrase : NULL)
+             : m == AUTH_PASSWORD
+                 ? libssh2_userauth_password_ex(c->session, c->username, ulen, c->password,
+                                                (unsigned int)strlen(c->password), NULL)
+                 : libssh2_userauth_keyboard_interactive_ex(c->session, c->username, ulen, kbdint_respond);
+    while (ssh_again(c, rc, late));
+    return rc;
+}
+
+/* The configured method is tried first, without asking the server for its
+ * list ("none"): that round trip is the most a status costs beyond the
+ * smallest libssh2 client.  The list is asked only when the first try
+ * fails: for the fallback (password after a key; keyboard-interactive when
+ * the server does not take "password") and for the message. */
 static hf_result authenticate(ssh_conn *c, hf_reply *reply)
 {
     const char *methods = NULL;
-    bool late = false, tried = false;
+    bool late = false, key_tried = false, password_tried = false;
     int rc;
     char offered[256];
+    if (c->opt.key_file) {
+        key_tried = true;
+        if ((rc = attempt(c, AUTH_KEY, &late)) == 0)
+            return HF_OK;
+        if (late)
+            return hf_reply_set(reply, out_of_time(c), "%s: no answer while authenticating", c->name);
+        if (rc == LIBSSH2_ERROR_FILE)
+            return hf_reply_set(reply, HF_E_BAD_PARAMETER,
+                                "%s: cannot use private key %s (unreadable, wrong format or wrong passphrase)", c->name,
+                                c->key_file);
+        if (rc != LIBSSH2_ERROR_AUTHENTICATION_FAILED && rc != LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED)
+            return hf_reply_set(reply, HF_E_UNREACHABLE, "%s: authentication failed: %s", c->name, last_error(c));
+    } else if (c->opt.password) {
+        password_tried = true;
+        if ((rc = attempt(c, AUTH_PASSWORD, &late)) == 0)
+            return HF_OK;
+        if (late)
+            return hf_reply_set(reply, out_of_time(c), "%s: no answer while authenticating", c->name);
+        if (rc != LIBSSH2_ERROR_AUTHENTICATION_FAILED && rc != LIBSSH2_ERROR_PASSWORD_EXPIRED)
+            return hf_reply_set(reply, HF_E_UNREACHABLE, "%s: authentication failed: %s", c->name, last_error(c));
+    }
     do
         methods = libssh2_userauth_list(c->session, c->username, (unsigned int)strlen(c->username));
     while (!methods && ssh_again(c, libssh2_session_last_errno(c->session), &late));
@@ -171,46 +220,21 @@ static hf_result authenticate(ssh_conn *c, hf_reply *reply)
         return hf_reply_set(reply, HF_E_UNREACHABLE, "%s: authentication failed: %s", c->name, last_error(c));
     }
     snprintf(offered, sizeof offered, "%s", methods);
-    if (c->opt.key_file && strstr(offered, "publickey")) {
-        tried = true;
-        do
-            rc =
-                libssh2_userauth_publickey_fromfile_ex(c->session, c->username, (unsigned int)strlen(c->username), NULL,
-                                                       c->key_file, c->opt.key_passphrase ? c->key_passphrase : NULL);
-        while (ssh_again(c, rc, &late));
-        if (rc == 0)
+    if (c->opt.password && !password_tried && strstr(offered, "password")) {
+        password_tried = true;
+        if ((rc = attempt(c, AUTH_PASSWORD, &late)) == 0)
             return HF_OK;
         if (late)
             return hf_reply_set(reply, out_of_time(c), "%s: no answer while authenticating", c->name);
-        if (rc == LIBSSH2_ERROR_FILE)
-            return hf_reply_set(reply, HF_E_BAD_PARAMETER,
-                                "%s: cannot use private key %s (unreadable, wrong format or wrong passphrase)", c->name,
-                                c->key_file);
-        if (rc != LIBSSH2_ERROR_AUTHENTICATION_FAILED && rc != LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED)
-            return hf_reply_set(reply, HF_E_UNREACHABLE, "%s: authentication failed: %s", c->name, last_error(c));
-    }
-    if (c->opt.password && strstr(offered, "password")) {
-        tried = true;
-        do
-            rc = libssh2_userauth_password_ex(c->session, c->username, (unsigned int)strlen(c->username), c->password,
-                                              (unsigned int)strlen(c->password), NULL);
-        while (ssh_again(c, rc, &late));
-        if (rc == 0)
-            return HF_OK;
-        if (late)
-            return hf_reply_set(reply, out_of_time(c), "%s: no answer while authenticating", c->name);
-    } else if (c->opt.password && strstr(offered, "keyboard-interactive")) {
-        tried = true;
-        do
-            rc = libssh2_userauth_keyboard_interactive_ex(c->session, c->username, (unsigned int)strlen(c->username),
-                                                          kbdint_respond);
-        while (ssh_again(c, rc, &late));
-        if (rc == 0)
+    } else if (c->opt.password && !strstr(offered, "password") && strstr(offered, "keyboard-interactive")) {
+        password_tried = true;
+        if ((rc = attempt(c, AUTH_KBDINT, &late)) == 0)
             return HF_OK;
         if (late)
             return hf_reply_set(reply, out_of_time(c), "%s: no answer while authenticating", c->name);
     }
-    if (!tried)
+    if ((!key_tried || !strstr(offered, "publickey")) &&
+        (!password_tried || (!strstr(offered, "password") && !strstr(offered, "keyboard-interactive"))))
         return hf_reply_set(reply, HF_E_AUTH_REFUSED, "%s: the server offers %s, and no %s was given for them", c->name,
                             offered, c->opt.key_file ? "password" : "password or private key");
     return hf_reply_set(reply, HF_E_AUTH_REFUSED, "%s: authentication refused (%s; the server offers %s)", c->name,
