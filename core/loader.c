@@ -9,12 +9,10 @@
 
 #include <ctype.h>
 #include <dirent.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <ltdl.h>
 #include <pthread.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 struct hfc_plugin {
@@ -189,30 +187,6 @@ bool hfc_descriptor_check(const hf_plugin_descriptor *d, const char *path, hfc_e
     return params_check(d->params, path, err);
 }
 
-/* Is the object that holds addr mapped from the file st describes?  Read
- * from /proc/self/maps (device and inode of each mapping). */
-static bool mapped_from(void *addr, const struct stat *st)
-{
-    Dl_info info;
-    FILE *maps;
-    char line[4096];
-    bool same = false;
-    if (!dladdr(addr, &info) || !(maps = fopen("/proc/self/maps", "re")))
-        return false;
-    while (fgets(line, sizeof line, maps)) {
-        unsigned long lo, hi, inode;
-        unsigned major, minor;
-        if (sscanf(line, "%lx-%lx %*s %*s %x:%x %lu", &lo, &hi, &major, &minor, &inode) != 5)
-            continue;
-        if ((uintptr_t)info.dli_fbase >= lo && (uintptr_t)info.dli_fbase < hi) {
-            same = inode == (unsigned long)st->st_ino && major == major(st->st_dev) && minor == minor(st->st_dev);
-            break;
-        }
-    }
-    fclose(maps);
-    return same;
-}
-
 /* The descriptor d in this core's layout: what a plugin of an older minor
  * did not write is zero; its parameter table copied element by element with
  * the plugin's own stride (param_def_size since ABI 1.2, the 1.x layout
@@ -294,7 +268,7 @@ hfc_plugin *hfc_plugin_load(const char *path, hfc_error *err)
                       HAFENCE_PLUGIN_ENTRY_SYMBOL);
         goto fail;
     }
-    if (!mapped_from(entry, &checked)) {
+    if (!trust_mapped_from((const void *)entry, &checked)) {
         hfc_error_set(err, HF_E_PLUGIN_FAILED,
                       "%s: refused: the file loaded is not the file checked (replaced "
                       "while it was loaded)",

@@ -149,9 +149,18 @@ check "  ... with the password, after the key was refused" \
 run hafence status xvm address=127.0.0.1 port="$PORT2" username="$USER" known_hosts="$D"/known_hosts $XS1 $PW
 is 0 "$rc" "keyboard-interactive where the server offers no 'password' method"
 check "  ... sshd accepted keyboard-interactive" grep -q "Accepted keyboard-interactive/pam for $USER" "$D/sshd.log"
-run hafence status xvm address=127.0.0.1 port="$PORT2" username="$USER" known_hosts="$D"/known_hosts $XS1 $PW
-is 0 "$rc" "keyboard-interactive where the server offers no 'password' method"
-check "  ... sshd accepted keyboard-interactive" grep -q "Accepted keyboard-interactive/pam for $USER" "$D/sshd.log"
+# the XAPI transport is a module of its own (xvm/xapi.so beside the
+# plugin), never loaded for SSH
+set_state "$XS1" running
+run env LD_DEBUG=files "$HAFENCE" status $X $XS1 $PW --plugin-dir "$TMP/no-plugins"
+is 0 "$rc" "ssh: status"
+hasnt "libcurl" "$out" "  ... without loading libcurl (the XAPI module is not loaded for SSH)"
+P=$TMP/plugins-alone
+mkdir -p "$P"
+cp "$top_builddir/plugins/xvm/.libs/xvm.so" "$P/"
+alone() { out=$(HAFENCE_PLUGIN_PATH=$P "$HAFENCE" "$@" --plugin-dir "$TMP/no-plugins" 2>&1); rc=$?; }
+alone status $X $XS1 $PW
+is 0 "$rc" "the plugin without its XAPI module: SSH works"
 printf 'wrong-one\n' > "$TMP/wrong"; chmod 600 "$TMP/wrong"
 run_json hafence off $X $XS1 --password-file "$TMP/wrong" --json
 json_check "a wrong password: auth-refused" '.result=="auth-refused"'
@@ -349,5 +358,24 @@ run_json hafence off $XA "no-such-guest" --password-file "$TMP/xpw" --json
 json_check "xapi: an unknown guest: bad-parameter" '(.result)=="bad-parameter"'
 run hafence list $XA --password-file "$TMP/xpw"
 has "$XS2,xs2" "$out" "xapi: list"
+hard_before=$(grep -c VM.hard_shutdown "$TMP/xapi.log")
+
+# ---- the XAPI module: loaded only for transport=xapi, by the trust rule ----------------------
+run env LD_DEBUG=files "$HAFENCE" status $XA $XS1 --password-file "$TMP/xpw" --plugin-dir "$TMP/no-plugins"
+has "libcurl" "$out" "xapi: the module brings libcurl when it is used"
+alone status $XA $XS1 --password-file "$TMP/xpw" --json
+has '"result":"plugin-failed"' "$out" "  ... transport=xapi: plugin-failed"
+has "$P/xvm/xapi.so" "$out" "  ... naming the module it needs"
+has "127.0.0.1" "$out" "  ... and the Dom0"
+mkdir -p "$P/xvm"
+cp "$top_builddir/plugins/xvm/xapi/.libs/xapi.so" "$P/xvm/"
+chmod 775 "$P/xvm"
+alone off $XA $XS1 --password-file "$TMP/xpw"
+is 1 "$rc" "a module in a directory others may write: refused (SPEC 9)"
+has "plugins-alone/xvm: writable by its group" "$out" "  ... saying why (the directory the module is in)"
+is "$hard_before" "$(grep -c VM.hard_shutdown "$TMP/xapi.log")" "  ... and nothing was sent"
+chmod 755 "$P/xvm"
+alone status $XA $XS1 --password-file "$TMP/xpw"
+is 0 "$rc" "the module beside the plugin, trusted: transport=xapi works"
 
 done_testing

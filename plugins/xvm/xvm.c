@@ -17,6 +17,9 @@
  */
 #include <hafence/net.h>
 #include "plugins/xvm/xvm.h"
+#include "proto/trust/trust.h"
+
+#include <pthread.h>
 
 static const char *const transports[] = {"ssh", "xapi", NULL};
 static const char *const toolstacks[] = {"xe", "xl", "virsh", NULL};
@@ -93,29 +96,61 @@ static hf_result create_ssh(xvm *x, const hf_context *ctx, const hf_param *p, hf
     return HF_OK;
 }
 
+/* The XAPI module (xvm.h), loaded on first use from beside this plugin,
+ * by the trust rule: <dir of xvm.so>/xvm/xapi.so. */
+static const xvm_xapi_module *xapi_module(const char *dom0, hf_reply *reply)
+{
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    static const xvm_xapi_module *loaded;
+    const xvm_xapi_module *m;
+    char self[4096], path[4096 + sizeof XVM_XAPI_MODULE_PATH];
+    char *slash;
+    pthread_mutex_lock(&lock);
+    if ((m = loaded) != NULL)
+        goto out;
+    if (!trust_object_path(params, self, sizeof self) || !(slash = strrchr(self, '/'))) {
+        hf_reply_set(reply, HF_E_PLUGIN_FAILED,
+                     "xvm: Dom0 %s: transport=xapi: cannot tell where the plugin was "
+                     "loaded from, to find its XAPI module " XVM_XAPI_MODULE_PATH,
+                     dom0);
+        goto out;
+    }
+    slash[1] = '\0';
+    snprintf(path, sizeof path, "%s%s", self, XVM_XAPI_MODULE_PATH);
+    if (!(m = trust_dlsym(path, XVM_XAPI_MODULE_SYMBOL, reply))) {
+        hf_reply_prefix(reply, HF_E_PLUGIN_FAILED,
+                        "xvm: Dom0 %s: transport=xapi needs the plugin's XAPI module: ", dom0);
+        goto out;
+    }
+    if (!m->built_by || strcmp(m->built_by, HAFENCE_VERSION) != 0 || m->xvm_size != sizeof(xvm)) {
+        hf_reply_set(reply, HF_E_PLUGIN_FAILED,
+                     "xvm: Dom0 %s: %s was built by hafence %s, this plugin by %s: install both from one package", dom0,
+                     path, m->built_by ? m->built_by : "(unknown)", HAFENCE_VERSION);
+        m = NULL;
+        goto out;
+    }
+    loaded = m;
+out:
+    pthread_mutex_unlock(&lock);
+    return m;
+}
+
 static hf_result create_xapi(xvm *x, const hf_context *ctx, const hf_param *p, hf_reply *reply)
 {
-    xapi_settings_from_params(&x->xs, p);
-    if (x->xs.opt.insecure && strcmp(hf_param_str(p, "scheme", "https"), "https") == 0)
-        hf_logf(ctx, HF_LOG_WARNING, "XAPI %s: TLS verification is OFF (insecure=1)", x->xs.url);
-    if (!(x->x = xapi_new(&x->xs.opt)))
-        return hf_reply_set(reply, HF_E_PLUGIN_FAILED, "out of memory");
-    snprintf(x->dom0, sizeof x->dom0, "%s", x->xs.url);
-    x->transport = &xvm_over_xapi;
-    return HF_OK;
+    const xvm_xapi_module *m = xapi_module(hf_param_str(p, "address", ""), reply);
+    if (!m)
+        return HF_E_PLUGIN_FAILED;
+    x->xapi_module = m;
+    return m->create(x, ctx, p, reply);
 }
 
 static void xvm_destroy(void *instance)
 {
     xvm *x = instance;
-    if (x->x) {
-        hf_reply reply;
-        xapi_logout(x->x, hf_now_ms() + 1000, &reply); /* best effort: a session expires on its own */
-        xapi_free(x->x);
-    }
+    if (x->xapi_module)
+        x->xapi_module->destroy(x);
     ssh_conn_free(x->ssh);
     free(x->output);
-    xapi_settings_wipe(&x->xs);
     memset(x, 0, sizeof *x);
     free(x);
 }

@@ -2,14 +2,14 @@
 /*
  * xvm: inside the plugin.  The plugin's actions (xvm.c) run over one of
  * two transports: SSH to the Dom0's toolstack (over-ssh.c) or the Dom0's
- * XAPI (over-xapi.c).
+ * XAPI (over-xapi.c).  The XAPI transport is a module of its own (below),
+ * loaded only by an instance that uses it.
  */
 #ifndef HAFENCE_XVM_H
 #define HAFENCE_XVM_H
 
 #include "proto/ssh/ssh-conn.h"
 #include "plugins/xvm/toolstack.h"
-#include "proto/xapi/xapi.h"
 
 typedef struct xvm xvm;
 
@@ -41,9 +41,9 @@ struct xvm {
     xvm_commands commands;
     char virsh_uri[256];
     char xl_config_dir[512];
-    /* xapi */
-    xapi_settings xs;
-    xapi *x;
+    /* xapi: the module's own state, and the module */
+    struct xvm_xapi *xapi;
+    const struct xvm_xapi_module *xapi_module;
     /* the guest this instance saw listed and then destroyed, and the name
      * it ran under: the only guest whose absence may read as off */
     char destroyed[256];
@@ -51,6 +51,22 @@ struct xvm {
 };
 
 extern const xvm_transport xvm_over_ssh;
-extern const xvm_transport xvm_over_xapi;
+
+/* The XAPI transport's module, <dir of xvm.so>/xvm/xapi.so (installed in
+ * <plugin dir>/xvm/, out of the plugin scan): libcurl and the thirty
+ * libraries under it are loaded only for transport=xapi, never for an SSH
+ * fence (they are most of the time it takes to load the plugin).  Loaded
+ * by the trust rule (proto/trust), once, never unloaded.  Both halves come
+ * from one build: the plugin refuses a module another hafence built. */
+#define XVM_XAPI_MODULE_PATH   "xvm/xapi.so" /* relative to the plugin's directory */
+#define XVM_XAPI_MODULE_SYMBOL "xvm_xapi_entry"
+typedef struct xvm_xapi_module {
+    const char *built_by; /* HAFENCE_VERSION */
+    size_t xvm_size;      /* sizeof(xvm) where it was built: the layout both share */
+    /* Sets x->transport, x->dom0 and x->xapi. */
+    hf_result (*create)(xvm *x, const hf_context *ctx, const hf_param *params, hf_reply *reply);
+    /* Logs out (best effort) and frees x->xapi. */
+    void (*destroy)(xvm *x);
+} xvm_xapi_module;
 
 #endif

@@ -20,6 +20,7 @@
 #include <hafence/plugin.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 /* Open path (a regular file) for reading, O_CLOEXEC, by the rule above.
  * Returns the descriptor, or -1 with reply saying which path failed and
@@ -29,5 +30,24 @@ int trust_open(const char *path, hf_reply *reply);
 /* The rule for one object already opened (fstat of fd): false with reply
  * saying why. */
 bool trust_fd_ok(int fd, const char *path, hf_reply *reply);
+
+/* Loading code by the rule (trust-load.c). */
+
+/* True when the object holding addr was mapped from the file st describes
+ * (device and inode of its mapping in /proc/self/maps): what was checked is
+ * what was loaded, not a file swapped in between. */
+bool trust_mapped_from(const void *addr, const struct stat *st);
+
+/* The absolute path of the file the object holding addr was mapped from
+ * (as /proc/self/maps names it), into out; false when it is not found. */
+bool trust_object_path(const void *addr, char *out, size_t size);
+
+/* Load the shared object at path by the rule (RTLD_NOW, local symbols,
+ * never unloaded: its libraries register exit handlers) and return its
+ * symbol `symbol`.  NULL with reply saying why: the path refused by the
+ * rule, not loadable, no such symbol, or replaced while it was loaded.
+ * For a plugin's own private modules; the core loads plugins through
+ * libltdl (core/loader.c) with the same checks. */
+void *trust_dlsym(const char *path, const char *symbol, hf_reply *reply);
 
 #endif
