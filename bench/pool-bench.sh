@@ -12,7 +12,10 @@ work=$(mktemp -d "/tmp/hafence-bench-$NAME.XXXXXX")
 # shellcheck disable=SC2034,SC2154 # top and build: the caller's; these: read by pool-lab.sh
 top_srcdir=$top top_builddir=$build HAFENCED=$build/hafenced
 BMC_POWER_MODULE=$build/tests/peers/.libs/bmc-power.so
-HAFENCE_PLUGIN_PATH=$build/plugins/ipmi/.libs:$build/plugins/pool/.libs:$build/plugins/ping/.libs:$build/plugins/script/.libs
+# every plugin this build has, as an install has them all in one directory:
+# the daemon's memory is measured as an operator runs it
+HAFENCE_PLUGIN_PATH=$(for d in "$build"/plugins/*/.libs; do [ -d "$d" ] && [ "$d" != "$build/plugins/dummy/.libs" ] && printf '%s:' "$d"; done)
+HAFENCE_PLUGIN_PATH=${HAFENCE_PLUGIN_PATH%:}
 export BMC_POWER_MODULE HAFENCE_PLUGIN_PATH
 # shellcheck source=tests/peers/pool-lab.sh
 . "$top/tests/peers/pool-lab.sh"

@@ -5,6 +5,7 @@
 #include "core/util.h"
 #include "core/params.h"
 #include "core/loader.h"
+#include "core/engine.h"
 #include "proto/trust/trust.h"
 
 #include <ctype.h>
@@ -413,41 +414,73 @@ hfc_plugin *hfc_plugin_find(const hfc_search_path *path, const char *name, hfc_e
 
 typedef struct capable_walk {
     unsigned long capability;
-    hfc_plugin *found;
-    char others[512]; /* the names of further plugins that have it */
+    hfc_outcome *out; /* items: (file, name) of each plugin that has it */
 } capable_walk;
 
 static void visit_capable(const char *file, hfc_plugin *plugin, const hfc_error *err, void *arg)
 {
     capable_walk *w = arg;
-    size_t used = strlen(w->others);
-    (void)file, (void)err;
+    (void)err;
     if (plugin && hfc_plugin_can(plugin, w->capability)) {
-        if (!w->found) {
-            w->found = plugin;
-            return;
-        }
-        snprintf(w->others + used, sizeof w->others - used, "%s%s", used ? ", " : "", hfc_plugin_name(plugin));
+        w->out->items = hfc_realloc(w->out->items, (w->out->item_count + 1) * sizeof *w->out->items);
+        w->out->items[w->out->item_count].target = hfc_strdup(file);
+        w->out->items[w->out->item_count++].name = hfc_strdup(hfc_plugin_name(plugin));
     }
     hfc_plugin_unload(plugin);
 }
 
+static void scan_capable(void *arg, int64_t deadline_ms, volatile sig_atomic_t *cancel, hfc_outcome *out)
+{
+    const void *const *a = arg;
+    capable_walk w = {.capability = *(const unsigned long *)a[1], .out = out};
+    (void)deadline_ms, (void)cancel;
+    hfc_plugin_discover(a[0], visit_capable, &w);
+    out->code = HF_OK;
+}
+
+/* The scan loads every plugin in the path, and a loaded plugin stays
+ * mapped with all its libraries until exit (see hfc_plugin_load): a daemon
+ * looking for its pool client would carry every installed plugin's
+ * libraries for its whole life (5 MiB with all of hafence's).  So the scan
+ * runs in a child process, which says which files have the capability;
+ * only the one chosen is loaded here.  A plugin that crashes or hangs as it
+ * loads harms the child alone. */
+enum {
+    SCAN_TIMEOUT_MS = 30000
+};
+
 hfc_plugin *hfc_plugin_find_capable(const hfc_search_path *path, unsigned long capability, const char *what,
                                     hfc_error *err)
 {
-    capable_walk w = {.capability = capability};
+    const void *arg[2] = {path, &capability};
+    hfc_outcome out = {0};
+    hfc_child *child = hfc_child_start(scan_capable, NULL, arg, hf_now_ms() + SCAN_TIMEOUT_MS, &out);
+    hfc_plugin *found = NULL;
     char dirs[2048];
-    hfc_plugin_discover(path, visit_capable, &w);
-    if (w.found && !*w.others)
-        return w.found;
     hfc_search_path_text(path, dirs, sizeof dirs);
-    if (w.found)
+    hfc_children_wait(&child, 1);
+    if (out.code != HF_OK) {
+        hfc_error_set(err, HF_E_PLUGIN_FAILED,
+                      "looking for %s in %s: the scan failed (%s): `hafence plugins` shows "
+                      "which plugin does not load",
+                      what, dirs, out.message);
+    } else if (out.item_count > 1) {
+        char others[512] = "";
+        for (size_t i = 1; i < out.item_count; i++) {
+            size_t used = strlen(others);
+            snprintf(others + used, sizeof others - used, "%s%s", used ? ", " : "", out.items[i].name);
+        }
         hfc_error_set(err, HF_E_BAD_PARAMETER, "several plugins are %s: %s, %s (in %s): remove all but one", what,
-                      hfc_plugin_name(w.found), w.others, dirs);
-    else
+                      out.items[0].name, others, dirs);
+    } else if (out.item_count == 0) {
         hfc_error_set(err, HF_E_BAD_PARAMETER, "no installed plugin is %s (looked in %s)", what, dirs);
-    hfc_plugin_unload(w.found);
-    return NULL;
+    } else if ((found = hfc_plugin_load(out.items[0].target, err)) != NULL && !hfc_plugin_can(found, capability)) {
+        hfc_error_set(err, HF_E_PLUGIN_FAILED, "%s: no longer %s (replaced since the scan)", out.items[0].target, what);
+        hfc_plugin_unload(found);
+        found = NULL;
+    }
+    hfc_outcome_clear(&out);
+    return found;
 }
 
 static int compare_names(const void *a, const void *b)

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static bool mapped(const char *suffix);
+
 static char buf[4096];
 
 static hfc_plugin *load(const char *name, hfc_error *err)
@@ -169,8 +171,17 @@ TAP_CASE(trust_search_and_roles)
                "missing plugin names the directories: %s", err.message);
             p = hfc_plugin_find(&path, "../etc", &err);
             ok(p == NULL, "a name with a path component is not a plugin name");
+            /* by capability: the scan runs in a child, so the plugins
+             * that do not have it are never loaded here (a daemon would
+             * carry every installed plugin's libraries for its life) */
+            p = hfc_plugin_find_capable(&path, HF_CAP_PEER_PROBE, "the peer probe", &err);
+            ok(p && strcmp(hfc_plugin_name(p), "ping") == 0, "the peer probe found first: %s",
+               p ? hfc_plugin_name(p) : err.message);
+            ok(!mapped("/script.so"), "  ... the other plugins scanned were not loaded into this process");
+            hfc_plugin_unload(p);
             visited = visit_failures = dummies = scripts = pings = 0;
             hfc_plugin_discover(&path, visit, NULL);
+            ok(mapped("/script.so"), "  ... (as the full discovery does: the check above can fail)");
             ok(dummies == 1 && scripts == 1 && pings == 1 && visit_failures == 0,
                "discovery visits dummy once (the configured directory hides the other), script and ping "
                "(%d plugins, %d failures)",
@@ -197,6 +208,22 @@ TAP_CASE(trust_search_and_roles)
         unlink(dst);
         rmdir(dir);
     }
+}
+
+/* Is a file whose path ends with suffix mapped into this process? */
+static bool mapped(const char *suffix)
+{
+    char line[4096];
+    bool found = false;
+    FILE *maps = fopen("/proc/self/maps", "re");
+    while (maps && !found && fgets(line, sizeof line, maps)) {
+        size_t n = strcspn(line, "\n"), k = strlen(suffix);
+        line[n] = '\0';
+        found = n >= k && strcmp(line + n - k, suffix) == 0;
+    }
+    if (maps)
+        fclose(maps);
+    return found;
 }
 
 int main(int argc, char **argv)
