@@ -7,8 +7,9 @@
 # stopped or killed, a full state disk), then healed; a host fenced
 # meanwhile is powered on again, as an operator would.  Every minute the
 # RSS and open file descriptors of each running hafenced are sampled; at
-# the end, each daemon's growth from its first sample to its last (target
-# 0: no leak) and the fences, self-fences and restarts seen.  Never asserts.
+# the end, each daemon's growth from its first sample to its last and from
+# its sixth (target 0: no leak) and the fences, self-fences and restarts
+# seen.  Never asserts.
 #   bench/soak.sh [BUILDDIR]        (SOAK_MINUTES, default 30; SOAK_SEED)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -90,10 +91,15 @@ selfs=$(cat "$dir"/h*/reboots 2>/dev/null | wc -l)
 starts=$(grep -c "hafenced 0.1.0 started\|hafenced .* started: host" "$dir"/h*/daemon.log | awk -F: '{ s += $2 } END { print s }')
 printf '\nsoak: %d minutes of random faults on 3 hosts, seed %s; %s fences, %s self-fences, %s daemon starts\n' \
     "$MINUTES" "$SEED" "$fences" "$selfs" "$starts"
-printf '| host | pid | minutes sampled | RSS first -> last (KiB) | fds first -> last |\n|---|---|---|---|---|\n'
-awk '{ k = $2 " " $3; if (!(k in first)) { first[k] = $4 " " $5; n[k] = 0; order[++m] = k } last[k] = $4 " " $5; n[k]++ }
+# the growth over a daemon's whole life, and from its sixth sample on
+# (after its first five minutes: what a leak keeps doing once the first
+# faults have been handled and every buffer has reached its size)
+printf '| host | pid | minutes sampled | RSS first -> last (KiB) | RSS from minute 5 -> last (KiB) | fds first -> last |\n|---|---|---|---|---|---|\n'
+awk '{ k = $2 " " $3; if (!(k in first)) { first[k] = $4 " " $5; n[k] = 0; order[++m] = k } last[k] = $4 " " $5; n[k]++
+       if (n[k] == 6) warm[k] = $4 }
      END { for (j = 1; j <= m; j++) { k = order[j]; split(k, hp, " "); split(first[k], f, " "); split(last[k], l, " ");
-           printf "| %s | %s | %d | %d -> %d (%+d) | %d -> %d (%+d) |\n", hp[1], hp[2], n[k], f[1], l[1], l[1] - f[1], f[2], l[2], l[2] - f[2] } }' \
+           w = (k in warm) ? sprintf("%d -> %d (%+d)", warm[k], l[1], l[1] - warm[k]) : "(under 6 samples)"
+           printf "| %s | %s | %d | %d -> %d (%+d) | %s | %d -> %d (%+d) |\n", hp[1], hp[2], n[k], f[1], l[1], l[1] - f[1], w, f[2], l[2], l[2] - f[2] } }' \
     "$dir/samples"
 printf 'load average before: %s, after: %s (%d cores)\n' "$load_before" "$load_after" "$(nproc)"
 cp "$dir/samples" "$results/soak-samples.txt"
