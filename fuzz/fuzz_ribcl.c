@@ -3,26 +3,14 @@
  * documents back to back, each with RESPONSE statuses). */
 #include "proto/ribcl/ribcl.h"
 
-#include <libxml/parser.h>
 #include <stdint.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void silent(void *ctx, const char *msg, ...)
-{
-    (void)ctx;
-    (void)msg;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static int once;
     hf_reply reply;
     ribcl_result r;
-    if (!once) {
-        xmlSetGenericErrorFunc(NULL, silent);
-        once = 1;
-    }
     if (ribcl_parse((const char *)data, size, &r, &reply) == HF_OK && r.has_power)
         (void)r.power;
     return 0;

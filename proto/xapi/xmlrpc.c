@@ -4,6 +4,7 @@
  * libxml2: in the daemon, which calls XAPI every few seconds for its whole
  * life, libxml2 brings ICU and libstdc++ along (2.5 MiB of its memory). */
 #include "proto/xapi/xmlrpc.h"
+#include "proto/xml/xml-text.h"
 
 #include <expat.h>
 #include <stdio.h>
@@ -167,12 +168,7 @@ static void put(strbuf *t, const char *s)
 static void put_escaped(strbuf *t, const char *s)
 {
     for (const char *run = s;; s++) {
-        const char *ref = *s == '&'    ? "&amp;"
-                          : *s == '<'  ? "&lt;"
-                          : *s == '>'  ? "&gt;"
-                          : *s == '"'  ? "&quot;"
-                          : *s == '\r' ? "&#13;"
-                                       : NULL;
+        const char *ref = xml_reference_for(*s);
         if (!ref && *s)
             continue;
         put_n(t, run, (size_t)(s - run));
