@@ -413,6 +413,7 @@ hfc_plugin *hfc_plugin_find(const hfc_search_path *path, const char *name, hfc_e
 }
 
 typedef struct capable_walk {
+    const hfc_search_path *path;
     unsigned long capability;
     hfc_outcome *out; /* items: (file, name) of each plugin that has it */
 } capable_walk;
@@ -431,10 +432,10 @@ static void visit_capable(const char *file, hfc_plugin *plugin, const hfc_error 
 
 static void scan_capable(void *arg, int64_t deadline_ms, volatile sig_atomic_t *cancel, hfc_outcome *out)
 {
-    const void *const *a = arg;
-    capable_walk w = {.capability = *(const unsigned long *)a[1], .out = out};
+    capable_walk *w = arg;
     (void)deadline_ms, (void)cancel;
-    hfc_plugin_discover(a[0], visit_capable, &w);
+    w->out = out;
+    hfc_plugin_discover(w->path, visit_capable, w);
     out->code = HF_OK;
 }
 
@@ -452,9 +453,9 @@ enum {
 hfc_plugin *hfc_plugin_find_capable(const hfc_search_path *path, unsigned long capability, const char *what,
                                     hfc_error *err)
 {
-    const void *arg[2] = {path, &capability};
+    capable_walk w = {.path = path, .capability = capability};
     hfc_outcome out = {0};
-    hfc_child *child = hfc_child_start(scan_capable, NULL, arg, hf_now_ms() + SCAN_TIMEOUT_MS, &out);
+    hfc_child *child = hfc_child_start(scan_capable, NULL, &w, hf_now_ms() + SCAN_TIMEOUT_MS, &out);
     hfc_plugin *found = NULL;
     char dirs[2048];
     hfc_search_path_text(path, dirs, sizeof dirs);

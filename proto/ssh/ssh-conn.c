@@ -185,11 +185,10 @@ static int attempt(ssh_conn *c, auth_method m, bool *late)
 static hf_result authenticate(ssh_conn *c, hf_reply *reply)
 {
     const char *methods = NULL;
-    bool late = false, key_tried = false, password_tried = false;
+    bool late = false, password_tried = false;
     int rc;
     char offered[256];
     if (c->opt.key_file) {
-        key_tried = true;
         if ((rc = attempt(c, AUTH_KEY, &late)) == 0)
             return HF_OK;
         if (late)
@@ -233,8 +232,9 @@ static hf_result authenticate(ssh_conn *c, hf_reply *reply)
         if (late)
             return hf_reply_set(reply, out_of_time(c), "%s: no answer while authenticating", c->name);
     }
-    if ((!key_tried || !strstr(offered, "publickey")) &&
-        (!password_tried || (!strstr(offered, "password") && !strstr(offered, "keyboard-interactive"))))
+    /* nothing given that the server takes: say what it offers */
+    if (!(c->opt.key_file && strstr(offered, "publickey")) &&
+        !(c->opt.password && (strstr(offered, "password") || strstr(offered, "keyboard-interactive"))))
         return hf_reply_set(reply, HF_E_AUTH_REFUSED, "%s: the server offers %s, and no %s was given for them", c->name,
                             offered, c->opt.key_file ? "password" : "password or private key");
     return hf_reply_set(reply, HF_E_AUTH_REFUSED, "%s: authentication refused (%s; the server offers %s)", c->name,
