@@ -225,7 +225,6 @@ hfc_plugin *hfc_plugin_load(const char *path, hfc_error *err)
 {
     hf_reply why;
     struct stat checked;
-    int fd;
     lt_dladvise advise;
     hafence_plugin_entry_fn *entry;
     hfc_plugin *p;
@@ -239,13 +238,11 @@ hfc_plugin *hfc_plugin_load(const char *path, hfc_error *err)
      * owned by root or us and writable by nobody else, so nobody else can
      * swap it before dlopen() opens it again; that it did not change is
      * checked below, on what was mapped */
-    if ((fd = trust_open(path, &why)) < 0) {
+    if (!trust_stat(path, &checked, &why)) {
         hfc_error_set(err, errno == ENOENT && !strstr(why.message, "refused") ? HF_E_BAD_PARAMETER : HF_E_PLUGIN_FAILED,
                       "plugin %s", why.message);
         return NULL;
     }
-    fstat(fd, &checked);
-    close(fd);
     /* local symbols: two plugins exporting the same entry name must not
      * resolve to each other */
     lt_dladvise_init(&advise);

@@ -56,6 +56,20 @@ bool trust_object_path(const void *addr, char *out, size_t size)
     return find_mapping(addr, &major, &minor, &inode, out, size) && out[0] == '/' && !strstr(out, " (deleted)");
 }
 
+bool trust_stat(const char *path, struct stat *st, hf_reply *reply)
+{
+    int fd = trust_open(path, reply);
+    if (fd < 0)
+        return false;
+    if (fstat(fd, st) != 0) {
+        hf_reply_set(reply, HF_E_PLUGIN_FAILED, "%s: %s", path, strerror(errno));
+        close(fd);
+        return false;
+    }
+    close(fd);
+    return true;
+}
+
 void *trust_dlsym(const char *path, const char *symbol, hf_reply *reply)
 {
     struct stat checked;
@@ -63,15 +77,8 @@ void *trust_dlsym(const char *path, const char *symbol, hf_reply *reply)
     /* the rule on the file and every directory above it, so that nobody
      * else can swap it before dlopen() opens it again; that it did not
      * change is checked on what was mapped */
-    int fd = trust_open(path, reply);
-    if (fd < 0)
+    if (!trust_stat(path, &checked, reply))
         return NULL;
-    if (fstat(fd, &checked) != 0) {
-        hf_reply_set(reply, HF_E_PLUGIN_FAILED, "%s: %s", path, strerror(errno));
-        close(fd);
-        return NULL;
-    }
-    close(fd);
     if (!(handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE))) {
         hf_reply_set(reply, HF_E_PLUGIN_FAILED, "%s: not loadable: %s", path, dlerror());
         return NULL;

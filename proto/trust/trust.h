@@ -33,6 +33,12 @@ bool trust_fd_ok(int fd, const char *path, hf_reply *reply);
 
 /* Loading code by the rule (trust-load.c). */
 
+/* The identity (fstat) of the file at path, checked by the rule, for
+ * trust_mapped_from once it is loaded: nobody else can swap the file before
+ * the loader opens it again, and a swap is seen on what was mapped.  False
+ * with reply saying why (trust_open's message, or fstat's failure). */
+bool trust_stat(const char *path, struct stat *st, hf_reply *reply);
+
 /* True when the object holding addr was mapped from the file st describes
  * (device and inode of its mapping in /proc/self/maps): what was checked is
  * what was loaded, not a file swapped in between. */
