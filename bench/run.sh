@@ -5,7 +5,9 @@
 #     own start-up (target: within 2 ms)
 #   - hafence plugins: load and check every plugin (target: < 20 ms)
 #   - hafence status through the dummy plugin, isolated and in-process:
-#     the cost of running each operation in a child process (target: < 2 ms)
+#     the cost of running each operation in a child process (target: < 2 ms),
+#     beside its floor on this machine: the smallest program that forks a
+#     child, reads its outcome from a pipe and reaps it (bench/floor/fork-child.c)
 #   - the engine at scale: hafence off of 1, 32 and 256 targets at once
 #     through the dummy plugin whose simulated BMCs take a real BMC's
 #     second to switch off, so what grows with the targets is the engine's
@@ -29,9 +31,14 @@ export HAFENCE_PLUGIN_PATH
 hf="$build/hafence"
 common="--plugin-dir $work/none --no-history"
 
+# the floor of isolation: fork, a child's outcome through a pipe, its reaping
+cc -std=c11 -O2 -o "$work/fork-child" "$top/bench/floor/fork-child.c"
+
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 hyperfine -N -i --warmup 20 --min-runs 200 --export-json "$results/core.json" \
     -n true "/bin/true" \
+    -n floor-no-fork "$work/fork-child" \
+    -n floor-fork "$work/fork-child fork" \
     -n version "$hf --version" \
     -n usage "$hf" \
     -n plugins "$hf plugins $common" \
@@ -73,6 +80,9 @@ printf '  %-40s %8.2f ms   (target < 20 ms)\n' "hafence plugins ($nplugins plugi
 printf '  %-40s %8.2f ms\n' "hafence status, in-process" "$i"
 printf '  %-40s %8.2f ms\n' "hafence status, isolated" "$s"
 printf '  %-40s %8.2f ms   (target < 2 ms)\n' "isolation cost per operation" "$(echo "$s - $i" | bc -l)"
+printf '  %-40s %8.2f ms   (the floor: bench/floor/fork-child.c; hafence %.2fx it)\n' "isolation floor: fork, pipe, reap" \
+    "$(echo "$(median floor-fork) - $(median floor-no-fork)" | bc -l)" \
+    "$(echo "($s - $i) / ($(median floor-fork) - $(median floor-no-fork))" | bc -l)"
 printf '  %-40s %8.2f x\n' "isolated / in-process" "$(echo "$s / $i" | bc -l)"
 printf '  %-40s %8.2f ms\n' "hafence heuristics ping 127.0.0.1" "$h"
 e1=$(median one "$results/engine-scale.json")

@@ -54,8 +54,11 @@ def rows(d):
     if "plugins" in core:
         out.append("| `hafence plugins` (load every plugin) | %s | | | | (target < 20 ms) |" % ms(core["plugins"]))
     if "status-isolated" in core and "status-in-process" in core:
-        out.append("| cost of isolation per operation | %s | | | | (target < 2 ms) |"
-                   % ms(core["status-isolated"] - core["status-in-process"]))
+        cost = core["status-isolated"] - core["status-in-process"]
+        floor = core.get("floor-fork", 0) - core.get("floor-no-fork", 0)
+        out.append("| cost of isolation per operation | %s | %s | %s | | (target < 2 ms) |"
+                   % (ms(cost), "fork + pipe + reap, smallest program %s" % ms(floor) if floor > 0 else "",
+                      "%.2fx" % (cost / floor) if floor > 0 else ""))
     row("ipmi status", r("ipmi-status"), "floor", "fence_ipmilan", ">= 10x", "libfreeipmi client")
     ipmi = r("ipmi-status")
     if "ipmitool" in ipmi and "hafence" in ipmi:
