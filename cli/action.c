@@ -556,8 +556,6 @@ typedef struct orphan_scope {
 static void record_orphan(void *arg, const hfc_request *req, const hfc_outcome *out)
 {
     const orphan_scope *o = arg;
-    if (o->c->no_history || !is_fence_action(req->action))
-        return;
     record_one(o->c, o->s, (size_t)(req - o->reqs), req->action, out, o->who, o->start);
 }
 
@@ -582,8 +580,10 @@ static int run_requests(cli *c, setup *s, hfc_action action, json_object *collec
     if (action == HFC_ACTION_CONSOLE)
         fflush(stdout);
     progress_line progress = {hfc_action_name(action), who_of(s, 0), hf_now_ms(), 0};
-    c->engine.on_orphan = record_orphan;
-    c->engine.orphan_arg = &orphan;
+    if (!c->no_history && is_fence_action(action)) {
+        c->engine.on_orphan = record_orphan;
+        c->engine.orphan_arg = &orphan;
+    }
     if (isatty(STDERR_FILENO) && !c->verbose && action != HFC_ACTION_CONSOLE) {
         c->engine.on_progress = show_progress;
         c->engine.progress_arg = &progress;

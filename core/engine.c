@@ -559,8 +559,10 @@ static void run_isolated(job *jobs, size_t n, size_t width)
             if (slots[s])
                 continue;
             jobs[next].deadline_ms = hf_now_ms() + jobs[next].opts->timeout_ms;
-            slots[s] =
-                hfc_child_start(isolated_entry, isolated_orphan, &jobs[next], jobs[next].deadline_ms, jobs[next].out);
+            /* no orphan function where nothing is recorded: the child
+             * then watches without a thread (isolate.c) */
+            slots[s] = hfc_child_start(isolated_entry, jobs[next].opts->on_orphan ? isolated_orphan : NULL, &jobs[next],
+                                       jobs[next].deadline_ms, jobs[next].out);
             slot_job[s] = next;
             next++;
             active++;

@@ -129,7 +129,9 @@ typedef void hfc_isolated_orphan_fn(void *arg, hfc_outcome *out);
 typedef struct hfc_child hfc_child;
 /* The child is also bound to its caller: when the caller dies (even by
  * SIGKILL) the operation is cancelled, orphan(arg) runs, and the child's
- * group ends within a second; it never outlives its deadline. */
+ * group ends within a second; it never outlives its deadline.  orphan may
+ * be NULL (nothing to record): the child then watches with a timer and
+ * signals instead of a thread, which saves most of a millisecond. */
 hfc_child *hfc_child_start(hfc_isolated_fn *fn, hfc_isolated_orphan_fn *orphan, void *arg, int64_t deadline_ms,
                            hfc_outcome *out);
 /* Ask a running child to stop (SIGTERM to its group); killed a second

@@ -18,6 +18,7 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define WIRE_MAGIC 0x68664f31u /* "hfO1" */
@@ -165,11 +166,85 @@ static void *watch_caller(void *arg)
     return NULL;
 }
 
+/* The same watch without a thread, where nothing must be recorded in a
+ * normal context (no orphan function): the caller's death arrives as
+ * SIGTERM, the kill time as a timer's signal, and both handlers do only
+ * what is async-signal-safe (flags, signals to the group, the timer, exit).
+ * A thread costs about a millisecond of every operation (its creation, its
+ * wake-up at exit), most of what isolation costs beyond the fork. */
+static timer_t watch_timer;
+static volatile sig_atomic_t watch_by_timer, watch_told;
+static int64_t watch_kill_at; /* changed only with both signals blocked */
+
+static int watch_signal(void)
+{
+    return SIGRTMIN; /* not SIGALRM: a plugin may use alarm() */
+}
+
+static bool watch_timer_set(int64_t at_ms)
+{
+    struct itimerspec it;
+    memset(&it, 0, sizeof it);
+    it.it_value.tv_sec = (time_t)(at_ms / 1000);
+    it.it_value.tv_nsec = (long)(at_ms % 1000) * 1000000L;
+    return timer_settime(watch_timer, TIMER_ABSTIME, &it, NULL) == 0;
+}
+
+/* The caller is gone: cancel, tell the plugin's programs, and end the
+ * group a second later if the plugin has not stopped by then. */
+static void watch_caller_died(void)
+{
+    int64_t soon = hf_now_ms() + ORPHAN_GRACE_MS;
+    if (watch_told)
+        return;
+    watch_told = 1;
+    caller_gone = child_cancel = 1;
+    if (soon < watch_kill_at) {
+        watch_kill_at = soon;
+        watch_timer_set(soon);
+    }
+    kill(0, SIGTERM); /* this process too: on_term only sets flags again */
+}
+
+static void on_watch_timer(int sig)
+{
+    (void)sig;
+    if (hf_now_ms() < watch_kill_at)
+        return;
+    kill(0, SIGKILL);
+    _exit(1);
+}
+
+static void on_term_watched(int sig)
+{
+    on_term(sig);
+    if (caller_gone)
+        watch_caller_died();
+}
+
+/* Arms the timer at the kill time; false where timers are not available
+ * (the thread watches then). */
+static bool watch_by_signals(int64_t kill_at)
+{
+    struct sigevent ev;
+    memset(&ev, 0, sizeof ev);
+    ev.sigev_notify = SIGEV_SIGNAL;
+    ev.sigev_signo = watch_signal();
+    if (timer_create(CLOCK_MONOTONIC, &ev, &watch_timer) != 0)
+        return false;
+    watch_kill_at = kill_at;
+    if (!watch_timer_set(kill_at)) {
+        timer_delete(watch_timer);
+        return false;
+    }
+    return true;
+}
+
 static _Noreturn void child_main(int fd, hfc_isolated_fn *fn, hfc_isolated_orphan_fn *orphan, void *arg,
                                  int64_t deadline_ms, int64_t timeout_ms)
 {
     struct sigaction sa;
-    sigset_t none;
+    sigset_t none, watched;
     hfc_outcome out;
     int64_t margin = timeout_ms / 10 > 500 ? 500 : timeout_ms / 10;
     static child_watch watch = {.recorded = ATOMIC_FLAG_INIT};
@@ -180,23 +255,39 @@ static _Noreturn void child_main(int fd, hfc_isolated_fn *fn, hfc_isolated_orpha
      * password in it */
     setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0});
     prctl(PR_SET_DUMPABLE, 0);
+    sigemptyset(&watched);
+    sigaddset(&watched, SIGTERM);
+    sigaddset(&watched, watch_signal());
+    sigprocmask(SIG_BLOCK, &watched, NULL);
+    watch_by_timer = !orphan && watch_by_signals(deadline_ms + CALLER_GRACE_MS);
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_term;
+    sa.sa_mask = watched; /* neither handler interrupts the other */
+    sa.sa_handler = watch_by_timer ? on_term_watched : on_term;
     sigaction(SIGTERM, &sa, NULL);
+    if (watch_by_timer) {
+        sa.sa_handler = on_watch_timer;
+        sa.sa_flags = SA_RESTART;
+        sigaction(watch_signal(), &sa, NULL);
+        sa.sa_flags = 0;
+    }
+    sigemptyset(&sa.sa_mask);
     sa.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL); /* the terminal going away is the caller's business */
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
     /* the caller's death reaches us as SIGTERM; it may have died already */
     prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (getppid() != child_caller)
+    if (getppid() != child_caller) {
         caller_gone = child_cancel = 1;
+        if (watch_by_timer)
+            watch_caller_died();
+    }
     watch.deadline_ms = deadline_ms;
     watch.orphan = orphan;
     watch.arg = arg;
-    if (pthread_create(&watcher, NULL, watch_caller, &watch) == 0)
+    if (!watch_by_timer && pthread_create(&watcher, NULL, watch_caller, &watch) == 0)
         pthread_detach(watcher);
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
 
     memset(&out, 0, sizeof out);
     /* the plugin's deadline comes before the one the parent enforces */

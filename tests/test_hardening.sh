@@ -68,16 +68,41 @@ kill -KILL "$(cat "$TMP/hafence.pid")"
 check "  ... killed all the same, within a couple of seconds" gone "$TMP/script.pid" 5
 check "  ... its helper too" gone "$TMP/helper.pid" 5
 
-# a plugin that hangs and ignores every request to stop (dummy misbehave=hang)
+# start_hung TIMEOUT HISTORY-OPTION...: hafence off in the background through a
+# plugin that hangs and ignores every request to stop (dummy misbehave=hang);
+# $hpid is hafence, $TMP/child.pid the operation's child.  With a history
+# the child watches its caller with a thread (it has something to record),
+# without one with a timer and signals only: both are tried.
 mkdir -p "$TMP/dummy"; echo on > "$TMP/dummy/t1"
-"$HAFENCE" off dummy state_dir="$TMP/dummy" misbehave=hang misbehave_on=off t1 --timeout 60 --no-history \
-    --plugin-dir "$TMP/no-plugins" >/dev/null 2>&1 &
-hpid=$!
-n=0; while [ -z "$(pgrep -P $hpid)" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
-pgrep -P $hpid > "$TMP/child.pid"
-kill -KILL $hpid
-check "a hung plugin whose caller died: its process ends within the grace, not at the 60 s deadline" \
-    gone "$TMP/child.pid" 5
+start_hung() {
+    t=$1; shift
+    "$HAFENCE" off dummy state_dir="$TMP/dummy" misbehave=hang misbehave_on=off t1 --timeout "$t" "$@" \
+        --plugin-dir "$TMP/no-plugins" >/dev/null 2>&1 &
+    hpid=$!
+    n=0; while [ -z "$(pgrep -P $hpid)" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+    pgrep -P $hpid > "$TMP/child.pid"
+}
+for hist in "--history $TMP/hung.jsonl" --no-history; do
+    rm -f "$TMP/hung.jsonl"
+    # shellcheck disable=SC2086 # the history option, split into words
+    start_hung 60 $hist
+    kill -KILL $hpid
+    check "a hung plugin whose caller died ($hist): its process ends within the grace, not at the 60 s deadline" \
+        gone "$TMP/child.pid" 5
+    [ "$hist" = --no-history ] ||
+        has "did not stop within a second" "$(cat "$TMP/hung.jsonl" 2>/dev/null)" "  ... recorded as not stopping"
+done
+
+# a caller that stops being scheduled (SIGSTOP) enforces nothing: the hung
+# plugin's child ends itself at its deadline and a grace of 2 s
+for hist in "--history $TMP/hung.jsonl" --no-history; do
+    # shellcheck disable=SC2086 # the history option, split into words
+    start_hung 2 $hist
+    kill -STOP $hpid
+    check "a hung plugin whose caller is stopped ($hist): its process ends after the deadline (2 s) and grace (2 s)" \
+        gone "$TMP/child.pid" 30
+    kill -KILL $hpid; kill -CONT $hpid; wait $hpid 2>/dev/null
+done
 
 # ---- stop requests are "cancelled" --------------------------------------------------
 for sig in HUP INT TERM; do
