@@ -3,7 +3,9 @@
 # The ilo plugin against fence-agents on the same emulated boards
 # (tests/emulators/bmc_https.py, TLS with a test CA) in one run, as whole
 # processes (hyperfine):
-#   Redfish: hafence ilo protocol=redfish  vs fence_redfish   (status, off)
+#   Redfish: hafence ilo protocol=redfish  vs fence_redfish   (status, off; status
+#            also with redfish_auth=basic: HTTP Basic and the same three GETs
+#            as fence_redfish, root, Systems, the system)
 #   RIBCL:   hafence ilo protocol=ribcl    vs fence_ilo       (status, off; raw RIBCL over TLS, iLO 2)
 #   floor:   curl, one Redfish GET of the system (libcurl, HTTP Basic, the
 #            same CA), beside hafence's Redfish status
@@ -55,6 +57,7 @@ agent_opts "$rb" status "$work/rb-status"; agent_opts "$rb" off "$work/rb-off"
 
 hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$results/boards-redfish-status.json" \
     -n hafence "$hf status $ilo protocol=redfish 127.0.0.1:$rf $hfopts" \
+    -n hafence-basic "$hf status $ilo protocol=redfish redfish_auth=basic 127.0.0.1:$rf $hfopts" \
     -n floor "curl -sf --cacert $work/certs/ca.pem -K $work/curl.cfg -o /dev/null https://127.0.0.1:$rf/redfish/v1/Systems/1" \
     -n fence_redfish "sh -c 'fence_redfish < $work/rf-status'" >/dev/null 2>"$work/e1" || { cat "$work/e1"; exit 1; }
 hyperfine --warmup 2 --runs "$RUNS" --prepare "echo On > $work/ilo/power" --export-json "$results/boards-redfish-off.json" \
@@ -77,6 +80,9 @@ echo "ilo plugin vs fence-agents (medians of $RUNS runs, whole processes, emulat
 row "$results/boards-redfish-status.json" fence_redfish "Redfish status"
 h=$(median "$results/boards-redfish-status.json" hafence); fl=$(median "$results/boards-redfish-status.json" floor)
 printf '  %-28s curl    %8.1f ms   hafence/floor = %sx (target <= 2; hafence also opens and deletes a session)\n' "Redfish status: floor" "$fl" "$(ratio "$h" "$fl")"
+hb=$(median "$results/boards-redfish-status.json" hafence-basic); p=$(median "$results/boards-redfish-status.json" fence_redfish)
+printf '  %-28s hafence %8.1f ms   %-14s %8.1f ms   fence_redfish/hafence = %sx; hafence/floor = %sx (redfish_auth=basic: HTTP Basic; root, Systems, the system: the three GETs fence_redfish makes)\n' \
+    "Redfish status, Basic" "$hb" fence_redfish "$p" "$(ratio "$p" "$hb")" "$(ratio "$hb" "$fl")"
 row "$results/boards-redfish-off.json" fence_redfish "Redfish off + verify"
 row "$results/boards-ribcl-status.json" fence_ilo "RIBCL status (raw TLS)"
 row "$results/boards-ribcl-off.json" fence_ilo "RIBCL off + verify (raw TLS)"

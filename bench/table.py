@@ -87,6 +87,10 @@ def rows(d):
     row("snmp-pdu off + verify", r("pdu-off"), None, "fence_apc_snmp")
     row("ilo status over Redfish (session, system, PowerState)", r("boards-redfish-status"), "floor",
         "fence_redfish", ">= 10x", "curl (one GET)")
+    rf = r("boards-redfish-status")
+    if "hafence-basic" in rf:
+        row("ilo status over Redfish, `redfish_auth=basic` (HTTP Basic: root, Systems, system, the GETs fence_redfish makes)",
+            dict(rf, hafence=rf["hafence-basic"]), "floor", "fence_redfish", ">= 10x", "curl (one GET)")
     row("ilo off + verify over Redfish", r("boards-redfish-off"), None, "fence_redfish")
     row("ilo status over RIBCL (raw TLS, iLO 2)", r("boards-ribcl-status"), None, "fence_ilo", ">= 10x")
     row("ilo off + verify over RIBCL", r("boards-ribcl-off"), None, "fence_ilo")

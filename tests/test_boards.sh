@@ -186,6 +186,27 @@ is 0 "$rc" "a session created with 204 and X-Auth-Token (DMTF's mockup server): 
 has "DELETE /redfish/v1/SessionService/Sessions/" "$(sent ilo)" "  ... and the session deleted at the end"
 rm -f "$TMP/ilo/session-204"
 run hafence on $I protocol=redfish "$ILO" $PW
+# redfish_auth=basic: HTTP Basic on each request and no session, as fence_redfish
+: > "$TMP/ilo/log"
+run hafence status $I protocol=redfish redfish_auth=basic "$ILO" $PW
+is 0 "$rc" "ilo redfish_auth=basic: status"
+has "(redfish): power On" "$out" "  ... the board's PowerState"
+has "BASIC Administrator ok" "$(sent ilo)" "  ... with HTTP Basic"
+hasnt "SessionService/Sessions" "$(sent ilo)" "  ... and no session made or deleted"
+: > "$TMP/ilo/log"
+run hafence status $I protocol=redfish redfish_auth=basic system=/redfish/v1/Systems/1 "$ILO" $PW
+is 0 "$rc" "ilo redfish_auth=basic with the system's path: status"
+is "GET /redfish/v1/Systems/1" "$(grep '^GET' "$TMP/ilo/log")" "  ... in one request, as curl"
+run hafence off $I protocol=redfish redfish_auth=basic "$ILO" $PW
+is 0 "$rc" "ilo redfish_auth=basic: off"
+has "done (verified)" "$out" "  ... verified off"
+is Off "$(power ilo)" "  ... the board is off"
+run_json hafence status $I protocol=redfish redfish_auth=basic "$ILO" --password-file "$TMP/wrong" --json
+json_check "  ... a wrong password: auth-refused" '.result=="auth-refused"'
+run hafence status $I protocol=redfish redfish_auth=token "$ILO" $PW
+is 64 "$rc" "redfish_auth=token: refused as a bad parameter (exit 64)"
+has "redfish_auth" "$out" "  ... naming the parameter"
+run hafence on $I protocol=redfish "$ILO" $PW
 touch "$TMP/ilo/refuse-reset"
 run_json hafence off $I protocol=redfish "$ILO" $PW --json
 json_check "a refused reset: device-refused" '.result=="device-refused"'
@@ -202,6 +223,10 @@ R="irmc username=Administrator ca_file=$CA"
 run hafence status $R protocol=redfish "$IRMC" $PW
 is 0 "$rc" "irmc redfish: status"
 has "GET /redfish/v1/Systems/0" "$(sent irmc)" "  ... the same Redfish client finds iRMC's system 0"
+: > "$TMP/irmc/log"
+run hafence status $R protocol=redfish redfish_auth=basic "$IRMC" $PW
+is 0 "$rc" "irmc redfish_auth=basic: status"
+has "BASIC Administrator ok" "$(sent irmc)" "  ... with HTTP Basic, no session"
 run hafence off $R "$IRMC" $PW
 is 0 "$rc" "irmc auto (Redfish): off"
 is Off "$(power irmc)" "  ... off"

@@ -3,6 +3,8 @@
 #include "proto/board/board.h"
 #include <hafence/net.h>
 
+const char *const board_redfish_auths[] = {"session", "basic", NULL};
+
 bool board_settings_read(board_settings *s, const char *kind, const hf_param *p, const hf_context *ctx, hf_reply *reply)
 {
     const char *fp = hf_param_str(p, "fingerprint", "");
@@ -17,6 +19,7 @@ bool board_settings_read(board_settings *s, const char *kind, const hf_param *p,
     s->ssh_port = (int)hf_param_int(p, "ssh_port", 22);
     s->call_timeout_ms = (long)hf_param_int(p, "call_timeout_ms", 10000);
     s->connect_timeout_ms = (long)hf_param_int(p, "connect_timeout_ms", 10000);
+    s->redfish_basic = strcmp(hf_param_str(p, "redfish_auth", "session"), "basic") == 0;
     if (*fp) {
         /* sha256//<base64 of the SHA-256 of the public key>, as curl takes it */
         const char *b64 = strncmp(fp, "sha256//", 8) == 0 ? fp + 8 : fp;
@@ -136,6 +139,7 @@ redfish *board_redfish(board *b, const board_settings *s, const char *system)
         o.username = s->username;
         o.password = s->password;
         o.system = system && *system ? system : NULL;
+        o.basic_auth = s->redfish_basic;
         o.device = b->name;
         o.http = http_of(b, s);
         b->redfish = redfish_new(&o);

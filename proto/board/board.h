@@ -25,11 +25,15 @@ typedef struct board_settings {
     int https_port, ssh_port; /* 0: 443, 22 */
     long call_timeout_ms;
     long connect_timeout_ms;
+    bool redfish_basic; /* redfish_auth=basic: HTTP Basic on every call, no session */
 } board_settings;
 
+/* redfish_auth's values (board.c) */
+extern const char *const board_redfish_auths[];
+
 /* The shared parameters: username, password, ca_file, insecure,
- * fingerprint, known_hosts, accept_new_host_key, https_port, ssh_port,
- * call_timeout_ms, connect_timeout_ms. */
+ * fingerprint, redfish_auth, known_hosts, accept_new_host_key, https_port,
+ * ssh_port, call_timeout_ms, connect_timeout_ms. */
 #define BOARD_PARAMS(default_user)                                                                                     \
     {"username", HF_PARAM_STRING, 0, default_user, NULL, 0, 0, "the board's account"},                                 \
         {"password", HF_PARAM_STRING, HF_PARAM_SECRET, NULL, NULL, 0, 0, "its password (FENCE_PASSWD)"},               \
@@ -43,6 +47,14 @@ typedef struct board_settings {
          0,                                                                                                            \
          "HTTPS: trust the board's (self-signed) certificate by its public key: sha256//<base64>"},                    \
         {"insecure", HF_PARAM_BOOLEAN, 0, "0", NULL, 0, 0, "HTTPS: no TLS verification (an explicit, logged opt-in)"}, \
+        {"redfish_auth",                                                                                               \
+         HF_PARAM_ENUM,                                                                                                \
+         0,                                                                                                            \
+         "session",                                                                                                    \
+         board_redfish_auths,                                                                                          \
+         0,                                                                                                            \
+         0,                                                                                                            \
+         "Redfish: session (log in, delete the session at the end) or basic (HTTP Basic on each request)"},            \
         {"known_hosts",                                                                                                \
          HF_PARAM_PATH,                                                                                                \
          0,                                                                                                            \

@@ -11,7 +11,8 @@ struct redfish {
     http_client *http;
     char token[256];   /* X-Auth-Token of our session; a secret */
     char session[512]; /* its path, to delete it */
-    bool basic;        /* the service offers no sessions: HTTP Basic */
+    bool basic;        /* HTTP Basic: asked for, or the service offers no sessions */
+    bool root_read;    /* the service root was read: systems is known */
     char system[512];  /* the system's path, once found */
     char systems[512]; /* the Systems collection's path, from the root */
 };
@@ -25,6 +26,7 @@ redfish *redfish_new(const redfish_options *opt)
     if (!r)
         return NULL;
     r->opt = *opt;
+    r->basic = opt->basic_auth;
     http_endpoint_set(&r->ep, "Redfish", opt->base_url, opt->username, opt->password);
     if (opt->device) /* the caller's name for the device, one way everywhere */
         snprintf(r->ep.device, sizeof r->ep.device, "%s (redfish)", opt->device);
@@ -104,7 +106,9 @@ static hf_result login(redfish *r, const hf_context *ctx, hf_reply *reply)
     http_reply h;
     char systems[400], sessions[400] = "", *body;
     hf_result res;
-    if (*r->token || r->basic)
+    /* with HTTP Basic the root is read only for what it names: the
+     * Systems collection, unless the system's path was given */
+    if (*r->token || (r->basic && (r->root_read || *r->system)))
         return HF_OK;
     if ((res = call(r, ctx, "GET", "/redfish/v1/", NULL, true, &h, reply)) != HF_OK)
         return res;
@@ -119,6 +123,9 @@ static hf_result login(redfish *r, const hf_context *ctx, hf_reply *reply)
     }
     http_reply_clear(&h);
     path_of(systems, r->systems, sizeof r->systems);
+    r->root_read = true;
+    if (r->basic)
+        return HF_OK; /* redfish_auth=basic: no session */
     if (!*sessions) {
         /* the root advertises no sessions: HTTP Basic on every call, and
          * the password never goes to a path the service did not name */

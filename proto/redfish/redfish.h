@@ -27,6 +27,8 @@ typedef struct redfish_options {
     const char *password; /* secret */
     const char *system;   /* a system's @odata.id or Id; NULL: the service's only (first) one */
     const char *device;   /* the caller's name for the device ("iLO 10.0.0.5"); NULL: "Redfish <url>" */
+    bool basic_auth;      /* HTTP Basic on every request, no session (as fence_redfish); else a session
+                           * when the service offers them */
     http_options http;
 } redfish_options;
 

@@ -300,7 +300,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 user, _, pw = base64.b64decode(auth[6:]).decode().partition(":")
             except ValueError:
                 return False
-            return b.credentials_ok(user, pw)
+            ok = b.credentials_ok(user, pw)
+            b.log("BASIC %s %s" % (user, "ok" if ok else "refused"))
+            return ok
         return False
 
     def system(self):
