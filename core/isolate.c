@@ -173,7 +173,7 @@ static void *watch_caller(void *arg)
  * A thread costs about a millisecond of every operation (its creation, its
  * wake-up at exit), most of what isolation costs beyond the fork. */
 static timer_t watch_timer;
-static volatile sig_atomic_t watch_by_timer, watch_told;
+static volatile sig_atomic_t watch_told;
 static int64_t watch_kill_at; /* changed only with both signals blocked */
 
 static int watch_signal(void)
@@ -249,6 +249,7 @@ static _Noreturn void child_main(int fd, hfc_isolated_fn *fn, hfc_isolated_orpha
     int64_t margin = timeout_ms / 10 > 500 ? 500 : timeout_ms / 10;
     static child_watch watch = {.recorded = ATOMIC_FLAG_INIT};
     pthread_t watcher;
+    bool watch_by_timer;
 
     setpgid(0, 0);
     /* a plugin crashing here must not leave a core file with the device's

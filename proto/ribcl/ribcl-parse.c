@@ -31,8 +31,10 @@ static char *escaped(const char *s)
 {
     size_t n = 1;
     char *out, *o;
-    for (const char *p = s; *p; p++)
-        n += xml_reference_for(*p) ? strlen(xml_reference_for(*p)) : 1;
+    for (const char *p = s; *p; p++) {
+        const char *ref = xml_reference_for(*p);
+        n += ref ? strlen(ref) : 1;
+    }
     if (!(o = out = malloc(n)))
         return NULL;
     for (const char *p = s; *p; p++) {
