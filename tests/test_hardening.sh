@@ -21,9 +21,10 @@ mkscript() { # NAME BODY
 }
 
 # gone PIDFILE SECONDS: the process in PIDFILE has ended within SECONDS (a
-# zombie nobody reaps counts as ended)
+# zombie nobody reaps counts as ended; an empty PIDFILE is a failure, never
+# a process that ended)
 gone() {
-    pid=$(cat "$1" 2>/dev/null) || return 1
+    pid=$(cat "$1" 2>/dev/null) && [ -n "$pid" ] || return 1
     n=0
     while [ $n -lt $(($2 * 10)) ]; do
         st=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) || return 0
@@ -79,7 +80,7 @@ start_hung() {
     "$HAFENCE" off dummy state_dir="$TMP/dummy" misbehave=hang misbehave_on=off t1 --timeout "$t" "$@" \
         --plugin-dir "$TMP/no-plugins" >/dev/null 2>&1 &
     hpid=$!
-    n=0; while [ -z "$(pgrep -P $hpid)" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+    n=0; while [ -z "$(pgrep -P $hpid)" ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
     pgrep -P $hpid > "$TMP/child.pid"
 }
 for hist in "--history $TMP/hung.jsonl" --no-history; do
