@@ -563,14 +563,43 @@ static void plan_key(const char *host, char *buf, size_t size)
     snprintf(buf, size, RECOVERY_KEY_PREFIX "%s", host);
 }
 
+static size_t foreign_plans(hafenced *d, json_object *oc, bool adopt);
+
+/* A plan another master left in the pool for host (it died amid the
+ * starts, or before them) is a recovery in flight: what of it is still
+ * halted is started before this daemon writes its own plan for host under
+ * the same key, or those VMs would be forgotten (the view that would have
+ * shown the plan to act_adopt_recoveries may be cached or older). */
+static void take_up_plan(hafenced *d, const char *host, const char *label)
+{
+    hfc_error err = {0};
+    json_object *oc, *value, *one;
+    char key[UUID_TEXT + 32];
+    plan_key(host, key, sizeof key);
+    if (!(oc = pool_config_read(own_xapi(d), hf_now_ms() + 5000, &err))) {
+        hfc_log(HF_LOG_ERROR,
+                "cannot read the pool's other-config for a recovery of %s another master left unfinished: %s", label,
+                err.message);
+        return;
+    }
+    if (json_object_object_get_ex(oc, key, &value) && (one = json_object_new_object())) {
+        json_object_object_add(one, key, json_object_get(value));
+        foreign_plans(d, one, true);
+        json_object_put(one);
+    }
+    json_object_put(oc);
+}
+
 /* Write the plan down before a step that resets the host's VMs in XAPI
  * (recovery.c): in the state directory, for this daemon's next life, and
- * in the pool database, for the next master; a plan that cannot be written
- * is no reason to stop. */
+ * in the pool database, for the next master, once a plan in flight there is
+ * taken up; a plan that cannot be written is no reason to stop. */
 static void keep_plan(hafenced *d, const peer *p, const vm_list *vms, const char *label)
 {
     hfc_error err = {0};
-    char *plan = recovery_plan_json(d, p->uuid, vms), key[UUID_TEXT + 32];
+    char *plan, key[UUID_TEXT + 32];
+    take_up_plan(d, p->uuid, label);
+    plan = recovery_plan_json(d, p->uuid, vms);
     if (!recovery_save(d, p->uuid, plan, &err))
         hfc_log(HF_LOG_ERROR,
                 "cannot write down the recovery of %s: %s; should this daemon die before its VMs are started, "
@@ -694,7 +723,7 @@ void act_fence(hafenced *d, peer *p)
     bool was_master = p->failed_as_master || strcmp(p->uuid, d->view.master) == 0;
     bool must_promote = was_master && strcmp(d->view.master, d->self) != 0;
     bool pool_method = hfc_topology_can(d->dc.topology, HF_CAP_VIA_POOL_MASTER);
-    bool fenced, promoted = false, planned = false;
+    bool fenced, promoted = false, planned = false, kept = false;
     vm_list vms = {0};
     hfc_error err = {0};
     host_label(d, p->uuid, label, sizeof label);
@@ -716,8 +745,10 @@ void act_fence(hafenced *d, peer *p)
         if (!recovery_plan(d, p->uuid, step_deadline(d), &vms, &err))
             hfc_log(HF_LOG_ERROR, "cannot read the VMs of %s: %s", label, err.message);
     }
-    if (pool_method && fenced_vms_restart(d, was_master))
+    if (pool_method && fenced_vms_restart(d, was_master)) {
         keep_plan(d, p, &vms, label);
+        kept = true;
+    }
     fenced = fence_peer(d, p, label, was_master, p->off_since_fence);
     if (!fenced && *d->stop) {
         /* a fence cancelled because the daemon stops is no verdict on the
@@ -728,7 +759,10 @@ void act_fence(hafenced *d, peer *p)
         return;
     }
     if (!fenced) {
-        forget_plan(d, p->uuid);
+        /* only this fence's own plan: one another master left stays for
+         * act_adopt_recoveries */
+        if (kept)
+            forget_plan(d, p->uuid);
         if (was_master) {
             vm_list_free(&vms);
             self_fence(d, "could not fence the unreachable master");
@@ -760,8 +794,10 @@ void act_fence(hafenced *d, peer *p)
         hfc_log(HF_LOG_ERROR, "cannot read the VMs of %s: %s", label, err.message);
     /* the pool method's fence was the marking itself */
     if (!pool_method || !fenced) {
-        if (fenced_vms_restart(d, was_master))
+        if (fenced_vms_restart(d, was_master)) {
             keep_plan(d, p, &vms, label);
+            kept = true;
+        }
         if (!mark_dead(d, p, label)) {
             start_reset_part(d, p, &vms, label);
             forget_plan(d, p->uuid);
@@ -775,7 +811,7 @@ void act_fence(hafenced *d, peer *p)
     else
         start_vms(d, p, &vms, label);
     /* a daemon stopped amid the starts leaves the plan to the next one */
-    if (!*d->stop)
+    if (kept && !*d->stop)
         forget_plan(d, p->uuid);
     vm_list_free(&vms);
     view_reader_poke(d->reader);

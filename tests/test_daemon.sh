@@ -81,11 +81,12 @@ hasnt "fence" "$(lab_history 3 | jq -r .action)" "  ... (neither of them)"
 has "peer-failed" "$(lab_history 1 | jq -r .action)" "  ... the failure, the decision and the VMs are in the history"
 has "fence: master may fence" "$(actions 1 decision)" "  ... the decision with its reason"
 check "  ... logged by the daemon with the host names" grep -q "xs3 .*failed: 3 checks 1 s apart unanswered (XAPI_COUNT=2 retries)" "$LAB/daemon1.log"
-status_pool 1
-json_check "status-pool: host 3 fenced, 2 of 3 live, quorum" ".live_hosts==2 and .quorum and (.peers[] | select(.uuid==\"$U3\") | .state==\"fenced\")"
+# the status is written at the end of the cycle whose fence started the VMs
+fenced_in_status() { "$HAFENCE" status-pool --state-dir "$LAB/state1" --json | jq -e ".live_hosts==2 and .quorum and (.peers[] | select(.uuid==\"$U3\") | .state==\"fenced\")"; }
+check "status-pool: host 3 fenced, 2 of 3 live, quorum" lab_wait 10 fenced_in_status
 PROM=$LAB/textfile/hafence.prom
 check "metrics: host 1 counts the fence (HAFENCE_METRICS_FILE)" lab_wait 20 grep -q '^hafence_events_total{action="fence",result="ok",method="IPMI"} 1$' "$PROM"
-has 'hafence_peer_state{peer="'"$U3"'",name="xs3",state="fenced"} 1' "$(cat "$PROM")" "  ... host 3's state: fenced"
+check "  ... host 3's state: fenced" lab_wait 10 grep -qF 'hafence_peer_state{peer="'"$U3"'",name="xs3",state="fenced"} 1' "$PROM"
 has 'hafence_role{role="master"} 1' "$(cat "$PROM")" "  ... this host's role"
 has "hafence_quorum 1" "$(cat "$PROM")" "  ... the quorum"
 # every fence counted, whatever its result (a slow run may see a first try fail)

@@ -122,6 +122,28 @@ sleep 4 # four passes more
 is 1 "$(grep -c 'hafenced pid 4343' "$LAB/history1.jsonl")" "  ... and not taken again every pass"
 is 1 "$(started vm3-1)" "  ... vm3-1, running already, not started again"
 
+# ---- a fence of a host whose recovery another master left in flight ---------------------
+# The master that fenced host 3 (host 2, before it handed over) reset vm3-1
+# and died before it started it; the plan in the pool names vm3-1.  This
+# master's view is stale (pool.get_record fails: the cached view, with
+# which it adopts nothing) and host 3, still enabled, is fenced again: the
+# plan it writes under the same key must not make vm3-1 forgotten.
+view_cached() { jq -e '.view_cached' "$LAB/state1/status.json"; }
+new_lab plan-in-flight 3 2 GLOBAL_VM_HA=1
+mkdir -p "$LAB/control/fail" && echo 1000000 > "$LAB/control/fail/pool.get_record"
+check "a master whose pool view is the cached one (pool.get_record fails)" lab_wait 20 view_cached
+check "  ... vm3-1 halted, resident nowhere, as a marking leaves it" \
+    lab_xapi 1 VM.hard_shutdown "$(lab_xapi 1 VM.get_by_name_label vm3-1 | jq -r '.[0]')"
+lab_xapi 1 pool.add_to_other_config "$(lab_pool_ref 1)" "hafence-recovery-$U3" "$(jq -cn --arg h "$U3" --arg b "$U2" \
+    --arg u "$(pool_vm_uuid 3 1)" --arg r "$(vm_ref "$(pool_vm_uuid 3 1)")" \
+    '{host: $h, by: $b, written_ms: (now * 1000 | floor), pid: 4545, vms: [{uuid: $u, ref: $r, name: "vm3-1"}], appliances: []}')" >/dev/null
+lab_host_die 3
+check "  ... fences host 3, for which another master left a recovery in the pool" lab_wait 20 fenced_by 1 "$U3"
+check "  ... starts the VM that master reset and did not start (vm3-1)" lab_wait 30 started_once vm3-1
+check "  ... and the one still resident on host 3 (vm3-2)" lab_wait 30 started_once vm3-2
+has "that hafenced pid 4545 on the master xs2 " "$(actions 1 vm-resume)" "  ... the history says whose recovery it took up"
+check "  ... no plan is left in the pool" lab_wait 10 no_plans_left
+
 # a plan from before this host rebooted is no recovery in flight: named, not acted on
 new_lab stale-plan 3 2 GLOBAL_VM_HA=1
 lab_daemon_stop 1
