@@ -794,17 +794,22 @@ void act_fence(hafenced *d, peer *p)
         hfc_log(HF_LOG_ERROR, "cannot read the VMs of %s: %s", label, err.message);
     /* the pool method's fence was the marking itself */
     if (!pool_method || !fenced) {
+        bool marked;
         if (fenced_vms_restart(d, was_master)) {
             keep_plan(d, p, &vms, label);
             kept = true;
         }
-        if (!mark_dead(d, p, label)) {
+        marked = mark_dead(d, p, label);
+        p->marked_ms = hf_now_ms();
+        if (!marked) {
             start_reset_part(d, p, &vms, label);
-            forget_plan(d, p->uuid);
+            if (kept)
+                forget_plan(d, p->uuid);
             vm_list_free(&vms);
             return;
         }
-    }
+    } else
+        p->marked_ms = hf_now_ms(); /* the pool method's fence was the marking */
     if (!fenced_vms_restart(d, was_master))
         hafenced_record(d, HF_LOG_WARNING, p->uuid, "vm-start", "skipped", false, 0,
                         "SLAVE_HA=0: the promoted slave does not start the old master %s's VMs", label);

@@ -135,7 +135,7 @@ static void sync_peers(hafenced *d)
             hfc_peer_watch_init(&p->watch);
         }
         p->seen = true;
-        if (p->phase == PEER_FENCED && ph->enabled && !d->view.cached) {
+        if (p->phase == PEER_FENCED && ph->enabled && !d->view.cached && d->view.asked_ms > p->marked_ms) {
             char label[512];
             hfc_log(HF_LOG_WARNING, "%s is enabled in the pool again: watching it",
                     host_label(d, p->uuid, label, sizeof label));

@@ -153,6 +153,7 @@ typedef struct pool_view {
     char master[UUID_TEXT];
     char autopromote[UUID_TEXT]; /* "" when none is chosen */
     int64_t read_ms;             /* wall clock of the XAPI read */
+    int64_t asked_ms;            /* monotonic clock when that read began (0: loaded from the cache) */
     bool cached;                 /* from the state directory, XAPI did not answer */
     bool native_ha;              /* pool.ha_enabled: XenServer's own HA runs the pool */
     /* the pool's other-config (the HA switch, HA-Lizard's HA_<KEY>
@@ -281,6 +282,10 @@ typedef struct peer {
     /* it was the pool master when it failed: it stays the old master (fenced
      * with off, SLAVE_HA) after this host took over, until it answers again */
     bool failed_as_master;
+    /* monotonic clock once this host's marking (disabled, declared dead)
+     * was tried: a view read before it says nothing of the host coming
+     * back (its "enabled" is from before the marking) */
+    int64_t marked_ms;
     bool seen; /* still in the pool view */
 } peer;
 

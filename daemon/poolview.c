@@ -102,6 +102,7 @@ bool pool_view_read(xapi *x, pool_view *out, int64_t deadline_ms, hfc_error *err
     pool_view v = {0};
     bool ok = false;
 
+    v.asked_ms = hf_now_ms();
     if (!pool_ref(x, pref, sizeof pref, deadline_ms, err))
         return false;
     if (xapi_failed(xapi_call1(x, "pool.get_record", pref, &pool, deadline_ms, &reply), &reply, err) ||
