@@ -576,11 +576,13 @@ static int run_requests(cli *c, setup *s, hfc_action action, json_object *collec
         reqs[i].console_fd = STDOUT_FILENO;
     }
     char who_buf[256];
-    orphan_scope orphan = {c, s, reqs, start, cli_requested_by(c, who_buf, sizeof who_buf)};
+    orphan_scope orphan = {c, s, reqs, start, NULL};
     if (action == HFC_ACTION_CONSOLE)
         fflush(stdout);
     progress_line progress = {hfc_action_name(action), who_of(s, 0), hf_now_ms(), 0};
     if (!c->no_history && is_fence_action(action)) {
+        /* the user's name (a passwd lookup) only where it is recorded */
+        orphan.who = cli_requested_by(c, who_buf, sizeof who_buf);
         c->engine.on_orphan = record_orphan;
         c->engine.orphan_arg = &orphan;
     }
