@@ -808,8 +808,9 @@ void act_fence(hafenced *d, peer *p)
             vm_list_free(&vms);
             return;
         }
-    } else
+    } else {
         p->marked_ms = hf_now_ms(); /* the pool method's fence was the marking */
+    }
     if (!fenced_vms_restart(d, was_master))
         hafenced_record(d, HF_LOG_WARNING, p->uuid, "vm-start", "skipped", false, 0,
                         "SLAVE_HA=0: the promoted slave does not start the old master %s's VMs", label);
