@@ -22,9 +22,14 @@
  *    hosts) suspends its HA and reboots once: it cannot tell a dead master
  *    from its own isolation, and a master that is alive must not meet a
  *    second master.
- *  - A tie broken by the vote (the two-host split is one) can be won by
- *    both halves: the master fences at once, the autopromote slave waits a
- *    delay and checks again, so one side wins.
+ *  - The master goes first: it fences at once, the autopromote slave waits
+ *    a delay and checks the master again, so that one side wins wherever
+ *    both may fence each other.  A tie broken by the vote (the two-host
+ *    split is one) can be won by both halves; so can a partial partition
+ *    of three hosts or more (master and slave cut from each other, each
+ *    with a majority through the others), and without
+ *    FENCE_QUORUM_REQUIRED any split can.  The slave cannot tell these
+ *    from a dead master, so it always waits.
  *  - FENCE_REBOOT_LONE_HOST: a master that sees no peer in a pool of three
  *    or more reboots instead of fencing (it is the isolated one); in a pool
  *    of two, it reboots when it sees no peer and has no quorum (1.8.9: the
@@ -126,13 +131,17 @@ hfc_decision hfc_decide(const hfc_situation *s, char *reason, size_t size)
         }
         return HFC_DECIDE_NOTHING;
     }
-    /* both halves of a tie (a two-host pool's split) can win with the
-     * heuristic vote: the master goes first, the slave gives it time, then
-     * looks again */
-    if (cfg->fence_quorum_required && !majority && s->role == HFC_ROLE_AUTOPROMOTE && !s->waited)
+    /* the master may have its own quorum against this host (a tie both
+     * halves win with the vote, a partial partition where each reaches a
+     * majority through the others): the master goes first, the slave gives
+     * it time, then looks again */
+    if (s->role == HFC_ROLE_AUTOPROMOTE && !s->waited)
         return decided(HFC_DECIDE_WAIT, reason, size,
                        "%s: the slave waits before fencing the master, and checks it again",
-                       voters == 2 ? "two-host pool" : "a tie broken by the heuristic vote");
+                       voters == 2                   ? "two-host pool"
+                       : !cfg->fence_quorum_required ? "no quorum required, the master may fence this host too"
+                       : !majority                   ? "a tie broken by the heuristic vote"
+                                                     : "the master may reach a majority without this host");
     return decided(HFC_DECIDE_FENCE, reason, size, "%s may fence: %lld of %lld %shosts live%s%s",
                    hfc_role_name(s->role), s->live_hosts, voters, voters < s->pool_size ? "enabled " : "",
                    heuristic_vote ? ", heuristic vote pass" : "",

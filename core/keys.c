@@ -168,7 +168,7 @@ static const hfc_key_def keys[] = {
     {"POST_VERSION", HFC_KEY_BOOL, 0, 1, "1", "tell HA-Lizard's developer the installed version", false,
      "hafence reports nothing to anyone"},
     /* ---- hafenced's own ---- */
-    {"HAFENCE_SPLIT_DELAY", HFC_KEY_INT, 0, 600, "5", "s the slave of a tie waits before fencing the master", true,
+    {"HAFENCE_SPLIT_DELAY", HFC_KEY_INT, 0, 600, "5", "s the autopromote slave waits before fencing the master", true,
      NULL},
     {"HAFENCE_REBOOT_COMMAND", HFC_KEY_COMMAND, 0, 0, "systemctl reboot --force", "the self-fence's reboot", true,
      NULL},

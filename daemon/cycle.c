@@ -353,7 +353,7 @@ long long split_wait_s(const hafenced *d)
     return d->dc.ds.split_delay + (levels > 1 ? d->dc.ds.fence_timeout * (levels - 1) / levels : 0);
 }
 
-/* The slave of a two-host pool gives the master its head start, then
+/* The autopromote slave gives the master its head start, then
  * looks again: the peer that answers now was not dead. */
 static bool still_failed_after_split_delay(hafenced *d, peer *p)
 {
@@ -369,7 +369,7 @@ static bool still_failed_after_split_delay(hafenced *d, peer *p)
     probe_peers(&d->dc, &address, 1, probe_timeout_ms(d), &r);
     if (r.icmp && r.tcp) {
         hafenced_record(d, HF_LOG_WARNING, p->uuid, "decision", "nothing", false, 0,
-                        "%s answers again after the two-host split delay (%lld s): not fenced (%s)",
+                        "%s answers again after the split delay (%lld s): not fenced (%s)",
                         host_label(d, p->uuid, label, sizeof label), wait, r.why);
         hfc_peer_watch_init(&p->watch);
         hfc_peer_observe(&p->watch, true, &d->dc.settings, hf_now_ms());

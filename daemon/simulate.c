@@ -87,7 +87,7 @@ static json_object *simulate(hafenced *d, const char *name)
     decision = hfc_decide(&s, reason, sizeof reason);
     add_decision(o, "now", decision, reason);
     if (decision == HFC_DECIDE_WAIT) {
-        /* the two-host slave's second look, the peer still failed */
+        /* the autopromote slave's second look, the peer still failed */
         hfc_decision later;
         char why[512];
         s.waited = true;

@@ -328,7 +328,7 @@ lab_wait 20 sh -c "jq -e '.role==\"autopromote slave\"' '$LAB/state2/status.json
 kill "$(cat "$LAB/xapi1.pid")"
 lab_wait 20 sh -c "jq -e -s 'map(select(.action==\"decision\" and .result==\"wait\")) | length == 1' '$LAB/history2.jsonl'"
 lab_xapi_start 1
-check "the master answers again within the delay: not fenced" lab_wait 30 grep -q "answers again after the two-host split delay" "$LAB/daemon2.log"
+check "the master answers again within the delay: not fenced" lab_wait 30 grep -q "answers again after the split delay" "$LAB/daemon2.log"
 is 1 "$(lab_power 1)" "  ... its chassis is on"
 
 # ---- systemd: READY=1 and the watchdog ------------------------------------------------------------

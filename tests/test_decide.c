@@ -47,7 +47,15 @@ static const row rows[] = {
     {"3 hosts, 1 live, heuristic fails", "", M, false, 3, 1, F, false, false, HFC_DECIDE_NOTHING, "no quorum"},
     {"3 hosts, 1 live, heuristic unknown", "", M, false, 3, 1, U, false, false, HFC_DECIDE_NOTHING, "no quorum"},
     {"autopromote without quorum", "", A, true, 3, 1, F, false, false, HFC_DECIDE_SELF_FENCE, "suspend HA"},
-    {"autopromote with quorum", "", A, true, 3, 2, U, false, false, HFC_DECIDE_FENCE, "autopromote slave may fence"},
+    /* a partial partition (master and slave cut, each 2 of 3 through the
+     * third host) gives both a majority: the slave gives the master its
+     * head start even then (campaign 3, n3-random-093: a mutual fence) */
+    {"autopromote with quorum waits first", "", A, true, 3, 2, U, false, false, HFC_DECIDE_WAIT,
+     "the master may reach a majority without this host"},
+    {"autopromote with quorum, after its wait", "", A, true, 3, 2, U, false, true, HFC_DECIDE_FENCE,
+     "autopromote slave may fence"},
+    {"autopromote, quorum not required: waits first", "FENCE_QUORUM_REQUIRED=0", A, true, 3, 1, F, false, false,
+     HFC_DECIDE_WAIT, "no quorum required"},
     {"heuristics off: the vote does not count", "FENCE_USE_IP_HEURISTICS=0", M, false, 3, 1, P, false, false,
      HFC_DECIDE_NOTHING, "no quorum"},
     {"quorum not required", "FENCE_QUORUM_REQUIRED=0", M, false, 3, 1, F, false, false, HFC_DECIDE_FENCE, "may fence"},
@@ -81,7 +89,8 @@ static const row rows[] = {
     {"4 hosts, 2 live, no heuristic", "", M, false, 4, 2, F, false, false, HFC_DECIDE_NOTHING, "no heuristic vote"},
     {"4 hosts, autopromote in a tie waits", "", A, true, 4, 2, P, false, false, HFC_DECIDE_WAIT, "tie broken"},
     {"4 hosts, autopromote after the wait", "", A, true, 4, 2, P, false, true, HFC_DECIDE_FENCE, "tie-break"},
-    {"4 hosts, 3 live: no wait", "", A, true, 4, 3, U, false, false, HFC_DECIDE_FENCE, "3 of 4"},
+    {"4 hosts, 3 live: waits too", "", A, true, 4, 3, U, false, false, HFC_DECIDE_WAIT, "majority"},
+    {"4 hosts, 3 live, after the wait", "", A, true, 4, 3, U, false, true, HFC_DECIDE_FENCE, "3 of 4"},
     {"5 hosts, 2 live, no heuristic", "", M, false, 5, 2, F, false, false, HFC_DECIDE_NOTHING, "no quorum"},
     /* the lone master */
     {"lone master reboots", "FENCE_REBOOT_LONE_HOST=1", M, false, 3, 1, P, false, false, HFC_DECIDE_SELF_FENCE,

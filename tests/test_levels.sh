@@ -160,8 +160,8 @@ has "level 1 IPMI (ipmi) 127.0.0.1:$(cat "$LAB/bmcs/bmc2/port"): ready (status" 
 has "level 2 PDU_B (snmp-pdu) 127.0.0.1:2: ready" "$out" "  ... level 2"
 has "VMs         1 would start on xs1, xs3: vm2-1" "$out" "  ... the VMs HA manages (GLOBAL_VM_HA=0: the flagged one) and where"
 simulate 2 xs1 --json
-json_check "simulate the master on the autopromote slave: fence (table: autopromote, master failed, quorum)" \
-    '.now.decision=="fence" and .peer_is_master and .fence_action=="off" and .live_hosts==2'
+json_check "simulate the master on the autopromote slave: wait, then fence (table: autopromote, master failed, quorum)" \
+    '.now.decision=="wait" and .after_wait.decision=="fence" and .wait_s > 0 and .peer_is_master and .fence_action=="off" and .live_hosts==2'
 simulate 3 xs2 --json
 json_check "simulate on a plain slave: nothing (table: a slave never fences)" '.now.decision=="nothing" and .role=="slave"'
 simulate 1 xs9

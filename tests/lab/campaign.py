@@ -184,7 +184,7 @@ class Topology:
             return out  # phases after a master's fence are not modelled
         candidates = [s for s in range(2, n + 1) if s not in self.maintenance and s not in self.fenced]
         master_acts = self.acts(m) and self.quorum(m)
-        # the master goes first; the autopromote slave of a tie waits, and
+        # the master goes first; the autopromote slave waits, and
         # is fenced meanwhile (a majority cannot be on both sides)
         master_fences_ap = master_acts and ap in candidates and not self.reaches(m, ap) and self.fenceable(ap)
         ap_fences_master = (self.acts(ap) and not self.reaches(ap, m) and self.quorum(ap)
@@ -204,11 +204,11 @@ class Topology:
     def race(self):
         """(master, autopromote slave) when each may fence the other: cut
         from each other, each with a quorum through the others (a partial
-        partition).  The master's fence is expected; the slave's may come
-        first (the master's first fence level dead or slow), and then the
-        master, off, fences nobody.  Never both: the mutual-fence rule.
-        Three hosts or more: in a two-host pool the slave waits its split
-        delay, so that the master goes first, and anything else is a miss."""
+        partition).  The master's fence is expected: the slave waits its
+        split delay first.  The slave's may still come first (the master's
+        fence slower than that head start), and then the master, off,
+        fences nobody.  Never both: the mutual-fence rule.  Three hosts or
+        more: a two-host pool has no partial partition."""
         m, ap = MASTER, AUTOPROMOTE
         if self.n < 3 or m in self.fenced or m in self.maintenance or ap in self.maintenance or ap in self.fenced:
             return None
