@@ -27,6 +27,16 @@ slave's XAPI forwards every call made there to its master (logged in with
 session.slave_login and the pool secret of --pool-secret, as slaves do), so
 that a client on any host needs no password.
 
+CONTROL/domains/<host-uuid> (with --control) is what runs on each host,
+the hypervisor's truth beside the database: one VM uuid a line, written by
+the master that starts or stops a VM there (a host's own XAPI writes its
+file at start-up from --pool when there is none; the lab's power-off empties
+it).  A new master resynchronises its database from it, as xapi's start-up
+(dbsync) does: its own VMs at pool.emergency_transition_to_master, each
+live slave it can reach at pool.recover_slaves (a real slave does it when
+it reconnects, a moment later): the VMs there run there, and a VM the
+database puts on that host and that does not run there is halted.
+
 --replicate (with --control): the master writes its database to
 CONTROL/db.json after every call that changes it, and a slave that takes
 over with pool.emergency_transition_to_master starts from that copy, as a
@@ -35,6 +45,7 @@ Without it a new master starts from --pool, the database of a pool whose
 last backup predates the faults.
 """
 import argparse
+import fcntl
 import json
 import os
 import signal
@@ -319,6 +330,70 @@ class Api:
             json.dump(db, f)
         os.rename(path + ".tmp", path)
 
+    # ---- what runs where (CONTROL/domains) -------------------------------
+    def domains_path(self, host_uuid):
+        return os.path.join(self.control, "domains", host_uuid)
+
+    def domains_read(self, host_uuid):
+        """The VM uuids running on a host, or None when nothing is known."""
+        try:
+            with open(self.domains_path(host_uuid)) as f:
+                return set(f.read().split())
+        except OSError:
+            return None
+
+    def domains_change(self, host_ref, add=(), remove=()):
+        """A VM started (add) or stopped (remove) on a host: its domains
+        file, under a lock, as two masters of a split pool may write it."""
+        if not self.control or host_ref not in self.pool.objects["host"]:
+            return
+        host_uuid = self.pool.objects["host"][host_ref]["uuid"]
+        os.makedirs(os.path.join(self.control, "domains"), exist_ok=True)
+        with open(os.path.join(self.control, "domains", ".lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            running = (self.domains_read(host_uuid) or set()) | set(add)
+            running -= set(remove)
+            path = self.domains_path(host_uuid)
+            with open(path + ".tmp", "w") as f:
+                f.write("".join(u + "\n" for u in sorted(running)))
+            os.rename(path + ".tmp", path)
+
+    def domains_init(self):
+        """This host's own domains file at start-up, from the database,
+        unless the lab already keeps one (a host powered back on runs
+        nothing)."""
+        if not self.control or not self.self_uuid or self.domains_read(self.self_uuid) is not None:
+            return
+        try:
+            ref = self.pool.host_by_uuid(self.self_uuid)
+        except Failure:
+            return
+        self.domains_change(ref, add=[self.pool.objects["VM"][v]["uuid"]
+                                      for v in self.pool.objects["host"][ref]["resident_VMs"]
+                                      if not self.pool.objects["VM"][v]["is_control_domain"]])
+
+    def resync_host(self, host_ref):
+        """The database brought up to date with what runs on a host, as
+        xapi's dbsync does when that host's xapi (re)connects."""
+        h = self.pool.objects["host"][host_ref]
+        running = self.domains_read(h["uuid"]) if self.control else None
+        if running is None:
+            return
+        for vref, vm in self.pool.objects["VM"].items():
+            if vm["is_control_domain"]:
+                continue
+            if vm["uuid"] in running and vm["resident_on"] != host_ref:
+                old = vm["resident_on"]
+                if old in self.pool.objects["host"] and vref in self.pool.objects["host"][old]["resident_VMs"]:
+                    self.pool.objects["host"][old]["resident_VMs"].remove(vref)
+                vm["power_state"] = "Paused" if vm["power_state"] == "Paused" else "Running"
+                vm["resident_on"] = host_ref
+                h["resident_VMs"].append(vref)
+                self.record("  resync: VM runs here", [vm["name_label"], h["name_label"]])
+            elif vm["uuid"] not in running and vm["resident_on"] == host_ref and vm["power_state"] != "Halted":
+                self.halt_vm(vref)
+                self.record("  resync: VM not running", [vm["name_label"], h["name_label"]])
+
     def master_address(self):
         """The master a slave names: CONTROL/master once a slave took over
         (its emergency transition wrote it, as recover_slaves tells real
@@ -396,14 +471,28 @@ class Api:
         pref = next(iter(self.pool.objects["pool"]))
         if self.self_uuid:
             self.pool.objects["pool"][pref]["master"] = self.pool.host_by_uuid(self.self_uuid)
+            self.resync_host(self.pool.objects["pool"][pref]["master"])
         return ""
 
     def m_pool__recover_slaves(self, session):
         """The live slaves, told about their new master."""
         pref = next(iter(self.pool.objects["pool"]))
         master = self.pool.objects["pool"][pref]["master"]
-        return [ref for ref, h in self.pool.objects["host"].items()
-                if ref != master and self.pool.get("host_metrics", h["metrics"])["live"]]
+        slaves = [ref for ref, h in self.pool.objects["host"].items()
+                  if ref != master and self.pool.get("host_metrics", h["metrics"])["live"]]
+        for ref in slaves:
+            if self.reaches(self.pool.objects["host"][ref]["address"]):
+                self.resync_host(ref)
+        return slaves
+
+    def reaches(self, address):
+        """A slave reconnects (and resynchronises) only if it can reach its
+        new master: a hung host's link is down in the lab (bounded)."""
+        try:
+            socket.create_connection((address, self.port), timeout=1).close()
+            return True
+        except OSError:
+            return False
 
     # ---- host -------------------------------------------------------------
     def m_host__get_all(self, session):
@@ -471,6 +560,7 @@ class Api:
             rvms = self.pool.objects["host"][host]["resident_VMs"]
             if vref in rvms:
                 rvms.remove(vref)
+            self.domains_change(host, remove=[vm["uuid"]])
         vm["power_state"] = "Halted"
         vm["resident_on"] = "OpaqueRef:NULL"
 
@@ -550,6 +640,7 @@ class Api:
                 vm["power_state"] = "Paused" if paused else "Running"
                 vm["resident_on"] = host
                 self.pool.objects["host"][host]["resident_VMs"].append(v)
+                self.domains_change(host, add=[vm["uuid"]])
                 self.record("  appliance started VM", [vm["name_label"], "order", order])
             delay = max(int(self.pool.get("VM", v)["start_delay"]) for v in group)
             if n + 1 < len(orders) and delay > 0:
@@ -596,6 +687,7 @@ class Api:
         vm["power_state"] = "Paused" if start_paused else "Running"
         vm["resident_on"] = host
         self.pool.objects["host"][host]["resident_VMs"].append(ref)
+        self.domains_change(host, add=[vm["uuid"]])
         return ""
 
     def m_message__create(self, session, name, priority, cls, obj_uuid, body):
@@ -622,6 +714,7 @@ class Api:
         vm["power_state"] = "Paused" if start_paused else "Running"
         vm["resident_on"] = host
         h["resident_VMs"].append(ref)
+        self.domains_change(host, add=[vm["uuid"]])
         return ""
 
     def m_VM__hard_reboot(self, session, ref):
@@ -687,6 +780,7 @@ def main():
     secret = open(a.pool_secret).read().strip() if a.pool_secret else None
     api = Api(Pool(state, not a.no_declare_dead), a.user, password, a.log, a.slave_of, a.self_uuid, a.control,
               a.bind, secret, a.replicate)
+    api.domains_init()
     # SIGUSR1: stop answering / answer again, as a hung XAPI
     signal.signal(signal.SIGUSR1, lambda *_: api.hanging.clear() if api.hanging.is_set() else api.hanging.set())
 

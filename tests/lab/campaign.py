@@ -306,7 +306,7 @@ class Run:
             # or for the whole watch when nothing should happen; a
             # self-fence may first wait out a fence that times out
             # a fence to expect may first spend a dead level's share of
-            # HAFENCE_FENCE_TIMEOUT, a two-host slave waits that share too,
+            # HAFENCE_FENCE_TIMEOUT, the autopromote slave waits that share too,
             # and a self-fence follows a whole failed walk (the watch ends
             # as soon as what is expected happened)
             selfs = Topology(self.n, self.faults).expected_self_fences()[0]
@@ -736,6 +736,15 @@ def scripted(sizes):
             # started by the next master, from the plan kept in the pool
             runs.append(("n%d-master-crash-between-starts" % n, n, [("crash", n), ("at", 1, "vm-start"), ("crash", 1)],
                          dict(two_start_groups(n), LAB_XAPI_REPLICATE="1")))
+        if n >= 5:
+            # the master dies after it recovered a slave, and the next one
+            # takes over from a database older than those starts (none
+            # reached the slaves): what runs where comes from the hosts
+            # (XAPI's resync of its own VMs and of each slave that
+            # reconnects), never from the stale records, or the recovered
+            # VMs start a second time (campaign 3, n5-random-041)
+            runs.append(("n%d-master-crash-after-recovery-stale-db" % n, n,
+                         [("crash", n), ("wait-fenced", n), ("crash", 1)]))
         if n == 5:
             runs += [("n5-two-slaves-crash", 5, [("crash", 4), ("crash", 5)]),
                      ("n5-three-slaves-crash", 5, [("crash", 3), ("crash", 4), ("crash", 5)]),
@@ -778,7 +787,8 @@ SHORT = {
     "n3-slow-link-slave-crash", "n3-flapping-slave", "n3-master-daemon-killed-mid-fence",
     "n3-new-master-killed-mid-vm-starts", "n3-master-daemon-killed-between-starts", "n3-master-daemon-stopped-20s", "n3-master-disk-full-slave-crash",
     "n3-slave-crash-bmc-slow-6s", "n3-slave-crash-bmc-flaky", "n5-second-crash-during-fence",
-    "n5-split-2-3", "n5-three-failures-in-turn", "n5-master-crash-between-starts", "n5-partial-cut-master-last", "n2-master-crash-takeover-fails",
+    "n5-split-2-3", "n5-three-failures-in-turn", "n5-master-crash-between-starts",
+    "n5-master-crash-after-recovery-stale-db", "n5-partial-cut-master-last", "n2-master-crash-takeover-fails",
 }
 
 

@@ -247,6 +247,7 @@ power() { # I 0|1: the host's BMC switched its power
         host_stop "$i"
         ip -n "$(ns "$i")" link set eth0 down 2>/dev/null
         echo 0 > "$DIR/control/live/$(uuid "$i")"
+        mkdir -p "$DIR/control/domains"; : > "$DIR/control/domains/$(uuid "$i")"  # off: its VMs are gone
         echo "$(date +%s%3N) power 0" >> "$DIR/h$i/power.log"
     else
         ip -n "$(ns "$i")" link set eth0 up 2>/dev/null
@@ -259,6 +260,7 @@ power() { # I 0|1: the host's BMC switched its power
 reboot_host() { # I: the daemon's self-fence runs this; the host comes back
     i=$1
     echo "$(date +%s%3N) reboot" >> "$DIR/h$i/reboots"
+    mkdir -p "$DIR/control/domains"; : > "$DIR/control/domains/$(uuid "$i")"  # a reboot ends its VMs
     # out of the daemon's process group, or stopping the host stops us too
     ip netns exec "${P}sw" setsid sh -c "sleep 0.2; '$here/lab.sh' stop '$DIR' $i; sleep 1; '$here/lab.sh' start '$DIR' $i" \
         >/dev/null 2>&1 < /dev/null &

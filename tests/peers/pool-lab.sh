@@ -122,6 +122,7 @@ lab_host_die() {
     kill "$(cat "$LAB/xapi$lab_i.pid")" 2>/dev/null
     lab_daemon_stop "$lab_i"
     echo 0 > "$LAB/control/live/$(lab_uuid "$lab_i")"
+    mkdir -p "$LAB/control/domains"; : > "$LAB/control/domains/$(lab_uuid "$lab_i")"  # its VMs died with it
 }
 
 # lab_wait SECONDS COMMAND...: poll until COMMAND succeeds.  SECONDS is what
