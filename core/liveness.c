@@ -56,31 +56,83 @@ const char *hfc_peer_state_name(hfc_peer_state state)
     }
 }
 
-/* One host's connection under way: its addresses, the one tried now. */
+/* One host's connection under way: its addresses, the one tried now and
+ * the connects in flight to it.  A SYN lost on a lossy link is sent again
+ * by the kernel only after a second (TCP's first retransmission timeout),
+ * later than a check's timeout: the probe sends its own fresh SYNs meanwhile,
+ * HFC_TCP_PROBE_TRIES in all, spread over the timeout, as the ICMP probe
+ * sends its echoes.  A healthy host answers the first at once; behind a
+ * link that loses 30 % of the packets each way, the connect fails one
+ * check in eight rather than one in two, and a peer is not fenced for its
+ * link's bad luck (campaign 3, n5-lossy-30-master). */
 typedef struct tcp_try {
     struct addrinfo *list, *next;
-    int fd; /* the connect in flight; -1: none (done, or not begun) */
+    const struct addrinfo *current; /* the address tried now, NULL: done */
+    int fd[HFC_TCP_PROBE_TRIES];    /* connects in flight to it, -1: none */
+    int sent;                       /* connects begun to it */
+    int64_t begun_ms;               /* the first of them */
     int error;
 } tcp_try;
 
-/* Start a connect to the host's next address; false when none is left. */
-static bool tcp_try_next(tcp_try *t)
+static int tcp_in_flight(const tcp_try *t)
 {
-    while (t->next) {
-        const struct addrinfo *a = t->next;
-        t->next = a->ai_next;
-        if ((t->fd = hf_net_connect_start(a, &t->error)) >= 0)
+    int n = 0;
+    for (int k = 0; k < HFC_TCP_PROBE_TRIES; k++)
+        n += t->fd[k] >= 0;
+    return n;
+}
+
+static void tcp_close_all(tcp_try *t)
+{
+    for (int k = 0; k < HFC_TCP_PROBE_TRIES; k++)
+        if (t->fd[k] >= 0) {
+            close(t->fd[k]);
+            t->fd[k] = -1;
+        }
+}
+
+/* One more connect to the current address, in a free slot. */
+static void tcp_send(tcp_try *t)
+{
+    for (int k = 0; k < HFC_TCP_PROBE_TRIES; k++)
+        if (t->fd[k] < 0) {
+            t->sent++;
+            t->fd[k] = hf_net_connect_start(t->current, &t->error);
+            return;
+        }
+}
+
+/* Start on the host's next address; false when none is left. */
+static bool tcp_try_next(tcp_try *t, int64_t now_ms)
+{
+    tcp_close_all(t);
+    while ((t->current = t->next)) {
+        t->next = t->current->ai_next;
+        t->sent = 0;
+        t->begun_ms = now_ms;
+        tcp_send(t);
+        if (tcp_in_flight(t))
             return true; /* a connect done at once is seen by the poll too */
     }
     return false;
 }
 
+/* When the next fresh connect to the current address is due. */
+static int64_t tcp_resend_at(const tcp_try *t, int64_t timeout_ms)
+{
+    if (!t->current || t->sent >= HFC_TCP_PROBE_TRIES)
+        return INT64_MAX;
+    return t->begun_ms + timeout_ms * t->sent / HFC_TCP_PROBE_TRIES;
+}
+
 void hfc_probe_tcp_all(hfc_tcp_probe *probes, size_t n, const char *port, int64_t timeout_ms)
 {
+    size_t slots = (n ? n : 1) * HFC_TCP_PROBE_TRIES;
     tcp_try *tries = hfc_calloc(n ? n : 1, sizeof *tries);
-    struct pollfd *fds = hfc_calloc(n ? n : 1, sizeof *fds);
-    size_t *which = hfc_calloc(n ? n : 1, sizeof *which);
-    int64_t end = hf_now_ms() + timeout_ms;
+    struct pollfd *fds = hfc_calloc(slots, sizeof *fds);
+    size_t *which = hfc_calloc(slots, sizeof *which);
+    int *slot = hfc_calloc(slots, sizeof *slot);
+    int64_t now = hf_now_ms(), end = now + timeout_ms;
     struct addrinfo hints;
     memset(&hints, 0, sizeof hints);
     hints.ai_socktype = SOCK_STREAM;
@@ -88,7 +140,8 @@ void hfc_probe_tcp_all(hfc_tcp_probe *probes, size_t n, const char *port, int64_
     for (size_t i = 0; i < n; i++) {
         int e = getaddrinfo(probes[i].host, port, &hints, &tries[i].list);
         probes[i].answered = false;
-        tries[i].fd = -1;
+        for (int k = 0; k < HFC_TCP_PROBE_TRIES; k++)
+            tries[i].fd[k] = -1;
         tries[i].error = ETIMEDOUT;
         if (e != 0) {
             snprintf(probes[i].why, sizeof probes[i].why, "%s: %s", probes[i].host, gai_strerror(e));
@@ -96,40 +149,59 @@ void hfc_probe_tcp_all(hfc_tcp_probe *probes, size_t n, const char *port, int64_
             continue;
         }
         tries[i].next = tries[i].list;
-        tcp_try_next(&tries[i]);
+        tcp_try_next(&tries[i], now);
     }
     for (;;) {
         size_t waiting = 0;
-        int64_t left = end - hf_now_ms();
+        int64_t wake = end;
         int got;
+        now = hf_now_ms();
         for (size_t i = 0; i < n; i++) {
-            if (tries[i].fd < 0)
+            tcp_try *t = &tries[i];
+            if (!tcp_in_flight(t))
                 continue;
-            fds[waiting] = (struct pollfd){.fd = tries[i].fd, .events = POLLOUT};
-            which[waiting++] = i;
+            if (tcp_resend_at(t, timeout_ms) <= now) {
+                tcp_send(t);
+                if (!tcp_in_flight(t) && !tcp_try_next(t, now))
+                    continue; /* it could not even begin: the next address */
+            }
+            if (tcp_resend_at(t, timeout_ms) < wake)
+                wake = tcp_resend_at(t, timeout_ms);
+            for (int k = 0; k < HFC_TCP_PROBE_TRIES; k++)
+                if (t->fd[k] >= 0) {
+                    fds[waiting] = (struct pollfd){.fd = t->fd[k], .events = POLLOUT};
+                    which[waiting] = i;
+                    slot[waiting++] = k;
+                }
         }
-        if (!waiting || left <= 0)
+        if (!waiting || now >= end)
             break;
-        got = poll(fds, waiting, (int)left);
+        got = poll(fds, waiting, (int)(wake > now ? wake - now : 0));
         if (got < 0 && errno != EINTR)
             break;
-        for (size_t k = 0; got > 0 && k < waiting; k++) {
-            tcp_try *t = &tries[which[k]];
+        for (size_t w = 0; got > 0 && w < waiting; w++) {
+            tcp_try *t = &tries[which[w]];
+            int *fd = &t->fd[slot[w]];
             bool connected;
-            if (!fds[k].revents)
+            if (!fds[w].revents || *fd < 0)
                 continue;
-            connected = hf_net_connect_done(t->fd, &t->error);
-            close(t->fd);
-            t->fd = -1;
-            if (connected)
-                probes[which[k]].answered = true;
-            else
-                tcp_try_next(t); /* the host's next address, if it has one */
+            connected = hf_net_connect_done(*fd, &t->error);
+            close(*fd);
+            *fd = -1;
+            if (connected) {
+                probes[which[w]].answered = true;
+                tcp_close_all(t);
+                t->current = NULL;
+            } else {
+                /* refused or unreachable: the host answered for this
+                 * address; its next address, if it has one */
+                tcp_try_next(t, hf_now_ms());
+            }
         }
     }
     for (size_t i = 0; i < n; i++) {
-        if (tries[i].fd >= 0) {
-            close(tries[i].fd); /* the deadline passed: no answer */
+        if (tcp_in_flight(&tries[i])) {
+            tcp_close_all(&tries[i]); /* the deadline passed: no answer */
             tries[i].error = ETIMEDOUT;
         }
         if (tries[i].list && probes[i].answered)
@@ -139,6 +211,7 @@ void hfc_probe_tcp_all(hfc_tcp_probe *probes, size_t n, const char *port, int64_
                      tries[i].error == ETIMEDOUT ? "no answer" : strerror(tries[i].error));
         freeaddrinfo(tries[i].list);
     }
+    free(slot);
     free(which);
     free(fds);
     free(tries);

@@ -30,8 +30,11 @@ hfc_peer_state hfc_peer_observe(hfc_peer_watch *watch, bool answered, const hfc_
 const char *hfc_peer_state_name(hfc_peer_state state);
 /* Does each host (a numeric address) accept a TCP connection on port
  * within timeout_ms?  All at once from this thread (non-blocking connects
- * and one poll), each address of a host in turn; answered and why (what
- * happened) are set for each probe. */
+ * and one poll), each address of a host in turn, up to
+ * HFC_TCP_PROBE_TRIES connects to an address that does not answer, spread
+ * over the timeout (a lost SYN is not the host's silence); answered and
+ * why (what happened) are set for each probe. */
+#define HFC_TCP_PROBE_TRIES 3
 typedef struct hfc_tcp_probe {
     const char *host;
     bool answered;

@@ -48,7 +48,8 @@ static void management_port(const daemon_config *dc, char *out, size_t size)
 }
 
 /* The peer probe's parameters for addresses (one, or a list), as every
- * ICMP probe of the peers uses them: two tries within the timeout.  NULL,
+ * ICMP probe of the peers uses them: three tries within the timeout, as
+ * the TCP probe makes three connects (a lost packet is not silence).  NULL,
  * with err, for addresses the plugin refuses. */
 static hf_param *probe_params(const daemon_config *dc, const char *addresses, int64_t timeout_ms, hfc_error *err)
 {
@@ -58,7 +59,7 @@ static hf_param *probe_params(const daemon_config *dc, const char *addresses, in
     snprintf(timeout, sizeof timeout, "%lld", (long long)(timeout_ms > 10 ? timeout_ms : 10));
     hfc_paramset_set(set, "addresses", addresses);
     hfc_paramset_set(set, "timeout_ms", timeout);
-    hfc_paramset_set(set, "tries", "2");
+    hfc_paramset_set(set, "tries", "3");
     params = hfc_params_validate(hfc_plugin_descriptor_of(dc->ping_plugin)->params, set,
                                  hfc_plugin_name(dc->ping_plugin), err);
     hfc_paramset_free(set);

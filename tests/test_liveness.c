@@ -11,6 +11,8 @@
 #include "tests/tap.h"
 
 #include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -106,6 +108,65 @@ TAP_CASE(tcp_probe)
     }
 }
 
+/* ListenOverflows of /proc/net/netstat: the SYNs the kernel dropped on a
+ * full accept queue (this network namespace), or -1. */
+static long long listen_overflows(void)
+{
+    FILE *f = fopen("/proc/net/netstat", "r");
+    char names[4096], values[4096];
+    long long got = -1;
+    if (!f)
+        return -1;
+    while (got < 0 && fgets(names, sizeof names, f) && fgets(values, sizeof values, f)) {
+        char *ns, *vs, *n = strtok_r(names, " \n", &ns), *v = strtok_r(values, " \n", &vs);
+        if (!n || strcmp(n, "TcpExt:") != 0)
+            continue;
+        while ((n = strtok_r(NULL, " \n", &ns)) && (v = strtok_r(NULL, " \n", &vs)))
+            if (strcmp(n, "ListenOverflows") == 0) {
+                got = strtoll(v, NULL, 10);
+                break;
+            }
+    }
+    fclose(f);
+    return got;
+}
+
+/* A SYN lost on the way (a lossy link) is not sent again by the kernel
+ * within a check's timeout (its first retransmission comes after a
+ * second): the probe sends fresh ones.  A listener whose accept queue is
+ * full drops every SYN, and counts each: the lossy link, made exact. */
+TAP_CASE(tcp_probe_lost_syn)
+{
+    int l = socket(AF_INET, SOCK_STREAM, 0), filler = socket(AF_INET, SOCK_STREAM, 0), accepted;
+    struct sockaddr_in a = {0};
+    socklen_t len = sizeof a;
+    char port[16], why[256];
+    long long before, after;
+    bool answered;
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ok(bind(l, (struct sockaddr *)&a, sizeof a) == 0 && listen(l, 0) == 0 &&
+           getsockname(l, (struct sockaddr *)&a, &len) == 0,
+       "a listener with an accept queue of one");
+    ok(connect(filler, (struct sockaddr *)&a, sizeof a) == 0, "  ... filled by a connection it does not accept");
+    snprintf(port, sizeof port, "%d", ntohs(a.sin_port));
+    before = listen_overflows();
+    answered = hfc_probe_tcp("127.0.0.1", port, 900, why, sizeof why);
+    after = listen_overflows();
+    ok(!answered, "every SYN dropped: no answer (%s)", why);
+    if (before < 0 || after < 0)
+        ok(1, "# SKIP /proc/net/netstat has no ListenOverflows here");
+    else
+        ok(after - before >= HFC_TCP_PROBE_TRIES, "  ... %d SYNs sent within the 900 ms timeout, not one: %lld dropped",
+           HFC_TCP_PROBE_TRIES, after - before);
+    accepted = accept(l, NULL, NULL);
+    ok(accepted >= 0 && hfc_probe_tcp("127.0.0.1", port, 900, why, sizeof why),
+       "the queue has room again: answered (%s)", why);
+    close(accepted);
+    close(filler);
+    close(l);
+}
+
 TAP_CASE(address_split)
 {
     {
@@ -139,6 +200,7 @@ int main(int argc, char **argv)
     TAP_RUN(retries_apart);
     TAP_RUN(one_retry);
     TAP_RUN(tcp_probe);
+    TAP_RUN(tcp_probe_lost_syn);
     TAP_RUN(address_split);
     return tap_done();
 }
