@@ -158,15 +158,19 @@ void hfc_probe_tcp_all(hfc_tcp_probe *probes, size_t n, const char *port, int64_
         now = hf_now_ms();
         for (size_t i = 0; i < n; i++) {
             tcp_try *t = &tries[i];
+            int64_t due;
             if (!tcp_in_flight(t))
                 continue;
-            if (tcp_resend_at(t, timeout_ms) <= now) {
+            due = tcp_resend_at(t, timeout_ms);
+            if (due <= now) {
                 tcp_send(t);
+                /* a connect that could not even begin: the next address */
                 if (!tcp_in_flight(t) && !tcp_try_next(t, now))
-                    continue; /* it could not even begin: the next address */
+                    continue;
+                due = tcp_resend_at(t, timeout_ms);
             }
-            if (tcp_resend_at(t, timeout_ms) < wake)
-                wake = tcp_resend_at(t, timeout_ms);
+            if (due < wake)
+                wake = due;
             for (int k = 0; k < HFC_TCP_PROBE_TRIES; k++)
                 if (t->fd[k] >= 0) {
                     fds[waiting] = (struct pollfd){.fd = t->fd[k], .events = POLLOUT};

@@ -553,6 +553,14 @@ class Api:
         h["enabled"] = True
         return ""
 
+    def run_vm(self, vref, host, paused=False):
+        """A VM started on a host: the database and what runs there."""
+        vm = self.pool.get("VM", vref)
+        vm["power_state"] = "Paused" if paused else "Running"
+        vm["resident_on"] = host
+        self.pool.objects["host"][host]["resident_VMs"].append(vref)
+        self.domains_change(host, add=[vm["uuid"]])
+
     def halt_vm(self, vref):
         vm = self.pool.get("VM", vref)
         host = vm["resident_on"]
@@ -637,10 +645,7 @@ class Api:
             group = [v for v in halted if int(self.pool.get("VM", v)["order"]) == order]
             for v in group:
                 vm = self.pool.get("VM", v)
-                vm["power_state"] = "Paused" if paused else "Running"
-                vm["resident_on"] = host
-                self.pool.objects["host"][host]["resident_VMs"].append(v)
-                self.domains_change(host, add=[vm["uuid"]])
+                self.run_vm(v, host, paused)
                 self.record("  appliance started VM", [vm["name_label"], "order", order])
             delay = max(int(self.pool.get("VM", v)["start_delay"]) for v in group)
             if n + 1 < len(orders) and delay > 0:
@@ -684,10 +689,7 @@ class Api:
         host = next((r for r, h in self.pool.objects["host"].items() if h["enabled"]), None)
         if host is None:
             raise Failure("NO_HOSTS_AVAILABLE")
-        vm["power_state"] = "Paused" if start_paused else "Running"
-        vm["resident_on"] = host
-        self.pool.objects["host"][host]["resident_VMs"].append(ref)
-        self.domains_change(host, add=[vm["uuid"]])
+        self.run_vm(ref, host, start_paused)
         return ""
 
     def m_message__create(self, session, name, priority, cls, obj_uuid, body):
@@ -711,10 +713,7 @@ class Api:
             raise Failure("VM_BAD_POWER_STATE", ref, "Halted", vm["power_state"])
         if not h["enabled"] or not self.pool.get("host_metrics", h["metrics"])["live"]:
             raise Failure("HOST_OFFLINE", host)
-        vm["power_state"] = "Paused" if start_paused else "Running"
-        vm["resident_on"] = host
-        h["resident_VMs"].append(ref)
-        self.domains_change(host, add=[vm["uuid"]])
+        self.run_vm(ref, host, start_paused)
         return ""
 
     def m_VM__hard_reboot(self, session, ref):
